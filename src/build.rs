@@ -1,0 +1,194 @@
+//! The pipeline: load → validate → plan → render (parallel) → write (staging → swap).
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use indicatif::{ParallelProgressIterator, ProgressBar};
+use rayon::prelude::*;
+use thiserror::Error;
+
+use crate::config::Config;
+use crate::content;
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::output::{OutputError, Staging};
+use crate::render::{self, Content, Renderer, Theme};
+use crate::site::Site;
+
+/// Settings of one run.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Replaces `base_url` from site.toml.
+    pub base_url: Option<String>,
+    /// Treat warnings as errors.
+    pub strict: bool,
+}
+
+/// What a run did, for the one-line summary.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Summary {
+    /// Reports loaded.
+    pub reports: usize,
+    /// HTML pages.
+    pub pages: usize,
+    /// All files (pages, attachments, static files).
+    pub files: usize,
+    /// Warnings reported.
+    pub warnings: usize,
+    /// Wall time.
+    pub elapsed: Duration,
+}
+
+/// Why a run failed.
+#[derive(Debug, Error)]
+pub enum Failure {
+    /// The command line was wrong (exit code 2).
+    #[error("{0}")]
+    Usage(String),
+    /// The content has errors (exit code 1); the list holds warnings too.
+    #[error("内容有错误")]
+    Content(Diagnostics),
+    /// Writing the output failed (exit code 1).
+    #[error(transparent)]
+    Output(#[from] OutputError),
+}
+
+/// A loaded site with its theme, ready to render.
+pub struct Loaded {
+    /// The model.
+    pub site: Site,
+    /// The theme.
+    pub theme: Theme,
+    /// Warnings found while loading.
+    pub diagnostics: Diagnostics,
+}
+
+/// Load settings, content and theme; every problem is reported together.
+pub fn load(root: &Path, options: &Options) -> Result<Loaded, Failure> {
+    let mut config = Config::load(root).map_err(one)?;
+    if let Some(url) = &options.base_url {
+        config
+            .set_base_url(url)
+            .map_err(|e| Failure::Usage(format!("--base-url 无效：{e}")))?;
+    }
+    let theme = Theme::load(root, &config.theme);
+    let (site, mut diagnostics) = content::load_site(root, config);
+    if let Err(d) = &theme {
+        diagnostics.push(d.clone());
+    }
+    if options.strict {
+        diagnostics.promote_warnings();
+    }
+    match (site, theme) {
+        (Some(site), Ok(theme)) if !diagnostics.has_errors() => Ok(Loaded {
+            site,
+            theme,
+            diagnostics,
+        }),
+        _ => Err(Failure::Content(diagnostics)),
+    }
+}
+
+fn one(d: Diagnostic) -> Failure {
+    let mut ds = Diagnostics::new();
+    ds.push(d);
+    Failure::Content(ds)
+}
+
+/// Load and validate everything and plan the output, writing nothing.
+pub fn check(root: &Path, options: &Options) -> Result<(Summary, Diagnostics), Failure> {
+    let start = Instant::now();
+    let loaded = load(root, options)?;
+    let plan = render::plan(&loaded.site, &loaded.theme);
+    let renderer = Renderer::new(&loaded.site, &loaded.theme);
+    let errors = render_all(&plan, &renderer, &ProgressBar::hidden(), |_, _| Ok(()));
+    finish(loaded, &plan, errors, start)
+}
+
+/// Build the site at `root` into `output`. The previous output is replaced only on success.
+pub fn build(
+    root: &Path,
+    output: &Path,
+    options: &Options,
+    progress: &ProgressBar,
+) -> Result<(Summary, Diagnostics), Failure> {
+    let start = Instant::now();
+    let loaded = load(root, options)?;
+    let plan = render::plan(&loaded.site, &loaded.theme);
+    let staging = Staging::new(root, output)?;
+    let renderer = Renderer::new(&loaded.site, &loaded.theme);
+    progress.set_length(plan.len() as u64);
+    let errors = render_all(&plan, &renderer, progress, |path, content| match content {
+        Content::Bytes(bytes) => staging.write(path, &bytes),
+        Content::Embedded(bytes) => staging.write(path, bytes),
+        Content::Copy(source) => staging.copy(path, &source),
+    });
+    progress.finish_and_clear();
+    let result = finish(loaded, &plan, errors, start)?;
+    staging.commit()?;
+    Ok(result)
+}
+
+type RenderErrors = (Diagnostics, Option<OutputError>);
+
+/// Render every planned file in parallel and hand it to `sink`; collect problems.
+fn render_all<F>(
+    plan: &[render::PlannedFile],
+    renderer: &Renderer<'_>,
+    progress: &ProgressBar,
+    sink: F,
+) -> RenderErrors
+where
+    F: Fn(&str, Content) -> Result<(), OutputError> + Sync,
+{
+    let outcomes: Vec<Result<(), Result<Diagnostic, OutputError>>> = plan
+        .par_iter()
+        .progress_with(progress.clone())
+        .map(|file| {
+            let content = renderer.render(file).map_err(Ok)?;
+            sink(&file.path, content).map_err(Err)
+        })
+        .collect();
+    let mut diagnostics = Diagnostics::new();
+    let mut output_error = None;
+    let mut seen = std::collections::HashSet::new();
+    for outcome in outcomes {
+        match outcome {
+            Ok(()) => {}
+            Err(Ok(d)) => {
+                if seen.insert(d.to_string()) {
+                    diagnostics.push(d);
+                }
+            }
+            Err(Err(e)) => {
+                output_error.get_or_insert(e);
+            }
+        }
+    }
+    (diagnostics, output_error)
+}
+
+fn finish(
+    loaded: Loaded,
+    plan: &[render::PlannedFile],
+    errors: RenderErrors,
+    start: Instant,
+) -> Result<(Summary, Diagnostics), Failure> {
+    let (render_diagnostics, output_error) = errors;
+    let mut diagnostics = loaded.diagnostics;
+    if !render_diagnostics.is_empty() {
+        diagnostics.extend(render_diagnostics);
+        diagnostics.sort();
+        return Err(Failure::Content(diagnostics));
+    }
+    if let Some(e) = output_error {
+        return Err(Failure::Output(e));
+    }
+    let summary = Summary {
+        reports: loaded.site.reports.len(),
+        pages: plan.iter().filter(|f| f.target.is_page()).count(),
+        files: plan.len(),
+        warnings: diagnostics.warning_count(),
+        elapsed: start.elapsed(),
+    };
+    Ok((summary, diagnostics))
+}

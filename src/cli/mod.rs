@@ -1,0 +1,171 @@
+//! Command-line interface: one function per subcommand, shared arguments in one place.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use nianbao::build::{self, Failure, Options, Summary};
+use nianbao::diagnostics::{Diagnostics, render_human};
+
+/// Exit code: success (warnings allowed).
+pub const EXIT_OK: u8 = 0;
+/// Exit code: the content has errors, or the output could not be written.
+pub const EXIT_CONTENT: u8 = 1;
+/// Exit code: the command line was wrong.
+pub const EXIT_USAGE: u8 = 2;
+
+/// nianbao（年报）：把乡镇政府信息公开工作年度报告生成静态公开网站。
+#[derive(Debug, Parser)]
+#[command(name = "nianbao", version, about, long_about = None)]
+pub struct Cli {
+    #[command(flatten)]
+    global: Global,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Args)]
+struct Global {
+    /// 站点根目录（含 site.toml 和 content/），默认为当前目录
+    #[arg(long, global = true, value_name = "DIR", default_value = ".")]
+    root: PathBuf,
+    /// 只输出错误和警告，不显示进度和汇总
+    #[arg(long, short, global = true)]
+    quiet: bool,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// 生成网站（默认输出到 public/）
+    Build {
+        /// 输出目录
+        #[arg(long, short, value_name = "DIR", default_value = "public")]
+        output: PathBuf,
+        /// 覆盖 site.toml 中的 base_url（网站发布地址）
+        #[arg(long, value_name = "URL")]
+        base_url: Option<String>,
+    },
+    /// 检查全部内容（不写出任何文件）
+    Check {
+        /// 把警告也当作错误（数据核对不通过时返回非零）
+        #[arg(long)]
+        strict: bool,
+    },
+}
+
+/// Run the parsed command line; returns the exit code.
+pub fn run(cli: Cli) -> u8 {
+    let root = cli.global.root.clone();
+    if !root.is_dir() {
+        eprintln!("错误: 站点根目录 {} 不存在或不是目录", root.display());
+        return EXIT_USAGE;
+    }
+    match cli.command {
+        Command::Build { output, base_url } => {
+            let output = if output.is_absolute() {
+                output
+            } else {
+                root.join(output)
+            };
+            let options = Options {
+                base_url,
+                strict: false,
+            };
+            let progress = progress_bar(cli.global.quiet);
+            let result = build::build(&root, &output, &options, &progress);
+            report(&root, result, cli.global.quiet, |s| {
+                format!(
+                    "已生成：{} 份报告，{} 个页面，共 {} 个文件，{} 条警告，用时 {}。\n打开 {} 即可浏览。",
+                    s.reports,
+                    s.pages,
+                    s.files,
+                    s.warnings,
+                    seconds(s.elapsed),
+                    output.join("index.html").display()
+                )
+            })
+        }
+        Command::Check { strict } => {
+            let options = Options {
+                base_url: None,
+                strict,
+            };
+            let result = build::check(&root, &options);
+            report(&root, result, cli.global.quiet, |s| {
+                format!(
+                    "检查通过：{} 份报告，{} 个页面，共 {} 个文件，{} 条警告，用时 {}。",
+                    s.reports,
+                    s.pages,
+                    s.files,
+                    s.warnings,
+                    seconds(s.elapsed)
+                )
+            })
+        }
+    }
+}
+
+fn report(
+    root: &Path,
+    result: Result<(Summary, Diagnostics), Failure>,
+    quiet: bool,
+    summary: impl Fn(&Summary) -> String,
+) -> u8 {
+    match result {
+        Ok((s, diagnostics)) => {
+            print_diagnostics(root, &diagnostics);
+            if !quiet {
+                eprintln!("{}", summary(&s));
+            }
+            EXIT_OK
+        }
+        Err(Failure::Usage(message)) => {
+            eprintln!("错误: {message}");
+            EXIT_USAGE
+        }
+        Err(Failure::Content(diagnostics)) => {
+            print_diagnostics(root, &diagnostics);
+            eprintln!(
+                "失败：{} 个错误，{} 条警告。未写出任何文件，原有输出保持不变。",
+                diagnostics.error_count(),
+                diagnostics.warning_count()
+            );
+            EXIT_CONTENT
+        }
+        Err(Failure::Output(e)) => {
+            eprintln!("错误: {e}");
+            eprintln!("失败：输出未更新，原有输出保持不变。");
+            EXIT_CONTENT
+        }
+    }
+}
+
+fn print_diagnostics(root: &Path, diagnostics: &Diagnostics) {
+    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    for d in diagnostics.iter() {
+        let source = d
+            .location
+            .and_then(|_| std::fs::read_to_string(root.join(&d.file)).ok());
+        eprint!("{}", render_human(d, source.as_deref(), color));
+    }
+}
+
+fn progress_bar(quiet: bool) -> ProgressBar {
+    if quiet || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
+    if let Ok(style) =
+        ProgressStyle::with_template("{spinner} 生成中 [{bar:30}] {pos}/{len} 个文件")
+    {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar
+}
+
+fn seconds(d: Duration) -> String {
+    format!("{:.2} 秒", d.as_secs_f64())
+}

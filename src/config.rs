@@ -1,0 +1,214 @@
+//! `site.toml`: the site's settings.
+
+use std::path::Path;
+
+use serde::Deserialize;
+
+use crate::diagnostics::{Diagnostic, location_of_offset};
+
+/// The settings file's name at the site root.
+pub const CONFIG_FILE: &str = "site.toml";
+
+/// Settings of one site.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Site title, shown in every page's header and `<title>`.
+    pub title: String,
+    /// Where the site is published; absolute, may contain a path, always ends with `/`.
+    pub base_url: String,
+    /// Page language.
+    #[serde(default = "default_language")]
+    pub language: String,
+    /// Theme name under `themes/`.
+    #[serde(default = "default_theme")]
+    pub theme: String,
+    /// Portal settings.
+    #[serde(default)]
+    pub portal: Portal,
+}
+
+/// The `[portal]` table.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq, Default)]
+#[serde(deny_unknown_fields)]
+pub struct Portal {
+    /// The county or district, shown in headings and titles.
+    #[serde(default)]
+    pub region: String,
+}
+
+fn default_language() -> String {
+    "zh-CN".to_string()
+}
+
+fn default_theme() -> String {
+    "default".to_string()
+}
+
+const KNOWN_KEYS: &str = "title, base_url, language, theme, [portal] region";
+
+impl Config {
+    /// Read and check `site.toml` under `root`.
+    pub fn load(root: &Path) -> Result<Config, Diagnostic> {
+        let path = root.join(CONFIG_FILE);
+        let text = std::fs::read_to_string(&path).map_err(|e| {
+            let hint = if e.kind() == std::io::ErrorKind::NotFound {
+                "在站点根目录创建 site.toml，或用 --root 指定站点目录".to_string()
+            } else {
+                format!("系统错误：{e}")
+            };
+            Diagnostic::error("config.read", CONFIG_FILE, "无法读取站点设置文件 site.toml")
+                .hint(hint)
+        })?;
+        Self::parse(&text)
+    }
+
+    /// Parse and check the text of `site.toml`.
+    pub fn parse(text: &str) -> Result<Config, Diagnostic> {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let mut config: Config = toml::from_str(text).map_err(|e| toml_error(&e, text))?;
+        config.base_url = normalize_base_url(&config.base_url).map_err(|message| {
+            let line = line_of_key(text, "base_url");
+            Diagnostic::error("config.base-url", CONFIG_FILE, message)
+                .at_line(line)
+                .field("base_url")
+                .hint("写完整网址，例如 https://www.huarong.gov.cn/nianbao/")
+        })?;
+        if config.title.trim().is_empty() {
+            return Err(
+                Diagnostic::error("config.title", CONFIG_FILE, "站点标题 title 不能为空")
+                    .at_line(line_of_key(text, "title"))
+                    .field("title"),
+            );
+        }
+        Ok(config)
+    }
+
+    /// Replace `base_url` (the CLI's `--base-url`).
+    pub fn set_base_url(&mut self, url: &str) -> Result<(), String> {
+        self.base_url = normalize_base_url(url)?;
+        Ok(())
+    }
+
+    /// The path part of `base_url`, e.g. `/nianbao/`.
+    pub fn base_path(&self) -> &str {
+        let after_scheme = self
+            .base_url
+            .split_once("://")
+            .map_or(self.base_url.as_str(), |(_, rest)| rest);
+        after_scheme.find('/').map_or("/", |i| &after_scheme[i..])
+    }
+}
+
+/// Check that a base URL is absolute http(s) and make it end with `/`.
+pub fn normalize_base_url(url: &str) -> Result<String, String> {
+    let url = url.trim();
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .ok_or_else(|| format!("base_url「{url}」不是以 http:// 或 https:// 开头的完整网址"))?;
+    let host = rest.split('/').next().unwrap_or_default();
+    if host.is_empty() || url.contains(char::is_whitespace) {
+        return Err(format!("base_url「{url}」缺少域名或含有空格"));
+    }
+    if url.contains(['?', '#']) {
+        return Err(format!("base_url「{url}」不能含有 ? 或 #"));
+    }
+    let mut url = url.to_string();
+    if !url.ends_with('/') {
+        url.push('/');
+    }
+    Ok(url)
+}
+
+fn line_of_key(text: &str, key: &str) -> usize {
+    text.lines()
+        .position(|l| {
+            l.trim_start()
+                .strip_prefix(key)
+                .is_some_and(|r| r.trim_start().starts_with('='))
+        })
+        .map_or(1, |i| i + 1)
+}
+
+fn toml_error(e: &toml::de::Error, text: &str) -> Diagnostic {
+    let location = e.span().map(|s| location_of_offset(text, s.start));
+    let detail = e.message();
+    let (message, hint, field) = if let Some(key) = between(detail, "unknown field `", "`") {
+        (
+            format!("未知的设置项「{key}」"),
+            format!("可用的设置项：{KNOWN_KEYS}；检查是否拼写错误"),
+            Some(key),
+        )
+    } else if let Some(key) = between(detail, "missing field `", "`") {
+        (
+            format!("缺少必填设置项「{key}」"),
+            format!("在 site.toml 中加上 {key} = \"…\""),
+            Some(key),
+        )
+    } else if detail.starts_with("invalid type") {
+        (
+            format!("设置项的类型不对（{detail}）"),
+            "文字要用英文双引号括起来，例如 title = \"华容县…\"".to_string(),
+            None,
+        )
+    } else {
+        (
+            format!("site.toml 语法错误（{detail}）"),
+            "检查等号、引号和 [portal] 这样的小节标题是否完整".to_string(),
+            None,
+        )
+    };
+    let mut d = Diagnostic::error("config.invalid", CONFIG_FILE, message)
+        .at(location)
+        .hint(hint);
+    if let Some(field) = field {
+        d = d.field(field);
+    }
+    d
+}
+
+fn between<'a>(text: &'a str, start: &str, end: &str) -> Option<&'a str> {
+    let from = text.find(start)? + start.len();
+    let len = text[from..].find(end)?;
+    Some(&text[from..from + len])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = "title = \"华容县\"\nbase_url = \"https://x.gov.cn/nianbao\"\n[portal]\nregion = \"华容县\"\n";
+
+    #[test]
+    fn parses_and_normalizes_base_url() {
+        let c = Config::parse(GOOD).unwrap();
+        assert_eq!(c.base_url, "https://x.gov.cn/nianbao/");
+        assert_eq!(c.base_path(), "/nianbao/");
+        assert_eq!(c.language, "zh-CN");
+        assert_eq!(c.theme, "default");
+        assert_eq!(c.portal.region, "华容县");
+    }
+
+    #[test]
+    fn unknown_key_names_key_and_line() {
+        let text = format!("{GOOD}titel = \"x\"\n");
+        let err = Config::parse(&text.replace("[portal]\nregion = \"华容县\"\n", "")).unwrap_err();
+        assert_eq!(err.field.as_deref(), Some("titel"));
+        assert_eq!(err.location.unwrap().line, 3);
+        assert!(err.message.contains("未知的设置项"));
+    }
+
+    #[test]
+    fn relative_base_url_is_refused() {
+        let err = Config::parse("title = \"a\"\nbase_url = \"/nianbao/\"\n").unwrap_err();
+        assert_eq!(err.code, "config.base-url");
+        assert_eq!(err.location.unwrap().line, 2);
+    }
+
+    #[test]
+    fn missing_title_is_named() {
+        let err = Config::parse("base_url = \"https://a.cn/\"\n").unwrap_err();
+        assert!(err.message.contains("title"), "{}", err.message);
+    }
+}

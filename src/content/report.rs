@@ -1,0 +1,518 @@
+//! One report folder: `report.md` (front matter + narrative), `stats.yaml`, attachments.
+
+use std::path::Path;
+
+use serde_yaml::{Mapping, Value};
+
+use super::fields::FieldReader;
+use super::stats;
+use super::yaml::{self, KeyIndex, type_name};
+use super::{ReadError, read_text};
+use crate::diagnostics::{Diagnostic, Diagnostics, display_path};
+use crate::site::{Attachment, Form, Report, ReportMeta, Township};
+use crate::validate;
+
+/// The report text file in every report folder.
+pub const REPORT_FILE: &str = "report.md";
+/// The statistics file in a report folder.
+pub const STATS_FILE: &str = "stats.yaml";
+/// Names an attachment may not take: the generator writes files of these names into the folder.
+pub const RESERVED_NAMES: &[&str] = &["index.html", "stats.csv", "stats.xlsx", "stats.json"];
+
+const KEYS: &[&str] = &[
+    "title",
+    "index_no",
+    "publisher",
+    "scope",
+    "generated",
+    "published",
+    "channel",
+    "source_url",
+    "form",
+    "attachments",
+    "year",
+    "township",
+];
+const FORM_KEYS: &[&str] = &[
+    "fill_unit",
+    "unit_head",
+    "reviewer",
+    "filler",
+    "phone",
+    "filled",
+];
+const ATTACHMENT_KEYS: &[&str] = &["file", "title"];
+
+/// What a report folder is: where it is and whose it is.
+pub struct ReportFolder<'a> {
+    /// Site root.
+    pub root: &'a Path,
+    /// The folder.
+    pub dir: &'a Path,
+    /// Year from the folder name.
+    pub year: u16,
+    /// The registered township.
+    pub township: &'a Township,
+    /// The county, for derived titles.
+    pub region: &'a str,
+}
+
+/// Load one report folder; `None` when it has errors that leave nothing to publish.
+pub fn load(folder: &ReportFolder<'_>, diagnostics: &mut Diagnostics) -> Option<Report> {
+    let rel = display_path(folder.root, folder.dir);
+    let md_path = folder.dir.join(REPORT_FILE);
+    let md_file = format!("{rel}/{REPORT_FILE}");
+    let text = match read_text(&md_path) {
+        Ok(t) => t,
+        Err(ReadError::Missing) => {
+            diagnostics.push(
+                Diagnostic::error("report.missing", rel.clone(), "报告目录中缺少 report.md")
+                    .hint("每个报告目录都要有 report.md（元数据和正文）；可从同乡镇其他年度复制一份再修改"),
+            );
+            return None;
+        }
+        Err(e) => {
+            diagnostics.push(e.diagnostic(&md_file));
+            return None;
+        }
+    };
+    let (front, body) = match split_front_matter(&text) {
+        Ok(parts) => parts,
+        Err(d) => {
+            diagnostics.push(d.with_file(&md_file));
+            return None;
+        }
+    };
+    let before = diagnostics.error_count();
+    let meta = parse_front_matter(front, &md_file, folder, diagnostics);
+    let attachments = list_attachments(folder, &rel, diagnostics);
+    let stats = stats::load(
+        &folder.dir.join(STATS_FILE),
+        &format!("{rel}/{STATS_FILE}"),
+        diagnostics,
+    );
+    let mut meta = meta?;
+    let attachments = attach_titles(attachments, &mut meta.1, &md_file, diagnostics);
+    if diagnostics.error_count() > before {
+        return None;
+    }
+    let report = Report {
+        year: folder.year,
+        township: folder.township.slug.clone(),
+        folder: rel,
+        meta: meta.0,
+        narrative: body.to_string(),
+        stats,
+        attachments,
+    };
+    let keys = KeyIndex::scan(front.yaml, front.line_offset);
+    validate::check_report_dates(&report, &md_file, |k| keys.locate(k), diagnostics);
+    Some(report)
+}
+
+/// Front matter text and its first line, then the body.
+#[derive(Clone, Copy)]
+pub struct FrontMatter<'a> {
+    /// The YAML between the `---` lines.
+    pub yaml: &'a str,
+    /// Number of lines before the YAML (the opening `---`).
+    pub line_offset: usize,
+}
+
+/// A problem splitting the file, before any file name is known.
+pub struct SplitError(Diagnostic);
+
+impl SplitError {
+    fn with_file(self, file: &str) -> Diagnostic {
+        let mut d = self.0;
+        d.file = file.to_string();
+        d
+    }
+}
+
+/// Split `---\nyaml\n---\nbody` into front matter and body.
+pub fn split_front_matter(text: &str) -> Result<(FrontMatter<'_>, &str), SplitError> {
+    let first_line = text.lines().next().unwrap_or_default();
+    if first_line.trim_end() != "---" {
+        return Err(SplitError(
+            Diagnostic::error(
+                "report.front-matter",
+                "",
+                "report.md 没有以元数据开头（第一行应为 ---）",
+            )
+            .at_line(1)
+            .hint(
+                "文件开头写 ---，下面逐行写 published: 2019-03-12 等元数据，再写一行 --- 后接正文",
+            ),
+        ));
+    }
+    let start = text.find('\n').map_or(text.len(), |i| i + 1);
+    let mut offset = start;
+    for line in text[offset..].split_inclusive('\n') {
+        if line.trim_end() == "---" {
+            let yaml = &text[start..offset];
+            let body = &text[offset + line.len()..];
+            return Ok((
+                FrontMatter {
+                    yaml,
+                    line_offset: 1,
+                },
+                body,
+            ));
+        }
+        offset += line.len();
+    }
+    Err(SplitError(
+        Diagnostic::error(
+            "report.front-matter",
+            "",
+            "元数据没有结束标记（缺少第二个 --- 行）",
+        )
+        .at_line(1)
+        .hint("在元数据最后一行之后单独写一行 ---，再接正文"),
+    ))
+}
+
+type AttachmentTitles = Vec<(String, String, usize)>;
+
+fn parse_front_matter(
+    front: FrontMatter<'_>,
+    file: &str,
+    folder: &ReportFolder<'_>,
+    diagnostics: &mut Diagnostics,
+) -> Option<(ReportMeta, AttachmentTitles)> {
+    let value = match yaml::parse(front.yaml, file, front.line_offset) {
+        Ok(v) => v,
+        Err(d) => {
+            diagnostics.push(d);
+            return None;
+        }
+    };
+    let keys = KeyIndex::scan(front.yaml, front.line_offset);
+    let map = match value {
+        Value::Mapping(m) => m,
+        Value::Null => Mapping::new(),
+        other => {
+            diagnostics.push(
+                Diagnostic::error(
+                    "report.front-matter",
+                    file,
+                    format!("元数据应为“键: 值”的形式，这里是{}", type_name(&other)),
+                )
+                .at_line(2),
+            );
+            return None;
+        }
+    };
+    let mut r = FieldReader {
+        file,
+        keys: &keys,
+        path: String::new(),
+        diagnostics,
+    };
+    r.check_keys(&map, KEYS, "元数据");
+    check_folder_agrees(&mut r, &map, folder);
+    let published = r.date(&map, "published", "公开日期 published");
+    if !map.contains_key("published") {
+        let d = Diagnostic::error("report.published", file, "缺少公开日期 published")
+            .at_line(2)
+            .field("published")
+            .hint("在元数据中加上 published: YYYY-MM-DD（公开日期），排序、订阅和按时公开检查都需要它");
+        r.diagnostics.push(d);
+    }
+    let township = folder.township;
+    let meta = ReportMeta {
+        title: r.text(&map, "title").unwrap_or_else(|| {
+            format!(
+                "{}{}{}年度政府信息公开工作年度报告",
+                folder.region, township.name, folder.year
+            )
+        }),
+        index_no: r.text(&map, "index_no"),
+        publisher: r
+            .text(&map, "publisher")
+            .unwrap_or_else(|| township.name.clone()),
+        scope: r.text(&map, "scope"),
+        generated: r.date(&map, "generated", "生成日期 generated"),
+        published: published?,
+        channel: r.text(&map, "channel"),
+        source_url: r.text(&map, "source_url"),
+        form: parse_form(&mut r, &map),
+    };
+    if let Some(url) = &meta.source_url
+        && !(url.starts_with("https://") || url.starts_with("http://"))
+    {
+        let d = r
+            .error(
+                "report.source-url",
+                "source_url",
+                format!("原文网址「{url}」不是 http(s) 网址"),
+            )
+            .hint("写完整网址，例如 https://www.huarong.gov.cn/...");
+        r.diagnostics.push(d);
+    }
+    let titles = parse_attachment_titles(&mut r, &map);
+    Some((meta, titles))
+}
+
+fn check_folder_agrees(r: &mut FieldReader<'_>, map: &Mapping, folder: &ReportFolder<'_>) {
+    if let Some(v) = map.get("year") {
+        let year = v
+            .as_u64()
+            .map(|y| y.to_string())
+            .or_else(|| v.as_str().map(str::to_string));
+        if year.as_deref() != Some(folder.year.to_string().as_str()) {
+            let shown = year.unwrap_or_else(|| type_name(v).to_string());
+            let d = r
+                .error(
+                    "report.year",
+                    "year",
+                    format!(
+                        "元数据写的年度 {shown} 与所在目录的年度 {} 不一致",
+                        folder.year
+                    ),
+                )
+                .hint("把报告移到正确年度的目录，或改正 year（也可删去 year，年度以目录为准）");
+            r.diagnostics.push(d);
+        }
+    }
+    if let Some(v) = map.get("township")
+        && v.as_str() != Some(folder.township.slug.as_str())
+    {
+        let shown = v
+            .as_str()
+            .map_or_else(|| type_name(v).to_string(), str::to_string);
+        let d = r
+            .error(
+                "report.township",
+                "township",
+                format!(
+                    "元数据写的乡镇「{shown}」与所在目录「{}」不一致",
+                    folder.township.slug
+                ),
+            )
+            .hint("township 应写乡镇代号（目录名）；也可删去，乡镇以目录为准");
+        r.diagnostics.push(d);
+    }
+}
+
+fn parse_form(r: &mut FieldReader<'_>, map: &Mapping) -> Option<Form> {
+    let value = map.get("form")?;
+    let form_map = match value {
+        Value::Mapping(m) => m,
+        Value::Null => return None,
+        other => {
+            let d = r.error(
+                "report.form",
+                "form",
+                format!(
+                    "form（统计表表尾）应为“键: 值”的形式，这里是{}",
+                    type_name(other)
+                ),
+            );
+            r.diagnostics.push(d);
+            return None;
+        }
+    };
+    let mut sub = FieldReader {
+        file: r.file,
+        keys: r.keys,
+        path: "form".to_string(),
+        diagnostics: r.diagnostics,
+    };
+    sub.check_keys(form_map, FORM_KEYS, "统计表表尾 form ");
+    Some(Form {
+        fill_unit: sub.text(form_map, "fill_unit"),
+        unit_head: sub.text(form_map, "unit_head"),
+        reviewer: sub.text(form_map, "reviewer"),
+        filler: sub.text(form_map, "filler"),
+        phone: sub.text(form_map, "phone"),
+        filled: sub.date(form_map, "filled", "填报日期 form.filled"),
+    })
+}
+
+fn parse_attachment_titles(r: &mut FieldReader<'_>, map: &Mapping) -> AttachmentTitles {
+    let items = match map.get("attachments") {
+        None | Some(Value::Null) => return Vec::new(),
+        Some(Value::Sequence(items)) => items,
+        Some(other) => {
+            let d = r
+                .error(
+                    "report.attachments",
+                    "attachments",
+                    format!("attachments 应为列表，这里是{}", type_name(other)),
+                )
+                .hint("每个附件写一项：- file: 统计表.xls 换行 title: 标题");
+            r.diagnostics.push(d);
+            return Vec::new();
+        }
+    };
+    let mut titles = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        let path = format!("attachments[{i}]");
+        let line = r.keys.locate(&format!("{path}.file")).line;
+        let Value::Mapping(m) = item else {
+            let d = Diagnostic::error(
+                "report.attachments",
+                r.file,
+                format!("第 {} 个附件应写成 file: 和 title: 两项", i + 1),
+            )
+            .at_line(line)
+            .field(path);
+            r.diagnostics.push(d);
+            continue;
+        };
+        let mut sub = FieldReader {
+            file: r.file,
+            keys: r.keys,
+            path: path.clone(),
+            diagnostics: r.diagnostics,
+        };
+        sub.check_keys(m, ATTACHMENT_KEYS, "附件说明");
+        let file = sub.text(m, "file");
+        let title = sub.text(m, "title");
+        match (file, title) {
+            (Some(file), Some(title)) => titles.push((file, title, line)),
+            (None, _) => {
+                let d = sub.error("report.attachments", "file", "附件说明缺少文件名 file");
+                sub.diagnostics.push(d);
+            }
+            (Some(_), None) => {
+                let d = sub.error("report.attachments", "title", "附件说明缺少标题 title");
+                sub.diagnostics.push(d);
+            }
+        }
+    }
+    titles
+}
+
+/// Every file in the report folder other than report.md and stats.yaml, sorted by path.
+fn list_attachments(
+    folder: &ReportFolder<'_>,
+    rel: &str,
+    diagnostics: &mut Diagnostics,
+) -> Vec<Attachment> {
+    let mut out = Vec::new();
+    let walker = walkdir::WalkDir::new(folder.dir)
+        .min_depth(1)
+        .follow_links(false)
+        .sort_by_file_name();
+    for entry in walker
+        .into_iter()
+        .filter_entry(|e| !is_ignored(e.file_name()))
+    {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                diagnostics.push(Diagnostic::error(
+                    "attachment.read",
+                    rel,
+                    format!("无法读取报告目录：{e}"),
+                ));
+                continue;
+            }
+        };
+        let Ok(inner) = entry.path().strip_prefix(folder.dir) else {
+            continue;
+        };
+        let path = inner
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/");
+        if entry.depth() == 1 && (path == REPORT_FILE || path == STATS_FILE) {
+            continue;
+        }
+        let file = format!("{rel}/{path}");
+        if entry.path_is_symlink() {
+            diagnostics.push(
+                Diagnostic::warning("attachment.symlink", file, "附件是符号链接，不予发布")
+                    .hint("把真实文件复制到报告目录中"),
+            );
+            continue;
+        }
+        if entry.file_type().is_dir() {
+            continue;
+        }
+        if entry.depth() == 1 && RESERVED_NAMES.contains(&path.to_lowercase().as_str()) {
+            diagnostics.push(
+                Diagnostic::error(
+                    "attachment.reserved",
+                    file,
+                    format!("附件不能命名为「{path}」：生成器会在同一位置写出同名文件"),
+                )
+                .hint("给附件换个名字，例如在文件名前加上乡镇名"),
+            );
+            continue;
+        }
+        let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
+        out.push(Attachment {
+            path,
+            title: None,
+            size,
+            source: entry.path().to_path_buf(),
+        });
+    }
+    out
+}
+
+/// Files that are never attachments: hidden files and office lock files.
+fn is_ignored(name: &std::ffi::OsStr) -> bool {
+    let name = name.to_string_lossy();
+    name.starts_with('.')
+        || name.starts_with("~$")
+        || name.eq_ignore_ascii_case("thumbs.db")
+        || name.eq_ignore_ascii_case("desktop.ini")
+}
+
+fn attach_titles(
+    mut attachments: Vec<Attachment>,
+    titles: &mut AttachmentTitles,
+    file: &str,
+    diagnostics: &mut Diagnostics,
+) -> Vec<Attachment> {
+    for (name, title, line) in titles.drain(..) {
+        let wanted = name.trim_start_matches("./");
+        match attachments.iter_mut().find(|a| a.path == wanted) {
+            Some(a) => a.title = Some(title),
+            None => diagnostics.push(
+                Diagnostic::error(
+                    "report.attachment-missing",
+                    file,
+                    format!("附件说明中的文件「{name}」在报告目录中不存在"),
+                )
+                .at_line(line)
+                .field("attachments")
+                .hint("检查文件名是否与报告目录中的文件完全一致（包括扩展名），或删去这条附件说明"),
+            ),
+        }
+    }
+    attachments
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_front_matter_and_body() {
+        let (fm, body) = split_front_matter("---\na: 1\n---\n正文\n").ok().unwrap();
+        assert_eq!(fm.yaml, "a: 1\n");
+        assert_eq!(body, "正文\n");
+    }
+
+    #[test]
+    fn crlf_front_matter_splits() {
+        let (fm, body) = split_front_matter("---\r\na: 1\r\n---\r\n正文")
+            .ok()
+            .unwrap();
+        assert_eq!(fm.yaml, "a: 1\r\n");
+        assert_eq!(body, "正文");
+    }
+
+    #[test]
+    fn missing_markers_are_errors() {
+        assert!(split_front_matter("正文").is_err());
+        assert!(split_front_matter("---\na: 1\n").is_err());
+    }
+}

@@ -1,0 +1,145 @@
+//! Markdown → sanitised HTML, with heading anchors for the table of contents.
+
+use std::sync::OnceLock;
+
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
+use serde::Serialize;
+
+/// A heading of the narrative, for the table of contents.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Heading {
+    /// 1–6.
+    pub level: u8,
+    /// The anchor id.
+    pub id: String,
+    /// The heading's text.
+    pub text: String,
+}
+
+/// A rendered Markdown document.
+#[derive(Debug, Clone, Default)]
+pub struct Rendered {
+    /// Sanitised HTML.
+    pub html: String,
+    /// Headings in document order.
+    pub headings: Vec<Heading>,
+}
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+/// Render Markdown to HTML; raw HTML in the source is sanitised (no scripts, no event handlers,
+/// no `javascript:` URLs). Headings get positional ids `sec-1`, `sec-2`, … unless given `{#id}`.
+pub fn render(markdown: &str) -> Rendered {
+    let mut events: Vec<Event<'_>> = Parser::new_ext(markdown, options()).collect();
+    let headings = anchor_headings(&mut events);
+    let mut raw = String::with_capacity(markdown.len() * 3 / 2);
+    html::push_html(&mut raw, events.into_iter());
+    Rendered {
+        html: sanitizer().clean(&raw).to_string(),
+        headings,
+    }
+}
+
+fn anchor_headings(events: &mut [Event<'_>]) -> Vec<Heading> {
+    let mut headings = Vec::new();
+    let mut open: Option<(usize, u8)> = None;
+    let mut text = String::new();
+    for i in 0..events.len() {
+        match &events[i] {
+            Event::Start(Tag::Heading { level, .. }) => {
+                open = Some((i, heading_number(*level)));
+                text.clear();
+            }
+            Event::Text(t) | Event::Code(t) if open.is_some() => text.push_str(t),
+            Event::End(TagEnd::Heading(_)) => {
+                let Some((start, level)) = open.take() else {
+                    continue;
+                };
+                let id = match &mut events[start] {
+                    Event::Start(Tag::Heading { id: Some(id), .. }) => id.to_string(),
+                    Event::Start(Tag::Heading { id, .. }) => {
+                        let generated = format!("sec-{}", headings.len() + 1);
+                        *id = Some(CowStr::from(generated.clone()));
+                        generated
+                    }
+                    _ => continue,
+                };
+                headings.push(Heading {
+                    level,
+                    id,
+                    text: text.trim().to_string(),
+                });
+            }
+            _ => {}
+        }
+    }
+    headings
+}
+
+fn heading_number(level: HeadingLevel) -> u8 {
+    level as u8
+}
+
+fn sanitizer() -> &'static ammonia::Builder<'static> {
+    static BUILDER: OnceLock<ammonia::Builder<'static>> = OnceLock::new();
+    BUILDER.get_or_init(|| {
+        let mut b = ammonia::Builder::default();
+        for tag in ["h1", "h2", "h3", "h4", "h5", "h6", "li", "sup", "div"] {
+            b.add_tag_attributes(tag, &["id"]);
+        }
+        b.add_tag_attributes("a", &["id"]);
+        b.add_tag_attributes("th", &["align", "style"]);
+        b.add_tag_attributes("td", &["align", "style"]);
+        b.filter_style_properties(["text-align"].into_iter().collect());
+        b
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headings_get_ids_and_toc_entries() {
+        let r = render("## 一、概述\n\n正文\n\n### 1、强化责任\n\n## 自定 {#custom}\n");
+        assert!(
+            r.html.contains("<h2 id=\"sec-1\">一、概述</h2>"),
+            "{}",
+            r.html
+        );
+        assert!(r.html.contains("<h3 id=\"sec-2\">1、强化责任</h3>"));
+        assert!(r.html.contains("id=\"custom\""));
+        assert_eq!(r.headings.len(), 3);
+        assert_eq!(r.headings[1].level, 3);
+        assert_eq!(r.headings[2].id, "custom");
+    }
+
+    #[test]
+    fn scripts_handlers_and_javascript_urls_are_removed() {
+        let r = render(
+            "<script>alert(1)</script>\n\n<img src=x onerror=alert(1)>\n\n[a](javascript:alert(1))\n\n<iframe src=\"https://e.com\"></iframe>\n",
+        );
+        assert!(!r.html.contains("<script"), "{}", r.html);
+        assert!(!r.html.contains("onerror"));
+        assert!(!r.html.contains("javascript:"));
+        assert!(!r.html.contains("<iframe"));
+    }
+
+    #[test]
+    fn gfm_tables_render() {
+        let r = render("| 甲 | 乙 |\n|---|---|\n| 1 | 2 |\n");
+        assert!(r.html.contains("<table>"));
+        assert!(r.html.contains("<td>1</td>"));
+    }
+
+    #[test]
+    fn template_syntax_is_literal() {
+        let r = render("{{ site.title }} {% if x %}\n");
+        assert!(r.html.contains("{{ site.title }}"));
+    }
+}

@@ -1,0 +1,444 @@
+//! The template context of each page type. Everything a template shows is computed here (or in
+//! the model); templates only lay it out.
+
+use serde::Serialize;
+use tera::Context;
+
+use super::markdown;
+use super::table::{self, TableView};
+use super::urls;
+use crate::site::{Report, Site};
+
+/// Link to a page, relative to the site root (templates prefix `root`).
+#[derive(Debug, Clone, Serialize)]
+struct Link {
+    text: String,
+    href: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct SiteView {
+    title: String,
+    region: String,
+    base_url: String,
+    language: String,
+    generator: String,
+}
+
+/// What every page shares: site settings and navigation.
+pub struct Shared {
+    site: SiteView,
+    years: Vec<Link>,
+    townships: Vec<Link>,
+    base_path: String,
+}
+
+impl Shared {
+    /// Compute the shared part once per build.
+    pub fn new(site: &Site) -> Self {
+        let c = &site.config;
+        Shared {
+            site: SiteView {
+                title: c.title.clone(),
+                region: c.portal.region.clone(),
+                base_url: c.base_url.clone(),
+                language: c.language.clone(),
+                generator: format!("nianbao {}", env!("CARGO_PKG_VERSION")),
+            },
+            years: site
+                .years()
+                .into_iter()
+                .map(|y| Link {
+                    text: format!("{y}年度"),
+                    href: urls::year(y),
+                })
+                .collect(),
+            townships: site
+                .townships
+                .iter()
+                .map(|t| Link {
+                    text: t.name.clone(),
+                    href: urls::township(&t.slug),
+                })
+                .collect(),
+            base_path: c.base_path().to_string(),
+        }
+    }
+
+    /// Add the shared values for the page at `path`.
+    pub fn insert_into(&self, context: &mut Context, path: &str) {
+        // The 404 page is served at any depth, so its links must be absolute paths.
+        let root = if path == "404.html" {
+            self.base_path.clone()
+        } else {
+            urls::root_of(path)
+        };
+        context.insert("root", &root);
+        context.insert(
+            "canonical",
+            &format!("{}{}", self.site.base_url, urls::pretty(path)),
+        );
+        context.insert("site", &self.site);
+        context.insert("nav_years", &self.years);
+        context.insert("nav_townships", &self.townships);
+    }
+}
+
+#[derive(Debug, Serialize)]
+struct ReportItem {
+    year: u16,
+    township: String,
+    title: String,
+    href: String,
+    published: String,
+    format: String,
+}
+
+fn report_item(site: &Site, r: &Report) -> ReportItem {
+    ReportItem {
+        year: r.year,
+        township: site
+            .township(&r.township)
+            .map_or_else(|| r.township.clone(), |t| t.name.clone()),
+        title: r.meta.title.clone(),
+        href: urls::report(r.year, &r.township),
+        published: r.meta.published.to_string(),
+        format: r
+            .stats
+            .as_ref()
+            .map_or_else(|| "无统计表".to_string(), |s| s.format.name.clone()),
+    }
+}
+
+#[derive(Debug, Serialize)]
+struct YearGroup {
+    year: u16,
+    href: String,
+    reports: Vec<ReportItem>,
+}
+
+#[derive(Debug, Serialize)]
+struct TownshipRow {
+    name: String,
+    href: String,
+    years: Vec<Link>,
+}
+
+/// The home page: introduction, every year (newest first), every township.
+pub fn home(site: &Site) -> Context {
+    let mut c = Context::new();
+    c.insert("page_title", &site.config.title);
+    c.insert(
+        "intro_html",
+        &site
+            .intro
+            .as_deref()
+            .map(|m| markdown::render(m).html)
+            .unwrap_or_default(),
+    );
+    let years: Vec<YearGroup> = site
+        .years()
+        .into_iter()
+        .map(|y| YearGroup {
+            year: y,
+            href: urls::year(y),
+            reports: site
+                .reports_of_year(y)
+                .map(|r| report_item(site, r))
+                .collect(),
+        })
+        .collect();
+    c.insert("years", &years);
+    let townships: Vec<TownshipRow> = site
+        .townships
+        .iter()
+        .map(|t| TownshipRow {
+            name: t.name.clone(),
+            href: urls::township(&t.slug),
+            years: site
+                .reports_of_township(&t.slug)
+                .map(|r| Link {
+                    text: r.year.to_string(),
+                    href: urls::report(r.year, &r.township),
+                })
+                .collect(),
+        })
+        .collect();
+    c.insert("townships", &townships);
+    c.insert("report_count", &site.reports.len());
+    c
+}
+
+/// A year page: every township's report of that year, and who has not published.
+pub fn year(site: &Site, year: u16) -> Context {
+    let mut c = Context::new();
+    c.insert("page_title", &format!("{year}年度"));
+    c.insert("year", &year);
+    c.insert(
+        "intro_html",
+        &site
+            .year_intros
+            .get(&year)
+            .map(|m| markdown::render(m).html)
+            .unwrap_or_default(),
+    );
+    let reports: Vec<ReportItem> = site
+        .reports_of_year(year)
+        .map(|r| report_item(site, r))
+        .collect();
+    let missing: Vec<Link> = site
+        .townships
+        .iter()
+        .filter(|t| !site.reports_of_year(year).any(|r| r.township == t.slug))
+        .map(|t| Link {
+            text: t.name.clone(),
+            href: urls::township(&t.slug),
+        })
+        .collect();
+    c.insert("reports", &reports);
+    c.insert("missing", &missing);
+    c
+}
+
+#[derive(Debug, Serialize)]
+struct TownshipView {
+    name: String,
+    kind: String,
+    code: String,
+    slug: String,
+}
+
+#[derive(Debug, Serialize)]
+struct TownshipReport {
+    year: u16,
+    title: String,
+    href: String,
+    published: String,
+    generated: String,
+    format: String,
+}
+
+/// A township page: every year's report with its dates.
+pub fn township(site: &Site, index: usize) -> Context {
+    let t = &site.townships[index];
+    let mut c = Context::new();
+    c.insert("page_title", &t.name);
+    c.insert(
+        "township",
+        &TownshipView {
+            name: t.name.clone(),
+            kind: t.kind.clone(),
+            code: t.code.clone().unwrap_or_default(),
+            slug: t.slug.clone(),
+        },
+    );
+    let reports: Vec<TownshipReport> = site
+        .reports_of_township(&t.slug)
+        .map(|r| TownshipReport {
+            year: r.year,
+            title: r.meta.title.clone(),
+            href: urls::report(r.year, &r.township),
+            published: r.meta.published.to_string(),
+            generated: r.meta.generated.map(|d| d.to_string()).unwrap_or_default(),
+            format: r
+                .stats
+                .as_ref()
+                .map_or_else(|| "无统计表".to_string(), |s| s.format.name.clone()),
+        })
+        .collect();
+    c.insert("reports", &reports);
+    c
+}
+
+#[derive(Debug, Serialize)]
+struct Field {
+    label: &'static str,
+    value: String,
+}
+
+#[derive(Debug, Serialize)]
+struct AttachmentView {
+    href: String,
+    name: String,
+    title: String,
+    size: String,
+    kind: String,
+    extension: String,
+}
+
+#[derive(Debug, Serialize)]
+struct StatsView {
+    format_id: String,
+    format_name: String,
+    edition: String,
+    tables: Vec<TableView>,
+    findings: Vec<String>,
+}
+
+/// A report page: metadata block, narrative, official table, footer, attachments.
+pub fn report(site: &Site, index: usize) -> Context {
+    let r = &site.reports[index];
+    let township = site.township(&r.township);
+    let m = &r.meta;
+    let mut c = Context::new();
+    c.insert("page_title", &m.title);
+    c.insert("title", &m.title);
+    c.insert("year", &r.year);
+    c.insert(
+        "township",
+        &Link {
+            text: township.map_or_else(|| r.township.clone(), |t| t.name.clone()),
+            href: urls::township(&r.township),
+        },
+    );
+    let opt = |v: &Option<String>| v.clone().unwrap_or_default();
+    let meta = vec![
+        Field {
+            label: "索引号",
+            value: opt(&m.index_no),
+        },
+        Field {
+            label: "发布机构",
+            value: m.publisher.clone(),
+        },
+        Field {
+            label: "公开范围",
+            value: opt(&m.scope),
+        },
+        Field {
+            label: "生成日期",
+            value: m.generated.map(|d| d.to_string()).unwrap_or_default(),
+        },
+        Field {
+            label: "公开日期",
+            value: m.published.to_string(),
+        },
+        Field {
+            label: "公开方式",
+            value: opt(&m.channel),
+        },
+    ];
+    c.insert(
+        "meta",
+        &meta
+            .into_iter()
+            .filter(|f| !f.value.is_empty())
+            .collect::<Vec<_>>(),
+    );
+    c.insert("source_url", &opt(&m.source_url));
+    let narrative = markdown::render(&r.narrative);
+    c.insert("narrative_html", &narrative.html);
+    c.insert("toc", &narrative.headings);
+    let form = m.form.clone().unwrap_or_default();
+    let footer: Vec<Field> = vec![
+        Field {
+            label: "填报单位(盖章)",
+            value: opt(&form.fill_unit),
+        },
+        Field {
+            label: "单位负责人",
+            value: opt(&form.unit_head),
+        },
+        Field {
+            label: "审核人",
+            value: opt(&form.reviewer),
+        },
+        Field {
+            label: "填报人",
+            value: opt(&form.filler),
+        },
+        Field {
+            label: "联系电话",
+            value: opt(&form.phone),
+        },
+        Field {
+            label: "填报日期",
+            value: form.filled.map(|d| d.to_string()).unwrap_or_default(),
+        },
+    ];
+    c.insert(
+        "form",
+        &footer
+            .into_iter()
+            .filter(|f| !f.value.is_empty())
+            .collect::<Vec<_>>(),
+    );
+    let stats = r.stats.as_ref().map(|s| StatsView {
+        format_id: s.format.id.clone(),
+        format_name: s.format.name.clone(),
+        edition: s.format.edition.clone(),
+        tables: table::tables(s),
+        findings: s.findings.iter().map(|f| f.message.clone()).collect(),
+    });
+    c.insert("stats", &stats);
+    let attachments: Vec<AttachmentView> = r
+        .attachments
+        .iter()
+        .map(|a| {
+            let name = a.path.rsplit('/').next().unwrap_or(&a.path).to_string();
+            let extension = name
+                .rsplit_once('.')
+                .map(|(_, e)| e.to_lowercase())
+                .unwrap_or_default();
+            AttachmentView {
+                href: urls::href(&urls::attachment(r.year, &r.township, &a.path)),
+                title: a.title.clone().unwrap_or_else(|| name.clone()),
+                name,
+                size: human_size(a.size),
+                kind: file_kind(&extension).to_string(),
+                extension,
+            }
+        })
+        .collect();
+    c.insert("attachments", &attachments);
+    let others: Vec<Link> = site
+        .reports_of_township(&r.township)
+        .filter(|o| o.year != r.year)
+        .map(|o| Link {
+            text: format!("{}年度", o.year),
+            href: urls::report(o.year, &o.township),
+        })
+        .collect();
+    c.insert("other_years", &others);
+    c
+}
+
+/// `1.2 MB`, `34.5 KB`, `812 字节`.
+pub fn human_size(bytes: u64) -> String {
+    const KB: f64 = 1024.0;
+    let b = bytes as f64;
+    if b < KB {
+        format!("{bytes} 字节")
+    } else if b < KB * KB {
+        format!("{:.1} KB", b / KB)
+    } else {
+        format!("{:.1} MB", b / KB / KB)
+    }
+}
+
+/// A Chinese name for a file type, from its extension.
+pub fn file_kind(extension: &str) -> &'static str {
+    match extension {
+        "pdf" => "PDF 文档",
+        "doc" | "docx" | "wps" => "Word 文档",
+        "xls" | "xlsx" | "et" | "csv" => "Excel 表格",
+        "txt" => "文本文件",
+        "png" | "jpg" | "jpeg" | "gif" | "webp" | "svg" => "图片",
+        "zip" | "rar" | "7z" => "压缩包",
+        "htm" | "html" => "网页",
+        "ofd" => "OFD 文档",
+        _ => "文件",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_are_human() {
+        assert_eq!(human_size(812), "812 字节");
+        assert_eq!(human_size(10_457), "10.2 KB");
+        assert_eq!(human_size(3 * 1024 * 1024), "3.0 MB");
+    }
+}

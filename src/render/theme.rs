@@ -1,0 +1,216 @@
+//! The theme: tera templates and static files, with per-site overrides.
+//!
+//! Templates come from `themes/<theme>/templates/` under the site root, or from the copy of the
+//! default theme embedded in the binary when the site has no such folder; a file of the same name
+//! under the site's own `templates/` replaces any single one. Static files come from
+//! `themes/<theme>/static/` (or the embedded copy) and the site's `static/`.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use crate::diagnostics::{Diagnostic, display_path};
+
+/// The default theme, embedded so that a site needs no theme folder.
+const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
+    (
+        "base.html",
+        include_str!("../../themes/default/templates/base.html"),
+    ),
+    (
+        "index.html",
+        include_str!("../../themes/default/templates/index.html"),
+    ),
+    (
+        "year.html",
+        include_str!("../../themes/default/templates/year.html"),
+    ),
+    (
+        "township.html",
+        include_str!("../../themes/default/templates/township.html"),
+    ),
+    (
+        "report.html",
+        include_str!("../../themes/default/templates/report.html"),
+    ),
+    (
+        "404.html",
+        include_str!("../../themes/default/templates/404.html"),
+    ),
+    (
+        "partials/stats_table.html",
+        include_str!("../../themes/default/templates/partials/stats_table.html"),
+    ),
+];
+const DEFAULT_STATIC: &[(&str, &[u8])] = &[(
+    "style.css",
+    include_bytes!("../../themes/default/static/style.css"),
+)];
+
+/// A static file of the theme or site.
+#[derive(Debug, Clone)]
+pub enum StaticFile {
+    /// Embedded in the binary.
+    Embedded(&'static [u8]),
+    /// On disk.
+    Disk(PathBuf),
+}
+
+/// Loaded templates and static files.
+pub struct Theme {
+    /// The compiled templates.
+    pub tera: tera::Tera,
+    /// Where each template came from, for messages.
+    pub sources: BTreeMap<String, String>,
+    /// Static files by output path under `static/`.
+    pub statics: BTreeMap<String, StaticFile>,
+}
+
+impl std::fmt::Debug for Theme {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Theme")
+            .field("sources", &self.sources)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Theme {
+    /// Load the theme `name` for the site at `root`.
+    pub fn load(root: &Path, name: &str) -> Result<Theme, Diagnostic> {
+        let theme_dir = root.join("themes").join(name);
+        let mut templates: BTreeMap<String, (String, String)> = BTreeMap::new();
+        let mut statics: BTreeMap<String, StaticFile> = BTreeMap::new();
+        if theme_dir.is_dir() {
+            read_dir_files(
+                root,
+                &theme_dir.join("templates"),
+                &mut |rel, path, shown| {
+                    let text = read_template(path, shown)?;
+                    templates.insert(rel.to_string(), (text, shown.to_string()));
+                    Ok(())
+                },
+            )?;
+            read_dir_files(root, &theme_dir.join("static"), &mut |rel, path, _| {
+                statics.insert(rel.to_string(), StaticFile::Disk(path.to_path_buf()));
+                Ok(())
+            })?;
+        } else if name == "default" {
+            for (rel, text) in DEFAULT_TEMPLATES {
+                templates.insert(
+                    (*rel).to_string(),
+                    (
+                        (*text).to_string(),
+                        format!("(内置默认主题)/templates/{rel}"),
+                    ),
+                );
+            }
+            for (rel, bytes) in DEFAULT_STATIC {
+                statics.insert((*rel).to_string(), StaticFile::Embedded(bytes));
+            }
+        } else {
+            return Err(Diagnostic::error(
+                "theme.missing",
+                "site.toml",
+                format!("找不到主题「{name}」（themes/{name}/ 不存在）"),
+            )
+            .field("theme")
+            .hint("删去 theme 设置以使用内置默认主题，或把主题放到 themes/ 下"));
+        }
+        read_dir_files(root, &root.join("templates"), &mut |rel, path, shown| {
+            let text = read_template(path, shown)?;
+            templates.insert(rel.to_string(), (text, shown.to_string()));
+            Ok(())
+        })?;
+        read_dir_files(root, &root.join("static"), &mut |rel, path, _| {
+            statics.insert(rel.to_string(), StaticFile::Disk(path.to_path_buf()));
+            Ok(())
+        })?;
+        let sources: BTreeMap<String, String> = templates
+            .iter()
+            .map(|(k, (_, s))| (k.clone(), s.clone()))
+            .collect();
+        let mut tera = tera::Tera::new();
+        tera.autoescape_on(vec![".html", ".xml"]);
+        tera.add_raw_templates(templates.iter().map(|(k, (t, _))| (k.as_str(), t.as_str())))
+            .map_err(|e| template_error(&e, &sources))?;
+        Ok(Theme {
+            tera,
+            sources,
+            statics,
+        })
+    }
+
+    /// Render a template, turning a tera error into a diagnostic naming the template file.
+    pub fn render(&self, template: &str, context: &tera::Context) -> Result<String, Diagnostic> {
+        self.tera
+            .render(template, context)
+            .map_err(|e| template_error(&e, &self.sources))
+    }
+}
+
+fn read_template(path: &Path, shown: &str) -> Result<String, Diagnostic> {
+    std::fs::read_to_string(path).map_err(|e| {
+        Diagnostic::error("theme.read", shown, format!("无法读取模板：{e}"))
+            .hint("模板须为 UTF-8 文本")
+    })
+}
+
+/// Call `f(relative path, path, shown path)` for every file under `dir`, sorted.
+fn read_dir_files(
+    root: &Path,
+    dir: &Path,
+    f: &mut dyn FnMut(&str, &Path, &str) -> Result<(), Diagnostic>,
+) -> Result<(), Diagnostic> {
+    if !dir.is_dir() {
+        return Ok(());
+    }
+    for entry in walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .follow_links(false)
+    {
+        let entry = entry.map_err(|e| {
+            Diagnostic::error(
+                "theme.read",
+                display_path(root, dir),
+                format!("无法读取目录：{e}"),
+            )
+        })?;
+        if !entry.file_type().is_file() || entry.file_name().to_string_lossy().starts_with('.') {
+            continue;
+        }
+        let Ok(inner) = entry.path().strip_prefix(dir) else {
+            continue;
+        };
+        let rel = inner
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/");
+        f(&rel, entry.path(), &display_path(root, entry.path()))?;
+    }
+    Ok(())
+}
+
+/// A tera error as a diagnostic with the template's file and line.
+fn template_error(e: &tera::Error, sources: &BTreeMap<String, String>) -> Diagnostic {
+    let (name, line, message) = match e.kind() {
+        tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => (
+            r.filename().to_string(),
+            Some(r.span().start_line),
+            r.message().to_string(),
+        ),
+        _ => (String::new(), None, e.to_string()),
+    };
+    let file = sources.get(&name).cloned().unwrap_or_else(|| {
+        if name.is_empty() {
+            "templates".to_string()
+        } else {
+            name
+        }
+    });
+    let mut d = Diagnostic::error("template", file, format!("模板错误：{message}"))
+        .hint("检查模板语法（tera）：标签是否成对、变量名是否存在");
+    if let Some(line) = line {
+        d = d.at_line(line);
+    }
+    d
+}

@@ -1,0 +1,172 @@
+//! The official statistics-table formats (2014, 2019 and 2021 editions).
+//!
+//! Each format is a catalog file under `src/schema/formats/`, embedded in the binary: its tables
+//! in official order, every cell's id, printed label, unit and flags, and its consistency rules.
+//! Everything that knows what a table looks like or what must add up reads it from here.
+
+mod catalog;
+mod rules;
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+pub use catalog::{Column, Layout, Row, Table};
+pub use rules::{Comparison, Rule, RuleKind};
+
+/// The embedded catalog files, by format id.
+const CATALOG_FILES: [(&str, &str); 3] = [
+    ("gov-2014", include_str!("formats/gov-2014.yaml")),
+    ("gov-2019", include_str!("formats/gov-2019.yaml")),
+    ("gov-2021", include_str!("formats/gov-2021.yaml")),
+];
+
+/// One indicator (one value slot) of a format.
+#[derive(Debug, Clone)]
+pub struct Cell {
+    /// The id written in stats.yaml, without format prefix.
+    pub id: String,
+    /// The printed label of the row (list layout) or the row and column labels joined (grid).
+    pub label: String,
+    /// Unit, empty when the format has none.
+    pub unit: String,
+    /// May be negative (本年增/减).
+    pub signed: bool,
+    /// May be a decimal (money in 万元 or 元).
+    pub decimal: bool,
+    /// A heading row that normally carries no value.
+    pub heading: bool,
+    /// Index of the table the cell belongs to.
+    pub table: usize,
+}
+
+/// A statistics-table format: its tables, cells and rules.
+#[derive(Debug)]
+pub struct Format {
+    /// `gov-2014`, `gov-2019` or `gov-2021`.
+    pub id: String,
+    /// The official name of the table.
+    pub name: String,
+    /// The defining document.
+    pub edition: String,
+    /// First and last report year the edition is for.
+    pub years: (u16, u16),
+    /// Month and day of the following year by which the report is due.
+    pub deadline: (u32, u32),
+    /// Tables in official order.
+    pub tables: Vec<Table>,
+    /// Every cell, in official order (table by table, row by row, column by column).
+    pub cells: Vec<Cell>,
+    /// Consistency rules, expanded and resolved to cell indices.
+    pub rules: Vec<Rule>,
+    by_id: HashMap<String, usize>,
+}
+
+impl Format {
+    /// The cell index of an id.
+    pub fn cell_index(&self, id: &str) -> Option<usize> {
+        self.by_id.get(id).copied()
+    }
+
+    /// The cell of an id.
+    pub fn cell(&self, id: &str) -> Option<&Cell> {
+        self.cell_index(id).map(|i| &self.cells[i])
+    }
+}
+
+/// All formats known to this build, in edition order.
+pub fn formats() -> &'static [Format] {
+    static FORMATS: OnceLock<Vec<Format>> = OnceLock::new();
+    FORMATS.get_or_init(|| {
+        CATALOG_FILES
+            .iter()
+            .map(|(id, text)| {
+                catalog::build_format(text)
+                    .unwrap_or_else(|e| panic!("embedded catalog {id} is invalid: {e}"))
+            })
+            .collect()
+    })
+}
+
+/// The format with this id.
+pub fn format(id: &str) -> Option<&'static Format> {
+    formats().iter().find(|f| f.id == id)
+}
+
+/// The ids of all formats, for messages.
+pub fn format_ids() -> Vec<&'static str> {
+    formats().iter().map(|f| f.id.as_str()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_embedded_catalog_loads() {
+        assert_eq!(format_ids(), ["gov-2014", "gov-2019", "gov-2021"]);
+    }
+
+    #[test]
+    fn format_a_has_the_65_printed_rows_in_order() {
+        let a = format("gov-2014").unwrap();
+        assert_eq!(a.cells.len(), 65);
+        assert_eq!(a.cells[0].id, "proactive");
+        assert!(a.cells[0].heading);
+        assert_eq!(a.cells[1].id, "proactive.total");
+        assert_eq!(a.cells[1].unit, "条");
+        assert_eq!(a.cells[64].id, "training.trainees");
+        assert_eq!(a.cells[64].unit, "人次");
+        assert!(a.cell("org.budget").unwrap().decimal);
+        assert!(a.cell("training").unwrap().heading);
+        assert!(!a.cell("review.total").unwrap().heading);
+    }
+
+    #[test]
+    fn formats_b_and_c_differ_where_formats_md_says() {
+        let b = format("gov-2019").unwrap();
+        let c = format("gov-2021").unwrap();
+        assert!(b.cell("art20_1.normative_docs.new_made").is_some());
+        assert!(c.cell("art20_1.normative_docs.issued").is_some());
+        assert!(b.cell("art20_5.licensing.delta_items").unwrap().signed);
+        assert!(
+            c.cell("art20_8.admin_fees.amount_10k_yuan")
+                .unwrap()
+                .decimal
+        );
+        assert!(b.cell("apps.outcome.other.total").is_some());
+        assert!(c.cell("apps.outcome.other.total").is_none());
+        assert!(c.cell("apps.outcome.other.no_fee_payment.total").is_some());
+        assert!(b.cell("art20_9.central_procurement.amount").is_some());
+        assert!(c.cell("art20_9.central_procurement.amount").is_none());
+        for f in [b, c] {
+            assert!(f.cell("apps.carry_forward.legal.commercial").is_some());
+            assert!(f.cell("litigation.after_review.pending").is_some());
+            assert_eq!(f.cell("review.total").unwrap().unit, "件");
+        }
+    }
+
+    #[test]
+    fn ids_are_unique_within_a_format() {
+        for f in formats() {
+            let mut seen = std::collections::HashSet::new();
+            for c in &f.cells {
+                assert!(seen.insert(&c.id), "{}: duplicate {}", f.id, c.id);
+            }
+        }
+    }
+
+    #[test]
+    fn every_rule_resolves_and_has_a_title() {
+        for f in formats() {
+            assert!(!f.rules.is_empty(), "{} has no rules", f.id);
+            for r in &f.rules {
+                assert!(!r.title.is_empty());
+                assert!(!r.left.is_empty());
+            }
+        }
+        let a = format("gov-2014").unwrap();
+        assert!(a.rules.iter().any(|r| r.id == "A-R13"));
+        let b = format("gov-2019").unwrap();
+        assert_eq!(b.rules.iter().filter(|r| r.id == "BC-R1").count(), 7);
+    }
+}
