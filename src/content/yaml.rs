@@ -53,6 +53,14 @@ impl KeyIndex {
                 let counter = seq_counters.entry(format!("{parent}@{col}")).or_insert(0);
                 let item = format!("{parent}[{counter}]");
                 *counter += 1;
+                let location = Location {
+                    line: i + 1 + line_offset,
+                    column: line[..col].chars().count() + 1,
+                };
+                index.spots.entry(item.clone()).or_insert(KeySpot {
+                    location,
+                    raw: String::new(),
+                });
                 stack.push((col, item));
                 let skipped = after.len() - after.trim_start_matches(' ').len();
                 col += rest.len() - after.len() + skipped;

@@ -190,6 +190,27 @@ fn read_dir_files(
     Ok(())
 }
 
+/// `error: MESSAGE\n --> NAME:LINE:COL` → (name, line, message).
+fn parse_report(text: &str) -> (String, Option<usize>, String) {
+    let message = text
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .trim_start_matches("error: ")
+        .to_string();
+    let place = text
+        .lines()
+        .find_map(|l| l.trim_start().strip_prefix("--> "));
+    let Some(place) = place else {
+        return (String::new(), None, message);
+    };
+    let mut parts = place.rsplitn(3, ':');
+    let _column = parts.next();
+    let line = parts.next().and_then(|l| l.parse().ok());
+    let name = parts.next().unwrap_or_default().to_string();
+    (name, line, message)
+}
+
 /// A tera error as a diagnostic with the template's file and line.
 fn template_error(e: &tera::Error, sources: &BTreeMap<String, String>) -> Diagnostic {
     let (name, line, message) = match e.kind() {
@@ -198,7 +219,8 @@ fn template_error(e: &tera::Error, sources: &BTreeMap<String, String>) -> Diagno
             Some(r.span().start_line),
             r.message().to_string(),
         ),
-        _ => (String::new(), None, e.to_string()),
+        // Reference checks (unknown filters, functions…) arrive as rendered reports.
+        _ => parse_report(&e.to_string()),
     };
     let file = sources.get(&name).cloned().unwrap_or_else(|| {
         if name.is_empty() {

@@ -1,0 +1,404 @@
+//! Bad input: every case must fail with exit code 1, a Chinese message naming the file (and line
+//! where the problem has one), no panic, and the previous output left exactly as it was.
+
+mod common;
+
+use common::{Fixture, run_in, snapshot_tree};
+
+/// Build the valid fixture, break it with `mutate`, build again and check the failure.
+fn fails(mutate: impl FnOnce(&Fixture), position: &str, message: &str) {
+    let f = Fixture::new();
+    let out = f.root().join("public");
+    let (code, _, stderr) = run_in(f.root(), "build", &[]);
+    assert_eq!(code, 0, "the fixture itself must build: {stderr}");
+    let before = snapshot_tree(&out);
+    mutate(&f);
+    let (code, stdout, stderr) = run_in(f.root(), "build", &[]);
+    assert_eq!(code, 1, "exit code; stderr:\n{stderr}");
+    assert!(!stderr.contains("panicked"), "panic:\n{stderr}");
+    assert!(
+        stderr.contains(&format!("错误: {position}")),
+        "expected an error at {position}; stderr:\n{stderr}"
+    );
+    assert!(
+        stderr.contains(message),
+        "expected {message:?}; stderr:\n{stderr}"
+    );
+    assert!(stdout.is_empty(), "nothing on stdout: {stdout}");
+    assert_eq!(
+        snapshot_tree(&out),
+        before,
+        "the previous output must stay untouched"
+    );
+    let (code, _, check_err) = run_in(f.root(), "check", &[]);
+    assert_eq!(code, 1, "check agrees with build: {check_err}");
+}
+
+const STATS: &str = "content/2018/alpha/stats.yaml";
+const REPORT: &str = "content/2018/alpha/report.md";
+
+#[test]
+fn malformed_yaml_in_stats() {
+    fails(
+        |f| f.edit(STATS, "complaints.total: 0", "complaints.total: [0"),
+        "content/2018/alpha/stats.yaml:",
+        "YAML 语法错误",
+    );
+}
+
+#[test]
+fn unknown_indicator_id_with_suggestion() {
+    fails(
+        |f| f.edit(STATS, "complaints.total: 0", "complaints.totl: 0"),
+        "content/2018/alpha/stats.yaml:6:3",
+        "不是 gov-2014 格式的指标",
+    );
+}
+
+#[test]
+fn suggestion_names_the_right_id() {
+    let f = Fixture::new();
+    f.edit(STATS, "complaints.total: 0", "complaints.totl: 0");
+    let (_, _, stderr) = run_in(f.root(), "check", &[]);
+    assert!(stderr.contains("是否想写「complaints.total」"), "{stderr}");
+}
+
+#[test]
+fn string_value() {
+    fails(
+        |f| f.edit(STATS, "proactive.total: 10", "proactive.total: \"10\""),
+        "content/2018/alpha/stats.yaml:3:3",
+        "应为数字，这里写成了文字",
+    );
+}
+
+#[test]
+fn negative_count() {
+    fails(
+        |f| f.edit(STATS, "proactive.total: 10", "proactive.total: -10"),
+        "content/2018/alpha/stats.yaml:3:3",
+        "该指标不能为负",
+    );
+}
+
+#[test]
+fn decimal_count() {
+    fails(
+        |f| f.edit(STATS, "proactive.total: 10", "proactive.total: 10.5"),
+        "content/2018/alpha/stats.yaml:3:3",
+        "是小数",
+    );
+}
+
+#[test]
+fn unknown_format() {
+    fails(
+        |f| f.edit(STATS, "format: gov-2014", "format: gov-2015"),
+        "content/2018/alpha/stats.yaml:1:1",
+        "未知的表格格式「gov-2015」",
+    );
+}
+
+#[test]
+fn missing_format() {
+    fails(
+        |f| f.edit(STATS, "format: gov-2014\n", ""),
+        "content/2018/alpha/stats.yaml:1",
+        "缺少 format",
+    );
+}
+
+#[test]
+fn unknown_stats_key() {
+    fails(
+        |f| f.edit(STATS, "values:", "remark: x\nvalues:"),
+        "content/2018/alpha/stats.yaml:2:1",
+        "未知的键「remark」",
+    );
+}
+
+#[test]
+fn boolean_value() {
+    fails(
+        |f| f.edit(STATS, "complaints.total: 0", "complaints.total: yes"),
+        "content/2018/alpha/stats.yaml:6:3",
+        "应为数字",
+    );
+}
+
+#[test]
+fn duplicate_key_in_stats() {
+    fails(
+        |f| {
+            f.edit(
+                STATS,
+                "complaints.total: 0",
+                "complaints.total: 0\n  complaints.total: 1",
+            )
+        },
+        "content/2018/alpha/stats.yaml:",
+        "同一个键写了两次",
+    );
+}
+
+#[test]
+fn tab_indentation() {
+    fails(
+        |f| f.edit(STATS, "  complaints.total: 0", "\tcomplaints.total: 0"),
+        "content/2018/alpha/stats.yaml:6",
+        "制表符",
+    );
+}
+
+#[test]
+fn unknown_front_matter_key_with_suggestion() {
+    fails(
+        |f| f.edit(REPORT, "publisher: 甲镇", "publsher: 甲镇"),
+        "content/2018/alpha/report.md:4:1",
+        "未知的键「publsher」",
+    );
+}
+
+#[test]
+fn year_mismatch() {
+    fails(
+        |f| f.edit(REPORT, "publisher: 甲镇", "publisher: 甲镇\nyear: 2019"),
+        "content/2018/alpha/report.md:5:1",
+        "与所在目录的年度 2018 不一致",
+    );
+}
+
+#[test]
+fn township_mismatch() {
+    fails(
+        |f| f.edit(REPORT, "publisher: 甲镇", "publisher: 甲镇\ntownship: beta"),
+        "content/2018/alpha/report.md:5:1",
+        "与所在目录「alpha」不一致",
+    );
+}
+
+#[test]
+fn invalid_date() {
+    fails(
+        |f| f.edit(REPORT, "published: 2019-03-01", "published: 2019-02-30"),
+        "content/2018/alpha/report.md:5:1",
+        "不是有效日期",
+    );
+}
+
+#[test]
+fn missing_published() {
+    fails(
+        |f| f.edit(REPORT, "published: 2019-03-01\n", ""),
+        "content/2018/alpha/report.md:2",
+        "缺少公开日期 published",
+    );
+}
+
+#[test]
+fn missing_front_matter() {
+    fails(
+        |f| f.write(REPORT, "# 没有元数据\n正文\n"),
+        "content/2018/alpha/report.md:1",
+        "没有以元数据开头",
+    );
+}
+
+#[test]
+fn unterminated_front_matter() {
+    fails(
+        |f| f.write(REPORT, "---\npublished: 2019-03-01\n正文\n"),
+        "content/2018/alpha/report.md:1",
+        "缺少第二个 --- 行",
+    );
+}
+
+#[test]
+fn unregistered_slug() {
+    fails(
+        |f| {
+            f.write("content/2018/gamma/report.md", common::REPORT_2020);
+        },
+        "content/2018/gamma",
+        "不是已登记的乡镇代号",
+    );
+}
+
+#[test]
+fn missing_report_md() {
+    fails(|f| f.remove(REPORT), "content/2018/alpha", "缺少 report.md");
+}
+
+#[test]
+fn duplicate_slug_in_registry() {
+    fails(
+        |f| {
+            f.edit(
+                "content/townships.yaml",
+                "- slug: beta",
+                "- slug: alpha\n  name: 重复\n  kind: 镇\n- slug: beta",
+            )
+        },
+        "content/townships.yaml:5",
+        "重复登记",
+    );
+}
+
+#[test]
+fn invalid_slug_in_registry() {
+    fails(
+        |f| f.edit("content/townships.yaml", "- slug: beta", "- slug: Beta_2"),
+        "content/townships.yaml:5:3",
+        "不合规",
+    );
+}
+
+#[test]
+fn registry_entry_without_name() {
+    fails(
+        |f| f.edit("content/townships.yaml", "  name: 乙乡\n", ""),
+        "content/townships.yaml:5",
+        "缺少名称",
+    );
+}
+
+#[test]
+fn attachment_title_names_missing_file() {
+    fails(
+        |f| f.edit(REPORT, "file: 统计表.xls", "file: 统计表.xlsx"),
+        "content/2018/alpha/report.md:7",
+        "在报告目录中不存在",
+    );
+}
+
+#[test]
+fn attachment_named_like_a_generated_file() {
+    fails(
+        |f| f.write("content/2018/alpha/stats.csv", "a,b\n"),
+        "content/2018/alpha/stats.csv",
+        "生成器会在同一位置写出同名文件",
+    );
+}
+
+#[test]
+fn unknown_site_toml_key() {
+    fails(
+        |f| f.edit("site.toml", "[portal]", "titel = \"x\"\n[portal]"),
+        "site.toml:4:1",
+        "未知的设置项「titel」",
+    );
+}
+
+#[test]
+fn relative_base_url() {
+    fails(
+        |f| f.edit("site.toml", "https://example.gov.cn/nianbao/", "/nianbao/"),
+        "site.toml:2",
+        "不是以 http:// 或 https:// 开头",
+    );
+}
+
+#[test]
+fn non_year_folder() {
+    fails(
+        |f| f.write("content/misc/readme.md", "x"),
+        "content/misc",
+        "四位年份",
+    );
+}
+
+#[test]
+fn non_utf8_report() {
+    // 公开日期 in GBK.
+    fails(
+        |f| {
+            f.write_bytes(
+                REPORT,
+                b"---\npublished: 2019-03-01\n---\n\xB9\xAB\xBF\xAA\xC8\xD5\xC6\xDA\n",
+            )
+        },
+        "content/2018/alpha/report.md",
+        "不是 UTF-8",
+    );
+}
+
+#[test]
+fn template_error_names_the_override() {
+    fails(
+        |f| {
+            f.write("templates/report.html", "{% extends \"base.html\" %}\n{% block content %}\n{{ title | nosuchfilter }}\n{% endblock content %}\n")
+        },
+        "templates/report.html:3",
+        "模板错误",
+    );
+}
+
+#[test]
+fn many_problems_are_reported_together() {
+    let f = Fixture::new();
+    f.edit(STATS, "proactive.total: 10", "proactive.total: x");
+    f.edit(STATS, "complaints.total: 0", "complaints.totl: 0");
+    f.edit(REPORT, "published: 2019-03-01", "published: 2019-13-01");
+    let (code, _, stderr) = run_in(f.root(), "check", &[]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("stats.yaml:3:3"), "{stderr}");
+    assert!(stderr.contains("stats.yaml:6:3"), "{stderr}");
+    assert!(stderr.contains("report.md:5:1"), "{stderr}");
+    assert!(stderr.contains("3 个错误"), "{stderr}");
+}
+
+#[test]
+fn strict_turns_rule_warnings_into_errors() {
+    let f = Fixture::new();
+    f.edit(
+        STATS,
+        "proactive.normative_docs_issued: 3",
+        "proactive.normative_docs_issued: 1",
+    );
+    let (code, _, stderr) = run_in(f.root(), "check", &[]);
+    assert_eq!(code, 0, "a broken sum rule is only a warning: {stderr}");
+    assert!(
+        stderr.contains("警告: content/2018/alpha/stats.yaml:4:3"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("2 > 1"), "{stderr}");
+    let (code, _, stderr) = run_in(f.root(), "check", &["--strict"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains("错误: content/2018/alpha/stats.yaml:4:3"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn foreign_output_directory_is_not_replaced() {
+    let f = Fixture::new();
+    f.write("mydocs/keep.txt", "重要文件");
+    let out = f.root().join("mydocs");
+    let (code, _, stderr) = run_in(f.root(), "build", &["--output", out.to_str().unwrap()]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("拒绝覆盖"), "{stderr}");
+    assert_eq!(
+        std::fs::read_to_string(out.join("keep.txt")).unwrap(),
+        "重要文件"
+    );
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let (code, _, stderr) = common::run(&["build", "--no-such-flag"]);
+    assert_eq!(code, 2, "{stderr}");
+    let (code, _, _) = common::run(&["frobnicate"]);
+    assert_eq!(code, 2);
+    let f = Fixture::new();
+    let (code, _, stderr) = run_in(f.root(), "build", &["--base-url", "not a url"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("--base-url"), "{stderr}");
+}
+
+#[test]
+fn missing_root_is_a_usage_error() {
+    let (code, _, stderr) = common::run(&["check", "--root", "/nonexistent/site"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("不存在"), "{stderr}");
+}
