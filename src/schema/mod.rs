@@ -5,6 +5,7 @@
 //! Everything that knows what a table looks like or what must add up reads it from here.
 
 mod catalog;
+pub mod compare;
 mod rules;
 
 use std::collections::HashMap;

@@ -3,6 +3,7 @@
 //! Built once by the loader; everything after it (rendering, checks, serve) reads it and never
 //! re-reads content files.
 
+pub mod compare;
 mod model;
 
 use std::collections::BTreeMap;
