@@ -4,6 +4,9 @@
 //! Rendering a planned file is a pure function of the file, the site and the theme, so it runs
 //! in parallel.
 
+pub mod chart;
+pub mod compare_view;
+pub mod data;
 pub mod markdown;
 pub mod pages;
 pub mod table;
@@ -28,6 +31,16 @@ pub enum Target {
     Report(usize),
     /// `/404.html`.
     NotFound,
+    /// `/county/index.html`: county totals over the years.
+    County,
+    /// `/data/index.html`: downloads and the data dictionary.
+    DataIndex,
+    /// `/data/all.csv` or `/data/all.json`.
+    AllData(DataKind),
+    /// `/<year>/<slug>/stats.{csv,json,xlsx}`, by report index.
+    ReportData(usize, DataKind),
+    /// `/townships/<slug>/compare.{csv,xlsx}`, by township index.
+    TownshipData(usize, DataKind),
     /// `/static/<path>`.
     Static(String),
     /// An attachment: (report index, attachment index).
@@ -35,9 +48,40 @@ pub enum Target {
 }
 
 impl Target {
-    /// Whether this is an HTML page (as opposed to a copied file).
+    /// Whether this is an HTML page (as opposed to a data file or a copied file).
     pub fn is_page(&self) -> bool {
-        !matches!(self, Target::Static(_) | Target::Attachment(..))
+        matches!(
+            self,
+            Target::Home
+                | Target::Year(_)
+                | Target::Township(_)
+                | Target::Report(_)
+                | Target::NotFound
+                | Target::County
+                | Target::DataIndex
+        )
+    }
+}
+
+/// A data download format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DataKind {
+    /// CSV, UTF-8 with BOM.
+    Csv,
+    /// JSON.
+    Json,
+    /// Excel workbook.
+    Xlsx,
+}
+
+impl DataKind {
+    /// File extension.
+    pub fn extension(self) -> &'static str {
+        match self {
+            DataKind::Csv => "csv",
+            DataKind::Json => "json",
+            DataKind::Xlsx => "xlsx",
+        }
     }
 }
 
@@ -78,6 +122,22 @@ pub mod urls {
     /// A report page.
     pub fn report(year: u16, slug: &str) -> String {
         format!("{year}/{slug}/index.html")
+    }
+    /// A data file of a report: `stats.csv`, `stats.json`, `stats.xlsx`.
+    pub fn report_data(year: u16, slug: &str, kind: super::DataKind) -> String {
+        format!("{year}/{slug}/stats.{}", kind.extension())
+    }
+    /// A comparison file of a township: `compare.csv`, `compare.xlsx`.
+    pub fn township_data(slug: &str, kind: super::DataKind) -> String {
+        format!("townships/{slug}/compare.{}", kind.extension())
+    }
+    /// The county page.
+    pub fn county() -> String {
+        "county/index.html".to_string()
+    }
+    /// The data page.
+    pub fn data() -> String {
+        "data/index.html".to_string()
     }
     /// An attachment of a report.
     pub fn attachment(year: u16, slug: &str, path: &str) -> String {
@@ -120,45 +180,47 @@ pub mod urls {
 
 /// Every file of the site, in a stable order.
 pub fn plan(site: &Site, theme: &Theme) -> Vec<PlannedFile> {
-    let mut files = vec![
-        PlannedFile {
-            path: urls::home(),
-            target: Target::Home,
-        },
-        PlannedFile {
-            path: "404.html".to_string(),
-            target: Target::NotFound,
-        },
-    ];
+    let mut files: Vec<PlannedFile> = Vec::with_capacity(site.reports.len() * 5 + 16);
+    let mut add = |path: String, target: Target| files.push(PlannedFile { path, target });
+    add(urls::home(), Target::Home);
+    add("404.html".to_string(), Target::NotFound);
+    add(urls::county(), Target::County);
+    add(urls::data(), Target::DataIndex);
+    add("data/all.csv".to_string(), Target::AllData(DataKind::Csv));
+    add("data/all.json".to_string(), Target::AllData(DataKind::Json));
     for year in site.years() {
-        files.push(PlannedFile {
-            path: urls::year(year),
-            target: Target::Year(year),
-        });
+        add(urls::year(year), Target::Year(year));
     }
     for (i, t) in site.townships.iter().enumerate() {
-        files.push(PlannedFile {
-            path: urls::township(&t.slug),
-            target: Target::Township(i),
-        });
+        add(urls::township(&t.slug), Target::Township(i));
+        if site.reports_of_township(&t.slug).any(|r| r.stats.is_some()) {
+            for kind in [DataKind::Csv, DataKind::Xlsx] {
+                add(
+                    urls::township_data(&t.slug, kind),
+                    Target::TownshipData(i, kind),
+                );
+            }
+        }
     }
     for (i, r) in site.reports.iter().enumerate() {
-        files.push(PlannedFile {
-            path: urls::report(r.year, &r.township),
-            target: Target::Report(i),
-        });
+        add(urls::report(r.year, &r.township), Target::Report(i));
+        if r.stats.is_some() {
+            for kind in [DataKind::Csv, DataKind::Json, DataKind::Xlsx] {
+                add(
+                    urls::report_data(r.year, &r.township, kind),
+                    Target::ReportData(i, kind),
+                );
+            }
+        }
         for (j, a) in r.attachments.iter().enumerate() {
-            files.push(PlannedFile {
-                path: urls::attachment(r.year, &r.township, &a.path),
-                target: Target::Attachment(i, j),
-            });
+            add(
+                urls::attachment(r.year, &r.township, &a.path),
+                Target::Attachment(i, j),
+            );
         }
     }
     for name in theme.statics.keys() {
-        files.push(PlannedFile {
-            path: format!("static/{name}"),
-            target: Target::Static(name.clone()),
-        });
+        add(format!("static/{name}"), Target::Static(name.clone()));
     }
     files
 }
@@ -196,6 +258,18 @@ impl<'a> Renderer<'a> {
             Target::Township(i) => page("township.html", pages::township(site, *i)),
             Target::Report(i) => page("report.html", pages::report(site, *i)),
             Target::NotFound => page("404.html", tera::Context::new()),
+            Target::County => page("county.html", pages::county(site)),
+            Target::DataIndex => page("data.html", pages::data_index(site)),
+            Target::AllData(kind) => Ok(Content::Bytes(match kind {
+                DataKind::Json => data::all_json(site),
+                _ => data::all_csv(site),
+            })),
+            Target::ReportData(i, kind) => {
+                report_data(site, *i, *kind).map_err(|e| xlsx_error(&file.path, &e))
+            }
+            Target::TownshipData(i, kind) => {
+                township_data(site, *i, *kind).map_err(|e| xlsx_error(&file.path, &e))
+            }
             Target::Static(name) => Ok(match &self.theme.statics[name] {
                 StaticFile::Embedded(bytes) => Content::Embedded(bytes),
                 StaticFile::Disk(path) => Content::Copy(path.clone()),
@@ -205,6 +279,50 @@ impl<'a> Renderer<'a> {
             )),
         }
     }
+}
+
+fn report_data(
+    site: &Site,
+    index: usize,
+    kind: DataKind,
+) -> Result<Content, rust_xlsxwriter::XlsxError> {
+    let report = &site.reports[index];
+    let Some(stats) = report.stats.as_ref() else {
+        return Ok(Content::Bytes(Vec::new()));
+    };
+    Ok(Content::Bytes(match kind {
+        DataKind::Csv => data::stats_csv(stats),
+        DataKind::Json => data::stats_json(site, report, stats),
+        DataKind::Xlsx => data::stats_xlsx(report, stats)?,
+    }))
+}
+
+fn township_data(
+    site: &Site,
+    index: usize,
+    kind: DataKind,
+) -> Result<Content, rust_xlsxwriter::XlsxError> {
+    let township = &site.townships[index];
+    let cmp = crate::site::compare::township_comparison(site, &township.slug);
+    Ok(Content::Bytes(match kind {
+        DataKind::Xlsx => {
+            let newest = site
+                .reports_of_township(&township.slug)
+                .map(|r| r.meta.published)
+                .max();
+            let created = newest.unwrap_or_default();
+            data::compare_xlsx(
+                &format!("{}历年政府信息公开统计对比", township.name),
+                created,
+                &cmp,
+            )?
+        }
+        _ => data::compare_csv(&cmp),
+    }))
+}
+
+fn xlsx_error(path: &str, e: &rust_xlsxwriter::XlsxError) -> Diagnostic {
+    Diagnostic::error("output.xlsx", path, format!("无法生成 Excel 文件：{e}"))
 }
 
 #[cfg(test)]

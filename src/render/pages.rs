@@ -4,9 +4,12 @@
 use serde::Serialize;
 use tera::Context;
 
+use super::compare_view;
 use super::markdown;
 use super::table::{self, TableView};
-use super::urls;
+use super::{DataKind, urls};
+use crate::schema::{self, compare};
+use crate::site::compare::{county_totals, township_comparison, year_comparison};
 use crate::site::{Report, Site};
 
 /// Link to a page, relative to the site root (templates prefix `root`).
@@ -197,6 +200,143 @@ pub fn year(site: &Site, year: u16) -> Context {
         .collect();
     c.insert("reports", &reports);
     c.insert("missing", &missing);
+    c.insert(
+        "compare",
+        &compare_view::year_view(site, year, &year_comparison(site, year)),
+    );
+    c
+}
+
+/// The county page: totals of the key indicators per year, with charts.
+pub fn county(site: &Site) -> Context {
+    let mut c = Context::new();
+    let region = if site.config.portal.region.is_empty() {
+        "全县".to_string()
+    } else {
+        site.config.portal.region.clone()
+    };
+    c.insert("page_title", &format!("{region}历年汇总"));
+    c.insert("region", &region);
+    let indicators: Vec<_> = compare::key_indicators().collect();
+    c.insert(
+        "county",
+        &compare_view::county_view(&region, &indicators, &county_totals(site)),
+    );
+    c
+}
+
+#[derive(Debug, Serialize)]
+struct CellEntry {
+    id: String,
+    label: String,
+    unit: String,
+    flags: String,
+}
+
+#[derive(Debug, Serialize)]
+struct FormatEntry {
+    id: String,
+    short: String,
+    name: String,
+    edition: String,
+    years: String,
+    cells: Vec<CellEntry>,
+}
+
+#[derive(Debug, Serialize)]
+struct SourceEntry {
+    format: String,
+    ids: String,
+    grade: String,
+    note: String,
+}
+
+#[derive(Debug, Serialize)]
+struct IndicatorEntry {
+    id: String,
+    label: String,
+    unit: String,
+    key: bool,
+    sources: Vec<SourceEntry>,
+}
+
+/// The data page: downloads and the data dictionary (every id, label, unit and format).
+pub fn data_index(site: &Site) -> Context {
+    let mut c = Context::new();
+    c.insert("page_title", "数据下载与指标说明");
+    c.insert(
+        "report_count",
+        &site.reports.iter().filter(|r| r.stats.is_some()).count(),
+    );
+    let formats: Vec<FormatEntry> = schema::formats()
+        .iter()
+        .map(|f| FormatEntry {
+            id: f.id.clone(),
+            short: compare_view::format_short(&f.id),
+            name: f.name.clone(),
+            edition: f.edition.clone(),
+            years: if f.years.1 >= 9999 {
+                format!("{} 年度起", f.years.0)
+            } else {
+                format!("{}–{} 年度", f.years.0, f.years.1)
+            },
+            cells: f
+                .cells
+                .iter()
+                .map(|cell| {
+                    let mut flags = Vec::new();
+                    if cell.heading {
+                        flags.push("标题行");
+                    }
+                    if cell.decimal {
+                        flags.push("可有小数");
+                    }
+                    if cell.signed {
+                        flags.push("可为负数");
+                    }
+                    CellEntry {
+                        id: cell.id.clone(),
+                        label: cell.label.clone(),
+                        unit: cell.unit.clone(),
+                        flags: flags.join("、"),
+                    }
+                })
+                .collect(),
+        })
+        .collect();
+    c.insert("formats", &formats);
+    let indicators: Vec<IndicatorEntry> = compare::indicators()
+        .iter()
+        .map(|i| IndicatorEntry {
+            id: i.id.clone(),
+            label: i.label.clone(),
+            unit: i.unit.clone(),
+            key: i.key,
+            sources: schema::formats()
+                .iter()
+                .map(|f| match i.source(f) {
+                    Some(s) => SourceEntry {
+                        format: compare_view::format_short(&f.id),
+                        ids: s
+                            .cells
+                            .iter()
+                            .map(|&k| f.cells[k].id.as_str())
+                            .collect::<Vec<_>>()
+                            .join(" + "),
+                        grade: s.grade.symbol().to_string(),
+                        note: s.note.clone().unwrap_or_default(),
+                    },
+                    None => SourceEntry {
+                        format: compare_view::format_short(&f.id),
+                        ids: String::new(),
+                        grade: "—".to_string(),
+                        note: String::new(),
+                    },
+                })
+                .collect(),
+        })
+        .collect();
+    c.insert("indicators", &indicators);
     c
 }
 
@@ -247,6 +387,27 @@ pub fn township(site: &Site, index: usize) -> Context {
         })
         .collect();
     c.insert("reports", &reports);
+    let cmp = township_comparison(site, &t.slug);
+    let has_data = !cmp.rows.is_empty();
+    c.insert(
+        "compare",
+        &compare_view::township_view(&t.slug, &t.name, &cmp),
+    );
+    let downloads: Vec<Link> = if has_data {
+        vec![
+            Link {
+                text: "历年对比（Excel）".to_string(),
+                href: urls::township_data(&t.slug, DataKind::Xlsx),
+            },
+            Link {
+                text: "历年对比（CSV）".to_string(),
+                href: urls::township_data(&t.slug, DataKind::Csv),
+            },
+        ]
+    } else {
+        Vec::new()
+    };
+    c.insert("downloads", &downloads);
     c
 }
 
@@ -391,6 +552,22 @@ pub fn report(site: &Site, index: usize) -> Context {
         })
         .collect();
     c.insert("attachments", &attachments);
+    let downloads: Vec<Link> = if r.stats.is_some() {
+        [
+            (DataKind::Xlsx, "统计表（Excel）"),
+            (DataKind::Csv, "统计表（CSV）"),
+            (DataKind::Json, "统计表（JSON）"),
+        ]
+        .into_iter()
+        .map(|(kind, text)| Link {
+            text: text.to_string(),
+            href: urls::report_data(r.year, &r.township, kind),
+        })
+        .collect()
+    } else {
+        Vec::new()
+    };
+    c.insert("downloads", &downloads);
     let others: Vec<Link> = site
         .reports_of_township(&r.township)
         .filter(|o| o.year != r.year)

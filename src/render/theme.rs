@@ -10,41 +10,21 @@ use std::path::{Path, PathBuf};
 
 use crate::diagnostics::{Diagnostic, display_path};
 
-/// The default theme, embedded so that a site needs no theme folder.
-const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
-    (
-        "base.html",
-        include_str!("../../themes/default/templates/base.html"),
-    ),
-    (
-        "index.html",
-        include_str!("../../themes/default/templates/index.html"),
-    ),
-    (
-        "year.html",
-        include_str!("../../themes/default/templates/year.html"),
-    ),
-    (
-        "township.html",
-        include_str!("../../themes/default/templates/township.html"),
-    ),
-    (
-        "report.html",
-        include_str!("../../themes/default/templates/report.html"),
-    ),
-    (
-        "404.html",
-        include_str!("../../themes/default/templates/404.html"),
-    ),
-    (
-        "partials/stats_table.html",
-        include_str!("../../themes/default/templates/partials/stats_table.html"),
-    ),
-];
-const DEFAULT_STATIC: &[(&str, &[u8])] = &[(
-    "style.css",
-    include_bytes!("../../themes/default/static/style.css"),
-)];
+/// Embeds files of the default theme under their path relative to its folder.
+macro_rules! embed {
+    ($kind:literal, $include:ident: $($name:literal),* $(,)?) => {
+        &[$(($name, $include!(concat!("../../themes/default/", $kind, "/", $name)))),*]
+    };
+}
+
+/// The default theme, embedded so that a site needs no theme folder. A test checks that this
+/// list matches `themes/default/`.
+const DEFAULT_TEMPLATES: &[(&str, &str)] = embed!("templates", include_str:
+    "404.html", "base.html", "county.html", "data.html", "index.html",
+    "partials/compare_legend.html", "partials/stats_table.html",
+    "report.html", "township.html", "year.html",
+);
+const DEFAULT_STATIC: &[(&str, &[u8])] = embed!("static", include_bytes: "sort.js", "style.css");
 
 /// A static file of the theme or site.
 #[derive(Debug, Clone)]
@@ -235,4 +215,45 @@ fn template_error(e: &tera::Error, sources: &BTreeMap<String, String>) -> Diagno
         d = d.at_line(line);
     }
     d
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn files_under(dir: &str) -> Vec<String> {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("themes/default")
+            .join(dir);
+        let mut names: Vec<String> = walkdir::WalkDir::new(&root)
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_file())
+            .map(|e| {
+                e.path()
+                    .strip_prefix(&root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/")
+            })
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn embedded_default_theme_matches_the_theme_folder() {
+        let embedded: Vec<&str> = DEFAULT_TEMPLATES.iter().map(|(n, _)| *n).collect();
+        assert_eq!(embedded, files_under("templates"));
+        let embedded: Vec<&str> = DEFAULT_STATIC.iter().map(|(n, _)| *n).collect();
+        assert_eq!(embedded, files_under("static"));
+    }
+
+    #[test]
+    fn embedded_theme_renders_without_a_theme_folder() {
+        let tmp = tempfile::tempdir().unwrap();
+        let theme = Theme::load(tmp.path(), "default").unwrap();
+        assert!(theme.sources["report.html"].contains("内置默认主题"));
+        assert!(theme.statics.contains_key("style.css"));
+    }
 }

@@ -98,7 +98,9 @@ struct SourceSpec {
 /// All comparable indicators, in display order.
 pub fn indicators() -> &'static [Indicator] {
     static INDICATORS: OnceLock<Vec<Indicator>> = OnceLock::new();
-    INDICATORS.get_or_init(|| build(COMPARE_FILE).unwrap_or_else(|e| panic!("embedded compare.yaml is invalid: {e}")))
+    INDICATORS.get_or_init(|| {
+        build(COMPARE_FILE).unwrap_or_else(|e| panic!("embedded compare.yaml is invalid: {e}"))
+    })
 }
 
 /// The key indicators, in display order.
@@ -113,11 +115,25 @@ fn build(text: &str) -> Result<Vec<Indicator>, String> {
         .map(|spec| {
             let mut sources = BTreeMap::new();
             for (format_id, s) in spec.sources {
-                let f = format(&format_id).ok_or_else(|| format!("{}: unknown format {format_id}", spec.id))?;
+                let f = format(&format_id)
+                    .ok_or_else(|| format!("{}: unknown format {format_id}", spec.id))?;
                 let cells = resolve(f, &s.ids).map_err(|e| format!("{}: {e}", spec.id))?;
-                sources.insert(format_id, Source { cells, grade: s.grade, note: s.note });
+                sources.insert(
+                    format_id,
+                    Source {
+                        cells,
+                        grade: s.grade,
+                        note: s.note,
+                    },
+                );
             }
-            Ok(Indicator { id: spec.id, label: spec.label, unit: spec.unit, key: spec.key, sources })
+            Ok(Indicator {
+                id: spec.id,
+                label: spec.label,
+                unit: spec.unit,
+                key: spec.key,
+                sources,
+            })
         })
         .collect()
 }
@@ -127,7 +143,11 @@ fn resolve(format: &Format, ids: &[String]) -> Result<Vec<usize>, String> {
     let mut cells = Vec::new();
     for id in ids {
         match id.split_once('*') {
-            None => cells.push(format.cell_index(id).ok_or_else(|| format!("{} has no cell {id}", format.id))?),
+            None => cells.push(
+                format
+                    .cell_index(id)
+                    .ok_or_else(|| format!("{} has no cell {id}", format.id))?,
+            ),
             Some((prefix, suffix)) => {
                 let before = cells.len();
                 cells.extend(format.cells.iter().enumerate().filter_map(|(i, c)| {
@@ -151,11 +171,24 @@ mod tests {
 
     #[test]
     fn catalog_loads_and_wildcards_expand() {
-        let denied = indicators().iter().find(|i| i.id == "apps.outcome.denied").unwrap();
+        let denied = indicators()
+            .iter()
+            .find(|i| i.id == "apps.outcome.denied")
+            .unwrap();
         let b = format("gov-2019").unwrap();
         assert_eq!(denied.source(b).unwrap().cells.len(), 8);
-        let other = indicators().iter().find(|i| i.id == "apps.outcome.other").unwrap();
-        assert_eq!(other.source(format("gov-2021").unwrap()).unwrap().cells.len(), 3);
+        let other = indicators()
+            .iter()
+            .find(|i| i.id == "apps.outcome.other")
+            .unwrap();
+        assert_eq!(
+            other
+                .source(format("gov-2021").unwrap())
+                .unwrap()
+                .cells
+                .len(),
+            3
+        );
         assert_eq!(other.source(b).unwrap().cells.len(), 1);
     }
 
@@ -174,9 +207,17 @@ mod tests {
     fn fees_of_2019_and_2021_are_never_the_same_indicator() {
         for i in indicators() {
             let in_b = i.sources.get("gov-2019").is_some_and(|s| {
-                s.cells.iter().any(|&c| format("gov-2019").unwrap().cells[c].id.starts_with("art20_8"))
+                s.cells.iter().any(|&c| {
+                    format("gov-2019").unwrap().cells[c]
+                        .id
+                        .starts_with("art20_8")
+                })
             });
-            assert!(!(in_b && i.sources.contains_key("gov-2021")), "{} joins 2019 fee items with 2021 money", i.id);
+            assert!(
+                !(in_b && i.sources.contains_key("gov-2021")),
+                "{} joins 2019 fee items with 2021 money",
+                i.id
+            );
         }
     }
 

@@ -38,8 +38,12 @@ impl Measure {
 
 /// The figure of `indicator` in a report's table, with the grade of that format's source.
 pub fn measure(indicator: &Indicator, stats: Option<&Stats>) -> (Measure, Option<Grade>) {
-    let Some(stats) = stats else { return (Measure::NotCollected, None) };
-    let Some(source) = indicator.source(stats.format) else { return (Measure::NotCollected, None) };
+    let Some(stats) = stats else {
+        return (Measure::NotCollected, None);
+    };
+    let Some(source) = indicator.source(stats.format) else {
+        return (Measure::NotCollected, None);
+    };
     let mut total: Option<Decimal> = None;
     let mut blanks = 0;
     for &cell in &source.cells {
@@ -67,14 +71,24 @@ pub struct Change {
 }
 
 /// The change from `previous` to `current`; `None` unless both are reported.
-pub fn change(previous: (Measure, Option<Grade>), current: (Measure, Option<Grade>)) -> Option<Change> {
-    let (Some(before), Some(after)) = (previous.0.value(), current.0.value()) else { return None };
+pub fn change(
+    previous: (Measure, Option<Grade>),
+    current: (Measure, Option<Grade>),
+) -> Option<Change> {
+    let (Some(before), Some(after)) = (previous.0.value(), current.0.value()) else {
+        return None;
+    };
     let grade = previous.1?.join(current.1?);
     let delta = after - before;
     let percent = (!before.is_zero()).then(|| {
-        (delta * Decimal::ONE_HUNDRED / before).round_dp_with_strategy(1, RoundingStrategy::MidpointAwayFromZero)
+        (delta * Decimal::ONE_HUNDRED / before)
+            .round_dp_with_strategy(1, RoundingStrategy::MidpointAwayFromZero)
     });
-    Some(Change { delta, percent, grade })
+    Some(Change {
+        delta,
+        percent,
+        grade,
+    })
 }
 
 /// A year column of a township's comparison.
@@ -130,15 +144,24 @@ pub fn township_comparison(site: &Site, slug: &str) -> TownshipComparison {
     let mut years = Vec::with_capacity(reports.len());
     for (i, r) in reports.iter().enumerate() {
         let format = r.stats.as_ref().map(|s| s.format.id.clone());
-        let boundary = i > 0 && years.last().is_some_and(|p: &YearColumn| p.format != format);
-        years.push(YearColumn { year: r.year, format, boundary });
+        let boundary = i > 0
+            && years
+                .last()
+                .is_some_and(|p: &YearColumn| p.format != format);
+        years.push(YearColumn {
+            year: r.year,
+            format,
+            boundary,
+        });
     }
     let mut notes: Vec<String> = Vec::new();
     let mut rows: Vec<CompareRow> = indicators()
         .iter()
         .filter_map(|indicator| {
-            let measures: Vec<(Measure, Option<Grade>)> =
-                reports.iter().map(|r| measure(indicator, r.stats.as_ref())).collect();
+            let measures: Vec<(Measure, Option<Grade>)> = reports
+                .iter()
+                .map(|r| measure(indicator, r.stats.as_ref()))
+                .collect();
             let formats_collecting: std::collections::BTreeSet<&str> = reports
                 .iter()
                 .filter_map(|r| r.stats.as_ref())
@@ -163,12 +186,20 @@ pub fn township_comparison(site: &Site, slug: &str) -> TownshipComparison {
                     CompareCell {
                         measure: m.0,
                         grade: m.1,
-                        change: if consecutive { change(measures[i - 1], m) } else { None },
+                        change: if consecutive {
+                            change(measures[i - 1], m)
+                        } else {
+                            None
+                        },
                         note,
                     }
                 })
                 .collect();
-            Some(CompareRow { indicator, across_formats: formats_collecting.len() > 1, cells })
+            Some(CompareRow {
+                indicator,
+                across_formats: formats_collecting.len() > 1,
+                cells,
+            })
         })
         .collect();
     rows.sort_by_key(|r| !r.across_formats);
@@ -258,22 +289,37 @@ pub fn year_comparison(site: &Site, year: u16) -> YearComparison {
             let report = site.reports_of_year(year).find(|r| r.township == t.slug);
             let cells: Vec<(Measure, Option<Grade>)> = indicators
                 .iter()
-                .map(|i| report.map_or((Measure::NotCollected, None), |r| measure(i, r.stats.as_ref())))
+                .map(|i| {
+                    report.map_or((Measure::NotCollected, None), |r| {
+                        measure(i, r.stats.as_ref())
+                    })
+                })
                 .collect();
             for (total, &cell) in totals.iter_mut().zip(&cells) {
                 total.add(cell);
             }
-            YearRow { township: t.slug.clone(), published: report.is_some(), cells }
+            YearRow {
+                township: t.slug.clone(),
+                published: report.is_some(),
+                cells,
+            }
         })
         .collect();
-    YearComparison { indicators, rows, totals }
+    YearComparison {
+        indicators,
+        rows,
+        totals,
+    }
 }
 
 /// County totals per year (ascending) for the key indicators.
 pub fn county_totals(site: &Site) -> Vec<(u16, Vec<Total>)> {
     let mut years = site.years();
     years.reverse();
-    years.into_iter().map(|y| (y, year_comparison(site, y).totals)).collect()
+    years
+        .into_iter()
+        .map(|y| (y, year_comparison(site, y).totals))
+        .collect()
 }
 
 #[cfg(test)]
@@ -287,7 +333,11 @@ mod tests {
         for (id, v) in set {
             values[f.cell_index(id).unwrap()] = v.map(Decimal::from);
         }
-        Stats { format: f, values, findings: Vec::new() }
+        Stats {
+            format: f,
+            values,
+            findings: Vec::new(),
+        }
     }
 
     fn indicator(id: &str) -> &'static Indicator {
@@ -296,9 +346,21 @@ mod tests {
 
     #[test]
     fn sums_reported_cells_and_counts_blanks() {
-        let s = stats("gov-2014", &[("applications.replies.already_public", Some(2)), ("applications.replies.granted", None)]);
+        let s = stats(
+            "gov-2014",
+            &[
+                ("applications.replies.already_public", Some(2)),
+                ("applications.replies.granted", None),
+            ],
+        );
         let (m, g) = measure(indicator("apps.outcome.granted"), Some(&s));
-        assert_eq!(m, Measure::Reported { value: Decimal::from(2), blanks: 1 });
+        assert_eq!(
+            m,
+            Measure::Reported {
+                value: Decimal::from(2),
+                blanks: 1
+            }
+        );
         assert_eq!(g, Some(Grade::Approximate));
         let (m, _) = measure(indicator("apps.outcome.unable_not_held"), Some(&s));
         assert_eq!(m, Measure::Blank);
@@ -308,17 +370,46 @@ mod tests {
 
     #[test]
     fn change_needs_both_figures_and_a_nonzero_base_for_percent() {
-        let r = |v: i64| (Measure::Reported { value: Decimal::from(v), blanks: 0 }, Some(Grade::Same));
+        let r = |v: i64| {
+            (
+                Measure::Reported {
+                    value: Decimal::from(v),
+                    blanks: 0,
+                },
+                Some(Grade::Same),
+            )
+        };
         let c = change(r(8), r(10)).unwrap();
         assert_eq!(c.delta, Decimal::from(2));
         assert_eq!(c.percent, Some(Decimal::new(250, 1)));
-        assert_eq!(change(r(0), r(5)).unwrap().percent, None, "0 base: no percentage");
+        assert_eq!(
+            change(r(0), r(5)).unwrap().percent,
+            None,
+            "0 base: no percentage"
+        );
         assert_eq!(change(r(0), r(5)).unwrap().delta, Decimal::from(5));
-        assert_eq!(change((Measure::Blank, Some(Grade::Same)), r(5)), None, "blank gives no change, never 0");
+        assert_eq!(
+            change((Measure::Blank, Some(Grade::Same)), r(5)),
+            None,
+            "blank gives no change, never 0"
+        );
         assert_eq!(change(r(5), (Measure::NotCollected, None)), None);
-        let approx = change((Measure::Reported { value: Decimal::from(3), blanks: 0 }, Some(Grade::Approximate)), r(6)).unwrap();
+        let approx = change(
+            (
+                Measure::Reported {
+                    value: Decimal::from(3),
+                    blanks: 0,
+                },
+                Some(Grade::Approximate),
+            ),
+            r(6),
+        )
+        .unwrap();
         assert_eq!(approx.grade, Grade::Approximate);
-        assert_eq!(change(r(3), r(1)).unwrap().percent, Some(Decimal::new(-667, 1)));
+        assert_eq!(
+            change(r(3), r(1)).unwrap().percent,
+            Some(Decimal::new(-667, 1))
+        );
     }
 
     fn report(year: u16, township: &str, stats: Option<Stats>) -> Report {
@@ -345,7 +436,8 @@ mod tests {
     }
 
     fn site(reports: Vec<Report>) -> Site {
-        let config = crate::config::Config::parse("title = \"t\"\nbase_url = \"https://a.cn/\"\n").unwrap();
+        let config =
+            crate::config::Config::parse("title = \"t\"\nbase_url = \"https://a.cn/\"\n").unwrap();
         let townships = ["a", "b", "c"]
             .iter()
             .map(|s| crate::site::Township {
@@ -363,39 +455,119 @@ mod tests {
     #[test]
     fn township_comparison_across_three_formats() {
         let s = site(vec![
-            report(2018, "a", Some(stats("gov-2014", &[("applications.received", Some(4)), ("org.staff", Some(3))]))),
-            report(2019, "a", Some(stats("gov-2019", &[("apps.new_received.total", Some(6))]))),
-            report(2020, "a", Some(stats("gov-2019", &[("apps.new_received.total", None)]))),
-            report(2021, "a", Some(stats("gov-2021", &[("apps.new_received.total", Some(10))]))),
-            report(2022, "a", Some(stats("gov-2021", &[("apps.new_received.total", Some(0))]))),
-            report(2024, "a", Some(stats("gov-2021", &[("apps.new_received.total", Some(5))]))),
+            report(
+                2018,
+                "a",
+                Some(stats(
+                    "gov-2014",
+                    &[("applications.received", Some(4)), ("org.staff", Some(3))],
+                )),
+            ),
+            report(
+                2019,
+                "a",
+                Some(stats("gov-2019", &[("apps.new_received.total", Some(6))])),
+            ),
+            report(
+                2020,
+                "a",
+                Some(stats("gov-2019", &[("apps.new_received.total", None)])),
+            ),
+            report(
+                2021,
+                "a",
+                Some(stats("gov-2021", &[("apps.new_received.total", Some(10))])),
+            ),
+            report(
+                2022,
+                "a",
+                Some(stats("gov-2021", &[("apps.new_received.total", Some(0))])),
+            ),
+            report(
+                2024,
+                "a",
+                Some(stats("gov-2021", &[("apps.new_received.total", Some(5))])),
+            ),
         ]);
         let c = township_comparison(&s, "a");
         let years: Vec<(u16, bool)> = c.years.iter().map(|y| (y.year, y.boundary)).collect();
-        assert_eq!(years, [(2018, false), (2019, true), (2020, false), (2021, true), (2022, false), (2024, false)]);
-        let row = c.rows.iter().find(|r| r.indicator.id == "apps.new_received").unwrap();
+        assert_eq!(
+            years,
+            [
+                (2018, false),
+                (2019, true),
+                (2020, false),
+                (2021, true),
+                (2022, false),
+                (2024, false)
+            ]
+        );
+        let row = c
+            .rows
+            .iter()
+            .find(|r| r.indicator.id == "apps.new_received")
+            .unwrap();
         assert!(row.across_formats);
         let values: Vec<Option<Decimal>> = row.cells.iter().map(|c| c.measure.value()).collect();
-        assert_eq!(values, [Some(4.into()), Some(6.into()), None, Some(10.into()), Some(0.into()), Some(5.into())]);
+        assert_eq!(
+            values,
+            [
+                Some(4.into()),
+                Some(6.into()),
+                None,
+                Some(10.into()),
+                Some(0.into()),
+                Some(5.into())
+            ]
+        );
         assert_eq!(row.cells[2].measure, Measure::Blank);
         // 2018 (≈, with footnote) → 2019: +2, +50%, ≈ because of the 2014 side.
         let note = row.cells[0].note.unwrap();
         assert!(c.notes[note - 1].contains("收到申请数"));
         let first = c.rows.iter().flat_map(|r| &r.cells).find_map(|c| c.note);
         assert_eq!(first, Some(1), "notes are numbered in reading order");
-        assert!(c.rows.iter().flat_map(|r| &r.cells).all(|c| c.note.is_none() || c.measure.value().is_some()));
+        assert!(
+            c.rows
+                .iter()
+                .flat_map(|r| &r.cells)
+                .all(|c| c.note.is_none() || c.measure.value().is_some())
+        );
         let ch = row.cells[1].change.unwrap();
-        assert_eq!((ch.delta, ch.percent, ch.grade), (Decimal::from(2), Some(Decimal::from(50)), Grade::Approximate));
+        assert_eq!(
+            (ch.delta, ch.percent, ch.grade),
+            (
+                Decimal::from(2),
+                Some(Decimal::from(50)),
+                Grade::Approximate
+            )
+        );
         assert_eq!(row.cells[2].change, None, "blank this year: no change");
-        assert_eq!(row.cells[3].change, None, "blank the year before: no change");
+        assert_eq!(
+            row.cells[3].change, None,
+            "blank the year before: no change"
+        );
         let ch = row.cells[4].change.unwrap();
-        assert_eq!((ch.delta, ch.percent, ch.grade), (Decimal::from(-10), Some(Decimal::from(-100)), Grade::Same));
-        assert_eq!(row.cells[5].change, None, "2023 missing: no change against 2022");
+        assert_eq!(
+            (ch.delta, ch.percent, ch.grade),
+            (Decimal::from(-10), Some(Decimal::from(-100)), Grade::Same)
+        );
+        assert_eq!(
+            row.cells[5].change, None,
+            "2023 missing: no change against 2022"
+        );
         // An indicator only the 2014 table collects is shown in its era, not collected elsewhere.
-        let staff = c.rows.iter().find(|r| r.indicator.id == "org.staff").unwrap();
+        let staff = c
+            .rows
+            .iter()
+            .find(|r| r.indicator.id == "org.staff")
+            .unwrap();
         assert!(!staff.across_formats);
         assert_eq!(staff.cells[0].measure.value(), Some(Decimal::from(3)));
-        assert!(staff.cells[1..].iter().all(|c| c.measure == Measure::NotCollected));
+        assert!(
+            staff.cells[1..]
+                .iter()
+                .all(|c| c.measure == Measure::NotCollected)
+        );
         // Cross-format rows come first.
         let first_era_only = c.rows.iter().position(|r| !r.across_formats).unwrap();
         assert!(c.rows[first_era_only..].iter().all(|r| !r.across_formats));
@@ -404,16 +576,32 @@ mod tests {
     #[test]
     fn year_comparison_totals_over_townships() {
         let s = site(vec![
-            report(2021, "a", Some(stats("gov-2021", &[("apps.new_received.total", Some(3))]))),
-            report(2021, "b", Some(stats("gov-2019", &[("apps.new_received.total", Some(4))]))),
+            report(
+                2021,
+                "a",
+                Some(stats("gov-2021", &[("apps.new_received.total", Some(3))])),
+            ),
+            report(
+                2021,
+                "b",
+                Some(stats("gov-2019", &[("apps.new_received.total", Some(4))])),
+            ),
             report(2021, "c", Some(stats("gov-2021", &[]))),
         ]);
         let y = year_comparison(&s, 2021);
-        let i = y.indicators.iter().position(|i| i.id == "apps.new_received").unwrap();
+        let i = y
+            .indicators
+            .iter()
+            .position(|i| i.id == "apps.new_received")
+            .unwrap();
         let total = y.totals[i];
         assert_eq!(total.sum, Some(Decimal::from(7)));
         assert_eq!((total.reported, total.collected), (2, 3));
-        let lic = y.indicators.iter().position(|i| i.id == "licensing.decisions").unwrap();
+        let lic = y
+            .indicators
+            .iter()
+            .position(|i| i.id == "licensing.decisions")
+            .unwrap();
         assert_eq!(y.totals[lic].sum, None);
         assert_eq!(y.rows.len(), 3);
     }
@@ -421,13 +609,29 @@ mod tests {
     #[test]
     fn totals_say_how_many_townships_reported() {
         let mut t = Total::default();
-        t.add((Measure::Reported { value: Decimal::from(3), blanks: 0 }, Some(Grade::Same)));
+        t.add((
+            Measure::Reported {
+                value: Decimal::from(3),
+                blanks: 0,
+            },
+            Some(Grade::Same),
+        ));
         t.add((Measure::Blank, Some(Grade::Same)));
-        t.add((Measure::Reported { value: Decimal::from(4), blanks: 0 }, Some(Grade::Approximate)));
+        t.add((
+            Measure::Reported {
+                value: Decimal::from(4),
+                blanks: 0,
+            },
+            Some(Grade::Approximate),
+        ));
         t.add((Measure::NotCollected, None));
         assert_eq!(t.sum, Some(Decimal::from(7)));
         assert_eq!((t.reported, t.collected), (2, 3));
         assert!(t.approximate);
-        assert_eq!(Total::default().sum, None, "nobody reported: no total, not 0");
+        assert_eq!(
+            Total::default().sum,
+            None,
+            "nobody reported: no total, not 0"
+        );
     }
 }

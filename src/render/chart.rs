@@ -1,0 +1,230 @@
+//! Line charts as inline SVG, computed at build time: no JavaScript, no chart library.
+//!
+//! A year without a figure (blank, not collected, or no report) leaves a gap in the line — never a
+//! drop to 0. A segment joining figures that only approximately match (`≈`) is dashed. Colours come
+//! from CSS variables, so themes and the print stylesheet restyle charts.
+
+use std::fmt::Write;
+
+use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
+
+use crate::schema::compare::Grade;
+
+/// One year's point of a series.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Point {
+    /// The year.
+    pub year: u16,
+    /// The figure; `None` leaves a gap.
+    pub value: Option<Decimal>,
+    /// How well the figure matches the indicator.
+    pub grade: Option<Grade>,
+}
+
+const WIDTH: f64 = 320.0;
+const HEIGHT: f64 = 180.0;
+const LEFT: f64 = 44.0;
+const RIGHT: f64 = 12.0;
+const TOP: f64 = 16.0;
+const BOTTOM: f64 = 28.0;
+
+/// A round upper bound for the axis: 1, 2, 5 × 10ⁿ steps, four ticks.
+fn nice_max(max: f64) -> f64 {
+    if max <= 0.0 {
+        return 4.0;
+    }
+    let raw = max / 4.0;
+    let magnitude = 10f64.powf(raw.log10().floor());
+    let step = [1.0, 2.0, 2.5, 5.0, 10.0]
+        .iter()
+        .map(|m| m * magnitude)
+        .find(|s| *s >= raw)
+        .unwrap_or(10.0 * magnitude);
+    step * 4.0
+}
+
+fn fmt_number(v: f64) -> String {
+    if (v - v.round()).abs() < 1e-9 {
+        format!("{}", v.round() as i64)
+    } else {
+        format!("{v:.1}")
+    }
+}
+
+/// An accessible SVG line chart. `id` must be unique in the page; `title` names the chart and
+/// `unit` the figures; the description lists every year's figure.
+pub fn line_chart(id: &str, title: &str, unit: &str, points: &[Point]) -> String {
+    let mut svg = String::with_capacity(2048);
+    let values: Vec<f64> = points
+        .iter()
+        .filter_map(|p| p.value.and_then(|v| v.to_f64()))
+        .collect();
+    let min_value = values.iter().copied().fold(0.0, f64::min);
+    let top = nice_max(values.iter().copied().fold(0.0, f64::max));
+    let bottom = if min_value < 0.0 {
+        -nice_max(-min_value)
+    } else {
+        0.0
+    };
+    let (first, last) = match (points.first(), points.last()) {
+        (Some(f), Some(l)) => (f.year, l.year),
+        _ => (0, 0),
+    };
+    let span = f64::from(last.saturating_sub(first).max(1));
+    let x = |year: u16| LEFT + (f64::from(year - first) / span) * (WIDTH - LEFT - RIGHT);
+    let y = |v: f64| TOP + (top - v) / (top - bottom) * (HEIGHT - TOP - BOTTOM);
+    let desc: Vec<String> = points
+        .iter()
+        .map(|p| match p.value {
+            Some(v) => format!(
+                "{}年 {v}{unit}{}",
+                p.year,
+                if p.grade == Some(Grade::Approximate) {
+                    "（口径近似）"
+                } else {
+                    ""
+                }
+            ),
+            None => format!("{}年 无数据", p.year),
+        })
+        .collect();
+    let _ = write!(
+        svg,
+        r#"<svg class="chart" id="{id}" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-labelledby="{id}-title {id}-desc" xmlns="http://www.w3.org/2000/svg"><title id="{id}-title">{}</title><desc id="{id}-desc">{}</desc>"#,
+        escape(title),
+        escape(&desc.join("；"))
+    );
+    svg.push_str(r#"<g class="grid">"#);
+    for i in 0..=4 {
+        let v = bottom + (top - bottom) * f64::from(i) / 4.0;
+        let py = y(v);
+        let _ = write!(
+            svg,
+            r#"<line x1="{LEFT}" x2="{:.1}" y1="{py:.1}" y2="{py:.1}"/><text class="tick" x="{:.1}" y="{:.1}" text-anchor="end">{}</text>"#,
+            WIDTH - RIGHT,
+            LEFT - 6.0,
+            py + 4.0,
+            fmt_number(v)
+        );
+    }
+    svg.push_str("</g><g class=\"years\">");
+    let label_every = (points.len() / 6).max(1);
+    for (i, p) in points.iter().enumerate() {
+        if i % label_every == 0 || i + 1 == points.len() {
+            let _ = write!(
+                svg,
+                r#"<text class="tick" x="{:.1}" y="{:.1}" text-anchor="middle">{}</text>"#,
+                x(p.year),
+                HEIGHT - 8.0,
+                p.year
+            );
+        }
+    }
+    svg.push_str("</g>");
+    for pair in points.windows(2) {
+        let (a, b) = (pair[0], pair[1]);
+        let (Some(va), Some(vb)) = (
+            a.value.and_then(|v| v.to_f64()),
+            b.value.and_then(|v| v.to_f64()),
+        ) else {
+            continue;
+        };
+        if b.year != a.year + 1 {
+            continue;
+        }
+        let approx = a.grade == Some(Grade::Approximate) || b.grade == Some(Grade::Approximate);
+        let _ = write!(
+            svg,
+            r#"<line class="line{}" x1="{:.1}" y1="{:.1}" x2="{:.1}" y2="{:.1}"/>"#,
+            if approx { " approx" } else { "" },
+            x(a.year),
+            y(va),
+            x(b.year),
+            y(vb)
+        );
+    }
+    for p in points {
+        if let Some(v) = p.value.and_then(|v| v.to_f64()) {
+            let _ = write!(
+                svg,
+                r#"<circle class="point" cx="{:.1}" cy="{:.1}" r="3.5"><title>{}年：{}{unit}</title></circle>"#,
+                x(p.year),
+                y(v),
+                p.year,
+                p.value.unwrap_or_default()
+            );
+        }
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(year: u16, v: Option<i64>) -> Point {
+        Point {
+            year,
+            value: v.map(Decimal::from),
+            grade: Some(Grade::Same),
+        }
+    }
+
+    #[test]
+    fn gaps_are_gaps_not_zeros() {
+        let svg = line_chart(
+            "c",
+            "申请数",
+            "件",
+            &[
+                p(2018, Some(4)),
+                p(2019, None),
+                p(2020, Some(6)),
+                p(2021, Some(8)),
+            ],
+        );
+        assert_eq!(
+            svg.matches("<line class=\"line").count(),
+            1,
+            "only 2020–2021 is joined"
+        );
+        assert_eq!(
+            svg.matches("<circle").count(),
+            3,
+            "no point for the blank year"
+        );
+        assert!(svg.contains("2019年 无数据"));
+        assert!(svg.contains("<title id=\"c-title\">申请数</title>"));
+    }
+
+    #[test]
+    fn approximate_joins_are_dashed() {
+        let mut a = p(2018, Some(3));
+        a.grade = Some(Grade::Approximate);
+        let svg = line_chart("c", "t", "件", &[a, p(2019, Some(5))]);
+        assert!(svg.contains("class=\"line approx\""));
+    }
+
+    #[test]
+    fn nice_axis() {
+        assert_eq!(nice_max(147.0), 200.0);
+        assert_eq!(nice_max(8.0), 8.0);
+        assert_eq!(nice_max(0.0), 4.0);
+        assert_eq!(nice_max(34.0), 40.0);
+    }
+
+    #[test]
+    fn titles_are_escaped() {
+        let svg = line_chart("c", "<b>", "件", &[p(2018, Some(1))]);
+        assert!(svg.contains("&lt;b&gt;"));
+    }
+}

@@ -1,0 +1,401 @@
+//! Comparison tables and charts as template-ready values: text, classes, footnotes, SVG.
+
+use serde::Serialize;
+
+use super::chart::{self, Point};
+use super::urls;
+use crate::schema::compare::{Grade, Indicator};
+use crate::schema::format;
+use crate::site::Site;
+use crate::site::compare::{
+    Change, CompareRow, Measure, Total, TownshipComparison, YearComparison,
+};
+
+/// `gov-2014` → `2014年版`.
+pub fn format_short(format_id: &str) -> String {
+    format_id
+        .strip_prefix("gov-")
+        .map_or_else(|| format_id.to_string(), |y| format!("{y}年版"))
+}
+
+#[derive(Debug, Serialize)]
+struct YearHead {
+    year: u16,
+    format: String,
+    boundary: bool,
+    href: String,
+}
+
+#[derive(Debug, Serialize)]
+struct Era {
+    label: String,
+    span: usize,
+}
+
+/// One cell of a comparison table.
+#[derive(Debug, Serialize)]
+pub struct CellText {
+    text: String,
+    /// `reported`, `blank` or `none`, plus `boundary` at a format change.
+    class: String,
+    /// Screen-reader text for blank and not-collected cells.
+    sr: String,
+    change: String,
+    note: Option<usize>,
+    /// Numeric value for client-side sorting (empty when there is none).
+    sort: String,
+}
+
+fn measure_text(m: Measure) -> (String, &'static str, &'static str) {
+    match m {
+        Measure::Reported { value, blanks: 0 } => (value.to_string(), "reported", ""),
+        Measure::Reported { value, .. } => (format!("{value}*"), "reported partial", ""),
+        Measure::Blank => (String::new(), "blank", "未填报"),
+        Measure::NotCollected => ("—".to_string(), "none", "未统计"),
+    }
+}
+
+fn change_text(change: Option<Change>) -> String {
+    let Some(c) = change else {
+        return String::new();
+    };
+    let percent = match c.percent {
+        Some(p) => format!("（{p:+.1}%）"),
+        None => String::new(),
+    };
+    let approx = if c.grade == Grade::Approximate {
+        " ≈"
+    } else {
+        ""
+    };
+    format!("{:+}{percent}{approx}", c.delta)
+}
+
+#[derive(Debug, Serialize)]
+struct RowText {
+    label: String,
+    unit: String,
+    cells: Vec<CellText>,
+}
+
+#[derive(Debug, Serialize)]
+struct Group {
+    title: String,
+    rows: Vec<RowText>,
+}
+
+#[derive(Debug, Serialize)]
+struct ChartView {
+    title: String,
+    svg: String,
+}
+
+/// A township's comparison, ready for the template.
+#[derive(Debug, Serialize)]
+pub struct TownshipCompareView {
+    years: Vec<YearHead>,
+    eras: Vec<Era>,
+    groups: Vec<Group>,
+    notes: Vec<String>,
+    charts: Vec<ChartView>,
+}
+
+/// Build the township comparison view.
+pub fn township_view(slug: &str, name: &str, cmp: &TownshipComparison) -> TownshipCompareView {
+    let years: Vec<YearHead> = cmp
+        .years
+        .iter()
+        .map(|y| YearHead {
+            year: y.year,
+            format: y
+                .format
+                .as_deref()
+                .map_or_else(|| "无统计表".to_string(), format_short),
+            boundary: y.boundary,
+            href: urls::report(y.year, slug),
+        })
+        .collect();
+    let mut eras: Vec<Era> = Vec::new();
+    for (i, y) in cmp.years.iter().enumerate() {
+        let label = y.format.as_deref().and_then(format).map_or_else(
+            || "无统计表".to_string(),
+            |f| format!("{}（{}）", format_short(&f.id), f.edition),
+        );
+        match eras.last_mut() {
+            Some(era) if i > 0 && !y.boundary => era.span += 1,
+            _ => eras.push(Era { label, span: 1 }),
+        }
+    }
+    let mut groups: Vec<Group> = Vec::new();
+    for row in &cmp.rows {
+        let title = group_title(row, cmp);
+        let text = row_text(row, cmp);
+        match groups.last_mut() {
+            Some(g) if g.title == title => g.rows.push(text),
+            _ => groups.push(Group {
+                title,
+                rows: vec![text],
+            }),
+        }
+    }
+    let charts = cmp
+        .rows
+        .iter()
+        .filter(|r| r.indicator.key && r.cells.iter().any(|c| c.measure.value().is_some()))
+        .map(|r| {
+            let points: Vec<Point> = r
+                .cells
+                .iter()
+                .zip(&cmp.years)
+                .map(|(c, y)| Point {
+                    year: y.year,
+                    value: c.measure.value(),
+                    grade: c.grade,
+                })
+                .collect();
+            let title = format!("{name}：{}（{}）", r.indicator.label, r.indicator.unit);
+            ChartView {
+                svg: chart::line_chart(
+                    &format!("chart-{}", r.indicator.id.replace('.', "-")),
+                    &title,
+                    &r.indicator.unit,
+                    &points,
+                ),
+                title,
+            }
+        })
+        .collect();
+    TownshipCompareView {
+        years,
+        eras,
+        groups,
+        notes: cmp.notes.clone(),
+        charts,
+    }
+}
+
+fn group_title(row: &CompareRow, cmp: &TownshipComparison) -> String {
+    if row.across_formats {
+        return "跨格式可比的指标".to_string();
+    }
+    let format = cmp
+        .years
+        .iter()
+        .zip(&row.cells)
+        .find(|(_, c)| c.measure != Measure::NotCollected)
+        .and_then(|(y, _)| y.format.clone())
+        .unwrap_or_default();
+    format!("仅{}表格统计的指标", format_short(&format))
+}
+
+fn row_text(row: &CompareRow, cmp: &TownshipComparison) -> RowText {
+    RowText {
+        label: row.indicator.label.clone(),
+        unit: row.indicator.unit.clone(),
+        cells: row
+            .cells
+            .iter()
+            .zip(&cmp.years)
+            .map(|(c, y)| {
+                let (text, class, sr) = measure_text(c.measure);
+                CellText {
+                    text,
+                    class: if y.boundary {
+                        format!("{class} boundary")
+                    } else {
+                        class.to_string()
+                    },
+                    sr: sr.to_string(),
+                    change: change_text(c.change),
+                    note: c.note,
+                    sort: c.measure.value().map(|v| v.to_string()).unwrap_or_default(),
+                }
+            })
+            .collect(),
+    }
+}
+
+#[derive(Debug, Serialize)]
+struct IndicatorHead {
+    label: String,
+    unit: String,
+}
+
+fn heads(indicators: &[&Indicator]) -> Vec<IndicatorHead> {
+    indicators
+        .iter()
+        .map(|i| IndicatorHead {
+            label: i.label.clone(),
+            unit: i.unit.clone(),
+        })
+        .collect()
+}
+
+#[derive(Debug, Serialize)]
+struct YearRowText {
+    name: String,
+    href: String,
+    published: bool,
+    format: String,
+    cells: Vec<CellText>,
+}
+
+fn total_text(t: &Total) -> CellText {
+    let text = match t.sum {
+        Some(sum) => sum.to_string(),
+        None if t.collected > 0 => String::new(),
+        None => "—".to_string(),
+    };
+    let change = if t.collected > t.reported || t.approximate {
+        format!(
+            "{}/{} 个乡镇填报{}",
+            t.reported,
+            t.collected,
+            if t.approximate {
+                "，含口径近似数"
+            } else {
+                ""
+            }
+        )
+    } else if t.collected > 0 {
+        format!("{} 个乡镇", t.collected)
+    } else {
+        String::new()
+    };
+    CellText {
+        sort: t.sum.map(|s| s.to_string()).unwrap_or_default(),
+        sr: if t.sum.is_none() {
+            "无数据".to_string()
+        } else {
+            String::new()
+        },
+        text,
+        class: "total".to_string(),
+        change,
+        note: None,
+    }
+}
+
+/// The townships of one year side by side, ready for the template.
+#[derive(Debug, Serialize)]
+pub struct YearCompareView {
+    indicators: Vec<IndicatorHead>,
+    rows: Vec<YearRowText>,
+    totals: Vec<CellText>,
+    has_approximate: bool,
+}
+
+/// Build the year comparison view.
+pub fn year_view(site: &Site, year: u16, cmp: &YearComparison) -> YearCompareView {
+    let mut has_approximate = false;
+    let rows = cmp
+        .rows
+        .iter()
+        .map(|row| {
+            let township = site.township(&row.township);
+            let report = site
+                .reports_of_year(year)
+                .find(|r| r.township == row.township);
+            YearRowText {
+                name: township.map_or_else(|| row.township.clone(), |t| t.name.clone()),
+                href: if row.published {
+                    urls::report(year, &row.township)
+                } else {
+                    urls::township(&row.township)
+                },
+                published: row.published,
+                format: report
+                    .and_then(|r| r.stats.as_ref())
+                    .map_or_else(String::new, |s| format_short(&s.format.id)),
+                cells: row
+                    .cells
+                    .iter()
+                    .map(|&(m, grade)| {
+                        let (text, class, sr) = measure_text(m);
+                        let approx = grade == Some(Grade::Approximate) && m.value().is_some();
+                        has_approximate |= approx;
+                        CellText {
+                            text: if approx { format!("{text} ≈") } else { text },
+                            class: class.to_string(),
+                            sr: sr.to_string(),
+                            change: String::new(),
+                            note: None,
+                            sort: m.value().map(|v| v.to_string()).unwrap_or_default(),
+                        }
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    YearCompareView {
+        indicators: heads(&cmp.indicators),
+        rows,
+        totals: cmp.totals.iter().map(total_text).collect(),
+        has_approximate,
+    }
+}
+
+#[derive(Debug, Serialize)]
+struct CountyYear {
+    year: u16,
+    href: String,
+    cells: Vec<CellText>,
+}
+
+/// County totals per year, with charts.
+#[derive(Debug, Serialize)]
+pub struct CountyView {
+    indicators: Vec<IndicatorHead>,
+    years: Vec<CountyYear>,
+    charts: Vec<ChartView>,
+}
+
+/// Build the county view from totals per year (ascending).
+pub fn county_view(
+    region: &str,
+    indicators: &[&Indicator],
+    totals: &[(u16, Vec<Total>)],
+) -> CountyView {
+    let years = totals
+        .iter()
+        .map(|(year, t)| CountyYear {
+            year: *year,
+            href: urls::year(*year),
+            cells: t.iter().map(total_text).collect(),
+        })
+        .collect();
+    let charts = indicators
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| totals.iter().any(|(_, t)| t[*i].sum.is_some()))
+        .map(|(i, ind)| {
+            let points: Vec<Point> = totals
+                .iter()
+                .map(|(year, t)| Point {
+                    year: *year,
+                    value: t[i].sum,
+                    grade: Some(if t[i].approximate {
+                        Grade::Approximate
+                    } else {
+                        Grade::Same
+                    }),
+                })
+                .collect();
+            let title = format!("{region}合计：{}（{}）", ind.label, ind.unit);
+            ChartView {
+                svg: chart::line_chart(
+                    &format!("chart-county-{}", ind.id.replace('.', "-")),
+                    &title,
+                    &ind.unit,
+                    &points,
+                ),
+                title,
+            }
+        })
+        .collect();
+    CountyView {
+        indicators: heads(indicators),
+        years,
+        charts,
+    }
+}
