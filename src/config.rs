@@ -35,6 +35,9 @@ pub struct Portal {
     /// The county or district, shown in headings and titles.
     #[serde(default)]
     pub region: String,
+    /// A notice shown on every page, e.g. 示例数据 for a demonstration site.
+    #[serde(default)]
+    pub notice: Option<String>,
 }
 
 fn default_language() -> String {
@@ -45,7 +48,7 @@ fn default_theme() -> String {
     "default".to_string()
 }
 
-const KNOWN_KEYS: &str = "title, base_url, language, theme, [portal] region";
+const KNOWN_KEYS: &str = "title, base_url, language, theme, [portal] region, notice";
 
 impl Config {
     /// Read and check `site.toml` under `root`.

@@ -71,35 +71,37 @@ pub fn evaluate(rule: &Rule, values: &[Option<Figure>]) -> Option<RuleFinding> {
     })
 }
 
-/// `不满足规则 A-R13（…）：97 > 85`.
+/// `不满足参考规则 A-R13：…（甲 ≤ 乙），实际 97 > 85`.
 pub fn rule_message(format: &Format, rule: &Rule, f: &RuleFinding) -> String {
+    // Long sums (a column of 21 rows) are named by the rule's title alone.
     let side = |cells: &[usize]| -> String {
-        if cells.is_empty() {
-            return "0".to_string();
+        match cells {
+            [] => "0".to_string(),
+            _ if cells.len() > 3 => format!("{} 项之和", cells.len()),
+            _ => cells
+                .iter()
+                .map(|&i| short_label(&format.cells[i].label))
+                .collect::<Vec<_>>()
+                .join(" + "),
         }
-        cells
-            .iter()
-            .map(|&i| short_label(&format.cells[i].label))
-            .collect::<Vec<_>>()
-            .join(" + ")
     };
     let instance = f
         .instance
         .as_deref()
-        .map(|i| format!("，{i} 列/行"))
+        .map(|i| format!("（{}）", instance_label(format, rule, i)))
         .unwrap_or_default();
     let blanks = if f.blanks > 0 {
         format!("（{} 个空白项未计入）", f.blanks)
     } else {
         String::new()
     };
+    let kind = if rule.kind == RuleKind::Soft {
+        "参考"
+    } else {
+        ""
+    };
     format!(
-        "不满足{}规则 {}{instance}（{}）：{} {} {}，实际 {} {} {}{blanks}",
-        if rule.kind == RuleKind::Soft {
-            "参考"
-        } else {
-            ""
-        },
+        "不满足{kind}规则 {}{instance}：{}（{} {} {}），实际 {} {} {}{blanks}",
         f.rule,
         f.title,
         side(&rule.left),
@@ -109,6 +111,21 @@ pub fn rule_message(format: &Format, rule: &Rule, f: &RuleFinding) -> String {
         violated_symbol(f.left, f.right),
         f.right,
     )
+}
+
+/// The printed name of a per-column or per-row rule instance: `natural_person` → 自然人.
+fn instance_label(format: &Format, rule: &Rule, instance: &str) -> String {
+    let Some(&first) = rule.left.first() else {
+        return instance.to_string();
+    };
+    let cell = &format.cells[first];
+    let parts: Vec<&str> = cell.label.split(" / ").collect();
+    let label = if cell.id.ends_with(&format!(".{instance}")) {
+        parts.last()
+    } else {
+        parts.first()
+    };
+    label.map_or_else(|| instance.to_string(), |l| short_label(l).to_string())
 }
 
 fn violated_symbol(left: Decimal, right: Decimal) -> &'static str {

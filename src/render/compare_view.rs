@@ -119,7 +119,7 @@ pub fn township_view(slug: &str, name: &str, cmp: &TownshipComparison) -> Townsh
     for (i, y) in cmp.years.iter().enumerate() {
         let label = y.format.as_deref().and_then(format).map_or_else(
             || "无统计表".to_string(),
-            |f| format!("{}（{}）", format_short(&f.id), f.edition),
+            |f| format!("{}表格", format_short(&f.id)),
         );
         match eras.last_mut() {
             Some(era) if i > 0 && !y.boundary => era.span += 1,
@@ -143,14 +143,21 @@ pub fn township_view(slug: &str, name: &str, cmp: &TownshipComparison) -> Townsh
         .iter()
         .filter(|r| r.indicator.key && r.cells.iter().any(|c| c.measure.value().is_some()))
         .map(|r| {
-            let points: Vec<Point> = r
-                .cells
-                .iter()
-                .zip(&cmp.years)
-                .map(|(c, y)| Point {
-                    year: y.year,
-                    value: c.measure.value(),
-                    grade: c.grade,
+            // Every year of the span, so that a year without a report is a visible gap.
+            let first = cmp.years.first().map_or(0, |y| y.year);
+            let last = cmp.years.last().map_or(0, |y| y.year);
+            let points: Vec<Point> = (first..=last)
+                .map(|year| {
+                    let cell = cmp
+                        .years
+                        .iter()
+                        .position(|y| y.year == year)
+                        .map(|i| &r.cells[i]);
+                    Point {
+                        year,
+                        value: cell.and_then(|c| c.measure.value()),
+                        grade: cell.and_then(|c| c.grade),
+                    }
                 })
                 .collect();
             let title = format!("{name}：{}（{}）", r.indicator.label, r.indicator.unit);

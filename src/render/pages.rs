@@ -26,6 +26,7 @@ struct SiteView {
     base_url: String,
     language: String,
     generator: String,
+    notice: String,
 }
 
 /// What every page shares: site settings and navigation.
@@ -47,6 +48,7 @@ impl Shared {
                 base_url: c.base_url.clone(),
                 language: c.language.clone(),
                 generator: format!("nianbao {}", env!("CARGO_PKG_VERSION")),
+                notice: c.portal.notice.clone().unwrap_or_default(),
             },
             years: site
                 .years()

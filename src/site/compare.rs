@@ -202,7 +202,14 @@ pub fn township_comparison(site: &Site, slug: &str) -> TownshipComparison {
             })
         })
         .collect();
-    rows.sort_by_key(|r| !r.across_formats);
+    // Cross-format rows first; then each era's own rows together, in era order.
+    rows.sort_by_key(|r| {
+        let era = r
+            .cells
+            .iter()
+            .position(|c| c.measure != Measure::NotCollected);
+        (!r.across_formats, if r.across_formats { None } else { era })
+    });
     let notes = renumber_notes(&mut rows, notes);
     TownshipComparison { years, rows, notes }
 }

@@ -1,0 +1,347 @@
+//! The demo site (examples/demo): comparisons across the three formats and data downloads, with
+//! every figure checked against the source files.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
+use common::{repo_root, run_in, snapshot_tree};
+
+fn demo_root() -> PathBuf {
+    repo_root().join("examples/demo")
+}
+
+fn built() -> &'static Path {
+    static OUT: OnceLock<tempfile::TempDir> = OnceLock::new();
+    OUT.get_or_init(|| {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        let (code, _, stderr) = run_in(&demo_root(), "build", &["--output", out.to_str().unwrap()]);
+        assert_eq!(code, 0, "demo must build: {stderr}");
+        tmp
+    })
+    .path()
+    .join("public")
+    .leak()
+}
+
+/// Every report of the demo with a table: (year/slug, id → scalar text or None), ids in file order.
+type Sources = Vec<(String, Vec<(String, Option<String>)>)>;
+
+fn sources() -> Sources {
+    let mut out = Vec::new();
+    for entry in walkdir::WalkDir::new(demo_root().join("content")).sort_by_file_name() {
+        let entry = entry.unwrap();
+        if entry.file_name() != "stats.yaml" {
+            continue;
+        }
+        let dir = entry.path().parent().unwrap();
+        let key = format!(
+            "{}/{}",
+            dir.parent().unwrap().file_name().unwrap().to_string_lossy(),
+            dir.file_name().unwrap().to_string_lossy()
+        );
+        let doc: serde_yaml::Value =
+            serde_yaml::from_str(&fs::read_to_string(entry.path()).unwrap()).unwrap();
+        let values = doc["values"]
+            .as_mapping()
+            .unwrap()
+            .iter()
+            .map(|(k, v)| {
+                let text = match v {
+                    serde_yaml::Value::Null => None,
+                    serde_yaml::Value::Number(n) => Some(n.to_string()),
+                    other => panic!("unexpected {other:?}"),
+                };
+                (k.as_str().unwrap().to_string(), text)
+            })
+            .collect();
+        out.push((key, values));
+    }
+    assert!(out.len() >= 30, "the demo has 4 townships × 8 years");
+    out
+}
+
+/// Numbers written as YAML floats lose trailing zeros in serde_yaml's view; compare numerically.
+fn same_number(a: &str, b: &str) -> bool {
+    a == b || a.parse::<f64>().ok() == b.parse::<f64>().ok()
+}
+
+#[test]
+fn demo_spans_three_formats_with_blanks_zeros_and_rule_breaks() {
+    let sources = sources();
+    let mut formats = std::collections::BTreeSet::new();
+    for entry in walkdir::WalkDir::new(demo_root().join("content")) {
+        let entry = entry.unwrap();
+        if entry.file_name() == "stats.yaml" {
+            let text = fs::read_to_string(entry.path()).unwrap();
+            formats.insert(text.lines().next().unwrap().to_string());
+        }
+    }
+    assert_eq!(formats.len(), 3, "{formats:?}");
+    let all: Vec<&Option<String>> = sources
+        .iter()
+        .flat_map(|(_, v)| v.iter().map(|(_, x)| x))
+        .collect();
+    assert!(all.iter().any(|v| v.is_none()), "blanks");
+    assert!(all.iter().any(|v| v.as_deref() == Some("0")), "zeros");
+    let (code, _, stderr) = run_in(&demo_root(), "check", &[]);
+    assert_eq!(code, 0);
+    assert!(stderr.contains("不满足"), "some rule violations: {stderr}");
+    let home = fs::read_to_string(built().join("index.html")).unwrap();
+    assert!(home.contains("示例数据"));
+    for (rel, bytes) in snapshot_tree(built()) {
+        if rel.ends_with(".html") {
+            assert!(
+                String::from_utf8(bytes).unwrap().contains("示例数据"),
+                "{rel} is marked 示例数据"
+            );
+        }
+    }
+}
+
+#[test]
+fn stats_csv_has_bom_and_every_figure_of_the_source() {
+    for (key, values) in sources() {
+        let bytes = fs::read(built().join(&key).join("stats.csv")).unwrap();
+        assert!(bytes.starts_with(b"\xEF\xBB\xBF"), "{key}: BOM");
+        let mut reader = csv::Reader::from_reader(&bytes[3..]);
+        let rows: BTreeMap<String, String> = reader
+            .records()
+            .map(|r| {
+                let r = r.unwrap();
+                (r[0].to_string(), r[3].to_string())
+            })
+            .collect();
+        for (id, value) in &values {
+            let shown = &rows[id];
+            match value {
+                Some(v) => assert!(same_number(shown, v), "{key} {id}: {shown} vs {v}"),
+                None => assert_eq!(shown, "", "{key} {id}: blank stays blank"),
+            }
+        }
+    }
+}
+
+#[test]
+fn stats_json_keeps_null_apart_from_zero() {
+    let mut saw_null = false;
+    let mut saw_zero = false;
+    for (key, values) in sources() {
+        let json: serde_json::Value =
+            serde_json::from_slice(&fs::read(built().join(&key).join("stats.json")).unwrap())
+                .unwrap();
+        let by_id: BTreeMap<&str, &serde_json::Value> = json["values"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| (v["id"].as_str().unwrap(), &v["value"]))
+            .collect();
+        for (id, value) in &values {
+            let shown = by_id[id.as_str()];
+            match value {
+                Some(v) => {
+                    assert!(
+                        same_number(&shown.to_string(), v),
+                        "{key} {id}: {shown} vs {v}"
+                    );
+                    saw_zero |= v == "0";
+                }
+                None => {
+                    assert!(shown.is_null(), "{key} {id}: blank is null, not {shown}");
+                    saw_null = true;
+                }
+            }
+        }
+    }
+    assert!(saw_null && saw_zero);
+}
+
+fn xlsx_numbers(path: &Path) -> Vec<f64> {
+    let bytes = fs::read(path).unwrap();
+    let mut wb: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+    let name = wb.sheet_names()[0].clone();
+    let range = wb.worksheet_range(&name).unwrap();
+    range
+        .rows()
+        .flat_map(|row| row.iter())
+        .filter_map(|c| match c {
+            Data::Float(f) => Some(*f),
+            Data::Int(i) => Some(*i as f64),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn stats_xlsx_read_back_equals_the_source() {
+    for (key, values) in sources() {
+        let numbers = xlsx_numbers(&built().join(&key).join("stats.xlsx"));
+        // The workbook lists the reported figures in official order (row by row); blank cells are
+        // empty, so a blank written as 0 would shift this sequence.
+        let format_id =
+            fs::read_to_string(demo_root().join("content").join(&key).join("stats.yaml")).unwrap();
+        let format = nianbao::schema::format(
+            format_id
+                .lines()
+                .next()
+                .unwrap()
+                .trim_start_matches("format: "),
+        )
+        .unwrap();
+        let by_id: BTreeMap<&str, &Option<String>> =
+            values.iter().map(|(k, v)| (k.as_str(), v)).collect();
+        let expected: Vec<f64> = format
+            .cells
+            .iter()
+            .filter_map(|c| by_id.get(c.id.as_str()).and_then(|v| v.as_ref()))
+            .map(|v| v.parse().unwrap())
+            .collect();
+        assert_eq!(numbers, expected, "{key}");
+    }
+}
+
+#[test]
+fn all_csv_and_json_hold_every_figure() {
+    let bytes = fs::read(built().join("data/all.csv")).unwrap();
+    assert!(bytes.starts_with(b"\xEF\xBB\xBF"));
+    let mut reader = csv::Reader::from_reader(&bytes[3..]);
+    let rows: BTreeMap<(String, String), String> = reader
+        .records()
+        .map(|r| {
+            let r = r.unwrap();
+            (
+                (format!("{}/{}", &r[0], &r[1]), r[4].to_string()),
+                r[7].to_string(),
+            )
+        })
+        .collect();
+    let json: Vec<serde_json::Value> =
+        serde_json::from_slice(&fs::read(built().join("data/all.json")).unwrap()).unwrap();
+    assert_eq!(json.len(), rows.len());
+    let mut count = 0;
+    for (key, values) in sources() {
+        for (id, value) in values {
+            let shown = &rows[&(key.clone(), id.clone())];
+            match &value {
+                Some(v) => assert!(same_number(shown, v), "{key} {id}"),
+                None => assert_eq!(shown, ""),
+            }
+            count += 1;
+        }
+    }
+    assert_eq!(count, rows.len(), "nothing more, nothing less");
+}
+
+#[test]
+fn compare_xlsx_matches_compare_csv() {
+    for slug in ["qingshan", "baisha", "donghu", "liulin"] {
+        let dir = built().join("townships").join(slug);
+        let bytes = fs::read(dir.join("compare.csv")).unwrap();
+        let mut reader = csv::Reader::from_reader(&bytes[3..]);
+        // Long CSV is indicator-major, year-minor: the same order as the workbook's rows and columns.
+        let csv_numbers: Vec<f64> = reader
+            .records()
+            .filter_map(|r| {
+                let r = r.unwrap();
+                (&r[6] == "已填报" || &r[6] == "部分填报").then(|| r[5].parse().unwrap())
+            })
+            .collect();
+        assert_eq!(
+            xlsx_numbers(&dir.join("compare.xlsx")),
+            csv_numbers,
+            "{slug}"
+        );
+    }
+}
+
+#[test]
+fn compare_csv_golden_baisha() {
+    // 白沙乡 used the 2019 layout again in 2022: the comparison must follow the printed format.
+    let bytes = fs::read(built().join("townships/baisha/compare.csv")).unwrap();
+    insta::assert_snapshot!("compare_baisha_csv", String::from_utf8(bytes).unwrap());
+}
+
+#[test]
+fn compare_csv_golden_donghu_with_a_missing_year() {
+    let bytes = fs::read(built().join("townships/donghu/compare.csv")).unwrap();
+    let text = String::from_utf8(bytes).unwrap();
+    assert!(!text.contains("\n2020,"), "no 2020 report, no 2020 rows");
+    insta::assert_snapshot!("compare_donghu_csv", text);
+}
+
+fn fragment<'a>(html: &'a str, start: &str) -> &'a str {
+    let at = html
+        .find(start)
+        .unwrap_or_else(|| panic!("{start} not found"));
+    let end = at + html[at..].find("</table>").unwrap() + "</table>".len();
+    &html[at..end]
+}
+
+#[test]
+fn year_table_golden_2022() {
+    let html = fs::read_to_string(built().join("2022/index.html")).unwrap();
+    insta::assert_snapshot!(
+        "year_2022_table",
+        fragment(&html, "<table class=\"compare sortable\"")
+    );
+}
+
+#[test]
+fn county_table_golden() {
+    let html = fs::read_to_string(built().join("county/index.html")).unwrap();
+    insta::assert_snapshot!("county_table", fragment(&html, "<table class=\"compare\""));
+}
+
+#[test]
+fn township_page_shows_boundaries_notes_and_gaps() {
+    let html = fs::read_to_string(built().join("townships/donghu/index.html")).unwrap();
+    assert!(
+        html.contains("class=\"year boundary\""),
+        "format boundary visible"
+    );
+    assert!(html.contains("id=\"note-1\""), "≈ footnotes");
+    assert!(html.contains("<svg class=\"chart\""), "charts");
+    assert!(
+        !html.contains(">2020</a>"),
+        "no column for the missing year"
+    );
+    assert!(
+        html.contains("2020年 无数据") || !html.contains("2019年 "),
+        "the chart says the year is missing"
+    );
+}
+
+#[test]
+fn demo_is_reproducible_from_the_generator() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("demo");
+    let status = std::process::Command::new(env!("CARGO"))
+        .args([
+            "run",
+            "--quiet",
+            "--example",
+            "gen_corpus",
+            "--",
+            "--demo",
+            "--out",
+        ])
+        .arg(&out)
+        .current_dir(repo_root())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let committed: Vec<_> = snapshot_tree(&demo_root())
+        .into_iter()
+        .filter(|(p, _)| !p.starts_with("public"))
+        .collect();
+    assert_eq!(
+        snapshot_tree(&out),
+        committed,
+        "examples/demo is exactly what gen_corpus --demo writes"
+    );
+}
