@@ -272,7 +272,8 @@ fn narrative(rng: &mut Rng, town: &Town, year: u16, target_bytes: usize) -> Stri
         while text.len() - start < per_section {
             let sentences = 3 + rng.below(4);
             for _ in 0..sentences {
-                text.push_str(rng.pick(PHRASES));
+                let phrase: &str = rng.pick(PHRASES);
+                text.push_str(phrase);
                 text.push('。');
             }
             text.push_str("\n\n");
