@@ -272,7 +272,7 @@ fn narrative(rng: &mut Rng, town: &Town, year: u16, target_bytes: usize) -> Stri
         while text.len() - start < per_section {
             let sentences = 3 + rng.below(4);
             for _ in 0..sentences {
-                let phrase: &str = rng.pick(PHRASES);
+                let phrase = rng.pick::<&str>(PHRASES);
                 text.push_str(phrase);
                 text.push('。');
             }
