@@ -34,6 +34,8 @@ pub struct Summary {
     pub files: usize,
     /// Warnings reported.
     pub warnings: usize,
+    /// Files written because their bytes changed (build only).
+    pub written: usize,
     /// Wall time.
     pub elapsed: Duration,
 }
@@ -123,9 +125,11 @@ pub fn build(
         Content::Copy(source) => staging.copy(path, &source),
     });
     progress.finish_and_clear();
-    let result = finish(loaded, &plan, errors, start)?;
-    staging.commit()?;
-    Ok(result)
+    let (mut summary, diagnostics) = finish(loaded, &plan, errors, start)?;
+    let stats = staging.commit()?;
+    summary.written = stats.written;
+    summary.elapsed = start.elapsed();
+    Ok((summary, diagnostics))
 }
 
 type RenderErrors = (Diagnostics, Option<OutputError>);
@@ -188,6 +192,7 @@ fn finish(
         pages: plan.iter().filter(|f| f.target.is_page()).count(),
         files: plan.len(),
         warnings: diagnostics.warning_count(),
+        written: 0,
         elapsed: start.elapsed(),
     };
     Ok((summary, diagnostics))

@@ -70,6 +70,10 @@ pub fn run(cli: Cli) -> u8 {
             } else {
                 root.join(output)
             };
+            let output = output
+                .strip_prefix(".")
+                .map(Path::to_path_buf)
+                .unwrap_or(output);
             let options = Options {
                 base_url,
                 strict: false,
@@ -78,10 +82,11 @@ pub fn run(cli: Cli) -> u8 {
             let result = build::build(&root, &output, &options, &progress);
             report(&root, result, cli.global.quiet, |s| {
                 format!(
-                    "已生成：{} 份报告，{} 个页面，共 {} 个文件，{} 条警告，用时 {}。\n打开 {} 即可浏览。",
+                    "已生成：{} 份报告，{} 个页面，共 {} 个文件（{} 个有变化），{} 条警告，用时 {}。\n打开 {} 即可浏览。",
                     s.reports,
                     s.pages,
                     s.files,
+                    s.written,
                     s.warnings,
                     seconds(s.elapsed),
                     output.join("index.html").display()
