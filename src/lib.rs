@@ -15,5 +15,6 @@ pub mod diagnostics;
 pub mod output;
 pub mod render;
 pub mod schema;
+pub mod serve;
 pub mod site;
 pub mod validate;

@@ -48,6 +48,21 @@ enum Command {
         #[arg(long, value_name = "URL")]
         base_url: Option<String>,
     },
+    /// 本地预览：生成网站并在浏览器中查看，修改内容后自动刷新
+    Serve {
+        /// 端口（0 表示自动选择空闲端口）
+        #[arg(long, short, default_value_t = 1111)]
+        port: u16,
+        /// 绑定的地址；默认只允许本机访问
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: String,
+        /// 启动后自动打开浏览器
+        #[arg(long)]
+        open: bool,
+        /// 用轮询代替文件系统通知（网络盘、WSL、容器中使用）
+        #[arg(long)]
+        poll: bool,
+    },
     /// 检查全部内容（不写出任何文件）
     Check {
         /// 把警告也当作错误（数据核对不通过时返回非零）
@@ -92,6 +107,27 @@ pub fn run(cli: Cli) -> u8 {
                     output.join("index.html").display()
                 )
             })
+        }
+        Command::Serve {
+            port,
+            bind,
+            open,
+            poll,
+        } => {
+            let options = nianbao::serve::ServeOptions {
+                bind,
+                port,
+                open,
+                poll,
+                quiet: cli.global.quiet,
+            };
+            match nianbao::serve::serve(&root, &options) {
+                Ok(()) => EXIT_OK,
+                Err(e) => {
+                    eprintln!("错误: {e}");
+                    EXIT_CONTENT
+                }
+            }
         }
         Command::Check { strict } => {
             let options = Options {

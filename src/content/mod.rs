@@ -240,27 +240,11 @@ fn load_reports(
     found: &[FoundReport],
     diagnostics: &mut Diagnostics,
 ) -> Vec<Report> {
-    let known: Vec<&str> = townships.iter().map(|t| t.slug.as_str()).collect();
     let results: Vec<(Option<Report>, Diagnostics)> = found
         .par_iter()
         .map(|f| {
             let mut ds = Diagnostics::new();
-            let report = match townships.iter().find(|t| t.slug == f.slug) {
-                Some(township) => {
-                    let folder = report::ReportFolder {
-                        root,
-                        dir: &f.dir,
-                        year: f.year,
-                        township,
-                        region: &config.portal.region,
-                    };
-                    report::load(&folder, &mut ds)
-                }
-                None => {
-                    ds.push(unregistered(root, f, &known));
-                    None
-                }
-            };
+            let report = load_report_folder(root, config, townships, f, &mut ds);
             (report, ds)
         })
         .collect();
@@ -270,6 +254,55 @@ fn load_reports(
         reports.extend(report);
     }
     reports
+}
+
+fn load_report_folder(
+    root: &Path,
+    config: &Config,
+    townships: &[Township],
+    f: &FoundReport,
+    diagnostics: &mut Diagnostics,
+) -> Option<Report> {
+    let Some(township) = townships.iter().find(|t| t.slug == f.slug) else {
+        let known: Vec<&str> = townships.iter().map(|t| t.slug.as_str()).collect();
+        diagnostics.push(unregistered(root, f, &known));
+        return None;
+    };
+    let folder = report::ReportFolder {
+        root,
+        dir: &f.dir,
+        year: f.year,
+        township,
+        region: &config.portal.region,
+    };
+    report::load(&folder, diagnostics)
+}
+
+/// Load the one report folder `content/<year>/<slug>/` of a site whose settings and township
+/// registry are already loaded (serve's incremental rebuild). `Ok(None)` when the folder is gone.
+pub fn reload_report(
+    root: &Path,
+    config: &Config,
+    townships: &[Township],
+    year: u16,
+    slug: &str,
+) -> Result<Option<Report>, Diagnostics> {
+    let dir = root.join(CONTENT_DIR).join(year.to_string()).join(slug);
+    if !dir.is_dir() {
+        return Ok(None);
+    }
+    let mut diagnostics = Diagnostics::new();
+    let found = FoundReport {
+        year,
+        slug: slug.to_string(),
+        dir,
+    };
+    let report = load_report_folder(root, config, townships, &found, &mut diagnostics);
+    diagnostics.sort();
+    match report {
+        Some(r) if !diagnostics.has_errors() => Ok(Some(r)),
+        _ => Err(diagnostics),
+    }
 }
 
 fn unregistered(root: &Path, f: &FoundReport, known: &[&str]) -> Diagnostic {

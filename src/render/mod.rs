@@ -257,7 +257,7 @@ impl<'a> Renderer<'a> {
             Target::Year(year) => page("year.html", pages::year(site, *year)),
             Target::Township(i) => page("township.html", pages::township(site, *i)),
             Target::Report(i) => page("report.html", pages::report(site, *i)),
-            Target::NotFound => page("404.html", tera::Context::new()),
+            Target::NotFound => page("404.html", pages::not_found()),
             Target::County => page("county.html", pages::county(site)),
             Target::DataIndex => page("data.html", pages::data_index(site)),
             Target::AllData(kind) => Ok(Content::Bytes(match kind {

@@ -209,6 +209,13 @@ pub fn year(site: &Site, year: u16) -> Context {
     c
 }
 
+/// The not-found page.
+pub fn not_found() -> Context {
+    let mut c = Context::new();
+    c.insert("page_title", "页面未找到");
+    c
+}
+
 /// The county page: totals of the key indicators per year, with charts.
 pub fn county(site: &Site) -> Context {
     let mut c = Context::new();

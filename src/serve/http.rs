@@ -1,0 +1,296 @@
+//! The preview HTTP server: the output directory under the site's base path, the live-reload
+//! script and websocket, nothing else. Paths that escape the output are refused.
+
+use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::State;
+use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
+use axum::http::{HeaderValue, Method, StatusCode, Uri, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+
+use super::Shared;
+
+const LIVERELOAD_JS: &str = include_str!("livereload.js");
+/// Where serve's own files live under the base path.
+pub const PREFIX: &str = "__nianbao/";
+
+/// Serve until Ctrl+C.
+pub async fn run(listener: std::net::TcpListener, shared: Arc<Shared>) -> std::io::Result<()> {
+    listener.set_nonblocking(true)?;
+    let listener = tokio::net::TcpListener::from_std(listener)?;
+    let base = shared.base.clone();
+    let app = Router::new()
+        .route(&format!("{base}{PREFIX}livereload.js"), get(livereload))
+        .route(&format!("{base}{PREFIX}ws"), get(websocket))
+        .route(&format!("{base}{PREFIX}status"), get(status))
+        .fallback(files)
+        .with_state(shared);
+    axum::serve(listener, app)
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+}
+
+async fn livereload() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        LIVERELOAD_JS,
+    )
+        .into_response()
+}
+
+async fn status(State(shared): State<Arc<Shared>>) -> Response {
+    let message = shared
+        .status
+        .read()
+        .map(|s| s.message())
+        .unwrap_or_default();
+    (
+        [
+            (header::CONTENT_TYPE, "application/json; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        message,
+    )
+        .into_response()
+}
+
+async fn websocket(State(shared): State<Arc<Shared>>, upgrade: WebSocketUpgrade) -> Response {
+    upgrade
+        .max_message_size(4096)
+        .on_upgrade(move |socket| talk(socket, shared))
+}
+
+async fn talk(mut socket: WebSocket, shared: Arc<Shared>) {
+    let mut messages = shared.messages.subscribe();
+    let current = shared
+        .status
+        .read()
+        .map(|s| s.message())
+        .unwrap_or_default();
+    if socket.send(Message::Text(current.into())).await.is_err() {
+        return;
+    }
+    loop {
+        tokio::select! {
+            message = messages.recv() => match message {
+                Ok(text) => {
+                    if socket.send(Message::Text(text.into())).await.is_err() {
+                        return;
+                    }
+                }
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
+                Err(_) => return,
+            },
+            incoming = socket.recv() => match incoming {
+                Some(Ok(_)) => {}
+                _ => return,
+            },
+        }
+    }
+}
+
+/// Why a request path was refused.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Refusal {
+    /// Not under the base path.
+    NotFound,
+    /// Malformed or escaping (`..`, encoded or not, backslashes, NUL).
+    BadRequest,
+}
+
+/// Map a request path to a file path relative to the output, refusing anything that could
+/// escape it. An empty result or one ending in `/` means a directory's `index.html`.
+pub fn resolve(base: &str, path: &str) -> Result<String, Refusal> {
+    let rest = path.strip_prefix(base).ok_or(Refusal::NotFound)?;
+    let decoded = percent_encoding::percent_decode_str(rest)
+        .decode_utf8()
+        .map_err(|_| Refusal::BadRequest)?;
+    if decoded.contains(['\\', '\0']) || decoded.starts_with('/') {
+        return Err(Refusal::BadRequest);
+    }
+    let plain = Path::new(decoded.as_ref())
+        .components()
+        .all(|c| matches!(c, Component::Normal(_)));
+    if !plain && !decoded.is_empty() {
+        return Err(Refusal::BadRequest);
+    }
+    Ok(decoded.into_owned())
+}
+
+async fn files(State(shared): State<Arc<Shared>>, method: Method, uri: Uri) -> Response {
+    if method != Method::GET && method != Method::HEAD {
+        return (StatusCode::METHOD_NOT_ALLOWED, "只支持 GET").into_response();
+    }
+    let path = uri.path();
+    if path.len() + 1 == shared.base.len() && shared.base.starts_with(path)
+        || (path == "/" && shared.base != "/")
+    {
+        return redirect(&shared.base);
+    }
+    let rel = match resolve(&shared.base, path) {
+        Ok(rel) => rel,
+        Err(Refusal::BadRequest) => {
+            return (StatusCode::BAD_REQUEST, "请求路径无效").into_response();
+        }
+        Err(Refusal::NotFound) => return not_found(&shared).await,
+    };
+    let mut file = shared.out.join(&rel);
+    if rel.is_empty() || rel.ends_with('/') {
+        file = file.join("index.html");
+    } else if file.is_dir() {
+        return redirect(&format!("{path}/"));
+    }
+    if !inside(&shared.out, &file) {
+        return not_found(&shared).await;
+    }
+    match tokio::fs::read(&file).await {
+        Ok(bytes) => respond(StatusCode::OK, &file, bytes, &shared.base),
+        Err(_) => not_found(&shared).await,
+    }
+}
+
+/// The canonical file stays inside the canonical output (no symlink escapes).
+fn inside(out: &Path, file: &Path) -> bool {
+    match (out.canonicalize(), file.canonicalize()) {
+        (Ok(out), Ok(file)) => file.starts_with(out),
+        (Ok(_), Err(_)) => true,
+        _ => false,
+    }
+}
+
+fn redirect(to: &str) -> Response {
+    let mut r = StatusCode::FOUND.into_response();
+    if let Ok(v) = HeaderValue::from_str(to) {
+        r.headers_mut().insert(header::LOCATION, v);
+    }
+    r
+}
+
+async fn not_found(shared: &Shared) -> Response {
+    let page = shared.out.join("404.html");
+    let bytes = tokio::fs::read(&page).await.unwrap_or_else(|_| {
+        "<!DOCTYPE html><html lang=\"zh-CN\"><meta charset=\"utf-8\"><title>页面不存在</title><body><h1>页面不存在或网站尚未成功生成</h1></body></html>"
+            .as_bytes()
+            .to_vec()
+    });
+    respond(
+        StatusCode::NOT_FOUND,
+        &PathBuf::from("404.html"),
+        bytes,
+        &shared.base,
+    )
+}
+
+fn content_type(file: &Path) -> String {
+    let mime = mime_guess::from_path(file).first_or_octet_stream();
+    let text = mime.type_() == mime_guess::mime::TEXT
+        || matches!(
+            mime.subtype().as_str(),
+            "javascript" | "json" | "xml" | "svg"
+        )
+        || mime.suffix().is_some_and(|s| s == "xml" || s == "json");
+    if text {
+        format!("{mime}; charset=utf-8")
+    } else {
+        mime.to_string()
+    }
+}
+
+fn respond(status: StatusCode, file: &Path, bytes: Vec<u8>, base: &str) -> Response {
+    let kind = content_type(file);
+    let body = if kind.starts_with("text/html") {
+        inject(bytes, base)
+    } else {
+        bytes
+    };
+    let mut r = (status, Body::from(body)).into_response();
+    let headers = r.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(&kind) {
+        headers.insert(header::CONTENT_TYPE, v);
+    }
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    r
+}
+
+/// Add the live-reload script before `</body>` (or at the end).
+fn inject(mut html: Vec<u8>, base: &str) -> Vec<u8> {
+    let tag = format!("<script src=\"{base}{PREFIX}livereload.js\"></script>");
+    let at = html
+        .windows(7)
+        .rposition(|w| w == b"</body>")
+        .unwrap_or(html.len());
+    html.splice(at..at, tag.into_bytes());
+    html
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn traversal_is_refused_in_every_spelling() {
+        for bad in [
+            "/nianbao/../etc/passwd",
+            "/nianbao/%2e%2e/secret",
+            "/nianbao/a/%2E%2E/%2E%2E/x",
+            "/nianbao/..%2fx",
+            "/nianbao/%2fetc/passwd",
+            "/nianbao/a\\..\\b",
+            "/nianbao/%00",
+            "/nianbao/./a",
+        ] {
+            assert_eq!(resolve("/nianbao/", bad), Err(Refusal::BadRequest), "{bad}");
+        }
+        assert_eq!(resolve("/nianbao/", "/other/x"), Err(Refusal::NotFound));
+    }
+
+    #[test]
+    fn chinese_names_and_directories_resolve() {
+        assert_eq!(
+            resolve(
+                "/nianbao/",
+                "/nianbao/2018/a/%E7%BB%9F%E8%AE%A1%E8%A1%A8.xls"
+            )
+            .unwrap(),
+            "2018/a/统计表.xls"
+        );
+        assert_eq!(resolve("/nianbao/", "/nianbao/").unwrap(), "");
+        assert_eq!(resolve("/", "/2018/").unwrap(), "2018/");
+    }
+
+    #[test]
+    fn mime_types_carry_charset() {
+        assert_eq!(
+            content_type(Path::new("a/index.html")),
+            "text/html; charset=utf-8"
+        );
+        assert_eq!(content_type(Path::new("s.csv")), "text/csv; charset=utf-8");
+        assert_eq!(
+            content_type(Path::new("s.json")),
+            "application/json; charset=utf-8"
+        );
+        assert!(content_type(Path::new("s.xlsx")).starts_with("application/vnd.openxmlformats"));
+    }
+
+    #[test]
+    fn script_goes_before_body_end() {
+        let html = inject(b"<html><body>x</body></html>".to_vec(), "/n/");
+        assert_eq!(
+            String::from_utf8(html).unwrap(),
+            "<html><body>x<script src=\"/n/__nianbao/livereload.js\"></script></body></html>"
+        );
+    }
+}

@@ -1,0 +1,455 @@
+//! Incremental rebuilds for `serve`: the loaded site stays in memory; a change reloads only the
+//! files that changed and re-renders only the output files that depend on them.
+//!
+//! Correctness rule: the output after any sequence of incremental rebuilds is byte-identical to a
+//! fresh full build of the same sources (a test checks it). Every output file's hash is kept, so a
+//! re-rendered file whose bytes did not change is not rewritten, and files no longer planned are
+//! deleted — nothing stale remains.
+
+use std::collections::{BTreeSet, HashMap};
+use std::hash::{Hash, Hasher};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+use crate::build::{self, Failure, Options};
+use crate::content::{self, CONTENT_DIR, INTRO_FILE, parse_year};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::render::{self, Content, PlannedFile, Renderer, Target, Theme};
+use crate::site::{Report, Site};
+
+/// What a change touches, from the cheapest to the most expensive rebuild.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scope {
+    /// Nothing nianbao reads.
+    Nothing,
+    /// Report folders `(year, slug)`.
+    Reports(BTreeSet<(u16, String)>),
+    /// Templates or static files: re-render pages without re-reading content.
+    Theme,
+    /// Settings, the township registry, introductions: reload everything.
+    Full,
+}
+
+/// More changed paths than this in one batch (a git checkout, a copied year) rebuild everything.
+const FLOOD: usize = 64;
+
+/// Classify changed paths (absolute, or relative to `root`).
+pub fn classify(root: &Path, paths: &[PathBuf]) -> Scope {
+    if paths.len() > FLOOD {
+        return Scope::Full;
+    }
+    let mut reports = BTreeSet::new();
+    let mut theme = false;
+    for path in paths {
+        let rel = path.strip_prefix(root).unwrap_or(path);
+        let parts: Vec<String> = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        match parts
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>()
+            .as_slice()
+        {
+            ["site.toml"] => return Scope::Full,
+            ["themes" | "templates" | "static", ..] => theme = true,
+            [CONTENT_DIR, year, slug, ..] if parse_year(year).is_some() && *slug != INTRO_FILE => {
+                if let Some(y) = parse_year(year) {
+                    reports.insert((y, slug.to_string()));
+                }
+            }
+            [CONTENT_DIR, ..] => return Scope::Full,
+            _ => {}
+        }
+    }
+    match (theme, reports.is_empty()) {
+        (true, _) if !reports.is_empty() => Scope::Full,
+        (true, _) => Scope::Theme,
+        (false, false) => Scope::Reports(reports),
+        (false, true) => Scope::Nothing,
+    }
+}
+
+/// The outcome of one rebuild.
+#[derive(Debug, Clone, Default)]
+pub struct Rebuilt {
+    /// Output files rendered.
+    pub rendered: usize,
+    /// Output files whose bytes changed and were written.
+    pub written: usize,
+    /// Stale output files removed.
+    pub removed: usize,
+    /// Whether everything was reloaded.
+    pub full: bool,
+    /// Warnings of the reloaded content.
+    pub warnings: usize,
+    /// Wall time.
+    pub elapsed: Duration,
+}
+
+struct State {
+    site: Site,
+    theme: Theme,
+    hashes: HashMap<String, u64>,
+}
+
+/// A site kept in memory and its output directory, updated incrementally.
+pub struct Workspace {
+    root: PathBuf,
+    out: PathBuf,
+    options: Options,
+    state: Option<State>,
+}
+
+impl Workspace {
+    /// A workspace for the site at `root`, writing into `out`.
+    pub fn new(root: &Path, out: &Path, options: Options) -> Workspace {
+        Workspace {
+            root: root.to_path_buf(),
+            out: out.to_path_buf(),
+            options,
+            state: None,
+        }
+    }
+
+    /// The output directory.
+    pub fn out(&self) -> &Path {
+        &self.out
+    }
+
+    /// Reload everything and bring the output up to date.
+    pub fn rebuild_all(&mut self) -> Result<Rebuilt, Diagnostics> {
+        let start = Instant::now();
+        let loaded = build::load(&self.root, &self.options).map_err(failure_diagnostics)?;
+        let warnings = loaded.diagnostics.warning_count();
+        let previous = self.state.take().map(|s| s.hashes).unwrap_or_default();
+        let mut rebuilt = self.render_and_write(loaded.site, loaded.theme, previous, &|_| true)?;
+        rebuilt.full = true;
+        rebuilt.warnings = warnings;
+        rebuilt.elapsed = start.elapsed();
+        Ok(rebuilt)
+    }
+
+    /// Apply a batch of changed paths.
+    pub fn apply(&mut self, paths: &[PathBuf]) -> Result<Rebuilt, Diagnostics> {
+        let start = Instant::now();
+        let scope = classify(&self.root, paths);
+        let Some(state) = self.state.take() else {
+            return self.rebuild_all();
+        };
+        let result = match scope {
+            Scope::Nothing => {
+                self.state = Some(state);
+                return Ok(Rebuilt {
+                    elapsed: start.elapsed(),
+                    ..Rebuilt::default()
+                });
+            }
+            Scope::Full => {
+                self.state = Some(state);
+                return self.rebuild_all();
+            }
+            Scope::Theme => self.apply_theme(state),
+            Scope::Reports(reports) => self.apply_reports(state, &reports),
+        };
+        result.map(|mut r| {
+            r.elapsed = start.elapsed();
+            r
+        })
+    }
+
+    fn apply_theme(&mut self, state: State) -> Result<Rebuilt, Diagnostics> {
+        let theme = match Theme::load(&self.root, &state.site.config.theme) {
+            Ok(t) => t,
+            Err(d) => {
+                self.state = Some(state);
+                return Err(one(d));
+            }
+        };
+        let State { site, hashes, .. } = state;
+        self.render_and_write(site, theme, hashes, &|t| {
+            t.is_page() || matches!(t, Target::Static(_))
+        })
+    }
+
+    fn apply_reports(
+        &mut self,
+        state: State,
+        changed: &BTreeSet<(u16, String)>,
+    ) -> Result<Rebuilt, Diagnostics> {
+        let mut reloaded: Vec<((u16, String), Option<Report>)> = Vec::with_capacity(changed.len());
+        let mut errors = Diagnostics::new();
+        for (year, slug) in changed {
+            let site = &state.site;
+            match content::reload_report(&self.root, &site.config, &site.townships, *year, slug) {
+                Ok(report) => reloaded.push(((*year, slug.clone()), report)),
+                Err(d) => errors.extend(d),
+            }
+        }
+        if errors.has_errors() {
+            self.state = Some(state);
+            return Err(errors);
+        }
+        let State {
+            site,
+            theme,
+            hashes,
+        } = state;
+        let old_years = site.years();
+        let Site {
+            config,
+            townships,
+            mut reports,
+            intro,
+            year_intros,
+        } = site;
+        let mut membership_changed = false;
+        for ((year, slug), report) in reloaded {
+            let existing = reports
+                .iter()
+                .position(|r| r.year == year && r.township == slug);
+            match (existing, report) {
+                (Some(i), Some(r)) => reports[i] = r,
+                (Some(i), None) => {
+                    reports.remove(i);
+                    membership_changed = true;
+                }
+                (None, Some(r)) => {
+                    reports.push(r);
+                    membership_changed = true;
+                }
+                (None, None) => {}
+            }
+        }
+        let site = Site::new(config, townships, reports, intro, year_intros);
+        if site.years() != old_years {
+            return self.render_and_write(site, theme, hashes, &|_| true);
+        }
+        let years: BTreeSet<u16> = changed.iter().map(|(y, _)| *y).collect();
+        let slugs: BTreeSet<&str> = changed.iter().map(|(_, s)| s.as_str()).collect();
+        let reports_changed: Vec<bool> = site
+            .reports
+            .iter()
+            .map(|r| changed.contains(&(r.year, r.township.clone())))
+            .collect();
+        let township_changed: Vec<bool> = site
+            .townships
+            .iter()
+            .map(|t| slugs.contains(t.slug.as_str()))
+            .collect();
+        let report_township_changed: Vec<bool> = site
+            .reports
+            .iter()
+            .map(|r| slugs.contains(r.township.as_str()))
+            .collect();
+        let dirty = move |t: &Target| match t {
+            Target::Home | Target::County | Target::DataIndex | Target::AllData(_) => true,
+            Target::Year(y) => years.contains(y),
+            Target::Township(i) | Target::TownshipData(i, _) => township_changed[*i],
+            // Other years of the same township are listed on every report page.
+            Target::Report(i) => {
+                reports_changed[*i] || (membership_changed && report_township_changed[*i])
+            }
+            Target::ReportData(i, _) | Target::Attachment(i, _) => reports_changed[*i],
+            Target::NotFound | Target::Static(_) => false,
+        };
+        self.render_and_write(site, theme, hashes, &dirty)
+    }
+
+    /// Render the dirty planned files (and any file not written before), write those whose bytes
+    /// changed, delete files no longer planned. On a render error the output is left as it was
+    /// and the next change rebuilds everything.
+    fn render_and_write(
+        &mut self,
+        site: Site,
+        theme: Theme,
+        previous: HashMap<String, u64>,
+        dirty: &(dyn Fn(&Target) -> bool + Sync),
+    ) -> Result<Rebuilt, Diagnostics> {
+        let previous = if previous.is_empty() {
+            self.existing_files()
+        } else {
+            previous
+        };
+        let plan = render::plan(&site, &theme);
+        let renderer = Renderer::new(&site, &theme);
+        let selected: Vec<&PlannedFile> = plan
+            .iter()
+            .filter(|f| dirty(&f.target) || !previous.contains_key(&f.path))
+            .collect();
+        let rendered: Vec<Result<(&str, Vec<u8>), Diagnostic>> = selected
+            .par_iter()
+            .map(|f| {
+                let bytes = match renderer.render(f)? {
+                    Content::Bytes(b) => b,
+                    Content::Embedded(b) => b.to_vec(),
+                    Content::Copy(path) => std::fs::read(&path).map_err(|e| {
+                        Diagnostic::error(
+                            "output.read",
+                            f.path.clone(),
+                            format!("无法读取要复制的文件：{e}"),
+                        )
+                    })?,
+                };
+                Ok((f.path.as_str(), bytes))
+            })
+            .collect();
+        let mut errors = Diagnostics::new();
+        let mut files = Vec::with_capacity(rendered.len());
+        for r in rendered {
+            match r {
+                Ok(f) => files.push(f),
+                Err(d) => errors.push(d),
+            }
+        }
+        if !errors.is_empty() {
+            errors.sort();
+            return Err(errors);
+        }
+        let mut hashes = previous;
+        let mut rebuilt = Rebuilt {
+            rendered: files.len(),
+            ..Rebuilt::default()
+        };
+        for (path, bytes) in &files {
+            let hash = hash_of(bytes);
+            if hashes.get(*path) != Some(&hash) {
+                write_atomically(&self.out.join(path), bytes).map_err(|e| {
+                    one(Diagnostic::error(
+                        "output.write",
+                        path.to_string(),
+                        format!("无法写入预览文件：{e}"),
+                    ))
+                })?;
+                hashes.insert(path.to_string(), hash);
+                rebuilt.written += 1;
+            }
+        }
+        let planned: std::collections::HashSet<&str> =
+            plan.iter().map(|f| f.path.as_str()).collect();
+        let stale: Vec<String> = hashes
+            .keys()
+            .filter(|p| !planned.contains(p.as_str()))
+            .cloned()
+            .collect();
+        for path in stale {
+            let _ = std::fs::remove_file(self.out.join(&path));
+            remove_empty_parents(&self.out, &self.out.join(&path));
+            hashes.remove(&path);
+            rebuilt.removed += 1;
+        }
+        self.state = Some(State {
+            site,
+            theme,
+            hashes,
+        });
+        Ok(rebuilt)
+    }
+}
+
+impl Workspace {
+    /// Files already in the output directory (after a failed rebuild lost track of them), with a
+    /// hash that matches nothing, so that each is either rewritten or removed as stale.
+    fn existing_files(&self) -> HashMap<String, u64> {
+        walkdir::WalkDir::new(&self.out)
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_file())
+            .filter_map(|e| {
+                let rel = e.path().strip_prefix(&self.out).ok()?;
+                let rel = rel
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy())
+                    .collect::<Vec<_>>()
+                    .join("/");
+                Some((rel, u64::MAX))
+            })
+            .collect()
+    }
+}
+
+fn hash_of(bytes: &[u8]) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    bytes.hash(&mut h);
+    h.finish()
+}
+
+/// Write via a temporary file and rename, so that the server never sends a half-written file.
+fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let parent = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(parent)?;
+    let mut tmp = tempfile::NamedTempFile::new_in(parent)?;
+    std::io::Write::write_all(&mut tmp, bytes)?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
+fn remove_empty_parents(out: &Path, path: &Path) {
+    let mut dir = path.parent();
+    while let Some(d) = dir {
+        if d == out || std::fs::remove_dir(d).is_err() {
+            break;
+        }
+        dir = d.parent();
+    }
+}
+
+fn one(d: Diagnostic) -> Diagnostics {
+    let mut ds = Diagnostics::new();
+    ds.push(d);
+    ds
+}
+
+fn failure_diagnostics(f: Failure) -> Diagnostics {
+    match f {
+        Failure::Content(ds) => ds,
+        Failure::Usage(m) => one(Diagnostic::error("usage", "", m)),
+        Failure::Output(e) => one(Diagnostic::error("output", "", e.to_string())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(s: &str) -> PathBuf {
+        PathBuf::from(s)
+    }
+
+    #[test]
+    fn classification() {
+        let root = Path::new("/site");
+        assert_eq!(classify(root, &[p("/site/site.toml")]), Scope::Full);
+        assert_eq!(
+            classify(root, &[p("/site/content/townships.yaml")]),
+            Scope::Full
+        );
+        assert_eq!(
+            classify(root, &[p("/site/content/2018/_index.md")]),
+            Scope::Full
+        );
+        assert_eq!(
+            classify(root, &[p("/site/templates/report.html")]),
+            Scope::Theme
+        );
+        assert_eq!(classify(root, &[p("/site/README.md")]), Scope::Nothing);
+        let one = classify(
+            root,
+            &[
+                p("/site/content/2018/a/stats.yaml"),
+                p("/site/content/2018/a/report.md"),
+            ],
+        );
+        assert_eq!(
+            one,
+            Scope::Reports([(2018, "a".to_string())].into_iter().collect())
+        );
+        let flood: Vec<PathBuf> = (0..100)
+            .map(|i| p(&format!("/site/content/2018/a/{i}.pdf")))
+            .collect();
+        assert_eq!(classify(root, &flood), Scope::Full);
+    }
+}

@@ -1,0 +1,55 @@
+// nianbao serve: live reload and the build-error overlay. Injected only by `nianbao serve`.
+(function () {
+  "use strict";
+  var script = document.currentScript;
+  var base = script.src.replace(/livereload\.js.*$/, "");
+  var url = base.replace(/^http/, "ws") + "ws";
+  var overlay = null;
+
+  function show(text) {
+    if (!overlay) {
+      overlay = document.createElement("div");
+      overlay.id = "nianbao-error-overlay";
+      overlay.setAttribute("role", "alert");
+      overlay.style.cssText =
+        "position:fixed;inset:0;z-index:2147483647;background:rgba(40,0,0,.94);color:#fff;" +
+        "overflow:auto;padding:1.5rem;font:15px/1.6 monospace";
+      document.body.appendChild(overlay);
+    }
+    overlay.textContent = "";
+    var title = document.createElement("h2");
+    title.textContent = "生成失败：修正以下问题后页面会自动刷新（当前显示的是上一次成功生成的网站）";
+    title.style.cssText = "font:bold 18px sans-serif;margin:0 0 1rem";
+    var pre = document.createElement("pre");
+    pre.textContent = text;
+    pre.style.whiteSpace = "pre-wrap";
+    overlay.appendChild(title);
+    overlay.appendChild(pre);
+  }
+
+  function hide() {
+    if (overlay) {
+      overlay.remove();
+      overlay = null;
+    }
+  }
+
+  function connect() {
+    var ws = new WebSocket(url);
+    ws.onmessage = function (event) {
+      var message = JSON.parse(event.data);
+      if (message.type === "reload") {
+        location.reload();
+      } else if (message.type === "error") {
+        show(message.text);
+      } else if (message.type === "ok") {
+        hide();
+      }
+    };
+    ws.onclose = function () {
+      setTimeout(connect, 1000);
+    };
+  }
+
+  connect();
+})();

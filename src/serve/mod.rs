@@ -1,0 +1,247 @@
+//! `nianbao serve`: build, serve on loopback, watch, rebuild what changed, reload the browser.
+//!
+//! axum + tokio (what Zola and mdBook use) serve the output directory with a websocket for reload
+//! messages; notify with notify-debouncer-full watches the sources. The last good build keeps
+//! being served while an error is shown in the browser as an overlay.
+
+pub mod http;
+pub mod incremental;
+pub mod watch;
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
+use std::time::Instant;
+
+use thiserror::Error;
+use tokio::sync::broadcast;
+
+use crate::build::Options;
+use crate::config::Config;
+use crate::diagnostics::{Diagnostics, render_human};
+pub use incremental::{Rebuilt, Scope, Workspace};
+
+/// Settings of `serve`.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    /// Address to bind.
+    pub bind: String,
+    /// Port (0 picks a free one).
+    pub port: u16,
+    /// Open a browser.
+    pub open: bool,
+    /// Poll the file system instead of native events (network drives, WSL, containers).
+    pub poll: bool,
+    /// Print only errors.
+    pub quiet: bool,
+}
+
+/// Why `serve` could not run.
+#[derive(Debug, Error)]
+pub enum ServeError {
+    /// The address could not be bound.
+    #[error("无法在 {addr} 上启动预览服务：{source}（端口可能已被占用，可用 --port 换一个端口）")]
+    Bind {
+        /// The address.
+        addr: String,
+        /// The error.
+        source: std::io::Error,
+    },
+    /// Anything else.
+    #[error("{0}")]
+    Other(String),
+}
+
+/// The state of the last rebuild, shown to browsers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Status {
+    /// The site is up to date.
+    Ok,
+    /// The last rebuild failed; the text lists the problems.
+    Error(String),
+}
+
+impl Status {
+    /// The websocket message for this status.
+    pub fn message(&self) -> String {
+        match self {
+            Status::Ok => r#"{"type":"ok"}"#.to_string(),
+            Status::Error(text) => serde_json::json!({ "type": "error", "text": text }).to_string(),
+        }
+    }
+}
+
+/// What the HTTP server and the rebuild loop share.
+pub struct Shared {
+    /// The output directory being served.
+    pub out: PathBuf,
+    /// The base path, e.g. `/nianbao/`.
+    pub base: String,
+    /// The last rebuild's status.
+    pub status: RwLock<Status>,
+    /// Reload and status messages to browsers.
+    pub messages: broadcast::Sender<String>,
+}
+
+impl Shared {
+    fn set(&self, status: Status, reload: bool) {
+        let message = status.message();
+        if let Ok(mut s) = self.status.write() {
+            *s = status;
+        }
+        let _ = self.messages.send(message);
+        if reload {
+            let _ = self.messages.send(r#"{"type":"reload"}"#.to_string());
+        }
+    }
+}
+
+fn plain(diagnostics: &Diagnostics, root: &Path) -> String {
+    diagnostics
+        .iter()
+        .filter(|d| d.severity == crate::diagnostics::Severity::Error)
+        .map(|d| {
+            let source = d
+                .location
+                .and_then(|_| std::fs::read_to_string(root.join(&d.file)).ok());
+            render_human(d, source.as_deref(), false)
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn print_errors(diagnostics: &Diagnostics, root: &Path) {
+    eprint!("{}", plain(diagnostics, root));
+    eprintln!(
+        "生成失败：{} 个错误。继续提供上一次成功生成的网站；修正后自动重新生成。",
+        diagnostics.error_count()
+    );
+}
+
+/// Run the preview server until interrupted.
+pub fn serve(root: &Path, options: &ServeOptions) -> Result<(), ServeError> {
+    if !matches!(options.bind.as_str(), "127.0.0.1" | "localhost" | "::1") {
+        eprintln!(
+            "警告: 预览服务绑定在 {}，同一网络中的其他人也能访问你的预览。仅在确有需要时这样做。",
+            options.bind
+        );
+    }
+    let addr = format!("{}:{}", options.bind, options.port);
+    let listener = std::net::TcpListener::bind(&addr).map_err(|source| ServeError::Bind {
+        addr: addr.clone(),
+        source,
+    })?;
+    let local: SocketAddr = listener
+        .local_addr()
+        .map_err(|e| ServeError::Other(e.to_string()))?;
+    let base = Config::load(root)
+        .map(|c| c.base_path().to_string())
+        .unwrap_or_else(|_| "/".to_string());
+    let host = if local.ip().is_loopback() && local.is_ipv4() {
+        "127.0.0.1".to_string()
+    } else {
+        local.ip().to_string()
+    };
+    let url = format!("http://{host}:{}{base}", local.port());
+    let out = tempfile::Builder::new()
+        .prefix("nianbao-serve-")
+        .tempdir()
+        .map_err(|e| ServeError::Other(format!("无法创建预览目录：{e}")))?;
+    let (messages, _) = broadcast::channel(64);
+    let shared = Arc::new(Shared {
+        out: out.path().to_path_buf(),
+        base: base.clone(),
+        status: RwLock::new(Status::Ok),
+        messages,
+    });
+    let mut workspace = Workspace::new(
+        root,
+        out.path(),
+        Options {
+            base_url: Some(url.clone()),
+            strict: false,
+        },
+    );
+    match workspace.rebuild_all() {
+        Ok(r) => {
+            if !options.quiet {
+                eprintln!(
+                    "已生成 {} 个文件（{} 条警告），用时 {} 毫秒。",
+                    r.rendered,
+                    r.warnings,
+                    r.elapsed.as_millis()
+                );
+            }
+        }
+        Err(d) => {
+            print_errors(&d, root);
+            shared.set(Status::Error(plain(&d, root)), false);
+        }
+    }
+    eprintln!("正在预览：{url}　（修改内容后自动刷新；按 Ctrl+C 停止）");
+    if options.open {
+        open_browser(&url);
+    }
+    let watcher = watch::start(root, out.path(), options.poll, {
+        let shared = shared.clone();
+        let root = root.to_path_buf();
+        let quiet = options.quiet;
+        move |paths: Vec<PathBuf>| rebuild(&mut workspace, &shared, &root, &paths, quiet)
+    })
+    .map_err(|e| ServeError::Other(format!("无法监视文件变化：{e}")))?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| ServeError::Other(e.to_string()))?;
+    let result = runtime.block_on(http::run(listener, shared));
+    drop(watcher);
+    result.map_err(|e| ServeError::Other(e.to_string()))
+}
+
+fn rebuild(
+    workspace: &mut Workspace,
+    shared: &Shared,
+    root: &Path,
+    paths: &[PathBuf],
+    quiet: bool,
+) {
+    let start = Instant::now();
+    match workspace.apply(paths) {
+        Ok(r) if r.rendered == 0 && r.removed == 0 && !r.full => {}
+        Ok(r) => {
+            shared.set(Status::Ok, true);
+            if !quiet {
+                eprintln!(
+                    "已重新生成：{}，渲染 {} 个文件，写入 {} 个，删除 {} 个，用时 {} 毫秒；已通知浏览器刷新。",
+                    if r.full { "全部" } else { "变化部分" },
+                    r.rendered,
+                    r.written,
+                    r.removed,
+                    start.elapsed().as_millis()
+                );
+            }
+        }
+        Err(d) => {
+            print_errors(&d, root);
+            shared.set(Status::Error(plain(&d, root)), false);
+        }
+    }
+}
+
+fn open_browser(url: &str) {
+    let command = if cfg!(target_os = "macos") {
+        "open"
+    } else if cfg!(target_os = "windows") {
+        "explorer"
+    } else {
+        "xdg-open"
+    };
+    if std::process::Command::new(command)
+        .arg(url)
+        .spawn()
+        .is_err()
+    {
+        eprintln!("无法自动打开浏览器，请手动打开 {url}");
+    }
+}

@@ -1,0 +1,137 @@
+//! Watching the site's sources: `site.toml`, `content/`, `themes/`, `templates/`, `static/`.
+//!
+//! Events are debounced briefly (an editor's save is several events within milliseconds), batches
+//! that queue up while a rebuild runs are merged into the next one, and editor temporary files
+//! are ignored.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use notify::RecursiveMode;
+use notify_debouncer_full::{DebounceEventResult, NoCache, new_debouncer, new_debouncer_opt};
+
+/// Quiet time after the last event of a burst before a rebuild starts.
+const DEBOUNCE: Duration = Duration::from_millis(30);
+/// Poll interval of `--poll`.
+const POLL_INTERVAL: Duration = Duration::from_millis(300);
+
+/// Keeps the watcher alive; dropping it stops watching.
+pub struct WatchHandle {
+    _debouncer: Box<dyn Send>,
+}
+
+/// Whether a changed path is an editor's or office suite's temporary file.
+pub fn is_temporary(path: &Path) -> bool {
+    let Some(name) = path.file_name().map(|n| n.to_string_lossy()) else {
+        return true;
+    };
+    name.starts_with('.')
+        || name.starts_with("~$")
+        || name.starts_with('#')
+        || name.ends_with('~')
+        || name == "4913"
+        || [
+            ".swp",
+            ".swx",
+            ".swo",
+            ".tmp",
+            ".crdownload",
+            ".part",
+            ".kate-swp",
+        ]
+        .iter()
+        .any(|ext| name.ends_with(ext))
+}
+
+/// Start watching the site at `root`; `on_change` receives each batch of changed paths.
+pub fn start(
+    root: &Path,
+    out: &Path,
+    poll: bool,
+    mut on_change: impl FnMut(Vec<PathBuf>) + Send + 'static,
+) -> notify::Result<WatchHandle> {
+    let (tx, rx) = mpsc::channel::<DebounceEventResult>();
+    let targets: Vec<(PathBuf, RecursiveMode)> =
+        std::iter::once((root.to_path_buf(), RecursiveMode::NonRecursive))
+            .chain(
+                ["content", "themes", "templates", "static"]
+                    .iter()
+                    .map(|d| root.join(d))
+                    .filter(|d| d.is_dir())
+                    .map(|d| (d, RecursiveMode::Recursive)),
+            )
+            .collect();
+    let debouncer: Box<dyn Send> = if poll {
+        let config = notify::Config::default().with_poll_interval(POLL_INTERVAL);
+        let mut d = new_debouncer_opt::<_, notify::PollWatcher, NoCache>(
+            DEBOUNCE, None, tx, NoCache, config,
+        )?;
+        for (path, mode) in &targets {
+            d.watch(path, *mode)?;
+        }
+        Box::new(d)
+    } else {
+        let mut d = new_debouncer(DEBOUNCE, None, tx)?;
+        for (path, mode) in &targets {
+            d.watch(path, *mode)?;
+        }
+        Box::new(d)
+    };
+    let out = out.to_path_buf();
+    std::thread::Builder::new()
+        .name("nianbao-watch".into())
+        .spawn(move || {
+            while let Ok(first) = rx.recv() {
+                let mut paths = BTreeSet::new();
+                collect(first, &out, &mut paths);
+                while let Ok(more) = rx.try_recv() {
+                    collect(more, &out, &mut paths);
+                }
+                if !paths.is_empty() {
+                    on_change(paths.into_iter().collect());
+                }
+            }
+        })?;
+    Ok(WatchHandle {
+        _debouncer: debouncer,
+    })
+}
+
+fn collect(result: DebounceEventResult, out: &Path, paths: &mut BTreeSet<PathBuf>) {
+    let Ok(events) = result else { return };
+    // Reading files (including our own reads during a rebuild) is not a change.
+    for event in events
+        .iter()
+        .filter(|e| !matches!(e.kind, notify::EventKind::Access(_)))
+    {
+        for path in &event.paths {
+            if !path.starts_with(out) && !is_temporary(path) {
+                paths.insert(path.clone());
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn editor_temp_files_are_ignored() {
+        for name in [
+            ".stats.yaml.swp",
+            "stats.yaml~",
+            "~$统计表.xlsx",
+            "#report.md#",
+            "4913",
+            "a.tmp",
+        ] {
+            assert!(is_temporary(Path::new(name)), "{name}");
+        }
+        for name in ["stats.yaml", "report.md", "统计表.xlsx"] {
+            assert!(!is_temporary(Path::new(name)), "{name}");
+        }
+    }
+}

@@ -1,0 +1,315 @@
+//! Incremental rebuilds (serve) give byte-identical output to a fresh full build, edit after edit,
+//! and leave nothing stale; killed builds leave the previous output intact.
+
+mod common;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use common::{repo_root, snapshot_tree};
+use nianbao::build::{self, Options};
+use nianbao::serve::Workspace;
+
+fn copy_tree(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let rel = entry.path().strip_prefix(from).unwrap();
+        if rel.starts_with("public") {
+            continue;
+        }
+        let target = to.join(rel);
+        if entry.file_type().is_dir() {
+            fs::create_dir_all(&target).unwrap();
+        } else {
+            fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+fn without_marker(tree: Vec<(String, Vec<u8>)>) -> Vec<(String, Vec<u8>)> {
+    tree.into_iter().filter(|(p, _)| p != ".nianbao").collect()
+}
+
+fn full_build(site: &Path, scratch: &Path, round: usize) -> Vec<(String, Vec<u8>)> {
+    let out = scratch.join(format!("full-{round}"));
+    build::build(
+        site,
+        &out,
+        &Options::default(),
+        &indicatif::ProgressBar::hidden(),
+    )
+    .expect("full build");
+    without_marker(snapshot_tree(&out))
+}
+
+fn replace(path: &Path, from: &str, to: &str) {
+    let text = fs::read_to_string(path).unwrap();
+    assert!(text.contains(from), "{} lacks {from:?}", path.display());
+    fs::write(path, text.replacen(from, to, 1)).unwrap();
+}
+
+#[test]
+fn incremental_output_equals_a_fresh_full_build_after_every_edit() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("site");
+    copy_tree(&repo_root().join("examples/demo"), &site);
+    let out = tmp.path().join("serve-out");
+    let mut ws = Workspace::new(&site, &out, Options::default());
+    ws.rebuild_all().expect("initial build");
+    assert_eq!(snapshot_tree(&out), full_build(&site, tmp.path(), 0));
+
+    let report = |y: u16, s: &str| site.join("content").join(y.to_string()).join(s);
+    type Edit = Box<dyn Fn() -> Vec<PathBuf>>;
+    let edits: Vec<(&str, Edit)> = vec![
+        (
+            "change a figure",
+            Box::new({
+                let d = report(2022, "baisha");
+                move || {
+                    let f = d.join("stats.yaml");
+                    let text = fs::read_to_string(&f).unwrap();
+                    let line = text
+                        .lines()
+                        .find(|l| l.starts_with("  apps.new_received.total:"))
+                        .unwrap()
+                        .to_string();
+                    fs::write(&f, text.replace(&line, "  apps.new_received.total: 4242")).unwrap();
+                    vec![f]
+                }
+            }),
+        ),
+        (
+            "blank a figure",
+            Box::new({
+                let d = report(2019, "qingshan");
+                move || {
+                    let f = d.join("stats.yaml");
+                    let text = fs::read_to_string(&f).unwrap();
+                    let line = text
+                        .lines()
+                        .find(|l| l.starts_with("  review.total:"))
+                        .unwrap()
+                        .to_string();
+                    fs::write(&f, text.replace(&line, "  review.total: ~")).unwrap();
+                    vec![f]
+                }
+            }),
+        ),
+        (
+            "retitle a report",
+            Box::new({
+                let d = report(2017, "donghu");
+                move || {
+                    let f = d.join("report.md");
+                    replace(&f, "title: ", "title: 修订版");
+                    vec![f]
+                }
+            }),
+        ),
+        (
+            "add an attachment",
+            Box::new({
+                let d = report(2021, "liulin");
+                move || {
+                    let f = d.join("新附件.pdf");
+                    fs::write(&f, b"%PDF-1.4 demo").unwrap();
+                    vec![f]
+                }
+            }),
+        ),
+        (
+            "rename that attachment",
+            Box::new({
+                let d = report(2021, "liulin");
+                move || {
+                    fs::rename(d.join("新附件.pdf"), d.join("改名.pdf")).unwrap();
+                    vec![d.join("新附件.pdf"), d.join("改名.pdf")]
+                }
+            }),
+        ),
+        (
+            "delete a report",
+            Box::new({
+                let d = report(2019, "donghu");
+                move || {
+                    fs::remove_dir_all(&d).unwrap();
+                    vec![d.join("report.md"), d.join("stats.yaml"), d.clone()]
+                }
+            }),
+        ),
+        (
+            "add a report back in another township's year",
+            Box::new({
+                let from = report(2021, "donghu");
+                let to = report(2019, "donghu");
+                move || {
+                    copy_tree(&from, &to);
+                    fs::read_dir(&to)
+                        .unwrap()
+                        .map(|e| e.unwrap().path())
+                        .collect()
+                }
+            }),
+        ),
+        (
+            "remove a whole year",
+            Box::new({
+                let year = site.join("content/2016");
+                move || {
+                    let paths: Vec<PathBuf> = walkdir::WalkDir::new(&year)
+                        .into_iter()
+                        .map(|e| e.unwrap().path().to_path_buf())
+                        .collect();
+                    fs::remove_dir_all(&year).unwrap();
+                    paths
+                }
+            }),
+        ),
+        (
+            "override a template",
+            Box::new({
+                let t = site.join("templates/404.html");
+                move || {
+                    fs::create_dir_all(t.parent().unwrap()).unwrap();
+                    fs::write(&t, "{% extends \"base.html\" %}{% block content %}<h1>找不到</h1>{% endblock content %}").unwrap();
+                    vec![t.clone()]
+                }
+            }),
+        ),
+        (
+            "rename a township",
+            Box::new({
+                let f = site.join("content/townships.yaml");
+                move || {
+                    replace(&f, "name: 白沙乡", "name: 白沙镇");
+                    vec![f.clone()]
+                }
+            }),
+        ),
+    ];
+    for (round, (name, edit)) in edits.iter().enumerate() {
+        let changed = edit();
+        let rebuilt = ws
+            .apply(&changed)
+            .unwrap_or_else(|d| panic!("{name}: {d:?}"));
+        assert!(rebuilt.rendered > 0, "{name}: something was rendered");
+        assert_eq!(
+            snapshot_tree(&out),
+            full_build(&site, tmp.path(), round + 1),
+            "{name}: incremental ≠ full"
+        );
+    }
+}
+
+#[test]
+fn one_report_edit_renders_only_what_depends_on_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("site");
+    copy_tree(&repo_root().join("examples/demo"), &site);
+    let mut ws = Workspace::new(&site, &tmp.path().join("out"), Options::default());
+    let all = ws.rebuild_all().unwrap().rendered;
+    let f = site.join("content/2020/qingshan/stats.yaml");
+    let text = fs::read_to_string(&f).unwrap();
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("  review.total:"))
+        .unwrap()
+        .to_string();
+    fs::write(&f, text.replace(&line, "  review.total: 777")).unwrap();
+    let r = ws.apply(&[f]).unwrap();
+    assert!(!r.full);
+    // report page + 3 data files, township page + 2 comparison files, year page, home, county,
+    // data page, all.csv, all.json.
+    assert_eq!(r.rendered, 13, "of {all}");
+    assert!(r.written >= 8 && r.written <= 13, "{r:?}");
+}
+
+#[test]
+fn a_broken_edit_keeps_the_last_good_output_and_the_fix_recovers() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("site");
+    copy_tree(&repo_root().join("examples/demo"), &site);
+    let out = tmp.path().join("out");
+    let mut ws = Workspace::new(&site, &out, Options::default());
+    ws.rebuild_all().unwrap();
+    let before = snapshot_tree(&out);
+    let f = site.join("content/2023/liulin/report.md");
+    let good = fs::read_to_string(&f).unwrap();
+    for i in 0..100 {
+        fs::write(
+            &f,
+            good.replace("published: ", &format!("published: 2024-02-3{i}")),
+        )
+        .unwrap();
+        let err = ws
+            .apply(std::slice::from_ref(&f))
+            .expect_err("broken edit fails");
+        assert!(
+            err.iter()
+                .any(|d| d.file.ends_with("report.md") && d.location.is_some()),
+            "{err:?}"
+        );
+        assert_eq!(snapshot_tree(&out), before, "round {i}: output untouched");
+    }
+    fs::write(&f, good.replace("title: ", "title: 改好了")).unwrap();
+    ws.apply(&[f]).unwrap();
+    assert_eq!(snapshot_tree(&out), full_build(&site, tmp.path(), 99));
+}
+
+#[test]
+fn a_killed_build_leaves_the_previous_output_intact() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("site");
+    copy_tree(&repo_root().join("examples/demo"), &site);
+    let out = tmp.path().join("public");
+    let bin = assert_cmd::cargo::cargo_bin("nianbao");
+    let run = |args: &[&str]| {
+        std::process::Command::new(&bin)
+            .args(args)
+            .arg("--root")
+            .arg(&site)
+            .arg("-q")
+            .output()
+            .unwrap()
+    };
+    assert!(
+        run(&["build", "--output", out.to_str().unwrap()])
+            .status
+            .success()
+    );
+    let f = site.join("content/2023/qingshan/stats.yaml");
+    let text = fs::read_to_string(&f).unwrap();
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("  review.total:"))
+        .unwrap()
+        .to_string();
+    for (i, delay_ms) in [0u64, 2, 5, 10, 20, 40, 80, 160].into_iter().enumerate() {
+        let before = snapshot_tree(&out);
+        fs::write(
+            &f,
+            text.replace(&line, &format!("  review.total: {}", 1000 + i)),
+        )
+        .unwrap();
+        let reference = tmp.path().join(format!("ref-{i}"));
+        assert!(
+            run(&["build", "--output", reference.to_str().unwrap()])
+                .status
+                .success()
+        );
+        let after = snapshot_tree(&reference);
+        let mut child = std::process::Command::new(&bin)
+            .args(["build", "-q", "--output", out.to_str().unwrap(), "--root"])
+            .arg(&site)
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        let _ = child.kill();
+        let _ = child.wait();
+        let now = snapshot_tree(&out);
+        assert!(
+            now == before || now == after,
+            "delay {delay_ms} ms: output is neither the old nor the new build"
+        );
+    }
+}
