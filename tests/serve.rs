@@ -1,0 +1,247 @@
+//! `nianbao serve` over real HTTP and websocket on an ephemeral loopback port.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use common::Fixture;
+
+/// A running `serve`, killed on drop.
+struct Server {
+    child: Child,
+    port: u16,
+    log: mpsc::Receiver<String>,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Server {
+    fn start(root: &Path) -> Server {
+        let mut child = Command::new(assert_cmd::cargo::cargo_bin("nianbao"))
+            .args(["serve", "--port", "0", "--root"])
+            .arg(root)
+            .env("NO_COLOR", "1")
+            .stderr(Stdio::piped())
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("serve starts");
+        let stderr = child.stderr.take().unwrap();
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                let _ = tx.send(line);
+            }
+        });
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let line = rx
+                .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+                .expect("serve prints its address");
+            if let Some(at) = line.find("http://127.0.0.1:") {
+                let rest = &line[at + "http://127.0.0.1:".len()..];
+                let port = rest[..rest.find('/').unwrap()].parse().unwrap();
+                return Server {
+                    child,
+                    port,
+                    log: rx,
+                };
+            }
+        }
+    }
+
+    /// (status, headers, body) of a raw GET.
+    fn get(&self, path: &str) -> (u16, String, String) {
+        let mut stream = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .unwrap();
+        write!(
+            stream,
+            "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
+        let mut response = Vec::new();
+        stream.read_to_end(&mut response).unwrap();
+        let text = String::from_utf8_lossy(&response).into_owned();
+        let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+        let status = head.split(' ').nth(1).unwrap().parse().unwrap();
+        (status, head.to_string(), body.to_string())
+    }
+
+    /// Wait until `check` holds for the body of `path`.
+    fn wait_for(&self, path: &str, what: &str, check: impl Fn(u16, &str) -> bool) -> String {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let (status, _, body) = self.get(path);
+            if check(status, &body) {
+                return body;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for {what}; log: {:?}",
+                self.log.try_iter().collect::<Vec<_>>()
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+const PAGE: &str = "/nianbao/2018/alpha/index.html";
+const STATS: &str = "content/2018/alpha/stats.yaml";
+
+fn value_cell(body: &str) -> Option<&str> {
+    let marker = "data-id=\"proactive.total\">";
+    let at = body.find(marker)? + marker.len();
+    Some(&body[at..at + body[at..].find('<')?])
+}
+
+#[test]
+fn edit_error_fix_delete_over_http() {
+    let f = Fixture::new();
+    let server = Server::start(f.root());
+    let (status, head, body) = server.get(PAGE);
+    assert_eq!(status, 200);
+    assert!(
+        head.to_lowercase()
+            .contains("content-type: text/html; charset=utf-8"),
+        "{head}"
+    );
+    assert_eq!(value_cell(&body), Some("10"));
+    assert!(
+        body.contains("/nianbao/__nianbao/livereload.js"),
+        "reload script injected under the base path"
+    );
+
+    f.edit(STATS, "proactive.total: 10", "proactive.total: 12");
+    server.wait_for(PAGE, "the new value", |_, b| value_cell(b) == Some("12"));
+    let township = server.wait_for("/nianbao/townships/alpha/", "the township page", |_, b| {
+        b.contains(">12<")
+    });
+    assert!(township.contains("历年数据对比"));
+
+    f.edit(STATS, "proactive.total: 12", "proactive.total: 1２");
+    let status = server.wait_for("/nianbao/__nianbao/status", "the error status", |_, b| {
+        b.contains("\"error\"")
+    });
+    assert!(
+        status.contains("content/2018/alpha/stats.yaml:3:3"),
+        "file and line in the overlay text: {status}"
+    );
+    let (_, _, body) = server.get(PAGE);
+    assert_eq!(
+        value_cell(&body),
+        Some("12"),
+        "the last good build is still served"
+    );
+
+    f.edit(STATS, "proactive.total: 1２", "proactive.total: 13");
+    server.wait_for("/nianbao/__nianbao/status", "the error to clear", |_, b| {
+        b.contains("\"ok\"")
+    });
+    server.wait_for(PAGE, "the fixed value", |_, b| value_cell(b) == Some("13"));
+
+    f.remove("content/2018/alpha");
+    server.wait_for(PAGE, "the deleted report to disappear", |s, _| s == 404);
+    let (status, _, _) = server.get("/nianbao/2018/alpha/stats.csv");
+    assert_eq!(status, 404, "its data files are gone too");
+}
+
+#[test]
+fn paths_that_escape_the_output_are_refused() {
+    let f = Fixture::new();
+    let server = Server::start(f.root());
+    for path in [
+        "/nianbao/../../etc/passwd",
+        "/nianbao/%2e%2e/%2e%2e/etc/passwd",
+        "/nianbao/%2E%2E%2f%2E%2E%2fetc%2fpasswd",
+        "/nianbao/..%5c..%5cetc",
+        "/nianbao/%00",
+    ] {
+        let (status, _, body) = server.get(path);
+        assert!(status == 400 || status == 404, "{path}: {status}");
+        assert!(!body.contains("root:"), "{path} leaked a file");
+    }
+    let (status, _, _) = server.get("/etc/passwd");
+    assert_eq!(status, 404);
+    let (status, head, _) = server.get("/");
+    assert_eq!(status, 302);
+    assert!(head.contains("/nianbao/"));
+}
+
+#[test]
+fn chinese_file_names_are_served_with_the_right_type() {
+    let f = Fixture::new();
+    let server = Server::start(f.root());
+    let (status, head, _) = server.get("/nianbao/2018/alpha/%E7%BB%9F%E8%AE%A1%E8%A1%A8.xls");
+    assert_eq!(status, 200, "{head}");
+    assert!(
+        head.to_lowercase()
+            .contains("content-type: application/vnd.ms-excel"),
+        "{head}"
+    );
+    let (status, head, body) = server.get("/nianbao/2018/alpha/stats.csv");
+    assert_eq!(status, 200);
+    assert!(
+        head.to_lowercase().contains("text/csv; charset=utf-8"),
+        "{head}"
+    );
+    assert!(body.starts_with('\u{feff}'));
+}
+
+#[test]
+fn websocket_sends_the_status_then_reload() {
+    let f = Fixture::new();
+    let server = Server::start(f.root());
+    let mut stream = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(20)))
+        .unwrap();
+    write!(
+        stream,
+        "GET /nianbao/__nianbao/ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
+    )
+    .unwrap();
+    let mut reader = BufReader::new(stream);
+    let mut line = String::new();
+    reader.read_line(&mut line).unwrap();
+    assert!(line.contains("101"), "switching protocols: {line}");
+    loop {
+        line.clear();
+        reader.read_line(&mut line).unwrap();
+        if line == "\r\n" {
+            break;
+        }
+    }
+    assert_eq!(read_text_frame(&mut reader), r#"{"type":"ok"}"#);
+    f.edit(STATS, "proactive.total: 10", "proactive.total: 11");
+    let mut seen = Vec::new();
+    while !seen.iter().any(|m: &String| m.contains("reload")) {
+        seen.push(read_text_frame(&mut reader));
+    }
+}
+
+/// Read one unmasked server text frame (short payloads only).
+fn read_text_frame(reader: &mut impl Read) -> String {
+    let mut head = [0u8; 2];
+    reader.read_exact(&mut head).unwrap();
+    assert_eq!(head[0] & 0x0f, 1, "text frame");
+    let mut len = usize::from(head[1] & 0x7f);
+    if len == 126 {
+        let mut ext = [0u8; 2];
+        reader.read_exact(&mut ext).unwrap();
+        len = usize::from(u16::from_be_bytes(ext));
+    }
+    let mut payload = vec![0u8; len];
+    reader.read_exact(&mut payload).unwrap();
+    String::from_utf8(payload).unwrap()
+}
