@@ -35,26 +35,33 @@ impl Server {
             .stdout(Stdio::null())
             .spawn()
             .expect("serve starts");
-        let stderr = child.stderr.take().unwrap();
+        let stderr = child.stderr.take();
         let (tx, rx) = mpsc::channel();
+        // Owning the child first: it is killed and waited for even if a check below fails.
+        let mut server = Server {
+            child,
+            port: 0,
+            log: rx,
+        };
         std::thread::spawn(move || {
-            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            for line in BufReader::new(stderr.expect("piped"))
+                .lines()
+                .map_while(Result::ok)
+            {
                 let _ = tx.send(line);
             }
         });
         let deadline = Instant::now() + Duration::from_secs(30);
         loop {
-            let line = rx
-                .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+            let wait = deadline.saturating_duration_since(Instant::now());
+            let line = server
+                .log
+                .recv_timeout(wait)
                 .expect("serve prints its address");
             if let Some(at) = line.find("http://127.0.0.1:") {
                 let rest = &line[at + "http://127.0.0.1:".len()..];
-                let port = rest[..rest.find('/').unwrap()].parse().unwrap();
-                return Server {
-                    child,
-                    port,
-                    log: rx,
-                };
+                server.port = rest[..rest.find('/').unwrap()].parse().unwrap();
+                return server;
             }
         }
     }
