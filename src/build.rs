@@ -132,6 +132,55 @@ pub fn build(
     Ok((summary, diagnostics))
 }
 
+/// Time spent per kind of output file, printed when `NIANBAO_PROFILE` is set: the first thing to
+/// look at before optimising.
+struct Profile(Option<std::sync::Mutex<ProfileTable>>);
+
+/// Per kind: files, render time, write time.
+type ProfileTable = std::collections::BTreeMap<String, (usize, Duration, Duration)>;
+
+impl Profile {
+    fn from_env() -> Profile {
+        Profile(std::env::var_os("NIANBAO_PROFILE").map(|_| Default::default()))
+    }
+
+    fn record(&self, target: &render::Target, render: Duration, write: Duration) {
+        let Some(table) = &self.0 else { return };
+        let kind = format!("{target:?}");
+        let kind = kind.split('(').next().unwrap_or_default().to_string()
+            + &match target {
+                render::Target::ReportData(_, k)
+                | render::Target::TownshipData(_, k)
+                | render::Target::AllData(k) => {
+                    format!(".{}", k.extension())
+                }
+                _ => String::new(),
+            };
+        if let Ok(mut t) = table.lock() {
+            let e = t.entry(kind).or_default();
+            e.0 += 1;
+            e.1 += render;
+            e.2 += write;
+        }
+    }
+
+    fn report(&self) {
+        let Some(table) = &self.0 else { return };
+        let Ok(t) = table.lock() else { return };
+        eprintln!(
+            "{:<22} {:>8} {:>12} {:>12}",
+            "kind", "files", "render ms", "write ms"
+        );
+        for (kind, (n, render, write)) in t.iter() {
+            eprintln!(
+                "{kind:<22} {n:>8} {:>12.1} {:>12.1}",
+                render.as_secs_f64() * 1e3,
+                write.as_secs_f64() * 1e3
+            );
+        }
+    }
+}
+
 type RenderErrors = (Diagnostics, Option<OutputError>);
 
 /// Render every planned file in parallel and hand it to `sink`; collect problems.
@@ -144,14 +193,20 @@ fn render_all<F>(
 where
     F: Fn(&str, Content) -> Result<(), OutputError> + Sync,
 {
+    let profile = Profile::from_env();
     let outcomes: Vec<Result<(), Result<Diagnostic, OutputError>>> = plan
         .par_iter()
         .progress_with(progress.clone())
         .map(|file| {
+            let started = Instant::now();
             let content = renderer.render(file).map_err(Ok)?;
-            sink(&file.path, content).map_err(Err)
+            let rendered = started.elapsed();
+            let result = sink(&file.path, content).map_err(Err);
+            profile.record(&file.target, rendered, started.elapsed() - rendered);
+            result
         })
         .collect();
+    profile.report();
     let mut diagnostics = Diagnostics::new();
     let mut output_error = None;
     let mut seen = std::collections::HashSet::new();

@@ -292,6 +292,8 @@ impl Styles {
 fn workbook(created: chrono::NaiveDate, title: &str) -> Workbook {
     use chrono::Datelike;
     let mut wb = Workbook::new();
+    // Level 1 deflate: the workbooks are small and building thousands of them is the cost.
+    wb.set_zip_compression_level(1);
     let date = ExcelDateTime::from_ymd(
         created.year() as u16,
         created.month() as u8,

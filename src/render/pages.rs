@@ -33,7 +33,6 @@ struct SiteView {
 pub struct Shared {
     site: SiteView,
     years: Vec<Link>,
-    townships: Vec<Link>,
     base_path: String,
 }
 
@@ -58,14 +57,6 @@ impl Shared {
                     href: urls::year(y),
                 })
                 .collect(),
-            townships: site
-                .townships
-                .iter()
-                .map(|t| Link {
-                    text: t.name.clone(),
-                    href: urls::township(&t.slug),
-                })
-                .collect(),
             base_path: c.base_path().to_string(),
         }
     }
@@ -85,7 +76,6 @@ impl Shared {
         );
         context.insert("site", &self.site);
         context.insert("nav_years", &self.years);
-        context.insert("nav_townships", &self.townships);
     }
 }
 
