@@ -16,6 +16,7 @@ use rayon::prelude::*;
 use crate::build::{self, Failure, Options};
 use crate::content::{self, CONTENT_DIR, INTRO_FILE, parse_year};
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::output::Staging;
 use crate::render::{self, Content, PlannedFile, Renderer, Target, Theme};
 use crate::site::{Report, Site};
 
@@ -102,6 +103,10 @@ pub struct Workspace {
     out: PathBuf,
     options: Options,
     state: Option<State>,
+    /// Leave `/data/all.*` for [`Workspace::flush_deferred`] (serve: reload first).
+    defer_aggregates: bool,
+    pending_aggregates: bool,
+    hashes_scratch: HashMap<String, u64>,
 }
 
 impl Workspace {
@@ -112,7 +117,16 @@ impl Workspace {
             out: out.to_path_buf(),
             options,
             state: None,
+            defer_aggregates: false,
+            pending_aggregates: false,
+            hashes_scratch: HashMap::new(),
         }
+    }
+
+    /// Defer the county-wide data files (`/data/all.csv`, `/data/all.json`) of incremental
+    /// rebuilds until [`Workspace::flush_deferred`], so that the browser reloads first.
+    pub fn defer_aggregates(&mut self, defer: bool) {
+        self.defer_aggregates = defer;
     }
 
     /// The output directory.
@@ -269,33 +283,91 @@ impl Workspace {
         previous: HashMap<String, u64>,
         dirty: &(dyn Fn(&Target) -> bool + Sync),
     ) -> Result<Rebuilt, Diagnostics> {
-        let previous = if previous.is_empty() {
-            self.existing_files()
-        } else {
-            previous
-        };
         let plan = render::plan(&site, &theme);
         let renderer = Renderer::new(&site, &theme);
-        let selected: Vec<&PlannedFile> = plan
-            .iter()
-            .filter(|f| dirty(&f.target) || !previous.contains_key(&f.path))
-            .collect();
-        let rendered: Vec<Result<(&str, Vec<u8>), Diagnostic>> = selected
+        let needed = |f: &PlannedFile| dirty(&f.target) || !previous.contains_key(&f.path);
+        let count = plan.iter().filter(|f| needed(f)).count();
+        // Large rebuilds go through the staging tree (bounded memory, atomic); small ones are
+        // rendered in memory, with serve's county-wide data files left for later.
+        let rebuilt = if count * 2 > plan.len() {
+            self.write_through_staging(&plan, &renderer, previous)?
+        } else {
+            let defer = self.defer_aggregates;
+            let deferred = |f: &PlannedFile| defer && matches!(f.target, Target::AllData(_));
+            self.pending_aggregates |= plan.iter().any(|f| deferred(f) && needed(f));
+            let selected: Vec<&PlannedFile> =
+                plan.iter().filter(|f| needed(f) && !deferred(f)).collect();
+            self.write_in_place(&plan, &selected, &renderer, previous)?
+        };
+        self.state = Some(State {
+            site,
+            theme,
+            hashes: std::mem::take(&mut self.hashes_scratch),
+        });
+        Ok(rebuilt)
+    }
+
+    /// Render the whole plan into the staging tree beside the output and swap it in: memory stays
+    /// bounded at any size, unchanged files are hard-linked, and a failure changes nothing.
+    fn write_through_staging(
+        &mut self,
+        plan: &[PlannedFile],
+        renderer: &Renderer<'_>,
+        previous: HashMap<String, u64>,
+    ) -> Result<Rebuilt, Diagnostics> {
+        let staging = Staging::new(&self.root, &self.out)
+            .map_err(|e| one(Diagnostic::error("output", "", e.to_string())))?;
+        let results: Vec<Result<(String, u64), Diagnostic>> = plan
             .par_iter()
             .map(|f| {
-                let bytes = match renderer.render(f)? {
-                    Content::Bytes(b) => b,
-                    Content::Embedded(b) => b.to_vec(),
-                    Content::Copy(path) => std::fs::read(&path).map_err(|e| {
-                        Diagnostic::error(
-                            "output.read",
-                            f.path.clone(),
-                            format!("无法读取要复制的文件：{e}"),
-                        )
-                    })?,
-                };
-                Ok((f.path.as_str(), bytes))
+                let bytes = render_bytes(renderer, f)?;
+                let hash = hash_of(&bytes);
+                staging
+                    .write(&f.path, &bytes)
+                    .map_err(|e| write_error(&f.path, e))?;
+                Ok((f.path.clone(), hash))
             })
+            .collect();
+        let mut errors = Diagnostics::new();
+        let mut hashes = HashMap::with_capacity(results.len());
+        for r in results {
+            match r {
+                Ok((path, hash)) => {
+                    hashes.insert(path, hash);
+                }
+                Err(d) => errors.push(d),
+            }
+        }
+        if !errors.is_empty() {
+            errors.sort();
+            self.hashes_scratch = previous;
+            return Err(errors);
+        }
+        let stats = staging
+            .commit()
+            .map_err(|e| one(Diagnostic::error("output", "", e.to_string())))?;
+        self.hashes_scratch = hashes;
+        self.pending_aggregates = false;
+        Ok(Rebuilt {
+            rendered: plan.len(),
+            written: stats.written,
+            removed: stats.removed,
+            ..Rebuilt::default()
+        })
+    }
+
+    /// Render a few files in memory, then write those whose bytes changed (each atomically) and
+    /// delete files no longer planned.
+    fn write_in_place(
+        &mut self,
+        plan: &[PlannedFile],
+        selected: &[&PlannedFile],
+        renderer: &Renderer<'_>,
+        previous: HashMap<String, u64>,
+    ) -> Result<Rebuilt, Diagnostics> {
+        let rendered: Vec<Result<(&str, Vec<u8>), Diagnostic>> = selected
+            .par_iter()
+            .map(|f| Ok((f.path.as_str(), render_bytes(renderer, f)?)))
             .collect();
         let mut errors = Diagnostics::new();
         let mut files = Vec::with_capacity(rendered.len());
@@ -307,6 +379,7 @@ impl Workspace {
         }
         if !errors.is_empty() {
             errors.sort();
+            self.hashes_scratch = previous;
             return Err(errors);
         }
         let mut hashes = previous;
@@ -341,34 +414,52 @@ impl Workspace {
             hashes.remove(&path);
             rebuilt.removed += 1;
         }
-        self.state = Some(State {
+        self.hashes_scratch = hashes;
+        Ok(rebuilt)
+    }
+
+    /// Render the county-wide data files that `serve` deferred until after the reload message.
+    pub fn flush_deferred(&mut self) -> Result<Rebuilt, Diagnostics> {
+        if !self.pending_aggregates {
+            return Ok(Rebuilt::default());
+        }
+        let Some(state) = self.state.take() else {
+            return Ok(Rebuilt::default());
+        };
+        self.pending_aggregates = false;
+        let State {
             site,
             theme,
             hashes,
-        });
-        Ok(rebuilt)
+        } = state;
+        let defer = std::mem::replace(&mut self.defer_aggregates, false);
+        let result =
+            self.render_and_write(site, theme, hashes, &|t| matches!(t, Target::AllData(_)));
+        self.defer_aggregates = defer;
+        result
     }
 }
 
-impl Workspace {
-    /// Files already in the output directory (after a failed rebuild lost track of them), with a
-    /// hash that matches nothing, so that each is either rewritten or removed as stale.
-    fn existing_files(&self) -> HashMap<String, u64> {
-        walkdir::WalkDir::new(&self.out)
-            .into_iter()
-            .filter_map(Result::ok)
-            .filter(|e| e.file_type().is_file())
-            .filter_map(|e| {
-                let rel = e.path().strip_prefix(&self.out).ok()?;
-                let rel = rel
-                    .components()
-                    .map(|c| c.as_os_str().to_string_lossy())
-                    .collect::<Vec<_>>()
-                    .join("/");
-                Some((rel, u64::MAX))
-            })
-            .collect()
-    }
+fn write_error(path: &str, e: crate::output::OutputError) -> Diagnostic {
+    Diagnostic::error(
+        "output.write",
+        path.to_string(),
+        format!("无法写入预览文件：{e}"),
+    )
+}
+
+fn render_bytes(renderer: &Renderer<'_>, f: &PlannedFile) -> Result<Vec<u8>, Diagnostic> {
+    Ok(match renderer.render(f)? {
+        Content::Bytes(b) => b,
+        Content::Embedded(b) => b.to_vec(),
+        Content::Copy(path) => std::fs::read(&path).map_err(|e| {
+            Diagnostic::error(
+                "output.read",
+                f.path.clone(),
+                format!("无法读取要复制的文件：{e}"),
+            )
+        })?,
+    })
 }
 
 fn hash_of(bytes: &[u8]) -> u64 {

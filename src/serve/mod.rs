@@ -162,6 +162,7 @@ pub fn serve(root: &Path, options: &ServeOptions) -> Result<(), ServeError> {
             strict: false,
         },
     );
+    workspace.defer_aggregates(true);
     match workspace.rebuild_all() {
         Ok(r) => {
             if !options.quiet {
@@ -220,6 +221,9 @@ fn rebuild(
                     r.removed,
                     start.elapsed().as_millis()
                 );
+            }
+            if let Err(d) = workspace.flush_deferred() {
+                print_errors(&d, root);
             }
         }
         Err(d) => {
