@@ -95,18 +95,24 @@ pub fn run(cli: Cli) -> u8 {
             };
             let progress = progress_bar(cli.global.quiet);
             let result = build::build(&root, &output, &options, &progress);
-            report(&root, result, cli.global.quiet, |s| {
-                format!(
-                    "已生成：{} 份报告，{} 个页面，共 {} 个文件（{} 个有变化），{} 条警告，用时 {}。\n打开 {} 即可浏览。",
-                    s.reports,
-                    s.pages,
-                    s.files,
-                    s.written,
-                    s.warnings,
-                    seconds(s.elapsed),
-                    output.join("index.html").display()
-                )
-            })
+            report(
+                &root,
+                result,
+                cli.global.quiet,
+                Some(MAX_BUILD_WARNINGS),
+                |s| {
+                    format!(
+                        "已生成：{} 份报告，{} 个页面，共 {} 个文件（{} 个有变化），{} 条警告，用时 {}。\n打开 {} 即可浏览。",
+                        s.reports,
+                        s.pages,
+                        s.files,
+                        s.written,
+                        s.warnings,
+                        seconds(s.elapsed),
+                        output.join("index.html").display()
+                    )
+                },
+            )
         }
         Command::Serve {
             port,
@@ -135,7 +141,7 @@ pub fn run(cli: Cli) -> u8 {
                 strict,
             };
             let result = build::check(&root, &options);
-            report(&root, result, cli.global.quiet, |s| {
+            report(&root, result, cli.global.quiet, None, |s| {
                 format!(
                     "检查通过：{} 份报告，{} 个页面，共 {} 个文件，{} 条警告，用时 {}。",
                     s.reports,
@@ -153,11 +159,12 @@ fn report(
     root: &Path,
     result: Result<(Summary, Diagnostics), Failure>,
     quiet: bool,
+    max_warnings: Option<usize>,
     summary: impl Fn(&Summary) -> String,
 ) -> u8 {
     match result {
         Ok((s, diagnostics)) => {
-            print_diagnostics(root, &diagnostics);
+            print_diagnostics(root, &diagnostics, max_warnings);
             if !quiet {
                 eprintln!("{}", summary(&s));
             }
@@ -168,7 +175,7 @@ fn report(
             EXIT_USAGE
         }
         Err(Failure::Content(diagnostics)) => {
-            print_diagnostics(root, &diagnostics);
+            print_diagnostics(root, &diagnostics, max_warnings);
             eprintln!(
                 "失败：{} 个错误，{} 条警告。未写出任何文件，原有输出保持不变。",
                 diagnostics.error_count(),
@@ -184,13 +191,32 @@ fn report(
     }
 }
 
-fn print_diagnostics(root: &Path, diagnostics: &Diagnostics) {
+/// `build` shows this many warnings; `check` shows all of them.
+const MAX_BUILD_WARNINGS: usize = 20;
+
+/// Print every error, and warnings up to `max_warnings`.
+fn print_diagnostics(root: &Path, diagnostics: &Diagnostics, max_warnings: Option<usize>) {
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let mut warnings = 0;
     for d in diagnostics.iter() {
+        if d.severity == nianbao::diagnostics::Severity::Warning {
+            warnings += 1;
+            if max_warnings.is_some_and(|max| warnings > max) {
+                continue;
+            }
+        }
         let source = d
             .location
             .and_then(|_| std::fs::read_to_string(root.join(&d.file)).ok());
         eprint!("{}", render_human(d, source.as_deref(), color));
+    }
+    if let Some(max) = max_warnings
+        && warnings > max
+    {
+        eprintln!(
+            "……另有 {} 条警告未显示；运行 nianbao check 查看全部。",
+            warnings - max
+        );
     }
 }
 

@@ -213,27 +213,28 @@ impl Workspace {
             hashes,
         } = state;
         let old_years = site.years();
-        let Site {
-            config,
-            townships,
-            mut reports,
-            intro,
-            year_intros,
-        } = site;
-        let mut membership_changed = false;
+        let (config, townships, mut reports, intro, year_intros) = site.into_parts();
+        // What kind of change each report had decides which pages depend on it.
+        let mut change = Change::default();
         for ((year, slug), report) in reloaded {
             let existing = reports
                 .iter()
                 .position(|r| r.year == year && r.township == slug);
             match (existing, report) {
-                (Some(i), Some(r)) => reports[i] = r,
+                (Some(i), Some(r)) => {
+                    let old = &reports[i];
+                    let format = |r: &Report| r.stats.as_ref().map(|s| s.format.id.clone());
+                    change.listing |= old.meta != r.meta || format(old) != format(&r);
+                    change.figures |= !same_figures(old, &r);
+                    reports[i] = r;
+                }
                 (Some(i), None) => {
                     reports.remove(i);
-                    membership_changed = true;
+                    change.membership = true;
                 }
                 (None, Some(r)) => {
                     reports.push(r);
-                    membership_changed = true;
+                    change.membership = true;
                 }
                 (None, None) => {}
             }
@@ -242,6 +243,8 @@ impl Workspace {
         if site.years() != old_years {
             return self.render_and_write(site, theme, hashes, &|_| true);
         }
+        let listing = change.listing || change.membership;
+        let figures = change.figures || change.membership;
         let years: BTreeSet<u16> = changed.iter().map(|(y, _)| *y).collect();
         let slugs: BTreeSet<&str> = changed.iter().map(|(_, s)| s.as_str()).collect();
         let reports_changed: Vec<bool> = site
@@ -260,12 +263,16 @@ impl Workspace {
             .map(|r| slugs.contains(r.township.as_str()))
             .collect();
         let dirty = move |t: &Target| match t {
-            Target::Home | Target::County | Target::DataIndex | Target::AllData(_) => true,
-            Target::Year(y) => years.contains(y),
-            Target::Township(i) | Target::TownshipData(i, _) => township_changed[*i],
+            // Titles, dates and formats are listed on the home and data pages.
+            Target::Home => listing,
+            Target::DataIndex => figures,
+            Target::County | Target::AllData(_) => figures,
+            Target::Year(y) => years.contains(y) && (listing || figures),
+            Target::Township(i) => township_changed[*i] && (listing || figures),
+            Target::TownshipData(i, _) => township_changed[*i] && (listing || figures),
             // Other years of the same township are listed on every report page.
             Target::Report(i) => {
-                reports_changed[*i] || (membership_changed && report_township_changed[*i])
+                reports_changed[*i] || (change.membership && report_township_changed[*i])
             }
             Target::ReportData(i, _) | Target::Attachment(i, _) => reports_changed[*i],
             Target::NotFound | Target::Static(_) => false,
@@ -460,6 +467,25 @@ fn render_bytes(renderer: &Renderer<'_>, f: &PlannedFile) -> Result<Vec<u8>, Dia
             )
         })?,
     })
+}
+
+/// What changed in the reloaded reports.
+#[derive(Debug, Default, Clone, Copy)]
+struct Change {
+    /// A report appeared or disappeared.
+    membership: bool,
+    /// Metadata (title, dates, publisher…) changed.
+    listing: bool,
+    /// Figures or the table format changed.
+    figures: bool,
+}
+
+fn same_figures(a: &Report, b: &Report) -> bool {
+    match (&a.stats, &b.stats) {
+        (None, None) => true,
+        (Some(x), Some(y)) => x.format.id == y.format.id && x.values == y.values,
+        _ => false,
+    }
 }
 
 fn hash_of(bytes: &[u8]) -> u64 {

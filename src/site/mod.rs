@@ -6,7 +6,7 @@
 pub mod compare;
 mod model;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 pub use model::{Attachment, Figure, Form, Report, ReportMeta, RuleFinding, Stats, Township};
 
@@ -25,6 +25,16 @@ pub struct Site {
     pub intro: Option<String>,
     /// Markdown introductions of year pages (`content/<year>/_index.md`).
     pub year_intros: BTreeMap<u16, String>,
+    index: Index,
+}
+
+/// Lookups that every page needs, built once so that no page scans all reports.
+#[derive(Debug, Default)]
+struct Index {
+    township: HashMap<String, usize>,
+    report: HashMap<(u16, String), usize>,
+    by_township: HashMap<String, Vec<usize>>,
+    by_year: BTreeMap<u16, Vec<usize>>,
 }
 
 impl Site {
@@ -37,45 +47,100 @@ impl Site {
         year_intros: BTreeMap<u16, String>,
     ) -> Site {
         townships.sort_by(|a, b| (a.order, &a.slug).cmp(&(b.order, &b.slug)));
-        let rank: std::collections::HashMap<&str, usize> = townships
+        let township: HashMap<String, usize> = townships
             .iter()
             .enumerate()
-            .map(|(i, t)| (t.slug.as_str(), i))
+            .map(|(i, t)| (t.slug.clone(), i))
             .collect();
         reports.sort_by_key(|r| {
             (
                 std::cmp::Reverse(r.year),
-                rank.get(r.township.as_str()).copied().unwrap_or(usize::MAX),
+                township
+                    .get(r.township.as_str())
+                    .copied()
+                    .unwrap_or(usize::MAX),
             )
         });
+        let mut index = Index {
+            township,
+            ..Index::default()
+        };
+        for (i, r) in reports.iter().enumerate() {
+            index.report.insert((r.year, r.township.clone()), i);
+            index
+                .by_township
+                .entry(r.township.clone())
+                .or_default()
+                .push(i);
+            index.by_year.entry(r.year).or_default().push(i);
+        }
         Site {
             config,
             townships,
             reports,
             intro,
             year_intros,
+            index,
         }
+    }
+
+    /// Take the site apart again (incremental rebuilds replace single reports).
+    pub fn into_parts(
+        self,
+    ) -> (
+        Config,
+        Vec<Township>,
+        Vec<Report>,
+        Option<String>,
+        BTreeMap<u16, String>,
+    ) {
+        (
+            self.config,
+            self.townships,
+            self.reports,
+            self.intro,
+            self.year_intros,
+        )
     }
 
     /// Years that have at least one report, newest first.
     pub fn years(&self) -> Vec<u16> {
-        let mut years: Vec<u16> = self.reports.iter().map(|r| r.year).collect();
-        years.dedup();
-        years
+        self.index.by_year.keys().rev().copied().collect()
     }
 
     /// The township with this slug.
     pub fn township(&self, slug: &str) -> Option<&Township> {
-        self.townships.iter().find(|t| t.slug == slug)
+        self.index.township.get(slug).map(|&i| &self.townships[i])
+    }
+
+    /// The report of one township in one year.
+    pub fn report(&self, year: u16, slug: &str) -> Option<&Report> {
+        self.index
+            .report
+            .get(&(year, slug.to_string()))
+            .map(|&i| &self.reports[i])
     }
 
     /// Reports of one year, in township order.
     pub fn reports_of_year(&self, year: u16) -> impl Iterator<Item = &Report> {
-        self.reports.iter().filter(move |r| r.year == year)
+        self.index
+            .by_year
+            .get(&year)
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.reports[i])
     }
 
     /// Reports of one township, newest first.
-    pub fn reports_of_township<'a>(&'a self, slug: &'a str) -> impl Iterator<Item = &'a Report> {
-        self.reports.iter().filter(move |r| r.township == slug)
+    pub fn reports_of_township<'a>(
+        &'a self,
+        slug: &str,
+    ) -> impl Iterator<Item = &'a Report> + use<'a> {
+        self.index
+            .by_township
+            .get(slug)
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.reports[i])
     }
 }
