@@ -28,6 +28,15 @@ pub struct Site {
     index: Index,
 }
 
+/// A site's parts: settings, townships, reports, home and year introductions.
+pub type SiteParts = (
+    Config,
+    Vec<Township>,
+    Vec<Report>,
+    Option<String>,
+    BTreeMap<u16, String>,
+);
+
 /// Lookups that every page needs, built once so that no page scans all reports.
 #[derive(Debug, Default)]
 struct Index {
@@ -85,15 +94,7 @@ impl Site {
     }
 
     /// Take the site apart again (incremental rebuilds replace single reports).
-    pub fn into_parts(
-        self,
-    ) -> (
-        Config,
-        Vec<Township>,
-        Vec<Report>,
-        Option<String>,
-        BTreeMap<u16, String>,
-    ) {
+    pub fn into_parts(self) -> SiteParts {
         (
             self.config,
             self.townships,
