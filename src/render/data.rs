@@ -101,7 +101,7 @@ fn json_report<'a>(site: &'a Site, report: &'a Report, stats: &'a Stats) -> Json
 
 /// `stats.json`: the report's metadata and every cell (`null` for blank).
 pub fn stats_json(site: &Site, report: &Report, stats: &Stats) -> Vec<u8> {
-    let mut out = serde_json::to_vec_pretty(&json_report(site, report, stats)).unwrap_or_default();
+    let mut out = serde_json::to_vec(&json_report(site, report, stats)).unwrap_or_default();
     out.push(b'\n');
     out
 }
@@ -256,6 +256,8 @@ pub fn compare_csv(cmp: &TownshipComparison) -> Vec<u8> {
 }
 
 struct Styles {
+    /// Number formats by decimal places (0 to 6), made once per workbook.
+    numbers: Vec<Format>,
     title: Format,
     header: Format,
     label: Format,
@@ -268,7 +270,19 @@ impl Styles {
             .set_border(FormatBorder::Thin)
             .set_text_wrap()
             .set_align(FormatAlign::VerticalCenter);
+        let number = |scale: usize| {
+            let pattern = if scale == 0 {
+                "0".to_string()
+            } else {
+                format!("0.{}", "0".repeat(scale))
+            };
+            border
+                .clone()
+                .set_num_format(pattern)
+                .set_align(FormatAlign::Right)
+        };
         Styles {
+            numbers: (0..=6).map(number).collect(),
             title: Format::new().set_bold().set_font_size(14),
             header: border.clone().set_bold().set_align(FormatAlign::Center),
             label: border.clone(),
@@ -276,16 +290,10 @@ impl Styles {
         }
     }
 
-    fn number(&self, value: Decimal) -> Format {
-        let pattern = if value.scale() == 0 {
-            "0".to_string()
-        } else {
-            format!("0.{}", "0".repeat(value.scale() as usize))
-        };
-        self.label
-            .clone()
-            .set_num_format(pattern)
-            .set_align(FormatAlign::Right)
+    /// The number format showing exactly the decimals the figure was written with.
+    fn number(&self, value: Decimal) -> &Format {
+        let scale = (value.scale() as usize).min(self.numbers.len() - 1);
+        &self.numbers[scale]
     }
 }
 
@@ -366,7 +374,7 @@ fn write_table(
         if !c.id.is_empty() && !c.blank {
             if let Ok(value) = c.text.parse::<Decimal>() {
                 let number: f64 = c.text.parse().unwrap_or_default();
-                ws.write_number_with_format(row, col, number, &styles.number(value))?;
+                ws.write_number_with_format(row, col, number, styles.number(value))?;
             }
         } else if c.rowspan > 1 || c.colspan > 1 {
             ws.merge_range(row, col, last_row, last_col, &c.text, format)?;
@@ -471,7 +479,7 @@ pub fn compare_xlsx(
             match cell.measure {
                 Measure::Reported { value, .. } => {
                     let v: f64 = value.to_string().parse().unwrap_or_default();
-                    ws.write_number_with_format(r, col, v, &styles.number(value))?;
+                    ws.write_number_with_format(r, col, v, styles.number(value))?;
                 }
                 m => {
                     ws.write_string_with_format(r, col, measure_text(m), &styles.text)?;
