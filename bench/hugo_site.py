@@ -11,9 +11,9 @@ optional _index.md files) and writes a Hugo (0.111) site to OUT_DIR:
   (/<year>/), one page per report (/<year>/<slug>/), one page per township (/townships/<slug>/),
   404 and sitemap.xml.
 - content/reports/<year>-<slug>/index.md: one leaf bundle per report, TOML front matter (title,
-  date = published, url, taxonomy terms, township and year params) and a body that is the report's narrative followed by its
-  statistics as a GFM table `| id | value |` of every `values:` line (`~` shown as an empty cell);
-  attachments are copied into the bundle as page resources.
+  date = published, url, taxonomy terms, township and year params) and a body that is the
+  report's narrative followed by its statistics as a GFM table `| id | value |` of every
+  `values:` line (`~` shown as an empty cell); attachments are copied into the bundle as page resources.
 - content/townships/<slug>/_index.md and content/years/<year>/_index.md: term pages titled with the
   township name / year (the year's _index.md introduction, if any, as body); content/_index.md
   carries the home introduction.

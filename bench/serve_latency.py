@@ -51,7 +51,8 @@ def main() -> int:
             ms = (stamp - started) * 1000
             results.append(ms)
             print(f"round {r + 1}: {ms:.0f} ms  ({line.strip()})")
-            wait_for_quiet(lines_q, 1.5)
+            # The county-wide data files are brought up to date once the sources are quiet.
+            wait_for(lines_q, "已更新全县汇总数据文件", 120)
         print(f"median save→reload: {statistics.median(results):.0f} ms over {rounds} edits of {os.path.relpath(stats, site)}")
     finally:
         with open(stats, "w", encoding="utf-8") as f:

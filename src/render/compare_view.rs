@@ -300,9 +300,7 @@ pub fn year_view(site: &Site, year: u16, cmp: &YearComparison) -> YearCompareVie
         .iter()
         .map(|row| {
             let township = site.township(&row.township);
-            let report = site
-                .reports_of_year(year)
-                .find(|r| r.township == row.township);
+            let report = site.report(year, &row.township);
             YearRowText {
                 name: township.map_or_else(|| row.township.clone(), |t| t.name.clone()),
                 href: if row.published {

@@ -184,7 +184,7 @@ pub fn year(site: &Site, year: u16) -> Context {
     let missing: Vec<Link> = site
         .townships
         .iter()
-        .filter(|t| !site.reports_of_year(year).any(|r| r.township == t.slug))
+        .filter(|t| site.report(year, &t.slug).is_none())
         .map(|t| Link {
             text: t.name.clone(),
             href: urls::township(&t.slug),

@@ -95,6 +95,9 @@ struct State {
     site: Site,
     theme: Theme,
     hashes: HashMap<String, u64>,
+    /// The plan of the last rebuild, reused while no report, township or attachment appears or
+    /// disappears.
+    plan: Option<Vec<PlannedFile>>,
 }
 
 /// A site kept in memory and its output directory, updated incrementally.
@@ -140,7 +143,8 @@ impl Workspace {
         let loaded = build::load(&self.root, &self.options).map_err(failure_diagnostics)?;
         let warnings = loaded.diagnostics.warning_count();
         let previous = self.state.take().map(|s| s.hashes).unwrap_or_default();
-        let mut rebuilt = self.render_and_write(loaded.site, loaded.theme, previous, &|_| true)?;
+        let mut rebuilt =
+            self.render_and_write(loaded.site, loaded.theme, previous, None, &|_| true)?;
         rebuilt.full = true;
         rebuilt.warnings = warnings;
         rebuilt.elapsed = start.elapsed();
@@ -184,7 +188,7 @@ impl Workspace {
             }
         };
         let State { site, hashes, .. } = state;
-        self.render_and_write(site, theme, hashes, &|t| {
+        self.render_and_write(site, theme, hashes, None, &|t| {
             t.is_page() || matches!(t, Target::Static(_))
         })
     }
@@ -194,6 +198,7 @@ impl Workspace {
         state: State,
         changed: &BTreeSet<(u16, String)>,
     ) -> Result<Rebuilt, Diagnostics> {
+        let timer = Timer::start();
         let mut reloaded: Vec<((u16, String), Option<Report>)> = Vec::with_capacity(changed.len());
         let mut errors = Diagnostics::new();
         for (year, slug) in changed {
@@ -208,40 +213,58 @@ impl Workspace {
             return Err(errors);
         }
         let State {
-            site,
+            mut site,
             theme,
             hashes,
+            plan,
         } = state;
         let old_years = site.years();
-        let (config, townships, mut reports, intro, year_intros) = site.into_parts();
         // What kind of change each report had decides which pages depend on it.
-        let mut change = Change::default();
-        for ((year, slug), report) in reloaded {
-            let existing = reports
-                .iter()
-                .position(|r| r.year == year && r.township == slug);
-            match (existing, report) {
-                (Some(i), Some(r)) => {
-                    let old = &reports[i];
-                    let format = |r: &Report| r.stats.as_ref().map(|s| s.format.id.clone());
-                    change.listing |= old.meta != r.meta || format(old) != format(&r);
-                    change.figures |= !same_figures(old, &r);
-                    reports[i] = r;
-                }
-                (Some(i), None) => {
-                    reports.remove(i);
-                    change.membership = true;
-                }
-                (None, Some(r)) => {
-                    reports.push(r);
-                    change.membership = true;
-                }
-                (None, None) => {}
+        let membership = reloaded
+            .iter()
+            .any(|((y, s), r)| site.report(*y, s).is_some() != r.is_some());
+        let mut change = Change {
+            membership,
+            ..Change::default()
+        };
+        let site = if change.membership {
+            let (config, townships, mut reports, intro, year_intros) = site.into_parts();
+            for ((year, slug), report) in reloaded {
+                reports.retain(|r| !(r.year == year && r.township == slug));
+                reports.extend(report);
             }
-        }
-        let site = Site::new(config, townships, reports, intro, year_intros);
+            Site::new(config, townships, reports, intro, year_intros)
+        } else {
+            for report in reloaded.into_iter().filter_map(|(_, r)| r) {
+                let format = |r: &Report| r.stats.as_ref().map(|s| s.format.id.clone());
+                let (listing, figures, files) = match site.report(report.year, &report.township) {
+                    Some(old) => (
+                        old.meta != report.meta || format(old) != format(&report),
+                        !same_figures(old, &report),
+                        old.attachments
+                            .iter()
+                            .map(|a| &a.path)
+                            .ne(report.attachments.iter().map(|a| &a.path))
+                            || old.stats.is_some() != report.stats.is_some(),
+                    ),
+                    None => (true, true, true),
+                };
+                change.listing |= listing;
+                change.figures |= figures;
+                change.files |= files;
+                let _ = site.replace_report(report);
+            }
+            site
+        };
+        timer.lap("reload");
+        // The plan depends only on which reports, townships and attachments exist.
+        let plan = if change.membership || change.files {
+            None
+        } else {
+            plan
+        };
         if site.years() != old_years {
-            return self.render_and_write(site, theme, hashes, &|_| true);
+            return self.render_and_write(site, theme, hashes, None, &|_| true);
         }
         let listing = change.listing || change.membership;
         let figures = change.figures || change.membership;
@@ -277,7 +300,7 @@ impl Workspace {
             Target::ReportData(i, _) | Target::Attachment(i, _) => reports_changed[*i],
             Target::NotFound | Target::Static(_) => false,
         };
-        self.render_and_write(site, theme, hashes, &dirty)
+        self.render_and_write(site, theme, hashes, plan, &dirty)
     }
 
     /// Render the dirty planned files (and any file not written before), write those whose bytes
@@ -288,10 +311,13 @@ impl Workspace {
         site: Site,
         theme: Theme,
         previous: HashMap<String, u64>,
+        plan: Option<Vec<PlannedFile>>,
         dirty: &(dyn Fn(&Target) -> bool + Sync),
     ) -> Result<Rebuilt, Diagnostics> {
-        let plan = render::plan(&site, &theme);
+        let timer = Timer::start();
+        let plan = plan.unwrap_or_else(|| render::plan(&site, &theme));
         let renderer = Renderer::new(&site, &theme);
+        timer.lap("plan");
         let needed = |f: &PlannedFile| dirty(&f.target) || !previous.contains_key(&f.path);
         let count = plan.iter().filter(|f| needed(f)).count();
         // Large rebuilds go through the staging tree (bounded memory, atomic); small ones are
@@ -306,10 +332,12 @@ impl Workspace {
                 plan.iter().filter(|f| needed(f) && !deferred(f)).collect();
             self.write_in_place(&plan, &selected, &renderer, previous)?
         };
+        timer.lap("render+write");
         self.state = Some(State {
             site,
             theme,
             hashes: std::mem::take(&mut self.hashes_scratch),
+            plan: Some(plan),
         });
         Ok(rebuilt)
     }
@@ -372,9 +400,21 @@ impl Workspace {
         renderer: &Renderer<'_>,
         previous: HashMap<String, u64>,
     ) -> Result<Rebuilt, Diagnostics> {
+        let profile = std::env::var_os("NIANBAO_PROFILE").is_some();
         let rendered: Vec<Result<(&str, Vec<u8>), Diagnostic>> = selected
             .par_iter()
-            .map(|f| Ok((f.path.as_str(), render_bytes(renderer, f)?)))
+            .map(|f| {
+                let started = Instant::now();
+                let bytes = render_bytes(renderer, f)?;
+                if profile {
+                    eprintln!(
+                        "    {}: {:.1} ms",
+                        f.path,
+                        started.elapsed().as_secs_f64() * 1e3
+                    );
+                }
+                Ok((f.path.as_str(), bytes))
+            })
             .collect();
         let mut errors = Diagnostics::new();
         let mut files = Vec::with_capacity(rendered.len());
@@ -389,6 +429,10 @@ impl Workspace {
             self.hashes_scratch = previous;
             return Err(errors);
         }
+        let known_before = files
+            .iter()
+            .filter(|(p, _)| previous.contains_key(*p))
+            .count();
         let mut hashes = previous;
         let mut rebuilt = Rebuilt {
             rendered: files.len(),
@@ -408,13 +452,19 @@ impl Workspace {
                 rebuilt.written += 1;
             }
         }
-        let planned: std::collections::HashSet<&str> =
-            plan.iter().map(|f| f.path.as_str()).collect();
-        let stale: Vec<String> = hashes
-            .keys()
-            .filter(|p| !planned.contains(p.as_str()))
-            .cloned()
-            .collect();
+        // Every planned file not rendered now was known before, so when no rendered file was new
+        // and the counts agree, the known files are exactly the planned ones: nothing is stale.
+        let stale: Vec<String> = if hashes.len() == plan.len() && known_before == files.len() {
+            Vec::new()
+        } else {
+            let planned: std::collections::HashSet<&str> =
+                plan.iter().map(|f| f.path.as_str()).collect();
+            hashes
+                .keys()
+                .filter(|p| !planned.contains(p.as_str()))
+                .cloned()
+                .collect()
+        };
         for path in stale {
             let _ = std::fs::remove_file(self.out.join(&path));
             remove_empty_parents(&self.out, &self.out.join(&path));
@@ -423,6 +473,11 @@ impl Workspace {
         }
         self.hashes_scratch = hashes;
         Ok(rebuilt)
+    }
+
+    /// Whether county-wide data files wait for [`Workspace::flush_deferred`].
+    pub fn has_deferred(&self) -> bool {
+        self.pending_aggregates
     }
 
     /// Render the county-wide data files that `serve` deferred until after the reload message.
@@ -438,10 +493,12 @@ impl Workspace {
             site,
             theme,
             hashes,
+            plan,
         } = state;
         let defer = std::mem::replace(&mut self.defer_aggregates, false);
-        let result =
-            self.render_and_write(site, theme, hashes, &|t| matches!(t, Target::AllData(_)));
+        let result = self.render_and_write(site, theme, hashes, plan, &|t| {
+            matches!(t, Target::AllData(_))
+        });
         self.defer_aggregates = defer;
         result
     }
@@ -469,6 +526,25 @@ fn render_bytes(renderer: &Renderer<'_>, f: &PlannedFile) -> Result<Vec<u8>, Dia
     })
 }
 
+/// Phase timings printed when `NIANBAO_PROFILE` is set.
+struct Timer(Option<std::cell::Cell<Instant>>);
+
+impl Timer {
+    fn start() -> Timer {
+        Timer(std::env::var_os("NIANBAO_PROFILE").map(|_| std::cell::Cell::new(Instant::now())))
+    }
+
+    fn lap(&self, what: &str) {
+        if let Some(cell) = &self.0 {
+            eprintln!(
+                "  {what}: {:.1} ms",
+                cell.get().elapsed().as_secs_f64() * 1e3
+            );
+            cell.set(Instant::now());
+        }
+    }
+}
+
 /// What changed in the reloaded reports.
 #[derive(Debug, Default, Clone, Copy)]
 struct Change {
@@ -478,6 +554,8 @@ struct Change {
     listing: bool,
     /// Figures or the table format changed.
     figures: bool,
+    /// Attachments or data files appeared or disappeared.
+    files: bool,
 }
 
 fn same_figures(a: &Report, b: &Report) -> bool {

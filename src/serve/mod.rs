@@ -183,12 +183,29 @@ pub fn serve(root: &Path, options: &ServeOptions) -> Result<(), ServeError> {
     if options.open {
         open_browser(&url);
     }
-    let watcher = watch::start(root, out.path(), options.poll, {
-        let shared = shared.clone();
-        let root = root.to_path_buf();
-        let quiet = options.quiet;
-        move |paths: Vec<PathBuf>| rebuild(&mut workspace, &shared, &root, &paths, quiet)
-    })
+    let workspace = Arc::new(std::sync::Mutex::new(workspace));
+    let watcher = watch::start(
+        root,
+        out.path(),
+        options.poll,
+        {
+            let (shared, root, workspace) = (shared.clone(), root.to_path_buf(), workspace.clone());
+            let quiet = options.quiet;
+            move |paths: Vec<PathBuf>| match workspace.lock() {
+                Ok(mut ws) => rebuild(&mut ws, &shared, &root, &paths, quiet),
+                Err(_) => false,
+            }
+        },
+        {
+            let (root, workspace) = (root.to_path_buf(), workspace.clone());
+            let quiet = options.quiet;
+            move || {
+                if let Ok(mut ws) = workspace.lock() {
+                    flush(&mut ws, &root, quiet);
+                }
+            }
+        },
+    )
     .map_err(|e| ServeError::Other(format!("无法监视文件变化：{e}")))?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -200,16 +217,17 @@ pub fn serve(root: &Path, options: &ServeOptions) -> Result<(), ServeError> {
     result.map_err(|e| ServeError::Other(e.to_string()))
 }
 
+/// Apply a batch of changes; returns whether deferred work is pending.
 fn rebuild(
     workspace: &mut Workspace,
     shared: &Shared,
     root: &Path,
     paths: &[PathBuf],
     quiet: bool,
-) {
+) -> bool {
     let start = Instant::now();
     match workspace.apply(paths) {
-        Ok(r) if r.rendered == 0 && r.removed == 0 && !r.full => {}
+        Ok(r) if r.rendered == 0 && r.removed == 0 && !r.full => false,
         Ok(r) => {
             shared.set(Status::Ok, true);
             if !quiet {
@@ -222,14 +240,29 @@ fn rebuild(
                     start.elapsed().as_millis()
                 );
             }
-            if let Err(d) = workspace.flush_deferred() {
-                print_errors(&d, root);
-            }
+            workspace.has_deferred()
         }
         Err(d) => {
             print_errors(&d, root);
             shared.set(Status::Error(plain(&d, root)), false);
+            false
         }
+    }
+}
+
+/// Bring the county-wide data files up to date once the sources are quiet.
+fn flush(workspace: &mut Workspace, root: &Path, quiet: bool) {
+    let start = Instant::now();
+    match workspace.flush_deferred() {
+        Ok(r) if r.rendered > 0 && !quiet => {
+            eprintln!(
+                "已更新全县汇总数据文件（{} 个），用时 {} 毫秒。",
+                r.rendered,
+                start.elapsed().as_millis()
+            );
+        }
+        Ok(_) => {}
+        Err(d) => print_errors(&d, root),
     }
 }
 

@@ -13,7 +13,7 @@ use notify::RecursiveMode;
 use notify_debouncer_full::{DebounceEventResult, NoCache, new_debouncer, new_debouncer_opt};
 
 /// Quiet time after the last event of a burst before a rebuild starts.
-const DEBOUNCE: Duration = Duration::from_millis(30);
+const DEBOUNCE: Duration = Duration::from_millis(20);
 /// Poll interval of `--poll`.
 const POLL_INTERVAL: Duration = Duration::from_millis(300);
 
@@ -45,12 +45,18 @@ pub fn is_temporary(path: &Path) -> bool {
         .any(|ext| name.ends_with(ext))
 }
 
-/// Start watching the site at `root`; `on_change` receives each batch of changed paths.
+/// How long the sources must stay quiet before deferred work (the county-wide data files) runs.
+const IDLE: Duration = Duration::from_millis(800);
+
+/// Start watching the site at `root`. `on_change` receives each batch of changed paths and says
+/// whether it left work for a quiet moment; `on_idle` does that work once nothing has changed for
+/// a while, so that a burst of edits is never held up by it.
 pub fn start(
     root: &Path,
     out: &Path,
     poll: bool,
-    mut on_change: impl FnMut(Vec<PathBuf>) + Send + 'static,
+    mut on_change: impl FnMut(Vec<PathBuf>) -> bool + Send + 'static,
+    mut on_idle: impl FnMut() + Send + 'static,
 ) -> notify::Result<WatchHandle> {
     let (tx, rx) = mpsc::channel::<DebounceEventResult>();
     let targets: Vec<(PathBuf, RecursiveMode)> =
@@ -83,14 +89,31 @@ pub fn start(
     std::thread::Builder::new()
         .name("nianbao-watch".into())
         .spawn(move || {
-            while let Ok(first) = rx.recv() {
+            let mut idle_work = false;
+            loop {
+                let first = if idle_work {
+                    match rx.recv_timeout(IDLE) {
+                        Ok(batch) => batch,
+                        Err(mpsc::RecvTimeoutError::Timeout) => {
+                            idle_work = false;
+                            on_idle();
+                            continue;
+                        }
+                        Err(mpsc::RecvTimeoutError::Disconnected) => return,
+                    }
+                } else {
+                    match rx.recv() {
+                        Ok(batch) => batch,
+                        Err(_) => return,
+                    }
+                };
                 let mut paths = BTreeSet::new();
                 collect(first, &out, &mut paths);
                 while let Ok(more) = rx.try_recv() {
                     collect(more, &out, &mut paths);
                 }
                 if !paths.is_empty() {
-                    on_change(paths.into_iter().collect());
+                    idle_work |= on_change(paths.into_iter().collect());
                 }
             }
         })?;

@@ -293,7 +293,7 @@ pub fn year_comparison(site: &Site, year: u16) -> YearComparison {
         .townships
         .iter()
         .map(|t| {
-            let report = site.reports_of_year(year).find(|r| r.township == t.slug);
+            let report = site.report(year, &t.slug);
             let cells: Vec<(Measure, Option<Grade>)> = indicators
                 .iter()
                 .map(|i| {

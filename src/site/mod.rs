@@ -104,6 +104,19 @@ impl Site {
         )
     }
 
+    /// Replace the report of the same year and township in place (the set of reports and their
+    /// order stay the same); returns the old report, or gives the new one back when there is none.
+    pub fn replace_report(&mut self, report: Report) -> Result<Report, Report> {
+        match self
+            .index
+            .report
+            .get(&(report.year, report.township.clone()))
+        {
+            Some(&i) => Ok(std::mem::replace(&mut self.reports[i], report)),
+            None => Err(report),
+        }
+    }
+
     /// Years that have at least one report, newest first.
     pub fn years(&self) -> Vec<u16> {
         self.index.by_year.keys().rev().copied().collect()
