@@ -35,6 +35,8 @@ def main() -> int:
     def pump() -> None:
         assert proc.stderr is not None
         for line in proc.stderr:
+            if os.environ.get("BENCH_VERBOSE"):
+                print("   serve:", line.rstrip("\n"), file=sys.stderr)
             lines_q.put((time.perf_counter(), line.rstrip("\n")))
 
     threading.Thread(target=pump, daemon=True).start()

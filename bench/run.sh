@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# The benchmark: nianbao against Hugo on the same synthetic corpora, on this machine.
+#
+#   bench/run.sh [SIZES...]        default: 1000 10000 20000 reports
+#
+# For each size it generates a corpus (gen_corpus, 10 years), then measures with /usr/bin/time:
+# nianbao full build (wall, CPU, peak RSS), `check`, a no-change rebuild (and how many files it
+# rewrote), serve's save→reload time (bench/serve_latency.py), and a Hugo build of the equivalent
+# site (bench/hugo_site.py). Runs alternate between the tools; medians of 3 builds are reported.
+# Everything is written to /dev/shm (tmpfs, see PERF-NOTES.md). The table goes to
+# bench/RESULTS.md with the machine line. Not part of CI: it takes minutes and needs Hugo
+# (installed with apt-get when missing).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SIZES=("${@:-1000 10000 20000}")
+# shellcheck disable=SC2206
+SIZES=(${SIZES[*]})
+WORK=${BENCH_DIR:-/dev/shm/nianbao-bench}
+RUNS=${BENCH_RUNS:-3}
+mkdir -p "$WORK"
+
+if ! command -v hugo >/dev/null; then
+  echo "installing hugo (Debian package)…" >&2
+  apt-get update -qq && apt-get install -y -qq hugo >/dev/null
+fi
+cargo build --release --quiet --bin nianbao --example gen_corpus
+NIANBAO=$PWD/target/release/nianbao
+GEN=$PWD/target/release/examples/gen_corpus
+
+# time_cmd LABEL CMD… → prints "wall_s cpu_percent rss_mib"
+time_cmd() {
+  local log; log=$(mktemp)
+  /usr/bin/time -f "%e %P %M" -o "$log" "$@" >/dev/null 2>&1 || { echo "FAILED: $*" >&2; cat "$log" >&2; return 1; }
+  awk '{gsub("%","",$2); printf "%s %s %.0f\n", $1, $2, $3/1024}' "$log"
+  rm -f "$log"
+}
+
+median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+
+machine="$(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(uname -sr), hugo $(hugo version | awk '{print $2}'), nianbao $(git rev-parse --short HEAD)"
+rows=()
+for n in "${SIZES[@]}"; do
+  towns=$((n / 10))
+  corpus=$WORK/corpus-$n
+  [ -d "$corpus/content" ] || "$GEN" --townships "$towns" --years 10 --out "$corpus" --force >/dev/null 2>&1
+  hugo_src=$WORK/hugo-src-$n
+  [ -d "$hugo_src" ] || python3 bench/hugo_site.py "$corpus" "$hugo_src" >/dev/null
+  nb_wall=(); nb_cpu=(); nb_rss=(); hu_wall=(); hu_rss=()
+  for r in $(seq "$RUNS"); do
+    rm -rf "$WORK/out-$n" "$WORK/.out-$n.staging" "$WORK/hugo-out-$n"
+    read -r w c m < <(time_cmd "$NIANBAO" build --quiet --root "$corpus" --output "$WORK/out-$n")
+    nb_wall+=("$w"); nb_cpu+=("$c"); nb_rss+=("$m")
+    read -r w c m < <(time_cmd hugo --quiet -s "$hugo_src" -d "$WORK/hugo-out-$n")
+    hu_wall+=("$w"); hu_rss+=("$m")
+  done
+  nbw=$(printf '%s\n' "${nb_wall[@]}" | median); nbc=$(printf '%s\n' "${nb_cpu[@]}" | median)
+  nbm=$(printf '%s\n' "${nb_rss[@]}" | median); huw=$(printf '%s\n' "${hu_wall[@]}" | median)
+  hum=$(printf '%s\n' "${hu_rss[@]}" | median)
+  read -r cw _ cm < <(time_cmd "$NIANBAO" check --quiet --root "$corpus")
+  nochange=$( { /usr/bin/time -f "%e" "$NIANBAO" build --root "$corpus" --output "$WORK/out-$n" 2>&1 >/dev/null; } | grep -E "个有变化|^[0-9.]+$" | tr '\n' ' ')
+  ncw=$(echo "$nochange" | awk '{print $NF}')
+  ncfiles=$(echo "$nochange" | grep -o '（[0-9]* 个有变化）' | grep -o '[0-9]*' || echo "?")
+  latency=$(python3 bench/serve_latency.py "$NIANBAO" "$corpus" 5 2>/dev/null | awk '/median/ {print $3}')
+  ratio=$(awk -v a="$nbw" -v b="$huw" 'BEGIN {printf "%.2f", a/b}')
+  rows+=("| $n | $nbw s | $nbc% | $nbm MiB | $huw s | $hum MiB | **$ratio** | $cw s | $ncw s ($ncfiles rewritten) | $latency |")
+  echo "${rows[-1]}" >&2
+done
+
+{
+  echo "# Benchmark results"
+  echo
+  echo "Written by \`bench/run.sh\` on $(date -u +%Y-%m-%d). Machine: $machine."
+  echo "Corpora from \`gen_corpus --townships N/10 --years 10\` (all three table formats, ~8 KB narratives,"
+  echo "attachments in every fifth report); output on tmpfs; build times are medians of $RUNS alternated runs."
+  echo
+  echo "| reports | nianbao build | CPU | peak RSS | Hugo build | Hugo RSS | nianbao/Hugo | check | no-change rebuild | serve save→reload |"
+  echo "|---|---|---|---|---|---|---|---|---|---|"
+  printf '%s\n' "${rows[@]}"
+  echo
+  echo "nianbao builds more than Hugo here: besides the pages it writes three data files per report"
+  echo "(CSV, JSON, XLSX), two per township and the county-wide all.csv/all.json."
+} > bench/RESULTS.md
+cat bench/RESULTS.md
