@@ -415,12 +415,34 @@ fn set_widths(ws: &mut Worksheet, tables: &[TableView]) -> Result<(), XlsxError>
 
 /// `stats.xlsx`: the report's table in the official layout, merged headers included.
 pub fn stats_xlsx(report: &Report, stats: &Stats) -> Result<Vec<u8>, XlsxError> {
+    stats_workbook(&report.meta.title, report.meta.published, stats, false)
+}
+
+/// Lay out a stats workbook. With `probe`, blank cells with every number style and the blank
+/// style go far right on the first row, so that the template builder can read their style ids.
+pub(super) fn stats_workbook(
+    title: &str,
+    created: chrono::NaiveDate,
+    stats: &Stats,
+    probe: bool,
+) -> Result<Vec<u8>, XlsxError> {
     let views = tables(stats);
-    let mut wb = workbook(report.meta.published, &report.meta.title);
+    let mut wb = workbook(created, title);
     let styles = Styles::new();
     let ws = wb.add_worksheet();
     ws.set_name("统计表")?;
-    ws.write_string_with_format(0, 0, &report.meta.title, &styles.title)?;
+    ws.write_string_with_format(0, 0, title, &styles.title)?;
+    if probe {
+        let column = super::xlsx_template::PROBE_COLUMN;
+        for (k, format) in styles
+            .numbers
+            .iter()
+            .chain(std::iter::once(&styles.text))
+            .enumerate()
+        {
+            ws.write_blank(0, column + k as u16, format)?;
+        }
+    }
     ws.write_string(
         1,
         0,

@@ -11,6 +11,7 @@ pub mod markdown;
 pub mod pages;
 pub mod table;
 pub mod theme;
+pub mod xlsx_template;
 
 use std::path::PathBuf;
 
@@ -293,7 +294,7 @@ fn report_data(
     Ok(Content::Bytes(match kind {
         DataKind::Csv => data::stats_csv(stats),
         DataKind::Json => data::stats_json(site, report, stats),
-        DataKind::Xlsx => data::stats_xlsx(report, stats)?,
+        DataKind::Xlsx => xlsx_template::stats_xlsx(report, stats)?,
     }))
 }
 

@@ -329,6 +329,35 @@ pub fn county_totals(site: &Site) -> Vec<(u16, Vec<Total>)> {
         .collect()
 }
 
+/// Test helpers shared with other modules' tests.
+#[cfg(test)]
+pub mod tests_support {
+    use crate::site::{Report, ReportMeta};
+
+    /// A report without table or narrative.
+    pub fn report(year: u16, township: &str, title: &str) -> Report {
+        Report {
+            year,
+            township: township.to_string(),
+            folder: String::new(),
+            meta: ReportMeta {
+                title: title.to_string(),
+                index_no: None,
+                publisher: String::new(),
+                scope: None,
+                generated: None,
+                published: chrono::NaiveDate::from_ymd_opt(i32::from(year) + 1, 1, 15).unwrap(),
+                channel: None,
+                source_url: None,
+                form: None,
+            },
+            narrative: String::new(),
+            stats: None,
+            attachments: Vec::new(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
