@@ -6,7 +6,7 @@ use tera::Context;
 
 use super::compare_view;
 use super::markdown;
-use super::table::{self, TableView};
+use super::table::{self, TableHtml, TableView};
 use super::{DataKind, urls};
 use crate::schema::{self, compare};
 use crate::site::compare::{county_totals, township_comparison, year_comparison};
@@ -431,7 +431,7 @@ struct StatsView {
     format_id: String,
     format_name: String,
     edition: String,
-    tables: Vec<TableView>,
+    tables: Vec<TableHtml>,
     findings: Vec<String>,
 }
 
@@ -527,7 +527,7 @@ pub fn report(site: &Site, index: usize) -> Context {
         format_id: s.format.id.clone(),
         format_name: s.format.name.clone(),
         edition: s.format.edition.clone(),
-        tables: table::tables(s),
+        tables: table::tables(s).iter().map(TableView::to_html).collect(),
         findings: s.findings.iter().map(|f| f.message.clone()).collect(),
     });
     c.insert("stats", &stats);
