@@ -114,7 +114,16 @@ pub fn build(
     progress: &ProgressBar,
 ) -> Result<(Summary, Diagnostics), Failure> {
     let start = Instant::now();
+    let phase = |name: &str| {
+        if std::env::var_os("NIANBAO_PROFILE").is_some() {
+            eprintln!(
+                "{name:<22} at {:>8.1} ms",
+                start.elapsed().as_secs_f64() * 1e3
+            );
+        }
+    };
     let loaded = load(root, options)?;
+    phase("loaded");
     let plan = render::plan(&loaded.site, &loaded.theme);
     let staging = Staging::new(root, output)?;
     let renderer = Renderer::new(&loaded.site, &loaded.theme);
@@ -123,10 +132,15 @@ pub fn build(
         Content::Bytes(bytes) => staging.write(path, &bytes),
         Content::Embedded(bytes) => staging.write(path, bytes),
         Content::Copy(source) => staging.copy(path, &source),
+        Content::CountyFile { json } => staging.write_stream(path, |w| {
+            render::data::write_county_file(&loaded.site, json, w)
+        }),
     });
     progress.finish_and_clear();
+    phase("rendered");
     let (mut summary, diagnostics) = finish(loaded, &plan, errors, start)?;
     let stats = staging.commit()?;
+    phase("committed");
     summary.written = stats.written;
     summary.elapsed = start.elapsed();
     Ok((summary, diagnostics))

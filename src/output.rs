@@ -147,6 +147,26 @@ impl Staging {
         replace_with(&staged, |path| fs::write(path, bytes))
     }
 
+    /// Stream a file to `rel`; when the result equals the live file, the live one is linked.
+    pub fn write_stream(
+        &self,
+        rel: &str,
+        fill: impl FnOnce(&mut dyn io::Write) -> io::Result<()>,
+    ) -> Result<(), OutputError> {
+        let (staged, live) = self.plan(rel)?;
+        replace_with(&staged, |path| {
+            let mut w = io::BufWriter::with_capacity(1 << 20, fs::File::create(path)?);
+            fill(&mut w)?;
+            io::Write::flush(&mut w)
+        })?;
+        if same_files(&staged, &live) {
+            self.count(|s| s.unchanged += 1);
+            return link_or_copy(&live, &staged);
+        }
+        self.count(|s| s.written += 1);
+        Ok(())
+    }
+
     /// Put a copy of the file at `source` at `rel`.
     pub fn copy(&self, rel: &str, source: &Path) -> Result<(), OutputError> {
         let bytes = fs::read(source).map_err(io_err(source))?;
@@ -200,6 +220,35 @@ fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
             fs::read(path).is_ok_and(|b| b == bytes)
         }
         _ => false,
+    }
+}
+
+/// Whether two files have the same bytes (streamed, for large files).
+fn same_files(a: &Path, b: &Path) -> bool {
+    use std::io::Read;
+    let (Ok(ma), Ok(mb)) = (fs::metadata(a), fs::metadata(b)) else {
+        return false;
+    };
+    if !mb.is_file() || ma.len() != mb.len() {
+        return false;
+    }
+    let (Ok(fa), Ok(fb)) = (fs::File::open(a), fs::File::open(b)) else {
+        return false;
+    };
+    let (mut ra, mut rb) = (
+        io::BufReader::with_capacity(1 << 20, fa),
+        io::BufReader::with_capacity(1 << 20, fb),
+    );
+    let (mut ba, mut bb) = (vec![0u8; 1 << 16], vec![0u8; 1 << 16]);
+    loop {
+        let n = match ra.read(&mut ba) {
+            Ok(0) => return true,
+            Ok(n) => n,
+            Err(_) => return false,
+        };
+        if rb.read_exact(&mut bb[..n]).is_err() || ba[..n] != bb[..n] {
+            return false;
+        }
     }
 }
 

@@ -3,6 +3,8 @@
 //! Every figure is written exactly as the source has it (`1.50` stays `1.50`); blank stays blank
 //! (empty CSV field, JSON `null`, empty XLSX cell), never 0.
 
+use std::io::Write;
+
 use rust_decimal::Decimal;
 use rust_xlsxwriter::{
     DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
@@ -117,35 +119,114 @@ const LONG_HEADER: [&str; 8] = [
     "value",
 ];
 
-fn long_rows(site: &Site) -> impl Iterator<Item = Vec<String>> + '_ {
+/// Reports with a table in the order of the county-wide files: year, then township slug.
+fn long_reports(site: &Site) -> Vec<&Report> {
     let mut reports: Vec<&Report> = site.reports.iter().filter(|r| r.stats.is_some()).collect();
     reports.sort_by(|a, b| (a.year, &a.township).cmp(&(b.year, &b.township)));
-    reports.into_iter().flat_map(move |r| {
+    reports
+}
+
+/// Reports per chunk rendered in parallel; bounds memory to a few megabytes at any size.
+const CHUNK: usize = 256;
+
+/// Stream `/data/all.csv` or `/data/all.json` to `out`, rendering chunks of reports in parallel.
+/// The county-wide files grow with the whole dataset (hundreds of megabytes for a province), so
+/// they are never held in memory whole.
+pub fn write_county_file(site: &Site, json: bool, out: &mut dyn Write) -> std::io::Result<()> {
+    use rayon::prelude::*;
+    let reports = long_reports(site);
+    if json {
+        out.write_all(b"[")?;
+    } else {
+        out.write_all(BOM)?;
+        out.write_all(&csv_bytes(&LONG_HEADER, std::iter::empty())[BOM.len()..])?;
+    }
+    let mut first = true;
+    for window in reports.chunks(CHUNK * rayon::current_num_threads().max(1)) {
+        let chunks: Vec<Vec<u8>> = window
+            .par_chunks(CHUNK)
+            .map(|chunk| {
+                if json {
+                    json_chunk(site, chunk)
+                } else {
+                    csv_chunk(site, chunk)
+                }
+            })
+            .collect();
+        for chunk in chunks.iter().filter(|c| !c.is_empty()) {
+            if json && !first {
+                out.write_all(b",")?;
+            }
+            first = false;
+            out.write_all(chunk)?;
+        }
+    }
+    if json {
+        out.write_all(b"]\n")?;
+    }
+    Ok(())
+}
+
+fn csv_chunk(site: &Site, reports: &[&Report]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(reports.len() * 16 * 1024);
+    {
+        let mut w = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::CRLF)
+            .from_writer(&mut out);
+        for r in reports {
+            let stats = r.stats.as_ref().expect("filtered");
+            let name = site.township(&r.township).map_or("", |t| t.name.as_str());
+            let year = r.year.to_string();
+            for (c, v) in stats.format.cells.iter().zip(&stats.values) {
+                let value = figure(*v);
+                let record = [
+                    &year,
+                    &r.township,
+                    name,
+                    &stats.format.id,
+                    &c.id,
+                    &c.label,
+                    &c.unit,
+                    &value,
+                ];
+                let _ = w.write_record(record.iter().map(|f| f.as_bytes()));
+            }
+        }
+        let _ = w.flush();
+    }
+    out
+}
+
+fn json_chunk(site: &Site, reports: &[&Report]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(reports.len() * 24 * 1024);
+    for r in reports {
         let stats = r.stats.as_ref().expect("filtered");
         let name = site.township(&r.township).map_or("", |t| t.name.as_str());
-        stats
-            .format
-            .cells
-            .iter()
-            .zip(&stats.values)
-            .map(move |(c, v)| {
-                vec![
-                    r.year.to_string(),
-                    r.township.clone(),
-                    name.to_string(),
-                    stats.format.id.clone(),
-                    c.id.clone(),
-                    c.label.clone(),
-                    c.unit.clone(),
-                    figure(*v),
-                ]
-            })
-    })
+        for (c, v) in stats.format.cells.iter().zip(&stats.values) {
+            if !out.is_empty() {
+                out.push(b',');
+            }
+            let figure = JsonFigure {
+                year: r.year,
+                township: &r.township,
+                township_name: name,
+                format: &stats.format.id,
+                id: &c.id,
+                label: &c.label,
+                unit: &c.unit,
+                value: json_number(*v),
+            };
+            let _ = serde_json::to_writer(&mut out, &figure);
+        }
+    }
+    out
 }
 
 /// `/data/all.csv`: every figure of every report, one row each (long format).
 pub fn all_csv(site: &Site) -> Vec<u8> {
-    csv_bytes(&LONG_HEADER, long_rows(site))
+    let mut out = Vec::new();
+    let _ = write_county_file(site, false, &mut out);
+    out
 }
 
 #[derive(Serialize)]
@@ -162,32 +243,8 @@ struct JsonFigure<'a> {
 
 /// `/data/all.json`: the same as all.csv, as an array of objects (`null` for blank).
 pub fn all_json(site: &Site) -> Vec<u8> {
-    let mut reports: Vec<&Report> = site.reports.iter().filter(|r| r.stats.is_some()).collect();
-    reports.sort_by(|a, b| (a.year, &a.township).cmp(&(b.year, &b.township)));
-    let figures: Vec<JsonFigure<'_>> = reports
-        .into_iter()
-        .flat_map(|r| {
-            let stats = r.stats.as_ref().expect("filtered");
-            let name = site.township(&r.township).map_or("", |t| t.name.as_str());
-            stats
-                .format
-                .cells
-                .iter()
-                .zip(&stats.values)
-                .map(move |(c, v)| JsonFigure {
-                    year: r.year,
-                    township: &r.township,
-                    township_name: name,
-                    format: &stats.format.id,
-                    id: &c.id,
-                    label: &c.label,
-                    unit: &c.unit,
-                    value: json_number(*v),
-                })
-        })
-        .collect();
-    let mut out = serde_json::to_vec(&figures).unwrap_or_default();
-    out.push(b'\n');
+    let mut out = Vec::new();
+    let _ = write_county_file(site, true, &mut out);
     out
 }
 

@@ -104,6 +104,12 @@ pub enum Content {
     Copy(PathBuf),
     /// Embedded bytes.
     Embedded(&'static [u8]),
+    /// A county-wide data file, streamed by the writer with [`data::write_county_file`] (too
+    /// large to hold in memory for a province).
+    CountyFile {
+        /// `all.json` rather than `all.csv`.
+        json: bool,
+    },
 }
 
 /// URL paths of the site, relative to its root (the contract's stable URLs).
@@ -243,6 +249,11 @@ impl<'a> Renderer<'a> {
         }
     }
 
+    /// The site being rendered.
+    pub fn site(&self) -> &'a Site {
+        self.site
+    }
+
     /// The bytes of one planned file.
     pub fn render(&self, file: &PlannedFile) -> Result<Content, Diagnostic> {
         let page = |template: &str, context: tera::Context| -> Result<Content, Diagnostic> {
@@ -261,10 +272,9 @@ impl<'a> Renderer<'a> {
             Target::NotFound => page("404.html", pages::not_found()),
             Target::County => page("county.html", pages::county(site)),
             Target::DataIndex => page("data.html", pages::data_index(site)),
-            Target::AllData(kind) => Ok(Content::Bytes(match kind {
-                DataKind::Json => data::all_json(site),
-                _ => data::all_csv(site),
-            })),
+            Target::AllData(kind) => Ok(Content::CountyFile {
+                json: *kind == DataKind::Json,
+            }),
             Target::ReportData(i, kind) => {
                 report_data(site, *i, *kind).map_err(|e| xlsx_error(&file.path, &e))
             }

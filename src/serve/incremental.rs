@@ -7,7 +7,7 @@
 //! deleted — nothing stale remains.
 
 use std::collections::{BTreeSet, HashMap};
-use std::hash::{Hash, Hasher};
+use std::hash::Hasher;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -355,6 +355,20 @@ impl Workspace {
         let results: Vec<Result<(String, u64), Diagnostic>> = plan
             .par_iter()
             .map(|f| {
+                if let Target::AllData(kind) = f.target {
+                    let mut hash = 0;
+                    staging
+                        .write_stream(&f.path, |w| {
+                            hash = stream_county(
+                                renderer.site(),
+                                kind == crate::render::DataKind::Json,
+                                w,
+                            )?;
+                            Ok(())
+                        })
+                        .map_err(|e| write_error(&f.path, e))?;
+                    return Ok((f.path.clone(), hash));
+                }
                 let bytes = render_bytes(renderer, f)?;
                 let hash = hash_of(&bytes);
                 staging
@@ -401,6 +415,34 @@ impl Workspace {
         previous: HashMap<String, u64>,
     ) -> Result<Rebuilt, Diagnostics> {
         let profile = std::env::var_os("NIANBAO_PROFILE").is_some();
+        let (county, selected): (Vec<&PlannedFile>, Vec<&PlannedFile>) = selected
+            .iter()
+            .partition(|f| matches!(f.target, Target::AllData(_)));
+        let mut previous = previous;
+        // (county files rendered, county files written)
+        let mut streamed = (0, 0);
+        for f in county {
+            let started = Instant::now();
+            let json = f.target == Target::AllData(crate::render::DataKind::Json);
+            let changed = self
+                .stream_in_place(renderer.site(), &f.path, json, &mut previous)
+                .map_err(|e| {
+                    one(Diagnostic::error(
+                        "output.write",
+                        f.path.clone(),
+                        format!("无法写入预览文件：{e}"),
+                    ))
+                })?;
+            streamed.0 += 1;
+            streamed.1 += usize::from(changed);
+            if profile {
+                eprintln!(
+                    "    {}: {:.1} ms",
+                    f.path,
+                    started.elapsed().as_secs_f64() * 1e3
+                );
+            }
+        }
         let rendered: Vec<Result<(&str, Vec<u8>), Diagnostic>> = selected
             .par_iter()
             .map(|f| {
@@ -435,7 +477,8 @@ impl Workspace {
             .count();
         let mut hashes = previous;
         let mut rebuilt = Rebuilt {
-            rendered: files.len(),
+            rendered: files.len() + streamed.0,
+            written: streamed.1,
             ..Rebuilt::default()
         };
         for (path, bytes) in &files {
@@ -473,6 +516,31 @@ impl Workspace {
         }
         self.hashes_scratch = hashes;
         Ok(rebuilt)
+    }
+
+    /// Stream a county-wide file into a temporary file beside its place and move it there when
+    /// its hash changed; returns whether it did.
+    fn stream_in_place(
+        &self,
+        site: &Site,
+        rel: &str,
+        json: bool,
+        hashes: &mut HashMap<String, u64>,
+    ) -> std::io::Result<bool> {
+        let path = self.out.join(rel);
+        let parent = path.parent().unwrap_or(&self.out);
+        std::fs::create_dir_all(parent)?;
+        let tmp = tempfile::NamedTempFile::new_in(parent)?;
+        let mut w = std::io::BufWriter::with_capacity(1 << 20, tmp.as_file());
+        let hash = stream_county(site, json, &mut w)?;
+        std::io::Write::flush(&mut w)?;
+        drop(w);
+        if hashes.get(rel) == Some(&hash) && path.is_file() {
+            return Ok(false);
+        }
+        tmp.persist(&path).map_err(|e| e.error)?;
+        hashes.insert(rel.to_string(), hash);
+        Ok(true)
     }
 
     /// Whether county-wide data files wait for [`Workspace::flush_deferred`].
@@ -516,6 +584,12 @@ fn render_bytes(renderer: &Renderer<'_>, f: &PlannedFile) -> Result<Vec<u8>, Dia
     Ok(match renderer.render(f)? {
         Content::Bytes(b) => b,
         Content::Embedded(b) => b.to_vec(),
+        Content::CountyFile { json } => {
+            let mut bytes = Vec::new();
+            crate::render::data::write_county_file(renderer.site(), json, &mut bytes)
+                .map_err(|e| Diagnostic::error("output.write", f.path.clone(), e.to_string()))?;
+            bytes
+        }
         Content::Copy(path) => std::fs::read(&path).map_err(|e| {
             Diagnostic::error(
                 "output.read",
@@ -566,10 +640,40 @@ fn same_figures(a: &Report, b: &Report) -> bool {
     }
 }
 
+/// The hash of a file's bytes; written without a length prefix so that a streamed file
+/// ([`HashingWriter`]) hashes the same as its bytes.
 fn hash_of(bytes: &[u8]) -> u64 {
     let mut h = std::collections::hash_map::DefaultHasher::new();
-    bytes.hash(&mut h);
+    h.write(bytes);
     h.finish()
+}
+
+/// A writer that hashes what passes through it.
+struct HashingWriter<'a> {
+    inner: &'a mut dyn std::io::Write,
+    hasher: std::collections::hash_map::DefaultHasher,
+}
+
+impl std::io::Write for HashingWriter<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.hasher.write(&buf[..n]);
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+/// Stream a county-wide file through `out`, returning the hash of what was written.
+fn stream_county(site: &Site, json: bool, out: &mut dyn std::io::Write) -> std::io::Result<u64> {
+    let mut w = HashingWriter {
+        inner: out,
+        hasher: Default::default(),
+    };
+    crate::render::data::write_county_file(site, json, &mut w)?;
+    Ok(w.hasher.finish())
 }
 
 /// Write via a temporary file and rename, so that the server never sends a half-written file.
