@@ -32,6 +32,11 @@ pub fn load(path: &Path, file: &str, diagnostics: &mut Diagnostics) -> Option<St
 
 /// Parse and type the text of a stats file.
 pub fn parse(text: &str, file: &str, diagnostics: &mut Diagnostics) -> Option<Stats> {
+    parse_plain(text).or_else(|| parse_yaml(text, file, diagnostics))
+}
+
+/// The full path: any YAML, every problem reported with its position.
+fn parse_yaml(text: &str, file: &str, diagnostics: &mut Diagnostics) -> Option<Stats> {
     let value = match yaml::parse(text, file, 0) {
         Ok(v) => v,
         Err(d) => {
@@ -96,6 +101,69 @@ pub fn parse(text: &str, file: &str, diagnostics: &mut Diagnostics) -> Option<St
     };
     validate::check_stats(&mut stats, file, &keys, diagnostics);
     Some(stats)
+}
+
+/// The fast path for the common, clean case: the file is only `format: …`, `values:` and
+/// `  id: number-or-~` lines (what scaffolds and the generator write), every id is known, every
+/// value fits its cell and no rule is broken. Anything else (other YAML, a problem to report)
+/// returns `None` and goes through the full YAML parser, which also gives the positions for the
+/// messages. Only forms whose YAML meaning is unambiguous are accepted (no leading zeros, no
+/// exponents, no quotes), so both paths read the same numbers.
+fn parse_plain(text: &str) -> Option<Stats> {
+    let mut lines = text
+        .lines()
+        .map(str::trim_end)
+        .filter(|l| !l.is_empty() && !l.trim_start().starts_with('#'));
+    let format = schema::format(lines.next()?.strip_prefix("format: ")?.trim())?;
+    if lines.next()? != "values:" {
+        return None;
+    }
+    let mut values: Vec<Option<Figure>> = vec![None; format.cells.len()];
+    let mut seen = vec![false; format.cells.len()];
+    for line in lines {
+        let entry = line.strip_prefix("  ")?;
+        let (key, rest) = entry.split_once(": ")?;
+        let raw = match rest.find(" #") {
+            Some(i) => rest[..i].trim_end(),
+            None => rest,
+        };
+        let index = format.cell_index(key)?;
+        if std::mem::replace(&mut seen[index], true) {
+            return None;
+        }
+        let cell = &format.cells[index];
+        values[index] = match raw {
+            "~" => None,
+            _ if cell.heading => return None,
+            _ => Some(plain_number(raw, cell)?),
+        };
+    }
+    let stats = Stats {
+        format,
+        values,
+        findings: Vec::new(),
+    };
+    format
+        .rules
+        .iter()
+        .all(|r| validate::evaluate(r, &stats.values).is_none())
+        .then_some(stats)
+}
+
+/// `12`, `-3` (signed cells only) or `1.50` (decimal cells only); no leading zeros.
+fn plain_number(raw: &str, cell: &Cell) -> Option<Figure> {
+    let digits = raw.strip_prefix('-').filter(|_| cell.signed).unwrap_or(raw);
+    let whole = match digits.split_once('.') {
+        Some((w, f)) if cell.decimal && !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit()) => w,
+        Some(_) => return None,
+        None => digits,
+    };
+    let canonical = whole == "0" || !whole.starts_with('0');
+    let plain = !whole.is_empty() && whole.len() <= 15 && whole.bytes().all(|b| b.is_ascii_digit());
+    if !canonical || !plain || raw == "-0" {
+        return None;
+    }
+    Decimal::from_str(raw).ok()
 }
 
 fn read_format(
@@ -418,6 +486,43 @@ mod tests {
             ds.iter()
                 .any(|d| d.code == "stats.heading-value" && d.location.unwrap().line == 3)
         );
+    }
+
+    #[test]
+    fn plain_path_agrees_with_the_yaml_path_or_declines() {
+        let slow = |text: &str| parse_yaml(text, "s", &mut Diagnostics::new()).map(|s| s.values);
+        let clean = "format: gov-2019\nvalues:\n  apps.new_received.natural_person: 2\n  apps.new_received.total: 2\n  art20_5.licensing.delta_items: -1\n  review.total: ~  # 空白\n";
+        let fast = parse_plain(clean).expect("clean input takes the fast path");
+        assert_eq!(Some(fast.values), slow(clean));
+        let decimal = "format: gov-2014\nvalues:\n  org.budget: 1.50\n";
+        assert_eq!(
+            parse_plain(decimal)
+                .unwrap()
+                .value("org.budget")
+                .unwrap()
+                .to_string(),
+            "1.50"
+        );
+        for tricky in [
+            "format: gov-2014\nvalues:\n  proactive.total: 0123\n",
+            "format: gov-2014\nvalues:\n  proactive.total: 1e3\n",
+            "format: gov-2014\nvalues:\n  proactive.total: \"12\"\n",
+            "format: gov-2014\nvalues:\n  proactive.total: -0\n",
+            "format: gov-2014\nvalues:\n  proactive.total: -3\n",
+            "format: gov-2014\nvalues:\n  proactive.total: 3.0\n",
+            "format: gov-2014\nvalues:\n  proactive.total: 1\n  proactive.total: 2\n",
+            "format: gov-2014\nvalues:\n  training: 1\n",
+            "format: gov-2014\nvalues:\n  nosuch.id: 1\n",
+            "format: gov-2014\nvalues: {proactive.total: 1}\n",
+            "format: gov-2014\nvalues:\n  proactive:\n    total: 1\n",
+            "format: gov-2014\nvalues:\n\tproactive.total: 1\n",
+            "format: gov-2014\nvalues:\n  proactive.normative_docs_published: 97\n  proactive.normative_docs_issued: 85\n",
+        ] {
+            assert!(
+                parse_plain(tricky).is_none(),
+                "{tricky:?} must take the YAML path"
+            );
+        }
     }
 
     #[test]
