@@ -36,6 +36,8 @@ pub struct Summary {
     pub warnings: usize,
     /// Files written because their bytes changed (build only).
     pub written: usize,
+    /// Nothing was rebuilt: the sources had not changed since the output was built.
+    pub up_to_date: bool,
     /// Wall time.
     pub elapsed: Duration,
 }
@@ -122,6 +124,20 @@ pub fn build(
             );
         }
     };
+    let fingerprint = crate::stamp::fingerprint(root, options);
+    if let Some(stamp) = crate::stamp::up_to_date(output, fingerprint) {
+        let summary = Summary {
+            reports: stamp.reports,
+            pages: stamp.pages,
+            files: stamp.files,
+            warnings: stamp.warnings,
+            written: 0,
+            up_to_date: true,
+            elapsed: start.elapsed(),
+        };
+        return Ok((summary, Diagnostics::new()));
+    }
+    phase("fingerprinted");
     let loaded = load(root, options)?;
     phase("loaded");
     let plan = render::plan(&loaded.site, &loaded.theme);
@@ -139,6 +155,7 @@ pub fn build(
     progress.finish_and_clear();
     phase("rendered");
     let (mut summary, diagnostics) = finish(loaded, &plan, errors, start)?;
+    staging.stamp(&crate::stamp::Stamp::new(fingerprint, &summary).to_text())?;
     let stats = staging.commit()?;
     phase("committed");
     summary.written = stats.written;
@@ -262,6 +279,7 @@ fn finish(
         files: plan.len(),
         warnings: diagnostics.warning_count(),
         written: 0,
+        up_to_date: false,
         elapsed: start.elapsed(),
     };
     Ok((summary, diagnostics))

@@ -17,4 +17,5 @@ pub mod render;
 pub mod schema;
 pub mod serve;
 pub mod site;
+pub mod stamp;
 pub mod validate;

@@ -99,7 +99,9 @@ impl Staging {
             planned: Mutex::new(HashSet::new()),
             stats: Mutex::new(WriteStats::default()),
         };
-        staging.write(MARKER, MARKER_TEXT.as_bytes())?;
+        // The marker is rewritten with the build's stamp at the end; it is not counted as output.
+        let (marker, _) = staging.plan(MARKER)?;
+        replace_with(&marker, |p| fs::write(p, MARKER_TEXT))?;
         Ok(staging)
     }
 
@@ -145,6 +147,12 @@ impl Staging {
             return Ok(());
         }
         replace_with(&staged, |path| fs::write(path, bytes))
+    }
+
+    /// Record the build's stamp in the marker file (see [`crate::stamp`]).
+    pub fn stamp(&self, stamp: &str) -> Result<(), OutputError> {
+        let path = self.dir.join(MARKER);
+        replace_with(&path, |p| fs::write(p, format!("{MARKER_TEXT}{stamp}")))
     }
 
     /// Stream a file to `rel`; when the result equals the live file, the live one is linked.

@@ -332,3 +332,40 @@ fn a_killed_build_leaves_the_previous_output_intact() {
         );
     }
 }
+
+#[test]
+fn rebuilding_unchanged_sources_does_nothing_and_any_change_rebuilds() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("site");
+    copy_tree(&repo_root().join("examples/demo"), &site);
+    let out = tmp.path().join("public");
+    let bin = assert_cmd::cargo::cargo_bin("nianbao");
+    let build = || {
+        let o = std::process::Command::new(&bin)
+            .args(["build", "--output"])
+            .arg(&out)
+            .arg("--root")
+            .arg(&site)
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap();
+        assert!(o.status.success());
+        String::from_utf8_lossy(&o.stderr).into_owned()
+    };
+    assert!(build().contains("已生成"));
+    let before = snapshot_tree(&out);
+    let stderr = build();
+    assert!(stderr.contains("输出已是最新"), "{stderr}");
+    assert_eq!(snapshot_tree(&out), before, "nothing rewritten");
+    // Same bytes, new modification time: rebuilt, and no output file changes.
+    let f = site.join("content/2019/qingshan/report.md");
+    let text = fs::read(&f).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    fs::write(&f, &text).unwrap();
+    let stderr = build();
+    assert!(stderr.contains("（0 个有变化）"), "{stderr}");
+    // A deleted output file is noticed.
+    fs::remove_file(out.join("county/index.html")).unwrap();
+    assert!(build().contains("已生成"));
+    assert!(out.join("county/index.html").is_file());
+}

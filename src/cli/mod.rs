@@ -101,6 +101,14 @@ pub fn run(cli: Cli) -> u8 {
                 cli.global.quiet,
                 Some(MAX_BUILD_WARNINGS),
                 |s| {
+                    if s.up_to_date {
+                        return format!(
+                            "输出已是最新：内容、模板和设置都没有变化（{} 份报告，{} 条警告，运行 nianbao check 查看），用时 {}。",
+                            s.reports,
+                            s.warnings,
+                            seconds(s.elapsed)
+                        );
+                    }
                     format!(
                         "已生成：{} 份报告，{} 个页面，共 {} 个文件（{} 个有变化），{} 条警告，用时 {}。\n打开 {} 即可浏览。",
                         s.reports,

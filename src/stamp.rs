@@ -1,0 +1,165 @@
+//! "Nothing changed": a fingerprint of everything a build reads, kept in the output's marker
+//! file, lets a rebuild of unchanged sources finish without loading or rendering anything.
+//!
+//! The fingerprint covers the nianbao binary (version, size, modification time), the build
+//! options, and the path, size and modification time of every file under `site.toml`,
+//! `content/`, `themes/`, `templates/` and `static/`. Any difference, or an output directory
+//! whose file count no longer matches, means a real build.
+
+use std::hash::Hasher;
+use std::path::Path;
+use std::time::UNIX_EPOCH;
+
+use crate::build::{Options, Summary};
+
+const SOURCES: [&str; 5] = ["site.toml", "content", "themes", "templates", "static"];
+
+/// What the marker file records about the build that wrote the output.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stamp {
+    /// Fingerprint of the inputs.
+    pub fingerprint: u64,
+    /// Reports built.
+    pub reports: usize,
+    /// Pages written.
+    pub pages: usize,
+    /// Files in the output (without the marker).
+    pub files: usize,
+    /// Warnings the build reported.
+    pub warnings: usize,
+}
+
+impl Stamp {
+    /// The stamp of a finished build.
+    pub fn new(fingerprint: u64, summary: &Summary) -> Stamp {
+        Stamp {
+            fingerprint,
+            reports: summary.reports,
+            pages: summary.pages,
+            files: summary.files,
+            warnings: summary.warnings,
+        }
+    }
+
+    /// The lines written into the marker file after its explanation.
+    pub fn to_text(&self) -> String {
+        format!(
+            "fingerprint: {:016x}\nreports: {}\npages: {}\nfiles: {}\nwarnings: {}\n",
+            self.fingerprint, self.reports, self.pages, self.files, self.warnings
+        )
+    }
+
+    /// Read a stamp back from the marker file's text.
+    pub fn parse(text: &str) -> Option<Stamp> {
+        let field = |name: &str| {
+            text.lines()
+                .find_map(|l| l.strip_prefix(name)?.strip_prefix(": "))
+                .map(str::trim)
+        };
+        Some(Stamp {
+            fingerprint: u64::from_str_radix(field("fingerprint")?, 16).ok()?,
+            reports: field("reports")?.parse().ok()?,
+            pages: field("pages")?.parse().ok()?,
+            files: field("files")?.parse().ok()?,
+            warnings: field("warnings")?.parse().ok()?,
+        })
+    }
+}
+
+fn add_file(h: &mut impl Hasher, rel: &str, meta: &std::fs::Metadata) {
+    h.write(rel.as_bytes());
+    h.write_u64(meta.len());
+    let modified = meta
+        .modified()
+        .ok()
+        .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+        .unwrap_or_default();
+    h.write_u128(modified.as_nanos());
+}
+
+/// The fingerprint of everything a build of `root` with `options` reads.
+pub fn fingerprint(root: &Path, options: &Options) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    h.write(env!("CARGO_PKG_VERSION").as_bytes());
+    if let Some(meta) = std::env::current_exe()
+        .ok()
+        .and_then(|p| std::fs::metadata(p).ok())
+    {
+        add_file(&mut h, "<nianbao>", &meta);
+    }
+    h.write(options.base_url.as_deref().unwrap_or("").as_bytes());
+    h.write_u8(u8::from(options.strict));
+    for source in SOURCES {
+        for entry in walkdir::WalkDir::new(root.join(source))
+            .sort_by_file_name()
+            .follow_links(false)
+        {
+            let Ok(entry) = entry else { continue };
+            let Ok(meta) = entry.metadata() else { continue };
+            let rel = entry
+                .path()
+                .strip_prefix(root)
+                .unwrap_or(entry.path())
+                .to_string_lossy();
+            add_file(&mut h, &rel, &meta);
+        }
+    }
+    h.finish()
+}
+
+/// The stamp of `output` when it was built from exactly these inputs and still holds its files.
+pub fn up_to_date(output: &Path, fingerprint: u64) -> Option<Stamp> {
+    let text = std::fs::read_to_string(output.join(crate::output::MARKER)).ok()?;
+    let stamp = Stamp::parse(&text).filter(|s| s.fingerprint == fingerprint)?;
+    let files = walkdir::WalkDir::new(output)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .count();
+    (files == stamp.files + 1).then_some(stamp)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stamps_round_trip() {
+        let s = Stamp {
+            fingerprint: 0xdead_beef,
+            reports: 3,
+            pages: 9,
+            files: 20,
+            warnings: 2,
+        };
+        assert_eq!(
+            Stamp::parse(&format!("explanation\n{}", s.to_text())),
+            Some(s)
+        );
+        assert_eq!(Stamp::parse("no stamp"), None);
+    }
+
+    #[test]
+    fn fingerprint_follows_the_sources() {
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(tmp.path().join("content")).unwrap();
+        std::fs::write(tmp.path().join("content/a.md"), "一").unwrap();
+        let options = Options::default();
+        let first = fingerprint(tmp.path(), &options);
+        assert_eq!(first, fingerprint(tmp.path(), &options));
+        std::fs::write(tmp.path().join("content/a.md"), "一二").unwrap();
+        assert_ne!(
+            first,
+            fingerprint(tmp.path(), &options),
+            "a changed file changes it"
+        );
+        let other = Options {
+            base_url: Some("https://x.cn/".into()),
+            strict: false,
+        };
+        assert_ne!(
+            fingerprint(tmp.path(), &options),
+            fingerprint(tmp.path(), &other)
+        );
+    }
+}
