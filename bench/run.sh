@@ -62,6 +62,8 @@ for n in "${SIZES[@]}"; do
   ncfiles=$(echo "$nochange" | grep -o '（[0-9]* 个有变化）' | grep -o '[0-9]*' || echo "?")
   latency=$(python3 bench/serve_latency.py "$NIANBAO" "$corpus" 5 2>/dev/null | awk '/median/ {print $3}')
   ratio=$(awk -v a="$nbw" -v b="$huw" 'BEGIN {printf "%.2f", a/b}')
+  # Free the tmpfs before the next size: outputs are gigabytes, and memory pressure distorts timings.
+  rm -rf "$WORK/out-$n" "$WORK/.out-$n.staging" "$WORK/hugo-out-$n"
   rows+=("| $n | $nbw s | $nbc% | $nbm MiB | $huw s | $hum MiB | **$ratio** | $cw s | $ncw s ($ncfiles rewritten) | $latency |")
   echo "${rows[-1]}" >&2
 done
