@@ -57,9 +57,13 @@ for n in "${SIZES[@]}"; do
   nbm=$(printf '%s\n' "${nb_rss[@]}" | median); huw=$(printf '%s\n' "${hu_wall[@]}" | median)
   hum=$(printf '%s\n' "${hu_rss[@]}" | median)
   read -r cw _ cm < <(time_cmd "$NIANBAO" check --quiet --root "$corpus")
-  nochange=$( { /usr/bin/time -f "%e" "$NIANBAO" build --root "$corpus" --output "$WORK/out-$n" 2>&1 >/dev/null; } | grep -E "个有变化|^[0-9.]+$" | tr '\n' ' ')
+  nochange=$( { /usr/bin/time -f "%e" "$NIANBAO" build --root "$corpus" --output "$WORK/out-$n" 2>&1 >/dev/null; } | grep -E "个有变化|已是最新|^[0-9.]+$" | tr '\n' ' ')
   ncw=$(echo "$nochange" | awk '{print $NF}')
-  ncfiles=$(echo "$nochange" | grep -o '（[0-9]* 个有变化）' | grep -o '[0-9]*' || echo "?")
+  if echo "$nochange" | grep -q "已是最新"; then
+    ncfiles=0
+  else
+    ncfiles=$(echo "$nochange" | grep -o '（[0-9]* 个有变化）' | grep -o '[0-9]*' || echo "?")
+  fi
   latency=$(python3 bench/serve_latency.py "$NIANBAO" "$corpus" 5 2>/dev/null | awk '/median/ {print $3}')
   ratio=$(awk -v a="$nbw" -v b="$huw" 'BEGIN {printf "%.2f", a/b}')
   # Free the tmpfs before the next size: outputs are gigabytes, and memory pressure distorts timings.
