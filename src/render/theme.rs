@@ -21,6 +21,7 @@ macro_rules! embed {
 /// list matches `themes/default/`.
 const DEFAULT_TEMPLATES: &[(&str, &str)] = embed!("templates", include_str:
     "404.html", "base.html", "county.html", "data.html", "index.html",
+    "partials/charts.html",
     "partials/compare_legend.html", "partials/stats_table.html",
     "report.html", "township.html", "year.html",
 );

@@ -449,25 +449,9 @@ mod tests {
     }
 
     fn report(year: u16, township: &str, stats: Option<Stats>) -> Report {
-        use crate::site::ReportMeta;
         Report {
-            year,
-            township: township.to_string(),
-            folder: String::new(),
-            meta: ReportMeta {
-                title: String::new(),
-                index_no: None,
-                publisher: String::new(),
-                scope: None,
-                generated: None,
-                published: chrono::NaiveDate::from_ymd_opt(i32::from(year) + 1, 1, 15).unwrap(),
-                channel: None,
-                source_url: None,
-                form: None,
-            },
-            narrative: String::new(),
             stats,
-            attachments: Vec::new(),
+            ..super::tests_support::report(year, township, "")
         }
     }
 
