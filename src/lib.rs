@@ -14,6 +14,7 @@ pub mod content;
 pub mod diagnostics;
 pub mod output;
 pub mod render;
+pub mod scaffold;
 pub mod schema;
 pub mod serve;
 pub mod site;

@@ -63,6 +63,16 @@ enum Command {
         #[arg(long)]
         poll: bool,
     },
+    /// 新建一份年度报告的骨架（report.md 和列出全部指标的 stats.yaml）
+    New {
+        /// 报告年度，例如 2025
+        year: u16,
+        /// 乡镇代号（content/townships.yaml 中登记的 slug）
+        slug: String,
+        /// 统计表格式；默认按年度：2018 年度及以前 gov-2014，2019–2020 年度 gov-2019，2021 年度起 gov-2021
+        #[arg(long, value_parser = ["gov-2014", "gov-2019", "gov-2021"])]
+        format: Option<String>,
+    },
     /// 检查全部内容（不写出任何文件）
     Check {
         /// 把警告也当作错误（数据核对不通过时返回非零）
@@ -137,6 +147,27 @@ pub fn run(cli: Cli) -> u8 {
             };
             match nianbao::serve::serve(&root, &options) {
                 Ok(()) => EXIT_OK,
+                Err(e) => {
+                    eprintln!("错误: {e}");
+                    EXIT_CONTENT
+                }
+            }
+        }
+        Command::New { year, slug, format } => {
+            match nianbao::scaffold::new_report(&root, year, &slug, format.as_deref()) {
+                Ok(dir) => {
+                    if !cli.global.quiet {
+                        eprintln!(
+                            "已新建 {}：report.md（元数据和正文提纲）和 stats.yaml（全部指标，均为 ~ 未填报）。\n填好后运行 nianbao serve 预览，或 nianbao check 检查。",
+                            dir.strip_prefix(&root).unwrap_or(&dir).display()
+                        );
+                    }
+                    EXIT_OK
+                }
+                Err(nianbao::scaffold::ScaffoldError::Content(diagnostics)) => {
+                    print_diagnostics(&root, &diagnostics, None);
+                    EXIT_CONTENT
+                }
                 Err(e) => {
                     eprintln!("错误: {e}");
                     EXIT_CONTENT

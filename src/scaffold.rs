@@ -1,0 +1,242 @@
+//! `nianbao new <year> <slug>`: a filled-in skeleton of a new report, so that a clerk starts
+//! from every key and every indicator id of the right format instead of a blank page.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use thiserror::Error;
+
+use crate::config::Config;
+use crate::content::{self, CONTENT_DIR};
+use crate::diagnostics::Diagnostics;
+use crate::schema::{self, Format};
+use crate::site::Township;
+
+/// Why a scaffold was not written.
+#[derive(Debug, Error)]
+pub enum ScaffoldError {
+    /// The site's settings or registry have errors.
+    #[error("站点设置或乡镇名录有错误")]
+    Content(Diagnostics),
+    /// The township is not registered.
+    #[error("乡镇代号「{slug}」未在 content/townships.yaml 中登记；已登记的代号：{known}")]
+    Unregistered {
+        /// The slug asked for.
+        slug: String,
+        /// The registered slugs.
+        known: String,
+    },
+    /// The format id is unknown.
+    #[error("未知的表格格式「{0}」；可用的格式：gov-2014、gov-2019、gov-2021")]
+    UnknownFormat(String),
+    /// The report already exists.
+    #[error("{0} 已经存在，为避免覆盖已有内容，没有写入任何文件")]
+    Exists(PathBuf),
+    /// Writing failed.
+    #[error("写入 {path} 失败：{source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The error.
+        source: std::io::Error,
+    },
+}
+
+/// The table format a report of `year` uses by default: the 2014 edition up to 2018, the 2019
+/// edition for 2019–2020, the 2021 edition from 2021.
+pub fn default_format(year: u16) -> &'static str {
+    match year {
+        ..=2018 => "gov-2014",
+        2019 | 2020 => "gov-2019",
+        _ => "gov-2021",
+    }
+}
+
+/// Create `content/<year>/<slug>/report.md` and `stats.yaml`; returns the folder.
+pub fn new_report(
+    root: &Path,
+    year: u16,
+    slug: &str,
+    format: Option<&str>,
+) -> Result<PathBuf, ScaffoldError> {
+    let config = Config::load(root).map_err(|d| {
+        let mut ds = Diagnostics::new();
+        ds.push(d);
+        ScaffoldError::Content(ds)
+    })?;
+    let registry = root.join(content::townships::TOWNSHIPS_FILE);
+    let text = content::read_text(&registry).map_err(|e| {
+        let mut ds = Diagnostics::new();
+        ds.push(e.diagnostic(content::townships::TOWNSHIPS_FILE));
+        ScaffoldError::Content(ds)
+    })?;
+    let mut diagnostics = Diagnostics::new();
+    let townships = content::townships::parse(&text, &mut diagnostics);
+    if diagnostics.has_errors() {
+        return Err(ScaffoldError::Content(diagnostics));
+    }
+    let Some(township) = townships.iter().find(|t| t.slug == slug) else {
+        let known = townships
+            .iter()
+            .map(|t| format!("{}（{}）", t.slug, t.name))
+            .collect::<Vec<_>>()
+            .join("、");
+        return Err(ScaffoldError::Unregistered {
+            slug: slug.to_string(),
+            known,
+        });
+    };
+    let format_id = format.unwrap_or(default_format(year));
+    let format = schema::format(format_id)
+        .ok_or_else(|| ScaffoldError::UnknownFormat(format_id.to_string()))?;
+    let dir = root.join(CONTENT_DIR).join(year.to_string()).join(slug);
+    for name in ["report.md", "stats.yaml"] {
+        if dir.join(name).exists() {
+            return Err(ScaffoldError::Exists(dir.join(name)));
+        }
+    }
+    std::fs::create_dir_all(&dir).map_err(|source| ScaffoldError::Io {
+        path: dir.clone(),
+        source,
+    })?;
+    let write = |name: &str, text: String| {
+        let path = dir.join(name);
+        std::fs::write(&path, text).map_err(|source| ScaffoldError::Io { path, source })
+    };
+    write("report.md", report_md(&config, township, year, format))?;
+    write("stats.yaml", stats_yaml(format))?;
+    Ok(dir)
+}
+
+/// The sections of the narrative the format's reports have.
+fn sections(format: &Format) -> &'static [&'static str] {
+    if format.id == "gov-2014" {
+        &[
+            "一、概述",
+            "二、主动公开政府信息情况",
+            "三、依申请公开政府信息情况",
+            "四、存在的主要问题及改进措施",
+            "五、其他需要报告的事项",
+        ]
+    } else {
+        &[
+            "一、总体情况",
+            "二、主动公开政府信息情况",
+            "三、收到和处理政府信息公开申请情况",
+            "四、政府信息公开行政复议、行政诉讼情况",
+            "五、存在的主要问题及改进情况",
+            "六、其他需要报告的事项",
+        ]
+    }
+}
+
+fn report_md(config: &Config, township: &Township, year: u16, format: &Format) -> String {
+    let next = year + 1;
+    let deadline = format!("{next}-{:02}-{:02}", format.deadline.0, format.deadline.1);
+    let mut text = String::from("---\n");
+    let _ = writeln!(
+        text,
+        "title: {}{}{year}年度政府信息公开工作年度报告   # 标题",
+        config.portal.region, township.name
+    );
+    let _ = writeln!(
+        text,
+        "index_no: ~                      # 索引号（网站生成后填写，如 00638229X4/{next}-1513549）"
+    );
+    let _ = writeln!(
+        text,
+        "publisher: {}                 # 发布机构",
+        township.name
+    );
+    let _ = writeln!(text, "scope: 全部公开                  # 公开范围");
+    let _ = writeln!(
+        text,
+        "generated: {deadline}             # 生成日期（请改为实际日期，写成 YYYY-MM-DD）"
+    );
+    let _ = writeln!(
+        text,
+        "published: {deadline}             # 公开日期（必填；请改为实际公开日期；规定期限为 {deadline}）"
+    );
+    let _ = writeln!(text, "channel: 政府网站                # 公开方式");
+    if format.id == "gov-2014" {
+        text.push_str("form:                            # 统计表表尾（没有可删去整段）\n");
+        let _ = writeln!(
+            text,
+            "  fill_unit: {}人民政府       # 填报单位(盖章)",
+            township.name
+        );
+        text.push_str("  unit_head: ~                   # 单位负责人\n");
+        text.push_str("  reviewer: ~                    # 审核人\n");
+        text.push_str("  filler: ~                      # 填报人\n");
+        text.push_str("  phone: ~                       # 联系电话（写在英文双引号中，如 \"0730-4500137\"）\n");
+        let _ = writeln!(
+            text,
+            "  filled: ~                      # 填报日期（YYYY-MM-DD，应在 {year}-12-31 之后）"
+        );
+    }
+    text.push_str(
+        "# attachments:                   # 附件说明：报告目录中的其他文件都会作为附件发布\n",
+    );
+    text.push_str("#   - file: 统计表.xls            #   文件名（与目录中的文件完全一致）\n");
+    text.push_str("#     title: 政府信息公开情况统计表 #   显示的标题\n");
+    text.push_str("---\n");
+    for section in sections(format) {
+        let _ = write!(text, "## {section}\n\n（在此填写正文。）\n\n");
+    }
+    text
+}
+
+fn stats_yaml(format: &Format) -> String {
+    let mut text = format!(
+        "# {}（{}）\n# 每行一个指标：原表空白（未填报）保留 ~，原表为 0 写 0；只写数字，不要加引号或千位分隔符。\nformat: {}\nvalues:\n",
+        format.name, format.edition, format.id
+    );
+    let mut table = usize::MAX;
+    for cell in &format.cells {
+        if cell.table != table {
+            table = cell.table;
+            let _ = writeln!(text, "  # —— {} ——", format.tables[table].title);
+        }
+        let unit = if cell.unit.is_empty() {
+            String::new()
+        } else {
+            format!("（{}）", cell.unit)
+        };
+        let note = if cell.heading {
+            "；标题行，通常不填"
+        } else {
+            ""
+        };
+        let _ = writeln!(text, "  {}: ~   # {}{unit}{note}", cell.id, cell.label);
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_by_year() {
+        assert_eq!(default_format(2016), "gov-2014");
+        assert_eq!(default_format(2018), "gov-2014");
+        assert_eq!(default_format(2019), "gov-2019");
+        assert_eq!(default_format(2020), "gov-2019");
+        assert_eq!(default_format(2021), "gov-2021");
+        assert_eq!(default_format(2025), "gov-2021");
+    }
+
+    #[test]
+    fn stats_scaffold_lists_every_id_once_in_order() {
+        for format in schema::formats() {
+            let text = stats_yaml(format);
+            let ids: Vec<&str> = text
+                .lines()
+                .filter_map(|l| l.strip_prefix("  ")?.split_once(": ~").map(|(id, _)| id))
+                .filter(|id| !id.starts_with('#'))
+                .collect();
+            let expected: Vec<&str> = format.cells.iter().map(|c| c.id.as_str()).collect();
+            assert_eq!(ids, expected, "{}", format.id);
+        }
+    }
+}

@@ -1,0 +1,84 @@
+//! `nianbao new`: scaffolds that build at once, never overwrite, and refuse unknown townships.
+
+mod common;
+
+use std::fs;
+
+use common::{Fixture, run_in};
+
+#[test]
+fn a_new_report_of_each_format_builds_without_errors() {
+    let f = Fixture::new();
+    for (year, slug, format) in [
+        (2017, "beta", "gov-2014"),
+        (2019, "alpha", "gov-2019"),
+        (2025, "alpha", "gov-2021"),
+    ] {
+        let (code, _, stderr) = run_in(f.root(), "new", &[&year.to_string(), slug]);
+        assert_eq!(code, 0, "{stderr}");
+        let stats =
+            fs::read_to_string(f.root().join(format!("content/{year}/{slug}/stats.yaml"))).unwrap();
+        assert!(
+            stats.contains(&format!("format: {format}")),
+            "the format follows the year"
+        );
+        let f = nianbao::schema::format(format).unwrap();
+        for cell in &f.cells {
+            assert_eq!(
+                stats.matches(&format!("\n  {}: ~", cell.id)).count(),
+                1,
+                "{} once",
+                cell.id
+            );
+        }
+    }
+    let (code, _, stderr) = run_in(f.root(), "check", &["--strict"]);
+    assert_eq!(
+        code, 0,
+        "scaffolds check without errors or warnings: {stderr}"
+    );
+    let (code, _, stderr) = run_in(f.root(), "build", &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let page = fs::read_to_string(f.root().join("public/2025/alpha/index.html")).unwrap();
+    assert!(page.contains("测试县甲镇2025年度政府信息公开工作年度报告"));
+}
+
+#[test]
+fn the_format_can_be_chosen() {
+    let f = Fixture::new();
+    let (code, _, stderr) = run_in(f.root(), "new", &["2022", "beta", "--format", "gov-2019"]);
+    assert_eq!(code, 0, "{stderr}");
+    let stats = fs::read_to_string(f.root().join("content/2022/beta/stats.yaml")).unwrap();
+    assert!(stats.contains("format: gov-2019"));
+    let (code, _, _) = run_in(f.root(), "new", &["2023", "beta", "--format", "gov-2020"]);
+    assert_eq!(code, 2, "an unknown format is a usage error");
+}
+
+#[test]
+fn never_overwrites() {
+    let f = Fixture::new();
+    let before = fs::read_to_string(f.root().join("content/2018/alpha/report.md")).unwrap();
+    let (code, _, stderr) = run_in(f.root(), "new", &["2018", "alpha"]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("已经存在"), "{stderr}");
+    assert_eq!(
+        fs::read_to_string(f.root().join("content/2018/alpha/report.md")).unwrap(),
+        before
+    );
+}
+
+#[test]
+fn an_unregistered_township_is_refused_with_the_known_ones() {
+    let f = Fixture::new();
+    let (code, _, stderr) = run_in(f.root(), "new", &["2024", "gamma"]);
+    assert_eq!(code, 1);
+    assert!(
+        stderr.contains("未在 content/townships.yaml 中登记"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("alpha（甲镇）") && stderr.contains("beta（乙乡）"),
+        "{stderr}"
+    );
+    assert!(!f.root().join("content/2024").exists());
+}
