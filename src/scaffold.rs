@@ -29,6 +29,9 @@ pub enum ScaffoldError {
     /// The format id is unknown.
     #[error("未知的表格格式「{0}」；可用的格式：gov-2014、gov-2019、gov-2021")]
     UnknownFormat(String),
+    /// `init` was pointed at a directory with files in it.
+    #[error("{0} 不是空目录；nianbao init 只在空目录或新目录中创建网站，以免覆盖已有文件")]
+    NotEmpty(PathBuf),
     /// The report already exists.
     #[error("{0} 已经存在，为避免覆盖已有内容，没有写入任何文件")]
     Exists(PathBuf),
@@ -107,6 +110,45 @@ pub fn new_report(
     write("stats.yaml", stats_yaml(format))?;
     Ok(dir)
 }
+
+/// `nianbao init [DIR]`: a working site with one example township and one example report per
+/// table format, which builds and serves at once. Refuses a directory that is not empty.
+pub fn init_site(dir: &Path) -> Result<(), ScaffoldError> {
+    if dir.exists()
+        && std::fs::read_dir(dir)
+            .map(|mut d| d.next().is_some())
+            .unwrap_or(true)
+    {
+        return Err(ScaffoldError::NotEmpty(dir.to_path_buf()));
+    }
+    let write = |rel: &str, text: &str| {
+        let path = dir.join(rel);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(|source| ScaffoldError::Io {
+                path: parent.to_path_buf(),
+                source,
+            })?;
+        }
+        std::fs::write(&path, text).map_err(|source| ScaffoldError::Io { path, source })
+    };
+    write("site.toml", INIT_SITE_TOML)?;
+    write("content/townships.yaml", INIT_TOWNSHIPS)?;
+    write(
+        "content/_index.md",
+        "本站发布本县各乡镇人民政府的政府信息公开工作年度报告。\n",
+    )?;
+    write("说明.md", INIT_README)?;
+    for (year, format) in [(2018, "gov-2014"), (2020, "gov-2019"), (2024, "gov-2021")] {
+        new_report(dir, year, "shili", Some(format))?;
+    }
+    Ok(())
+}
+
+const INIT_SITE_TOML: &str = "# 站点设置\ntitle = \"某某县乡镇政府信息公开工作年度报告\"   # 网站标题\nbase_url = \"https://www.example.gov.cn/nianbao/\"   # 网站发布地址（改为本县网站上的实际地址）\nlanguage = \"zh-CN\"\n\n[portal]\nregion = \"某某县\"   # 县（区）名称，用于标题\n";
+
+const INIT_TOWNSHIPS: &str = "# 乡镇名录：每个乡镇一项。slug 是各年度目录下该乡镇文件夹的名称（小写英文字母、数字和连字符）。\n- slug: shili\n  name: 示例镇\n  kind: 镇\n  order: 10\n";
+
+const INIT_README: &str = "# 说明\n\n这是用 nianbao 新建的年度报告网站。\n\n- `site.toml`：网站标题、发布地址等设置。\n- `content/townships.yaml`：乡镇名录，先在这里登记乡镇。\n- `content/<年度>/<乡镇代号>/report.md`：报告的元数据和正文。\n- `content/<年度>/<乡镇代号>/stats.yaml`：统计表，每个指标一行，原表空白写 ~，原表为 0 写 0。\n- 报告目录中的其他文件（如统计表原件）会作为附件发布。\n\n常用命令：\n\n- `nianbao new 2025 shili`：新建 2025 年度示例镇的报告骨架。\n- `nianbao serve`：本地预览，修改后自动刷新。\n- `nianbao check`：检查全部内容。\n- `nianbao build`：生成网站到 public/ 目录，把该目录复制到本县网站即可发布。\n\n示例镇的三份报告分别使用 2014、2019、2021 年版统计表格式，可直接删除或改为真实内容。\n";
 
 /// The sections of the narrative the format's reports have.
 fn sections(format: &Format) -> &'static [&'static str] {

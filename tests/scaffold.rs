@@ -82,3 +82,31 @@ fn an_unregistered_township_is_refused_with_the_known_ones() {
     );
     assert!(!f.root().join("content/2024").exists());
 }
+
+#[test]
+fn init_makes_a_site_that_builds_and_refuses_a_non_empty_directory() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("新站点");
+    let (code, _, stderr) = common::run(&["init", site.to_str().unwrap()]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(site.join("说明.md").is_file());
+    for format in ["gov-2014", "gov-2019", "gov-2021"] {
+        let found = walkdir::WalkDir::new(site.join("content"))
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_name() == "stats.yaml")
+            .any(|e| {
+                fs::read_to_string(e.path())
+                    .unwrap()
+                    .contains(&format!("format: {format}"))
+            });
+        assert!(found, "an example report in {format}");
+    }
+    let (code, _, stderr) = run_in(&site, "check", &["--strict"]);
+    assert_eq!(code, 0, "{stderr}");
+    let (code, _, stderr) = run_in(&site, "build", &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let (code, _, stderr) = common::run(&["init", site.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("不是空目录"), "{stderr}");
+}

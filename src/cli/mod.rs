@@ -63,6 +63,11 @@ enum Command {
         #[arg(long)]
         poll: bool,
     },
+    /// 在空目录中新建一个可以直接生成和预览的网站
+    Init {
+        /// 目录（默认为当前目录，须为空）
+        dir: Option<PathBuf>,
+    },
     /// 新建一份年度报告的骨架（report.md 和列出全部指标的 stats.yaml）
     New {
         /// 报告年度，例如 2025
@@ -147,6 +152,25 @@ pub fn run(cli: Cli) -> u8 {
             };
             match nianbao::serve::serve(&root, &options) {
                 Ok(()) => EXIT_OK,
+                Err(e) => {
+                    eprintln!("错误: {e}");
+                    EXIT_CONTENT
+                }
+            }
+        }
+        Command::Init { dir } => {
+            let dir = dir.unwrap_or_else(|| root.clone());
+            match nianbao::scaffold::init_site(&dir) {
+                Ok(()) => {
+                    if !cli.global.quiet {
+                        eprintln!(
+                            "已在 {} 新建网站（示例镇 3 份示例报告，见 说明.md）。\n运行 nianbao serve --root {} 即可预览。",
+                            dir.display(),
+                            dir.display()
+                        );
+                    }
+                    EXIT_OK
+                }
                 Err(e) => {
                     eprintln!("错误: {e}");
                     EXIT_CONTENT
