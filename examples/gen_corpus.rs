@@ -85,14 +85,7 @@ const PHRASES: &[&str] = &[
     "加强对公开工作的监督考核，将政务公开纳入年度绩效考核内容",
 ];
 
-const SECTIONS: &[&str] = &[
-    "一、总体情况",
-    "二、主动公开政府信息情况",
-    "三、收到和处理政府信息公开申请情况",
-    "四、政府信息公开行政复议、行政诉讼情况",
-    "五、存在的主要问题及改进情况",
-    "六、其他需要报告的事项",
-];
+use nianbao::scaffold::REPORT_SECTIONS as SECTIONS;
 
 const SYLLABLES: &[&str] = &[
     "青", "白", "东", "西", "南", "北", "柳", "石", "金", "银", "桃", "花", "山", "河", "湖", "港",
@@ -149,14 +142,6 @@ fn towns(args: &Args, rng: &mut Rng) -> Vec<Town> {
             }
         })
         .collect()
-}
-
-fn format_for(year: u16) -> &'static str {
-    match year {
-        ..=2018 => "gov-2014",
-        2019 | 2020 => "gov-2019",
-        _ => "gov-2021",
-    }
 }
 
 fn random_value(
@@ -427,7 +412,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     for year in args.first_year..args.first_year + args.years {
         for (t, town) in towns.iter().enumerate() {
             index += 1;
-            let mut format = Some(format_for(year));
+            let mut format = Some(nianbao::scaffold::default_format(year));
             if args.demo {
                 match (town.slug.as_str(), year) {
                     ("donghu", 2020) => continue,

@@ -150,25 +150,31 @@ const INIT_TOWNSHIPS: &str = "# 乡镇名录：每个乡镇一项。slug 是各�
 
 const INIT_README: &str = "# 说明\n\n这是用 nianbao 新建的年度报告网站。\n\n- `site.toml`：网站标题、发布地址等设置。\n- `content/townships.yaml`：乡镇名录，先在这里登记乡镇。\n- `content/<年度>/<乡镇代号>/report.md`：报告的元数据和正文。\n- `content/<年度>/<乡镇代号>/stats.yaml`：统计表，每个指标一行，原表空白写 ~，原表为 0 写 0。\n- 报告目录中的其他文件（如统计表原件）会作为附件发布。\n\n常用命令：\n\n- `nianbao new 2025 shili`：新建 2025 年度示例镇的报告骨架。\n- `nianbao serve`：本地预览，修改后自动刷新。\n- `nianbao check`：检查全部内容。\n- `nianbao build`：生成网站到 public/ 目录，把该目录复制到本县网站即可发布。\n\n示例镇的三份报告分别使用 2014、2019、2021 年版统计表格式，可直接删除或改为真实内容。\n";
 
+/// The sections of a 2019- or 2021-edition report (国办公开办函〔2019〕60号 and 〔2021〕30号).
+pub const REPORT_SECTIONS: &[&str] = &[
+    "一、总体情况",
+    "二、主动公开政府信息情况",
+    "三、收到和处理政府信息公开申请情况",
+    "四、政府信息公开行政复议、行政诉讼情况",
+    "五、存在的主要问题及改进情况",
+    "六、其他需要报告的事项",
+];
+
+/// The sections of a 2014-edition report.
+const REPORT_SECTIONS_2014: &[&str] = &[
+    "一、概述",
+    "二、主动公开政府信息情况",
+    "三、依申请公开政府信息情况",
+    "四、存在的主要问题及改进措施",
+    "五、其他需要报告的事项",
+];
+
 /// The sections of the narrative the format's reports have.
 fn sections(format: &Format) -> &'static [&'static str] {
     if format.id == "gov-2014" {
-        &[
-            "一、概述",
-            "二、主动公开政府信息情况",
-            "三、依申请公开政府信息情况",
-            "四、存在的主要问题及改进措施",
-            "五、其他需要报告的事项",
-        ]
+        REPORT_SECTIONS_2014
     } else {
-        &[
-            "一、总体情况",
-            "二、主动公开政府信息情况",
-            "三、收到和处理政府信息公开申请情况",
-            "四、政府信息公开行政复议、行政诉讼情况",
-            "五、存在的主要问题及改进情况",
-            "六、其他需要报告的事项",
-        ]
+        REPORT_SECTIONS
     }
 }
 
