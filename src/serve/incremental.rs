@@ -377,21 +377,13 @@ impl Workspace {
                 Ok((f.path.clone(), hash))
             })
             .collect();
-        let mut errors = Diagnostics::new();
-        let mut hashes = HashMap::with_capacity(results.len());
-        for r in results {
-            match r {
-                Ok((path, hash)) => {
-                    hashes.insert(path, hash);
-                }
-                Err(d) => errors.push(d),
+        let hashes: HashMap<String, u64> = match successes(results) {
+            Ok(files) => files.into_iter().collect(),
+            Err(errors) => {
+                self.hashes_scratch = previous;
+                return Err(errors);
             }
-        }
-        if !errors.is_empty() {
-            errors.sort();
-            self.hashes_scratch = previous;
-            return Err(errors);
-        }
+        };
         let stats = staging
             .commit()
             .map_err(|e| one(Diagnostic::error("output", "", e.to_string())))?;
@@ -458,19 +450,13 @@ impl Workspace {
                 Ok((f.path.as_str(), bytes))
             })
             .collect();
-        let mut errors = Diagnostics::new();
-        let mut files = Vec::with_capacity(rendered.len());
-        for r in rendered {
-            match r {
-                Ok(f) => files.push(f),
-                Err(d) => errors.push(d),
+        let files = match successes(rendered) {
+            Ok(files) => files,
+            Err(errors) => {
+                self.hashes_scratch = previous;
+                return Err(errors);
             }
-        }
-        if !errors.is_empty() {
-            errors.sort();
-            self.hashes_scratch = previous;
-            return Err(errors);
-        }
+        };
         let known_before = files
             .iter()
             .filter(|(p, _)| previous.contains_key(*p))
@@ -570,6 +556,23 @@ impl Workspace {
         self.defer_aggregates = defer;
         result
     }
+}
+
+/// All the values, or every diagnostic (sorted) when any result failed.
+fn successes<T>(results: Vec<Result<T, Diagnostic>>) -> Result<Vec<T>, Diagnostics> {
+    let mut errors = Diagnostics::new();
+    let mut values = Vec::with_capacity(results.len());
+    for r in results {
+        match r {
+            Ok(v) => values.push(v),
+            Err(d) => errors.push(d),
+        }
+    }
+    if errors.is_empty() {
+        return Ok(values);
+    }
+    errors.sort();
+    Err(errors)
 }
 
 fn write_error(path: &str, e: crate::output::OutputError) -> Diagnostic {
