@@ -42,6 +42,18 @@ fn full_build(site: &Path, scratch: &Path, round: usize) -> Vec<(String, Vec<u8>
     without_marker(snapshot_tree(&out))
 }
 
+/// Set one indicator of a stats.yaml to `value` (a number or `~`), whatever it was.
+fn set_value(stats: &Path, id: &str, value: &str) {
+    let text = fs::read_to_string(stats).unwrap();
+    let key = format!("  {id}:");
+    let line = text
+        .lines()
+        .find(|l| l.starts_with(&key))
+        .unwrap_or_else(|| panic!("{id} in {}", stats.display()))
+        .to_string();
+    fs::write(stats, text.replace(&line, &format!("{key} {value}"))).unwrap();
+}
+
 fn replace(path: &Path, from: &str, to: &str) {
     let text = fs::read_to_string(path).unwrap();
     assert!(text.contains(from), "{} lacks {from:?}", path.display());
@@ -71,13 +83,7 @@ fn incremental_output_equals_a_fresh_full_build_after_every_edit() {
                 let d = report(2022, "baisha");
                 move || {
                     let f = d.join("stats.yaml");
-                    let text = fs::read_to_string(&f).unwrap();
-                    let line = text
-                        .lines()
-                        .find(|l| l.starts_with("  apps.new_received.total:"))
-                        .unwrap()
-                        .to_string();
-                    fs::write(&f, text.replace(&line, "  apps.new_received.total: 4242")).unwrap();
+                    set_value(&f, "apps.new_received.total", "4242");
                     vec![f]
                 }
             }),
@@ -88,13 +94,7 @@ fn incremental_output_equals_a_fresh_full_build_after_every_edit() {
                 let d = report(2019, "qingshan");
                 move || {
                     let f = d.join("stats.yaml");
-                    let text = fs::read_to_string(&f).unwrap();
-                    let line = text
-                        .lines()
-                        .find(|l| l.starts_with("  review.total:"))
-                        .unwrap()
-                        .to_string();
-                    fs::write(&f, text.replace(&line, "  review.total: ~")).unwrap();
+                    set_value(&f, "review.total", "~");
                     vec![f]
                 }
             }),
@@ -214,13 +214,7 @@ fn one_report_edit_renders_only_what_depends_on_it() {
     let mut ws = Workspace::new(&site, &tmp.path().join("out"), Options::default());
     let all = ws.rebuild_all().unwrap().rendered;
     let f = site.join("content/2020/qingshan/stats.yaml");
-    let text = fs::read_to_string(&f).unwrap();
-    let line = text
-        .lines()
-        .find(|l| l.starts_with("  review.total:"))
-        .unwrap()
-        .to_string();
-    fs::write(&f, text.replace(&line, "  review.total: 777")).unwrap();
+    set_value(&f, "review.total", "777");
     let r = ws.apply(std::slice::from_ref(&f)).unwrap();
     assert!(!r.full);
     // report page + 3 data files, township page + 2 comparison files, year page, county,
