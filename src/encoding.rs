@@ -108,7 +108,7 @@ fn strict<'a>(
 /// UTF-16 text of mostly ASCII or CJK has a zero byte in many code units; which half holds the
 /// zeros tells the byte order.
 fn utf16_without_bom(bytes: &[u8]) -> Option<TextEncoding> {
-    if bytes.len() < 4 || bytes.len() % 2 != 0 {
+    if bytes.len() < 4 || !bytes.len().is_multiple_of(2) {
         return None;
     }
     let pairs = bytes.len() / 2;
