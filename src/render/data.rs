@@ -314,7 +314,7 @@ pub fn compare_csv(cmp: &TownshipComparison) -> Vec<u8> {
 
 pub(super) struct Styles {
     /// Number formats by decimal places (0 to 6), made once per workbook.
-    numbers: Vec<Format>,
+    pub(super) numbers: Vec<Format>,
     pub(super) title: Format,
     header: Format,
     label: Format,
@@ -347,8 +347,19 @@ impl Styles {
         }
     }
 
+    /// The format of a cell style; `None` for unformatted cells.
+    pub(super) fn of(&self, style: CellStyle) -> Option<&Format> {
+        match style {
+            CellStyle::Plain => None,
+            CellStyle::Title => Some(&self.title),
+            CellStyle::Header => Some(&self.header),
+            CellStyle::Label => Some(&self.label),
+            CellStyle::Text => Some(&self.text),
+        }
+    }
+
     /// The number format showing exactly the decimals the figure was written with.
-    fn number(&self, value: Decimal) -> &Format {
+    pub(super) fn number(&self, value: Decimal) -> &Format {
         let scale = (value.scale() as usize).min(self.numbers.len() - 1);
         &self.numbers[scale]
     }
@@ -517,78 +528,163 @@ pub(super) fn format_note(stats: &Stats) -> String {
     )
 }
 
-/// `compare.xlsx`: a township's comparison as a wide table (indicator × year), with changes.
+/// How a cell of a generated sheet looks: one of the shared workbook styles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum CellStyle {
+    /// No format.
+    Plain,
+    /// The sheet title.
+    Title,
+    /// A column header.
+    Header,
+    /// A row label.
+    Label,
+    /// Centred text.
+    Text,
+}
+
+/// What a cell holds.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) enum CellValue {
+    /// Text.
+    Text(String),
+    /// A figure, shown with exactly its written decimals.
+    Number(Decimal),
+}
+
+/// A sheet as data: the single description both xlsx writers lay out.
+#[derive(Debug, Default)]
+pub(super) struct SheetSpec {
+    /// (row, column, value, style), in row-major order.
+    pub cells: Vec<(u32, u16, CellValue, CellStyle)>,
+    /// Merged ranges (first row, first column, last row, last column).
+    pub merges: Vec<(u32, u16, u32, u16)>,
+    /// Column widths in Excel character units.
+    pub widths: Vec<f64>,
+}
+
+impl SheetSpec {
+    fn text(&mut self, row: u32, col: u16, text: impl Into<String>, style: CellStyle) {
+        self.cells
+            .push((row, col, CellValue::Text(text.into()), style));
+    }
+}
+
+/// The comparison sheet of `compare.xlsx`: indicators × years, each year a value and a change.
+pub(super) fn compare_sheet(title: &str, cmp: &TownshipComparison) -> SheetSpec {
+    let mut sheet = SheetSpec::default();
+    sheet.text(0, 0, title, CellStyle::Title);
+    sheet.text(
+        1,
+        0,
+        "空白 = 原表未填报；— = 当年表格格式未统计该项；≈ = 与其他年份口径近似，见脚注",
+        CellStyle::Plain,
+    );
+    let head_row = 3;
+    sheet.text(head_row, 0, "指标", CellStyle::Header);
+    sheet.text(head_row, 1, "单位", CellStyle::Header);
+    for (j, y) in cmp.years.iter().enumerate() {
+        let col = 2 + 2 * j as u16;
+        let format = y.format.as_deref().unwrap_or("无统计表");
+        sheet.text(
+            head_row,
+            col,
+            format!("{}年度（{format}）", y.year),
+            CellStyle::Header,
+        );
+        sheet.text(head_row, col + 1, "", CellStyle::Header);
+        sheet.merges.push((head_row, col, head_row, col + 1));
+    }
+    for j in 0..cmp.years.len() as u16 {
+        sheet.text(head_row + 1, 2 + 2 * j, "数值", CellStyle::Header);
+        sheet.text(head_row + 1, 3 + 2 * j, "比上年", CellStyle::Header);
+    }
+    for (i, row) in cmp.rows.iter().enumerate() {
+        let r = head_row + 2 + i as u32;
+        sheet.text(r, 0, &row.indicator.label, CellStyle::Label);
+        sheet.text(r, 1, &row.indicator.unit, CellStyle::Text);
+        for (j, cell) in row.cells.iter().enumerate() {
+            let col = 2 + 2 * j as u16;
+            match cell.measure {
+                Measure::Reported { value, .. } => {
+                    sheet
+                        .cells
+                        .push((r, col, CellValue::Number(value), CellStyle::Text));
+                }
+                m => sheet.text(r, col, measure_text(m), CellStyle::Text),
+            }
+            let change = cell.change.map(|c| {
+                let pct = c.percent.map(|p| format!("（{p:+}%）")).unwrap_or_default();
+                let approx = if c.grade == Grade::Approximate {
+                    " ≈"
+                } else {
+                    ""
+                };
+                format!("{:+}{pct}{approx}", c.delta)
+            });
+            sheet.text(r, col + 1, change.unwrap_or_default(), CellStyle::Text);
+        }
+    }
+    let notes_row = head_row + 3 + cmp.rows.len() as u32;
+    for (i, n) in cmp.notes.iter().enumerate() {
+        sheet.text(
+            notes_row + i as u32,
+            0,
+            format!("注{}：{n}", i + 1),
+            CellStyle::Plain,
+        );
+    }
+    sheet.widths = vec![34.0, 6.0];
+    for _ in &cmp.years {
+        sheet.widths.extend([10.0, 16.0]);
+    }
+    sheet
+}
+
+/// `compare.xlsx` laid out by rust_xlsxwriter: the reference for the lean writer of
+/// `xlsx_compare`, which the build uses.
 pub fn compare_xlsx(
     title: &str,
     created: chrono::NaiveDate,
     cmp: &TownshipComparison,
 ) -> Result<Vec<u8>, XlsxError> {
+    let spec = compare_sheet(title, cmp);
     let mut wb = workbook(created, title);
     let styles = Styles::new();
     let ws = wb.add_worksheet();
-    ws.set_name("历年对比")?;
-    ws.write_string_with_format(0, 0, title, &styles.title)?;
-    ws.write_string(
-        1,
-        0,
-        "空白 = 原表未填报；— = 当年表格格式未统计该项；≈ = 与其他年份口径近似，见脚注",
-    )?;
-    let head_row = 3;
-    ws.write_string_with_format(head_row, 0, "指标", &styles.header)?;
-    ws.write_string_with_format(head_row, 1, "单位", &styles.header)?;
-    for (j, y) in cmp.years.iter().enumerate() {
-        let col = 2 + 2 * j as u16;
-        let format = y.format.as_deref().unwrap_or("无统计表");
-        ws.merge_range(
-            head_row,
-            col,
-            head_row,
-            col + 1,
-            &format!("{}年度（{format}）", y.year),
-            &styles.header,
-        )?;
-        ws.write_string_with_format(head_row + 1, col, "数值", &styles.header)?;
-        ws.write_string_with_format(head_row + 1, col + 1, "比上年", &styles.header)?;
-    }
-    for (i, row) in cmp.rows.iter().enumerate() {
-        let r = head_row + 2 + i as u32;
-        ws.write_string_with_format(r, 0, &row.indicator.label, &styles.label)?;
-        ws.write_string_with_format(r, 1, &row.indicator.unit, &styles.text)?;
-        for (j, cell) in row.cells.iter().enumerate() {
-            let col = 2 + 2 * j as u16;
-            match cell.measure {
-                Measure::Reported { value, .. } => {
-                    let v: f64 = value.to_string().parse().unwrap_or_default();
-                    ws.write_number_with_format(r, col, v, styles.number(value))?;
-                }
-                m => {
-                    ws.write_string_with_format(r, col, measure_text(m), &styles.text)?;
-                }
+    ws.set_name(super::xlsx_compare::SHEET_NAME)?;
+    let merged_tail = |r: u32, c: u16| {
+        spec.merges.iter().any(|&(r0, c0, r1, c1)| {
+            (r0..=r1).contains(&r) && (c0..=c1).contains(&c) && (r, c) != (r0, c0)
+        })
+    };
+    for (r, c, value, style) in &spec.cells {
+        let format = styles.of(*style);
+        if let Some(&(r0, c0, r1, c1)) = spec.merges.iter().find(|m| (m.0, m.1) == (*r, *c)) {
+            let CellValue::Text(text) = value else {
+                continue;
+            };
+            ws.merge_range(r0, c0, r1, c1, text, format.unwrap_or(&styles.text))?;
+            continue;
+        }
+        if merged_tail(*r, *c) {
+            continue;
+        }
+        match (value, format) {
+            (CellValue::Number(v), _) => {
+                let number: f64 = v.to_string().parse().unwrap_or_default();
+                ws.write_number_with_format(*r, *c, number, styles.number(*v))?;
             }
-            let change = cell.change.map(|c| {
-                let pct = c.percent.map(|p| format!("（{p:+}%）")).unwrap_or_default();
-                format!(
-                    "{:+}{pct}{}",
-                    c.delta,
-                    if c.grade == Grade::Approximate {
-                        " ≈"
-                    } else {
-                        ""
-                    }
-                )
-            });
-            ws.write_string_with_format(r, col + 1, change.unwrap_or_default(), &styles.text)?;
+            (CellValue::Text(t), Some(f)) => {
+                ws.write_string_with_format(*r, *c, t, f)?;
+            }
+            (CellValue::Text(t), None) => {
+                ws.write_string(*r, *c, t)?;
+            }
         }
     }
-    let notes_row = head_row + 3 + cmp.rows.len() as u32;
-    for (i, n) in cmp.notes.iter().enumerate() {
-        ws.write_string(notes_row + i as u32, 0, format!("注{}：{n}", i + 1))?;
-    }
-    ws.set_column_width(0, 34.0)?;
-    ws.set_column_width(1, 6.0)?;
-    for j in 0..cmp.years.len() as u16 {
-        ws.set_column_width(2 + 2 * j, 10.0)?;
-        ws.set_column_width(3 + 2 * j, 16.0)?;
+    for (i, w) in spec.widths.iter().enumerate() {
+        ws.set_column_width(i as u16, *w)?;
     }
     wb.save_to_buffer()
 }

@@ -11,6 +11,7 @@ pub mod markdown;
 pub mod pages;
 pub mod table;
 pub mod theme;
+pub mod xlsx_compare;
 pub mod xlsx_form;
 pub mod xlsx_template;
 
@@ -323,7 +324,7 @@ fn township_data(
                 .map(|r| r.meta.published)
                 .max();
             let created = newest.unwrap_or_default();
-            data::compare_xlsx(
+            xlsx_compare::compare_xlsx(
                 &format!("{}历年政府信息公开统计对比", township.name),
                 created,
                 &cmp,

@@ -56,7 +56,7 @@ fn template(format: &'static Format) -> Result<Arc<Template>, XlsxError> {
     Ok(built)
 }
 
-fn other(message: impl Into<String>) -> XlsxError {
+pub(super) fn other(message: impl Into<String>) -> XlsxError {
     XlsxError::ParameterError(message.into())
 }
 
@@ -175,7 +175,7 @@ pub(super) fn column_name(mut index: u16) -> String {
     String::from_utf8(name).unwrap_or_default()
 }
 
-fn escape(text: &str) -> String {
+pub(super) fn escape(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")

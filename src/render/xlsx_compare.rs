@@ -1,0 +1,291 @@
+//! `compare.xlsx` at scale. rust_xlsxwriter spends most of a comparison workbook's time on
+//! bookkeeping we don't need (shared strings, per-cell format lookups); at 2,000 townships it was
+//! the largest single cost of a build. The fixed parts of the package (styles, workbook,
+//! relationships) come once from a probe workbook that rust_xlsxwriter lays out with the shared
+//! styles; each township's sheet is then written directly from the same `SheetSpec` that the
+//! reference writer (`data::compare_xlsx`) uses, and a test checks both give the same cells.
+
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::sync::OnceLock;
+
+use rust_xlsxwriter::XlsxError;
+use zip::write::SimpleFileOptions;
+
+use super::data::{self, CellStyle, CellValue, SheetSpec, Styles};
+use super::xlsx_template::{column_name, escape, other};
+use crate::site::compare::TownshipComparison;
+
+/// The comparison sheet's name.
+pub const SHEET_NAME: &str = "历年对比";
+const TITLE_MARK: &str = "@@NIANBAO_TITLE@@";
+const DATE_MARK: &str = "2000-01-01T00:00:00Z";
+const SHEET_ENTRY: &str = "xl/worksheets/sheet1.xml";
+/// Probe cells on row 1: the five cell styles, then number styles with 0–6 decimals.
+const STYLE_PROBES: [CellStyle; 5] = [
+    CellStyle::Plain,
+    CellStyle::Title,
+    CellStyle::Header,
+    CellStyle::Label,
+    CellStyle::Text,
+];
+
+struct Package {
+    /// Zip entries in order; the sheet is `None`.
+    entries: Vec<(String, Option<String>)>,
+    /// The sheet's XML before `<sheetData>` (without dimension and columns) and after it.
+    head: String,
+    tail: String,
+    /// ` s="n"` attributes by `CellStyle` (probe order), and for numbers by decimal places.
+    styles: Vec<String>,
+    numbers: Vec<String>,
+}
+
+fn package() -> Result<&'static Package, XlsxError> {
+    static PACKAGE: OnceLock<Result<Package, String>> = OnceLock::new();
+    PACKAGE
+        .get_or_init(|| probe().map_err(|e| e.to_string()))
+        .as_ref()
+        .map_err(|e| other(e.clone()))
+}
+
+fn probe() -> Result<Package, XlsxError> {
+    let date = chrono::NaiveDate::from_ymd_opt(2000, 1, 1).unwrap_or_default();
+    let mut wb = data::workbook(date, TITLE_MARK);
+    let styles = Styles::new();
+    let ws = wb.add_worksheet();
+    ws.set_name(SHEET_NAME)?;
+    let mut col = 0u16;
+    for style in STYLE_PROBES {
+        match styles.of(style) {
+            Some(f) => ws.write_blank(0, col, f)?,
+            // An unformatted blank is not written at all; a number with no format stands in.
+            None => ws.write_number(0, col, 0)?,
+        };
+        col += 1;
+    }
+    for f in &styles.numbers {
+        ws.write_blank(0, col, f)?;
+        col += 1;
+    }
+    let bytes = wb.save_to_buffer()?;
+    let mut archive =
+        zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|e| other(e.to_string()))?;
+    let mut entries = Vec::new();
+    let mut sheet = String::new();
+    for i in 0..archive.len() {
+        let mut file = archive.by_index(i).map_err(|e| other(e.to_string()))?;
+        let name = file.name().map_err(|e| other(e.to_string()))?.to_string();
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut file, &mut text).map_err(|e| other(e.to_string()))?;
+        if name == SHEET_ENTRY {
+            sheet = text;
+            entries.push((name, None));
+        } else {
+            entries.push((name, Some(text)));
+        }
+    }
+    split_probe_sheet(&sheet, entries, usize::from(col))
+}
+
+fn split_probe_sheet(
+    sheet: &str,
+    entries: Vec<(String, Option<String>)>,
+    probes: usize,
+) -> Result<Package, XlsxError> {
+    let data_start = sheet
+        .find("<sheetData")
+        .ok_or_else(|| other("probe sheet has no sheetData"))?;
+    let data_end = sheet
+        .find("</sheetData>")
+        .map(|i| i + "</sheetData>".len())
+        .ok_or_else(|| other("probe sheet has no sheetData end"))?;
+    let mut head = sheet[..data_start].to_string();
+    if let Some(at) = head.find("<dimension ") {
+        let end = head[at..].find("/>").map(|i| at + i + 2).unwrap_or(at);
+        head.replace_range(at..end, "");
+    }
+    let data = &sheet[data_start..data_end];
+    let mut attrs = Vec::with_capacity(probes);
+    for k in 0..probes {
+        let reference = format!("<c r=\"{}1\"", column_name(k as u16));
+        let at = data
+            .find(&reference)
+            .ok_or_else(|| other(format!("probe cell {k} missing")))?;
+        let element = &data[at..at + data[at..].find('>').unwrap_or(0)];
+        attrs.push(
+            element
+                .find(" s=\"")
+                .map(|i| {
+                    let rest = &element[i..];
+                    let close = rest[4..].find('"').map(|j| j + 5).unwrap_or(rest.len());
+                    rest[..close].to_string()
+                })
+                .unwrap_or_default(),
+        );
+    }
+    let numbers = attrs.split_off(STYLE_PROBES.len());
+    Ok(Package {
+        entries,
+        head,
+        tail: sheet[data_end..].to_string(),
+        styles: attrs,
+        numbers,
+    })
+}
+
+fn style_attr(p: &Package, style: CellStyle) -> &str {
+    let k = STYLE_PROBES.iter().position(|s| *s == style).unwrap_or(0);
+    &p.styles[k]
+}
+
+/// The `<worksheet>` XML of a sheet spec.
+fn sheet_xml(p: &Package, spec: &SheetSpec) -> String {
+    let mut xml = String::with_capacity(64 * 1024);
+    xml.push_str(&p.head);
+    if !spec.widths.is_empty() {
+        xml.push_str("<cols>");
+        for (i, w) in spec.widths.iter().enumerate() {
+            // Excel's stored width adds the 5-pixel padding of an 11-point Calibri column.
+            let stored = ((w * 7.0 + 5.0) / 7.0 * 256.0).trunc() / 256.0;
+            let _ = write!(
+                xml,
+                "<col min=\"{n}\" max=\"{n}\" width=\"{stored}\" customWidth=\"1\"/>",
+                n = i + 1
+            );
+        }
+        xml.push_str("</cols>");
+    }
+    xml.push_str("<sheetData>");
+    let mut current_row = None;
+    for (r, c, value, style) in &spec.cells {
+        if current_row != Some(*r) {
+            if current_row.is_some() {
+                xml.push_str("</row>");
+            }
+            let _ = write!(xml, "<row r=\"{}\">", r + 1);
+            current_row = Some(*r);
+        }
+        let reference = format!("{}{}", column_name(*c), r + 1);
+        match value {
+            CellValue::Number(v) => {
+                let s = &p.numbers[(v.scale() as usize).min(p.numbers.len() - 1)];
+                let _ = write!(xml, "<c r=\"{reference}\"{s}><v>{v}</v></c>");
+            }
+            CellValue::Text(t) if t.is_empty() => {
+                let s = style_attr(p, *style);
+                if !s.is_empty() {
+                    let _ = write!(xml, "<c r=\"{reference}\"{s}/>");
+                }
+            }
+            CellValue::Text(t) => {
+                let s = style_attr(p, *style);
+                let _ = write!(
+                    xml,
+                    "<c r=\"{reference}\"{s} t=\"inlineStr\"><is><t xml:space=\"preserve\">{}</t></is></c>",
+                    escape(t)
+                );
+            }
+        }
+    }
+    if current_row.is_some() {
+        xml.push_str("</row>");
+    }
+    xml.push_str("</sheetData>");
+    if !spec.merges.is_empty() {
+        let _ = write!(xml, "<mergeCells count=\"{}\">", spec.merges.len());
+        for (r0, c0, r1, c1) in &spec.merges {
+            let _ = write!(
+                xml,
+                "<mergeCell ref=\"{}{}:{}{}\"/>",
+                column_name(*c0),
+                r0 + 1,
+                column_name(*c1),
+                r1 + 1
+            );
+        }
+        xml.push_str("</mergeCells>");
+    }
+    xml.push_str(&p.tail);
+    xml
+}
+
+/// `compare.xlsx` of a township, written directly from its sheet spec.
+pub fn compare_xlsx(
+    title: &str,
+    created: chrono::NaiveDate,
+    cmp: &TownshipComparison,
+) -> Result<Vec<u8>, XlsxError> {
+    let p = package()?;
+    let sheet = sheet_xml(p, &data::compare_sheet(title, cmp));
+    let title = escape(title);
+    let date = format!("{created}T00:00:00Z");
+    let options = SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .compression_level(Some(1))
+        .unix_permissions(0o600)
+        .last_modified_time(zip::DateTime::default());
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::with_capacity(16 * 1024)));
+    let io = |e: std::io::Error| other(e.to_string());
+    for (name, content) in &p.entries {
+        zip.start_file(name.as_str(), options)
+            .map_err(|e| other(e.to_string()))?;
+        match content {
+            None => zip.write_all(sheet.as_bytes()).map_err(io)?,
+            Some(text) if text.contains(TITLE_MARK) || text.contains(DATE_MARK) => {
+                let filled = text.replace(TITLE_MARK, &title).replace(DATE_MARK, &date);
+                zip.write_all(filled.as_bytes()).map_err(io)?;
+            }
+            Some(text) => zip.write_all(text.as_bytes()).map_err(io)?,
+        }
+    }
+    zip.finish()
+        .map(|c| c.into_inner())
+        .map_err(|e| other(e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use calamine::{Data, Reader, Xlsx};
+
+    fn cells(bytes: Vec<u8>) -> (Vec<(u32, u32, String)>, Vec<String>) {
+        let mut wb: Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+        let merges = wb
+            .merge_cells_by_sheet_name(SHEET_NAME)
+            .unwrap()
+            .iter()
+            .map(|d| format!("{:?}", (d.start, d.end)))
+            .collect();
+        let range = wb.worksheet_range(SHEET_NAME).unwrap();
+        let cells = range
+            .used_cells()
+            .filter(|(_, _, v)| !matches!(v, Data::Empty))
+            .map(|(r, c, v)| (r as u32, c as u32, format!("{v:?}")))
+            .collect();
+        (cells, merges)
+    }
+
+    #[test]
+    fn lean_and_reference_writers_give_the_same_cells() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/demo");
+        let config = crate::config::Config::load(&root).expect("demo site.toml");
+        let (site, _) = crate::content::load_site(&root, config);
+        let site = site.expect("the demo site loads");
+        let mut compared = 0;
+        for township in &site.townships {
+            let cmp = crate::site::compare::township_comparison(&site, &township.slug);
+            if cmp.years.len() < 3 {
+                continue;
+            }
+            let title = format!("{}<对比> & 表", township.name);
+            let date = chrono::NaiveDate::from_ymd_opt(2024, 3, 1).unwrap();
+            let reference = cells(data::compare_xlsx(&title, date, &cmp).unwrap());
+            let lean = cells(compare_xlsx(&title, date, &cmp).unwrap());
+            assert!(!reference.0.is_empty());
+            assert_eq!(lean, reference, "{}", township.slug);
+            compared += 1;
+        }
+        assert!(compared > 0, "the demo has townships with several years");
+    }
+}
