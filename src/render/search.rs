@@ -22,7 +22,6 @@
 use std::collections::HashMap;
 
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
-use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::site::{Report, Site};
@@ -388,29 +387,76 @@ fn encode_postings(postings: &[u32], out: &mut String) {
 
 /// Build the index of every report of the site, in one pass over the reports (tokenised in
 /// parallel chunks, merged in parallel by shard).
+///
+/// It runs on plain scoped threads, not rayon: the renderer builds it from inside rayon's
+/// parallel render, where a rayon worker waiting for its jobs could steal another shard's render
+/// and re-enter the index's `OnceLock`.
 pub fn build(site: &Site) -> SearchIndex {
     let bits = shard_bits(site.reports.len());
     let mut shards: Vec<ShardBuilder> = (0..1usize << bits)
         .map(|_| ShardBuilder::default())
         .collect();
     for (c, chunk) in site.reports.chunks(CHUNK).enumerate() {
-        let docs: Vec<DocTokens> = chunk
-            .par_iter()
-            .map(|r| doc_tokens(site, r, bits))
-            .collect();
-        shards.par_iter_mut().enumerate().for_each(|(s, shard)| {
+        let docs: Vec<DocTokens> = parallel(chunk, |_, r| doc_tokens(site, r, bits));
+        parallel_mut(&mut shards, |s, shard| {
             for (d, tokens) in docs.iter().enumerate() {
                 shard.add(s as u32, (c * CHUNK + d) as u32, tokens);
             }
         });
     }
+    let mut js: Vec<(ShardBuilder, String)> =
+        shards.into_iter().map(|b| (b, String::new())).collect();
+    parallel_mut(&mut js, |s, (b, out)| *out = std::mem::take(b).into_js(s));
     SearchIndex {
-        shards: shards
-            .into_par_iter()
-            .enumerate()
-            .map(|(s, b)| b.into_js(s))
-            .collect(),
+        shards: js.into_iter().map(|(_, s)| s).collect(),
     }
+}
+
+fn threads(items: usize) -> usize {
+    std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, items.max(1))
+}
+
+/// `f(index, item)` for every item, on scoped threads, results in order.
+fn parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(usize, &T) -> R + Sync) -> Vec<R> {
+    let per = items.len().div_ceil(threads(items.len())).max(1);
+    let f = &f;
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = items
+            .chunks(per)
+            .enumerate()
+            .map(|(c, chunk)| {
+                scope.spawn(move || {
+                    let base = c * per;
+                    chunk
+                        .iter()
+                        .enumerate()
+                        .map(|(i, x)| f(base + i, x))
+                        .collect::<Vec<R>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    })
+}
+
+/// `f(index, item)` for every item, mutably, on scoped threads.
+fn parallel_mut<T: Send>(items: &mut [T], f: impl Fn(usize, &mut T) + Sync) {
+    let per = items.len().div_ceil(threads(items.len())).max(1);
+    let f = &f;
+    std::thread::scope(|scope| {
+        for (c, chunk) in items.chunks_mut(per).enumerate() {
+            scope.spawn(move || {
+                for (i, x) in chunk.iter_mut().enumerate() {
+                    f(c * per + i, x);
+                }
+            });
+        }
+    });
 }
 
 /// The title `content` derives when front matter gives none (left out of `docs.js`).
