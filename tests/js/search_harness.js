@@ -41,7 +41,7 @@ function page() {
   };
   for (const s of requests.searches || []) {
     const p = page();
-    const res = await p.S.search(s.q, { year: s.year || '', township: s.township || '' }, s.want || 20);
+    const res = await p.S.search(s.q, { year: s.year || '', township: s.township || '' }, s.want || 10);
     out.searches.push({
       q: s.q,
       total: res.total,

@@ -20,7 +20,7 @@
   var S = root.nianbaoSearch || (root.nianbaoSearch = {});
   var ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
   var TITLE = 3, HEADING = 2, BODY = 1;
-  var PAGE = 20;
+  var PAGE = 10; /* hits verified (and texts loaded) at a time: about 10 KB each */
   var SNIPPET_BEFORE = 24, SNIPPET_LENGTH = 110;
 
   var meta = null;
