@@ -170,6 +170,20 @@ fn real_queries_find_the_beijinggang_report_with_a_marked_snippet() {
 }
 
 #[test]
+fn a_snippet_shows_every_word_of_the_query() {
+    let answer = &searches(content_pack(), &[("华容县 依申请", "", "")])[0];
+    let snippet = answer["results"][0]["snippet"].as_str().unwrap();
+    // 华容县 opens the narrative, 依申请 is hundreds of characters later: two fragments.
+    assert!(snippet.starts_with("<mark>华容县</mark>"), "{snippet}");
+    assert!(snippet.contains("…"), "{snippet}");
+    assert!(snippet.contains("<mark>依申请</mark>"), "{snippet}");
+    assert!(
+        snippet.chars().count() < 260,
+        "a snippet is short: {snippet}"
+    );
+}
+
+#[test]
 fn absent_words_and_filters_find_nothing() {
     let answers = searches(
         content_pack(),

@@ -202,20 +202,37 @@
     return out;
   }
 
-  function snippet(original, norm, terms) {
-    var pos = -1;
-    terms.forEach(function (t) {
-      var i = norm.indexOf(t);
-      if (i >= 0 && (pos < 0 || i < pos)) pos = i;
-    });
-    var from = Math.max(0, pos - SNIPPET_BEFORE);
-    var to = Math.min(norm.length, from + SNIPPET_LENGTH);
-    /* Never cut a surrogate pair. */
+  /* A window of original[from, to) around `pos`, never cutting a surrogate pair. */
+  function span(norm, pos, before, length) {
+    var from = Math.max(0, pos - before);
+    var to = Math.min(norm.length, from + length);
     if (from > 0 && (norm.charCodeAt(from) & 0xFC00) === 0xDC00) from--;
     if (to < norm.length && (norm.charCodeAt(to) & 0xFC00) === 0xDC00) to++;
-    var out = segments(original, norm, terms, from, to);
-    if (from > 0) out.unshift(['…', false]);
-    if (to < norm.length) out.push(['…', false]);
+    return [from, to];
+  }
+
+  /* The text around the first match, plus a shorter fragment for each term not in it (at most
+   * three fragments), joined with "…". */
+  function snippet(original, norm, terms) {
+    var first = function (t) { return norm.indexOf(t); };
+    var pos = terms.map(first).filter(function (i) { return i >= 0; });
+    var wins = [span(norm, pos.length ? Math.min.apply(null, pos) : 0, SNIPPET_BEFORE, SNIPPET_LENGTH)];
+    terms.forEach(function (t) {
+      var i = first(t);
+      var covered = wins.some(function (w) { return i >= w[0] && i + t.length <= w[1]; });
+      if (i >= 0 && !covered && wins.length < 3) wins.push(span(norm, i, 12, 48));
+    });
+    wins.sort(function (a, b) { return a[0] - b[0]; });
+    var out = [];
+    var end = 0;
+    wins.forEach(function (w) {
+      var from = Math.max(w[0], end);
+      if (from >= w[1]) return;
+      if (from > end || (from > 0 && !out.length)) out.push(['…', false]);
+      out = out.concat(segments(original, norm, terms, from, w[1]));
+      end = w[1];
+    });
+    if (end < norm.length) out.push(['…', false]);
     return out;
   }
 
