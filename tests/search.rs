@@ -247,6 +247,12 @@ fn ranking_site() -> Fixture {
 fn hits_rank_title_then_heading_then_body_and_are_real_substrings() {
     let f = ranking_site();
     let (_tmp, out) = build(f.root());
+    // Doc ids 0, 1, 2 = 2020 乙乡, 2018 甲镇, 2018 乙乡; only the last title is not the default.
+    assert_eq!(
+        std::fs::read_to_string(out.join("search/docs.js")).unwrap(),
+        "nianbaoSearch.docs({\"bits\":3,\"region\":\"测试县\",\"titles\":{\"2\":\"乙乡依申请公开专项报告\"},\
+         \"townships\":[[\"甲镇\",\"alpha\"],[\"乙乡\",\"beta\"]],\"years\":[[2020,[1,1]],[2018,[0,1]]]});\n"
+    );
     let answers = searches(
         &out,
         &[

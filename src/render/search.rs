@@ -10,7 +10,8 @@
 //!
 //! Output, all JavaScript files that call a global registration function (scripts load from
 //! `file://`, `fetch` does not):
-//! - `search/docs.js`: shard count, township names, per report its township, year and title;
+//! - `search/docs.js`: shard count, townships, which township reported in which year (the doc
+//!   ids), titles other than the default one;
 //! - `search/s-<n>.js`: the postings of the tokens whose hash falls into shard `n`;
 //! - `search/t/<year>/<slug>.js`: one report's headings, body text and table labels, loaded only
 //!   for the hits shown (substring check, ranking and snippet).
@@ -503,42 +504,50 @@ fn default_title(region: &str, township: &str, year: u16) -> String {
     format!("{region}{township}{year}年度政府信息公开工作年度报告")
 }
 
-/// `search/docs.js`: shard count, region, townships `[name, slug]` and per report
-/// `[township index, year]` plus its title when it is not the default one.
+/// `search/docs.js`: shard count, region, townships `[name, slug]`, the reports as
+/// `[year, [first, last, first, last…]]` (inclusive runs of township indices, in the site's
+/// order, which makes the doc ids: a county where every township reports every year takes a few
+/// bytes per year) and the titles that are not the default one, by doc id.
 pub fn docs_js(site: &Site) -> String {
     let region = &site.config.portal.region;
-    let townships: Vec<(&str, &str)> = site
-        .townships
-        .iter()
-        .map(|t| (t.name.as_str(), t.slug.as_str()))
-        .collect();
     let index: HashMap<&str, usize> = site
         .townships
         .iter()
         .enumerate()
         .map(|(i, t)| (t.slug.as_str(), i))
         .collect();
-    let docs: Vec<serde_json::Value> = site
-        .reports
-        .iter()
-        .map(|r| {
-            let t = index
-                .get(r.township.as_str())
-                .copied()
-                .unwrap_or(usize::MAX);
-            let name = site.townships.get(t).map_or("", |t| t.name.as_str());
-            if r.meta.title == default_title(region, name, r.year) {
-                serde_json::json!([t, r.year])
-            } else {
-                serde_json::json!([t, r.year, r.meta.title])
+    let mut years: Vec<(u16, Vec<usize>)> = Vec::new();
+    let mut titles: std::collections::BTreeMap<String, &str> = Default::default();
+    for (id, r) in site.reports.iter().enumerate() {
+        let t = index
+            .get(r.township.as_str())
+            .copied()
+            .unwrap_or(usize::MAX);
+        match years.last_mut() {
+            Some((y, runs)) if *y == r.year && runs.last().is_some_and(|&l| l + 1 == t) => {
+                if let Some(last) = runs.last_mut() {
+                    *last = t;
+                }
             }
-        })
+            Some((y, runs)) if *y == r.year => runs.extend([t, t]),
+            _ => years.push((r.year, vec![t, t])),
+        }
+        let name = site.townships.get(t).map_or("", |t| t.name.as_str());
+        if r.meta.title != default_title(region, name, r.year) {
+            titles.insert(id.to_string(), &r.meta.title);
+        }
+    }
+    let townships: Vec<(&str, &str)> = site
+        .townships
+        .iter()
+        .map(|t| (t.name.as_str(), t.slug.as_str()))
         .collect();
     let meta = serde_json::json!({
         "bits": shard_bits(site.reports.len()),
         "region": region,
         "townships": townships,
-        "docs": docs,
+        "years": years,
+        "titles": titles,
     });
     format!("nianbaoSearch.docs({});\n", js_json(&meta))
 }

@@ -29,7 +29,21 @@
   var loading = {};
 
   /* Registration, called by the index files. */
-  S.docs = function (m) { meta = m; };
+  S.docs = function (m) {
+    /* Doc ids count the reports year by year along the runs of township indices. */
+    m.year = [];
+    m.town = [];
+    m.years.forEach(function (entry) {
+      var runs = entry[1];
+      for (var k = 0; k + 1 < runs.length; k += 2) {
+        for (var t = runs[k]; t <= runs[k + 1]; t++) {
+          m.year.push(entry[0]);
+          m.town.push(t);
+        }
+      }
+    });
+    meta = m;
+  };
   S.shard = function (n, map) { shards[n] = map; };
   S.text = function (key, t) { texts[key] = t; };
 
@@ -127,15 +141,16 @@
   }
 
   function docInfo(id) {
-    var d = meta.docs[id];
-    var t = meta.townships[d[0]] || ['', ''];
+    var t = meta.townships[meta.town[id]] || ['', ''];
+    var year = meta.year[id];
+    var own = Object.prototype.hasOwnProperty.call(meta.titles, String(id));
     return {
       id: id,
       township: t[0],
       slug: t[1],
-      year: d[1],
-      title: d.length > 2 ? d[2] : meta.region + t[0] + d[1] + '年度政府信息公开工作年度报告',
-      key: d[1] + '/' + t[1]
+      year: year,
+      title: own ? meta.titles[id] : meta.region + t[0] + year + '年度政府信息公开工作年度报告',
+      key: year + '/' + t[1]
     };
   }
 
@@ -156,10 +171,9 @@
         if (f === undefined) return;
         est = Math.min(est, f);
       }
-      var d = meta.docs[doc];
-      if (year && d[1] !== year) return;
-      if (filters.township && (meta.townships[d[0]] || [])[1] !== filters.township) return;
-      out.push({ doc: doc, est: est, year: d[1] });
+      if (year && meta.year[doc] !== year) return;
+      if (filters.township && (meta.townships[meta.town[doc]] || [])[1] !== filters.township) return;
+      out.push({ doc: doc, est: est, year: meta.year[doc] });
     });
     return out.sort(function (a, b) { return b.est - a.est || b.year - a.year || a.doc - b.doc; });
   }
@@ -318,14 +332,12 @@
   }
 
   S.years = function () {
-    var ys = [];
-    meta.docs.forEach(function (d) { if (ys.indexOf(d[1]) < 0) ys.push(d[1]); });
-    return ys.sort(function (a, b) { return b - a; });
+    return meta.years.map(function (e) { return e[0]; }).sort(function (a, b) { return b - a; });
   };
 
   S.townships = function () {
     var used = {};
-    meta.docs.forEach(function (d) { used[d[0]] = true; });
+    meta.town.forEach(function (t) { used[t] = true; });
     return meta.townships.filter(function (t, i) { return used[i]; });
   };
 
