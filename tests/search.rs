@@ -146,6 +146,8 @@ fn real_queries_find_the_beijinggang_report_with_a_marked_snippet() {
         "镇",
         "设置公开查阅点8处",
         "全年未发生依申请公开事项",
+        // More tokens than a query looks up: the rest is checked on the text.
+        "全年没有发生因政府信息公开申请行政复议、提起行政诉讼和举报投诉的情况",
         "行政复议",
         "ＨＵＡＲＯＮＧ",
     ];

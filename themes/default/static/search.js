@@ -22,6 +22,9 @@
   var TITLE = 3, HEADING = 2, BODY = 1;
   var PAGE = 10; /* hits verified (and texts loaded) at a time: about 10 KB each */
   var SNIPPET_BEFORE = 24, SNIPPET_LENGTH = 110;
+  /* A pasted paragraph looks up this many of its tokens (spread over it), not every shard: the
+   * substring check of each hit keeps the results exact. */
+  var MAX_TOKENS = 12;
 
   var meta = null;
   var shards = {};
@@ -294,6 +297,10 @@
     want = want || PAGE;
     var terms = normalize(query).split(/\s+/).filter(Boolean);
     var tokens = tokenize(query);
+    if (tokens.length > MAX_TOKENS) {
+      var step = tokens.length / MAX_TOKENS;
+      tokens = tokens.filter(function (t, i) { return Math.floor(i / step) !== Math.floor((i - 1) / step); });
+    }
     if (!tokens.length) return Promise.resolve({ terms: terms, total: 0, complete: true, results: [] });
     return load('docs.js').then(function () {
       var needed = [];
