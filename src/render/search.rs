@@ -174,7 +174,7 @@ pub struct DocText {
 pub fn doc_text(report: &Report) -> DocText {
     let mut doc = DocText::default();
     let mut heading: Option<String> = None;
-    for event in Parser::new(&report.narrative) {
+    for event in Parser::new_ext(&report.narrative, super::markdown::options()) {
         match event {
             Event::Start(Tag::Heading { .. }) => heading = Some(String::new()),
             Event::End(TagEnd::Heading(_)) => {
@@ -197,6 +197,14 @@ fn push_text(buf: &mut String, event: Event<'_>) {
         Event::SoftBreak | Event::HardBreak if buf.ends_with(|c: char| c.is_ascii()) => {
             buf.push(' ')
         }
+        // Blocks are kept apart; inline markup (emphasis, links) is not a break.
+        Event::End(
+            TagEnd::Emphasis
+            | TagEnd::Strong
+            | TagEnd::Strikethrough
+            | TagEnd::Link
+            | TagEnd::Image,
+        ) => {}
         Event::End(_) if !buf.is_empty() && !buf.ends_with(' ') => buf.push(' '),
         _ => {}
     }
@@ -602,6 +610,34 @@ mod tests {
             n.encode_utf16().count(),
             "positions must carry over to the original text"
         );
+    }
+
+    #[test]
+    fn narrative_text_has_headings_apart_and_no_markup() {
+        let narrative = "## 一、概述 {#intro}\n\n本镇**政务公开**工作\n顺利。\n\nSee\nit.\n\n| 项目 | 数 |\n|---|---|\n| 培训 | 1 |\n";
+        let report = Report {
+            year: 2018,
+            township: "a".to_string(),
+            folder: String::new(),
+            meta: crate::site::ReportMeta {
+                title: String::new(),
+                index_no: None,
+                publisher: String::new(),
+                scope: None,
+                generated: None,
+                published: chrono::NaiveDate::default(),
+                channel: None,
+                source_url: None,
+                form: None,
+            },
+            narrative: narrative.to_string(),
+            stats: None,
+            attachments: Vec::new(),
+        };
+        let text = doc_text(&report);
+        assert_eq!(text.headings, ["一、概述"]);
+        assert_eq!(text.body, "本镇政务公开工作顺利。 See it. 项目 数 培训 1");
+        assert_eq!(text.labels, "");
     }
 
     #[test]
