@@ -111,6 +111,22 @@ fn incremental_output_equals_a_fresh_full_build_after_every_edit() {
             }),
         ),
         (
+            "rewrite the narrative (search shards and text)",
+            Box::new({
+                let d = report(2018, "baisha");
+                move || {
+                    let f = d.join("report.md");
+                    let text = fs::read_to_string(&f).unwrap();
+                    fs::write(
+                        &f,
+                        format!("{text}\n新增段落：便民服务中心全面推行一窗受理。\n"),
+                    )
+                    .unwrap();
+                    vec![f]
+                }
+            }),
+        ),
+        (
             "add an attachment",
             Box::new({
                 let d = report(2021, "liulin");
@@ -218,8 +234,8 @@ fn one_report_edit_renders_only_what_depends_on_it() {
     let r = ws.apply(std::slice::from_ref(&f)).unwrap();
     assert!(!r.full);
     // report page + 3 data files, township page + 2 comparison files, year page, county,
-    // data page, all.csv, all.json.
-    assert_eq!(r.rendered, 12, "of {all}: a figure is not on the home page");
+    // data page, all.csv, all.json; its search text and the 8 search shards (table labels).
+    assert_eq!(r.rendered, 21, "of {all}: a figure is not on the home page");
     assert!(r.written >= 8 && r.written <= 12, "{r:?}");
     // With deferral (serve), the county-wide data files come after the reload.
     let text = fs::read_to_string(&f).unwrap();
@@ -230,8 +246,8 @@ fn one_report_edit_renders_only_what_depends_on_it() {
     .unwrap();
     ws.defer_aggregates(true);
     let r = ws.apply(std::slice::from_ref(&f)).unwrap();
-    assert_eq!(r.rendered, 10);
-    assert_eq!(ws.flush_deferred().unwrap().rendered, 2);
+    assert_eq!(r.rendered, 11);
+    assert_eq!(ws.flush_deferred().unwrap().rendered, 10);
 }
 
 #[test]

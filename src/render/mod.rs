@@ -9,6 +9,7 @@ pub mod compare_view;
 pub mod data;
 pub mod markdown;
 pub mod pages;
+pub mod search;
 pub mod table;
 pub mod theme;
 pub mod xlsx_compare;
@@ -48,6 +49,14 @@ pub enum Target {
     Static(String),
     /// An attachment: (report index, attachment index).
     Attachment(usize, usize),
+    /// `/search/index.html`.
+    SearchPage,
+    /// `/search/docs.js`: what the search page lists about each report.
+    SearchDocs,
+    /// `/search/s-<n>.js`: one shard of the search index (depends on every report's text).
+    SearchShard(usize),
+    /// `/search/t/<year>/<slug>.js`: one report's text for search, by report index.
+    SearchText(usize),
 }
 
 impl Target {
@@ -62,6 +71,7 @@ impl Target {
                 | Target::NotFound
                 | Target::County
                 | Target::DataIndex
+                | Target::SearchPage
         )
     }
 }
@@ -148,6 +158,10 @@ pub mod urls {
     pub fn data() -> String {
         "data/index.html".to_string()
     }
+    /// The search page.
+    pub fn search() -> String {
+        "search/index.html".to_string()
+    }
     /// An attachment of a report.
     pub fn attachment(year: u16, slug: &str, path: &str) -> String {
         format!("{year}/{slug}/{path}")
@@ -228,6 +242,17 @@ pub fn plan(site: &Site, theme: &Theme) -> Vec<PlannedFile> {
             );
         }
     }
+    add(urls::search(), Target::SearchPage);
+    add("search/docs.js".to_string(), Target::SearchDocs);
+    for n in 0..1usize << search::shard_bits(site.reports.len()) {
+        add(format!("search/s-{n}.js"), Target::SearchShard(n));
+    }
+    for (i, r) in site.reports.iter().enumerate() {
+        add(
+            search::text_path(r.year, &r.township),
+            Target::SearchText(i),
+        );
+    }
     for name in theme.statics.keys() {
         add(format!("static/{name}"), Target::Static(name.clone()));
     }
@@ -239,6 +264,8 @@ pub struct Renderer<'a> {
     site: &'a Site,
     theme: &'a Theme,
     shared: pages::Shared,
+    /// Built by the first shard rendered, shared by the others.
+    search: std::sync::OnceLock<search::SearchIndex>,
 }
 
 impl<'a> Renderer<'a> {
@@ -248,6 +275,7 @@ impl<'a> Renderer<'a> {
             site,
             theme,
             shared: pages::Shared::new(site),
+            search: std::sync::OnceLock::new(),
         }
     }
 
@@ -289,6 +317,15 @@ impl<'a> Renderer<'a> {
             }),
             Target::Attachment(r, a) => Ok(Content::Copy(
                 site.reports[*r].attachments[*a].source.clone(),
+            )),
+            Target::SearchPage => page("search.html", pages::search()),
+            Target::SearchDocs => Ok(Content::Bytes(search::docs_js(site).into_bytes())),
+            Target::SearchShard(n) => {
+                let index = self.search.get_or_init(|| search::build(site));
+                Ok(Content::Bytes(index.shard(*n).as_bytes().to_vec()))
+            }
+            Target::SearchText(i) => Ok(Content::Bytes(
+                search::text_js(&site.reports[*i]).into_bytes(),
             )),
         }
     }

@@ -206,6 +206,13 @@ pub fn not_found() -> Context {
     c
 }
 
+/// The search page (the results are made in the browser by `static/search.js`).
+pub fn search() -> Context {
+    let mut c = Context::new();
+    c.insert("page_title", "搜索");
+    c
+}
+
 /// The county page: totals of the key indicators per year, with charts.
 pub fn county(site: &Site) -> Context {
     let mut c = Context::new();

@@ -106,7 +106,8 @@ pub struct Workspace {
     out: PathBuf,
     options: Options,
     state: Option<State>,
-    /// Leave `/data/all.*` for [`Workspace::flush_deferred`] (serve: reload first).
+    /// Leave `/data/all.*` and the search shards for [`Workspace::flush_deferred`] (serve: reload
+    /// first).
     defer_aggregates: bool,
     pending_aggregates: bool,
     hashes_scratch: HashMap<String, u64>,
@@ -298,7 +299,11 @@ impl Workspace {
                 reports_changed[*i] || (change.membership && report_township_changed[*i])
             }
             Target::ReportData(i, _) | Target::Attachment(i, _) => reports_changed[*i],
-            Target::NotFound | Target::Static(_) => false,
+            Target::NotFound | Target::Static(_) | Target::SearchPage => false,
+            // Any report's text may be in any shard; titles and years are in the document list.
+            Target::SearchShard(_) => true,
+            Target::SearchDocs => listing,
+            Target::SearchText(i) => reports_changed[*i],
         };
         self.render_and_write(site, theme, hashes, plan, &dirty)
     }
@@ -326,7 +331,7 @@ impl Workspace {
             self.write_through_staging(&plan, &renderer, previous)?
         } else {
             let defer = self.defer_aggregates;
-            let deferred = |f: &PlannedFile| defer && matches!(f.target, Target::AllData(_));
+            let deferred = |f: &PlannedFile| defer && deferrable(&f.target);
             self.pending_aggregates |= plan.iter().any(|f| deferred(f) && needed(f));
             let selected: Vec<&PlannedFile> =
                 plan.iter().filter(|f| needed(f) && !deferred(f)).collect();
@@ -550,12 +555,16 @@ impl Workspace {
             plan,
         } = state;
         let defer = std::mem::replace(&mut self.defer_aggregates, false);
-        let result = self.render_and_write(site, theme, hashes, plan, &|t| {
-            matches!(t, Target::AllData(_))
-        });
+        let result = self.render_and_write(site, theme, hashes, plan, &deferrable);
         self.defer_aggregates = defer;
         result
     }
+}
+
+/// Files that depend on every report and that serve writes after the reload message: the
+/// county-wide data files and the search index shards.
+fn deferrable(target: &Target) -> bool {
+    matches!(target, Target::AllData(_) | Target::SearchShard(_))
 }
 
 /// All the values, or every diagnostic (sorted) when any result failed.

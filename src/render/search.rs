@@ -1,0 +1,693 @@
+//! Full-text search without a server: a build-time index that `static/search.js` queries in the
+//! browser, also from a site opened from disk.
+//!
+//! Tokens are CJK character bigrams plus every single CJK character (so that a one-character query
+//! works), and lower-cased ASCII words of letters and digits. Text is normalised first: full-width
+//! ASCII and the ideographic space become half-width, ASCII letters lower case — one code unit for
+//! one code unit, so that positions in normalised text are positions in the original text.
+//! `search.js` implements the same normalisation, tokenizer and shard hash; `tests/search.rs`
+//! runs shared test vectors through both.
+//!
+//! Output, all JavaScript files that call a global registration function (scripts load from
+//! `file://`, `fetch` does not):
+//! - `search/docs.js`: shard count, townships, which township reported in which year (the doc
+//!   ids), titles other than the default one;
+//! - `search/s-<n>.js`: the postings of the tokens whose hash falls into shard `n`;
+//! - `search/t/<year>/<slug>.js`: one report's headings, body text and table labels, loaded only
+//!   for the hits shown (substring check, ranking and snippet).
+//!
+//! A posting list is a string of base-64 varints (5 payload bits per character, the sixth bit
+//! says "more"), one per report: `(doc id − previous doc id) << 2 | field`, where the field is
+//! the best place the token occurs in that report: 3 title, 2 heading, 1 body or table label.
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+use serde::Serialize;
+
+use crate::site::{Report, Site};
+
+/// Field weight of the title and township name.
+pub const TITLE: u8 = 3;
+/// Field weight of a heading of the narrative.
+pub const HEADING: u8 = 2;
+/// Field weight of body text and table labels.
+pub const BODY: u8 = 1;
+
+/// Reports tokenised at a time: bounds the memory of per-report token lists.
+const CHUNK: usize = 512;
+const KEY_BITS: u32 = 43;
+const KEY_MASK: u64 = (1 << KEY_BITS) - 1;
+const BIGRAM: u64 = 1 << 42;
+const SHARD_SHIFT: u32 = KEY_BITS + 2;
+const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/// One code unit for one code unit: full-width ASCII and U+3000 to half-width, A–Z to a–z.
+pub fn normalize_char(c: char) -> char {
+    match c {
+        '\u{3000}' => ' ',
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        _ => c,
+    }
+    .to_ascii_lowercase()
+}
+
+/// The normalised form of a text (see [`normalize_char`]).
+pub fn normalize(text: &str) -> String {
+    text.chars().map(normalize_char).collect()
+}
+
+/// Han ideographs (with extensions and compatibility forms) and 〇.
+fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x3007 | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x3134F)
+}
+
+fn is_word(c: char) -> bool {
+    c.is_ascii_alphanumeric()
+}
+
+/// A token of normalised text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Token<'a> {
+    Uni(char),
+    Bi(char, char),
+    Word(&'a str),
+}
+
+/// Calls `f` for each CJK run and each word of normalised `text`.
+fn runs<'a>(text: &'a str, mut f: impl FnMut(bool, &'a str)) {
+    let mut start: Option<(usize, bool)> = None;
+    for (i, c) in text.char_indices() {
+        let kind = if is_cjk(c) {
+            Some(true)
+        } else if is_word(c) {
+            Some(false)
+        } else {
+            None
+        };
+        match (start, kind) {
+            (Some((_, k)), Some(now)) if k == now => {}
+            (Some((s, k)), _) => {
+                f(k, &text[s..i]);
+                start = kind.map(|k| (i, k));
+            }
+            (None, _) => start = kind.map(|k| (i, k)),
+        }
+    }
+    if let Some((s, k)) = start {
+        f(k, &text[s..]);
+    }
+}
+
+/// Index tokens of normalised text: every CJK character, every CJK bigram, every word.
+fn index_tokens<'a>(text: &'a str, mut f: impl FnMut(Token<'a>)) {
+    runs(text, |cjk, run| {
+        if !cjk {
+            return f(Token::Word(run));
+        }
+        let mut prev: Option<char> = None;
+        for c in run.chars() {
+            f(Token::Uni(c));
+            if let Some(p) = prev {
+                f(Token::Bi(p, c));
+            }
+            prev = Some(c);
+        }
+    });
+}
+
+/// Query tokens: bigrams of CJK runs (the character itself for a one-character run) and words,
+/// each once, in order. Every query token of a substring of a text is an index token of the text.
+pub fn query_tokens(query: &str) -> Vec<String> {
+    let text = normalize(query);
+    let mut out: Vec<String> = Vec::new();
+    let mut push = |t: String| {
+        if !out.contains(&t) {
+            out.push(t);
+        }
+    };
+    runs(&text, |cjk, run| {
+        let chars: Vec<char> = run.chars().collect();
+        match (cjk, chars.len()) {
+            (false, _) | (true, 1) => push(run.to_string()),
+            _ => chars.windows(2).for_each(|w| push(w.iter().collect())),
+        }
+    });
+    out
+}
+
+/// FNV-1a over the code points of a token.
+fn hash_chars(chars: impl Iterator<Item = char>) -> u32 {
+    chars.fold(0x811C_9DC5_u32, |h, c| {
+        (h ^ c as u32).wrapping_mul(0x0100_0193)
+    })
+}
+
+/// The shard of a token among `1 << bits` shards.
+pub fn shard_of(token: &str, bits: u32) -> u32 {
+    hash_chars(token.chars()) & ((1 << bits) - 1)
+}
+
+/// log2 of the shard count: about 8 reports per shard, 8 to 1024 shards.
+pub fn shard_bits(reports: usize) -> u32 {
+    let log2 = usize::BITS - reports.max(1).next_power_of_two().leading_zeros() - 1;
+    log2.saturating_sub(3).clamp(3, 10)
+}
+
+/// The searchable text of one report.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct DocText {
+    /// Headings of the narrative.
+    #[serde(rename = "h")]
+    pub headings: Vec<String>,
+    /// The narrative without markup, blocks separated by a space.
+    #[serde(rename = "b")]
+    pub body: String,
+    /// Labels of the table rows that have a figure, separated by `；`.
+    #[serde(rename = "l")]
+    pub labels: String,
+}
+
+/// The text of a report as search sees it.
+pub fn doc_text(report: &Report) -> DocText {
+    let mut doc = DocText::default();
+    let mut heading: Option<String> = None;
+    for event in Parser::new_ext(&report.narrative, super::markdown::options()) {
+        match event {
+            Event::Start(Tag::Heading { .. }) => heading = Some(String::new()),
+            Event::End(TagEnd::Heading(_)) => {
+                if let Some(h) = heading.take() {
+                    doc.headings.push(h.trim().to_string());
+                }
+            }
+            other => push_text(heading.as_mut().unwrap_or(&mut doc.body), other),
+        }
+    }
+    doc.body.truncate(doc.body.trim_end().len());
+    doc.labels = table_labels(report).join("；");
+    doc
+}
+
+fn push_text(buf: &mut String, event: Event<'_>) {
+    match event {
+        Event::Text(t) | Event::Code(t) => buf.push_str(&t),
+        // A line break inside Chinese text is no space; after Latin text it is.
+        Event::SoftBreak | Event::HardBreak if buf.ends_with(|c: char| c.is_ascii()) => {
+            buf.push(' ')
+        }
+        // Blocks are kept apart; inline markup (emphasis, links) is not a break.
+        Event::End(
+            TagEnd::Emphasis
+            | TagEnd::Strong
+            | TagEnd::Strikethrough
+            | TagEnd::Link
+            | TagEnd::Image,
+        ) => {}
+        Event::End(_) if !buf.is_empty() && !buf.ends_with(' ') => buf.push(' '),
+        _ => {}
+    }
+}
+
+/// Labels of rows (and their groups) with at least one figure, each once, in table order.
+fn table_labels(report: &Report) -> Vec<&str> {
+    let Some(stats) = &report.stats else {
+        return Vec::new();
+    };
+    let mut labels: Vec<&str> = Vec::new();
+    for table in &stats.format.tables {
+        for row in &table.rows {
+            let filled = row
+                .cells
+                .iter()
+                .flatten()
+                .any(|&i| stats.values.get(i).is_some_and(Option::is_some));
+            if !filled {
+                continue;
+            }
+            for label in row.group.iter().chain([&row.label]) {
+                if !labels.contains(&label.as_str()) {
+                    labels.push(label);
+                }
+            }
+        }
+    }
+    labels
+}
+
+/// The title text of a report: its title and its township's name.
+fn title_text(site: &Site, report: &Report) -> String {
+    let name = site.township(&report.township).map_or("", |t| &t.name);
+    format!("{} {}", report.meta.title, name)
+}
+
+/// A built index: the JavaScript text of each shard.
+#[derive(Debug, Default)]
+pub struct SearchIndex {
+    shards: Vec<String>,
+}
+
+impl SearchIndex {
+    /// The shard file `search/s-<n>.js`.
+    pub fn shard(&self, n: usize) -> &str {
+        self.shards.get(n).map_or("", String::as_str)
+    }
+}
+
+/// The tokens of one report, sorted by shard: CJK tokens packed as
+/// `shard << 45 | key << 2 | field`, words as `(shard, word, field)`.
+struct DocTokens {
+    cjk: Vec<u64>,
+    words: Vec<(u32, String, u8)>,
+}
+
+fn pack(token: Token<'_>) -> u64 {
+    match token {
+        Token::Uni(c) => c as u64,
+        Token::Bi(a, b) => BIGRAM | (a as u64) << 21 | b as u64,
+        Token::Word(_) => 0,
+    }
+}
+
+fn unpack(key: u64) -> String {
+    let c = |v: u64| char::from_u32((v & 0x1F_FFFF) as u32).unwrap_or('\u{FFFD}');
+    if key & BIGRAM != 0 {
+        [c(key >> 21), c(key)].iter().collect()
+    } else {
+        c(key).to_string()
+    }
+}
+
+fn doc_tokens(site: &Site, report: &Report, bits: u32) -> DocTokens {
+    let text = doc_text(report);
+    let title = normalize(&title_text(site, report));
+    let headings: Vec<String> = text.headings.iter().map(|h| normalize(h)).collect();
+    let body = normalize(&text.body);
+    let labels = normalize(&text.labels);
+    let fields = std::iter::once((title.as_str(), TITLE))
+        .chain(headings.iter().map(|h| (h.as_str(), HEADING)))
+        .chain([(body.as_str(), BODY), (labels.as_str(), BODY)]);
+    // Deduplicated while collected: a report has a few thousand tokens but far fewer distinct.
+    let mut cjk: HashMap<u64, u8, BuildHasherDefault<KeyHasher>> =
+        HashMap::with_capacity_and_hasher(body.len() / 8, Default::default());
+    let mut words: HashMap<&str, u8> = HashMap::new();
+    let mask = (1u32 << bits) - 1;
+    for (field, weight) in fields {
+        index_tokens(field, |t| {
+            let shard = |chars: &[char]| (hash_chars(chars.iter().copied()) & mask) as u64;
+            let best = match t {
+                Token::Word(w) => words.entry(w).or_insert(weight),
+                Token::Uni(c) => cjk
+                    .entry(shard(&[c]) << KEY_BITS | pack(t))
+                    .or_insert(weight),
+                Token::Bi(a, b) => cjk
+                    .entry(shard(&[a, b]) << KEY_BITS | pack(t))
+                    .or_insert(weight),
+            };
+            *best = (*best).max(weight);
+        });
+    }
+    let mut kept: Vec<u64> = cjk.into_iter().map(|(k, f)| k << 2 | f as u64).collect();
+    kept.sort_unstable();
+    let mut words: Vec<(u32, String, u8)> = words
+        .into_iter()
+        .map(|(w, f)| (shard_of(w, bits), w.to_string(), f))
+        .collect();
+    words.sort_unstable();
+    DocTokens { cjk: kept, words }
+}
+
+/// A fast hasher for packed CJK tokens (the default SipHash is a third of the build time).
+#[derive(Default)]
+struct KeyHasher(u64);
+
+impl Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0 ^ self.0 >> 32
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ b as u64).wrapping_mul(0x0100_0000_01B3);
+        }
+    }
+
+    fn write_u64(&mut self, v: u64) {
+        self.0 = (v ^ v >> 29).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}
+
+#[derive(Default)]
+struct ShardBuilder {
+    cjk: HashMap<u64, Vec<u32>, BuildHasherDefault<KeyHasher>>,
+    words: HashMap<String, Vec<u32>>,
+}
+
+/// Add one report's tokens that fall into `shards` (shard numbers from `first` on).
+fn add_tokens(shards: &mut [ShardBuilder], first: usize, doc: u32, tokens: &DocTokens) {
+    let (lo, hi) = (first as u64, (first + shards.len()) as u64);
+    let from = tokens.cjk.partition_point(|k| k >> SHARD_SHIFT < lo);
+    let to = tokens.cjk.partition_point(|k| k >> SHARD_SHIFT < hi);
+    for k in &tokens.cjk[from..to] {
+        let shard = &mut shards[((k >> SHARD_SHIFT) - lo) as usize];
+        let posting = doc << 2 | (k & 3) as u32;
+        shard
+            .cjk
+            .entry(k >> 2 & KEY_MASK)
+            .or_default()
+            .push(posting);
+    }
+    for (s, word, field) in &tokens.words {
+        let Some(shard) = (*s as usize)
+            .checked_sub(first)
+            .and_then(|i| shards.get_mut(i))
+        else {
+            continue;
+        };
+        let posting = doc << 2 | *field as u32;
+        match shard.words.get_mut(word.as_str()) {
+            Some(list) => list.push(posting),
+            None => {
+                shard.words.insert(word.clone(), vec![posting]);
+            }
+        }
+    }
+}
+
+impl ShardBuilder {
+    fn into_js(self, shard: usize) -> String {
+        let mut tokens: Vec<(String, Vec<u32>)> = self
+            .cjk
+            .into_iter()
+            .map(|(k, v)| (unpack(k), v))
+            .chain(self.words)
+            .collect();
+        tokens.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        let mut js = format!("nianbaoSearch.shard({shard},{{");
+        for (i, (token, postings)) in tokens.iter().enumerate() {
+            if i > 0 {
+                js.push(',');
+            }
+            // Tokens are CJK characters or [a-z0-9]: nothing to escape.
+            js.push('"');
+            js.push_str(token);
+            js.push_str("\":\"");
+            encode_postings(postings, &mut js);
+            js.push('"');
+        }
+        js.push_str("});\n");
+        js
+    }
+}
+
+fn encode_postings(postings: &[u32], out: &mut String) {
+    let mut prev = 0;
+    for &p in postings {
+        let doc = p >> 2;
+        let mut v = (doc - prev) << 2 | (p & 3);
+        prev = doc;
+        loop {
+            let more = v >= 32;
+            let digit = (v & 31) | if more { 32 } else { 0 };
+            out.push(ALPHABET[digit as usize] as char);
+            v >>= 5;
+            if !more {
+                break;
+            }
+        }
+    }
+}
+
+/// Build the index of every report of the site, in one pass over the reports (tokenised in
+/// parallel chunks, merged in parallel by shard).
+///
+/// It runs on plain scoped threads, not rayon: the renderer builds it from inside rayon's
+/// parallel render, where a rayon worker waiting for its jobs could steal another shard's render
+/// and re-enter the index's `OnceLock`.
+pub fn build(site: &Site) -> SearchIndex {
+    let started = std::time::Instant::now();
+    let bits = shard_bits(site.reports.len());
+    let mut shards: Vec<ShardBuilder> = (0..1usize << bits)
+        .map(|_| ShardBuilder::default())
+        .collect();
+    for (c, chunk) in site.reports.chunks(CHUNK).enumerate() {
+        let docs: Vec<DocTokens> = parallel(chunk, |_, r| doc_tokens(site, r, bits));
+        parallel_slices(&mut shards, |first, slice| {
+            for (d, tokens) in docs.iter().enumerate() {
+                add_tokens(slice, first, (c * CHUNK + d) as u32, tokens);
+            }
+        });
+    }
+    let mut js: Vec<(ShardBuilder, String)> =
+        shards.into_iter().map(|b| (b, String::new())).collect();
+    parallel_mut(&mut js, |s, (b, out)| *out = std::mem::take(b).into_js(s));
+    let shards: Vec<String> = js.into_iter().map(|(_, s)| s).collect();
+    if std::env::var_os("NIANBAO_PROFILE").is_some() {
+        eprintln!(
+            "search index: {} reports, {} shards, {} bytes, {:.1} ms",
+            site.reports.len(),
+            shards.len(),
+            shards.iter().map(String::len).sum::<usize>(),
+            started.elapsed().as_secs_f64() * 1e3
+        );
+    }
+    SearchIndex { shards }
+}
+
+fn threads(items: usize) -> usize {
+    std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, items.max(1))
+}
+
+/// `f(index, item)` for every item, on scoped threads, results in order.
+fn parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(usize, &T) -> R + Sync) -> Vec<R> {
+    let per = items.len().div_ceil(threads(items.len())).max(1);
+    let f = &f;
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = items
+            .chunks(per)
+            .enumerate()
+            .map(|(c, chunk)| {
+                scope.spawn(move || {
+                    let base = c * per;
+                    chunk
+                        .iter()
+                        .enumerate()
+                        .map(|(i, x)| f(base + i, x))
+                        .collect::<Vec<R>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    })
+}
+
+/// `f(index of the first, items)` for one contiguous slice of the items per thread.
+fn parallel_slices<T: Send>(items: &mut [T], f: impl Fn(usize, &mut [T]) + Sync) {
+    let per = items.len().div_ceil(threads(items.len())).max(1);
+    let f = &f;
+    std::thread::scope(|scope| {
+        for (c, chunk) in items.chunks_mut(per).enumerate() {
+            scope.spawn(move || f(c * per, chunk));
+        }
+    });
+}
+
+/// `f(index, item)` for every item, mutably, on scoped threads.
+fn parallel_mut<T: Send>(items: &mut [T], f: impl Fn(usize, &mut T) + Sync) {
+    parallel_slices(items, |first, chunk| {
+        for (i, x) in chunk.iter_mut().enumerate() {
+            f(first + i, x);
+        }
+    });
+}
+
+/// The title `content` derives when front matter gives none (left out of `docs.js`).
+fn default_title(region: &str, township: &str, year: u16) -> String {
+    format!("{region}{township}{year}年度政府信息公开工作年度报告")
+}
+
+/// `search/docs.js`: shard count, region, townships `[name, slug]`, the reports as
+/// `[year, [first, last, first, last…]]` (inclusive runs of township indices, in the site's
+/// order, which makes the doc ids: a county where every township reports every year takes a few
+/// bytes per year) and the titles that are not the default one, by doc id.
+pub fn docs_js(site: &Site) -> String {
+    let region = &site.config.portal.region;
+    let index: HashMap<&str, usize> = site
+        .townships
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.slug.as_str(), i))
+        .collect();
+    let mut years: Vec<(u16, Vec<usize>)> = Vec::new();
+    let mut titles: std::collections::BTreeMap<String, &str> = Default::default();
+    for (id, r) in site.reports.iter().enumerate() {
+        let t = index
+            .get(r.township.as_str())
+            .copied()
+            .unwrap_or(usize::MAX);
+        match years.last_mut() {
+            Some((y, runs)) if *y == r.year && runs.last().is_some_and(|&l| l + 1 == t) => {
+                if let Some(last) = runs.last_mut() {
+                    *last = t;
+                }
+            }
+            Some((y, runs)) if *y == r.year => runs.extend([t, t]),
+            _ => years.push((r.year, vec![t, t])),
+        }
+        let name = site.townships.get(t).map_or("", |t| t.name.as_str());
+        if r.meta.title != default_title(region, name, r.year) {
+            titles.insert(id.to_string(), &r.meta.title);
+        }
+    }
+    let townships: Vec<(&str, &str)> = site
+        .townships
+        .iter()
+        .map(|t| (t.name.as_str(), t.slug.as_str()))
+        .collect();
+    let meta = serde_json::json!({
+        "bits": shard_bits(site.reports.len()),
+        "region": region,
+        "townships": townships,
+        "years": years,
+        "titles": titles,
+    });
+    format!("nianbaoSearch.docs({});\n", js_json(&meta))
+}
+
+/// `search/t/<year>/<slug>.js`: the text of one report.
+pub fn text_js(report: &Report) -> String {
+    let key = format!("{}/{}", report.year, report.township);
+    format!(
+        "nianbaoSearch.text({},{});\n",
+        js_json(&key),
+        js_json(&doc_text(report))
+    )
+}
+
+/// The path of a report's text file under the site root.
+pub fn text_path(year: u16, slug: &str) -> String {
+    format!("search/t/{year}/{slug}.js")
+}
+
+/// JSON that is also valid JavaScript in older engines (U+2028/U+2029 escaped).
+fn js_json(value: &impl Serialize) -> String {
+    serde_json::to_string(value)
+        .unwrap_or_default()
+        .replace('\u{2028}', "\\u2028")
+        .replace('\u{2029}', "\\u2029")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tokens(text: &str) -> Vec<String> {
+        let text = normalize(text);
+        let mut out = Vec::new();
+        index_tokens(&text, |t| {
+            out.push(match t {
+                Token::Uni(c) => c.to_string(),
+                Token::Bi(a, b) => format!("{a}{b}"),
+                Token::Word(w) => w.to_string(),
+            })
+        });
+        out
+    }
+
+    #[test]
+    fn normalisation_keeps_lengths() {
+        let s = "ＡＢｃ１２３　政务公开ＩＰｖ６，Hello";
+        let n = normalize(s);
+        assert_eq!(n, "abc123 政务公开ipv6,hello");
+        assert_eq!(
+            s.encode_utf16().count(),
+            n.encode_utf16().count(),
+            "positions must carry over to the original text"
+        );
+    }
+
+    #[test]
+    fn narrative_text_has_headings_apart_and_no_markup() {
+        let narrative = "## 一、概述 {#intro}\n\n本镇**政务公开**工作\n顺利。\n\nSee\nit.\n\n| 项目 | 数 |\n|---|---|\n| 培训 | 1 |\n";
+        let report = Report {
+            year: 2018,
+            township: "a".to_string(),
+            folder: String::new(),
+            meta: crate::site::ReportMeta {
+                title: String::new(),
+                index_no: None,
+                publisher: String::new(),
+                scope: None,
+                generated: None,
+                published: chrono::NaiveDate::default(),
+                channel: None,
+                source_url: None,
+                form: None,
+            },
+            narrative: narrative.to_string(),
+            stats: None,
+            attachments: Vec::new(),
+        };
+        let text = doc_text(&report);
+        assert_eq!(text.headings, ["一、概述"]);
+        assert_eq!(text.body, "本镇政务公开工作顺利。 See it. 项目 数 培训 1");
+        assert_eq!(text.labels, "");
+    }
+
+    #[test]
+    fn index_tokens_are_characters_bigrams_and_words() {
+        assert_eq!(
+            tokens("北景港镇2018年，IPv6"),
+            [
+                "北", "景", "北景", "港", "景港", "镇", "港镇", "2018", "年", "ipv6"
+            ]
+        );
+        assert_eq!(tokens("——  。"), Vec::<String>::new());
+    }
+
+    #[test]
+    fn query_tokens_are_bigrams_or_a_single_character() {
+        assert_eq!(query_tokens("政务公开"), ["政务", "务公", "公开"]);
+        assert_eq!(query_tokens("镇"), ["镇"]);
+        assert_eq!(query_tokens("２０１８年 报告"), ["2018", "年", "报告"]);
+        assert_eq!(query_tokens("公开公开"), ["公开", "开公"]);
+        assert!(query_tokens("，。 ").is_empty());
+    }
+
+    #[test]
+    fn every_query_token_of_a_substring_is_indexed() {
+        let text = "全年未发生依申请公开事项,通过网站发布ABC信息124条";
+        let indexed = tokens(text);
+        for q in ["依申请", "申", "网站发布abc", "124条", "ａｂｃ信息"] {
+            for t in query_tokens(q) {
+                assert!(indexed.contains(&t), "{q}: {t} not indexed");
+            }
+        }
+        // Latin letters and digits are whole words: a part of one is not found.
+        assert!(!indexed.contains(&query_tokens("信息12")[1]));
+    }
+
+    #[test]
+    fn shard_count_grows_with_reports() {
+        assert_eq!(shard_bits(0), 3);
+        assert_eq!(shard_bits(1), 3);
+        assert_eq!(shard_bits(1000), 7);
+        assert_eq!(shard_bits(20_000), 10);
+        assert_eq!(shard_of("政务", 0), 0);
+        assert!(shard_of("政务", 8) < 256);
+    }
+
+    #[test]
+    fn postings_are_delta_varints() {
+        let mut s = String::new();
+        // doc 0 title, doc 1 body, doc 100 heading: values 3, 5, 398.
+        encode_postings(&[3, 1 << 2 | 1, 100 << 2 | 2], &mut s);
+        assert_eq!(s, "DFuM");
+    }
+}

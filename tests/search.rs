@@ -1,0 +1,316 @@
+//! Full-text search: the Rust index and `static/search.js` agree on the tokenizer, real Chinese
+//! queries find the reports that contain them (recall), hits are verified substrings, ranked
+//! title > heading > body, and filtered by year and township — all through the real search.js
+//! running in node against the files a build wrote.
+
+mod common;
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::OnceLock;
+
+use common::{Fixture, repo_root, run_in};
+use nianbao::render::search;
+use serde_json::{Value, json};
+
+/// `node`, or a failure saying how to get it: these tests must never pass by skipping.
+fn node() -> &'static str {
+    static CHECKED: OnceLock<()> = OnceLock::new();
+    CHECKED.get_or_init(|| {
+        let ok = Command::new("node")
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success());
+        assert!(
+            ok,
+            "the search tests run static/search.js in node: install Node.js 18 or newer \
+             (`apt-get install nodejs`) and make sure `node` is on PATH"
+        );
+    });
+    "node"
+}
+
+/// Run the harness over a built site (`out` holds `search/`) with `requests`.
+fn harness(out: &Path, requests: &Value) -> Value {
+    let root = repo_root();
+    let mut child = Command::new(node())
+        .arg(root.join("tests/js/search_harness.js"))
+        .arg(root.join("themes/default/static/search.js"))
+        .arg(out)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("node starts");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(requests.to_string().as_bytes())
+        .expect("write requests");
+    let output = child.wait_with_output().expect("node runs");
+    assert!(
+        output.status.success(),
+        "search harness failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).expect("harness prints JSON")
+}
+
+fn build(root: &Path) -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let out = tmp.path().join("public");
+    let (code, _, stderr) = run_in(root, "build", &["--output", out.to_str().unwrap()]);
+    assert_eq!(code, 0, "site must build: {stderr}");
+    (tmp, out)
+}
+
+fn content_pack() -> &'static Path {
+    static OUT: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
+    &OUT.get_or_init(|| build(&repo_root())).1
+}
+
+/// Run searches `(query, year, township)`; returns each search's answer.
+fn searches(out: &Path, queries: &[(&str, &str, &str)]) -> Vec<Value> {
+    let list: Vec<Value> = queries
+        .iter()
+        .map(|(q, y, t)| json!({"q": q, "year": y, "township": t}))
+        .collect();
+    let answer = harness(out, &json!({ "searches": list }));
+    answer["searches"].as_array().expect("searches").clone()
+}
+
+fn urls(answer: &Value) -> Vec<String> {
+    answer["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .map(|r| r["url"].as_str().expect("url").to_string())
+        .collect()
+}
+
+#[test]
+fn rust_and_javascript_tokenizers_agree() {
+    let texts = [
+        "政务公开",
+        "镇",
+        "北景港镇2018年度报告",
+        "ＩＰｖ６　地址：Ｗｗｗ．ＨuaRong．gov．cn",
+        "依申请公开（含）12件，0730-4500137",
+        "〇一八年；𠀋𠀋字（扩展B区）",
+        "，。、  ",
+        "Mixed中文and English 字",
+        "",
+    ];
+    let bits = [0u32, 3, 7, 10];
+    let tokens: Vec<String> = texts.iter().flat_map(|t| search::query_tokens(t)).collect();
+    let shard_requests: Vec<Value> = tokens
+        .iter()
+        .flat_map(|t| bits.iter().map(move |b| json!([t, b])))
+        .collect();
+    let answer = harness(
+        content_pack(),
+        &json!({"normalize": texts, "tokenize": texts, "shardOf": shard_requests}),
+    );
+    for (i, text) in texts.iter().enumerate() {
+        assert_eq!(
+            answer["normalize"][i],
+            json!(search::normalize(text)),
+            "normalize({text:?})"
+        );
+        assert_eq!(
+            answer["tokenize"][i],
+            json!(search::query_tokens(text)),
+            "tokenize({text:?})"
+        );
+    }
+    let rust_shards: Vec<u32> = tokens
+        .iter()
+        .flat_map(|t| bits.iter().map(move |b| search::shard_of(t, *b)))
+        .collect();
+    assert_eq!(answer["shardOf"], json!(rust_shards));
+    assert!(
+        tokens.iter().any(|t| t == "𠀋𠀋"),
+        "astral CJK characters are tokens"
+    );
+}
+
+#[test]
+fn real_queries_find_the_beijinggang_report_with_a_marked_snippet() {
+    let queries = [
+        "政务公开",
+        "依申请",
+        "北景港",
+        "北景港镇",
+        "镇",
+        "设置公开查阅点8处",
+        "全年未发生依申请公开事项",
+        // More tokens than a query looks up: the rest is checked on the text.
+        "全年没有发生因政府信息公开申请行政复议、提起行政诉讼和举报投诉的情况",
+        "行政复议",
+        "ＨＵＡＲＯＮＧ",
+    ];
+    let list: Vec<(&str, &str, &str)> = queries.iter().map(|q| (*q, "", "")).collect();
+    for (q, answer) in queries.iter().zip(searches(content_pack(), &list)) {
+        assert_eq!(
+            urls(&answer),
+            ["2018/beijinggang/index.html"],
+            "{q}: {answer}"
+        );
+        let hit = &answer["results"][0];
+        assert_eq!(hit["township"], "北景港镇");
+        assert_eq!(hit["year"], 2018);
+        assert_eq!(answer["complete"], true);
+        let snippet = hit["snippet"].as_str().unwrap();
+        let marked = search::normalize(q);
+        assert!(
+            search::normalize(snippet).contains(&format!("<mark>{marked}</mark>")),
+            "{q}: the snippet marks the query: {snippet}"
+        );
+    }
+}
+
+#[test]
+fn a_snippet_shows_every_word_of_the_query() {
+    let answer = &searches(content_pack(), &[("华容县 依申请", "", "")])[0];
+    let snippet = answer["results"][0]["snippet"].as_str().unwrap();
+    // 华容县 opens the narrative, 依申请 is hundreds of characters later: two fragments.
+    assert!(snippet.starts_with("<mark>华容县</mark>"), "{snippet}");
+    assert!(snippet.contains("…"), "{snippet}");
+    assert!(snippet.contains("<mark>依申请</mark>"), "{snippet}");
+    assert!(
+        snippet.chars().count() < 260,
+        "a snippet is short: {snippet}"
+    );
+}
+
+#[test]
+fn absent_words_and_filters_find_nothing() {
+    let answers = searches(
+        content_pack(),
+        &[
+            ("高铁站", "", ""),
+            ("政务公开", "2017", ""),
+            ("政务公开", "", "nowhere"),
+            ("政务公开", "2018", "beijinggang"),
+            ("，。", "", ""),
+        ],
+    );
+    assert!(urls(&answers[0]).is_empty());
+    assert!(urls(&answers[1]).is_empty(), "year filter");
+    assert!(urls(&answers[2]).is_empty(), "township filter");
+    assert_eq!(urls(&answers[3]).len(), 1, "both filters match");
+    assert!(urls(&answers[4]).is_empty());
+    assert_eq!(answers[4]["total"], 0);
+}
+
+#[test]
+fn a_query_downloads_only_its_shards_and_the_texts_of_its_hits() {
+    let answer = &searches(content_pack(), &[("政务公开", "", "")])[0];
+    let loaded: Vec<&str> = answer["loaded"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f[0].as_str().unwrap())
+        .collect();
+    let shard_count = 1 << search::shard_bits(1);
+    let shards = loaded.iter().filter(|f| f.starts_with("s-")).count();
+    assert!(
+        (1..=3).contains(&shards) && shards < shard_count,
+        "{loaded:?}"
+    );
+    assert!(loaded.contains(&"docs.js"));
+    assert!(loaded.contains(&"t/2018/beijinggang.js"));
+}
+
+/// Three reports: the query in a title, in a heading, in the body; plus one with every bigram
+/// of it but not the phrase itself.
+fn ranking_site() -> Fixture {
+    let f = Fixture::new();
+    f.write(
+        "content/2018/beta/report.md",
+        "---\ntitle: 乙乡依申请公开专项报告\npublished: 2019-02-01\n---\n正文。\n",
+    );
+    f.edit(
+        "content/2018/alpha/report.md",
+        "## 一、概述\n\n正文。",
+        "## 一、依申请公开情况\n\n正文。",
+    );
+    f.edit(
+        "content/2020/beta/report.md",
+        "正文。",
+        "全年收到依申请公开事项2件。\n\n另：申请人依法申请，申请公开；政务工作，任务公布，信息公开。",
+    );
+    f
+}
+
+#[test]
+fn hits_rank_title_then_heading_then_body_and_are_real_substrings() {
+    let f = ranking_site();
+    let (_tmp, out) = build(f.root());
+    // Doc ids 0, 1, 2 = 2020 乙乡, 2018 甲镇, 2018 乙乡; only the last title is not the default.
+    assert_eq!(
+        std::fs::read_to_string(out.join("search/docs.js")).unwrap(),
+        "nianbaoSearch.docs({\"bits\":3,\"region\":\"测试县\",\"titles\":{\"2\":\"乙乡依申请公开专项报告\"},\
+         \"townships\":[[\"甲镇\",\"alpha\"],[\"乙乡\",\"beta\"]],\"years\":[[2020,[1,1]],[2018,[0,1]]]});\n"
+    );
+    let answers = searches(
+        &out,
+        &[
+            ("依申请公开", "", ""),
+            ("依申请公开", "2018", ""),
+            ("依申请公开", "", "beta"),
+            ("政务公开", "", ""),
+            ("依申请公开 2", "", ""),
+        ],
+    );
+    assert_eq!(
+        urls(&answers[0]),
+        [
+            "2018/beta/index.html",
+            "2018/alpha/index.html",
+            "2020/beta/index.html"
+        ],
+        "title > heading > body: {}",
+        answers[0]
+    );
+    let scores: Vec<i64> = answers[0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["score"].as_i64().unwrap())
+        .collect();
+    assert_eq!(scores, [3, 2, 1]);
+    assert_eq!(answers[0]["results"][0]["township"], "乙乡");
+    assert_eq!(
+        urls(&answers[1]),
+        ["2018/beta/index.html", "2018/alpha/index.html"]
+    );
+    assert_eq!(
+        urls(&answers[2]),
+        ["2018/beta/index.html", "2020/beta/index.html"]
+    );
+    // 政务, 务公 and 公开 are all in the 2020 report, 政务公开 is not.
+    assert!(urls(&answers[3]).is_empty(), "{}", answers[3]);
+    assert_eq!(answers[3]["complete"], true);
+    // Every word of a query must be there: only the 2020 report has a 2.
+    assert_eq!(urls(&answers[4]), ["2020/beta/index.html"]);
+    assert_eq!(
+        answers[4]["results"][0]["snippet"],
+        "全年收到<mark>依申请公开</mark>事项<mark>2</mark>件。 另：申请人依法申请，申请公开；政务工作，任务公布，信息公开。"
+    );
+}
+
+#[test]
+fn the_search_page_and_header_box_link_relatively() {
+    let out = content_pack();
+    let page = std::fs::read_to_string(out.join("search/index.html")).unwrap();
+    assert!(page.contains(r#"<script src="../static/search.js"></script>"#));
+    assert!(page.contains(r#"data-index="../search/""#));
+    assert!(page.contains(r#"<label for="search-q">"#));
+    assert!(page.contains(r#"aria-live="polite""#));
+    let report = std::fs::read_to_string(out.join("2018/beijinggang/index.html")).unwrap();
+    assert!(report.contains(r#"action="../../search/index.html""#));
+    assert!(out.join("static/search.js").is_file());
+}
