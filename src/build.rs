@@ -1,5 +1,6 @@
 //! The pipeline: load → validate → plan → render (parallel) → write (staging → swap).
 
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -11,7 +12,7 @@ use crate::config::Config;
 use crate::content;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::output::{OutputError, Staging};
-use crate::render::{self, Content, Renderer, Theme};
+use crate::render::{self, Content, Renderer, Theme, archive};
 use crate::site::Site;
 
 /// Settings of one run.
@@ -142,16 +143,25 @@ pub fn build(
     phase("loaded");
     let plan = render::plan(&loaded.site, &loaded.theme);
     let staging = Staging::new(root, output)?;
-    let renderer = Renderer::new(&loaded.site, &loaded.theme);
+    let mut renderer = Renderer::new(&loaded.site, &loaded.theme);
     progress.set_length(plan.len() as u64);
-    let errors = render_all(&plan, &renderer, progress, |path, content| match content {
+    // Archives first: year pages show their sizes.
+    let (sizes, archive_errors) = write_archives(&plan, &renderer, &staging);
+    renderer.set_archive_sizes(sizes);
+    phase("archived");
+    let mut errors = render_all(&plan, &renderer, progress, |path, content| match content {
         Content::Bytes(bytes) => staging.write(path, &bytes),
         Content::Embedded(bytes) => staging.write(path, bytes),
         Content::Copy(source) => staging.copy(path, &source),
         Content::CountyFile { json } => staging.write_stream(path, |w| {
             render::data::write_county_file(&loaded.site, json, w)
         }),
+        Content::Archive(_) => Ok(()),
     });
+    errors.0.extend(archive_errors.0);
+    if errors.1.is_none() {
+        errors.1 = archive_errors.1;
+    }
     progress.finish_and_clear();
     phase("rendered");
     let (mut summary, diagnostics) = finish(loaded, &plan, errors, start)?;
@@ -161,6 +171,55 @@ pub fn build(
     summary.written = stats.written;
     summary.elapsed = start.elapsed();
     Ok((summary, diagnostics))
+}
+
+/// Write every planned year archive (in parallel) into the staging tree; returns their sizes.
+fn write_archives(
+    plan: &[render::PlannedFile],
+    renderer: &Renderer<'_>,
+    staging: &Staging,
+) -> (BTreeMap<u16, u64>, RenderErrors) {
+    let years: Vec<(u16, &str)> = plan
+        .iter()
+        .filter_map(|f| match f.target {
+            render::Target::Archive(y) => Some((y, f.path.as_str())),
+            _ => None,
+        })
+        .collect();
+    let outcomes: Vec<_> = years
+        .par_iter()
+        .map(|&(year, path)| {
+            let mut failed = None;
+            let written = staging.write_file(path, |file| {
+                archive::write_year(renderer.site(), renderer.theme(), year, file).map_err(|e| {
+                    match e {
+                        archive::ArchiveError::Render(d) => failed = Some(*d),
+                        other => {
+                            failed =
+                                Some(Diagnostic::error("output.archive", path, other.to_string()))
+                        }
+                    }
+                    std::io::Error::other("archive")
+                })
+            });
+            (year, written, failed)
+        })
+        .collect();
+    let mut sizes = BTreeMap::new();
+    let mut diagnostics = Diagnostics::new();
+    let mut output_error = None;
+    for (year, written, failed) in outcomes {
+        match (written, failed) {
+            (Ok(size), _) => {
+                sizes.insert(year, size);
+            }
+            (Err(_), Some(d)) => diagnostics.push(d),
+            (Err(e), None) => {
+                output_error.get_or_insert(e);
+            }
+        }
+    }
+    (sizes, (diagnostics, output_error))
 }
 
 /// Time spent per kind of output file, printed when `NIANBAO_PROFILE` is set: the first thing to
