@@ -11,6 +11,7 @@ use thiserror::Error;
 use crate::config::Config;
 use crate::content;
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::linkcheck;
 use crate::output::{OutputError, Staging};
 use crate::render::{self, Content, Renderer, Theme, archive};
 use crate::site::Site;
@@ -99,14 +100,28 @@ fn one(d: Diagnostic) -> Failure {
     Failure::Content(ds)
 }
 
-/// Load and validate everything and plan the output, writing nothing.
+/// Load and validate everything, render the planned site in memory and check every internal
+/// link, anchor, image and attachment reference of its pages, writing nothing.
 pub fn check(root: &Path, options: &Options) -> Result<(Summary, Diagnostics), Failure> {
     let start = Instant::now();
     let loaded = load(root, options)?;
     let plan = render::plan(&loaded.site, &loaded.theme);
     let renderer = Renderer::new(&loaded.site, &loaded.theme);
-    let errors = render_all(&plan, &renderer, &ProgressBar::hidden(), |_, _| Ok(()));
-    finish(loaded, &plan, errors, start)
+    let checker = linkcheck::Checker::new(&loaded.site, &loaded.theme, &plan);
+    let pages = std::sync::Mutex::new(Vec::new());
+    let (mut diagnostics, output_error) =
+        render_all(&plan, &renderer, &ProgressBar::hidden(), |file, content| {
+            if let (Content::Bytes(bytes), true) = (&content, file.target.is_page()) {
+                let findings = checker.page(file, &String::from_utf8_lossy(bytes));
+                if let Ok(mut pages) = pages.lock() {
+                    pages.push((file.path.clone(), findings));
+                }
+            }
+            Ok(())
+        });
+    let pages = pages.into_inner().unwrap_or_default();
+    diagnostics.extend(checker.finish(pages));
+    finish(loaded, &plan, (diagnostics, output_error), start)
 }
 
 /// Build the site at `root` into `output`. The previous output is replaced only on success.
@@ -149,14 +164,17 @@ pub fn build(
     let (sizes, archive_errors) = write_archives(&plan, &renderer, &staging);
     renderer.set_archive_sizes(sizes);
     phase("archived");
-    let mut errors = render_all(&plan, &renderer, progress, |path, content| match content {
-        Content::Bytes(bytes) => staging.write(path, &bytes),
-        Content::Embedded(bytes) => staging.write(path, bytes),
-        Content::Copy(source) => staging.copy(path, &source),
-        Content::CountyFile { json } => staging.write_stream(path, |w| {
-            render::data::write_county_file(&loaded.site, json, w)
-        }),
-        Content::Archive(_) => Ok(()),
+    let mut errors = render_all(&plan, &renderer, progress, |file, content| {
+        let path = file.path.as_str();
+        match content {
+            Content::Bytes(bytes) => staging.write(path, &bytes),
+            Content::Embedded(bytes) => staging.write(path, bytes),
+            Content::Copy(source) => staging.copy(path, &source),
+            Content::CountyFile { json } => staging.write_stream(path, |w| {
+                render::data::write_county_file(&loaded.site, json, w)
+            }),
+            Content::Archive(_) => Ok(()),
+        }
     });
     errors.0.extend(archive_errors.0);
     if errors.1.is_none() {
@@ -281,7 +299,7 @@ fn render_all<F>(
     sink: F,
 ) -> RenderErrors
 where
-    F: Fn(&str, Content) -> Result<(), OutputError> + Sync,
+    F: Fn(&render::PlannedFile, Content) -> Result<(), OutputError> + Sync,
 {
     let profile = Profile::from_env();
     let outcomes: Vec<Result<(), Result<Diagnostic, OutputError>>> = plan
@@ -291,7 +309,7 @@ where
             let started = Instant::now();
             let content = renderer.render(file).map_err(Ok)?;
             let rendered = started.elapsed();
-            let result = sink(&file.path, content).map_err(Err);
+            let result = sink(file, content).map_err(Err);
             profile.record(&file.target, rendered, started.elapsed() - rendered);
             result
         })

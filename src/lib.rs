@@ -12,6 +12,7 @@ pub mod build;
 pub mod config;
 pub mod content;
 pub mod diagnostics;
+pub mod linkcheck;
 pub mod output;
 pub mod render;
 pub mod scaffold;

@@ -50,6 +50,32 @@ pub fn archive_plan(year_site: &Site, theme: &Theme) -> Vec<PlannedFile> {
     files
 }
 
+/// Write the offline archive of `year` to the file at `path`, replacing it only when complete;
+/// returns its size.
+pub fn write_file(
+    site: &Site,
+    theme: &Theme,
+    year: u16,
+    path: &std::path::Path,
+) -> Result<u64, ArchiveError> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => std::path::Path::new("."),
+    };
+    fs::create_dir_all(dir)?;
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+    let size = write_year(site, theme, year, io::BufWriter::new(tmp.as_file_mut()))?;
+    // A temporary file is private (0600); the archive is meant to be handed on.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        tmp.as_file()
+            .set_permissions(fs::Permissions::from_mode(0o644))?;
+    }
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(size)
+}
+
 /// Write the offline archive of `year` of `site` to `out`; returns the number of bytes written.
 pub fn write_year<W: Write + Seek>(
     site: &Site,

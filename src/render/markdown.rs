@@ -25,7 +25,8 @@ pub struct Rendered {
     pub headings: Vec<Heading>,
 }
 
-fn options() -> Options {
+/// The Markdown extensions the narratives use (also read by the link checker).
+pub fn options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
