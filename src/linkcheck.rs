@@ -281,6 +281,55 @@ fn decode_entities(value: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// Check the links of a tree of files (an unpacked archive, a built site) as if opened from disk:
+/// every absolute URL counts as external. Returns one line per broken reference:
+/// `page: url (why)`.
+pub fn check_tree(files: &BTreeMap<String, Vec<u8>>) -> Vec<String> {
+    let base = Base {
+        url: None,
+        path: "/",
+    };
+    let mut ids: HashMap<&str, HashSet<String>> = HashMap::new();
+    let mut refs: Vec<(&str, String, Resolved)> = Vec::new();
+    for (path, bytes) in files.iter().filter(|(p, _)| p.ends_with(".html")) {
+        let html = String::from_utf8_lossy(bytes);
+        let page_ids = ids.entry(path.as_str()).or_default();
+        for a in scan_html(&html) {
+            match a.name {
+                "id" | "name" => {
+                    page_ids.insert(a.value.into_owned());
+                }
+                _ => {
+                    let resolved = resolve(path, &a.value, base);
+                    refs.push((path.as_str(), a.value.into_owned(), resolved));
+                }
+            }
+        }
+    }
+    let mut broken = Vec::new();
+    for (page, url, resolved) in refs {
+        let why = match &resolved {
+            Resolved::External => continue,
+            Resolved::Outside => "outside the tree".to_string(),
+            Resolved::Internal { path, .. } if !files.contains_key(path) => {
+                format!("no file {path}")
+            }
+            Resolved::Internal {
+                path,
+                fragment: Some(f),
+            } if path.ends_with(".html")
+                && f != "top"
+                && !ids.get(path.as_str()).is_some_and(|ids| ids.contains(f)) =>
+            {
+                format!("no anchor #{f} in {path}")
+            }
+            Resolved::Internal { .. } => continue,
+        };
+        broken.push(format!("{page}: {url} ({why})"));
+    }
+    broken
+}
+
 /// A link or image written in a Markdown source.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SourceRef {

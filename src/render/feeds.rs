@@ -132,11 +132,16 @@ pub fn sitemap(site: &Site, plan: &[PlannedFile]) -> Vec<u8> {
     let mut pages: Vec<(&str, Option<NaiveDate>)> = plan
         .iter()
         .filter(|f| f.target.is_page() && f.target != super::Target::NotFound)
-        .map(|f| (f.path.as_str(), lastmod(site, &f.target).or(newest)))
+        .map(|f| (urls::pretty(&f.path), lastmod(site, &f.target).or(newest)))
         .collect();
     pages.sort_unstable_by_key(|(path, _)| *path);
     for (path, date) in pages {
-        let _ = write!(x, "  <url><loc>{}</loc>", escape(&absolute(site, path)));
+        let _ = write!(
+            x,
+            "  <url><loc>{}{}</loc>",
+            escape(&site.config.base_url),
+            escape(path)
+        );
         if let Some(d) = date {
             let _ = write!(x, "<lastmod>{d}</lastmod>");
         }
