@@ -160,11 +160,13 @@ pub fn build(
     let staging = Staging::new(root, output)?;
     let mut renderer = Renderer::new(&loaded.site, &loaded.theme);
     progress.set_length(plan.len() as u64);
-    // Archives first: year pages show their sizes.
-    let (sizes, archive_errors) = write_archives(&plan, &renderer, &staging);
-    renderer.set_archive_sizes(sizes);
-    phase("archived");
-    let mut errors = render_all(&plan, &renderer, progress, |file, content| {
+    // Year pages show their archive's size, and archives copy the data files written before
+    // them: year pages last, archives just before.
+    let (plan_head, year_pages): (Vec<_>, Vec<_>) = plan
+        .iter()
+        .cloned()
+        .partition(|f| !matches!(f.target, render::Target::Year(_)));
+    let sink = |file: &render::PlannedFile, content: Content| {
         let path = file.path.as_str();
         match content {
             Content::Bytes(bytes) => staging.write(path, &bytes),
@@ -175,13 +177,21 @@ pub fn build(
             }),
             Content::Archive(_) => Ok(()),
         }
-    });
-    errors.0.extend(archive_errors.0);
-    if errors.1.is_none() {
-        errors.1 = archive_errors.1;
+    };
+    let mut errors = render_all(&plan_head, &renderer, progress, sink);
+    phase("rendered");
+    let (sizes, archive_errors) = write_archives(&plan, &renderer, &staging);
+    phase("archived");
+    renderer.set_archive_sizes(sizes);
+    let year_errors = render_all(&year_pages, &renderer, progress, sink);
+    for (more, output_error) in [archive_errors, year_errors] {
+        errors.0.extend(more);
+        if errors.1.is_none() {
+            errors.1 = output_error;
+        }
     }
     progress.finish_and_clear();
-    phase("rendered");
+    phase("year pages");
     let (mut summary, diagnostics) = finish(loaded, &plan, errors, start)?;
     staging.stamp(&crate::stamp::Stamp::new(fingerprint, &summary).to_text())?;
     let stats = staging.commit()?;
@@ -208,17 +218,24 @@ fn write_archives(
         .par_iter()
         .map(|&(year, path)| {
             let mut failed = None;
+            let reuse = |f: &render::PlannedFile| {
+                archive::same_in_archive(&f.target).then(|| staging.dir().join(&f.path))
+            };
             let written = staging.write_file(path, |file| {
-                archive::write_year(renderer.site(), renderer.theme(), year, file).map_err(|e| {
-                    match e {
-                        archive::ArchiveError::Render(d) => failed = Some(*d),
-                        other => {
-                            failed =
-                                Some(Diagnostic::error("output.archive", path, other.to_string()))
+                archive::write_year_reusing(renderer.site(), renderer.theme(), year, file, &reuse)
+                    .map_err(|e| {
+                        match e {
+                            archive::ArchiveError::Render(d) => failed = Some(*d),
+                            other => {
+                                failed = Some(Diagnostic::error(
+                                    "output.archive",
+                                    path,
+                                    other.to_string(),
+                                ))
+                            }
                         }
-                    }
-                    std::io::Error::other("archive")
-                })
+                        std::io::Error::other("archive")
+                    })
             });
             (year, written, failed)
         })

@@ -448,6 +448,16 @@ fn year_archive_is_reproducible_self_contained_and_names_are_utf8() {
         files["2018/alpha/统计表.xls"],
         fs::read(f.root().join("content/2018/alpha/统计表.xls")).unwrap()
     );
+    // The build copies report data files into the archive: they must be what the archive's own
+    // rendering gives, which is what `nianbao archive` renders.
+    for kind in ["csv", "json", "xlsx"] {
+        let path = format!("2018/alpha/stats.{kind}");
+        assert_eq!(files[&path], fs::read(first.join(&path)).unwrap(), "{path}");
+    }
+    assert!(
+        !names.iter().any(|n| n.contains("compare.")),
+        "no comparison across years in a one-year archive"
+    );
     let home = String::from_utf8_lossy(&files["index.html"]);
     assert!(home.contains("离线归档副本"));
     assert!(!home.contains("2020"), "the other year is not listed");

@@ -76,6 +76,16 @@ pub fn write_file(
     Ok(size)
 }
 
+/// Where an archive may take a file's bytes instead of rendering it: a build passes the files it
+/// has just written. `None` renders.
+pub type Reuse<'a> = &'a (dyn Fn(&PlannedFile) -> Option<std::path::PathBuf> + Sync);
+
+/// Files whose bytes are the same in a year archive as in the whole site (they depend on their
+/// report alone), so a build can copy them into the archive instead of rendering them again.
+pub fn same_in_archive(target: &super::Target) -> bool {
+    matches!(target, super::Target::ReportData(..))
+}
+
 /// Write the offline archive of `year` of `site` to `out`; returns the number of bytes written.
 pub fn write_year<W: Write + Seek>(
     site: &Site,
@@ -83,14 +93,30 @@ pub fn write_year<W: Write + Seek>(
     year: u16,
     out: W,
 ) -> Result<u64, ArchiveError> {
+    write_year_reusing(site, theme, year, out, &|_| None)
+}
+
+/// [`write_year`], copying the files for which `reuse` names an identical file.
+pub fn write_year_reusing<W: Write + Seek>(
+    site: &Site,
+    theme: &Theme,
+    year: u16,
+    out: W,
+    reuse: Reuse<'_>,
+) -> Result<u64, ArchiveError> {
     let year_site = site.restricted_to_year(year);
     let files = archive_plan(&year_site, theme);
     let renderer = Renderer::new(&year_site, theme);
     let time = timestamp(&year_site);
     let mut zip = ZipWriter::new(out);
     for chunk in files.chunks(CHUNK) {
-        let rendered: Vec<Result<Content, Diagnostic>> =
-            chunk.par_iter().map(|f| renderer.render(f)).collect();
+        let rendered: Vec<Result<Content, Diagnostic>> = chunk
+            .par_iter()
+            .map(|f| match reuse(f) {
+                Some(path) => Ok(Content::Copy(path)),
+                None => renderer.render(f),
+            })
+            .collect();
         for (file, content) in chunk.iter().zip(rendered) {
             let content = content.map_err(|d| ArchiveError::Render(Box::new(d)))?;
             add(&mut zip, &year_site, &file.path, content, time)?;
@@ -110,17 +136,17 @@ fn add<W: Write + Seek>(
     match content {
         Content::Bytes(bytes) => {
             zip.start_file(path, options(path, time, bytes.len() as u64))?;
-            zip.write_all(&bytes)?;
+            write_in_blocks(zip, &mut bytes.as_slice())?;
         }
-        Content::Embedded(bytes) => {
+        Content::Embedded(mut bytes) => {
             zip.start_file(path, options(path, time, bytes.len() as u64))?;
-            zip.write_all(bytes)?;
+            write_in_blocks(zip, &mut bytes)?;
         }
         Content::Copy(source) => {
             let mut file = fs::File::open(&source)?;
             let len = file.metadata()?.len();
             zip.start_file(path, options(path, time, len))?;
-            io::copy(&mut file, zip)?;
+            write_in_blocks(zip, &mut file)?;
         }
         Content::CountyFile { json } => {
             zip.start_file(path, options(path, time, 0))?;
@@ -131,6 +157,31 @@ fn add<W: Write + Seek>(
     }
     Ok(())
 }
+
+/// Feed the compressor in blocks of a fixed size whatever the source: deflate's output depends on
+/// how its input is split into writes, and a file must compress the same whether it was rendered
+/// or copied.
+fn write_in_blocks(out: &mut impl Write, source: &mut impl io::Read) -> io::Result<()> {
+    let mut block = vec![0u8; BLOCK];
+    loop {
+        let mut filled = 0;
+        while filled < BLOCK {
+            match source.read(&mut block[filled..]) {
+                Ok(0) => break,
+                Ok(n) => filled += n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+        out.write_all(&block[..filled])?;
+        if filled < BLOCK {
+            return Ok(());
+        }
+    }
+}
+
+/// The block size of [`write_in_blocks`].
+const BLOCK: usize = 64 * 1024;
 
 /// Entry options: fixed time and permissions; files that are already compressed are stored.
 fn options(path: &str, time: DateTime, len: u64) -> SimpleFileOptions {

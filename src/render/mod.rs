@@ -230,7 +230,8 @@ pub fn plan(site: &Site, theme: &Theme) -> Vec<PlannedFile> {
     }
     for (i, t) in site.townships.iter().enumerate() {
         add(urls::township(&t.slug), Target::Township(i));
-        if site.reports_of_township(&t.slug).any(|r| r.stats.is_some()) {
+        let compared = site.archive_of.is_none();
+        if compared && site.reports_of_township(&t.slug).any(|r| r.stats.is_some()) {
             for kind in [DataKind::Csv, DataKind::Xlsx] {
                 add(
                     urls::township_data(&t.slug, kind),

@@ -404,7 +404,8 @@ pub fn township(site: &Site, index: usize) -> Context {
         .collect();
     c.insert("reports", &reports);
     let cmp = township_comparison(site, &t.slug);
-    let has_data = !cmp.rows.is_empty();
+    // A one-year archive has nothing to compare across years to download.
+    let has_data = !cmp.rows.is_empty() && site.archive_of.is_none();
     c.insert(
         "compare",
         &compare_view::township_view(&t.slug, &t.name, &cmp),
