@@ -180,7 +180,13 @@ pub fn build(
     };
     let mut errors = render_all(&plan_head, &renderer, progress, sink);
     phase("rendered");
-    let (sizes, archive_errors) = write_archives(&plan, &renderer, &staging);
+    // An archive whose year's sources did not change since the live output is kept as it is.
+    let archive_prints = crate::stamp::year_fingerprints(root, options, &loaded.site.years());
+    let recorded = crate::stamp::recorded_archives(output);
+    let unchanged = |year: u16| {
+        archive_prints.contains_key(&year) && archive_prints.get(&year) == recorded.get(&year)
+    };
+    let (sizes, archive_errors) = write_archives(&plan, &renderer, &staging, &unchanged);
     phase("archived");
     renderer.set_archive_sizes(sizes);
     let year_errors = render_all(&year_pages, &renderer, progress, sink);
@@ -193,7 +199,8 @@ pub fn build(
     progress.finish_and_clear();
     phase("year pages");
     let (mut summary, diagnostics) = finish(loaded, &plan, errors, start)?;
-    staging.stamp(&crate::stamp::Stamp::new(fingerprint, &summary).to_text())?;
+    let stamp = crate::stamp::Stamp::new(fingerprint, &summary).to_text();
+    staging.stamp(&(stamp + &crate::stamp::archives_text(&archive_prints)))?;
     let stats = staging.commit()?;
     phase("committed");
     summary.written = stats.written;
@@ -206,6 +213,7 @@ fn write_archives(
     plan: &[render::PlannedFile],
     renderer: &Renderer<'_>,
     staging: &Staging,
+    unchanged: &(dyn Fn(u16) -> bool + Sync),
 ) -> (BTreeMap<u16, u64>, RenderErrors) {
     let years: Vec<(u16, &str)> = plan
         .iter()
@@ -217,6 +225,11 @@ fn write_archives(
     let outcomes: Vec<_> = years
         .par_iter()
         .map(|&(year, path)| {
+            if unchanged(year)
+                && let Ok(Some(size)) = staging.keep_live(path)
+            {
+                return (year, Ok(size), None);
+            }
             let mut failed = None;
             let reuse = |f: &render::PlannedFile| {
                 archive::same_in_archive(&f.target).then(|| staging.dir().join(&f.path))

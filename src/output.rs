@@ -198,6 +198,21 @@ impl Staging {
         value.ok_or_else(|| io_err(&staged)(io::Error::other("no value")))
     }
 
+    /// Keep the live output's file at `rel` as it is (linked, not rewritten); returns its size, or
+    /// `None` when the live output has no such file.
+    pub fn keep_live(&self, rel: &str) -> Result<Option<u64>, OutputError> {
+        let (staged, live) = self.plan(rel)?;
+        let Ok(meta) = fs::metadata(&live) else {
+            return Ok(None);
+        };
+        if !meta.is_file() {
+            return Ok(None);
+        }
+        link_or_copy(&live, &staged)?;
+        self.count(|s| s.unchanged += 1);
+        Ok(Some(meta.len()))
+    }
+
     /// Put a copy of the file at `source` at `rel`.
     pub fn copy(&self, rel: &str, source: &Path) -> Result<(), OutputError> {
         let bytes = fs::read(source).map_err(io_err(source))?;

@@ -493,3 +493,47 @@ fn archive_command_writes_the_build_s_archive_and_refuses_unknown_years() {
     assert_eq!(code, 0);
     assert!(err.is_empty());
 }
+
+#[test]
+fn a_rebuild_keeps_the_archives_of_untouched_years() {
+    use std::os::unix::fs::MetadataExt;
+    let f = Fixture::new();
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("public");
+    build(&f, &out);
+    let inode = |y: u16| {
+        fs::metadata(out.join(format!("archive/{y}.zip")))
+            .unwrap()
+            .ino()
+    };
+    let bytes = |y: u16| fs::read(out.join(format!("archive/{y}.zip"))).unwrap();
+    let (kept, old_2020) = (inode(2018), bytes(2020));
+
+    f.edit("content/2020/beta/report.md", "正文。", "正文有改动。");
+    build(&f, &out);
+    assert_eq!(
+        inode(2018),
+        kept,
+        "2018 untouched: its archive is kept, not rewritten"
+    );
+    assert_ne!(
+        bytes(2020),
+        old_2020,
+        "2020 changed: its archive is made anew"
+    );
+    let fresh = tempfile::tempdir().unwrap();
+    build(&f, &fresh.path().join("p"));
+    for y in [2018, 2020] {
+        assert_eq!(
+            bytes(y),
+            fs::read(fresh.path().join(format!("p/archive/{y}.zip"))).unwrap(),
+            "{y}: same as a fresh build"
+        );
+    }
+
+    // Shared sources (here the site's title) change every archive.
+    let old_2018 = bytes(2018);
+    f.edit("site.toml", "测试县年报", "测试县年度报告");
+    build(&f, &out);
+    assert_ne!(bytes(2018), old_2018);
+}
