@@ -1,5 +1,6 @@
 //! The pipeline: load → validate → plan → render (parallel) → write (staging → swap).
 
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -10,8 +11,9 @@ use thiserror::Error;
 use crate::config::Config;
 use crate::content;
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::linkcheck;
 use crate::output::{OutputError, Staging};
-use crate::render::{self, Content, Renderer, Theme};
+use crate::render::{self, Content, Renderer, Theme, archive};
 use crate::site::Site;
 
 /// Settings of one run.
@@ -98,14 +100,28 @@ fn one(d: Diagnostic) -> Failure {
     Failure::Content(ds)
 }
 
-/// Load and validate everything and plan the output, writing nothing.
+/// Load and validate everything, render the planned site in memory and check every internal
+/// link, anchor, image and attachment reference of its pages, writing nothing.
 pub fn check(root: &Path, options: &Options) -> Result<(Summary, Diagnostics), Failure> {
     let start = Instant::now();
     let loaded = load(root, options)?;
     let plan = render::plan(&loaded.site, &loaded.theme);
     let renderer = Renderer::new(&loaded.site, &loaded.theme);
-    let errors = render_all(&plan, &renderer, &ProgressBar::hidden(), |_, _| Ok(()));
-    finish(loaded, &plan, errors, start)
+    let checker = linkcheck::Checker::new(&loaded.site, &loaded.theme, &plan);
+    let pages = std::sync::Mutex::new(Vec::new());
+    let (mut diagnostics, output_error) =
+        render_all(&plan, &renderer, &ProgressBar::hidden(), |file, content| {
+            if let (Content::Bytes(bytes), true) = (&content, file.target.is_page()) {
+                let findings = checker.page(file, &String::from_utf8_lossy(bytes));
+                if let Ok(mut pages) = pages.lock() {
+                    pages.push((file.path.clone(), findings));
+                }
+            }
+            Ok(())
+        });
+    let pages = pages.into_inner().unwrap_or_default();
+    diagnostics.extend(checker.finish(pages));
+    finish(loaded, &plan, (diagnostics, output_error), start)
 }
 
 /// Build the site at `root` into `output`. The previous output is replaced only on success.
@@ -142,25 +158,116 @@ pub fn build(
     phase("loaded");
     let plan = render::plan(&loaded.site, &loaded.theme);
     let staging = Staging::new(root, output)?;
-    let renderer = Renderer::new(&loaded.site, &loaded.theme);
+    let mut renderer = Renderer::new(&loaded.site, &loaded.theme);
     progress.set_length(plan.len() as u64);
-    let errors = render_all(&plan, &renderer, progress, |path, content| match content {
-        Content::Bytes(bytes) => staging.write(path, &bytes),
-        Content::Embedded(bytes) => staging.write(path, bytes),
-        Content::Copy(source) => staging.copy(path, &source),
-        Content::CountyFile { json } => staging.write_stream(path, |w| {
-            render::data::write_county_file(&loaded.site, json, w)
-        }),
-    });
-    progress.finish_and_clear();
+    // Year pages show their archive's size, and archives copy the data files written before
+    // them: year pages last, archives just before.
+    let (plan_head, year_pages): (Vec<_>, Vec<_>) = plan
+        .iter()
+        .cloned()
+        .partition(|f| !matches!(f.target, render::Target::Year(_)));
+    let sink = |file: &render::PlannedFile, content: Content| {
+        let path = file.path.as_str();
+        match content {
+            Content::Bytes(bytes) => staging.write(path, &bytes),
+            Content::Embedded(bytes) => staging.write(path, bytes),
+            Content::Copy(source) => staging.copy(path, &source),
+            Content::CountyFile { json } => staging.write_stream(path, |w| {
+                render::data::write_county_file(&loaded.site, json, w)
+            }),
+            Content::Archive(_) => Ok(()),
+        }
+    };
+    let mut errors = render_all(&plan_head, &renderer, progress, sink);
     phase("rendered");
+    // An archive whose year's sources did not change since the live output is kept as it is.
+    let archive_prints = crate::stamp::year_fingerprints(root, options, &loaded.site.years());
+    let recorded = crate::stamp::recorded_archives(output);
+    let unchanged = |year: u16| {
+        archive_prints.contains_key(&year) && archive_prints.get(&year) == recorded.get(&year)
+    };
+    let (sizes, archive_errors) = write_archives(&plan, &renderer, &staging, &unchanged);
+    phase("archived");
+    renderer.set_archive_sizes(sizes);
+    let year_errors = render_all(&year_pages, &renderer, progress, sink);
+    for (more, output_error) in [archive_errors, year_errors] {
+        errors.0.extend(more);
+        if errors.1.is_none() {
+            errors.1 = output_error;
+        }
+    }
+    progress.finish_and_clear();
+    phase("year pages");
     let (mut summary, diagnostics) = finish(loaded, &plan, errors, start)?;
-    staging.stamp(&crate::stamp::Stamp::new(fingerprint, &summary).to_text())?;
+    let stamp = crate::stamp::Stamp::new(fingerprint, &summary).to_text();
+    staging.stamp(&(stamp + &crate::stamp::archives_text(&archive_prints)))?;
     let stats = staging.commit()?;
     phase("committed");
     summary.written = stats.written;
     summary.elapsed = start.elapsed();
     Ok((summary, diagnostics))
+}
+
+/// Write every planned year archive (in parallel) into the staging tree; returns their sizes.
+fn write_archives(
+    plan: &[render::PlannedFile],
+    renderer: &Renderer<'_>,
+    staging: &Staging,
+    unchanged: &(dyn Fn(u16) -> bool + Sync),
+) -> (BTreeMap<u16, u64>, RenderErrors) {
+    let years: Vec<(u16, &str)> = plan
+        .iter()
+        .filter_map(|f| match f.target {
+            render::Target::Archive(y) => Some((y, f.path.as_str())),
+            _ => None,
+        })
+        .collect();
+    let outcomes: Vec<_> = years
+        .par_iter()
+        .map(|&(year, path)| {
+            if unchanged(year)
+                && let Ok(Some(size)) = staging.keep_live(path)
+            {
+                return (year, Ok(size), None);
+            }
+            let mut failed = None;
+            let reuse = |f: &render::PlannedFile| {
+                archive::same_in_archive(&f.target).then(|| staging.dir().join(&f.path))
+            };
+            let written = staging.write_file(path, |file| {
+                archive::write_year_reusing(renderer.site(), renderer.theme(), year, file, &reuse)
+                    .map_err(|e| {
+                        match e {
+                            archive::ArchiveError::Render(d) => failed = Some(*d),
+                            other => {
+                                failed = Some(Diagnostic::error(
+                                    "output.archive",
+                                    path,
+                                    other.to_string(),
+                                ))
+                            }
+                        }
+                        std::io::Error::other("archive")
+                    })
+            });
+            (year, written, failed)
+        })
+        .collect();
+    let mut sizes = BTreeMap::new();
+    let mut diagnostics = Diagnostics::new();
+    let mut output_error = None;
+    for (year, written, failed) in outcomes {
+        match (written, failed) {
+            (Ok(size), _) => {
+                sizes.insert(year, size);
+            }
+            (Err(_), Some(d)) => diagnostics.push(d),
+            (Err(e), None) => {
+                output_error.get_or_insert(e);
+            }
+        }
+    }
+    (sizes, (diagnostics, output_error))
 }
 
 /// Time spent per kind of output file, printed when `NIANBAO_PROFILE` is set: the first thing to
@@ -222,7 +329,7 @@ fn render_all<F>(
     sink: F,
 ) -> RenderErrors
 where
-    F: Fn(&str, Content) -> Result<(), OutputError> + Sync,
+    F: Fn(&render::PlannedFile, Content) -> Result<(), OutputError> + Sync,
 {
     let profile = Profile::from_env();
     let outcomes: Vec<Result<(), Result<Diagnostic, OutputError>>> = plan
@@ -232,7 +339,7 @@ where
             let started = Instant::now();
             let content = renderer.render(file).map_err(Ok)?;
             let rendered = started.elapsed();
-            let result = sink(&file.path, content).map_err(Err);
+            let result = sink(file, content).map_err(Err);
             profile.record(&file.target, rendered, started.elapsed() - rendered);
             result
         })

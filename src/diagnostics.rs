@@ -225,6 +225,82 @@ impl IntoIterator for Diagnostics {
     }
 }
 
+/// The machine-readable form of a run (`check --format json`). The schema is stable: fields are
+/// only ever added.
+#[derive(Debug, Serialize)]
+pub struct JsonReport<'a> {
+    /// Schema version, 1.
+    pub version: u32,
+    /// No errors.
+    pub ok: bool,
+    /// Number of errors.
+    pub errors: usize,
+    /// Number of warnings.
+    pub warnings: usize,
+    /// What was checked, when the site could be planned.
+    pub summary: Option<JsonSummary>,
+    /// Every problem, sorted by file and position.
+    pub diagnostics: Vec<JsonDiagnostic<'a>>,
+}
+
+/// What a successful check covered.
+#[derive(Debug, Serialize)]
+pub struct JsonSummary {
+    /// Reports loaded.
+    pub reports: usize,
+    /// HTML pages checked.
+    pub pages: usize,
+    /// Planned files.
+    pub files: usize,
+}
+
+/// One problem, flat: `line` and `column` are 1-based, `null` when unknown.
+#[derive(Debug, Serialize)]
+pub struct JsonDiagnostic<'a> {
+    /// `error` or `warning`.
+    pub severity: Severity,
+    /// Stable code, e.g. `link.broken`.
+    pub code: &'a str,
+    /// File relative to the site root (or the template concerned).
+    pub file: &'a str,
+    /// Line.
+    pub line: Option<usize>,
+    /// Column in characters.
+    pub column: Option<usize>,
+    /// Field, indicator id, or the link's URL as written.
+    pub field: Option<&'a str>,
+    /// What is wrong, in Chinese.
+    pub message: &'a str,
+    /// What to do, in Chinese.
+    pub hint: Option<&'a str>,
+}
+
+impl<'a> JsonReport<'a> {
+    /// The report of a run that found `diagnostics`.
+    pub fn new(summary: Option<JsonSummary>, diagnostics: &'a Diagnostics) -> Self {
+        JsonReport {
+            version: 1,
+            ok: !diagnostics.has_errors(),
+            errors: diagnostics.error_count(),
+            warnings: diagnostics.warning_count(),
+            summary,
+            diagnostics: diagnostics
+                .iter()
+                .map(|d| JsonDiagnostic {
+                    severity: d.severity,
+                    code: d.code,
+                    file: &d.file,
+                    line: d.location.map(|l| l.line),
+                    column: d.location.map(|l| l.column).filter(|c| *c > 0),
+                    field: d.field.as_deref(),
+                    message: &d.message,
+                    hint: d.hint.as_deref(),
+                })
+                .collect(),
+        }
+    }
+}
+
 /// A path relative to `root`, with `/` separators, for messages.
 pub fn display_path(root: &Path, path: &Path) -> String {
     let rel: PathBuf = path.strip_prefix(root).unwrap_or(path).to_path_buf();

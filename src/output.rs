@@ -175,6 +175,44 @@ impl Staging {
         Ok(())
     }
 
+    /// Write a file at `rel` that needs seeking (a ZIP archive); when the result equals the live
+    /// file, the live one is linked. Returns what `fill` returns.
+    pub fn write_file<T>(
+        &self,
+        rel: &str,
+        fill: impl FnOnce(&mut fs::File) -> io::Result<T>,
+    ) -> Result<T, OutputError> {
+        let (staged, live) = self.plan(rel)?;
+        let mut value = None;
+        replace_with(&staged, |path| {
+            let mut file = fs::File::create(path)?;
+            value = Some(fill(&mut file)?);
+            Ok(())
+        })?;
+        if same_files(&staged, &live) {
+            self.count(|s| s.unchanged += 1);
+            link_or_copy(&live, &staged)?;
+        } else {
+            self.count(|s| s.written += 1);
+        }
+        value.ok_or_else(|| io_err(&staged)(io::Error::other("no value")))
+    }
+
+    /// Keep the live output's file at `rel` as it is (linked, not rewritten); returns its size, or
+    /// `None` when the live output has no such file.
+    pub fn keep_live(&self, rel: &str) -> Result<Option<u64>, OutputError> {
+        let (staged, live) = self.plan(rel)?;
+        let Ok(meta) = fs::metadata(&live) else {
+            return Ok(None);
+        };
+        if !meta.is_file() {
+            return Ok(None);
+        }
+        link_or_copy(&live, &staged)?;
+        self.count(|s| s.unchanged += 1);
+        Ok(Some(meta.len()))
+    }
+
     /// Put a copy of the file at `source` at `rel`.
     pub fn copy(&self, rel: &str, source: &Path) -> Result<(), OutputError> {
         let bytes = fs::read(source).map_err(io_err(source))?;

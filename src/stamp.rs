@@ -6,6 +6,7 @@
 //! `content/`, `themes/`, `templates/` and `static/`. Any difference, or an output directory
 //! whose file count no longer matches, means a real build.
 
+use std::collections::BTreeMap;
 use std::hash::Hasher;
 use std::path::Path;
 use std::time::UNIX_EPOCH;
@@ -89,6 +90,12 @@ pub fn fingerprint(root: &Path, options: &Options) -> u64 {
     }
     h.write(options.base_url.as_deref().unwrap_or("").as_bytes());
     h.write_u8(u8::from(options.strict));
+    walk_sources(root, |rel, meta| add_file(&mut h, rel, meta));
+    h.finish()
+}
+
+/// Call `f` with the path (relative to `root`) and metadata of every source file and folder.
+fn walk_sources(root: &Path, mut f: impl FnMut(&str, &std::fs::Metadata)) {
     for source in SOURCES {
         for entry in walkdir::WalkDir::new(root.join(source))
             .sort_by_file_name()
@@ -101,10 +108,65 @@ pub fn fingerprint(root: &Path, options: &Options) -> u64 {
                 .strip_prefix(root)
                 .unwrap_or(entry.path())
                 .to_string_lossy();
-            add_file(&mut h, &rel, &meta);
+            f(&rel, &meta);
         }
     }
-    h.finish()
+}
+
+/// A fingerprint per year of what that year's archive is made from: like [`fingerprint`], but
+/// without the other years' folders (an archive holds one year), so that a build can keep the
+/// archives of the years nobody touched. One walk of the sources for all years.
+pub fn year_fingerprints(root: &Path, options: &Options, years: &[u16]) -> BTreeMap<u16, u64> {
+    let mut hashers: BTreeMap<u16, std::collections::hash_map::DefaultHasher> =
+        years.iter().map(|&y| (y, Default::default())).collect();
+    let exe = std::env::current_exe()
+        .ok()
+        .and_then(|p| std::fs::metadata(p).ok());
+    for (year, h) in &mut hashers {
+        h.write(env!("CARGO_PKG_VERSION").as_bytes());
+        if let Some(meta) = &exe {
+            add_file(h, "<nianbao>", meta);
+        }
+        h.write(options.base_url.as_deref().unwrap_or("").as_bytes());
+        h.write_u16(*year);
+    }
+    walk_sources(root, |rel, meta| {
+        let rel_slash = rel.replace('\\', "/");
+        let year = rel_slash
+            .strip_prefix("content/")
+            .and_then(|r| r.split('/').next())
+            .and_then(crate::content::parse_year);
+        for (y, h) in &mut hashers {
+            if year.is_none_or(|year| year == *y) {
+                add_file(h, rel, meta);
+            }
+        }
+    });
+    hashers.into_iter().map(|(y, h)| (y, h.finish())).collect()
+}
+
+/// The marker lines recording the archives' fingerprints.
+pub fn archives_text(fingerprints: &BTreeMap<u16, u64>) -> String {
+    fingerprints
+        .iter()
+        .map(|(y, f)| format!("archive {y}: {f:016x}\n"))
+        .collect()
+}
+
+/// The archive fingerprints recorded in the marker of the output at `output`.
+pub fn recorded_archives(output: &Path) -> BTreeMap<u16, u64> {
+    let Ok(text) = std::fs::read_to_string(output.join(crate::output::MARKER)) else {
+        return BTreeMap::new();
+    };
+    text.lines()
+        .filter_map(|l| {
+            let (year, hex) = l.strip_prefix("archive ")?.split_once(": ")?;
+            Some((
+                year.parse().ok()?,
+                u64::from_str_radix(hex.trim(), 16).ok()?,
+            ))
+        })
+        .collect()
 }
 
 /// The stamp of `output` when it was built from exactly these inputs and still holds its files.
@@ -137,6 +199,30 @@ mod tests {
             Some(s)
         );
         assert_eq!(Stamp::parse("no stamp"), None);
+    }
+
+    #[test]
+    fn a_year_fingerprint_ignores_other_years() {
+        let tmp = tempfile::tempdir().unwrap();
+        let write = |rel: &str, text: &str| {
+            let p = tmp.path().join(rel);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, text).unwrap();
+        };
+        write("content/2018/a/report.md", "一");
+        write("content/2019/a/report.md", "二");
+        let options = Options::default();
+        let before = year_fingerprints(tmp.path(), &options, &[2018, 2019]);
+        write("content/2019/a/report.md", "二二");
+        let after = year_fingerprints(tmp.path(), &options, &[2018, 2019]);
+        assert_eq!(before[&2018], after[&2018]);
+        assert_ne!(before[&2019], after[&2019]);
+        write("content/townships.yaml", "[]");
+        let shared = year_fingerprints(tmp.path(), &options, &[2018, 2019]);
+        assert_ne!(after[&2018], shared[&2018]);
+        let text = format!("x\n{}", archives_text(&shared));
+        std::fs::write(tmp.path().join(crate::output::MARKER), text).unwrap();
+        assert_eq!(recorded_archives(tmp.path()), shared);
     }
 
     #[test]

@@ -87,12 +87,34 @@ enum Command {
         #[arg(long, short, value_name = "FILE.xlsx")]
         output: PathBuf,
     },
-    /// 检查全部内容（不写出任何文件）
+    /// 检查全部内容，并核对生成后每个页面的站内链接、锚点、图片和附件（不写出任何文件；站外
+    /// http(s) 链接不做访问检查）
     Check {
         /// 把警告也当作错误（数据核对不通过时返回非零）
         #[arg(long)]
         strict: bool,
+        /// 输出格式：human（默认，给人看）或 json（在标准输出打印，供持续集成读取）
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
     },
+    /// 把某一年度打包成可离线浏览的 ZIP 压缩包（该年度的报告页面、附件、数据文件、样式和检索），
+    /// 解压后直接打开 index.html 即可浏览
+    Archive {
+        /// 年度，例如 2018
+        year: u16,
+        /// 压缩包文件名（默认为当前目录下的 archive-<年度>.zip）
+        #[arg(long, short, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+}
+
+/// How `check` prints its findings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Format {
+    /// Diagnostics for a person, on stderr.
+    Human,
+    /// One JSON document on stdout.
+    Json,
 }
 
 /// Run the parsed command line; returns the exit code.
@@ -225,12 +247,19 @@ pub fn run(cli: Cli) -> u8 {
                 }
             }
         }
-        Command::Check { strict } => {
+        Command::Archive { year, output } => {
+            let output = output.unwrap_or_else(|| PathBuf::from(format!("archive-{year}.zip")));
+            archive(&root, year, &output, cli.global.quiet)
+        }
+        Command::Check { strict, format } => {
             let options = Options {
                 base_url: None,
                 strict,
             };
             let result = build::check(&root, &options);
+            if format == Format::Json {
+                return json_report(result);
+            }
             report(&root, result, cli.global.quiet, None, |s| {
                 format!(
                     "检查通过：{} 份报告，{} 个页面，共 {} 个文件，{} 条警告，用时 {}。",
@@ -241,6 +270,76 @@ pub fn run(cli: Cli) -> u8 {
                     seconds(s.elapsed)
                 )
             })
+        }
+    }
+}
+
+/// `check --format json`: one document on stdout, whatever the outcome (usage errors aside).
+fn json_report(result: Result<(Summary, Diagnostics), Failure>) -> u8 {
+    let (summary, diagnostics, code) = match result {
+        Ok((s, d)) => (Some(s), d, EXIT_OK),
+        Err(Failure::Content(d)) => (None, d, EXIT_CONTENT),
+        Err(Failure::Usage(message)) => {
+            eprintln!("错误: {message}");
+            return EXIT_USAGE;
+        }
+        Err(Failure::Output(e)) => {
+            eprintln!("错误: {e}");
+            return EXIT_CONTENT;
+        }
+    };
+    let report = nianbao::diagnostics::JsonReport::new(
+        summary.as_ref().map(|s| nianbao::diagnostics::JsonSummary {
+            reports: s.reports,
+            pages: s.pages,
+            files: s.files,
+        }),
+        &diagnostics,
+    );
+    match serde_json::to_string_pretty(&report) {
+        Ok(text) => {
+            println!("{text}");
+            code
+        }
+        Err(e) => {
+            eprintln!("错误: {e}");
+            EXIT_CONTENT
+        }
+    }
+}
+
+/// `archive <year>`: write the year's offline copy to `output`.
+fn archive(root: &Path, year: u16, output: &Path, quiet: bool) -> u8 {
+    let start = std::time::Instant::now();
+    let loaded = match build::load(root, &Options::default()) {
+        Ok(l) => l,
+        Err(e) => return report(root, Err(e), quiet, None, |_| String::new()),
+    };
+    if loaded.site.reports_of_year(year).next().is_none() {
+        let years: Vec<String> = loaded.site.years().iter().map(u16::to_string).collect();
+        eprintln!(
+            "错误: {year} 年度没有报告，无法归档（有报告的年度：{}）",
+            years.join("、")
+        );
+        return EXIT_USAGE;
+    }
+    match nianbao::render::archive::write_file(&loaded.site, &loaded.theme, year, output) {
+        Ok(size) => {
+            if !quiet {
+                eprintln!(
+                    "已归档：{year} 年度 {} 份报告，写入 {}（{}），{} 条警告（运行 nianbao check 查看），用时 {}。\n解压后打开其中的 index.html 即可离线浏览。",
+                    loaded.site.reports_of_year(year).count(),
+                    output.display(),
+                    nianbao::render::pages::human_size(size),
+                    loaded.diagnostics.warning_count(),
+                    seconds(start.elapsed())
+                );
+            }
+            EXIT_OK
+        }
+        Err(e) => {
+            eprintln!("错误: 无法写入 {}：{e}", output.display());
+            EXIT_CONTENT
         }
     }
 }

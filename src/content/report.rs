@@ -102,6 +102,7 @@ pub fn load(folder: &ReportFolder<'_>, diagnostics: &mut Diagnostics) -> Option<
         folder: rel,
         meta: meta.0,
         narrative: body.to_string(),
+        narrative_line: text[..text.len() - body.len()].matches('\n').count() + 1,
         stats,
         attachments,
     };

@@ -25,8 +25,8 @@ pub struct Rendered {
     pub headings: Vec<Heading>,
 }
 
-/// The Markdown extensions of narratives (search reads the text with the same ones).
-pub(crate) fn options() -> Options {
+/// The Markdown extensions of narratives (search and the link checker read the text with the same ones).
+pub fn options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH

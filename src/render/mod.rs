@@ -4,11 +4,14 @@
 //! Rendering a planned file is a pure function of the file, the site and the theme, so it runs
 //! in parallel.
 
+pub mod archive;
 pub mod chart;
 pub mod compare_view;
 pub mod data;
+pub mod feeds;
 pub mod markdown;
 pub mod pages;
+pub mod qr;
 pub mod search;
 pub mod table;
 pub mod theme;
@@ -57,6 +60,12 @@ pub enum Target {
     SearchShard(usize),
     /// `/search/t/<year>/<slug>.js`: one report's text for search, by report index.
     SearchText(usize),
+    /// `/atom.xml`: the newest reports, with absolute URLs.
+    Feed,
+    /// `/sitemap.xml`: every page, with absolute URLs.
+    Sitemap,
+    /// `/archive/<year>.zip`: the offline copy of one year ([`archive`]).
+    Archive(u16),
 }
 
 impl Target {
@@ -122,6 +131,9 @@ pub enum Content {
         /// `all.json` rather than `all.csv`.
         json: bool,
     },
+    /// A year archive, written by the writer with [`archive::write_year`] (it needs a seekable
+    /// file and can be large).
+    Archive(u16),
 }
 
 /// URL paths of the site, relative to its root (the contract's stable URLs).
@@ -162,6 +174,10 @@ pub mod urls {
     pub fn search() -> String {
         "search/index.html".to_string()
     }
+    /// The offline archive of a year.
+    pub fn archive(year: u16) -> String {
+        format!("archive/{year}.zip")
+    }
     /// An attachment of a report.
     pub fn attachment(year: u16, slug: &str, path: &str) -> String {
         format!("{year}/{slug}/{path}")
@@ -191,6 +207,11 @@ pub mod urls {
             .collect::<Vec<_>>()
             .join("/")
     }
+    /// The published address of a file: `base_url` and the pretty form of its path (the only
+    /// absolute URLs: canonical links, QR codes, the feed and the sitemap).
+    pub fn absolute(base_url: &str, path: &str) -> String {
+        format!("{base_url}{}", pretty(path))
+    }
     /// The pretty form of a page path, for absolute URLs: `2018/beijinggang/`.
     pub fn pretty(path: &str) -> &str {
         path.strip_suffix("index.html").unwrap_or(path)
@@ -201,12 +222,21 @@ pub mod urls {
     }
 }
 
-/// Every file of the site, in a stable order.
+/// Every file of the site, in a stable order. An archive copy of one year
+/// ([`Site::archive_of`]) leaves out what only the published site needs: the 404 page (its links
+/// are absolute paths), the feed, the sitemap and the archives themselves.
 pub fn plan(site: &Site, theme: &Theme) -> Vec<PlannedFile> {
     let mut files: Vec<PlannedFile> = Vec::with_capacity(site.reports.len() * 5 + 16);
     let mut add = |path: String, target: Target| files.push(PlannedFile { path, target });
     add(urls::home(), Target::Home);
-    add("404.html".to_string(), Target::NotFound);
+    if site.archive_of.is_none() {
+        add("404.html".to_string(), Target::NotFound);
+        add("atom.xml".to_string(), Target::Feed);
+        add("sitemap.xml".to_string(), Target::Sitemap);
+        for year in site.years() {
+            add(urls::archive(year), Target::Archive(year));
+        }
+    }
     add(urls::county(), Target::County);
     add(urls::data(), Target::DataIndex);
     add("data/all.csv".to_string(), Target::AllData(DataKind::Csv));
@@ -216,7 +246,8 @@ pub fn plan(site: &Site, theme: &Theme) -> Vec<PlannedFile> {
     }
     for (i, t) in site.townships.iter().enumerate() {
         add(urls::township(&t.slug), Target::Township(i));
-        if site.reports_of_township(&t.slug).any(|r| r.stats.is_some()) {
+        let compared = site.archive_of.is_none();
+        if compared && site.reports_of_township(&t.slug).any(|r| r.stats.is_some()) {
             for kind in [DataKind::Csv, DataKind::Xlsx] {
                 add(
                     urls::township_data(&t.slug, kind),
@@ -266,6 +297,7 @@ pub struct Renderer<'a> {
     shared: pages::Shared,
     /// Built by the first shard rendered, shared by the others.
     search: std::sync::OnceLock<search::SearchIndex>,
+    archive_sizes: std::collections::BTreeMap<u16, u64>,
 }
 
 impl<'a> Renderer<'a> {
@@ -276,7 +308,19 @@ impl<'a> Renderer<'a> {
             theme,
             shared: pages::Shared::new(site),
             search: std::sync::OnceLock::new(),
+            archive_sizes: Default::default(),
         }
+    }
+
+    /// The sizes of the year archives already written, shown beside their links on year pages
+    /// (a build writes the archives first; `check` and `serve` show the links without sizes).
+    pub fn set_archive_sizes(&mut self, sizes: std::collections::BTreeMap<u16, u64>) {
+        self.archive_sizes = sizes;
+    }
+
+    /// The theme.
+    pub fn theme(&self) -> &'a Theme {
+        self.theme
     }
 
     /// The site being rendered.
@@ -296,9 +340,18 @@ impl<'a> Renderer<'a> {
         let site = self.site;
         match &file.target {
             Target::Home => page("index.html", pages::home(site)),
-            Target::Year(year) => page("year.html", pages::year(site, *year)),
-            Target::Township(i) => page("township.html", pages::township(site, *i)),
-            Target::Report(i) => page("report.html", pages::report(site, *i)),
+            Target::Year(year) => {
+                let mut c = pages::year(site, *year);
+                if site.archive_of.is_none() {
+                    pages::insert_archive(&mut c, *year, self.archive_sizes.get(year).copied());
+                }
+                page("year.html", c)
+            }
+            Target::Township(i) => page(
+                "township.html",
+                self.with_qr(pages::township(site, *i), file),
+            ),
+            Target::Report(i) => page("report.html", self.with_qr(pages::report(site, *i), file)),
             Target::NotFound => page("404.html", pages::not_found()),
             Target::County => page("county.html", pages::county(site)),
             Target::DataIndex => page("data.html", pages::data_index(site)),
@@ -327,7 +380,34 @@ impl<'a> Renderer<'a> {
             Target::SearchText(i) => Ok(Content::Bytes(
                 search::text_js(&site.reports[*i]).into_bytes(),
             )),
+            Target::Feed => Ok(Content::Bytes(feeds::atom(site))),
+            Target::Sitemap => Ok(Content::Bytes(feeds::sitemap(
+                site,
+                &plan(site, self.theme),
+            ))),
+            Target::Archive(year) => Ok(Content::Archive(*year)),
         }
+    }
+
+    /// The template that renders a page target (for messages about links the theme made).
+    pub fn template_of(target: &Target) -> Option<&'static str> {
+        Some(match target {
+            Target::Home => "index.html",
+            Target::Year(_) => "year.html",
+            Target::Township(_) => "township.html",
+            Target::Report(_) => "report.html",
+            Target::NotFound => "404.html",
+            Target::County => "county.html",
+            Target::DataIndex => "data.html",
+            _ => return None,
+        })
+    }
+
+    /// Add the QR code of the page's published address.
+    fn with_qr(&self, mut context: tera::Context, file: &PlannedFile) -> tera::Context {
+        let url = urls::absolute(&self.site.config.base_url, &file.path);
+        context.insert("qr_svg", &qr::svg(&url));
+        context
     }
 }
 

@@ -27,6 +27,7 @@ struct SiteView {
     language: String,
     generator: String,
     notice: String,
+    archive_of: Option<u16>,
 }
 
 /// What every page shares: site settings and navigation.
@@ -48,6 +49,7 @@ impl Shared {
                 language: c.language.clone(),
                 generator: format!("nianbao {}", env!("CARGO_PKG_VERSION")),
                 notice: c.portal.notice.clone().unwrap_or_default(),
+                archive_of: site.archive_of,
             },
             years: site
                 .years()
@@ -70,10 +72,7 @@ impl Shared {
             urls::root_of(path)
         };
         context.insert("root", &root);
-        context.insert(
-            "canonical",
-            &format!("{}{}", self.site.base_url, urls::pretty(path)),
-        );
+        context.insert("canonical", &urls::absolute(&self.site.base_url, path));
         context.insert("site", &self.site);
         context.insert("nav_years", &self.years);
     }
@@ -169,6 +168,7 @@ pub fn year(site: &Site, year: u16) -> Context {
     let mut c = Context::new();
     c.insert("page_title", &format!("{year}年度"));
     c.insert("year", &year);
+    c.insert("archive", &None::<ArchiveLink>);
     c.insert(
         "intro_html",
         &site
@@ -197,6 +197,23 @@ pub fn year(site: &Site, year: u16) -> Context {
         &compare_view::year_view(site, year, &year_comparison(site, year)),
     );
     c
+}
+
+#[derive(Debug, Serialize)]
+struct ArchiveLink {
+    href: String,
+    size: String,
+}
+
+/// The year page's link to the year's offline archive, with its size when it is known.
+pub fn insert_archive(c: &mut Context, year: u16, size: Option<u64>) {
+    c.insert(
+        "archive",
+        &ArchiveLink {
+            href: urls::archive(year),
+            size: size.map(human_size).unwrap_or_default(),
+        },
+    );
 }
 
 /// The not-found page.
@@ -394,7 +411,8 @@ pub fn township(site: &Site, index: usize) -> Context {
         .collect();
     c.insert("reports", &reports);
     let cmp = township_comparison(site, &t.slug);
-    let has_data = !cmp.rows.is_empty();
+    // A one-year archive has nothing to compare across years to download.
+    let has_data = !cmp.rows.is_empty() && site.archive_of.is_none();
     c.insert(
         "compare",
         &compare_view::township_view(&t.slug, &t.name, &cmp),

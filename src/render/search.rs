@@ -631,6 +631,7 @@ mod tests {
                 form: None,
             },
             narrative: narrative.to_string(),
+            narrative_line: 1,
             stats: None,
             attachments: Vec::new(),
         };

@@ -22,7 +22,7 @@ macro_rules! embed {
 const DEFAULT_TEMPLATES: &[(&str, &str)] = embed!("templates", include_str:
     "404.html", "base.html", "county.html", "data.html", "index.html",
     "partials/charts.html",
-    "partials/compare_legend.html", "partials/stats_table.html",
+    "partials/compare_legend.html", "partials/qr.html", "partials/stats_table.html",
     "report.html", "search.html", "township.html", "year.html",
 );
 const DEFAULT_STATIC: &[(&str, &[u8])] = embed!("static", include_bytes:

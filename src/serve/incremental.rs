@@ -6,7 +6,7 @@
 //! re-rendered file whose bytes did not change is not rewritten, and files no longer planned are
 //! deleted — nothing stale remains.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::hash::Hasher;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -110,7 +110,11 @@ pub struct Workspace {
     /// first).
     defer_aggregates: bool,
     pending_aggregates: bool,
+    /// Years whose deferred archive is still to be written.
+    pending_archives: BTreeSet<u16>,
     hashes_scratch: HashMap<String, u64>,
+    /// Sizes of the year archives written, shown on the year pages.
+    archive_sizes: BTreeMap<u16, u64>,
 }
 
 impl Workspace {
@@ -123,7 +127,9 @@ impl Workspace {
             state: None,
             defer_aggregates: false,
             pending_aggregates: false,
+            pending_archives: BTreeSet::new(),
             hashes_scratch: HashMap::new(),
+            archive_sizes: BTreeMap::new(),
         }
     }
 
@@ -190,7 +196,7 @@ impl Workspace {
         };
         let State { site, hashes, .. } = state;
         self.render_and_write(site, theme, hashes, None, &|t| {
-            t.is_page() || matches!(t, Target::Static(_))
+            t.is_page() || matches!(t, Target::Static(_) | Target::Archive(_))
         })
     }
 
@@ -304,6 +310,9 @@ impl Workspace {
             Target::SearchShard(_) => true,
             Target::SearchDocs => listing,
             Target::SearchText(i) => reports_changed[*i],
+            // The feed lists titles and dates; the sitemap dates.
+            Target::Feed | Target::Sitemap => listing,
+            Target::Archive(y) => years.contains(y),
         };
         self.render_and_write(site, theme, hashes, plan, &dirty)
     }
@@ -321,21 +330,34 @@ impl Workspace {
     ) -> Result<Rebuilt, Diagnostics> {
         let timer = Timer::start();
         let plan = plan.unwrap_or_else(|| render::plan(&site, &theme));
-        let renderer = Renderer::new(&site, &theme);
+        let mut renderer = Renderer::new(&site, &theme);
         timer.lap("plan");
         let needed = |f: &PlannedFile| dirty(&f.target) || !previous.contains_key(&f.path);
         let count = plan.iter().filter(|f| needed(f)).count();
         // Large rebuilds go through the staging tree (bounded memory, atomic); small ones are
         // rendered in memory, with serve's county-wide data files left for later.
-        let rebuilt = if count * 2 > plan.len() {
-            self.write_through_staging(&plan, &renderer, previous)?
+        let through_staging = count * 2 > plan.len();
+        let defer = self.defer_aggregates && !through_staging;
+        let deferred = |f: &PlannedFile| defer && aggregate(&f.target);
+        // Archives first: a year page shows its archive's size, so it changes with it.
+        let (ready, resized) =
+            self.prerender_archives(&plan, &renderer, &|f| needed(f) && !deferred(f))?;
+        renderer.set_archive_sizes(self.archive_sizes.clone());
+        let needed = |f: &PlannedFile| {
+            needed(f) || matches!(f.target, Target::Year(y) if resized.contains(&y))
+        };
+        let rebuilt = if through_staging {
+            self.write_through_staging(&plan, &renderer, &ready, previous)?
         } else {
-            let defer = self.defer_aggregates;
-            let deferred = |f: &PlannedFile| defer && deferrable(&f.target);
             self.pending_aggregates |= plan.iter().any(|f| deferred(f) && needed(f));
+            self.pending_archives
+                .extend(plan.iter().filter_map(|f| match f.target {
+                    Target::Archive(y) if deferred(f) && needed(f) => Some(y),
+                    _ => None,
+                }));
             let selected: Vec<&PlannedFile> =
                 plan.iter().filter(|f| needed(f) && !deferred(f)).collect();
-            self.write_in_place(&plan, &selected, &renderer, previous)?
+            self.write_in_place(&plan, &selected, &renderer, &ready, previous)?
         };
         timer.lap("render+write");
         self.state = Some(State {
@@ -347,12 +369,45 @@ impl Workspace {
         Ok(rebuilt)
     }
 
+    /// Render the selected year archives in memory (in parallel) and record their sizes; returns
+    /// them by path, and the years whose archive changed size.
+    fn prerender_archives(
+        &mut self,
+        plan: &[PlannedFile],
+        renderer: &Renderer<'_>,
+        selected: &(dyn Fn(&PlannedFile) -> bool + Sync),
+    ) -> Result<(Ready, BTreeSet<u16>), Diagnostics> {
+        let archives: Vec<&PlannedFile> = plan
+            .iter()
+            .filter(|f| matches!(f.target, Target::Archive(_)) && selected(f))
+            .collect();
+        let none = HashMap::new();
+        let rendered = successes(
+            archives
+                .par_iter()
+                .map(|f| Ok((f, render_bytes(renderer, f, &none)?)))
+                .collect(),
+        )?;
+        let mut resized = BTreeSet::new();
+        let mut ready = HashMap::with_capacity(rendered.len());
+        for (f, bytes) in rendered {
+            if let Target::Archive(year) = f.target
+                && self.archive_sizes.insert(year, bytes.len() as u64) != Some(bytes.len() as u64)
+            {
+                resized.insert(year);
+            }
+            ready.insert(f.path.clone(), bytes);
+        }
+        Ok((ready, resized))
+    }
+
     /// Render the whole plan into the staging tree beside the output and swap it in: memory stays
     /// bounded at any size, unchanged files are hard-linked, and a failure changes nothing.
     fn write_through_staging(
         &mut self,
         plan: &[PlannedFile],
         renderer: &Renderer<'_>,
+        ready: &HashMap<String, Vec<u8>>,
         previous: HashMap<String, u64>,
     ) -> Result<Rebuilt, Diagnostics> {
         let staging = Staging::new(&self.root, &self.out)
@@ -374,7 +429,7 @@ impl Workspace {
                         .map_err(|e| write_error(&f.path, e))?;
                     return Ok((f.path.clone(), hash));
                 }
-                let bytes = render_bytes(renderer, f)?;
+                let bytes = render_bytes(renderer, f, ready)?;
                 let hash = hash_of(&bytes);
                 staging
                     .write(&f.path, &bytes)
@@ -394,6 +449,7 @@ impl Workspace {
             .map_err(|e| one(Diagnostic::error("output", "", e.to_string())))?;
         self.hashes_scratch = hashes;
         self.pending_aggregates = false;
+        self.pending_archives.clear();
         Ok(Rebuilt {
             rendered: plan.len(),
             written: stats.written,
@@ -409,6 +465,7 @@ impl Workspace {
         plan: &[PlannedFile],
         selected: &[&PlannedFile],
         renderer: &Renderer<'_>,
+        ready: &HashMap<String, Vec<u8>>,
         previous: HashMap<String, u64>,
     ) -> Result<Rebuilt, Diagnostics> {
         let profile = std::env::var_os("NIANBAO_PROFILE").is_some();
@@ -444,7 +501,7 @@ impl Workspace {
             .par_iter()
             .map(|f| {
                 let started = Instant::now();
-                let bytes = render_bytes(renderer, f)?;
+                let bytes = render_bytes(renderer, f, ready)?;
                 if profile {
                     eprintln!(
                         "    {}: {:.1} ms",
@@ -555,17 +612,18 @@ impl Workspace {
             plan,
         } = state;
         let defer = std::mem::replace(&mut self.defer_aggregates, false);
-        let result = self.render_and_write(site, theme, hashes, plan, &deferrable);
+        let years = std::mem::take(&mut self.pending_archives);
+        let result = self.render_and_write(site, theme, hashes, plan, &|t| match t {
+            Target::Archive(y) => years.contains(y),
+            t => aggregate(t),
+        });
         self.defer_aggregates = defer;
         result
     }
 }
 
-/// Files that depend on every report and that serve writes after the reload message: the
-/// county-wide data files and the search index shards.
-fn deferrable(target: &Target) -> bool {
-    matches!(target, Target::AllData(_) | Target::SearchShard(_))
-}
+/// Files rendered ahead of the others, by path.
+type Ready = HashMap<String, Vec<u8>>;
 
 /// All the values, or every diagnostic (sorted) when any result failed.
 fn successes<T>(results: Vec<Result<T, Diagnostic>>) -> Result<Vec<T>, Diagnostics> {
@@ -592,7 +650,24 @@ fn write_error(path: &str, e: crate::output::OutputError) -> Diagnostic {
     )
 }
 
-fn render_bytes(renderer: &Renderer<'_>, f: &PlannedFile) -> Result<Vec<u8>, Diagnostic> {
+/// Files that depend on many reports and are slow to make: an incremental rebuild in serve writes
+/// them after the browser has reloaded (county-wide data, year archives, search index shards).
+fn aggregate(target: &Target) -> bool {
+    matches!(
+        target,
+        Target::AllData(_) | Target::Archive(_) | Target::SearchShard(_)
+    )
+}
+
+/// The bytes of a planned file; `ready` holds files rendered before (the archives).
+fn render_bytes(
+    renderer: &Renderer<'_>,
+    f: &PlannedFile,
+    ready: &HashMap<String, Vec<u8>>,
+) -> Result<Vec<u8>, Diagnostic> {
+    if let Some(bytes) = ready.get(&f.path) {
+        return Ok(bytes.clone());
+    }
     Ok(match renderer.render(f)? {
         Content::Bytes(b) => b,
         Content::Embedded(b) => b.to_vec(),
@@ -601,6 +676,12 @@ fn render_bytes(renderer: &Renderer<'_>, f: &PlannedFile) -> Result<Vec<u8>, Dia
             crate::render::data::write_county_file(renderer.site(), json, &mut bytes)
                 .map_err(|e| Diagnostic::error("output.write", f.path.clone(), e.to_string()))?;
             bytes
+        }
+        Content::Archive(year) => {
+            let mut zip = std::io::Cursor::new(Vec::new());
+            crate::render::archive::write_year(renderer.site(), renderer.theme(), year, &mut zip)
+                .map_err(|e| Diagnostic::error("output.archive", f.path.clone(), e.to_string()))?;
+            zip.into_inner()
         }
         Content::Copy(path) => std::fs::read(&path).map_err(|e| {
             Diagnostic::error(

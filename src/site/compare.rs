@@ -352,6 +352,7 @@ pub mod tests_support {
                 form: None,
             },
             narrative: String::new(),
+            narrative_line: 1,
             stats: None,
             attachments: Vec::new(),
         }

@@ -25,6 +25,9 @@ pub struct Site {
     pub intro: Option<String>,
     /// Markdown introductions of year pages (`content/<year>/_index.md`).
     pub year_intros: BTreeMap<u16, String>,
+    /// The year when this is the offline copy of one year ([`Site::restricted_to_year`]): such
+    /// a site has no feeds, sitemap, 404 page or archives of its own.
+    pub archive_of: Option<u16>,
     index: Index,
 }
 
@@ -89,8 +92,30 @@ impl Site {
             reports,
             intro,
             year_intros,
+            archive_of: None,
             index,
         }
+    }
+
+    /// The site of one year only, for its offline archive: every township (their pages then show
+    /// that year alone), that year's reports and introduction, the home introduction. Everything
+    /// derived from the site (pages, data files, search) follows from this one restriction.
+    pub fn restricted_to_year(&self, year: u16) -> Site {
+        let reports = self.reports_of_year(year).cloned().collect();
+        let year_intros = self
+            .year_intros
+            .get(&year)
+            .map(|t| BTreeMap::from([(year, t.clone())]))
+            .unwrap_or_default();
+        let mut site = Site::new(
+            self.config.clone(),
+            self.townships.clone(),
+            reports,
+            self.intro.clone(),
+            year_intros,
+        );
+        site.archive_of = Some(year);
+        site
     }
 
     /// Take the site apart again (incremental rebuilds replace single reports).

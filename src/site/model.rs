@@ -132,6 +132,8 @@ pub struct Report {
     pub meta: ReportMeta,
     /// The narrative as written (Markdown).
     pub narrative: String,
+    /// The line of report.md where the narrative starts (1-based), for messages about it.
+    pub narrative_line: usize,
     /// The statistics table, when the report has one.
     pub stats: Option<Stats>,
     /// Attachments, sorted by path.

@@ -1,0 +1,236 @@
+//! Year archives (`/archive/<year>.zip`, `nianbao archive <year>`): the site restricted to one
+//! year ([`Site::restricted_to_year`]), rendered by the same plan and renderer, in one ZIP file
+//! that works opened from disk after unpacking (every link is relative; `index.html` at the root
+//! is the archive's home page).
+//!
+//! The ZIP is reproducible: entries in path order, every entry dated with the newest 公开日期 of
+//! the year's reports (00:00, the DOS timestamp has no zone; 1980-01-01 when there is none), no
+//! extra fields, permissions 0644, deflate at a fixed level (already compressed files stored).
+//! Names are UTF-8 with the language-encoding flag (bit 11) set for non-ASCII names, which
+//! Windows Explorer (since Windows 10 1903), macOS and Info-ZIP read as Chinese.
+
+use std::fs;
+use std::io::{self, Seek, Write};
+
+use rayon::prelude::*;
+use thiserror::Error;
+use zip::write::SimpleFileOptions;
+use zip::{CompressionMethod, DateTime, ZipWriter};
+
+use super::{Content, PlannedFile, Renderer, Theme, data, plan};
+use crate::diagnostics::Diagnostic;
+use crate::site::Site;
+
+/// Why an archive could not be written.
+#[derive(Debug, Error)]
+pub enum ArchiveError {
+    /// A page could not be rendered.
+    #[error("{0}")]
+    Render(Box<Diagnostic>),
+    /// Reading a copied file or writing the archive failed.
+    #[error("写入压缩包失败：{0}")]
+    Io(#[from] io::Error),
+    /// The ZIP library refused an entry.
+    #[error("写入压缩包失败：{0}")]
+    Zip(#[from] zip::result::ZipError),
+}
+
+/// Files rendered in parallel before they are written (in order) into the archive: enough to
+/// keep both cores busy, few enough to keep memory small.
+const CHUNK: usize = 64;
+
+/// Deflate level: 6 is zlib's default, the usual size/time balance; fixed so that output does not
+/// depend on a library default.
+const LEVEL: i64 = 6;
+
+/// The planned files of the year's archive, in the order they are stored.
+pub fn archive_plan(year_site: &Site, theme: &Theme) -> Vec<PlannedFile> {
+    let mut files = plan(year_site, theme);
+    files.sort_unstable_by(|a, b| a.path.cmp(&b.path));
+    files
+}
+
+/// Write the offline archive of `year` to the file at `path`, replacing it only when complete;
+/// returns its size.
+pub fn write_file(
+    site: &Site,
+    theme: &Theme,
+    year: u16,
+    path: &std::path::Path,
+) -> Result<u64, ArchiveError> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => std::path::Path::new("."),
+    };
+    fs::create_dir_all(dir)?;
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+    let size = write_year(site, theme, year, io::BufWriter::new(tmp.as_file_mut()))?;
+    // A temporary file is private (0600); the archive is meant to be handed on.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        tmp.as_file()
+            .set_permissions(fs::Permissions::from_mode(0o644))?;
+    }
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(size)
+}
+
+/// Where an archive may take a file's bytes instead of rendering it: a build passes the files it
+/// has just written. `None` renders.
+pub type Reuse<'a> = &'a (dyn Fn(&PlannedFile) -> Option<std::path::PathBuf> + Sync);
+
+/// Files whose bytes are the same in a year archive as in the whole site (they depend on their
+/// report alone), so a build can copy them into the archive instead of rendering them again.
+pub fn same_in_archive(target: &super::Target) -> bool {
+    matches!(target, super::Target::ReportData(..))
+}
+
+/// Write the offline archive of `year` of `site` to `out`; returns the number of bytes written.
+pub fn write_year<W: Write + Seek>(
+    site: &Site,
+    theme: &Theme,
+    year: u16,
+    out: W,
+) -> Result<u64, ArchiveError> {
+    write_year_reusing(site, theme, year, out, &|_| None)
+}
+
+/// [`write_year`], copying the files for which `reuse` names an identical file.
+pub fn write_year_reusing<W: Write + Seek>(
+    site: &Site,
+    theme: &Theme,
+    year: u16,
+    out: W,
+    reuse: Reuse<'_>,
+) -> Result<u64, ArchiveError> {
+    let year_site = site.restricted_to_year(year);
+    let files = archive_plan(&year_site, theme);
+    let renderer = Renderer::new(&year_site, theme);
+    let time = timestamp(&year_site);
+    let mut zip = ZipWriter::new(out);
+    for chunk in files.chunks(CHUNK) {
+        let rendered: Vec<Result<Content, Diagnostic>> = chunk
+            .par_iter()
+            .map(|f| match reuse(f) {
+                Some(path) => Ok(Content::Copy(path)),
+                None => renderer.render(f),
+            })
+            .collect();
+        for (file, content) in chunk.iter().zip(rendered) {
+            let content = content.map_err(|d| ArchiveError::Render(Box::new(d)))?;
+            add(&mut zip, &year_site, &file.path, content, time)?;
+        }
+    }
+    let mut out = zip.finish()?;
+    Ok(out.stream_position()?)
+}
+
+fn add<W: Write + Seek>(
+    zip: &mut ZipWriter<W>,
+    site: &Site,
+    path: &str,
+    content: Content,
+    time: DateTime,
+) -> Result<(), ArchiveError> {
+    match content {
+        Content::Bytes(bytes) => {
+            zip.start_file(path, options(path, time, bytes.len() as u64))?;
+            write_in_blocks(zip, &mut bytes.as_slice())?;
+        }
+        Content::Embedded(mut bytes) => {
+            zip.start_file(path, options(path, time, bytes.len() as u64))?;
+            write_in_blocks(zip, &mut bytes)?;
+        }
+        Content::Copy(source) => {
+            let mut file = fs::File::open(&source)?;
+            let len = file.metadata()?.len();
+            zip.start_file(path, options(path, time, len))?;
+            write_in_blocks(zip, &mut file)?;
+        }
+        Content::CountyFile { json } => {
+            zip.start_file(path, options(path, time, 0))?;
+            data::write_county_file(site, json, zip)?;
+        }
+        // An archive plan has no archives.
+        Content::Archive(_) => {}
+    }
+    Ok(())
+}
+
+/// Feed the compressor in blocks of a fixed size whatever the source: deflate's output depends on
+/// how its input is split into writes, and a file must compress the same whether it was rendered
+/// or copied.
+fn write_in_blocks(out: &mut impl Write, source: &mut impl io::Read) -> io::Result<()> {
+    let mut block = vec![0u8; BLOCK];
+    loop {
+        let mut filled = 0;
+        while filled < BLOCK {
+            match source.read(&mut block[filled..]) {
+                Ok(0) => break,
+                Ok(n) => filled += n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+        out.write_all(&block[..filled])?;
+        if filled < BLOCK {
+            return Ok(());
+        }
+    }
+}
+
+/// The block size of [`write_in_blocks`].
+const BLOCK: usize = 64 * 1024;
+
+/// Entry options: fixed time and permissions; files that are already compressed are stored.
+fn options(path: &str, time: DateTime, len: u64) -> SimpleFileOptions {
+    let extension = path
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
+    let compressed = matches!(
+        extension.as_str(),
+        "zip"
+            | "xlsx"
+            | "docx"
+            | "pptx"
+            | "ofd"
+            | "pdf"
+            | "png"
+            | "jpg"
+            | "jpeg"
+            | "gif"
+            | "webp"
+            | "gz"
+            | "7z"
+            | "rar"
+            | "mp4"
+    );
+    let options = SimpleFileOptions::default()
+        .last_modified_time(time)
+        .unix_permissions(0o644)
+        .large_file(len >= u64::from(u32::MAX));
+    if compressed {
+        options.compression_method(CompressionMethod::Stored)
+    } else {
+        options
+            .compression_method(CompressionMethod::Deflated)
+            .compression_level(Some(LEVEL))
+    }
+}
+
+/// The newest 公开日期 of the year's reports, at 00:00.
+fn timestamp(year_site: &Site) -> DateTime {
+    use chrono::Datelike;
+    year_site
+        .reports
+        .iter()
+        .map(|r| r.meta.published)
+        .max()
+        .and_then(|d| {
+            let year = u16::try_from(d.year()).ok()?;
+            DateTime::from_date_and_time(year, d.month() as u8, d.day() as u8, 0, 0, 0).ok()
+        })
+        .unwrap_or_default()
+}

@@ -1,0 +1,539 @@
+//! The portal features around the pages: Atom feed, sitemap, canonical links, QR codes, the link
+//! checker of `nianbao check`, and year archives.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use common::{Fixture, run, run_in};
+
+const BASE: &str = "https://example.gov.cn/nianbao/";
+
+fn build(f: &Fixture, out: &Path) {
+    let (code, _, err) = run_in(f.root(), "build", &["--output", out.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+}
+
+fn built(f: &Fixture) -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("public");
+    build(f, &out);
+    (tmp, out)
+}
+
+/// An element: name, attributes, text.
+type Element = (String, Vec<(String, String)>, String);
+
+/// Every element and attribute of an XML document, failing on malformed XML.
+fn xml_events(text: &str) -> Vec<Element> {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_str(text);
+    let mut out: Vec<Element> = Vec::new();
+    loop {
+        match reader.read_event().expect("well-formed XML") {
+            Event::Start(e) | Event::Empty(e) => {
+                let attrs = e
+                    .attributes()
+                    .map(|a| {
+                        let a = a.expect("attribute");
+                        (
+                            a.key.as_ref().to_string(),
+                            a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                                .expect("escaped value")
+                                .into_owned(),
+                        )
+                    })
+                    .collect();
+                out.push((e.name().as_ref().to_string(), attrs, String::new()));
+            }
+            Event::Text(t) => {
+                if let Some(last) = out.last_mut() {
+                    last.2.push_str(&t.xml10_content());
+                }
+            }
+            Event::GeneralRef(r) => {
+                let name = r.xml10_content().into_owned();
+                let c = match name.as_str() {
+                    "amp" => "&",
+                    "lt" => "<",
+                    "gt" => ">",
+                    "quot" => "\"",
+                    "apos" => "'",
+                    other => panic!("unexpected entity {other}"),
+                };
+                if let Some(last) = out.last_mut() {
+                    last.2.push_str(c);
+                }
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    out
+}
+
+fn texts<'a>(events: &'a [Element], name: &str) -> Vec<&'a str> {
+    events
+        .iter()
+        .filter(|e| e.0 == name)
+        .map(|e| e.2.trim())
+        .collect()
+}
+
+#[test]
+fn feed_and_sitemap_are_well_formed_absolute_and_newest_first() {
+    let f = Fixture::new();
+    f.edit(
+        "content/2018/alpha/report.md",
+        "title: 测试县甲镇2018年度政府信息公开工作年度报告",
+        "title: 测试县甲镇2018年度报告 & <附表>",
+    );
+    let (_tmp, out) = built(&f);
+
+    let atom = fs::read_to_string(out.join("atom.xml")).unwrap();
+    let events = xml_events(&atom);
+    let ids = texts(&events, "id");
+    assert_eq!(
+        ids,
+        [
+            BASE,
+            "https://example.gov.cn/nianbao/2020/beta/",
+            "https://example.gov.cn/nianbao/2018/alpha/"
+        ],
+        "feed id, then reports newest first"
+    );
+    assert_eq!(
+        texts(&events, "updated"),
+        [
+            "2021-01-20T00:00:00+08:00",
+            "2021-01-20T00:00:00+08:00",
+            "2019-03-01T00:00:00+08:00"
+        ],
+        "dates from the reports, not the clock"
+    );
+    assert!(texts(&events, "title").contains(&"测试县甲镇2018年度报告 & <附表>"));
+    let self_link = events
+        .iter()
+        .find(|e| e.0 == "link" && e.1.iter().any(|(k, v)| k == "rel" && v == "self"))
+        .expect("self link");
+    assert!(
+        self_link
+            .1
+            .contains(&("href".to_string(), format!("{BASE}atom.xml")))
+    );
+
+    let sitemap = fs::read_to_string(out.join("sitemap.xml")).unwrap();
+    let locs = texts(&xml_events(&sitemap), "loc")
+        .into_iter()
+        .map(str::to_string)
+        .collect::<Vec<_>>();
+    for page in [
+        "",
+        "2018/",
+        "2018/alpha/",
+        "2020/beta/",
+        "townships/alpha/",
+        "county/",
+        "data/",
+    ] {
+        assert!(
+            locs.contains(&format!("{BASE}{page}")),
+            "{page} in {locs:?}"
+        );
+    }
+    assert!(locs.iter().all(|l| l.starts_with(BASE)));
+    assert!(!locs.iter().any(|l| l.contains("404")), "no 404 page");
+    let mut sorted = locs.clone();
+    sorted.sort();
+    assert_eq!(
+        locs, sorted,
+        "sorted, so the same content gives the same bytes"
+    );
+
+    let home = fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(home.contains("type=\"application/atom+xml\""));
+    assert!(home.contains("href=\"atom.xml\""));
+}
+
+#[test]
+fn every_page_names_its_published_address_as_canonical() {
+    let f = Fixture::new();
+    let (_tmp, out) = built(&f);
+    for (file, url) in [
+        ("index.html", BASE.to_string()),
+        ("2018/alpha/index.html", format!("{BASE}2018/alpha/")),
+        (
+            "townships/beta/index.html",
+            format!("{BASE}townships/beta/"),
+        ),
+        ("county/index.html", format!("{BASE}county/")),
+    ] {
+        let html = fs::read_to_string(out.join(file)).unwrap();
+        assert!(
+            html.contains(&format!("<link rel=\"canonical\" href=\"{url}\">")),
+            "{file}"
+        );
+    }
+}
+
+/// Read the inline QR code SVG of a page back into modules and decode it.
+fn decode_qr(html: &str) -> String {
+    let svg_start = html
+        .find("<svg class=\"qr-code\"")
+        .expect("QR code on the page");
+    let svg = &html[svg_start..];
+    let svg = &svg[..svg.find("</svg>").unwrap()];
+    assert!(svg.contains("role=\"img\""));
+    let view = svg.split("viewBox=\"0 0 ").nth(1).unwrap();
+    let size: usize = view.split(' ').next().unwrap().parse().unwrap();
+    let d = svg.split(" d=\"").nth(1).unwrap();
+    let d = &d[..d.find('"').unwrap()];
+    let mut dark = vec![false; size * size];
+    for run in d.split('M').filter(|s| !s.is_empty()) {
+        // M{x} {y}h{w}v1h-{w}z
+        let (xy, rest) = run.split_once('h').unwrap();
+        let (x, y) = xy.split_once(' ').unwrap();
+        let (x, y): (usize, usize) = (x.parse().unwrap(), y.parse().unwrap());
+        let w: usize = rest.split('v').next().unwrap().parse().unwrap();
+        for i in x..x + w {
+            dark[y * size + i] = true;
+        }
+    }
+    let scale = 4;
+    let mut img =
+        rqrr::PreparedImage::prepare_from_greyscale(size * scale, size * scale, |x, y| {
+            if dark[(y / scale) * size + x / scale] {
+                0
+            } else {
+                255
+            }
+        });
+    let grids = img.detect_grids();
+    assert_eq!(grids.len(), 1, "one QR code");
+    grids[0].decode().expect("decodes").1
+}
+
+#[test]
+fn report_and_township_pages_carry_a_qr_code_of_their_address() {
+    let f = Fixture::new();
+    let (_tmp, out) = built(&f);
+    for (file, url) in [
+        ("2018/alpha/index.html", format!("{BASE}2018/alpha/")),
+        (
+            "townships/beta/index.html",
+            format!("{BASE}townships/beta/"),
+        ),
+    ] {
+        let html = fs::read_to_string(out.join(file)).unwrap();
+        assert_eq!(decode_qr(&html), url, "{file}");
+        assert!(html.contains("<figcaption>扫一扫在手机打开当前页</figcaption>"));
+        assert!(html.contains(&format!("<title>二维码：{url}</title>")));
+    }
+    let year = fs::read_to_string(out.join("2018/index.html")).unwrap();
+    assert!(!year.contains("qr-code"), "only report and township pages");
+}
+
+fn broken_fixture() -> Fixture {
+    let f = Fixture::new();
+    f.edit(
+        "content/2018/alpha/report.md",
+        "正文。\n",
+        "正文。\n\n见[统计表](#stats-title)和[没有的节](#nope)。\n\n\
+         下载[缺的附件](缺的附件.pdf)，[原件](%E7%BB%9F%E8%AE%A1%E8%A1%A8.xls)。\n\n\
+         ![示意图](图1.png)\n\n\
+         [乙乡2020](../../2020/beta/index.html)，[外站](https://www.gov.cn/)。\n",
+    );
+    f
+}
+
+#[test]
+fn check_reports_each_broken_link_at_its_line_in_report_md() {
+    let f = broken_fixture();
+    let (code, _, err) = run_in(f.root(), "check", &[]);
+    assert_eq!(code, 1, "{err}");
+    for expected in [
+        "content/2018/alpha/report.md:14:22: [#nope] 链接指向的锚点 #nope 在页面 2018/alpha/index.html 中不存在",
+        "content/2018/alpha/report.md:16:3: [缺的附件.pdf] 附件链接指向的文件 2018/alpha/缺的附件.pdf 不存在",
+        "content/2018/alpha/report.md:18:1: [图1.png] 图片指向的文件 2018/alpha/图1.png 不存在",
+    ] {
+        assert!(err.contains(expected), "{expected}\n---\n{err}");
+    }
+    assert_eq!(err.matches("错误: ").count(), 3, "{err}");
+    assert!(err.contains("把文件 缺的附件.pdf 放进报告目录"), "{err}");
+
+    // Fixing them passes.
+    f.write_bytes("content/2018/alpha/缺的附件.pdf", b"%PDF-1.4");
+    f.write_bytes("content/2018/alpha/图1.png", b"\x89PNG");
+    f.edit("content/2018/alpha/report.md", "(#nope)", "(#sec-1)");
+    let (code, _, err) = run_in(f.root(), "check", &[]);
+    assert_eq!(code, 0, "{err}");
+}
+
+#[test]
+fn a_missing_anchor_on_another_page_and_in_a_year_introduction_are_found() {
+    let f = Fixture::new();
+    f.write(
+        "content/2018/_index.md",
+        "本年度说明。\n\n参见[甲镇统计表](alpha/index.html#stats-title)与[甲镇第九节](alpha/index.html#sec-9)。\n",
+    );
+    let (code, _, err) = run_in(f.root(), "check", &[]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("content/2018/_index.md:3:41: [alpha/index.html#sec-9] 链接指向的锚点 #sec-9 在页面 2018/alpha/index.html 中不存在"),
+        "{err}"
+    );
+    assert_eq!(err.matches("错误: ").count(), 1, "{err}");
+}
+
+#[test]
+fn check_json_is_one_document_with_every_field() {
+    let f = broken_fixture();
+    let (code, out, _) = run_in(f.root(), "check", &["--format", "json"]);
+    assert_eq!(code, 1);
+    let v: serde_json::Value = serde_json::from_str(&out).expect("stdout is JSON");
+    assert_eq!(v["version"], 1);
+    assert_eq!(v["ok"], false);
+    assert_eq!(v["errors"], 3);
+    let ds = v["diagnostics"].as_array().unwrap();
+    let image = ds
+        .iter()
+        .find(|d| d["field"] == "图1.png")
+        .expect("the missing image");
+    assert_eq!(image["file"], "content/2018/alpha/report.md");
+    assert_eq!(image["line"], 18);
+    assert_eq!(image["column"], 1);
+    assert_eq!(image["severity"], "error");
+    assert_eq!(image["code"], "link.broken");
+    assert!(image["message"].as_str().unwrap().contains("图片"));
+    assert!(image["hint"].is_string());
+
+    let clean = Fixture::new();
+    let (code, out, _) = run_in(clean.root(), "check", &["--format", "json"]);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["ok"], true);
+    assert!(v["summary"]["pages"].as_u64().unwrap() >= 7);
+    assert!(v["diagnostics"].is_array());
+}
+
+#[test]
+fn a_broken_link_in_a_template_names_the_template() {
+    let f = Fixture::new();
+    f.write(
+        "templates/township.html",
+        "{% extends \"base.html\" %}{% block content %}<a href=\"{{ root }}nowhere/index.html\">x</a><a href=\"#missing\">y</a>{% endblock content %}",
+    );
+    let (code, _, err) = run_in(f.root(), "check", &[]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("templates/township.html: [../../nowhere/index.html] 模板生成的页面 townships/alpha/index.html 中链接指向的文件 nowhere/index.html 不存在"),
+        "{err}"
+    );
+    assert!(err.contains("[#missing]"), "{err}");
+    assert!(err.contains("这是模板"), "{err}");
+}
+
+/// The entries of a ZIP file, in stored order.
+fn zip_entries(bytes: &[u8]) -> BTreeMap<String, Vec<u8>> {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut out = BTreeMap::new();
+    for i in 0..zip.len() {
+        let mut e = zip.by_index(i).unwrap();
+        let mut data = Vec::new();
+        e.read_to_end(&mut data).unwrap();
+        out.insert(e.name().unwrap().into_owned(), data);
+    }
+    out
+}
+
+/// (name, general-purpose flags, extra field length in the central and the local header).
+fn raw_central_directory(bytes: &[u8]) -> Vec<(String, u16, u16, u16)> {
+    let u16_at = |i: usize| u16::from_le_bytes([bytes[i], bytes[i + 1]]);
+    let u32_at = |i: usize| u32::from_le_bytes(bytes[i..i + 4].try_into().unwrap());
+    let eocd = (0..bytes.len() - 21)
+        .rev()
+        .find(|&i| u32_at(i) == 0x0605_4b50)
+        .expect("end of central directory");
+    let count = u16_at(eocd + 10) as usize;
+    let mut at = u32_at(eocd + 16) as usize;
+    let mut out = Vec::new();
+    for _ in 0..count {
+        assert_eq!(u32_at(at), 0x0201_4b50);
+        let flags = u16_at(at + 8);
+        let (name_len, extra_len, comment_len) = (
+            u16_at(at + 28) as usize,
+            u16_at(at + 30),
+            u16_at(at + 32) as usize,
+        );
+        let local = u32_at(at + 42) as usize;
+        let name = String::from_utf8(bytes[at + 46..at + 46 + name_len].to_vec()).unwrap();
+        out.push((name, flags, extra_len, u16_at(local + 28)));
+        at += 46 + name_len + extra_len as usize + comment_len;
+    }
+    out
+}
+
+#[test]
+fn year_archive_is_reproducible_self_contained_and_names_are_utf8() {
+    let f = Fixture::new();
+    let (_a, first) = built(&f);
+    let zip = fs::read(first.join("archive/2018.zip")).unwrap();
+    // Another build at another time of the same content: the same bytes.
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let (_b, second) = built(&f);
+    assert_eq!(zip, fs::read(second.join("archive/2018.zip")).unwrap());
+
+    let year_page = fs::read_to_string(first.join("2018/index.html")).unwrap();
+    let size = nianbao::render::pages::human_size(zip.len() as u64);
+    assert!(
+        year_page.contains(&format!(
+            "href=\"../archive/2018.zip\" download>下载2018年度离线归档（ZIP 压缩包，{size}）"
+        )),
+        "the year page links its archive with the size"
+    );
+
+    let raw = raw_central_directory(&zip);
+    let names: Vec<&str> = raw.iter().map(|e| e.0.as_str()).collect();
+    let mut sorted = names.clone();
+    sorted.sort();
+    assert_eq!(names, sorted, "entries sorted");
+    for (name, flags, central_extra, local_extra) in &raw {
+        assert_eq!(
+            flags & 0x0800 != 0,
+            !name.is_ascii(),
+            "{name}: UTF-8 flag (bit 11) exactly on non-ASCII names"
+        );
+        assert_eq!(
+            (*central_extra, *local_extra),
+            (0, 0),
+            "{name}: no extra fields"
+        );
+    }
+    assert!(names.contains(&"2018/alpha/统计表.xls"));
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(&zip)).unwrap();
+    let entry = archive.by_name("index.html").unwrap();
+    let t = entry.last_modified().unwrap();
+    assert_eq!(
+        (t.year(), t.month(), t.day(), t.hour(), t.minute()),
+        (2019, 3, 1, 0, 0),
+        "dated with the year's newest 公开日期"
+    );
+    drop(entry);
+
+    let files = zip_entries(&zip);
+    for expected in [
+        "index.html",
+        "2018/index.html",
+        "2018/alpha/index.html",
+        "2018/alpha/stats.csv",
+        "2018/alpha/stats.xlsx",
+        "static/style.css",
+        "townships/alpha/index.html",
+        "county/index.html",
+        "data/all.csv",
+    ] {
+        assert!(files.contains_key(expected), "{expected} in {names:?}");
+    }
+    assert!(
+        !names.iter().any(|n| n.starts_with("2020/")
+            || n.starts_with("archive/")
+            || *n == "404.html"
+            || *n == "atom.xml"),
+        "only 2018, no server files: {names:?}"
+    );
+    assert_eq!(
+        files["2018/alpha/统计表.xls"],
+        fs::read(f.root().join("content/2018/alpha/统计表.xls")).unwrap()
+    );
+    // The build copies report data files into the archive: they must be what the archive's own
+    // rendering gives, which is what `nianbao archive` renders.
+    for kind in ["csv", "json", "xlsx"] {
+        let path = format!("2018/alpha/stats.{kind}");
+        assert_eq!(files[&path], fs::read(first.join(&path)).unwrap(), "{path}");
+    }
+    assert!(
+        !names.iter().any(|n| n.contains("compare.")),
+        "no comparison across years in a one-year archive"
+    );
+    let home = String::from_utf8_lossy(&files["index.html"]);
+    assert!(home.contains("离线归档副本"));
+    assert!(!home.contains("2020"), "the other year is not listed");
+    let csv = String::from_utf8_lossy(&files["data/all.csv"]);
+    assert!(!csv.contains("2020"), "the county data of the year only");
+
+    let broken = nianbao::linkcheck::check_tree(&files);
+    assert!(broken.is_empty(), "{broken:#?}");
+}
+
+#[test]
+fn archive_command_writes_the_build_s_archive_and_refuses_unknown_years() {
+    let f = Fixture::new();
+    let (_tmp, out) = built(&f);
+    let target = f.root().join("归档/甲.zip");
+    let (code, _, err) = run_in(
+        f.root(),
+        "archive",
+        &["2018", "--output", target.to_str().unwrap()],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("已归档：2018 年度 1 份报告"), "{err}");
+    assert_eq!(
+        fs::read(&target).unwrap(),
+        fs::read(out.join("archive/2018.zip")).unwrap()
+    );
+
+    let (code, _, err) = run_in(f.root(), "archive", &["2019"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("2019 年度没有报告"), "{err}");
+
+    let (code, _, err) = run(&["archive", "--help"]);
+    assert_eq!(code, 0);
+    assert!(err.is_empty());
+}
+
+#[test]
+fn a_rebuild_keeps_the_archives_of_untouched_years() {
+    use std::os::unix::fs::MetadataExt;
+    let f = Fixture::new();
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("public");
+    build(&f, &out);
+    let inode = |y: u16| {
+        fs::metadata(out.join(format!("archive/{y}.zip")))
+            .unwrap()
+            .ino()
+    };
+    let bytes = |y: u16| fs::read(out.join(format!("archive/{y}.zip"))).unwrap();
+    let (kept, old_2020) = (inode(2018), bytes(2020));
+
+    f.edit("content/2020/beta/report.md", "正文。", "正文有改动。");
+    build(&f, &out);
+    assert_eq!(
+        inode(2018),
+        kept,
+        "2018 untouched: its archive is kept, not rewritten"
+    );
+    assert_ne!(
+        bytes(2020),
+        old_2020,
+        "2020 changed: its archive is made anew"
+    );
+    let fresh = tempfile::tempdir().unwrap();
+    build(&f, &fresh.path().join("p"));
+    for y in [2018, 2020] {
+        assert_eq!(
+            bytes(y),
+            fs::read(fresh.path().join(format!("p/archive/{y}.zip"))).unwrap(),
+            "{y}: same as a fresh build"
+        );
+    }
+
+    // Shared sources (here the site's title) change every archive.
+    let old_2018 = bytes(2018);
+    f.edit("site.toml", "测试县年报", "测试县年度报告");
+    build(&f, &out);
+    assert_ne!(bytes(2018), old_2018);
+}
