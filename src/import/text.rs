@@ -1,0 +1,332 @@
+//! Published report text (the seed's shape): metadata lines, the title, the narrative, and the
+//! table flattened as `label | unit | value |` lines, one cell per line, or bare cell lines.
+
+use super::labels::key;
+use super::source::{Grid, Place, Source, Text};
+
+/// Metadata keys of county CMS pages (FORMATS.md §0), as printed.
+pub(super) const META_KEYS: &[&str] = &[
+    "索引号",
+    "发布机构",
+    "公开范围",
+    "生成日期",
+    "公开日期",
+    "发布日期",
+    "公开方式",
+    "文号",
+    "主题分类",
+    "成文日期",
+    "公开时限",
+    "信息来源",
+];
+
+/// Footer keys of the 2014-edition table.
+pub(super) const FOOTER_KEYS: &[&str] = &[
+    "填报单位(盖章)",
+    "填报单位",
+    "单位负责人",
+    "审核人",
+    "填报人",
+    "联系电话",
+    "填报日期",
+];
+
+/// Lines that are page furniture, not report text.
+const CHROME: &[&str] = &[
+    "扫一扫在手机打开当前页",
+    "打印本页",
+    "关闭窗口",
+    "[打印本页]",
+    "[关闭窗口]",
+    "[打印]",
+    "[关闭]",
+    "分享到:",
+    "字体:大中小",
+    "[字体:大中小]",
+];
+
+/// Read the text of a published report page. Pure: no I/O.
+pub fn parse_text(text: &str) -> Source {
+    let lines: Vec<Text> = text
+        .lines()
+        .enumerate()
+        .map(|(i, l)| Text::new(l.trim(), Place::Line(i + 1)))
+        .collect();
+    let mut prose = Vec::new();
+    let mut tables = Vec::new();
+    let mut i = 0;
+    while i < lines.len() {
+        if is_table_line(&lines[i].text) {
+            let start = i;
+            while i < lines.len() && (is_table_line(&lines[i].text) || lines[i].text.is_empty()) {
+                i += 1;
+            }
+            tables.push(pipe_grid(&lines[start..i]));
+            prose.push(None);
+        } else {
+            prose.push(Some(lines[i].clone()));
+            i += 1;
+        }
+    }
+    let mut source = classify(prose, tables);
+    if source.tables.is_empty() {
+        bare_table(&mut source);
+    }
+    source.kind = "纯文本".to_string();
+    source
+}
+
+fn is_table_line(line: &str) -> bool {
+    line.ends_with('|') || (line.starts_with('|') && line.len() > 1)
+}
+
+/// Rows of a pipe-flattened table. A line of pipes alone ends a row (the seed's one cell per
+/// line); when there is no such line, every line is a row (`a | b | c |`).
+fn pipe_grid(lines: &[Text]) -> Grid {
+    let separated = lines
+        .iter()
+        .any(|l| !l.text.is_empty() && l.text.chars().all(|c| c == '|'));
+    let mut grid = Vec::new();
+    let mut row: Vec<Text> = Vec::new();
+    for line in lines.iter().filter(|l| !l.text.is_empty()) {
+        let body = line.text.strip_prefix('|').unwrap_or(&line.text);
+        let body = body.strip_suffix('|').unwrap_or(body);
+        let cells: Vec<&str> = body.split('|').collect();
+        let pipes_only = line.text.chars().all(|c| c == '|');
+        if separated {
+            if !pipes_only {
+                row.extend(cells.iter().map(|c| Text::new(c.trim(), line.at.clone())));
+            }
+            if pipes_only && !row.is_empty() {
+                grid.push(std::mem::take(&mut row));
+            }
+        } else {
+            grid.push(
+                cells
+                    .iter()
+                    .map(|c| Text::new(c.trim(), line.at.clone()))
+                    .collect(),
+            );
+        }
+    }
+    if !row.is_empty() {
+        grid.push(row);
+    }
+    grid
+}
+
+/// A 2014-edition table printed one cell per line without pipes: from the `统计指标` header to
+/// the footer, each line is a cell and a line that is neither a unit nor a figure starts a row.
+fn bare_table(source: &mut Source) {
+    let Some(start) = source
+        .blocks
+        .iter()
+        .position(|b| key(&b.text) == "统计指标")
+    else {
+        return;
+    };
+    let end = source.blocks[start..]
+        .iter()
+        .position(|b| b.text.starts_with("单位负责人"))
+        .map_or(source.blocks.len(), |e| start + e);
+    let cells: Vec<Text> = source.blocks.drain(start..end).collect();
+    let mut grid: Grid = Vec::new();
+    for cell in cells {
+        let continues = !grid.is_empty()
+            && (super::table::is_unit(&cell.text)
+                || !matches!(
+                    super::labels::figure(&cell.text),
+                    super::labels::Figure::NotANumber(_)
+                ));
+        match grid.last_mut() {
+            Some(row) if continues => row.push(cell),
+            _ => grid.push(vec![cell]),
+        }
+    }
+    source.tables.push(grid);
+}
+
+/// Sort the non-table lines of a page into metadata, title, captions, footer, furniture and
+/// narrative. `None` in `lines` marks where a table was (captions are the lines just above it).
+pub(super) fn classify(lines: Vec<Option<Text>>, tables: Vec<Grid>) -> Source {
+    let mut source = Source {
+        tables,
+        ..Source::default()
+    };
+    let captions = caption_lines(&lines);
+    let mut seen_text = false;
+    let mut title_lines: Vec<Text> = Vec::new();
+    let mut title_done = false;
+    for (i, line) in lines.into_iter().enumerate() {
+        let Some(line) = line else { continue };
+        if line.text.is_empty() {
+            continue;
+        }
+        if let Some(fields) = fields(&line, META_KEYS).filter(|_| !seen_text) {
+            source.meta.extend(fields);
+            continue;
+        }
+        if let Some(fields) = fields(&line, FOOTER_KEYS) {
+            source.meta.extend(fields);
+            continue;
+        }
+        if CHROME.contains(&key(&line.text).as_str()) {
+            source.dropped.push(line);
+            continue;
+        }
+        if captions.contains(&i) {
+            source.captions.push(line);
+            continue;
+        }
+        seen_text = true;
+        if !title_done {
+            title_lines.push(line);
+            let joined: String = title_lines.iter().map(|t| t.text.as_str()).collect();
+            if joined.ends_with("报告") || joined.ends_with("報告") {
+                source.title = Some(Text::new(joined, title_lines[0].at.clone()));
+                title_lines.clear();
+                title_done = true;
+            } else if title_lines.len() >= 3 {
+                source.blocks.append(&mut title_lines);
+                title_done = true;
+            }
+            continue;
+        }
+        source.blocks.push(line);
+    }
+    source.blocks.splice(0..0, title_lines);
+    source
+}
+
+/// Indices of the caption lines printed just above each table: `…统计表`, `(2018年度)`,
+/// `填报单位…` (the footer parser takes that one).
+fn caption_lines(lines: &[Option<Text>]) -> Vec<usize> {
+    let mut out = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        if line.is_some() {
+            continue;
+        }
+        let mut j = i;
+        while j > 0 {
+            j -= 1;
+            let Some(l) = &lines[j] else { break };
+            let k = key(&l.text);
+            if k.is_empty() || k.starts_with("填报单位") {
+                continue;
+            }
+            if is_caption(&k) {
+                out.push(j);
+            } else {
+                break;
+            }
+        }
+    }
+    out
+}
+
+fn is_caption(k: &str) -> bool {
+    let chars = k.chars().count();
+    let year_only = k.starts_with('(') && k.ends_with(')') && k.contains('年') && chars <= 10;
+    year_only
+        || (chars <= 40 && (k.ends_with("统计表") || k.ends_with("情况表")))
+        || (chars <= 40 && k.contains("第二十条第"))
+}
+
+/// `key: value` pairs of a line made of known keys (several may share a line:
+/// `单位负责人:向俊英 审核人:徐春娥`). `None` when the line does not start with a known key.
+pub(super) fn fields(line: &Text, keys: &[&str]) -> Option<Vec<(String, Text)>> {
+    let text = line
+        .text
+        .trim_start_matches(['-', '*', '•', '·', ' '])
+        .trim();
+    let normal: String = text.chars().map(super::labels::half_width).collect();
+    let starts = |s: &str| keys.iter().find(|k| s.starts_with(*k)).copied();
+    starts(&normal)?;
+    let mut out: Vec<(String, Text)> = Vec::new();
+    let mut rest = normal.as_str();
+    while let Some(k) = starts(rest) {
+        let after = rest[k.len()..].trim_start();
+        let Some(after) = after.strip_prefix(':') else {
+            return (!out.is_empty()).then_some(out);
+        };
+        let after = after.trim_start();
+        // The value runs to the next known key (of either list) or the end of the line.
+        let next =
+            after
+                .char_indices()
+                .filter(|(i, _)| *i > 0)
+                .find(|(i, _)| {
+                    let tail = &after[*i..];
+                    let tail = tail.trim_start();
+                    META_KEYS.iter().chain(FOOTER_KEYS).any(|k| {
+                        tail.starts_with(k) && tail[k.len()..].trim_start().starts_with(':')
+                    }) && after[..*i].ends_with(char::is_whitespace)
+                })
+                .map_or(after.len(), |(i, _)| i);
+        out.push((
+            k.to_string(),
+            Text::new(after[..next].trim(), line.at.clone()),
+        ));
+        rest = after[next..].trim_start();
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pipe_shapes_make_the_same_rows() {
+        let one_per_line = "统计指标 |\n单位 |\n统计数 |\n|||\n一、主动公开情况 |\n|||||\n(一)主动公开政府信息数 |\n条 |\n147 |\n|||\n";
+        let per_row = "统计指标 | 单位 | 统计数 |\n一、主动公开情况 | | |\n(一)主动公开政府信息数 | 条 | 147 |\n";
+        let a = parse_text(one_per_line);
+        let b = parse_text(per_row);
+        let texts = |s: &Source| -> Vec<Vec<String>> {
+            s.tables[0]
+                .iter()
+                .map(|r| {
+                    r.iter()
+                        .map(|c| c.text.clone())
+                        .filter(|t| !t.is_empty())
+                        .collect()
+                })
+                .collect()
+        };
+        assert_eq!(texts(&a), texts(&b));
+        assert_eq!(texts(&a)[2], ["(一)主动公开政府信息数", "条", "147"]);
+    }
+
+    #[test]
+    fn footer_fields_share_a_line() {
+        let line = Text::new(
+            "单位负责人:向俊英 审核人:徐春娥 填报人:刘志鹏",
+            Place::Line(3),
+        );
+        let f = fields(&line, FOOTER_KEYS).unwrap();
+        let pairs: Vec<(&str, &str)> = f
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.text.as_str()))
+            .collect();
+        assert_eq!(
+            pairs,
+            [
+                ("单位负责人", "向俊英"),
+                ("审核人", "徐春娥"),
+                ("填报人", "刘志鹏")
+            ]
+        );
+    }
+
+    #[test]
+    fn title_split_over_two_lines_is_joined() {
+        let s =
+            parse_text("- 索引号:1/2019-1\n华容县甲镇2018年度政府\n信息公开工作年度报告\n正文。\n");
+        assert_eq!(
+            s.title.unwrap().text,
+            "华容县甲镇2018年度政府信息公开工作年度报告"
+        );
+        assert_eq!(s.meta[0].0, "索引号");
+        assert_eq!(s.blocks[0].text, "正文。");
+    }
+}
