@@ -113,6 +113,11 @@ fn the_seed_reproduces_the_content_pack() {
     );
     assert!(stdout.contains("第 238 行 [training]"), "{stdout}");
     assert!(stdout.contains("扫一扫在手机打开当前页"), "{stdout}");
+    // FORMATS.md §7: the narrative's 124 "通过网站、政报等渠道" sits on the 微信 row.
+    assert!(
+        stdout.contains("第 12 行 [proactive.channels.wechat]：正文说“通过网站、政报等渠道发布和更新各类信息124条”"),
+        "{stdout}"
+    );
     assert!(
         stdout.contains("A-R13"),
         "the content check runs on the result: {stdout}"
@@ -634,4 +639,55 @@ fn a_page_and_its_excel_table_make_one_report() {
     assert!(body.contains("正文。"), "{body}");
     assert!(dir.join("原文-甲镇2017年度报告.html").is_file());
     assert!(dir.join("原表-甲镇2017年度统计表.xlsx").is_file());
+}
+
+/// A report page's text with the official tables flattened one row per line (`a | b | c |`),
+/// spanning labels printed only on their first row, as county CMS pages come out as text.
+fn text_page(stats: &Stats, title: &str, period: &str) -> String {
+    let mut out =
+        format!("- 索引号:9/2023-1\n- 公开日期:2023-01-20\n{title}\n一、总体情况\n{period}\n");
+    for t in tables(stats) {
+        out.push_str(&format!("{}\n", t.title));
+        for row in t.head.iter().chain(&t.body) {
+            let cells: Vec<&str> = row.iter().map(|c| c.text.as_str()).collect();
+            out.push_str(&format!("{} |\n", cells.join(" | ")));
+        }
+        out.push_str("（表后文字）\n");
+    }
+    out
+}
+
+#[test]
+fn text_pages_with_grid_tables_come_back_figure_for_figure() {
+    for id in ["gov-2019", "gov-2021"] {
+        let stats = sample(schema::format(id).unwrap());
+        let page = text_page(
+            &stats,
+            "测试县乙乡2022年度政府信息公开工作年度报告",
+            "本报告所列数据的统计期限自2022年1月1日起至2022年12月31日止。",
+        );
+        let f = site();
+        let path = input(&f, "grid.txt", page.as_bytes());
+        let (code, stdout, _) = import(&f, &[&path]);
+        assert_eq!(code, 0, "{id}: {stdout}");
+        assert!(stdout.contains(&format!("表格格式：{id}")), "{stdout}");
+        assert!(!stdout.contains("需人工处理（"), "{id}: {stdout}");
+        assert_same_figures(&stats, &f.root().join("content/2022/beta/stats.yaml"));
+    }
+}
+
+#[test]
+fn a_title_year_that_the_period_sentence_contradicts_is_flagged() {
+    let stats = sample(schema::format("gov-2021").unwrap());
+    let page = text_page(
+        &stats,
+        "测试县乙乡2023年度政府信息公开工作年度报告",
+        "本报告中所列数据的统计期限为2022年1月1日至12月31日。",
+    );
+    let f = site();
+    let path = input(&f, "year.txt", page.as_bytes());
+    let (code, stdout, _) = import(&f, &[&path]);
+    assert_eq!(code, 0, "{stdout}");
+    assert!(stdout.contains("统计期限的说明写的是 2022 年"), "{stdout}");
+    assert!(f.root().join("content/2023/beta/stats.yaml").is_file());
 }

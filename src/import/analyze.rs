@@ -85,6 +85,7 @@ pub fn analyze(
     let stats = pick_stats(source, hints, &mut facts, &mut findings);
     if let Some((format, m)) = &stats {
         findings.extend(hazards::narrative_figures(source, format, &m.values));
+        findings.extend(hazards::channel_rows(source, format, &m.values));
         if format.id != crate::scaffold::default_format(year) {
             facts.push(format!(
                 "注意：{year} 年度通常使用 {}，本报告的表格按标签识别为 {}（按原表导入）",

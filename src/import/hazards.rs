@@ -158,6 +158,80 @@ pub fn narrative_figures(
     out
 }
 
+/// Channels of the 2014 table's 主动公开 rows, by the words a narrative uses for them.
+const CHANNELS: &[(&str, &str)] = &[
+    ("公报", "proactive.channels.gazette"),
+    ("政报", "proactive.channels.gazette"),
+    ("网站", "proactive.channels.website"),
+    ("网页", "proactive.channels.website"),
+    ("微博", "proactive.channels.weibo"),
+    ("微信", "proactive.channels.wechat"),
+];
+
+/// A narrative clause giving a count for named channels that the table prints on another
+/// channel's row (the seed's 124: "通过网站、政报等渠道" in the text, on the 微信 row in the
+/// table; FORMATS.md §7 row misalignment).
+pub fn channel_rows(source: &Source, format: &Format, values: &[Option<Decimal>]) -> Vec<Finding> {
+    if format.id != "gov-2014" {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for block in &source.blocks {
+        for clause in block.text.split(['，', ',', '。', ';', '；']) {
+            let named: Vec<&str> = CHANNELS
+                .iter()
+                .filter(|(word, _)| clause.contains(word))
+                .map(|(_, id)| *id)
+                .collect();
+            if named.is_empty() {
+                continue;
+            }
+            let Some(stated) = count_in(clause) else {
+                continue;
+            };
+            let on = |id: &str| format.cell_index(id).and_then(|i| values[i]) == Some(stated);
+            if named.iter().any(|id| on(id)) {
+                continue;
+            }
+            let Some(other) = CHANNELS.iter().map(|(_, id)| *id).find(|id| on(id)) else {
+                continue;
+            };
+            let label = |id: &str| format.cell(id).map_or(String::new(), |c| c.label.clone());
+            let named_labels: Vec<String> = named.iter().map(|id| label(id)).collect();
+            out.push(
+                Finding::new(
+                    Level::Warning,
+                    &block.at,
+                    format!(
+                        "正文说“{clause}”，统计表却把 {stated} 印在「{}」一行，而「{}」为空或不同；可能是原表错行，已照原表导入，请核对",
+                        label(other),
+                        named_labels.join("」「")
+                    ),
+                )
+                .field(other),
+            );
+        }
+    }
+    out
+}
+
+/// The number before `条` in a clause, when there is exactly one.
+fn count_in(clause: &str) -> Option<Decimal> {
+    let at = clause.find('条')?;
+    let digits: String = clause[..at]
+        .chars()
+        .rev()
+        .take_while(char::is_ascii_digit)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    match labels::figure(&digits) {
+        Figure::Number { value, .. } => Some(value),
+        _ => None,
+    }
+}
+
 /// Numbers stated right after `keyword` (within a few characters, same clause) with `unit`.
 fn stated_numbers(block: &Text, keyword: &str, unit: &str) -> Vec<Decimal> {
     let text = &block.text;

@@ -86,10 +86,20 @@ fn pipe_grid(lines: &[Text]) -> Grid {
     let separated = lines
         .iter()
         .any(|l| !l.text.is_empty() && l.text.chars().all(|c| c == '|'));
+    // A leading pipe frames every row in Markdown-style tables; otherwise it is an empty
+    // first cell (a row whose first value is blank).
+    let framed = lines
+        .iter()
+        .filter(|l| !l.text.is_empty() && !l.text.chars().all(|c| c == '|'))
+        .all(|l| l.text.starts_with('|'));
     let mut grid = Vec::new();
     let mut row: Vec<Text> = Vec::new();
     for line in lines.iter().filter(|l| !l.text.is_empty()) {
-        let body = line.text.strip_prefix('|').unwrap_or(&line.text);
+        let body = if framed {
+            line.text.strip_prefix('|').unwrap_or(&line.text)
+        } else {
+            &line.text
+        };
         let body = body.strip_suffix('|').unwrap_or(body);
         let cells: Vec<&str> = body.split('|').collect();
         let pipes_only = line.text.chars().all(|c| c == '|');
