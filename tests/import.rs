@@ -388,6 +388,9 @@ fn html_pages_of_each_format_come_back_figure_for_figure() {
         let title = format!("测试县甲镇{year}年度政府信息公开工作年度报告");
         let html = page(&stats, &title, "utf-8", |h| {
             h.replace("商业企业", "商业<br>企业")
+                .replace("1.属于国家秘密", "1.属于<br>\n国家秘密")
+                .replace("制发规范性文件总数", "制发规范性<br>文件总数")
+                .replace("(一)主动公开政府信息数", "（一）主动公开政府信息数")
                 .replace("现行有效件数", "现行有效件")
                 .replace(">行政规范性文件<", ">规范性文件<")
                 .replace("行政处罚", "行政處罰")
@@ -690,4 +693,30 @@ fn a_title_year_that_the_period_sentence_contradicts_is_flagged() {
     assert_eq!(code, 0, "{stdout}");
     assert!(stdout.contains("统计期限的说明写的是 2022 年"), "{stdout}");
     assert!(f.root().join("content/2023/beta/stats.yaml").is_file());
+}
+
+#[test]
+fn a_grid_table_with_columns_in_another_order_is_not_guessed() {
+    let stats = sample(schema::format("gov-2021").unwrap());
+    let html = page(
+        &stats,
+        "测试县甲镇2023年度政府信息公开工作年度报告",
+        "utf-8",
+        |h| {
+            h.replacen("本年制发件数", "@@", 1)
+                .replacen("本年废止件数", "本年制发件数", 1)
+                .replacen("@@", "本年废止件数", 1)
+        },
+    );
+    let f = site();
+    let path = input(&f, "swapped.html", html.as_bytes());
+    let (code, stdout, _) = import(&f, &[&path]);
+    assert_eq!(code, 0, "{stdout}");
+    assert!(
+        stdout.contains("「第二十条第（一）项」表的栏目顺序与格式规定的不同"),
+        "{stdout}"
+    );
+    let v = raw_values(&f.root().join("content/2023/alpha/stats.yaml"));
+    assert_eq!(v["art20_1.normative_docs.issued"], None);
+    assert_eq!(v["art20_1.regulations.repealed"], None);
 }

@@ -109,6 +109,17 @@ pub fn match_tables(format: &'static Format, grids: &[Grid]) -> Matched {
             .flatten()
             .any(|c| key(&c.text) == key("本年收费金额（单位：元）"));
         let has_review = grid.iter().flatten().any(|c| key(&c.text) == "行政复议");
+        let misordered = misordered_tables(format, grid);
+        for (t, at) in &misordered {
+            m.findings.push(Finding::new(
+                Level::Person,
+                at,
+                format!(
+                    "「{}」表的栏目顺序与格式规定的不同，无法确定各数值所属的栏，该表未导入，请照原表手工填写",
+                    format.tables[*t].title
+                ),
+            ));
+        }
         for row in grid {
             let label_at = row.iter().rposition(|c| index.contains_key(&key(&c.text)));
             let Some(label_at) = label_at else {
@@ -134,6 +145,9 @@ pub fn match_tables(format: &'static Format, grids: &[Grid]) -> Matched {
                 }
             };
             last = Some(at);
+            if misordered.iter().any(|(t, _)| *t == at.0) {
+                continue;
+            }
             taken.insert(at, row[label_at].clone());
             m.rows_found += 1;
             let rest = &row[label_at + 1..];
@@ -172,6 +186,42 @@ fn unmatched_row(row: &[Text], m: &mut Matched) {
             shown.join("、")
         ),
     ));
+}
+
+/// Grid tables whose column headings in this grid are printed in another order than the
+/// catalog's (values are read by position, so such a table cannot be read safely).
+fn misordered_tables(format: &Format, grid: &Grid) -> Vec<(usize, super::source::Place)> {
+    let mut out: Vec<(usize, super::source::Place)> = Vec::new();
+    for (t, table) in format.tables.iter().enumerate() {
+        if table.layout != Layout::Grid || !table.row_labels {
+            continue;
+        }
+        let columns: Vec<String> = table.columns.iter().map(|c| key(&c.label)).collect();
+        for row in grid {
+            let mut seen: Vec<usize> = Vec::new();
+            for cell in row {
+                let k = key(&cell.text);
+                if k.chars().count() < 2 {
+                    continue;
+                }
+                let hits: Vec<usize> = (0..columns.len())
+                    .filter(|&i| {
+                        columns[i] == k || (k.chars().count() >= 4 && columns[i].starts_with(&k))
+                    })
+                    .collect();
+                if let [one] = hits.as_slice()
+                    && seen.last() != Some(one)
+                {
+                    seen.push(*one);
+                }
+            }
+            if seen.len() >= 2 && seen.windows(2).any(|w| w[0] >= w[1]) {
+                out.push((t, row[0].at.clone()));
+                break;
+            }
+        }
+    }
+    out
 }
 
 /// A 2014-edition row: label, then the unit and one value in any order (the seed prints the
