@@ -720,3 +720,65 @@ fn a_grid_table_with_columns_in_another_order_is_not_guessed() {
     assert_eq!(v["art20_1.normative_docs.issued"], None);
     assert_eq!(v["art20_1.regulations.repealed"], None);
 }
+
+#[test]
+fn the_seed_without_pipes_one_cell_per_line_gives_the_same_report() {
+    let seed = fs::read_to_string(seed_path()).unwrap();
+    let bare: String = seed
+        .lines()
+        .map(|l| l.trim_end_matches([' ', '|']))
+        .filter(|l| !l.is_empty())
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let f = site();
+    let path = input(&f, "bare.txt", bare.as_bytes());
+    let (code, stdout, _) = import(&f, &[&path]);
+    assert_eq!(code, 0, "{stdout}");
+    let ours = f.root().join("content/2018/beijinggang");
+    let pack = repo_root().join("content/2018/beijinggang");
+    assert_eq!(
+        raw_values(&ours.join("stats.yaml")),
+        raw_values(&pack.join("stats.yaml"))
+    );
+    assert_eq!(
+        report_parts(&ours.join("report.md")).1,
+        report_parts(&pack.join("report.md")).1
+    );
+}
+
+#[test]
+fn a_folder_of_pages_and_tables_imports_into_a_site_that_checks() {
+    let f = site();
+    fs::copy(seed_path(), f.root().join("in-seed.txt")).unwrap();
+    input(
+        &f,
+        "seed.txt",
+        &fs::read(f.root().join("in-seed.txt")).unwrap(),
+    );
+    fs::remove_file(f.root().join("in-seed.txt")).unwrap();
+    let b = sample(schema::format("gov-2019").unwrap());
+    input(
+        &f,
+        "乙乡2020.html",
+        page(
+            &b,
+            "测试县乙乡2020年度政府信息公开工作年度报告",
+            "utf-8",
+            |h| h,
+        )
+        .as_bytes(),
+    );
+    let c = sample(schema::format("gov-2021").unwrap());
+    input(
+        &f,
+        "甲镇2021.xlsx",
+        &generic_xlsx(&c, "甲镇2021年度政府信息公开情况统计表"),
+    );
+    let dir = f.root().join("in");
+    let (code, stdout, _) = import(&f, &[dir.to_str().unwrap()]);
+    assert_eq!(code, 0, "{stdout}");
+    assert!(stdout.contains("已创建 3 份报告"), "{stdout}");
+    let (code, _, stderr) = common::run_in(f.root(), "check", &[]);
+    assert_eq!(code, 0, "the imported site checks: {stderr}");
+    assert!(stderr.contains("3 份报告"), "{stderr}");
+}

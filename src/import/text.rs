@@ -140,6 +140,12 @@ fn bare_table(source: &mut Source) {
         .position(|b| b.text.starts_with("单位负责人"))
         .map_or(source.blocks.len(), |e| start + e);
     let cells: Vec<Text> = source.blocks.drain(start..end).collect();
+    let mut first = start;
+    while first > 0 && is_caption(&key(&source.blocks[first - 1].text)) {
+        first -= 1;
+    }
+    let captions: Vec<Text> = source.blocks.drain(first..start).collect();
+    source.captions.extend(captions);
     let mut grid: Grid = Vec::new();
     for cell in cells {
         let continues = !grid.is_empty()
