@@ -749,13 +749,7 @@ fn the_seed_without_pipes_one_cell_per_line_gives_the_same_report() {
 #[test]
 fn a_folder_of_pages_and_tables_imports_into_a_site_that_checks() {
     let f = site();
-    fs::copy(seed_path(), f.root().join("in-seed.txt")).unwrap();
-    input(
-        &f,
-        "seed.txt",
-        &fs::read(f.root().join("in-seed.txt")).unwrap(),
-    );
-    fs::remove_file(f.root().join("in-seed.txt")).unwrap();
+    input(&f, "seed.txt", &fs::read(seed_path()).unwrap());
     let b = sample(schema::format("gov-2019").unwrap());
     input(
         &f,
