@@ -96,6 +96,16 @@ pub fn analyze(
     } else if source.kind != "Excel 表格" {
         findings.extend(hazards::missing_table(source));
     }
+    for d in &source.before_title {
+        findings.push(Finding::new(
+            Level::Warning,
+            &d.at,
+            format!(
+                "标题之前的文字「{}」当作网页页头，未导入；如果它是报告内容，请手工补入正文",
+                d.text
+            ),
+        ));
+    }
     for d in &source.dropped {
         findings.push(Finding::new(
             Level::Note,

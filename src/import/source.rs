@@ -87,6 +87,8 @@ pub struct Source {
     pub tables: Vec<Grid>,
     /// Images on the page (a statistics table published as a picture).
     pub images: Vec<Text>,
+    /// Lines printed above the title (a page's header and navigation), left out.
+    pub before_title: Vec<Text>,
     /// Page furniture left out (`扫一扫在手机打开当前页`).
     pub dropped: Vec<Text>,
     /// A short description of the reader for the import report (`纯文本（UTF-8）`).

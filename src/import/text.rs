@@ -170,15 +170,14 @@ pub(super) fn classify(lines: Vec<Option<Text>>, tables: Vec<Grid>) -> Source {
         ..Source::default()
     };
     let captions = caption_lines(&lines);
-    let mut seen_text = false;
-    let mut title_lines: Vec<Text> = Vec::new();
-    let mut title_done = false;
+    let title = find_title(&lines);
+    let mut narrative_started = false;
     for (i, line) in lines.into_iter().enumerate() {
         let Some(line) = line else { continue };
         if line.text.is_empty() {
             continue;
         }
-        if let Some(fields) = fields(&line, META_KEYS).filter(|_| !seen_text) {
+        if let Some(fields) = fields(&line, META_KEYS).filter(|_| !narrative_started) {
             source.meta.extend(fields);
             continue;
         }
@@ -194,24 +193,64 @@ pub(super) fn classify(lines: Vec<Option<Text>>, tables: Vec<Grid>) -> Source {
             source.captions.push(line);
             continue;
         }
-        seen_text = true;
-        if !title_done {
-            title_lines.push(line);
-            let joined: String = title_lines.iter().map(|t| t.text.as_str()).collect();
-            if joined.ends_with("报告") || joined.ends_with("報告") {
-                source.title = Some(Text::new(joined, title_lines[0].at.clone()));
-                title_lines.clear();
-                title_done = true;
-            } else if title_lines.len() >= 3 {
-                source.blocks.append(&mut title_lines);
-                title_done = true;
+        match &title {
+            Some((first, _, _)) if i < *first => source.before_title.push(line),
+            Some((first, last, text)) if i <= *last => {
+                if i == *first {
+                    source.title = Some(Text::new(text.clone(), line.at.clone()));
+                }
             }
+            _ => {
+                narrative_started = true;
+                source.blocks.push(line);
+            }
+        }
+    }
+    source
+}
+
+/// The title: the first line (within the first 40) that ends with 报告, joined with the one or
+/// two lines above it when only together they name the year (a title printed over two lines);
+/// (first line, last line, joined text).
+fn find_title(lines: &[Option<Text>]) -> Option<(usize, usize, String)> {
+    let content: Vec<(usize, &Text)> = lines
+        .iter()
+        .enumerate()
+        .filter_map(|(i, l)| l.as_ref().map(|l| (i, l)))
+        .filter(|(_, l)| !l.text.is_empty() && fields(l, META_KEYS).is_none())
+        .take(40)
+        .collect();
+    for end in 0..content.len() {
+        let last = key(&content[end].1.text);
+        if !last.ends_with("报告") || last.chars().count() > 80 {
             continue;
         }
-        source.blocks.push(line);
+        let joined = |from: usize| -> Option<String> {
+            let run = &content[from..=end];
+            let consecutive = run.windows(2).all(|w| w[1].0 == w[0].0 + 1);
+            consecutive.then(|| run.iter().map(|(_, l)| l.text.as_str()).collect())
+        };
+        for from in (end.saturating_sub(2)..=end).rev() {
+            if let Some(text) = joined(from)
+                && chinese_year(&key(&text))
+            {
+                return Some((content[from].0, content[end].0, text));
+            }
+        }
+        if last.contains("年度报告") || last.contains("年报") {
+            return Some((content[end].0, content[end].0, content[end].1.text.clone()));
+        }
     }
-    source.blocks.splice(0..0, title_lines);
-    source
+    None
+}
+
+fn chinese_year(text: &str) -> bool {
+    let digits = super::labels::chinese_digits(text);
+    digits.contains("年")
+        && digits
+            .as_bytes()
+            .windows(4)
+            .any(|w| w.iter().all(u8::is_ascii_digit))
 }
 
 /// Indices of the caption lines printed just above each table: `…统计表`, `(2018年度)`,
@@ -332,6 +371,17 @@ mod tests {
                 ("填报人", "刘志鹏")
             ]
         );
+    }
+
+    #[test]
+    fn header_lines_above_the_title_are_set_aside() {
+        let s = parse_text(
+            "首页\n政务公开\n甲镇2019年政府信息公开工作年度报告\n发布日期:2020-01-20\n一、总体情况\n",
+        );
+        assert_eq!(s.before_title.len(), 2);
+        assert_eq!(s.title.unwrap().text, "甲镇2019年政府信息公开工作年度报告");
+        assert_eq!(s.meta[0].0, "发布日期");
+        assert_eq!(s.blocks[0].text, "一、总体情况");
     }
 
     #[test]
