@@ -238,6 +238,9 @@ pub fn parse_html(html: &str) -> Source {
     walker.walk(doc.tree.root());
     walker.flush();
     let mut source = classify(walker.lines, walker.tables);
+    for grid in source.tables.clone() {
+        super::text::scan_grid_texts(&grid, &mut source);
+    }
     source.images = walker.images;
     source.kind = "网页（HTML）".to_string();
     source

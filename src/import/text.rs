@@ -327,6 +327,30 @@ pub(super) fn fields(line: &Text, keys: &[&str]) -> Option<Vec<(String, Text)>> 
     Some(out)
 }
 
+/// Title, captions and footer fields printed in a table's own rows (an Excel sheet's title
+/// row, a page table's 填报单位 row).
+pub(super) fn scan_grid_texts(grid: &Grid, source: &mut Source) {
+    for row in grid {
+        let mut texts: Vec<&Text> = row.iter().filter(|c| !c.text.is_empty()).collect();
+        texts.dedup_by(|a, b| a.text == b.text);
+        for cell in &texts {
+            if let Some(f) = fields(cell, FOOTER_KEYS).or_else(|| fields(cell, META_KEYS)) {
+                source.meta.extend(f);
+            }
+        }
+        let [only] = texts.as_slice() else { continue };
+        let k = super::labels::key(&only.text);
+        if source.title.is_none()
+            && (k.ends_with("报告") || k.ends_with("统计表"))
+            && k.contains('年')
+        {
+            source.title = Some((*only).clone());
+        } else if k.starts_with('(') && k.ends_with(')') && k.contains('年') {
+            source.captions.push((*only).clone());
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

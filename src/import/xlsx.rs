@@ -8,7 +8,7 @@ use std::io::Cursor;
 use calamine::{Data, Dimensions, Reader, Xls, Xlsx};
 
 use super::source::{Grid, Place, Source, Text};
-use super::text::{FOOTER_KEYS, META_KEYS, fields};
+use super::text::scan_grid_texts;
 
 /// Why a workbook cannot be read.
 #[derive(Debug, thiserror::Error)]
@@ -42,7 +42,7 @@ pub fn parse_xlsx(bytes: &[u8]) -> Result<Source, XlsxError> {
     };
     for sheet in sheets {
         let grid = grid(&sheet);
-        scan_texts(&grid, &mut source);
+        scan_grid_texts(&grid, &mut source);
         source.tables.push(grid);
     }
     if source
@@ -203,29 +203,6 @@ fn grid(sheet: &Sheet) -> Grid {
                 .collect()
         })
         .collect()
-}
-
-/// Title, captions and footer fields printed in the sheet around the table.
-fn scan_texts(grid: &Grid, source: &mut Source) {
-    for row in grid {
-        let mut texts: Vec<&Text> = row.iter().filter(|c| !c.text.is_empty()).collect();
-        texts.dedup_by(|a, b| a.text == b.text);
-        for cell in &texts {
-            if let Some(f) = fields(cell, FOOTER_KEYS).or_else(|| fields(cell, META_KEYS)) {
-                source.meta.extend(f);
-            }
-        }
-        let [only] = texts.as_slice() else { continue };
-        let k = super::labels::key(&only.text);
-        if source.title.is_none()
-            && (k.ends_with("报告") || k.ends_with("统计表"))
-            && k.contains('年')
-        {
-            source.title = Some((*only).clone());
-        } else if k.starts_with('(') && k.ends_with(')') && k.contains('年') {
-            source.captions.push((*only).clone());
-        }
-    }
 }
 
 #[cfg(test)]
