@@ -776,3 +776,80 @@ fn a_folder_of_pages_and_tables_imports_into_a_site_that_checks() {
     assert_eq!(code, 0, "the imported site checks: {stderr}");
     assert!(stderr.contains("3 份报告"), "{stderr}");
 }
+
+/// The seed as the county CMS page it was saved from: metadata in a list, the title over two
+/// lines with `<br>`, one `<p>` per paragraph, the table as HTML (the 九 heading's 1 in the
+/// unit column), GBK-encoded like old county sites.
+fn seed_as_html(seed: &str) -> String {
+    let mut html = String::from(
+        "<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; charset=gbk\"></head><body>\n<div class=\"nav\">首页 &gt; 政务公开 &gt; 年度报告</div>\n<ul>\n",
+    );
+    let lines: Vec<&str> = seed.lines().collect();
+    let mut row: Vec<String> = Vec::new();
+    let mut in_table = false;
+    for (i, line) in lines.iter().enumerate() {
+        if let Some(meta) = line.strip_prefix("- ") {
+            html.push_str(&format!("<li>{meta}</li>\n"));
+        } else if i == 6 {
+            html.push_str(&format!("</ul>\n<h1>{line}<br>\n"));
+        } else if i == 7 {
+            html.push_str(&format!("{line}</h1>\n"));
+        } else if line.ends_with('|') {
+            if !in_table {
+                html.push_str("<table border=\"1\">\n");
+                in_table = true;
+            }
+            if line.chars().all(|c| c == '|') {
+                let cells: String = row
+                    .drain(..)
+                    .map(|c| format!("<td>{c}</td>"))
+                    .chain((0..line.len()).map(|_| "<td>&nbsp;</td>".to_string()))
+                    .collect();
+                html.push_str(&format!("<tr>{cells}</tr>\n"));
+            } else {
+                row.push(line.trim_end_matches([' ', '|']).to_string());
+            }
+        } else {
+            if in_table {
+                html.push_str("</table>\n");
+                in_table = false;
+            }
+            html.push_str(&format!("<p>{line}</p>\n"));
+        }
+    }
+    html.push_str("</body></html>\n");
+    html
+}
+
+#[test]
+fn the_seed_as_a_saved_gbk_html_page_gives_the_same_report() {
+    let html = seed_as_html(&fs::read_to_string(seed_path()).unwrap());
+    let (gbk, _, bad) = encoding_rs::GBK.encode(&html);
+    assert!(!bad);
+    let f = site();
+    let path = input(&f, "page.htm", &gbk);
+    let (code, stdout, _) = import(&f, &[&path]);
+    assert_eq!(code, 0, "{stdout}");
+    assert!(stdout.contains("网页（HTML）（GBK"), "{stdout}");
+    assert!(
+        stdout.contains("标题之前的文字「首页 > 政务公开 > 年度报告」"),
+        "{stdout}"
+    );
+    let ours = f.root().join("content/2018/beijinggang");
+    let pack = repo_root().join("content/2018/beijinggang");
+    assert_eq!(
+        raw_values(&ours.join("stats.yaml")),
+        raw_values(&pack.join("stats.yaml"))
+    );
+    let (mut our_front, our_body) = report_parts(&ours.join("report.md"));
+    let (mut pack_front, pack_body) = report_parts(&pack.join("report.md"));
+    assert_eq!(our_body, pack_body);
+    // The attachment is the saved page, not the page text.
+    our_front.as_mapping_mut().unwrap().remove("attachments");
+    pack_front.as_mapping_mut().unwrap().remove("attachments");
+    assert_eq!(our_front, pack_front);
+    assert_eq!(
+        fs::read(ours.join("原文-北景港镇2018年度报告.htm")).unwrap(),
+        gbk.to_vec()
+    );
+}

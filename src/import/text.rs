@@ -237,11 +237,13 @@ fn find_title(lines: &[Option<Text>]) -> Option<(usize, usize, String)> {
                 return Some((content[from].0, content[end].0, text));
             }
         }
-        if last.contains("年度报告") || last.contains("年报") {
-            return Some((content[end].0, content[end].0, content[end].1.text.clone()));
-        }
     }
-    None
+    // No title names a year: the first line that calls itself an annual report.
+    content.iter().find_map(|(i, line)| {
+        let k = key(&line.text);
+        (k.ends_with("报告") && (k.contains("年度报告") || k.contains("年报")) && !k.contains('>'))
+            .then(|| (*i, *i, line.text.clone()))
+    })
 }
 
 fn chinese_year(text: &str) -> bool {
@@ -305,19 +307,20 @@ pub(super) fn fields(line: &Text, keys: &[&str]) -> Option<Vec<(String, Text)>> 
             return (!out.is_empty()).then_some(out);
         };
         let after = after.trim_start();
-        // The value runs to the next known key (of either list) or the end of the line.
-        let next =
-            after
-                .char_indices()
-                .filter(|(i, _)| *i > 0)
-                .find(|(i, _)| {
-                    let tail = &after[*i..];
-                    let tail = tail.trim_start();
-                    META_KEYS.iter().chain(FOOTER_KEYS).any(|k| {
-                        tail.starts_with(k) && tail[k.len()..].trim_start().starts_with(':')
-                    }) && after[..*i].ends_with(char::is_whitespace)
-                })
-                .map_or(after.len(), |(i, _)| i);
+        // The value runs to the next known key with its colon (of either list) or the end of
+        // the line; HTML pages often lose the spaces between them.
+        let next = after
+            .char_indices()
+            .filter(|(i, _)| *i > 0)
+            .find(|(i, _)| {
+                let tail = &after[*i..];
+                let tail = tail.trim_start();
+                META_KEYS
+                    .iter()
+                    .chain(FOOTER_KEYS)
+                    .any(|k| tail.starts_with(k) && tail[k.len()..].trim_start().starts_with(':'))
+            })
+            .map_or(after.len(), |(i, _)| i);
         out.push((
             k.to_string(),
             Text::new(after[..next].trim(), line.at.clone()),
