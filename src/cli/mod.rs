@@ -263,7 +263,7 @@ fn import(root: &Path, inputs: &[PathBuf], options: &nianbao::import::Options) -
         Ok(outcome) => {
             print!(
                 "{}",
-                nianbao::import::render_outcome(root, &outcome, options.dry_run)
+                nianbao::import::render_outcome(&outcome, options.dry_run)
             );
             if outcome.has_errors() {
                 EXIT_CONTENT

@@ -5,7 +5,7 @@ use ego_tree::NodeRef;
 use scraper::{Html, Node};
 
 use super::source::{Grid, Place, Source, Text};
-use super::text::classify;
+use super::text::from_lines;
 
 const SKIPPED: &[&str] = &[
     "script", "style", "head", "noscript", "template", "select", "button",
@@ -47,6 +47,7 @@ const BLOCKS: &[&str] = &[
 
 struct Walker {
     lines: Vec<Option<Text>>,
+    paragraphs: usize,
     current: String,
     tables: Vec<Grid>,
     images: Vec<Text>,
@@ -56,7 +57,8 @@ impl Walker {
     fn flush(&mut self) {
         let text = tidy(&std::mem::take(&mut self.current));
         if !text.is_empty() {
-            let n = self.lines.iter().filter(|l| l.is_some()).count() + 1;
+            self.paragraphs += 1;
+            let n = self.paragraphs;
             self.lines.push(Some(Text::new(text, Place::Paragraph(n))));
         }
     }
@@ -231,13 +233,14 @@ pub fn parse_html(html: &str) -> Source {
     let doc = Html::parse_document(html);
     let mut walker = Walker {
         lines: Vec::new(),
+        paragraphs: 0,
         current: String::new(),
         tables: Vec::new(),
         images: Vec::new(),
     };
     walker.walk(doc.tree.root());
     walker.flush();
-    let mut source = classify(walker.lines, walker.tables);
+    let mut source = from_lines(walker.lines, walker.tables);
     for grid in source.tables.clone() {
         super::text::scan_grid_texts(&grid, &mut source);
     }
@@ -259,6 +262,15 @@ mod tests {
         assert_eq!(g[1][1].text, "（二）部分公开");
         assert_eq!(g[1][2].text, "");
         assert_eq!(g[0][2].text, "1");
+    }
+
+    #[test]
+    fn a_table_flattened_into_paragraphs_is_still_a_table() {
+        let html = "<p>统计指标 | 单位 | 统计数 |</p><p>(一)主动公开政府信息数 | 条 | 147 |</p><p>正文。</p>";
+        let s = parse_html(html);
+        assert_eq!(s.tables.len(), 1);
+        assert_eq!(s.tables[0][1][2].text, "147");
+        assert_eq!(s.blocks[0].text, "正文。");
     }
 
     #[test]

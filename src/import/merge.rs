@@ -282,7 +282,7 @@ fn finding_line(out: &mut String, name: &str, f: &Finding) {
     let _ = writeln!(out, "    - {at}{field}：{}", f.message);
 }
 
-fn render_report(out: &mut String, root: &Path, r: &ReportOutcome) {
+fn render_report(out: &mut String, r: &ReportOutcome) {
     let _ = writeln!(out, "\n== {} ==", r.folder);
     for s in &r.sources {
         let _ = writeln!(out, "  来源：{}（{}）", s.path.display(), s.kind);
@@ -348,11 +348,10 @@ fn render_report(out: &mut String, root: &Path, r: &ReportOutcome) {
             let _ = writeln!(out, "    - {label} {}：{}{hint}", d.position(), d.message);
         }
     }
-    let _ = root;
 }
 
 /// The whole import report.
-pub(super) fn render(root: &Path, outcome: &Outcome, dry_run: bool) -> String {
+pub(super) fn render(outcome: &Outcome, dry_run: bool) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -364,7 +363,7 @@ pub(super) fn render(root: &Path, outcome: &Outcome, dry_run: bool) -> String {
         }
     );
     for r in &outcome.reports {
-        render_report(&mut out, root, r);
+        render_report(&mut out, r);
     }
     if !outcome.failed.is_empty() {
         let _ = writeln!(out, "\n== 无法导入的文件 ==");

@@ -239,6 +239,6 @@ mod merge;
 use merge::write_report;
 
 /// The import report, in Chinese, for stdout.
-pub fn render_outcome(root: &Path, outcome: &Outcome, dry_run: bool) -> String {
-    merge::render(root, outcome, dry_run)
+pub fn render_outcome(outcome: &Outcome, dry_run: bool) -> String {
+    merge::render(outcome, dry_run)
 }

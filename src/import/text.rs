@@ -47,24 +47,36 @@ const CHROME: &[&str] = &[
 
 /// Read the text of a published report page. Pure: no I/O.
 pub fn parse_text(text: &str) -> Source {
-    let lines: Vec<Text> = text
+    let lines: Vec<Option<Text>> = text
         .lines()
         .enumerate()
-        .map(|(i, l)| Text::new(l.trim(), Place::Line(i + 1)))
+        .map(|(i, l)| Some(Text::new(l.trim(), Place::Line(i + 1))))
         .collect();
-    let mut prose = Vec::new();
-    let mut tables = Vec::new();
+    let mut source = from_lines(lines, Vec::new());
+    source.kind = "纯文本".to_string();
+    source
+}
+
+/// A page's lines (`None` where a table already read as a grid was) into a source: runs of
+/// pipe-flattened table lines become grids, and a table printed one cell per line without
+/// pipes is found from its `统计指标` header.
+pub(super) fn from_lines(lines: Vec<Option<Text>>, mut tables: Vec<Grid>) -> Source {
+    let mut prose = Vec::with_capacity(lines.len());
     let mut i = 0;
+    let is_table = |l: &Option<Text>| l.as_ref().is_some_and(|l| is_table_line(&l.text));
     while i < lines.len() {
-        if is_table_line(&lines[i].text) {
+        if is_table(&lines[i]) {
             let start = i;
-            while i < lines.len() && (is_table_line(&lines[i].text) || lines[i].text.is_empty()) {
+            while i < lines.len()
+                && (is_table(&lines[i]) || lines[i].as_ref().is_some_and(|l| l.text.is_empty()))
+            {
                 i += 1;
             }
-            tables.push(pipe_grid(&lines[start..i]));
+            let run: Vec<Text> = lines[start..i].iter().flatten().cloned().collect();
+            tables.push(pipe_grid(&run));
             prose.push(None);
         } else {
-            prose.push(Some(lines[i].clone()));
+            prose.push(lines[i].clone());
             i += 1;
         }
     }
@@ -72,7 +84,6 @@ pub fn parse_text(text: &str) -> Source {
     if source.tables.is_empty() {
         bare_table(&mut source);
     }
-    source.kind = "纯文本".to_string();
     source
 }
 
@@ -164,7 +175,7 @@ fn bare_table(source: &mut Source) {
 
 /// Sort the non-table lines of a page into metadata, title, captions, footer, furniture and
 /// narrative. `None` in `lines` marks where a table was (captions are the lines just above it).
-pub(super) fn classify(lines: Vec<Option<Text>>, tables: Vec<Grid>) -> Source {
+fn classify(lines: Vec<Option<Text>>, tables: Vec<Grid>) -> Source {
     let mut source = Source {
         tables,
         ..Source::default()
