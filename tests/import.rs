@@ -853,3 +853,50 @@ fn the_seed_as_a_saved_gbk_html_page_gives_the_same_report() {
         gbk.to_vec()
     );
 }
+
+#[test]
+fn mangled_inputs_never_panic() {
+    use nianbao::import::{Hints, analyze, parse_html, parse_text, parse_xlsx};
+    let townships = vec![nianbao::site::Township {
+        slug: "beijinggang".into(),
+        name: "北景港镇".into(),
+        kind: "镇".into(),
+        code: None,
+        order: 0,
+        formerly: Vec::new(),
+    }];
+    let seed: Vec<char> = fs::read_to_string(seed_path()).unwrap().chars().collect();
+    let inserts = [
+        '|', '\n', '年', '：', ':', '１', ',', '<', '>', '条', '元', '报', '告', ' ', '—', '(',
+    ];
+    let mut state: u64 = 0x2545_F491_4F6C_DD1D;
+    let mut next = |n: usize| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state % n as u64) as usize
+    };
+    for _ in 0..120 {
+        let mut text = seed.clone();
+        for _ in 0..1 + next(8) {
+            let at = next(text.len());
+            match next(3) {
+                0 => {
+                    let end = (at + next(40)).min(text.len());
+                    text.drain(at..end);
+                }
+                1 => text.insert(at, inserts[next(inserts.len())]),
+                _ => {
+                    let end = (at + next(200)).min(text.len());
+                    let copy: Vec<char> = text[at..end].to_vec();
+                    text.splice(at..at, copy);
+                }
+            }
+        }
+        let text: String = text.into_iter().collect();
+        for source in [parse_text(&text), parse_html(&text)] {
+            let _ = analyze(&source, &Hints::default(), &townships);
+        }
+        let _ = parse_xlsx(text.as_bytes());
+    }
+}
