@@ -156,10 +156,13 @@ const TRADITIONAL: &[(char, char)] = &[
 
 /// One character in simplified form.
 pub fn simplify_char(c: char) -> char {
-    TRADITIONAL
-        .iter()
-        .find(|(t, _)| *t == c)
-        .map_or(c, |(_, s)| *s)
+    static MAP: std::sync::OnceLock<std::collections::HashMap<char, char>> =
+        std::sync::OnceLock::new();
+    if c.is_ascii() {
+        return c;
+    }
+    let map = MAP.get_or_init(|| TRADITIONAL.iter().copied().collect());
+    map.get(&c).copied().unwrap_or(c)
 }
 
 /// Full-width ASCII (`１２３`, `（`, `：`) as half-width, the ideographic space as a space.
