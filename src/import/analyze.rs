@@ -27,7 +27,9 @@ pub struct Hints {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum AnalyzeError {
     /// No year in the title or the 统计期限 sentence.
-    #[error("无法确定报告年度：标题和统计期限说明中都没有年份（索引号中的年份是发布年份，不能用）")]
+    #[error(
+        "无法确定报告年度：标题和统计期限说明中都没有年份（索引号中的年份是发布年份，不能用）；可用 --year 指定"
+    )]
     NoYear,
     /// The township is not recognised.
     #[error("无法确定乡镇：{reason}。已登记的乡镇：{known}")]

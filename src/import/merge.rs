@@ -68,6 +68,22 @@ pub(super) fn write_report(
         .unwrap_or(0);
     group.swap(0, primary);
     compare_tables(&mut group);
+    let first_name = group[0]
+        .0
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned());
+    for (_, _, imported) in group.iter_mut().skip(1) {
+        if imported.narrative.is_some() {
+            imported.findings.push(Finding::new(
+                Level::Person,
+                &Place::Nowhere,
+                format!(
+                    "同一报告还有另一份正文来源「{}」，report.md 的正文取自那一份，这一份的正文没有用；请确认两者是否相同",
+                    first_name.clone().unwrap_or_default()
+                ),
+            ));
+        }
+    }
     let mut attachments: Vec<(String, String)> = Vec::new();
     let mut files: Files = Vec::new();
     for (path, _, imported) in &group {
