@@ -414,6 +414,25 @@ fn put(
             ),
         );
     }
+    let value = if value.scale() > 0 && !spec.decimal && value.fract().is_zero() {
+        // A count shown with zero decimals (a `0.00` cell format) is the same whole number.
+        m.findings.push(
+            Finding::new(
+                Level::Note,
+                &text.at,
+                format!(
+                    "「{}」原文显示为「{}」，是个数，按 {} 导入（数值不变）",
+                    spec.label,
+                    text.text,
+                    value.normalize()
+                ),
+            )
+            .field(&id),
+        );
+        value.normalize()
+    } else {
+        value
+    };
     if value.scale() > 0 && !spec.decimal {
         return refuse(
             m,
@@ -525,5 +544,52 @@ fn missing_tables(format: &Format, taken: &HashMap<(usize, usize), Text>, m: &mu
                 ),
             ));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::import::source::Place;
+
+    fn row(cells: &[&str]) -> Vec<Text> {
+        cells
+            .iter()
+            .enumerate()
+            .map(|(i, c)| Text::new(*c, Place::Line(i + 1)))
+            .collect()
+    }
+
+    #[test]
+    fn counts_with_zero_decimals_are_whole_and_fractions_are_refused() {
+        let f = crate::schema::format("gov-2014").unwrap();
+        let grid = vec![
+            row(&["制发规范性文件总数", "件", "85.00"]),
+            row(&["(一)收到申请数", "件", "2.5"]),
+            row(&[
+                "(四)政府信息公开专项经费(不包括用于政府公报编辑管理及政府网站建设维护等方面的经费)",
+                "万元",
+                "1.50",
+            ]),
+        ];
+        let m = match_tables(f, &[grid]);
+        let v = |id: &str| m.values[f.cell_index(id).unwrap()].map(|d| d.to_string());
+        assert_eq!(v("proactive.normative_docs_issued").as_deref(), Some("85"));
+        assert_eq!(v("applications.received"), None);
+        assert_eq!(v("org.budget").as_deref(), Some("1.50"));
+        assert!(
+            m.findings
+                .iter()
+                .any(|x| x.level == Level::Person && x.message.contains("2.5"))
+        );
+    }
+
+    #[test]
+    fn a_row_with_two_figures_is_left_blank() {
+        let f = crate::schema::format("gov-2014").unwrap();
+        let grid = vec![row(&["六、举报投诉数量", "件", "3", "4"])];
+        let m = match_tables(f, &[grid]);
+        assert_eq!(m.values[f.cell_index("complaints.total").unwrap()], None);
+        assert!(m.findings.iter().any(|x| x.message.contains("多个数值")));
     }
 }
