@@ -112,6 +112,10 @@ fn the_seed_reproduces_the_content_pack() {
         fs::read(pack.join(attachment)).unwrap()
     );
     assert!(stdout.contains("第 238 行 [training]"), "{stdout}");
+    assert!(
+        stdout.contains("第 239 行 [training]：「九、政府信息公开会议和培训情况」的数值「1」没有印在“统计数”栏，而在第 2 栏"),
+        "{stdout}"
+    );
     assert!(stdout.contains("扫一扫在手机打开当前页"), "{stdout}");
     // FORMATS.md §7: the narrative's 124 "通过网站、政报等渠道" sits on the 微信 row.
     assert!(

@@ -110,6 +110,9 @@ pub fn match_tables(format: &'static Format, grids: &[Grid]) -> Matched {
             .any(|c| key(&c.text) == key("本年收费金额（单位：元）"));
         let has_review = grid.iter().flatten().any(|c| key(&c.text) == "行政复议");
         let misordered = misordered_tables(format, grid);
+        let value_col = grid
+            .iter()
+            .find_map(|r| r.iter().position(|c| key(&c.text) == "统计数"));
         for (t, at) in &misordered {
             m.findings.push(Finding::new(
                 Level::Person,
@@ -152,7 +155,13 @@ pub fn match_tables(format: &'static Format, grids: &[Grid]) -> Matched {
             m.rows_found += 1;
             let rest = &row[label_at + 1..];
             match format.tables[at.0].layout {
-                Layout::List => list_row(format, at, &row[label_at], rest, &mut m),
+                Layout::List => {
+                    let columns = Columns {
+                        first: label_at + 1,
+                        value: value_col,
+                    };
+                    list_row(format, at, &row[label_at], rest, columns, &mut m)
+                }
                 Layout::Grid => grid_row(format, at, &row[label_at], rest, yuan_fee_column, &mut m),
             }
         }
@@ -226,7 +235,22 @@ fn misordered_tables(format: &Format, grid: &Grid) -> Vec<(usize, super::source:
 
 /// A 2014-edition row: label, then the unit and one value in any order (the seed prints the
 /// 九 heading's value where the unit goes).
-fn list_row(format: &Format, at: (usize, usize), label: &Text, rest: &[Text], m: &mut Matched) {
+/// Where the cells after a row label are: the column of the first one, and the column headed
+/// 统计数 when the table prints that heading.
+#[derive(Clone, Copy)]
+struct Columns {
+    first: usize,
+    value: Option<usize>,
+}
+
+fn list_row(
+    format: &Format,
+    at: (usize, usize),
+    label: &Text,
+    rest: &[Text],
+    columns: Columns,
+    m: &mut Matched,
+) {
     let row = &format.tables[at.0].rows[at.1];
     let Some(Some(cell)) = row.cells.first().copied() else {
         return;
@@ -234,11 +258,16 @@ fn list_row(format: &Format, at: (usize, usize), label: &Text, rest: &[Text], m:
     let id = format.cells[cell].id.clone();
     let mut unit: Option<&Text> = None;
     let mut figures: Vec<(&Text, Figure)> = Vec::new();
-    for c in rest.iter().filter(|c| !c.text.is_empty()) {
+    let mut value_column = None;
+    for (j, c) in rest.iter().enumerate().filter(|(_, c)| !c.text.is_empty()) {
         if is_unit(&c.text) && unit.is_none() {
             unit = Some(c);
         } else {
-            figures.push((c, figure(&c.text)));
+            let f = figure(&c.text);
+            if !matches!(f, Figure::Blank) {
+                value_column = Some(columns.first + j);
+            }
+            figures.push((c, f));
         }
     }
     let expected = format.cells[cell].unit.as_str();
@@ -267,6 +296,23 @@ fn list_row(format: &Format, at: (usize, usize), label: &Text, rest: &[Text], m:
     match numbers.as_slice() {
         [] => {}
         [(text, f)] => {
+            if let (Some(expected), Some(got)) = (columns.value, value_column)
+                && expected != got
+            {
+                m.findings.push(
+                    Finding::new(
+                        Level::Warning,
+                        &text.at,
+                        format!(
+                            "「{}」的数值「{}」没有印在“统计数”栏，而在第 {} 栏（可能错位）；已作为这一行的数值导入，请核对",
+                            row.label,
+                            text.text,
+                            got + 1
+                        ),
+                    )
+                    .field(&id),
+                );
+            }
             let unit_text = printed.filter(|p| p == "元");
             put(format, cell, text, f, unit_text.as_deref(), label, m);
         }
