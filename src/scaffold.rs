@@ -35,6 +35,9 @@ pub enum ScaffoldError {
     /// The report already exists.
     #[error("{0} 已经存在，为避免覆盖已有内容，没有写入任何文件")]
     Exists(PathBuf),
+    /// The workbook could not be laid out (a bug: the formats are embedded).
+    #[error("生成 Excel 模板失败：{0}")]
+    Workbook(String),
     /// Writing failed.
     #[error("写入 {path} 失败：{source}")]
     Io {
@@ -109,6 +112,31 @@ pub fn new_report(
     write("report.md", report_md(&config, township, year, format))?;
     write("stats.yaml", stats_yaml(format))?;
     Ok(dir)
+}
+
+/// Write the fill-in Excel workbook of a format to `output`; never overwrites an existing file.
+pub fn write_template(format_id: &str, output: &Path) -> Result<(), ScaffoldError> {
+    let format =
+        schema::format(format_id).ok_or_else(|| ScaffoldError::UnknownFormat(format_id.into()))?;
+    let bytes = crate::render::xlsx_form::input_workbook(format)
+        .map_err(|e| ScaffoldError::Workbook(e.to_string()))?;
+    let io = |source| ScaffoldError::Io {
+        path: output.to_path_buf(),
+        source,
+    };
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(output)
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::AlreadyExists => ScaffoldError::Exists(output.to_path_buf()),
+            _ => io(e),
+        })?;
+    // A failed write must not leave half a workbook that looks like a template.
+    std::io::Write::write_all(&mut file, &bytes).map_err(|e| {
+        let _ = std::fs::remove_file(output);
+        io(e)
+    })
 }
 
 /// `nianbao init [DIR]`: a working site with one example township and one example report per

@@ -99,6 +99,15 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// 生成一种统计表格式的 Excel 填报模板（官方表样，只需在浅黄色格子里填数字）
+    Template {
+        /// 表格格式
+        #[arg(value_parser = ["gov-2014", "gov-2019", "gov-2021"])]
+        format: String,
+        /// 输出文件，例如 2025年统计表.xlsx（不会覆盖已有文件）
+        #[arg(long, short, value_name = "FILE.xlsx")]
+        output: PathBuf,
+    },
     /// 检查全部内容（不写出任何文件）
     Check {
         /// 把警告也当作错误（数据核对不通过时返回非零）
@@ -237,6 +246,24 @@ pub fn run(cli: Cli) -> u8 {
                 force,
             };
             import(&root, &inputs, &options)
+        }
+        Command::Template { format, output } => {
+            match nianbao::scaffold::write_template(&format, &output) {
+                Ok(()) => {
+                    if !cli.global.quiet {
+                        eprintln!(
+                            "已生成 {}（{format} 统计表填报模板）。用 Excel 或 WPS 打开，在浅黄色格子里填数字，没有填报的留空。\n填好后运行 nianbao import {} --year 年度 --township 乡镇代号 导入。",
+                            output.display(),
+                            output.display()
+                        );
+                    }
+                    EXIT_OK
+                }
+                Err(e) => {
+                    eprintln!("错误: {e}");
+                    EXIT_CONTENT
+                }
+            }
         }
         Command::Check { strict } => {
             let options = Options {

@@ -312,17 +312,17 @@ pub fn compare_csv(cmp: &TownshipComparison) -> Vec<u8> {
     csv_bytes(&header, rows)
 }
 
-struct Styles {
+pub(super) struct Styles {
     /// Number formats by decimal places (0 to 6), made once per workbook.
     numbers: Vec<Format>,
-    title: Format,
+    pub(super) title: Format,
     header: Format,
     label: Format,
     text: Format,
 }
 
 impl Styles {
-    fn new() -> Styles {
+    pub(super) fn new() -> Styles {
         let border = Format::new()
             .set_border(FormatBorder::Thin)
             .set_text_wrap()
@@ -354,7 +354,7 @@ impl Styles {
     }
 }
 
-fn workbook(created: chrono::NaiveDate, title: &str) -> Workbook {
+pub(super) fn workbook(created: chrono::NaiveDate, title: &str) -> Workbook {
     use chrono::Datelike;
     let mut wb = Workbook::new();
     // Level 1 deflate: the workbooks are small and building thousands of them is the cost.
@@ -375,7 +375,7 @@ fn workbook(created: chrono::NaiveDate, title: &str) -> Workbook {
 
 /// Grid positions (row, column) of every cell of an HTML-style table, head rows first,
 /// skipping the columns that earlier rowspans cover.
-fn layout(table: &TableView) -> Vec<(u32, u16, &CellView)> {
+pub(super) fn layout(table: &TableView) -> Vec<(u32, u16, &CellView)> {
     let mut taken: Vec<Vec<bool>> = Vec::new();
     let mut placed = Vec::new();
     for (r, cells) in table.head.iter().chain(&table.body).enumerate() {
@@ -407,7 +407,7 @@ fn layout(table: &TableView) -> Vec<(u32, u16, &CellView)> {
 }
 
 /// Write an HTML-style table (with spans) on a worksheet from row `top`; returns the next free row.
-fn write_table(
+pub(super) fn write_table(
     ws: &mut Worksheet,
     styles: &Styles,
     top: u32,
@@ -451,7 +451,7 @@ fn text_width(text: &str) -> f64 {
         .sum()
 }
 
-fn set_widths(ws: &mut Worksheet, tables: &[TableView]) -> Result<(), XlsxError> {
+pub(super) fn set_widths(ws: &mut Worksheet, tables: &[TableView]) -> Result<(), XlsxError> {
     let mut widths: Vec<f64> = Vec::new();
     for t in tables {
         for (_, col, c) in layout(t) {
@@ -500,20 +500,21 @@ pub(super) fn stats_workbook(
             ws.write_blank(0, column + k as u16, format)?;
         }
     }
-    ws.write_string(
-        1,
-        0,
-        format!(
-            "表格格式：{}（{}）；空白表示原表未填报",
-            stats.format.name, stats.format.edition
-        ),
-    )?;
+    ws.write_string(1, 0, format_note(stats))?;
     let mut row = 3;
     for t in &views {
         row = write_table(ws, &styles, row, t)?;
     }
     set_widths(ws, &views)?;
     wb.save_to_buffer()
+}
+
+/// The second row of a stats workbook, naming the format (the importer reads it).
+pub(super) fn format_note(stats: &Stats) -> String {
+    format!(
+        "表格格式：{}（{}）；空白表示原表未填报",
+        stats.format.name, stats.format.edition
+    )
 }
 
 /// `compare.xlsx`: a township's comparison as a wide table (indicator × year), with changes.

@@ -11,6 +11,7 @@ pub mod markdown;
 pub mod pages;
 pub mod table;
 pub mod theme;
+pub mod xlsx_form;
 pub mod xlsx_template;
 
 use std::path::PathBuf;

@@ -25,7 +25,8 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = embed!("templates", include_str:
     "partials/compare_legend.html", "partials/stats_table.html",
     "report.html", "township.html", "year.html",
 );
-const DEFAULT_STATIC: &[(&str, &[u8])] = embed!("static", include_bytes: "sort.js", "style.css");
+const DEFAULT_STATIC: &[(&str, &[u8])] =
+    embed!("static", include_bytes: "care.js", "sort.js", "style.css");
 
 /// A static file of the theme or site.
 #[derive(Debug, Clone)]

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# The README's test command: installs what the browser tests need when it is missing (Debian's
+# chromium and CJK fonts with apt-get, Node.js if absent, the Node packages of tests/e2e with
+# `npm ci`), then runs every test with `cargo test`. Extra arguments go to cargo test.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+SUDO=""
+if [ "$(id -u)" != "0" ]; then SUDO="sudo"; fi
+PACKAGES=""
+command -v chromium >/dev/null 2>&1 || PACKAGES="chromium fonts-noto-cjk"
+command -v node >/dev/null 2>&1 || PACKAGES="$PACKAGES nodejs npm"
+if [ -n "$PACKAGES" ]; then
+  echo "== installing browser-test dependencies:$PACKAGES =="
+  $SUDO apt-get update -qq
+  # shellcheck disable=SC2086
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $PACKAGES >/dev/null
+fi
+if [ ! -d tests/e2e/node_modules/playwright-core ] || [ ! -d tests/e2e/node_modules/axe-core ] \
+  || [ tests/e2e/package-lock.json -nt tests/e2e/node_modules ]; then
+  npm ci --prefix tests/e2e --no-audit --no-fund
+fi
+echo "== $(chromium --version), node $(node --version) =="
+cargo test --locked "$@"
