@@ -904,3 +904,68 @@ fn mangled_inputs_never_panic() {
         let _ = parse_xlsx(text.as_bytes());
     }
 }
+
+/// A `nianbao template` workbook filled in as a clerk would: a number typed into the value cell
+/// of each reported indicator (found through the template's 指标位置 sheet), blanks left blank.
+fn fill_template(format: &'static Format, values: &[Option<Decimal>]) -> Vec<u8> {
+    use calamine::Reader;
+    use std::io::{Read, Write};
+    let blank = nianbao::render::xlsx_form::input_workbook(format).unwrap();
+    let mut wb = calamine::Xlsx::new(std::io::Cursor::new(blank.clone())).unwrap();
+    let index = wb.worksheet_range("指标位置").unwrap();
+    let cells: BTreeMap<String, String> = index
+        .rows()
+        .skip(1)
+        .map(|r| (r[0].to_string(), r[1].to_string()))
+        .collect();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(blank)).unwrap();
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..zip.len() {
+        let mut entry = zip.by_index(i).unwrap();
+        let name = entry.name().unwrap().to_string();
+        let mut data = Vec::new();
+        entry.read_to_end(&mut data).unwrap();
+        if name == "xl/worksheets/sheet1.xml" {
+            let mut xml = String::from_utf8(data).unwrap();
+            for (k, cell) in format.cells.iter().enumerate() {
+                let Some(v) = values[k] else { continue };
+                let reference = &cells[&cell.id];
+                let open = format!("<c r=\"{reference}\" ");
+                let at = xml
+                    .find(&open)
+                    .unwrap_or_else(|| panic!("no cell {reference}"));
+                let end = at + xml[at..].find("/>").unwrap();
+                let attrs = xml[at + 3..end].to_string();
+                xml.replace_range(at..end + 2, &format!("<c {attrs}><v>{v}</v></c>"));
+            }
+            data = xml.into_bytes();
+        }
+        out.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        out.write_all(&data).unwrap();
+    }
+    out.finish().unwrap().into_inner()
+}
+
+#[test]
+fn a_filled_template_reads_back_exactly_by_its_index_sheet() {
+    for id in ["gov-2014", "gov-2019", "gov-2021"] {
+        let format = schema::format(id).unwrap();
+        let mut stats = sample(format);
+        // Excel keeps a number, not its digits: 1.50 typed into a General cell is stored as 1.5.
+        for (k, cell) in format.cells.iter().enumerate() {
+            if cell.decimal && stats.values[k].is_some() {
+                stats.values[k] = Some("1.5".parse().unwrap());
+            }
+        }
+        let bytes = fill_template(format, &stats.values);
+        let f = site();
+        let path = input(&f, "填好的模板.xlsx", &bytes);
+        let (code, stdout, _) = import(&f, &[&path, "--year", "2024", "--township", "alpha"]);
+        assert_eq!(code, 0, "{id}: {stdout}");
+        assert!(stdout.contains("指标位置"), "{stdout}");
+        assert!(stdout.contains(&format!("表格格式：{id}")), "{stdout}");
+        assert!(!stdout.contains("需人工处理（1"), "{id}: {stdout}");
+        assert_same_figures(&stats, &f.root().join("content/2024/alpha/stats.yaml"));
+    }
+}

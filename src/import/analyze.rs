@@ -269,7 +269,14 @@ fn pick_stats(
             }
         },
     };
-    let mut matched = table::match_tables(format, &source.tables);
+    let mut matched = if source.by_id.is_empty() {
+        table::match_tables(format, &source.tables)
+    } else {
+        facts.push(
+            "数值按 nianbao 填报模板的“指标位置”工作表逐项读取（不依赖标签和位置猜测）".to_string(),
+        );
+        table::match_by_id(format, &source.by_id)
+    };
     findings.append(&mut matched.findings);
     Some((format, matched))
 }

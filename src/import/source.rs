@@ -93,4 +93,7 @@ pub struct Source {
     pub dropped: Vec<Text>,
     /// A short description of the reader for the import report (`纯文本（UTF-8）`).
     pub kind: String,
+    /// Figures located by indicator id (the 指标位置 sheet of a `nianbao template` workbook):
+    /// id and the value cell's text; when present they are read by id, not by label.
+    pub by_id: Vec<(String, Text)>,
 }

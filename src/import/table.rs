@@ -170,6 +170,37 @@ pub fn match_tables(format: &'static Format, grids: &[Grid]) -> Matched {
     m
 }
 
+/// Read the figures of `format` by indicator id (a `nianbao template` workbook's index sheet):
+/// exact positions, no label matching; an id the format does not have is left to a person.
+pub fn match_by_id(format: &'static Format, by_id: &[(String, Text)]) -> Matched {
+    let mut m = Matched {
+        values: vec![None; format.cells.len()],
+        notes: vec![None; format.cells.len()],
+        findings: Vec::new(),
+        rows_found: 0,
+    };
+    for (id, text) in by_id {
+        match format.cell_index(id) {
+            Some(cell) => {
+                m.rows_found += 1;
+                put(format, cell, text, &figure(&text.text), None, text, &mut m);
+            }
+            None => m.findings.push(
+                Finding::new(
+                    Level::Person,
+                    &text.at,
+                    format!(
+                        "“指标位置”工作表中的指标 {id} 不属于 {} 格式，这一格的内容「{}」没有导入",
+                        format.id, text.text
+                    ),
+                )
+                .field(id),
+            ),
+        }
+    }
+    m
+}
+
 fn unmatched_row(row: &[Text], m: &mut Matched) {
     let numbers: Vec<&Text> = row
         .iter()

@@ -21,6 +21,47 @@ pub enum XlsxError {
     Empty,
 }
 
+/// The sheet of a `nianbao template` workbook that maps each indicator id to its value cell
+/// (`render::xlsx_form`), and the sheet those cells are on.
+const INDEX_SHEET: &str = crate::render::xlsx_form::INDEX_SHEET;
+const TABLE_SHEET: &str = crate::render::xlsx_form::TABLE_SHEET;
+
+/// (id, value cell) for every row of the index sheet whose cell exists on the table sheet.
+fn located(index: &Grid, grids: &[(String, Grid)]) -> Vec<(String, Text)> {
+    let Some((_, table)) = grids.iter().find(|(name, _)| name == TABLE_SHEET) else {
+        return Vec::new();
+    };
+    let cells: std::collections::HashMap<&str, &Text> = table
+        .iter()
+        .flatten()
+        .filter_map(|c| match &c.at {
+            Place::Sheet { cell, .. } => Some((cell.as_str(), c)),
+            _ => None,
+        })
+        .collect();
+    index
+        .iter()
+        .skip(1)
+        .filter_map(|row| {
+            let id = row.first()?.text.trim();
+            let reference = row.get(1)?.text.trim();
+            let text = cells.get(reference).map_or_else(
+                || {
+                    Text::new(
+                        "",
+                        Place::Sheet {
+                            sheet: TABLE_SHEET.to_string(),
+                            cell: reference.to_string(),
+                        },
+                    )
+                },
+                |t| (*t).clone(),
+            );
+            (!id.is_empty()).then(|| (id.to_string(), text))
+        })
+        .collect()
+}
+
 /// One worksheet as read: its name, cells with display text, merged regions.
 struct Sheet {
     name: String,
@@ -40,8 +81,15 @@ pub fn parse_xlsx(bytes: &[u8]) -> Result<Source, XlsxError> {
         kind: "Excel 表格".to_string(),
         ..Source::default()
     };
-    for sheet in sheets {
-        let grid = grid(&sheet);
+    let index = sheets.iter().position(|s| s.name == INDEX_SHEET);
+    let grids: Vec<(String, Grid)> = sheets.iter().map(|s| (s.name.clone(), grid(s))).collect();
+    if let Some(i) = index {
+        source.by_id = located(&grids[i].1, &grids);
+    }
+    for (k, (_, grid)) in grids.into_iter().enumerate() {
+        if Some(k) == index {
+            continue;
+        }
         scan_grid_texts(&grid, &mut source);
         source.tables.push(grid);
     }
