@@ -969,3 +969,36 @@ fn a_filled_template_reads_back_exactly_by_its_index_sheet() {
         assert_same_figures(&stats, &f.root().join("content/2024/alpha/stats.yaml"));
     }
 }
+
+#[test]
+fn a_filled_template_for_a_report_that_exists_updates_only_its_figures() {
+    let f = site();
+    let (code, _, stderr) = common::run_in(f.root(), "new", &["2025", "alpha"]);
+    assert_eq!(code, 0, "{stderr}");
+    f.edit(
+        "content/2025/alpha/report.md",
+        "（在此填写正文。）",
+        "本年度正文已写好。",
+    );
+    let md_before = fs::read(f.root().join("content/2025/alpha/report.md")).unwrap();
+    let format = schema::format("gov-2021").unwrap();
+    let mut stats = sample(format);
+    for (k, cell) in format.cells.iter().enumerate() {
+        if cell.decimal && stats.values[k].is_some() {
+            stats.values[k] = Some(Decimal::from(2));
+        }
+    }
+    let path = input(&f, "2025.xlsx", &fill_template(format, &stats.values));
+    let args = [path.as_str(), "--year", "2025", "--township", "alpha"];
+    let (code, stdout, _) = import(&f, &args);
+    assert_eq!(code, 1, "the scaffold's stats.yaml exists: {stdout}");
+    let (code, stdout, _) = import(&f, &[&args[..], &["--force"]].concat());
+    assert_eq!(code, 0, "{stdout}");
+    assert!(stdout.contains("保留不变，只导入统计表"), "{stdout}");
+    assert_eq!(
+        fs::read(f.root().join("content/2025/alpha/report.md")).unwrap(),
+        md_before,
+        "the clerk's report.md is kept"
+    );
+    assert_same_figures(&stats, &f.root().join("content/2025/alpha/stats.yaml"));
+}

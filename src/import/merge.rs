@@ -104,12 +104,27 @@ pub(super) fn write_report(
         })
         .collect();
     let stats = stats.or_else(|| group.iter().find_map(|(_, _, i)| i.stats.clone()));
-    let body = match &group[0].2.narrative {
-        Some(md) => md.clone(),
-        None => skeleton_body(config, &mut group, stats.as_ref().map(|s| s.0))?,
+    let dir = root.join(folder);
+    // A table without narrative for a report that exists (`nianbao new`, then the filled
+    // template): only the figures are imported, the clerk's report.md is kept as it is.
+    let existing_md = dir.join(report::REPORT_FILE);
+    let keep_md = group[0].2.narrative.is_none() && existing_md.is_file();
+    let md = if keep_md {
+        group[0].2.findings.push(Finding::new(
+            Level::Note,
+            &Place::Nowhere,
+            "报告目录中已有 report.md：保留不变，只导入统计表",
+        ));
+        std::fs::read(&existing_md)
+            .map_err(|e| format!("无法读取 {}：{e}", existing_md.display()))?
+    } else {
+        let body = match &group[0].2.narrative {
+            Some(md) => md.clone(),
+            None => skeleton_body(config, &mut group, stats.as_ref().map(|s| s.0))?,
+        };
+        format!("{}{body}", write::front_matter(&front, &origin.join("、"))).into_bytes()
     };
-    let md = format!("{}{body}", write::front_matter(&front, &origin.join("、")));
-    let mut out: Files = vec![(report::REPORT_FILE.to_string(), md.into_bytes())];
+    let mut out: Files = vec![(report::REPORT_FILE.to_string(), md)];
     let mut figures = None;
     if let Some((format, m)) = &stats {
         let values: Vec<Option<String>> =
@@ -128,8 +143,12 @@ pub(super) fn write_report(
     out.extend(files);
     let (year, township) = (group[0].2.year, group[0].2.township.clone());
     let check = check_staged(folder, config, year, &township, &out)?;
-    let dir = root.join(folder);
-    let exists = out.iter().any(|(name, _)| dir.join(name).exists());
+    let written: Files = out
+        .iter()
+        .filter(|(name, _)| !(keep_md && name == report::REPORT_FILE))
+        .cloned()
+        .collect();
+    let exists = written.iter().any(|(name, _)| dir.join(name).exists());
     let status = if check.has_errors() {
         Status::Invalid
     } else if exists && !options.force {
@@ -137,7 +156,7 @@ pub(super) fn write_report(
     } else if options.dry_run {
         Status::WouldCreate
     } else {
-        put_files(&dir, &out, stats.is_none())?;
+        put_files(&dir, &written, stats.is_none())?;
         if exists {
             Status::Replaced
         } else {
@@ -147,7 +166,7 @@ pub(super) fn write_report(
     Ok(ReportOutcome {
         folder: folder.to_string(),
         facts: group.iter().flat_map(|(_, _, i)| i.facts.clone()).collect(),
-        files: out.iter().map(|(n, _)| n.clone()).collect(),
+        files: written.iter().map(|(n, _)| n.clone()).collect(),
         sources: group
             .into_iter()
             .map(|(path, source, imported)| SourceOutcome {
