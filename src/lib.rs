@@ -13,6 +13,7 @@ pub mod config;
 pub mod content;
 pub mod diagnostics;
 pub mod encoding;
+pub mod import;
 pub mod linkcheck;
 pub mod output;
 pub mod render;

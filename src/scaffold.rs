@@ -206,7 +206,14 @@ fn sections(format: &Format) -> &'static [&'static str] {
     }
 }
 
-fn report_md(config: &Config, township: &Township, year: u16, format: &Format) -> String {
+/// The report.md skeleton: every front-matter key with a Chinese comment, the narrative's
+/// section headings of the format (also used by `nianbao import` for a table without narrative).
+pub(crate) fn report_md(
+    config: &Config,
+    township: &Township,
+    year: u16,
+    format: &Format,
+) -> String {
     let next = year + 1;
     let deadline = format!("{next}-{:02}-{:02}", format.deadline.0, format.deadline.1);
     let mut text = String::from("---\n");
@@ -263,12 +270,25 @@ fn report_md(config: &Config, township: &Township, year: u16, format: &Format) -
 }
 
 fn stats_yaml(format: &Format) -> String {
+    let blank = vec![None; format.cells.len()];
+    stats_yaml_with(format, "", &blank, &blank)
+}
+
+/// A stats.yaml in the scaffold's layout (every id in official order, its printed label and
+/// unit as a comment) with `values` filled in (`None` is `~`) and a note after a cell's comment;
+/// `header` is extra comment lines put on top. `nianbao import` writes its tables with it.
+pub(crate) fn stats_yaml_with(
+    format: &Format,
+    header: &str,
+    values: &[Option<String>],
+    notes: &[Option<String>],
+) -> String {
     let mut text = format!(
-        "# {}（{}）\n# 每行一个指标：原表空白（未填报）保留 ~，原表为 0 写 0；只写数字，不要加引号或千位分隔符。\nformat: {}\nvalues:\n",
+        "{header}# {}（{}）\n# 每行一个指标：原表空白（未填报）保留 ~，原表为 0 写 0；只写数字，不要加引号或千位分隔符。\nformat: {}\nvalues:\n",
         format.name, format.edition, format.id
     );
     let mut table = usize::MAX;
-    for cell in &format.cells {
+    for (i, cell) in format.cells.iter().enumerate() {
         if cell.table != table {
             table = cell.table;
             let _ = writeln!(text, "  # —— {} ——", format.tables[table].title);
@@ -283,7 +303,20 @@ fn stats_yaml(format: &Format) -> String {
         } else {
             ""
         };
-        let _ = writeln!(text, "  {}: ~   # {}{unit}{note}", cell.id, cell.label);
+        let value = values.get(i).cloned().flatten();
+        let extra = notes
+            .get(i)
+            .cloned()
+            .flatten()
+            .map(|n| format!("；{n}"))
+            .unwrap_or_default();
+        let _ = writeln!(
+            text,
+            "  {}: {}   # {}{unit}{note}{extra}",
+            cell.id,
+            value.as_deref().unwrap_or("~"),
+            cell.label
+        );
     }
     text
 }

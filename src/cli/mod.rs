@@ -78,6 +78,27 @@ enum Command {
         #[arg(long, value_parser = ["gov-2014", "gov-2019", "gov-2021"])]
         format: Option<String>,
     },
+    /// 导入已发布的旧报告（网页文本、保存的网页、Excel 统计表），生成 report.md 和 stats.yaml
+    Import {
+        /// 要导入的文件或目录（目录中的 .txt、.htm、.html、.xls、.xlsx 都会导入）
+        #[arg(required = true, value_name = "FILE|DIR")]
+        inputs: Vec<PathBuf>,
+        /// 报告年度（默认从标题或统计期限说明中识别）
+        #[arg(long)]
+        year: Option<u16>,
+        /// 乡镇代号（默认从标题、发布机构或填报单位中识别已登记的乡镇名称）
+        #[arg(long, value_name = "SLUG")]
+        township: Option<String>,
+        /// 统计表格式（默认按表中的标签识别）
+        #[arg(long, value_parser = ["gov-2014", "gov-2019", "gov-2021"])]
+        format: Option<String>,
+        /// 试运行：只显示导入报告，不写入任何文件
+        #[arg(long)]
+        dry_run: bool,
+        /// 覆盖已有的 report.md 和 stats.yaml
+        #[arg(long)]
+        force: bool,
+    },
     /// 生成一种统计表格式的 Excel 填报模板（官方表样，只需在浅黄色格子里填数字）
     Template {
         /// 表格格式
@@ -229,6 +250,25 @@ pub fn run(cli: Cli) -> u8 {
                 }
             }
         }
+        Command::Import {
+            inputs,
+            year,
+            township,
+            format,
+            dry_run,
+            force,
+        } => {
+            let options = nianbao::import::Options {
+                hints: nianbao::import::Hints {
+                    year,
+                    township,
+                    format,
+                },
+                dry_run,
+                force,
+            };
+            import(&root, &inputs, &options)
+        }
         Command::Template { format, output } => {
             match nianbao::scaffold::write_template(&format, &output) {
                 Ok(()) => {
@@ -339,6 +379,34 @@ fn archive(root: &Path, year: u16, output: &Path, quiet: bool) -> u8 {
         }
         Err(e) => {
             eprintln!("错误: 无法写入 {}：{e}", output.display());
+            EXIT_CONTENT
+        }
+    }
+}
+
+fn import(root: &Path, inputs: &[PathBuf], options: &nianbao::import::Options) -> u8 {
+    match nianbao::import::run(root, inputs, options) {
+        Ok(outcome) => {
+            print!(
+                "{}",
+                nianbao::import::render_outcome(&outcome, options.dry_run)
+            );
+            if outcome.has_errors() {
+                EXIT_CONTENT
+            } else {
+                EXIT_OK
+            }
+        }
+        Err(nianbao::import::ImportError::Site(diagnostics)) => {
+            print_diagnostics(root, &diagnostics, None);
+            EXIT_CONTENT
+        }
+        Err(e @ nianbao::import::ImportError::NoInput(_)) => {
+            eprintln!("错误: {e}");
+            EXIT_USAGE
+        }
+        Err(e) => {
+            eprintln!("错误: {e}");
             EXIT_CONTENT
         }
     }

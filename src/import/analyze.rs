@@ -1,0 +1,409 @@
+//! From a source's intermediate form to what will be written: format, year, township, front
+//! matter, narrative and figures, with every doubtful spot as a finding. Pure: no I/O.
+
+use chrono::NaiveDate;
+
+use super::detect;
+use super::hazards::{self, Finding, Level};
+use super::labels::chinese_digits;
+use super::source::{Place, Source, Text};
+use super::table::{self, Matched};
+use super::write::{self, FrontMatter};
+use crate::schema::{self, Format};
+use crate::site::Township;
+
+/// What the command line says about the sources (each overrides detection).
+#[derive(Debug, Clone, Default)]
+pub struct Hints {
+    /// `--year`.
+    pub year: Option<u16>,
+    /// `--township` (a registered slug).
+    pub township: Option<String>,
+    /// `--format`.
+    pub format: Option<String>,
+}
+
+/// Why a source cannot be imported at all.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AnalyzeError {
+    /// No year in the title or the 统计期限 sentence.
+    #[error(
+        "无法确定报告年度：标题和统计期限说明中都没有年份（索引号中的年份是发布年份，不能用）；可用 --year 指定"
+    )]
+    NoYear,
+    /// The township is not recognised.
+    #[error("无法确定乡镇：{reason}。已登记的乡镇：{known}")]
+    NoTownship {
+        /// Why.
+        reason: String,
+        /// The registered townships.
+        known: String,
+    },
+    /// `--township` names an unregistered slug.
+    #[error("--township {slug} 未在 content/townships.yaml 中登记；已登记的乡镇：{known}")]
+    UnknownSlug {
+        /// The slug given.
+        slug: String,
+        /// The registered townships.
+        known: String,
+    },
+    /// Nothing in the source is a report or a table.
+    #[error("没有读到任何报告内容（既没有正文也没有统计表）")]
+    Empty,
+}
+
+/// One source analysed: what will be written and what was noticed.
+#[derive(Debug, Clone)]
+pub struct Imported {
+    /// The report year.
+    pub year: u16,
+    /// The township.
+    pub township: Township,
+    /// Front matter (attachments are added when writing).
+    pub front: FrontMatter,
+    /// The narrative as Markdown; `None` when the source has none (an Excel table).
+    pub narrative: Option<String>,
+    /// The table's format and figures, when the source has a table.
+    pub stats: Option<(&'static Format, Matched)>,
+    /// How year, township and format were decided, in words.
+    pub facts: Vec<String>,
+    /// What was noticed, in source order.
+    pub findings: Vec<Finding>,
+}
+
+/// Analyse a source. `townships` is the site's registry.
+pub fn analyze(
+    source: &Source,
+    hints: &Hints,
+    townships: &[Township],
+) -> Result<Imported, AnalyzeError> {
+    if source.blocks.is_empty() && source.tables.is_empty() && source.title.is_none() {
+        return Err(AnalyzeError::Empty);
+    }
+    let mut facts = Vec::new();
+    let mut findings = Vec::new();
+    let township = pick_township(source, hints, townships, &mut facts)?;
+    let year = pick_year(source, hints, &mut facts, &mut findings)?;
+    let stats = pick_stats(source, hints, &mut facts, &mut findings);
+    if let Some((format, m)) = &stats {
+        findings.extend(hazards::narrative_figures(source, format, &m.values));
+        findings.extend(hazards::channel_rows(source, format, &m.values));
+        if format.id != crate::scaffold::default_format(year) {
+            facts.push(format!(
+                "注意：{year} 年度通常使用 {}，本报告的表格按标签识别为 {}（按原表导入）",
+                crate::scaffold::default_format(year),
+                format.id
+            ));
+        }
+    } else if source.kind != "Excel 表格" {
+        findings.extend(hazards::missing_table(source));
+    }
+    for d in &source.before_title {
+        findings.push(Finding::new(
+            Level::Warning,
+            &d.at,
+            format!(
+                "标题之前的文字「{}」当作网页页头，未导入；如果它是报告内容，请手工补入正文",
+                d.text
+            ),
+        ));
+    }
+    for d in &source.dropped {
+        findings.push(Finding::new(
+            Level::Note,
+            &d.at,
+            format!("网页附带的文字「{}」不是报告内容，未导入", d.text),
+        ));
+    }
+    if source
+        .blocks
+        .iter()
+        .any(|b| super::labels::has_traditional(&b.text))
+    {
+        findings.push(Finding::new(
+            Level::Warning,
+            &Place::Nowhere,
+            "正文含繁体字（可能来自转换过的镜像网站）；正文照原文导入，没有转换，请确认是否需要改用简体原文",
+        ));
+    }
+    let front = front_matter(source, township, year, &mut findings);
+    let narrative = (!source.blocks.is_empty()).then(|| write::narrative(&source.blocks));
+    findings.sort_by_key(|f| place_order(&f.at));
+    Ok(Imported {
+        year,
+        township: township.clone(),
+        front,
+        narrative,
+        stats,
+        facts,
+        findings,
+    })
+}
+
+fn place_order(at: &Place) -> (usize, usize, usize) {
+    match at {
+        Place::Nowhere => (0, 0, 0),
+        Place::Line(n) | Place::Paragraph(n) | Place::Image(n) => (*n, 0, 0),
+        Place::Table { table, row, col } => (*table, *row, *col),
+        Place::Sheet { cell, .. } => {
+            let letters: String = cell.chars().take_while(char::is_ascii_alphabetic).collect();
+            let row = cell[letters.len()..].parse().unwrap_or(0);
+            (row, letters.len(), letters.bytes().map(usize::from).sum())
+        }
+    }
+}
+
+fn known(townships: &[Township]) -> String {
+    let list: Vec<String> = townships
+        .iter()
+        .map(|t| format!("{}（{}）", t.name, t.slug))
+        .collect();
+    if list.is_empty() {
+        "（无）".to_string()
+    } else {
+        list.join("、")
+    }
+}
+
+fn pick_township<'a>(
+    source: &Source,
+    hints: &Hints,
+    townships: &'a [Township],
+    facts: &mut Vec<String>,
+) -> Result<&'a Township, AnalyzeError> {
+    if let Some(slug) = &hints.township {
+        let t = townships
+            .iter()
+            .find(|t| &t.slug == slug || t.formerly.contains(slug))
+            .ok_or_else(|| AnalyzeError::UnknownSlug {
+                slug: slug.clone(),
+                known: known(townships),
+            })?;
+        facts.push(format!(
+            "乡镇：{}（{}），由 --township 指定",
+            t.name, t.slug
+        ));
+        return Ok(t);
+    }
+    match detect::township(source, townships) {
+        Ok((t, from)) => {
+            facts.push(format!("乡镇：{}（{}），依据{from}", t.name, t.slug));
+            Ok(t)
+        }
+        Err(reason) => Err(AnalyzeError::NoTownship {
+            reason: format!("{reason}；可用 --township 指定"),
+            known: known(townships),
+        }),
+    }
+}
+
+fn pick_year(
+    source: &Source,
+    hints: &Hints,
+    facts: &mut Vec<String>,
+    findings: &mut Vec<Finding>,
+) -> Result<u16, AnalyzeError> {
+    let (found, other) = detect::year(source);
+    if let Some(y) = hints.year {
+        facts.push(format!("年度：{y}，由 --year 指定"));
+        if let Some(f) = found.filter(|f| f.year != y) {
+            findings.push(Finding::new(
+                Level::Warning,
+                &f.at,
+                format!("--year 指定为 {y}，但{}写的是 {} 年度", f.from, f.year),
+            ));
+        }
+        return Ok(y);
+    }
+    let found = found.ok_or(AnalyzeError::NoYear)?;
+    facts.push(format!("年度：{}，依据{}", found.year, found.from));
+    if let Some(o) = other {
+        findings.push(Finding::new(
+            Level::Person,
+            &o.at,
+            format!(
+                "{}写的是 {} 年，与{}的 {} 年度不一致（可能是原文笔误）；按标题导入为 {} 年度，如有误请用 --year 重新导入",
+                o.from, o.year, found.from, found.year, found.year
+            ),
+        ));
+    }
+    Ok(found.year)
+}
+
+fn pick_stats(
+    source: &Source,
+    hints: &Hints,
+    facts: &mut Vec<String>,
+    findings: &mut Vec<Finding>,
+) -> Option<(&'static Format, Matched)> {
+    if source.tables.is_empty() {
+        return None;
+    }
+    let format = match hints.format.as_deref().and_then(schema::format) {
+        Some(f) => {
+            facts.push(format!("表格格式：{}，由 --format 指定", f.id));
+            f
+        }
+        None => match detect::format(source) {
+            Some(d) => {
+                facts.push(format!(
+                    "表格格式：{}（{}），依据表中的标签：{}；共认出 {} 个指标行",
+                    d.format.id,
+                    d.format.edition,
+                    if d.cues.is_empty() {
+                        "nianbao 统计表的格式说明".to_string()
+                    } else {
+                        d.cues.join("、")
+                    },
+                    d.rows
+                ));
+                d.format
+            }
+            None => {
+                findings.push(Finding::new(
+                    Level::Person,
+                    &first_cell(source),
+                    "有表格，但从表中的标签认不出是哪种统计表格式（2014、2019 或 2021 年版），未生成 stats.yaml；可用 --format 指定后重新导入",
+                ));
+                return None;
+            }
+        },
+    };
+    let mut matched = if source.by_id.is_empty() {
+        table::match_tables(format, &source.tables)
+    } else {
+        facts.push(
+            "数值按 nianbao 填报模板的“指标位置”工作表逐项读取（不依赖标签和位置猜测）".to_string(),
+        );
+        table::match_by_id(format, &source.by_id)
+    };
+    findings.append(&mut matched.findings);
+    Some((format, matched))
+}
+
+fn first_cell(source: &Source) -> Place {
+    source
+        .tables
+        .iter()
+        .flatten()
+        .flatten()
+        .next()
+        .map_or(Place::Nowhere, |c| c.at.clone())
+}
+
+fn meta<'a>(source: &'a Source, keys: &[&str]) -> Option<&'a Text> {
+    keys.iter()
+        .find_map(|k| {
+            source
+                .meta
+                .iter()
+                .find(|(key, v)| key == k && !v.text.is_empty())
+        })
+        .map(|(_, v)| v)
+}
+
+/// `2019-03-12`, `2019年3月12日`, `2019/3/12`, `2019.03.12` (Chinese numerals too).
+pub fn parse_date(text: &str) -> Option<NaiveDate> {
+    let t = chinese_digits(text.trim());
+    let parts: Vec<&str> = t
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|p| !p.is_empty())
+        .collect();
+    let [y, m, d] = parts.as_slice() else {
+        return None;
+    };
+    NaiveDate::from_ymd_opt(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)
+}
+
+fn date_field(
+    source: &Source,
+    keys: &[&str],
+    name: &str,
+    findings: &mut Vec<Finding>,
+) -> Option<String> {
+    let text = meta(source, keys)?;
+    match parse_date(&text.text) {
+        Some(d) => Some(d.format("%Y-%m-%d").to_string()),
+        None => {
+            findings.push(
+                Finding::new(
+                    Level::Person,
+                    &text.at,
+                    format!(
+                        "{name}「{}」不是可识别的日期，未导入，请手工填写（YYYY-MM-DD）",
+                        text.text
+                    ),
+                )
+                .field(name),
+            );
+            None
+        }
+    }
+}
+
+fn front_matter(
+    source: &Source,
+    township: &Township,
+    year: u16,
+    findings: &mut Vec<Finding>,
+) -> FrontMatter {
+    let text = |keys: &[&str]| meta(source, keys).map(|t| t.text.clone());
+    let generated = date_field(source, &["生成日期"], "生成日期", findings);
+    let published = date_field(source, &["公开日期", "发布日期"], "公开日期", findings)
+        .or_else(|| {
+            let (value, what) = generated
+                .clone()
+                .map(|g| (g, "生成日期"))
+                .unwrap_or_else(|| (format!("{}-01-31", year + 1), "规定期限附近的占位日期"));
+            findings.push(
+                Finding::new(
+                    Level::Person,
+                    &Place::Nowhere,
+                    format!("原文没有公开日期；暂按{what}填为 {value}，请按实际公开日期修改"),
+                )
+                .field("published"),
+            );
+            Some(value)
+        })
+        .unwrap_or_default();
+    FrontMatter {
+        title: source
+            .title
+            .as_ref()
+            .filter(|t| super::labels::key(&t.text).ends_with("报告"))
+            .map(|t| t.text.clone()),
+        index_no: text(&["索引号"]),
+        publisher: text(&["发布机构"]).or_else(|| Some(township.name.clone())),
+        scope: text(&["公开范围"]),
+        generated,
+        published,
+        channel: text(&["公开方式"]),
+        form: form(source, findings),
+        attachments: Vec::new(),
+    }
+}
+
+fn form(source: &Source, findings: &mut Vec<Finding>) -> Vec<(&'static str, String, &'static str)> {
+    let mut out = Vec::new();
+    let keys: [(&[&str], &str, &str); 5] = [
+        (
+            &["填报单位(盖章)", "填报单位"],
+            "fill_unit",
+            "填报单位(盖章)",
+        ),
+        (&["单位负责人"], "unit_head", "单位负责人"),
+        (&["审核人"], "reviewer", "审核人"),
+        (&["填报人"], "filler", "填报人"),
+        (&["联系电话"], "phone", "联系电话"),
+    ];
+    for (from, key, comment) in keys {
+        if let Some(t) = meta(source, from) {
+            out.push((key, t.text.clone(), comment));
+        }
+    }
+    // A 填报日期 before the year ended is reported by the content check of the written report.
+    if let Some(filled) = date_field(source, &["填报日期"], "填报日期", findings) {
+        out.push(("filled", filled, "填报日期"));
+    }
+    out
+}

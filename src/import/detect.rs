@@ -1,0 +1,230 @@
+//! Which format, year and township a source is: from the table's labels (never from the year
+//! alone, FORMATS.md §6), from the title and the 统计期限 sentence (never from the 索引号, whose
+//! year is the publication year), and from the registered townships' names.
+
+use super::labels::{chinese_digits, key};
+use super::source::{Place, Source};
+use super::table::label_hits;
+use crate::schema::{self, Format};
+use crate::site::Township;
+
+/// Label cues of each format (FORMATS.md §6), as comparison keys are made from them.
+const CUES: &[(&str, &[&str])] = &[
+    (
+        "gov-2014",
+        &[
+            "统计指标",
+            "统计数",
+            "一、主动公开情况",
+            "九、政府信息公开会议和培训情况",
+        ],
+    ),
+    (
+        "gov-2019",
+        &[
+            "本年新制作数量",
+            "对外公开总数量",
+            "上一年项目数量",
+            "本年增/减",
+            "政府集中采购",
+        ],
+    ),
+    (
+        "gov-2021",
+        &[
+            "本年制发件数",
+            "本年废止件数",
+            "现行有效件",
+            "现行有效件数",
+            "本年处理决定数量",
+            "本年收费金额",
+            "逾期不补正",
+        ],
+    ),
+];
+
+/// The detected format and the labels that decided it.
+#[derive(Debug, Clone)]
+pub struct Detected {
+    /// The format.
+    pub format: &'static Format,
+    /// The cue labels found, for the import report.
+    pub cues: Vec<String>,
+    /// Catalog row labels found.
+    pub rows: usize,
+}
+
+/// The format whose cue labels and row labels the tables contain most; `None` when no table
+/// looks like any format or two formats tie.
+pub fn format(source: &Source) -> Option<Detected> {
+    let keys: Vec<String> = source
+        .tables
+        .iter()
+        .flatten()
+        .flatten()
+        .map(|c| key(&c.text))
+        .chain(source.captions.iter().map(|c| key(&c.text)))
+        .collect();
+    let mut scored: Vec<(usize, Detected)> = schema::formats()
+        .iter()
+        .map(|f| {
+            let cues: Vec<String> = CUES
+                .iter()
+                .filter(|(id, _)| *id == f.id)
+                .flat_map(|(_, cues)| cues.iter())
+                .filter(|cue| keys.iter().any(|k| k.starts_with(&key(cue))))
+                .map(|c| c.to_string())
+                .collect();
+            let note = format!("表格格式:{}({})", f.name, f.edition);
+            let own_note = keys.iter().any(|k| k.starts_with(&key(&note)));
+            let rows = label_hits(f, &source.tables);
+            let score = cues.len() * 10 + rows + if own_note { 1000 } else { 0 };
+            (
+                score,
+                Detected {
+                    format: f,
+                    cues,
+                    rows,
+                },
+            )
+        })
+        .collect();
+    scored.sort_by_key(|s| std::cmp::Reverse(s.0));
+    let best = scored.first()?;
+    let tie = scored.get(1).is_some_and(|s| s.0 == best.0);
+    (best.0 > 0 && !tie && (!best.1.cues.is_empty() || best.0 >= 1000)).then(|| best.1.clone())
+}
+
+/// A year and where it was read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Year {
+    /// The report year.
+    pub year: u16,
+    /// What it was read from, in words.
+    pub from: String,
+    /// Where.
+    pub at: Place,
+}
+
+/// The report year from the title (`2018年度`), else from the 统计期限/统计时限 sentence or a
+/// `(2018年度)` caption; a disagreement between them is returned for the report.
+pub fn year(source: &Source) -> (Option<Year>, Option<Year>) {
+    let title = source.title.as_ref().and_then(|t| {
+        year_in(&t.text, &["年度", "年"]).map(|y| Year {
+            year: y,
+            from: format!("标题「{}」", t.text),
+            at: t.at.clone(),
+        })
+    });
+    let period = source
+        .blocks
+        .iter()
+        .find_map(|b| {
+            let at = ["统计期限", "统计时限", "统计期间", "统计时间"]
+                .iter()
+                .find_map(|k| b.text.find(k))?;
+            let y = year_in(&b.text[at..], &["年1月1日", "年01月01日", "年"])?;
+            Some(Year {
+                year: y,
+                from: "统计期限的说明".to_string(),
+                at: b.at.clone(),
+            })
+        })
+        .or_else(|| {
+            source.captions.iter().find_map(|c| {
+                let k = key(&c.text);
+                (k.starts_with('(') && k.ends_with(')'))
+                    .then(|| year_in(&k, &["年度", "年"]))
+                    .flatten()
+                    .map(|y| Year {
+                        year: y,
+                        from: format!("统计表表头「{}」", c.text),
+                        at: c.at.clone(),
+                    })
+            })
+        });
+    match (title, period) {
+        (Some(t), Some(p)) if t.year != p.year => (Some(t), Some(p)),
+        (Some(t), _) => (Some(t), None),
+        (None, p) => (p, None),
+    }
+}
+
+/// The first four-digit year (19xx/20xx, Chinese numerals too) followed by one of `suffixes`.
+fn year_in(text: &str, suffixes: &[&str]) -> Option<u16> {
+    let text = chinese_digits(text);
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    for w in 0..chars.len().saturating_sub(3) {
+        let digits: String = chars[w..w + 4].iter().map(|(_, c)| *c).collect();
+        if !digits.chars().all(|c| c.is_ascii_digit()) {
+            continue;
+        }
+        if w > 0 && chars[w - 1].1.is_ascii_digit() {
+            continue;
+        }
+        let after = chars.get(w + 4).map_or(text.len(), |(i, _)| *i);
+        if !suffixes.iter().any(|s| text[after..].starts_with(s)) {
+            continue;
+        }
+        if let Ok(y) = digits.parse::<u16>()
+            && (1990..=2100).contains(&y)
+        {
+            return Some(y);
+        }
+    }
+    None
+}
+
+/// The registered township the title names (else the 发布机构, else the table's 填报单位).
+pub fn township<'a>(
+    source: &Source,
+    townships: &'a [Township],
+) -> Result<(&'a Township, String), String> {
+    let mut places: Vec<(String, String)> = Vec::new();
+    if let Some(t) = &source.title {
+        places.push((t.text.clone(), "标题".to_string()));
+    }
+    for (k, v) in &source.meta {
+        if k == "发布机构" || k.starts_with("填报单位") {
+            places.push((v.text.clone(), k.clone()));
+        }
+    }
+    for (text, what) in &places {
+        let text = key(text);
+        let found: Vec<&Township> = townships
+            .iter()
+            .filter(|t| text.contains(&key(&t.name)))
+            .collect();
+        match found.as_slice() {
+            [one] => return Ok((one, what.clone())),
+            [] => continue,
+            many => {
+                let names: Vec<&str> = many.iter().map(|t| t.name.as_str()).collect();
+                return Err(format!(
+                    "{what}中同时出现了 {}，无法确定是哪个乡镇",
+                    names.join("、")
+                ));
+            }
+        }
+    }
+    Err("标题、发布机构和填报单位中都没有找到已登记的乡镇名称".to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn years_from_text() {
+        assert_eq!(
+            year_in("华容县北景港镇2018年度政府", &["年度", "年"]),
+            Some(2018)
+        );
+        assert_eq!(year_in("二O一九年三月十一日", &["年"]), Some(2019));
+        assert_eq!(year_in("00638229X4/2019-1513549", &["年度", "年"]), None);
+        assert_eq!(
+            year_in("统计时限为2018年1月1日至12月31日", &["年1月1日"]),
+            Some(2018)
+        );
+    }
+}

@@ -1,0 +1,672 @@
+//! Reading the figures of a format's table out of the grids of a source, by the catalog's
+//! printed labels: a row is taken only when its label matches, a value only when it is plainly
+//! a number in the right place.
+
+use std::collections::HashMap;
+
+use rust_decimal::Decimal;
+
+use super::hazards::{Finding, Level};
+use super::labels::{Figure, figure, key};
+use super::source::{Grid, Text};
+use crate::schema::{Format, Layout};
+
+/// Units printed in the unit column of a 2014-edition table, or after a figure.
+const UNITS: &[&str] = &[
+    "条", "件", "次", "篇", "个", "人", "人次", "万元", "元", "项", "处",
+];
+
+/// Whether a cell is a unit.
+pub fn is_unit(text: &str) -> bool {
+    UNITS.contains(&key(text).as_str())
+}
+
+/// Known printed variants (FORMATS.md §2.1, §3): (format, variant label, catalog label).
+const VARIANTS: &[(&str, &str, &str)] = &[
+    ("gov-2021", "规范性文件", "行政规范性文件"),
+    ("gov-2019", "行政规范性文件", "规范性文件"),
+];
+
+/// The figures of one format read from a source's grids.
+#[derive(Debug, Clone)]
+pub struct Matched {
+    /// One slot per catalog cell; `None` is blank.
+    pub values: Vec<Option<Decimal>>,
+    /// A comment for the cell's line in stats.yaml (what the importer did there).
+    pub notes: Vec<Option<String>>,
+    /// What was noticed.
+    pub findings: Vec<Finding>,
+    /// Catalog rows whose label was found.
+    pub rows_found: usize,
+}
+
+/// Where a printed row label leads: the catalog tables and rows with that label (the 2014
+/// edition prints `(二)被依法纠错数` under both 四 and 五).
+type RowIndex = HashMap<String, Vec<(usize, usize)>>;
+
+fn row_index(format: &Format) -> RowIndex {
+    let mut index = RowIndex::new();
+    for (t, table) in format.tables.iter().enumerate() {
+        for (r, row) in table.rows.iter().enumerate() {
+            if !row.label.is_empty() {
+                index.entry(key(&row.label)).or_default().push((t, r));
+            }
+        }
+    }
+    for (fmt, variant, label) in VARIANTS {
+        if *fmt == format.id
+            && let Some(at) = index.get(&key(label)).cloned()
+        {
+            index.entry(key(variant)).or_insert(at);
+        }
+    }
+    index
+}
+
+/// The catalog row a printed label stands for: the first one not taken yet after the last row
+/// read (rows come in official order), else the first one not taken yet.
+fn pick(
+    candidates: &[(usize, usize)],
+    taken: &HashMap<(usize, usize), Text>,
+    last: Option<(usize, usize)>,
+) -> Result<(usize, usize), (usize, usize)> {
+    let free = |at: &&(usize, usize)| !taken.contains_key(at);
+    candidates
+        .iter()
+        .filter(free)
+        .find(|at| last.is_none_or(|l| **at > l))
+        .or_else(|| candidates.iter().find(free))
+        .copied()
+        .ok_or(candidates[0])
+}
+
+/// How many printed row labels of `format` the grids contain (for format detection).
+pub fn label_hits(format: &Format, grids: &[Grid]) -> usize {
+    let index = row_index(format);
+    let mut seen = std::collections::HashSet::new();
+    for cell in grids.iter().flatten().flatten() {
+        if let Some(at) = index.get(&key(&cell.text)) {
+            seen.extend(at.iter().copied());
+        }
+    }
+    seen.len()
+}
+
+/// Read the figures of `format` from the grids.
+pub fn match_tables(format: &'static Format, grids: &[Grid]) -> Matched {
+    let mut m = Matched {
+        values: vec![None; format.cells.len()],
+        notes: vec![None; format.cells.len()],
+        findings: Vec::new(),
+        rows_found: 0,
+    };
+    let index = row_index(format);
+    let mut taken: HashMap<(usize, usize), Text> = HashMap::new();
+    let mut last = None;
+    for grid in grids {
+        let yuan_fee_column = grid
+            .iter()
+            .flatten()
+            .any(|c| key(&c.text) == key("本年收费金额（单位：元）"));
+        let has_review = grid.iter().flatten().any(|c| key(&c.text) == "行政复议");
+        let misordered = misordered_tables(format, grid);
+        let value_col = grid
+            .iter()
+            .find_map(|r| r.iter().position(|c| key(&c.text) == "统计数"));
+        for (t, at) in &misordered {
+            m.findings.push(Finding::new(
+                Level::Person,
+                at,
+                format!(
+                    "「{}」表的栏目顺序与格式规定的不同，无法确定各数值所属的栏，该表未导入，请照原表手工填写",
+                    format.tables[*t].title
+                ),
+            ));
+        }
+        for row in grid {
+            let label_at = row.iter().rposition(|c| index.contains_key(&key(&c.text)));
+            let Some(label_at) = label_at else {
+                if has_review {
+                    review_row(format, row, &mut m);
+                } else {
+                    unmatched_row(row, &mut m);
+                }
+                continue;
+            };
+            let at = match pick(&index[&key(&row[label_at].text)], &taken, last) {
+                Ok(at) => at,
+                Err(first) => {
+                    m.findings.push(Finding::new(
+                        Level::Person,
+                        &row[label_at].at,
+                        format!(
+                            "指标行「{}」出现了两次（第一次在{}），只导入了第一次的数值，请核对",
+                            row[label_at].text, taken[&first].at
+                        ),
+                    ));
+                    continue;
+                }
+            };
+            last = Some(at);
+            if misordered.iter().any(|(t, _)| *t == at.0) {
+                continue;
+            }
+            taken.insert(at, row[label_at].clone());
+            m.rows_found += 1;
+            let rest = &row[label_at + 1..];
+            match format.tables[at.0].layout {
+                Layout::List => {
+                    let columns = Columns {
+                        first: label_at + 1,
+                        value: value_col,
+                    };
+                    list_row(format, at, &row[label_at], rest, columns, &mut m)
+                }
+                Layout::Grid => grid_row(format, at, &row[label_at], rest, yuan_fee_column, &mut m),
+            }
+        }
+    }
+    missing_tables(format, &taken, &mut m);
+    m
+}
+
+/// Read the figures of `format` by indicator id (a `nianbao template` workbook's index sheet):
+/// exact positions, no label matching; an id the format does not have is left to a person.
+pub fn match_by_id(format: &'static Format, by_id: &[(String, Text)]) -> Matched {
+    let mut m = Matched {
+        values: vec![None; format.cells.len()],
+        notes: vec![None; format.cells.len()],
+        findings: Vec::new(),
+        rows_found: 0,
+    };
+    for (id, text) in by_id {
+        match format.cell_index(id) {
+            Some(cell) => {
+                m.rows_found += 1;
+                put(format, cell, text, &figure(&text.text), None, text, &mut m);
+            }
+            None => m.findings.push(
+                Finding::new(
+                    Level::Person,
+                    &text.at,
+                    format!(
+                        "“指标位置”工作表中的指标 {id} 不属于 {} 格式，这一格的内容「{}」没有导入",
+                        format.id, text.text
+                    ),
+                )
+                .field(id),
+            ),
+        }
+    }
+    m
+}
+
+fn unmatched_row(row: &[Text], m: &mut Matched) {
+    let numbers: Vec<&Text> = row
+        .iter()
+        .filter(|c| matches!(figure(&c.text), Figure::Number { .. }))
+        .collect();
+    let Some(first) = numbers.first() else {
+        return;
+    };
+    let label = row
+        .iter()
+        .find(|c| {
+            !c.text.is_empty()
+                && matches!(figure(&c.text), Figure::NotANumber(_))
+                && !is_unit(&c.text)
+        })
+        .map_or("（无标签）".to_string(), |c| c.text.clone());
+    let shown: Vec<&str> = numbers.iter().map(|c| c.text.as_str()).collect();
+    m.findings.push(Finding::new(
+        Level::Person,
+        &first.at,
+        format!(
+            "这一行的标签「{label}」与统计表格式中的任何指标都对不上，其中的数值 {} 没有导入；请确认它属于哪个指标后手工填写",
+            shown.join("、")
+        ),
+    ));
+}
+
+/// Grid tables whose column headings in this grid are printed in another order than the
+/// catalog's (values are read by position, so such a table cannot be read safely).
+fn misordered_tables(format: &Format, grid: &Grid) -> Vec<(usize, super::source::Place)> {
+    let mut out: Vec<(usize, super::source::Place)> = Vec::new();
+    for (t, table) in format.tables.iter().enumerate() {
+        if table.layout != Layout::Grid || !table.row_labels {
+            continue;
+        }
+        let columns: Vec<String> = table.columns.iter().map(|c| key(&c.label)).collect();
+        for row in grid {
+            let mut seen: Vec<usize> = Vec::new();
+            for cell in row {
+                let k = key(&cell.text);
+                if k.chars().count() < 2 {
+                    continue;
+                }
+                let hits: Vec<usize> = (0..columns.len())
+                    .filter(|&i| {
+                        columns[i] == k || (k.chars().count() >= 4 && columns[i].starts_with(&k))
+                    })
+                    .collect();
+                if let [one] = hits.as_slice()
+                    && seen.last() != Some(one)
+                {
+                    seen.push(*one);
+                }
+            }
+            if seen.len() >= 2 && seen.windows(2).any(|w| w[0] >= w[1]) {
+                out.push((t, row[0].at.clone()));
+                break;
+            }
+        }
+    }
+    out
+}
+
+/// A 2014-edition row: label, then the unit and one value in any order (the seed prints the
+/// 九 heading's value where the unit goes).
+/// Where the cells after a row label are: the column of the first one, and the column headed
+/// 统计数 when the table prints that heading.
+#[derive(Clone, Copy)]
+struct Columns {
+    first: usize,
+    value: Option<usize>,
+}
+
+fn list_row(
+    format: &Format,
+    at: (usize, usize),
+    label: &Text,
+    rest: &[Text],
+    columns: Columns,
+    m: &mut Matched,
+) {
+    let row = &format.tables[at.0].rows[at.1];
+    let Some(Some(cell)) = row.cells.first().copied() else {
+        return;
+    };
+    let id = format.cells[cell].id.clone();
+    let mut unit: Option<&Text> = None;
+    let mut figures: Vec<(&Text, Figure)> = Vec::new();
+    let mut value_column = None;
+    for (j, c) in rest.iter().enumerate().filter(|(_, c)| !c.text.is_empty()) {
+        if is_unit(&c.text) && unit.is_none() {
+            unit = Some(c);
+        } else {
+            let f = figure(&c.text);
+            if !matches!(f, Figure::Blank) {
+                value_column = Some(columns.first + j);
+            }
+            figures.push((c, f));
+        }
+    }
+    let expected = format.cells[cell].unit.as_str();
+    let printed = unit.map(|u| key(&u.text));
+    if let (Some(p), Some(u)) = (&printed, unit)
+        && !expected.is_empty()
+        && p != expected
+        && !(p == "元" && expected == "万元")
+    {
+        m.findings.push(
+            Finding::new(
+                Level::Warning,
+                &u.at,
+                format!(
+                    "「{}」印的单位是「{p}」，格式规定为「{expected}」；数值照原样导入，请核对",
+                    row.label
+                ),
+            )
+            .field(&id),
+        );
+    }
+    let numbers: Vec<&(&Text, Figure)> = figures
+        .iter()
+        .filter(|(_, f)| !matches!(f, Figure::Blank))
+        .collect();
+    match numbers.as_slice() {
+        [] => {}
+        [(text, f)] => {
+            if let (Some(expected), Some(got)) = (columns.value, value_column)
+                && expected != got
+            {
+                m.findings.push(
+                    Finding::new(
+                        Level::Warning,
+                        &text.at,
+                        format!(
+                            "「{}」的数值「{}」没有印在“统计数”栏，而在第 {} 栏（可能错位）；已作为这一行的数值导入，请核对",
+                            row.label,
+                            text.text,
+                            got + 1
+                        ),
+                    )
+                    .field(&id),
+                );
+            }
+            let unit_text = printed.filter(|p| p == "元");
+            put(format, cell, text, f, unit_text.as_deref(), label, m);
+        }
+        _ => {
+            let shown: Vec<&str> = numbers.iter().map(|(t, _)| t.text.as_str()).collect();
+            m.findings.push(
+                Finding::new(
+                    Level::Person,
+                    &numbers[0].0.at,
+                    format!(
+                        "「{}」一行有多个数值（{}），无法确定哪个是统计数，已留空",
+                        row.label,
+                        shown.join("、")
+                    ),
+                )
+                .field(&id),
+            );
+            m.notes[cell] = Some(format!("原表此行有多个数值：{}", shown.join("、")));
+        }
+    }
+}
+
+/// A grid row: the label, then exactly one value cell per catalog column.
+fn grid_row(
+    format: &Format,
+    at: (usize, usize),
+    label: &Text,
+    rest: &[Text],
+    yuan_fee_column: bool,
+    m: &mut Matched,
+) {
+    let table = &format.tables[at.0];
+    let row = &table.rows[at.1];
+    let mut values = rest;
+    while values.len() > table.columns.len() && values.last().is_some_and(|c| c.text.is_empty()) {
+        values = &values[..values.len() - 1];
+    }
+    if values.len() != table.columns.len() {
+        m.findings.push(Finding::new(
+            Level::Person,
+            &label.at,
+            format!(
+                "「{}」一行有 {} 个数值栏，格式规定为 {} 栏；无法确定各数值所属的栏，整行未导入",
+                row.label,
+                values.len(),
+                table.columns.len()
+            ),
+        ));
+        return;
+    }
+    for (position, (col, text)) in table.columns.iter().zip(values).enumerate() {
+        let Some(Some(cell)) = row.cells.get(position).copied() else {
+            continue;
+        };
+        let unit = (col.id == "amount_10k_yuan" && yuan_fee_column).then_some("元");
+        put(format, cell, text, &figure(&text.text), unit, label, m);
+    }
+}
+
+/// The one data row of the review/litigation table: 15 figures, no label.
+fn review_row(format: &Format, row: &[Text], m: &mut Matched) {
+    let Some(table) = format.tables.iter().find(|t| !t.row_labels) else {
+        return;
+    };
+    let values: Vec<&Text> = row.iter().collect();
+    if values.len() != table.columns.len()
+        || values
+            .iter()
+            .any(|c| matches!(figure(&c.text), Figure::NotANumber(_)))
+        || values.iter().all(|c| c.text.is_empty())
+    {
+        return;
+    }
+    let Some(cells) = table.rows.first().map(|r| r.cells.clone()) else {
+        return;
+    };
+    m.rows_found += 1;
+    for (cell, text) in cells.into_iter().zip(values) {
+        if let Some(cell) = cell {
+            put(format, cell, text, &figure(&text.text), None, text, m);
+        }
+    }
+}
+
+/// Store one figure, flagging everything doubtful and never fixing a figure silently.
+fn put(
+    format: &Format,
+    cell: usize,
+    text: &Text,
+    f: &Figure,
+    column_unit: Option<&str>,
+    label: &Text,
+    m: &mut Matched,
+) {
+    let spec = &format.cells[cell];
+    let id = spec.id.clone();
+    let (value, unit, normalised) = match f {
+        Figure::Blank => return,
+        Figure::NotANumber(raw) => {
+            m.findings.push(
+                Finding::new(
+                    Level::Person,
+                    &text.at,
+                    format!(
+                        "「{}」的内容「{raw}」不是数字，已留空（未填报）；如原意为 0，请手工改为 0",
+                        spec.label
+                    ),
+                )
+                .field(&id),
+            );
+            m.notes[cell] = Some(format!("原表为「{raw}」"));
+            return;
+        }
+        Figure::Number {
+            value,
+            unit,
+            normalised,
+        } => (*value, unit.as_deref().or(column_unit), *normalised),
+    };
+    if normalised {
+        m.findings.push(
+            Finding::new(
+                Level::Note,
+                &text.at,
+                format!(
+                    "「{}」原文写作「{}」（全角数字或千位分隔符），按 {value} 导入（数值不变）",
+                    spec.label, text.text
+                ),
+            )
+            .field(&id),
+        );
+    }
+    let Some(value) = unit_checked(spec, value, unit, text, m) else {
+        return;
+    };
+    if value.is_sign_negative() && !value.is_zero() && !spec.signed {
+        return refuse(
+            m,
+            cell,
+            &id,
+            text,
+            format!(
+                "「{}」不能为负数，原文为「{}」，已留空",
+                spec.label, text.text
+            ),
+        );
+    }
+    let value = if value.scale() > 0 && !spec.decimal && value.fract().is_zero() {
+        // A count shown with zero decimals (a `0.00` cell format) is the same whole number.
+        m.findings.push(
+            Finding::new(
+                Level::Note,
+                &text.at,
+                format!(
+                    "「{}」原文显示为「{}」，是个数，按 {} 导入（数值不变）",
+                    spec.label,
+                    text.text,
+                    value.normalize()
+                ),
+            )
+            .field(&id),
+        );
+        value.normalize()
+    } else {
+        value
+    };
+    if value.scale() > 0 && !spec.decimal {
+        return refuse(
+            m,
+            cell,
+            &id,
+            text,
+            format!(
+                "「{}」是个数，不能有小数，原文为「{}」，已留空",
+                spec.label, text.text
+            ),
+        );
+    }
+    if spec.heading {
+        m.findings.push(
+            Finding::new(
+                Level::Warning,
+                &label.at,
+                format!("「{}」在格式中是标题行，原表却在这一行印了数值 {value}；已照原表保留，请核对它是否属于下面的某一行", spec.label),
+            )
+            .field(&id),
+        );
+        m.notes[cell] = Some("标题行上印有数值，照原表保留".to_string());
+    }
+    m.values[cell] = Some(value);
+}
+
+fn refuse(m: &mut Matched, cell: usize, id: &str, text: &Text, message: String) {
+    m.findings
+        .push(Finding::new(Level::Person, &text.at, message).field(id));
+    m.notes[cell] = Some(format!("原表为「{}」", text.text));
+}
+
+/// A unit printed with the figure: 元 where the format says 万元 is converted exactly, and
+/// said with both figures; any other disagreement leaves the cell blank for a person.
+fn unit_checked(
+    spec: &crate::schema::Cell,
+    value: Decimal,
+    unit: Option<&str>,
+    text: &Text,
+    m: &mut Matched,
+) -> Option<Decimal> {
+    let Some(unit) = unit else {
+        return Some(value);
+    };
+    if unit == spec.unit || spec.unit.is_empty() {
+        return Some(value);
+    }
+    if unit == "元" && spec.unit == "万元" {
+        let converted = (value / Decimal::from(10_000)).normalize();
+        m.findings.push(
+            Finding::new(
+                Level::Warning,
+                &text.at,
+                format!(
+                    "「{}」原表以元为单位（{value} 元），格式规定为万元；已换算为 {converted} 万元（{value} 元 ÷ 10000），请核对",
+                    spec.label
+                ),
+            )
+            .field(&spec.id),
+        );
+        return Some(converted);
+    }
+    m.findings.push(
+        Finding::new(
+            Level::Person,
+            &text.at,
+            format!(
+                "「{}」原文为「{}」，单位与格式规定的「{}」不同，无法换算，已留空",
+                spec.label, text.text, spec.unit
+            ),
+        )
+        .field(&spec.id),
+    );
+    None
+}
+
+/// Tables of the format of which no row was found: all blank, said once.
+fn missing_tables(format: &Format, taken: &HashMap<(usize, usize), Text>, m: &mut Matched) {
+    for (t, table) in format.tables.iter().enumerate() {
+        if !table.row_labels {
+            let has = table
+                .rows
+                .first()
+                .and_then(|r| r.cells.first().copied().flatten())
+                .is_some_and(|c| {
+                    m.values[c..c + table.columns.len()]
+                        .iter()
+                        .any(Option::is_some)
+                });
+            if !has && m.rows_found > 0 {
+                m.findings.push(Finding::new(
+                    Level::Person,
+                    &super::source::Place::Nowhere,
+                    format!(
+                        "原文中没有读到「{}」表的数值行，该表全部留空；如原表有数值请手工填写",
+                        table.title
+                    ),
+                ));
+            }
+            continue;
+        }
+        if !taken.keys().any(|(tt, _)| *tt == t) {
+            m.findings.push(Finding::new(
+                Level::Person,
+                &super::source::Place::Nowhere,
+                format!(
+                    "原文中没有找到「{}」表，该表全部留空；如原表有此表请手工填写",
+                    table.title
+                ),
+            ));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::import::source::Place;
+
+    fn row(cells: &[&str]) -> Vec<Text> {
+        cells
+            .iter()
+            .enumerate()
+            .map(|(i, c)| Text::new(*c, Place::Line(i + 1)))
+            .collect()
+    }
+
+    #[test]
+    fn counts_with_zero_decimals_are_whole_and_fractions_are_refused() {
+        let f = crate::schema::format("gov-2014").unwrap();
+        let grid = vec![
+            row(&["制发规范性文件总数", "件", "85.00"]),
+            row(&["(一)收到申请数", "件", "2.5"]),
+            row(&[
+                "(四)政府信息公开专项经费(不包括用于政府公报编辑管理及政府网站建设维护等方面的经费)",
+                "万元",
+                "1.50",
+            ]),
+        ];
+        let m = match_tables(f, &[grid]);
+        let v = |id: &str| m.values[f.cell_index(id).unwrap()].map(|d| d.to_string());
+        assert_eq!(v("proactive.normative_docs_issued").as_deref(), Some("85"));
+        assert_eq!(v("applications.received"), None);
+        assert_eq!(v("org.budget").as_deref(), Some("1.50"));
+        assert!(
+            m.findings
+                .iter()
+                .any(|x| x.level == Level::Person && x.message.contains("2.5"))
+        );
+    }
+
+    #[test]
+    fn a_row_with_two_figures_is_left_blank() {
+        let f = crate::schema::format("gov-2014").unwrap();
+        let grid = vec![row(&["六、举报投诉数量", "件", "3", "4"])];
+        let m = match_tables(f, &[grid]);
+        assert_eq!(m.values[f.cell_index("complaints.total").unwrap()], None);
+        assert!(m.findings.iter().any(|x| x.message.contains("多个数值")));
+    }
+}

@@ -1,0 +1,436 @@
+//! Published report text (the seed's shape): metadata lines, the title, the narrative, and the
+//! table flattened as `label | unit | value |` lines, one cell per line, or bare cell lines.
+
+use super::labels::key;
+use super::source::{Grid, Place, Source, Text};
+
+/// Metadata keys of county CMS pages (FORMATS.md §0), as printed.
+pub(super) const META_KEYS: &[&str] = &[
+    "索引号",
+    "发布机构",
+    "公开范围",
+    "生成日期",
+    "公开日期",
+    "发布日期",
+    "公开方式",
+    "文号",
+    "主题分类",
+    "成文日期",
+    "公开时限",
+    "信息来源",
+];
+
+/// Footer keys of the 2014-edition table.
+pub(super) const FOOTER_KEYS: &[&str] = &[
+    "填报单位(盖章)",
+    "填报单位",
+    "单位负责人",
+    "审核人",
+    "填报人",
+    "联系电话",
+    "填报日期",
+];
+
+/// Lines that are page furniture, not report text.
+const CHROME: &[&str] = &[
+    "扫一扫在手机打开当前页",
+    "打印本页",
+    "关闭窗口",
+    "[打印本页]",
+    "[关闭窗口]",
+    "[打印]",
+    "[关闭]",
+    "分享到:",
+    "字体:大中小",
+    "[字体:大中小]",
+];
+
+/// Read the text of a published report page. Pure: no I/O.
+pub fn parse_text(text: &str) -> Source {
+    let lines: Vec<Option<Text>> = text
+        .lines()
+        .enumerate()
+        .map(|(i, l)| Some(Text::new(l.trim(), Place::Line(i + 1))))
+        .collect();
+    let mut source = from_lines(lines, Vec::new());
+    source.kind = "纯文本".to_string();
+    source
+}
+
+/// A page's lines (`None` where a table already read as a grid was) into a source: runs of
+/// pipe-flattened table lines become grids, and a table printed one cell per line without
+/// pipes is found from its `统计指标` header.
+pub(super) fn from_lines(lines: Vec<Option<Text>>, mut tables: Vec<Grid>) -> Source {
+    let mut prose = Vec::with_capacity(lines.len());
+    let mut i = 0;
+    let is_table = |l: &Option<Text>| l.as_ref().is_some_and(|l| is_table_line(&l.text));
+    while i < lines.len() {
+        if is_table(&lines[i]) {
+            let start = i;
+            while i < lines.len()
+                && (is_table(&lines[i]) || lines[i].as_ref().is_some_and(|l| l.text.is_empty()))
+            {
+                i += 1;
+            }
+            let run: Vec<Text> = lines[start..i].iter().flatten().cloned().collect();
+            tables.push(pipe_grid(&run));
+            prose.push(None);
+        } else {
+            prose.push(lines[i].clone());
+            i += 1;
+        }
+    }
+    let mut source = classify(prose, tables);
+    if source.tables.is_empty() {
+        bare_table(&mut source);
+    }
+    source
+}
+
+fn is_table_line(line: &str) -> bool {
+    line.ends_with('|') || (line.starts_with('|') && line.len() > 1)
+}
+
+/// Rows of a pipe-flattened table. A line of pipes alone ends a row (the seed's one cell per
+/// line); when there is no such line, every line is a row (`a | b | c |`).
+fn pipe_grid(lines: &[Text]) -> Grid {
+    let separated = lines
+        .iter()
+        .any(|l| !l.text.is_empty() && l.text.chars().all(|c| c == '|'));
+    // A leading pipe frames every row in Markdown-style tables; otherwise it is an empty
+    // first cell (a row whose first value is blank).
+    let framed = lines
+        .iter()
+        .filter(|l| !l.text.is_empty() && !l.text.chars().all(|c| c == '|'))
+        .all(|l| l.text.starts_with('|'));
+    let mut grid = Vec::new();
+    let mut row: Vec<Text> = Vec::new();
+    for line in lines.iter().filter(|l| !l.text.is_empty()) {
+        let body = if framed {
+            line.text.strip_prefix('|').unwrap_or(&line.text)
+        } else {
+            &line.text
+        };
+        let body = body.strip_suffix('|').unwrap_or(body);
+        let cells: Vec<&str> = body.split('|').collect();
+        let pipes_only = line.text.chars().all(|c| c == '|');
+        if separated {
+            if !pipes_only {
+                row.extend(cells.iter().map(|c| Text::new(c.trim(), line.at.clone())));
+            }
+            if pipes_only && !row.is_empty() {
+                grid.push(std::mem::take(&mut row));
+            }
+        } else {
+            grid.push(
+                cells
+                    .iter()
+                    .map(|c| Text::new(c.trim(), line.at.clone()))
+                    .collect(),
+            );
+        }
+    }
+    if !row.is_empty() {
+        grid.push(row);
+    }
+    grid
+}
+
+/// A 2014-edition table printed one cell per line without pipes: from the `统计指标` header to
+/// the footer, each line is a cell and a line that is neither a unit nor a figure starts a row.
+fn bare_table(source: &mut Source) {
+    let Some(start) = source
+        .blocks
+        .iter()
+        .position(|b| key(&b.text) == "统计指标")
+    else {
+        return;
+    };
+    let end = source.blocks[start..]
+        .iter()
+        .position(|b| b.text.starts_with("单位负责人"))
+        .map_or(source.blocks.len(), |e| start + e);
+    let cells: Vec<Text> = source.blocks.drain(start..end).collect();
+    let mut first = start;
+    while first > 0 && is_caption(&key(&source.blocks[first - 1].text)) {
+        first -= 1;
+    }
+    let captions: Vec<Text> = source.blocks.drain(first..start).collect();
+    source.captions.extend(captions);
+    let mut grid: Grid = Vec::new();
+    for cell in cells {
+        let continues = !grid.is_empty()
+            && (super::table::is_unit(&cell.text)
+                || !matches!(
+                    super::labels::figure(&cell.text),
+                    super::labels::Figure::NotANumber(_)
+                ));
+        match grid.last_mut() {
+            Some(row) if continues => row.push(cell),
+            _ => grid.push(vec![cell]),
+        }
+    }
+    source.tables.push(grid);
+}
+
+/// Sort the non-table lines of a page into metadata, title, captions, footer, furniture and
+/// narrative. `None` in `lines` marks where a table was (captions are the lines just above it).
+fn classify(lines: Vec<Option<Text>>, tables: Vec<Grid>) -> Source {
+    let mut source = Source {
+        tables,
+        ..Source::default()
+    };
+    let captions = caption_lines(&lines);
+    let title = find_title(&lines);
+    let mut narrative_started = false;
+    for (i, line) in lines.into_iter().enumerate() {
+        let Some(line) = line else { continue };
+        if line.text.is_empty() {
+            continue;
+        }
+        if let Some(fields) = fields(&line, META_KEYS).filter(|_| !narrative_started) {
+            source.meta.extend(fields);
+            continue;
+        }
+        if let Some(fields) = fields(&line, FOOTER_KEYS) {
+            source.meta.extend(fields);
+            continue;
+        }
+        if CHROME.contains(&key(&line.text).as_str()) {
+            source.dropped.push(line);
+            continue;
+        }
+        if captions.contains(&i) {
+            source.captions.push(line);
+            continue;
+        }
+        match &title {
+            Some((first, _, _)) if i < *first => source.before_title.push(line),
+            Some((first, last, text)) if i <= *last => {
+                if i == *first {
+                    source.title = Some(Text::new(text.clone(), line.at.clone()));
+                }
+            }
+            _ => {
+                narrative_started = true;
+                source.blocks.push(line);
+            }
+        }
+    }
+    source
+}
+
+/// The title: the first line (within the first 40) that ends with 报告, joined with the one or
+/// two lines above it when only together they name the year (a title printed over two lines);
+/// (first line, last line, joined text).
+fn find_title(lines: &[Option<Text>]) -> Option<(usize, usize, String)> {
+    let content: Vec<(usize, &Text)> = lines
+        .iter()
+        .enumerate()
+        .filter_map(|(i, l)| l.as_ref().map(|l| (i, l)))
+        .filter(|(_, l)| !l.text.is_empty() && fields(l, META_KEYS).is_none())
+        .take(40)
+        .collect();
+    for end in 0..content.len() {
+        let last = key(&content[end].1.text);
+        if !last.ends_with("报告") || last.chars().count() > 80 {
+            continue;
+        }
+        let joined = |from: usize| -> Option<String> {
+            let run = &content[from..=end];
+            let consecutive = run.windows(2).all(|w| w[1].0 == w[0].0 + 1);
+            consecutive.then(|| run.iter().map(|(_, l)| l.text.as_str()).collect())
+        };
+        for from in (end.saturating_sub(2)..=end).rev() {
+            if let Some(text) = joined(from)
+                && chinese_year(&key(&text))
+            {
+                return Some((content[from].0, content[end].0, text));
+            }
+        }
+    }
+    // No title names a year: the first line that calls itself an annual report.
+    content.iter().find_map(|(i, line)| {
+        let k = key(&line.text);
+        (k.ends_with("报告") && (k.contains("年度报告") || k.contains("年报")) && !k.contains('>'))
+            .then(|| (*i, *i, line.text.clone()))
+    })
+}
+
+fn chinese_year(text: &str) -> bool {
+    let digits = super::labels::chinese_digits(text);
+    digits.contains("年")
+        && digits
+            .as_bytes()
+            .windows(4)
+            .any(|w| w.iter().all(u8::is_ascii_digit))
+}
+
+/// Indices of the caption lines printed just above each table: `…统计表`, `(2018年度)`,
+/// `填报单位…` (the footer parser takes that one).
+fn caption_lines(lines: &[Option<Text>]) -> Vec<usize> {
+    let mut out = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        if line.is_some() {
+            continue;
+        }
+        let mut j = i;
+        while j > 0 {
+            j -= 1;
+            let Some(l) = &lines[j] else { break };
+            let k = key(&l.text);
+            if k.is_empty() || k.starts_with("填报单位") {
+                continue;
+            }
+            if is_caption(&k) {
+                out.push(j);
+            } else {
+                break;
+            }
+        }
+    }
+    out
+}
+
+fn is_caption(k: &str) -> bool {
+    let chars = k.chars().count();
+    let year_only = k.starts_with('(') && k.ends_with(')') && k.contains('年') && chars <= 10;
+    year_only
+        || (chars <= 40 && (k.ends_with("统计表") || k.ends_with("情况表")))
+        || (chars <= 40 && k.contains("第二十条第"))
+}
+
+/// `key: value` pairs of a line made of known keys (several may share a line:
+/// `单位负责人:向俊英 审核人:徐春娥`). `None` when the line does not start with a known key.
+pub(super) fn fields(line: &Text, keys: &[&str]) -> Option<Vec<(String, Text)>> {
+    let text = line
+        .text
+        .trim_start_matches(['-', '*', '•', '·', ' '])
+        .trim();
+    let normal: String = text.chars().map(super::labels::half_width).collect();
+    let starts = |s: &str| keys.iter().find(|k| s.starts_with(*k)).copied();
+    starts(&normal)?;
+    let mut out: Vec<(String, Text)> = Vec::new();
+    let mut rest = normal.as_str();
+    while let Some(k) = starts(rest) {
+        let after = rest[k.len()..].trim_start();
+        let Some(after) = after.strip_prefix(':') else {
+            return (!out.is_empty()).then_some(out);
+        };
+        let after = after.trim_start();
+        // The value runs to the next known key with its colon (of either list) or the end of
+        // the line; HTML pages often lose the spaces between them.
+        let next = after
+            .char_indices()
+            .filter(|(i, _)| *i > 0)
+            .find(|(i, _)| {
+                let tail = &after[*i..];
+                let tail = tail.trim_start();
+                META_KEYS
+                    .iter()
+                    .chain(FOOTER_KEYS)
+                    .any(|k| tail.starts_with(k) && tail[k.len()..].trim_start().starts_with(':'))
+            })
+            .map_or(after.len(), |(i, _)| i);
+        out.push((
+            k.to_string(),
+            Text::new(after[..next].trim(), line.at.clone()),
+        ));
+        rest = after[next..].trim_start();
+    }
+    Some(out)
+}
+
+/// Title, captions and footer fields printed in a table's own rows (an Excel sheet's title
+/// row, a page table's 填报单位 row).
+pub(super) fn scan_grid_texts(grid: &Grid, source: &mut Source) {
+    for row in grid {
+        let mut texts: Vec<&Text> = row.iter().filter(|c| !c.text.is_empty()).collect();
+        texts.dedup_by(|a, b| a.text == b.text);
+        for cell in &texts {
+            if let Some(f) = fields(cell, FOOTER_KEYS).or_else(|| fields(cell, META_KEYS)) {
+                source.meta.extend(f);
+            }
+        }
+        let [only] = texts.as_slice() else { continue };
+        let k = super::labels::key(&only.text);
+        if source.title.is_none()
+            && (k.ends_with("报告") || k.ends_with("统计表"))
+            && k.contains('年')
+        {
+            source.title = Some((*only).clone());
+        } else if k.starts_with('(') && k.ends_with(')') && k.contains('年') {
+            source.captions.push((*only).clone());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pipe_shapes_make_the_same_rows() {
+        let one_per_line = "统计指标 |\n单位 |\n统计数 |\n|||\n一、主动公开情况 |\n|||||\n(一)主动公开政府信息数 |\n条 |\n147 |\n|||\n";
+        let per_row = "统计指标 | 单位 | 统计数 |\n一、主动公开情况 | | |\n(一)主动公开政府信息数 | 条 | 147 |\n";
+        let a = parse_text(one_per_line);
+        let b = parse_text(per_row);
+        let texts = |s: &Source| -> Vec<Vec<String>> {
+            s.tables[0]
+                .iter()
+                .map(|r| {
+                    r.iter()
+                        .map(|c| c.text.clone())
+                        .filter(|t| !t.is_empty())
+                        .collect()
+                })
+                .collect()
+        };
+        assert_eq!(texts(&a), texts(&b));
+        assert_eq!(texts(&a)[2], ["(一)主动公开政府信息数", "条", "147"]);
+    }
+
+    #[test]
+    fn footer_fields_share_a_line() {
+        let line = Text::new(
+            "单位负责人:向俊英 审核人:徐春娥 填报人:刘志鹏",
+            Place::Line(3),
+        );
+        let f = fields(&line, FOOTER_KEYS).unwrap();
+        let pairs: Vec<(&str, &str)> = f
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.text.as_str()))
+            .collect();
+        assert_eq!(
+            pairs,
+            [
+                ("单位负责人", "向俊英"),
+                ("审核人", "徐春娥"),
+                ("填报人", "刘志鹏")
+            ]
+        );
+    }
+
+    #[test]
+    fn header_lines_above_the_title_are_set_aside() {
+        let s = parse_text(
+            "首页\n政务公开\n甲镇2019年政府信息公开工作年度报告\n发布日期:2020-01-20\n一、总体情况\n",
+        );
+        assert_eq!(s.before_title.len(), 2);
+        assert_eq!(s.title.unwrap().text, "甲镇2019年政府信息公开工作年度报告");
+        assert_eq!(s.meta[0].0, "发布日期");
+        assert_eq!(s.blocks[0].text, "一、总体情况");
+    }
+
+    #[test]
+    fn title_split_over_two_lines_is_joined() {
+        let s =
+            parse_text("- 索引号:1/2019-1\n华容县甲镇2018年度政府\n信息公开工作年度报告\n正文。\n");
+        assert_eq!(
+            s.title.unwrap().text,
+            "华容县甲镇2018年度政府信息公开工作年度报告"
+        );
+        assert_eq!(s.meta[0].0, "索引号");
+        assert_eq!(s.blocks[0].text, "正文。");
+    }
+}

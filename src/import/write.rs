@@ -1,0 +1,199 @@
+//! The text of the files an import writes: report.md (front matter + Markdown narrative) and
+//! stats.yaml (the scaffold's layout, filled). Pure functions of the analysed import.
+
+use std::fmt::Write as _;
+
+use super::source::Text;
+
+/// Front-matter fields in the content format's order (CONTENT-FORMAT.md), with their comments.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FrontMatter {
+    /// 标题.
+    pub title: Option<String>,
+    /// 索引号.
+    pub index_no: Option<String>,
+    /// 发布机构.
+    pub publisher: Option<String>,
+    /// 公开范围.
+    pub scope: Option<String>,
+    /// 生成日期 (ISO).
+    pub generated: Option<String>,
+    /// 公开日期 (ISO), required by the loader.
+    pub published: String,
+    /// 公开方式.
+    pub channel: Option<String>,
+    /// Table footer: (key, value, comment) in order.
+    pub form: Vec<(&'static str, String, &'static str)>,
+    /// Attachments: (file, title).
+    pub attachments: Vec<(String, String)>,
+}
+
+/// A YAML scalar that reads back as exactly `text`: plain when that is safe, else quoted.
+pub fn scalar(text: &str) -> String {
+    let plain_ok = !text.is_empty()
+        && !text.contains(['#', ':', '"', '\'', '\n'])
+        && !text.starts_with(['-', '[', '{', '&', '*', '!', '|', '>', '%', '@', '`', ' '])
+        && serde_yaml::from_str::<serde_yaml::Value>(text)
+            .ok()
+            .and_then(|v| v.as_str().map(|s| s == text))
+            .unwrap_or(false);
+    if plain_ok {
+        text.to_string()
+    } else {
+        serde_json::to_string(text).unwrap_or_else(|_| format!("\"{}\"", text.replace('"', "")))
+    }
+}
+
+/// The front matter between `---` lines, one commented key per line.
+pub fn front_matter(fm: &FrontMatter, origin: &str) -> String {
+    let mut out = String::from("---\n");
+    let _ = writeln!(
+        out,
+        "# 由 nianbao import 从「{origin}」导入；请对照原件核对后删去本行。"
+    );
+    let mut line = |key: &str, value: &str, comment: &str| {
+        let _ = writeln!(out, "{key}: {}   # {comment}", scalar(value));
+    };
+    let optional = [
+        ("title", &fm.title, "标题"),
+        ("index_no", &fm.index_no, "索引号"),
+        ("publisher", &fm.publisher, "发布机构"),
+        ("scope", &fm.scope, "公开范围"),
+        ("generated", &fm.generated, "生成日期"),
+    ];
+    for (key, value, comment) in optional {
+        if let Some(v) = value {
+            line(key, v, comment);
+        }
+    }
+    line("published", &fm.published, "公开日期");
+    if let Some(v) = &fm.channel {
+        line("channel", v, "公开方式");
+    }
+    if !fm.form.is_empty() {
+        out.push_str("form:   # 统计表表尾\n");
+        for (key, value, comment) in &fm.form {
+            let _ = writeln!(out, "  {key}: {}   # {comment}", scalar(value));
+        }
+    }
+    if !fm.attachments.is_empty() {
+        out.push_str("attachments:   # 附件\n");
+        for (file, title) in &fm.attachments {
+            let _ = writeln!(out, "  - file: {}", scalar(file));
+            let _ = writeln!(out, "    title: {}", scalar(title));
+        }
+    }
+    out.push_str("---\n");
+    out
+}
+
+/// The narrative as Markdown: one paragraph per block; short numbered lines become headings
+/// (`一、` → `##`, `1、`/`(一)` → `###`) when they are not sentences.
+pub fn narrative(blocks: &[Text]) -> String {
+    let mut out = String::new();
+    for block in blocks {
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        let text = block.text.trim();
+        let prefix = heading_level(text).map_or(String::new(), |n| format!("{} ", "#".repeat(n)));
+        let _ = writeln!(out, "{prefix}{}", escape(text, prefix.is_empty()));
+    }
+    out
+}
+
+fn heading_level(text: &str) -> Option<usize> {
+    let chars = text.chars().count();
+    if chars > 30 || text.contains(['。', ';', '；']) || text.ends_with([':', '：', ',', '，'])
+    {
+        return None;
+    }
+    let first = text.chars().next()?;
+    let after_numeral = text.trim_start_matches(|c: char| "一二三四五六七八九十".contains(c));
+    if after_numeral.len() < text.len() && after_numeral.starts_with('、') {
+        return Some(2);
+    }
+    let after_digits = text.trim_start_matches(|c: char| c.is_ascii_digit());
+    if first.is_ascii_digit() && after_digits.starts_with(['、', '．']) {
+        return Some(3);
+    }
+    let paren = text
+        .strip_prefix(['(', '（'])
+        .map(|t| t.trim_start_matches(|c: char| "一二三四五六七八九十".contains(c)));
+    if paren.is_some_and(|t| t.starts_with([')', '）']) && t.len() + 3 < text.len()) {
+        return Some(3);
+    }
+    None
+}
+
+/// Escape what Markdown would read as markup; a paragraph's leading marker too.
+fn escape(text: &str, paragraph: bool) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '\\' | '*' | '_' | '`' | '<' | '[' | ']') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    if paragraph {
+        let marker = out.starts_with(['#', '>', '-', '+', '=', '|', '~'])
+            || out
+                .trim_start_matches(|c: char| c.is_ascii_digit())
+                .starts_with(['.', ')'])
+                && out.starts_with(|c: char| c.is_ascii_digit());
+        if marker {
+            out.insert(0, '\\');
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::import::source::Place;
+
+    #[test]
+    fn scalars_read_back_exactly() {
+        for s in [
+            "00638229X4/2019-1513549",
+            "18598936331",
+            "2019-03-12",
+            "北景港镇",
+            "a: b",
+            "# x",
+            "~",
+            "1.50",
+            "yes",
+        ] {
+            let yaml = format!("k: {}\n", scalar(s));
+            let v: serde_yaml::Value = serde_yaml::from_str(&yaml).unwrap();
+            if s == "2019-03-12" {
+                continue;
+            }
+            assert_eq!(v["k"].as_str(), Some(s), "{s} → {yaml}");
+        }
+    }
+
+    #[test]
+    fn headings_only_for_short_numbered_lines() {
+        assert_eq!(heading_level("一、概述"), Some(2));
+        assert_eq!(heading_level("1、强化责任,确保政务公开组织到位"), Some(3));
+        assert_eq!(
+            heading_level("2、工作力度不大,政务公开的力度不大,进展不快。"),
+            None
+        );
+        assert_eq!(
+            heading_level("(一)围绕政策和决策抓公开。围绕相关政策"),
+            None
+        );
+        assert_eq!(heading_level("（一）主动公开情况"), Some(3));
+        assert_eq!(heading_level("2018年,主动公开"), None);
+    }
+
+    #[test]
+    fn markup_is_escaped() {
+        let md = narrative(&[Text::new("1. 不是列表 *也不是强调*", Place::Line(1))]);
+        assert_eq!(md, "\\1. 不是列表 \\*也不是强调\\*\n");
+    }
+}
