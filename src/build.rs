@@ -140,7 +140,7 @@ pub fn build(
             );
         }
     };
-    let fingerprint = crate::stamp::fingerprint(root, options);
+    let (fingerprint, archive_prints) = crate::stamp::fingerprints(root, options);
     if let Some(stamp) = crate::stamp::up_to_date(output, fingerprint) {
         let summary = Summary {
             reports: stamp.reports,
@@ -181,7 +181,6 @@ pub fn build(
     let mut errors = render_all(&plan_head, &renderer, progress, sink);
     phase("rendered");
     // An archive whose year's sources did not change since the live output is kept as it is.
-    let archive_prints = crate::stamp::year_fingerprints(root, options, &loaded.site.years());
     let recorded = crate::stamp::recorded_archives(output);
     let unchanged = |year: u16| {
         archive_prints.contains_key(&year) && archive_prints.get(&year) == recorded.get(&year)

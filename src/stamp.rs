@@ -80,18 +80,7 @@ fn add_file(h: &mut impl Hasher, rel: &str, meta: &std::fs::Metadata) {
 
 /// The fingerprint of everything a build of `root` with `options` reads.
 pub fn fingerprint(root: &Path, options: &Options) -> u64 {
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    h.write(env!("CARGO_PKG_VERSION").as_bytes());
-    if let Some(meta) = std::env::current_exe()
-        .ok()
-        .and_then(|p| std::fs::metadata(p).ok())
-    {
-        add_file(&mut h, "<nianbao>", &meta);
-    }
-    h.write(options.base_url.as_deref().unwrap_or("").as_bytes());
-    h.write_u8(u8::from(options.strict));
-    walk_sources(root, |rel, meta| add_file(&mut h, rel, meta));
-    h.finish()
+    fingerprints(root, options).0
 }
 
 /// Call `f` with the path (relative to `root`) and metadata of every source file and folder.
@@ -115,34 +104,54 @@ fn walk_sources(root: &Path, mut f: impl FnMut(&str, &std::fs::Metadata)) {
 
 /// A fingerprint per year of what that year's archive is made from: like [`fingerprint`], but
 /// without the other years' folders (an archive holds one year), so that a build can keep the
-/// archives of the years nobody touched. One walk of the sources for all years.
-pub fn year_fingerprints(root: &Path, options: &Options, years: &[u16]) -> BTreeMap<u16, u64> {
-    let mut hashers: BTreeMap<u16, std::collections::hash_map::DefaultHasher> =
-        years.iter().map(|&y| (y, Default::default())).collect();
-    let exe = std::env::current_exe()
+/// archives of the years nobody touched. One walk of the sources for all years: the shared
+/// sources and each year's folder are hashed apart and combined.
+pub fn year_fingerprints(root: &Path, options: &Options) -> BTreeMap<u16, u64> {
+    fingerprints(root, options).1
+}
+
+/// [`fingerprint`] and [`year_fingerprints`] in one walk of the sources.
+pub fn fingerprints(root: &Path, options: &Options) -> (u64, BTreeMap<u16, u64>) {
+    use std::collections::hash_map::DefaultHasher;
+    let mut all = DefaultHasher::new();
+    all.write(env!("CARGO_PKG_VERSION").as_bytes());
+    let mut shared = DefaultHasher::new();
+    shared.write(env!("CARGO_PKG_VERSION").as_bytes());
+    if let Some(meta) = std::env::current_exe()
         .ok()
-        .and_then(|p| std::fs::metadata(p).ok());
-    for (year, h) in &mut hashers {
-        h.write(env!("CARGO_PKG_VERSION").as_bytes());
-        if let Some(meta) = &exe {
-            add_file(h, "<nianbao>", meta);
-        }
-        h.write(options.base_url.as_deref().unwrap_or("").as_bytes());
-        h.write_u16(*year);
+        .and_then(|p| std::fs::metadata(p).ok())
+    {
+        add_file(&mut all, "<nianbao>", &meta);
+        add_file(&mut shared, "<nianbao>", &meta);
     }
+    all.write(options.base_url.as_deref().unwrap_or("").as_bytes());
+    all.write_u8(u8::from(options.strict));
+    shared.write(options.base_url.as_deref().unwrap_or("").as_bytes());
+    let mut years: BTreeMap<u16, DefaultHasher> = BTreeMap::new();
     walk_sources(root, |rel, meta| {
+        add_file(&mut all, rel, meta);
         let rel_slash = rel.replace('\\', "/");
         let year = rel_slash
             .strip_prefix("content/")
             .and_then(|r| r.split('/').next())
             .and_then(crate::content::parse_year);
-        for (y, h) in &mut hashers {
-            if year.is_none_or(|year| year == *y) {
-                add_file(h, rel, meta);
-            }
+        match year {
+            Some(y) => add_file(years.entry(y).or_default(), rel, meta),
+            None => add_file(&mut shared, rel, meta),
         }
     });
-    hashers.into_iter().map(|(y, h)| (y, h.finish())).collect()
+    let shared = shared.finish();
+    let years = years
+        .into_iter()
+        .map(|(y, h)| {
+            let mut combined = DefaultHasher::new();
+            combined.write_u64(shared);
+            combined.write_u16(y);
+            combined.write_u64(h.finish());
+            (y, combined.finish())
+        })
+        .collect();
+    (all.finish(), years)
 }
 
 /// The marker lines recording the archives' fingerprints.
@@ -212,13 +221,13 @@ mod tests {
         write("content/2018/a/report.md", "一");
         write("content/2019/a/report.md", "二");
         let options = Options::default();
-        let before = year_fingerprints(tmp.path(), &options, &[2018, 2019]);
+        let before = year_fingerprints(tmp.path(), &options);
         write("content/2019/a/report.md", "二二");
-        let after = year_fingerprints(tmp.path(), &options, &[2018, 2019]);
+        let after = year_fingerprints(tmp.path(), &options);
         assert_eq!(before[&2018], after[&2018]);
         assert_ne!(before[&2019], after[&2019]);
         write("content/townships.yaml", "[]");
-        let shared = year_fingerprints(tmp.path(), &options, &[2018, 2019]);
+        let shared = year_fingerprints(tmp.path(), &options);
         assert_ne!(after[&2018], shared[&2018]);
         let text = format!("x\n{}", archives_text(&shared));
         std::fs::write(tmp.path().join(crate::output::MARKER), text).unwrap();

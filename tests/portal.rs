@@ -317,6 +317,9 @@ fn check_json_is_one_document_with_every_field() {
     assert_eq!(v["ok"], true);
     assert!(v["summary"]["pages"].as_u64().unwrap() >= 7);
     assert!(v["diagnostics"].is_array());
+
+    let (code, _, _) = run_in(clean.root(), "check", &["--format", "xml"]);
+    assert_eq!(code, 2, "an unknown format is a usage error");
 }
 
 #[test]

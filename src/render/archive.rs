@@ -5,7 +5,7 @@
 //!
 //! The ZIP is reproducible: entries in path order, every entry dated with the newest 公开日期 of
 //! the year's reports (00:00, the DOS timestamp has no zone; 1980-01-01 when there is none), no
-//! extra fields, permissions 0644, deflate at a fixed level (already compressed files stored).
+//! extra fields, permissions 0644, deflate at a fixed level 1 (already compressed files stored).
 //! Names are UTF-8 with the language-encoding flag (bit 11) set for non-ASCII names, which
 //! Windows Explorer (since Windows 10 1903), macOS and Info-ZIP read as Chinese.
 
@@ -39,9 +39,11 @@ pub enum ArchiveError {
 /// keep both cores busy, few enough to keep memory small.
 const CHUNK: usize = 64;
 
-/// Deflate level: 6 is zlib's default, the usual size/time balance; fixed so that output does not
-/// depend on a library default.
-const LEVEL: i64 = 6;
+/// Deflate level, fixed so that output does not depend on a library default. Level 1 rather than
+/// zlib's default 6: on generated HTML it makes archives about 20% larger (4.4 MB instead of
+/// 3.6 MB for 100 reports) but costs a third less CPU, and compression is most of an archive's
+/// cost.
+const LEVEL: i64 = 1;
 
 /// The planned files of the year's archive, in the order they are stored.
 pub fn archive_plan(year_site: &Site, theme: &Theme) -> Vec<PlannedFile> {
