@@ -17,6 +17,7 @@ mod content;
 mod faults;
 mod limits;
 mod security;
+mod serve;
 
 use std::path::Path;
 
