@@ -163,8 +163,23 @@ pub fn load_site(root: &Path, config: Config) -> (Option<Site>, Diagnostics) {
         return (None, diagnostics);
     }
     let townships = load_townships(root, &mut diagnostics);
+    let registry_failed = diagnostics.has_errors();
     let layout = discover(root, &content, &mut diagnostics);
-    let reports = load_reports(root, &config, &townships, &layout.reports, &mut diagnostics);
+    let mut reports_diagnostics = Diagnostics::new();
+    let reports = load_reports(
+        root,
+        &config,
+        &townships,
+        &layout.reports,
+        &mut reports_diagnostics,
+    );
+    // A broken registry leaves every folder "unregistered": only the registry's own errors say
+    // what to fix.
+    for d in reports_diagnostics.iter() {
+        if !(registry_failed && d.code == "report.unregistered") {
+            diagnostics.push(d.clone());
+        }
+    }
     let intro = layout
         .intro
         .and_then(|p| read_intro(root, &p, &mut diagnostics));

@@ -261,11 +261,18 @@ fn full_width_space_indentation_in_stats() {
 
 #[test]
 fn tab_indentation_in_registry() {
-    case(
+    let out = case(
         |f| f.edit("content/townships.yaml", "  name: 乙乡", "\tname: 乙乡"),
         1,
         &["错误: content/townships.yaml:6: YAML 缩进中含有制表符（Tab）"],
     );
+    only_the_registry_is_blamed(&out.stderr);
+}
+
+/// A broken registry is the one thing to fix: the folders are not all called unregistered too.
+fn only_the_registry_is_blamed(stderr: &str) {
+    assert!(!stderr.contains("不是已登记的乡镇代号"), "{stderr}");
+    assert!(stderr.contains("失败：1 个错误"), "{stderr}");
 }
 
 // ---- empty and half-written files (an editor or a git checkout caught in the middle) ----
@@ -712,7 +719,7 @@ fn duplicate_key_in_front_matter() {
 
 #[test]
 fn duplicate_key_in_registry_entry() {
-    case(
+    let out = case(
         |f| {
             f.edit(
                 "content/townships.yaml",
@@ -723,6 +730,22 @@ fn duplicate_key_in_registry_entry() {
         1,
         &["错误: content/townships.yaml:7:3: [name] 键「name」写了两次"],
     );
+    only_the_registry_is_blamed(&out.stderr);
+}
+
+#[test]
+fn files_named_like_the_output_marker_or_hidden_are_never_published() {
+    let out = case(
+        |f| {
+            f.write("content/2018/alpha/.nianbao", "伪造的输出标记");
+            f.write("content/2018/alpha/.htaccess", "Options +Indexes");
+            f.write("content/2018/alpha/sub/.nianbao", "伪造的输出标记");
+        },
+        0,
+        &[],
+    );
+    assert!(!out.is_published("2018/alpha/.htaccess"));
+    assert!(!out.all_published().contains("伪造的输出标记"));
 }
 
 #[test]
