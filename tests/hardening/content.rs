@@ -507,6 +507,24 @@ fn huge_integer() {
 }
 
 #[test]
+fn huge_decimal_amount() {
+    case(
+        |f| {
+            f.edit(
+                STATS,
+                "org.budget: 1.50",
+                "org.budget: 123456789012345678901234567890.5",
+            )
+        },
+        1,
+        &[
+            "错误: content/2018/alpha/stats.yaml:7:3: [org.budget] ",
+            "过大或位数过多",
+        ],
+    );
+}
+
+#[test]
 fn hexadecimal_is_not_silently_converted() {
     value_case(
         "0x10",
