@@ -4,7 +4,7 @@
 use std::time::{Duration, Instant};
 
 use crate::common::REPORT_2018;
-use crate::{REPORT, STATS, case};
+use crate::{REPORT, STATS};
 
 /// CPU time (user + system) a hostile input may cost: CPU time, unlike wall time, does not grow
 /// when other jobs share the two cores. Generous for the unoptimised test binary.
@@ -92,10 +92,29 @@ unsafe extern "C" {
     fn wait4(pid: i32, status: *mut i32, options: i32, usage: *mut Rusage) -> i32;
 }
 
+/// Like [`case`], with the broken build itself measured (one run of the hostile input instead of
+/// three: these inputs are large).
 fn bounded(mutate: impl FnOnce(&crate::common::Fixture), expected: &[&str]) {
-    let out = case(mutate, 1, expected);
-    let run = measured(&out.fixture, "check");
+    let f = crate::common::Fixture::new();
+    let out = f.root().join("public");
+    let (first, _, stderr) = crate::common::run_in(f.root(), "build", &[]);
+    assert_eq!(first, 0, "the fixture itself must build: {stderr}");
+    let before = crate::common::snapshot_tree(&out);
+    mutate(&f);
+    let run = measured(&f, "build");
     assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+    for fragment in expected {
+        assert!(
+            run.stderr.contains(fragment),
+            "expected {fragment:?} in:\n{}",
+            run.stderr
+        );
+    }
+    assert!(
+        crate::common::snapshot_tree(&out) == before,
+        "the previous output must stay untouched"
+    );
     run.assert_bounded(MEMORY_BOUND_KB);
 }
 
