@@ -331,3 +331,20 @@ fn output_inside_the_content_directory_is_refused() {
     assert!(stderr.contains("与站点源文件重叠"), "{stderr}");
     assert!(!target.exists());
 }
+
+#[test]
+fn a_township_name_that_excel_would_run_as_a_formula_is_refused() {
+    case(
+        |f| {
+            f.edit(
+                "content/townships.yaml",
+                "name: 甲镇",
+                "name: \"=HYPERLINK(\\\"https://evil.example\\\",\\\"甲镇\\\")\"",
+            )
+        },
+        1,
+        &[
+            "错误: content/townships.yaml:2:3: [[0].name] 乡镇名称「=HYPERLINK(\"https://evil.example\",\"甲镇\")」不能以 = + - @ 开头",
+        ],
+    );
+}
