@@ -321,8 +321,9 @@ fn replace_with(
 }
 
 /// Fault injection for the hardening tests, read once from `NIANBAO_FAULT`:
-/// `enospc:N` makes the N-th file write of the process fail as on a full disk, `abort:N` kills
-/// the process there (as `kill -9` or a power cut would). Unset, it costs one atomic increment.
+/// `enospc:N` makes the N-th file write of the process fail as on a full disk; `hang:N` stops
+/// the writing thread there (after saying so on stderr) so that the test can kill the process
+/// with SIGKILL in the middle of a build. Unset, it costs one atomic increment.
 fn injected_fault() -> io::Result<()> {
     use std::sync::OnceLock;
     use std::sync::atomic::{AtomicUsize, Ordering};
@@ -331,16 +332,22 @@ fn injected_fault() -> io::Result<()> {
     let fault = FAULT.get_or_init(|| {
         let spec = std::env::var("NIANBAO_FAULT").ok()?;
         let (kind, n) = spec.split_once(':')?;
-        Some((kind == "abort", n.parse().ok()?))
+        Some((kind == "hang", n.parse().ok()?))
     });
-    let Some((abort, at)) = *fault else {
+    let Some((hang, at)) = *fault else {
         return Ok(());
     };
-    if WRITES.fetch_add(1, Ordering::Relaxed) + 1 < at {
+    let n = WRITES.fetch_add(1, Ordering::Relaxed) + 1;
+    if n < at {
         return Ok(());
     }
-    if abort {
-        std::process::abort();
+    if hang {
+        if n == at {
+            eprintln!("NIANBAO_FAULT: hanging at write {n}");
+        }
+        loop {
+            std::thread::sleep(std::time::Duration::from_secs(3600));
+        }
     }
     Err(io::Error::from_raw_os_error(28))
 }

@@ -2,8 +2,9 @@
 //! under the build. Each leaves the previous output byte for byte as it was, says what happened
 //! in Chinese, and the next build succeeds.
 //!
-//! `NIANBAO_FAULT` (src/output.rs) injects the faults at the N-th file write: `abort:N` kills the
-//! process there as `kill -9` would, `enospc:N` fails the write as a full disk does.
+//! `NIANBAO_FAULT` (src/output.rs) injects the faults at the N-th file write: `hang:N` stops
+//! there so that the test kills the process with SIGKILL mid-build, `enospc:N` fails the write as
+//! a full disk does.
 
 use assert_cmd::Command;
 
@@ -47,29 +48,54 @@ fn assert_recovers(f: &Fixture) {
     );
 }
 
-#[test]
-fn a_build_killed_at_any_point_leaves_the_previous_output() {
-    for at in [1, 2, 5, 10, 20, 40] {
-        let (f, before) = built_then_edited();
-        let (code, stderr) = build_with_fault(&f, &format!("abort:{at}"));
-        let after = snapshot_tree(&f.root().join("public"));
-        if code == 0 {
-            // Fewer writes than `at`: the build finished before the fault.
-            assert!(at > 5, "a build with {at} writes finished? {stderr}");
-            continue;
-        }
-        assert_eq!(code, -1, "killed by a signal at write {at}: {stderr}");
-        assert!(after == before, "output damaged by a kill at write {at}");
-        assert_recovers(&f);
+/// Start a build that stops at its `at`-th file write, then kill it there with SIGKILL. Returns
+/// false when the build finished first (it has fewer writes).
+fn kill_build_at(f: &Fixture, at: usize) -> bool {
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_nianbao"))
+        .args(["build", "--root"])
+        .arg(f.root())
+        .env("NO_COLOR", "1")
+        .env("NIANBAO_FAULT", format!("hang:{at}"))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("build starts");
+    let stderr = child.stderr.take().expect("piped");
+    let reached = std::io::BufRead::lines(std::io::BufReader::new(stderr))
+        .map_while(Result::ok)
+        .any(|line| line.starts_with("NIANBAO_FAULT: hanging"));
+    let _ = child.kill();
+    let status = child.wait().expect("wait");
+    if reached {
+        assert!(status.code().is_none(), "killed by a signal: {status}");
     }
+    reached
 }
 
 #[test]
-fn a_killed_serve_or_build_twice_in_a_row_still_recovers() {
+fn a_build_killed_at_any_point_leaves_the_previous_output() {
+    let mut killed = 0;
+    for at in [1, 2, 5, 10, 20, 40] {
+        let (f, before) = built_then_edited();
+        if !kill_build_at(&f, at) {
+            continue;
+        }
+        killed += 1;
+        let after = snapshot_tree(&f.root().join("public"));
+        assert!(after == before, "output damaged by a kill at write {at}");
+        assert_recovers(&f);
+    }
+    assert!(
+        killed >= 4,
+        "the kill points fall inside the build ({killed} did)"
+    );
+}
+
+#[test]
+fn two_killed_builds_in_a_row_still_recover() {
     let (f, before) = built_then_edited();
     for at in [3, 7] {
-        let (code, _) = build_with_fault(&f, &format!("abort:{at}"));
-        assert_eq!(code, -1);
+        assert!(kill_build_at(&f, at));
         assert!(snapshot_tree(&f.root().join("public")) == before);
     }
     assert_recovers(&f);
