@@ -126,8 +126,7 @@ fn converted_warning(file: &str, encoding: TextEncoding, text: &str) -> Diagnost
         "file.encoding-converted",
         file,
         format!(
-            "文件是 {} 编码，不是 UTF-8；已按 {} 读取，开头为「{sample}」",
-            encoding.label(),
+            "文件不是 UTF-8，而是 {} 编码；已按此编码读取，开头为「{sample}」",
             encoding.label()
         ),
     )

@@ -13,7 +13,7 @@ fn gbk_report_is_converted_with_a_warning_and_no_mojibake() {
         |f| write_encoded(f, REPORT, REPORT_2018, GBK),
         0,
         &[
-            "警告: content/2018/alpha/report.md:1: 文件是 GBK/GB18030（记事本的 ANSI） 编码，不是 UTF-8；已按 GBK/GB18030（记事本的 ANSI） 读取，开头为「title:测试县甲镇2018年度",
+            "警告: content/2018/alpha/report.md:1: 文件不是 UTF-8，而是 GBK/GB18030（记事本的 ANSI） 编码；已按此编码读取，开头为「title:测试县甲镇2018年度",
         ],
     );
     let page = out.published("2018/alpha/index.html");
@@ -36,7 +36,7 @@ fn gb18030_townships_registry_is_converted() {
             )
         },
         0,
-        &["警告: content/townships.yaml:1: 文件是 GBK/GB18030"],
+        &["警告: content/townships.yaml:1: 文件不是 UTF-8，而是 GBK/GB18030"],
     );
     assert!(out.published("index.html").contains("甲镇𠀀"));
 }
@@ -53,7 +53,7 @@ fn gbk_stats_with_chinese_comment_is_converted() {
             )
         },
         0,
-        &["警告: content/2018/alpha/stats.yaml:1: 文件是 GBK/GB18030"],
+        &["警告: content/2018/alpha/stats.yaml:1: 文件不是 UTF-8，而是 GBK/GB18030"],
     );
     assert!(out.published("2018/alpha/stats.csv").contains("1.50"));
 }
@@ -67,7 +67,9 @@ fn utf16le_report_with_bom_is_converted() {
             f.write_bytes(REPORT, &bytes);
         },
         0,
-        &["警告: content/2018/alpha/report.md:1: 文件是 UTF-16 LE（记事本的 Unicode） 编码"],
+        &[
+            "警告: content/2018/alpha/report.md:1: 文件不是 UTF-8，而是 UTF-16 LE（记事本的 Unicode） 编码",
+        ],
     );
     assert!(
         out.published("2018/alpha/index.html")
@@ -80,7 +82,7 @@ fn utf16be_stats_without_bom_is_converted() {
     let out = case(
         |f| write_encoded(f, STATS, STATS_2018, UTF_16BE),
         0,
-        &["警告: content/2018/alpha/stats.yaml:1: 文件是 UTF-16 BE 编码"],
+        &["警告: content/2018/alpha/stats.yaml:1: 文件不是 UTF-8，而是 UTF-16 BE 编码"],
     );
     assert!(out.published("2018/alpha/stats.csv").contains("1.50"));
 }
@@ -97,7 +99,7 @@ fn utf16le_intro_without_bom_is_converted() {
             )
         },
         0,
-        &["警告: content/_index.md:1: 文件是 UTF-16 LE"],
+        &["警告: content/_index.md:1: 文件不是 UTF-8，而是 UTF-16 LE"],
     );
 }
 
