@@ -68,7 +68,10 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded<'_>, UnknownEncoding> {
         };
         return strict(encoding, body, kind);
     }
-    if let Ok(text) = std::str::from_utf8(bytes) {
+    // ASCII text in UTF-16 is valid UTF-8 (with a NUL in every other byte), and no real text
+    // file holds NULs: zero bytes are checked for UTF-16 first.
+    let has_nul = bytes.contains(&0);
+    if !has_nul && let Ok(text) = std::str::from_utf8(bytes) {
         return Ok(Decoded {
             text: Cow::Borrowed(text),
             encoding: TextEncoding::Utf8,
@@ -82,13 +85,46 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded<'_>, UnknownEncoding> {
         };
         return strict(encoding, bytes, kind);
     }
+    if has_nul {
+        return Err(UnknownEncoding);
+    }
     let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
     detector.feed(bytes, true);
     let guess = detector.guess(Some(b"cn"), chardetng::Utf8Detection::Deny);
-    if guess == encoding_rs::GBK || guess == GB18030 {
+    if (guess == encoding_rs::GBK || guess == GB18030) && mostly_common_hanzi(bytes) {
         return strict(GB18030, bytes, TextEncoding::Gb18030);
     }
     Err(UnknownEncoding)
+}
+
+/// Whether the double-byte characters of GBK-looking bytes are mostly GB2312 (the 6,763 common
+/// hanzi and the usual punctuation: lead 0xA1–0xF7, trail 0xA1–0xFE). Real Chinese text is; bytes
+/// of another encoding read as GBK (UTF-16 without BOM, Big5, Shift-JIS) fall mostly into the
+/// rare GBK extensions, and decoding them would publish mojibake.
+fn mostly_common_hanzi(bytes: &[u8]) -> bool {
+    let (mut common, mut rare) = (0usize, 0usize);
+    let mut i = 0;
+    while i < bytes.len() {
+        let lead = bytes[i];
+        if lead < 0x80 {
+            i += 1;
+            continue;
+        }
+        let trail = bytes.get(i + 1).copied().unwrap_or(0);
+        if trail.is_ascii_digit() {
+            // A four-byte GB18030 sequence (rare characters, e.g. in place names): its strict
+            // digit pattern does not happen by chance, so it counts neither way.
+            i += 4;
+            continue;
+        }
+        if (0xA1..=0xF7).contains(&lead) && (0xA1..=0xFE).contains(&trail) {
+            common += 1;
+        } else {
+            rare += 1;
+        }
+        i += 2;
+    }
+    rare * 4 <= common
 }
 
 fn strict<'a>(
@@ -168,6 +204,24 @@ mod tests {
             (d.text.as_ref(), d.encoding),
             (SAMPLE, TextEncoding::Utf16Le)
         );
+    }
+
+    #[test]
+    fn ascii_utf16_without_bom_is_not_taken_for_utf8() {
+        let be: Vec<u8> = "format: gov-2014\n"
+            .encode_utf16()
+            .flat_map(u16::to_be_bytes)
+            .collect();
+        assert_eq!(decode(&be).unwrap().encoding, TextEncoding::Utf16Be);
+    }
+
+    #[test]
+    fn chinese_utf16_without_bom_is_refused_not_read_as_gbk() {
+        let le: Vec<u8> = "本县政府信息公开年报汇编。"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        assert_eq!(decode(&le).err(), Some(UnknownEncoding));
     }
 
     #[test]

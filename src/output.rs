@@ -36,14 +36,39 @@ pub enum OutputError {
     /// A generated path is not a plain relative path.
     #[error("内部错误：输出路径「{0}」不安全")]
     UnsafePath(String),
+    /// A source file (an attachment) could not be read while being copied: deleted, replaced
+    /// or unreadable in the middle of the build.
+    #[error("读取 {path} 失败：{reason}（{source}）", reason = io_reason(source))]
+    Read {
+        /// The file being copied.
+        path: PathBuf,
+        /// The error.
+        source: io::Error,
+    },
     /// An I/O error, with the path concerned.
-    #[error("写入 {path} 失败：{source}")]
+    #[error("写入 {path} 失败：{reason}（{source}）", reason = io_reason(source))]
     Io {
         /// The path being written.
         path: PathBuf,
         /// The error.
         source: io::Error,
     },
+}
+
+/// What a clerk can do about an I/O error, in Chinese (the system's own text follows it).
+fn io_reason(e: &io::Error) -> &'static str {
+    match e.kind() {
+        io::ErrorKind::StorageFull | io::ErrorKind::QuotaExceeded => {
+            "磁盘空间不足，请清理磁盘或换一个输出目录（--output）"
+        }
+        io::ErrorKind::ReadOnlyFilesystem => {
+            "输出位置在只读文件系统上，请换一个输出目录（--output）"
+        }
+        io::ErrorKind::PermissionDenied => "没有写入权限，请检查输出目录的权限或换一个输出目录",
+        io::ErrorKind::FileTooLarge => "文件超过了系统允许的大小",
+        io::ErrorKind::NotFound => "文件或目录在生成过程中被删除或移走了，请重新运行",
+        _ => "文件系统报告了错误",
+    }
 }
 
 fn io_err(path: &Path) -> impl FnOnce(io::Error) -> OutputError + '_ {
@@ -215,7 +240,10 @@ impl Staging {
 
     /// Put a copy of the file at `source` at `rel`.
     pub fn copy(&self, rel: &str, source: &Path) -> Result<(), OutputError> {
-        let bytes = fs::read(source).map_err(io_err(source))?;
+        let bytes = fs::read(source).map_err(|e| OutputError::Read {
+            path: source.to_path_buf(),
+            source: e,
+        })?;
         self.write(rel, &bytes)
     }
 
@@ -326,7 +354,40 @@ fn replace_with(
         Err(e) if e.kind() == io::ErrorKind::NotFound => {}
         Err(e) => return Err(io_err(path)(e)),
     }
+    injected_fault().map_err(io_err(path))?;
     write(path).map_err(io_err(path))
+}
+
+/// Fault injection for the hardening tests, read once from `NIANBAO_FAULT`:
+/// `enospc:N` makes the N-th file write of the process fail as on a full disk; `hang:N` stops
+/// the writing thread there (after saying so on stderr) so that the test can kill the process
+/// with SIGKILL in the middle of a build. Unset, it costs one atomic increment.
+fn injected_fault() -> io::Result<()> {
+    use std::sync::OnceLock;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static FAULT: OnceLock<Option<(bool, usize)>> = OnceLock::new();
+    static WRITES: AtomicUsize = AtomicUsize::new(0);
+    let fault = FAULT.get_or_init(|| {
+        let spec = std::env::var("NIANBAO_FAULT").ok()?;
+        let (kind, n) = spec.split_once(':')?;
+        Some((kind == "hang", n.parse().ok()?))
+    });
+    let Some((hang, at)) = *fault else {
+        return Ok(());
+    };
+    let n = WRITES.fetch_add(1, Ordering::Relaxed) + 1;
+    if n < at {
+        return Ok(());
+    }
+    if hang {
+        if n == at {
+            eprintln!("NIANBAO_FAULT: hanging at write {n}");
+        }
+        loop {
+            std::thread::sleep(std::time::Duration::from_secs(3600));
+        }
+    }
+    Err(io::Error::from_raw_os_error(28))
 }
 
 fn link_or_copy(live: &Path, staged: &Path) -> Result<(), OutputError> {

@@ -464,7 +464,7 @@ fn print_diagnostics(root: &Path, diagnostics: &Diagnostics, max_warnings: Optio
         }
         let source = d
             .location
-            .and_then(|_| std::fs::read_to_string(root.join(&d.file)).ok());
+            .and_then(|_| nianbao::content::read_text(&root.join(&d.file)).ok());
         eprint!("{}", render_human(d, source.as_deref(), color));
     }
     if let Some(max) = max_warnings

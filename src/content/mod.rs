@@ -16,6 +16,7 @@ use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics, display_path};
+use crate::encoding::{self, TextEncoding};
 use crate::site::{Report, Site, Township};
 
 /// The content directory under the site root.
@@ -28,8 +29,11 @@ pub const INTRO_FILE: &str = "_index.md";
 pub enum ReadError {
     /// The file does not exist.
     Missing,
-    /// The file is not UTF-8 text.
+    /// The bytes are not text in any encoding we recognise (binary, or a mix of encodings).
     Encoding,
+    /// The file is a symbolic link: content is read only from real files, so that a link
+    /// cannot publish a file from outside the content directory.
+    Symlink,
     /// Any other I/O problem.
     Io(std::io::Error),
 }
@@ -39,26 +43,95 @@ impl ReadError {
     pub fn diagnostic(&self, file: &str) -> Diagnostic {
         match self {
             ReadError::Missing => Diagnostic::error("file.missing", file, "文件不存在"),
-            ReadError::Encoding => {
-                Diagnostic::error("file.encoding", file, "文件不是 UTF-8 编码的文本")
-                    .hint("用记事本或 WPS 打开后“另存为”，编码选择 UTF-8")
-            }
+            ReadError::Encoding => Diagnostic::error(
+                "file.encoding",
+                file,
+                "无法识别文件的文本编码：不是 UTF-8、UTF-16 或 GBK/GB18030 文本（可能是二进制文件，或混用了几种编码）",
+            )
+            .at_line(1)
+            .hint("用记事本或 WPS 打开，核对文字无乱码后“另存为”，编码选择 UTF-8"),
+            ReadError::Symlink => Diagnostic::error(
+                "file.symlink",
+                file,
+                "文件是符号链接（快捷方式），出于安全考虑不予读取",
+            )
+            .hint("把链接指向的真实文件复制到这个位置"),
             ReadError::Io(e) => Diagnostic::error("file.read", file, format!("无法读取文件：{e}")),
         }
     }
 }
 
-/// Read a UTF-8 text file, dropping a byte-order mark.
+/// Read a text file in any encoding [`encoding::decode`] recognises exactly (UTF-8 with or
+/// without BOM, UTF-16, GBK/GB18030); the text never has a byte-order mark.
 pub fn read_text(path: &Path) -> Result<String, ReadError> {
-    let bytes = std::fs::read(path).map_err(|e| match e.kind() {
+    read_decoded(path).map(|(text, _)| text)
+}
+
+/// Read a content file like [`read_text`], with a warning naming the encoding when the file is
+/// not UTF-8: the content format is UTF-8, but files from old Windows machines are GBK or
+/// UTF-16. The decoding is exact, never lossy, and the warning quotes the first words as read so
+/// that a clerk sees at once if they are not what was written.
+pub fn read_content(
+    path: &Path,
+    file: &str,
+    diagnostics: &mut Diagnostics,
+) -> Result<String, ReadError> {
+    let (text, encoding) = read_decoded(path)?;
+    if !encoding.is_utf8() {
+        diagnostics.push(converted_warning(file, encoding, &text));
+    }
+    if let Some(line) = conflict_marker_line(&text) {
+        diagnostics.push(
+            Diagnostic::error(
+                "file.conflict",
+                file,
+                "文件中有未解决的合并冲突标记（<<<<<<< / ======= / >>>>>>>）",
+            )
+            .at_line(line)
+            .hint("git 合并或拉取时两边都改了这个文件：保留正确的内容，删去冲突标记行和多余的一边"),
+        );
+    }
+    Ok(text)
+}
+
+/// The first line of a git conflict (`<<<<<<< ours`, `>>>>>>> theirs`), 1-based: such a file is
+/// half of a merge in progress, and publishing it would show both versions.
+fn conflict_marker_line(text: &str) -> Option<usize> {
+    text.lines()
+        .position(|l| l.starts_with("<<<<<<< ") || l.starts_with(">>>>>>> ") || l == "<<<<<<<")
+        .map(|i| i + 1)
+}
+
+fn read_decoded(path: &Path) -> Result<(String, TextEncoding), ReadError> {
+    let io = |e: std::io::Error| match e.kind() {
         std::io::ErrorKind::NotFound => ReadError::Missing,
         _ => ReadError::Io(e),
-    })?;
-    let bytes = bytes
-        .strip_prefix(b"\xEF\xBB\xBF")
-        .map(<[u8]>::to_vec)
-        .unwrap_or(bytes);
-    String::from_utf8(bytes).map_err(|_| ReadError::Encoding)
+    };
+    if std::fs::symlink_metadata(path).map_err(io)?.is_symlink() {
+        return Err(ReadError::Symlink);
+    }
+    let bytes = std::fs::read(path).map_err(io)?;
+    let decoded = encoding::decode(&bytes).map_err(|_| ReadError::Encoding)?;
+    Ok((decoded.text.into_owned(), decoded.encoding))
+}
+
+fn converted_warning(file: &str, encoding: TextEncoding, text: &str) -> Diagnostic {
+    let sample: String = text
+        .chars()
+        .filter(|c| !c.is_control())
+        .filter(|c| !matches!(c, '-' | ' '))
+        .take(24)
+        .collect();
+    Diagnostic::warning(
+        "file.encoding-converted",
+        file,
+        format!(
+            "文件不是 UTF-8，而是 {} 编码；已按此编码读取，开头为「{sample}」",
+            encoding.label()
+        ),
+    )
+    .at_line(1)
+    .hint("若上面引用的文字没有乱码，用记事本或 WPS “另存为”，编码选择 UTF-8 即可消除此警告")
 }
 
 /// A report folder found on disk.
@@ -89,8 +162,23 @@ pub fn load_site(root: &Path, config: Config) -> (Option<Site>, Diagnostics) {
         return (None, diagnostics);
     }
     let townships = load_townships(root, &mut diagnostics);
+    let registry_failed = diagnostics.has_errors();
     let layout = discover(root, &content, &mut diagnostics);
-    let reports = load_reports(root, &config, &townships, &layout.reports, &mut diagnostics);
+    let mut reports_diagnostics = Diagnostics::new();
+    let reports = load_reports(
+        root,
+        &config,
+        &townships,
+        &layout.reports,
+        &mut reports_diagnostics,
+    );
+    // A broken registry leaves every folder "unregistered": only the registry's own errors say
+    // what to fix.
+    for d in reports_diagnostics.iter() {
+        if !(registry_failed && d.code == "report.unregistered") {
+            diagnostics.push(d.clone());
+        }
+    }
     let intro = layout
         .intro
         .and_then(|p| read_intro(root, &p, &mut diagnostics));
@@ -110,7 +198,8 @@ pub fn load_site(root: &Path, config: Config) -> (Option<Site>, Diagnostics) {
 }
 
 fn load_townships(root: &Path, diagnostics: &mut Diagnostics) -> Vec<Township> {
-    match read_text(&root.join(townships::TOWNSHIPS_FILE)) {
+    let path = root.join(townships::TOWNSHIPS_FILE);
+    match read_content(&path, townships::TOWNSHIPS_FILE, diagnostics) {
         Ok(text) => townships::parse(&text, diagnostics),
         Err(ReadError::Missing) => {
             diagnostics.push(
@@ -127,8 +216,9 @@ fn load_townships(root: &Path, diagnostics: &mut Diagnostics) -> Vec<Township> {
 }
 
 fn read_intro(root: &Path, path: &Path, diagnostics: &mut Diagnostics) -> Option<String> {
-    read_text(path)
-        .map_err(|e| diagnostics.push(e.diagnostic(&display_path(root, path))))
+    let file = display_path(root, path);
+    read_content(path, &file, diagnostics)
+        .map_err(|e| diagnostics.push(e.diagnostic(&file)))
         .ok()
 }
 
@@ -146,7 +236,7 @@ fn discover(root: &Path, content: &Path, diagnostics: &mut Diagnostics) -> Layou
         let name = entry.file_name().to_string_lossy().into_owned();
         let path = entry.path();
         let rel = display_path(root, &path);
-        if name.starts_with('.') {
+        if name.starts_with('.') || refused_entry(root, &entry, diagnostics) {
             continue;
         }
         if path.is_dir() {
@@ -184,10 +274,12 @@ fn discover_year(
     layout: &mut Layout,
     diagnostics: &mut Diagnostics,
 ) {
-    for entry in sorted_entries(dir, root, diagnostics) {
+    let entries = sorted_entries(dir, root, diagnostics);
+    check_case_collisions(root, &entries, diagnostics);
+    for entry in entries {
         let name = entry.file_name().to_string_lossy().into_owned();
         let path = entry.path();
-        if name.starts_with('.') {
+        if name.starts_with('.') || refused_entry(root, &entry, diagnostics) {
             continue;
         }
         if path.is_dir() {
@@ -207,6 +299,66 @@ fn discover_year(
                 )
                 .hint("附件请放进对应的报告目录 content/<年度>/<乡镇代号>/"),
             );
+        }
+    }
+}
+
+/// Entries of the content tree that are never read, with an error: symbolic links (a link could
+/// publish a folder from outside the content directory) and names that are not valid Unicode
+/// (they would be published as mojibake).
+fn refused_entry(root: &Path, entry: &std::fs::DirEntry, diagnostics: &mut Diagnostics) -> bool {
+    let rel = display_path(root, &entry.path());
+    if entry.file_type().is_ok_and(|t| t.is_symlink()) {
+        diagnostics.push(
+            Diagnostic::error(
+                "content.symlink",
+                rel,
+                "这是符号链接（快捷方式），出于安全考虑不予读取",
+            )
+            .hint("把真实的目录或文件复制到这个位置"),
+        );
+        return true;
+    }
+    if entry.file_name().to_str().is_none() {
+        diagnostics.push(
+            Diagnostic::error(
+                "content.name-encoding",
+                rel,
+                "文件名不是有效的 Unicode 文字（多半是在旧 Windows 上以 GBK 编码保存的名字）",
+            )
+            .hint("重新命名这个文件或目录，或用支持 UTF-8 文件名的工具解压"),
+        );
+        return true;
+    }
+    false
+}
+
+/// Folders whose names differ only in letter case are one folder on Windows and macOS: the site
+/// would publish one of them depending on the machine. Both are named.
+fn check_case_collisions(
+    root: &Path,
+    entries: &[std::fs::DirEntry],
+    diagnostics: &mut Diagnostics,
+) {
+    let mut seen: BTreeMap<String, PathBuf> = BTreeMap::new();
+    for entry in entries {
+        let name = entry.file_name().to_string_lossy().to_lowercase();
+        let path = entry.path();
+        if let Some(first) = seen.get(&name) {
+            diagnostics.push(
+                Diagnostic::error(
+                    "content.case-collision",
+                    display_path(root, &path),
+                    format!(
+                        "「{}」与「{}」只有字母大小写不同：在 Windows 和 macOS 上它们是同一个目录",
+                        display_path(root, first),
+                        display_path(root, &path)
+                    ),
+                )
+                .hint("乡镇代号只用小写字母；合并这两个目录，删去多余的一个"),
+            );
+        } else {
+            seen.insert(name, path);
         }
     }
 }

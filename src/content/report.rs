@@ -7,7 +7,7 @@ use serde_yaml::{Mapping, Value};
 use super::fields::FieldReader;
 use super::stats;
 use super::yaml::{self, KeyIndex, type_name};
-use super::{ReadError, read_text};
+use super::{ReadError, read_content};
 use crate::diagnostics::{Diagnostic, Diagnostics, display_path};
 use crate::site::{Attachment, Form, Report, ReportMeta, Township};
 use crate::validate;
@@ -62,7 +62,7 @@ pub fn load(folder: &ReportFolder<'_>, diagnostics: &mut Diagnostics) -> Option<
     let rel = display_path(folder.root, folder.dir);
     let md_path = folder.dir.join(REPORT_FILE);
     let md_file = format!("{rel}/{REPORT_FILE}");
-    let text = match read_text(&md_path) {
+    let text = match read_content(&md_path, &md_file, diagnostics) {
         Ok(t) => t,
         Err(ReadError::Missing) => {
             diagnostics.push(
@@ -106,6 +106,7 @@ pub fn load(folder: &ReportFolder<'_>, diagnostics: &mut Diagnostics) -> Option<
         stats,
         attachments,
     };
+    check_links(&text, body, &md_file, diagnostics);
     let keys = KeyIndex::scan(front.yaml, front.line_offset);
     validate::check_report_dates(&report, &md_file, |k| keys.locate(k), diagnostics);
     Some(report)
@@ -172,6 +173,26 @@ pub fn split_front_matter(text: &str) -> Result<(FrontMatter<'_>, &str), SplitEr
         .at_line(1)
         .hint("在元数据最后一行之后单独写一行 ---，再接正文"),
     ))
+}
+
+/// Warn about links and images of the narrative that point outside the report folder: those
+/// files are never published (see [`crate::render::markdown::outside_links`]).
+fn check_links(text: &str, body: &str, file: &str, diagnostics: &mut Diagnostics) {
+    let body_start = text.len() - body.len();
+    for (url, offset) in crate::render::markdown::outside_links(body) {
+        let location = crate::diagnostics::location_of_offset(text, body_start + offset);
+        diagnostics.push(
+            Diagnostic::warning(
+                "report.outside-link",
+                file,
+                format!(
+                    "链接「{url}」指向报告目录以外的文件：该文件不会被发布，网站上的链接将失效"
+                ),
+            )
+            .at(Some(location))
+            .hint("把文件作为附件放进报告目录，链接写成文件名，例如 [统计表](统计表.pdf)"),
+        );
+    }
 }
 
 type AttachmentTitles = Vec<(String, String, usize)>;
@@ -446,7 +467,30 @@ fn list_attachments(
             );
             continue;
         }
-        let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
+        if let Some(problem) = name_problem(inner) {
+            diagnostics.push(
+                Diagnostic::error(
+                    "attachment.name",
+                    file,
+                    format!("附件文件名不能发布：{problem}"),
+                )
+                .hint("重新命名：只用汉字、字母、数字、空格和 - _ . ( ) 等常见符号"),
+            );
+            continue;
+        }
+        let metadata = entry.metadata().ok();
+        if metadata.as_ref().is_some_and(is_hard_linked) {
+            diagnostics.push(
+                Diagnostic::warning(
+                    "attachment.hard-link",
+                    file,
+                    "附件是硬链接（与其他位置的文件共用内容），出于安全考虑不予发布",
+                )
+                .hint("把文件复制一份（而不是链接）到报告目录"),
+            );
+            continue;
+        }
+        let size = metadata.map_or(0, |m| m.len());
         out.push(Attachment {
             path,
             title: None,
@@ -454,16 +498,95 @@ fn list_attachments(
             source: entry.path().to_path_buf(),
         });
     }
+    check_case_collisions(&out, rel, diagnostics);
     out
 }
 
-/// Files that are never attachments: hidden files and office lock files.
+/// Characters a published file name may not hold: Windows refuses them, and county web servers
+/// and the clerks' machines are often Windows.
+const BAD_NAME_CHARS: &[char] = &['<', '>', ':', '"', '\\', '|', '?', '*'];
+/// Device names Windows reserves, with any extension.
+const WINDOWS_DEVICES: &[&str] = &[
+    "con", "prn", "aux", "nul", "com1", "com2", "com3", "com4", "com5", "com6", "com7", "com8",
+    "com9", "lpt1", "lpt2", "lpt3", "lpt4", "lpt5", "lpt6", "lpt7", "lpt8", "lpt9",
+];
+
+/// Why a file name (each component of the path inside the report folder) cannot be published.
+fn name_problem(inner: &Path) -> Option<String> {
+    for part in inner.components() {
+        let raw = part.as_os_str();
+        let Some(name) = raw.to_str() else {
+            return Some(
+                "文件名不是有效的 Unicode 文字（多半是旧 Windows 上以 GBK 保存的名字）".into(),
+            );
+        };
+        if let Some(c) = name
+            .chars()
+            .find(|c| c.is_control() || BAD_NAME_CHARS.contains(c))
+        {
+            return Some(format!("「{name}」含有字符「{}」", c.escape_default()));
+        }
+        if name.ends_with('.') || name.ends_with(' ') || name.starts_with(' ') {
+            return Some(format!("「{name}」以空格或句点开头或结尾"));
+        }
+        let stem = name
+            .split('.')
+            .next()
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        if WINDOWS_DEVICES.contains(&stem.as_str()) {
+            return Some(format!("「{name}」是 Windows 保留的设备名"));
+        }
+    }
+    None
+}
+
+/// A regular file with more than one name may be a link to a file outside the content directory
+/// (which a hard link cannot show); it is not published.
+#[cfg(unix)]
+fn is_hard_linked(metadata: &std::fs::Metadata) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    metadata.is_file() && metadata.nlink() > 1
+}
+
+#[cfg(not(unix))]
+fn is_hard_linked(_: &std::fs::Metadata) -> bool {
+    false
+}
+
+/// Files that are never attachments: hidden files, office lock files, and the leftovers of a
+/// merge or an editor (`report.md.orig` holds the text before a merge: never publish it).
 fn is_ignored(name: &std::ffi::OsStr) -> bool {
     let name = name.to_string_lossy();
+    let lower = name.to_ascii_lowercase();
     name.starts_with('.')
         || name.starts_with("~$")
-        || name.eq_ignore_ascii_case("thumbs.db")
-        || name.eq_ignore_ascii_case("desktop.ini")
+        || name.ends_with('~')
+        || [".orig", ".rej", ".swp", ".tmp"]
+            .iter()
+            .any(|ext| lower.ends_with(ext))
+        || lower == "thumbs.db"
+        || lower == "desktop.ini"
+}
+
+/// Attachments whose paths differ only in letter case are one file on Windows and macOS.
+fn check_case_collisions(attachments: &[Attachment], rel: &str, diagnostics: &mut Diagnostics) {
+    let mut seen = std::collections::BTreeMap::new();
+    for a in attachments {
+        if let Some(first) = seen.insert(a.path.to_lowercase(), &a.path) {
+            diagnostics.push(
+                Diagnostic::error(
+                    "attachment.case-collision",
+                    format!("{rel}/{}", a.path),
+                    format!(
+                        "附件「{first}」与「{}」只有字母大小写不同：在 Windows 和 macOS 上它们是同一个文件",
+                        a.path
+                    ),
+                )
+                .hint("删去其中一个，或给其中一个改名"),
+            );
+        }
+    }
 }
 
 fn attach_titles(
@@ -472,8 +595,22 @@ fn attach_titles(
     file: &str,
     diagnostics: &mut Diagnostics,
 ) -> Vec<Attachment> {
+    let mut described = std::collections::HashSet::new();
     for (name, title, line) in titles.drain(..) {
         let wanted = name.trim_start_matches("./");
+        if !described.insert(wanted.to_string()) {
+            diagnostics.push(
+                Diagnostic::error(
+                    "report.attachment-duplicate",
+                    file,
+                    format!("附件「{name}」的说明写了两次"),
+                )
+                .at_line(line)
+                .field("attachments")
+                .hint("每个附件只写一条说明：删去重复的一条"),
+            );
+            continue;
+        }
         match attachments.iter_mut().find(|a| a.path == wanted) {
             Some(a) => a.title = Some(title),
             None => diagnostics.push(

@@ -7,7 +7,7 @@ use rust_decimal::Decimal;
 use serde_yaml::{Mapping, Value};
 
 use super::yaml::{self, KeyIndex, type_name};
-use super::{ReadError, read_text};
+use super::{ReadError, read_content};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::schema::{self, Cell, Format};
 use crate::site::{Figure, Stats};
@@ -19,7 +19,7 @@ const MAX_DEPTH: usize = 12;
 
 /// Load the stats file of a report; `None` when there is none or it has errors (reported).
 pub fn load(path: &Path, file: &str, diagnostics: &mut Diagnostics) -> Option<Stats> {
-    let text = match read_text(path) {
+    let text = match read_content(path, file, diagnostics) {
         Ok(t) => t,
         Err(ReadError::Missing) => return None,
         Err(e) => {
@@ -35,8 +35,9 @@ pub fn parse(text: &str, file: &str, diagnostics: &mut Diagnostics) -> Option<St
     parse_plain(text).or_else(|| parse_yaml(text, file, diagnostics))
 }
 
-/// The full path: any YAML, every problem reported with its position.
-fn parse_yaml(text: &str, file: &str, diagnostics: &mut Diagnostics) -> Option<Stats> {
+/// The full path: any YAML, every problem reported with its position. Public (with
+/// [`parse_plain`]) so the fuzz target can check that both paths read the same numbers.
+pub fn parse_yaml(text: &str, file: &str, diagnostics: &mut Diagnostics) -> Option<Stats> {
     let value = match yaml::parse(text, file, 0) {
         Ok(v) => v,
         Err(d) => {
@@ -109,7 +110,7 @@ fn parse_yaml(text: &str, file: &str, diagnostics: &mut Diagnostics) -> Option<S
 /// returns `None` and goes through the full YAML parser, which also gives the positions for the
 /// messages. Only forms whose YAML meaning is unambiguous are accepted (no leading zeros, no
 /// exponents, no quotes), so both paths read the same numbers.
-fn parse_plain(text: &str) -> Option<Stats> {
+pub fn parse_plain(text: &str) -> Option<Stats> {
     let mut lines = text
         .lines()
         .map(str::trim_end)
@@ -330,7 +331,10 @@ fn figure(
 ) -> Result<Option<Figure>, (String, String)> {
     let number = match value {
         Value::Null => return Ok(None),
-        Value::Number(n) => n,
+        Value::Number(n) => match raw.and_then(unusual_number) {
+            Some(problem) => return Err(problem),
+            None => n,
+        },
         Value::String(s) => return Err(string_value_problem(s)),
         other => {
             return Err((
@@ -393,6 +397,29 @@ fn exact_decimal(raw: Option<&str>, parsed: f64) -> Option<Decimal> {
     Decimal::from_str(&parsed.to_string()).ok()
 }
 
+/// Number forms YAML reads but a printed table never holds: `0x10` would be published as 16,
+/// `1e3` as 1000 (Excel writes large numbers so when copied).
+fn unusual_number(raw: &str) -> Option<(String, String)> {
+    let digits = raw
+        .trim()
+        .trim_start_matches(['+', '-'])
+        .to_ascii_lowercase();
+    if digits.starts_with("0x") || digits.starts_with("0o") || digits.starts_with("0b") {
+        return Some((
+            format!("「{raw}」是十六进制、八进制或二进制写法，应为十进制数字"),
+            "写原表上印的十进制数字，例如 16".to_string(),
+        ));
+    }
+    let exponent = digits.contains('e') && !digits.contains("inf") && !digits.contains("nan");
+    if exponent {
+        return Some((
+            format!("「{raw}」是科学计数法，应写出完整的数字"),
+            "从 Excel 复制的大数字常变成 1.2E+03 这样的写法：请写出原表上的完整数字".to_string(),
+        ));
+    }
+    None
+}
+
 fn string_value_problem(s: &str) -> (String, String) {
     let t = s.trim();
     let message = format!("应为数字，这里写成了文字「{t}」");
@@ -400,6 +427,8 @@ fn string_value_problem(s: &str) -> (String, String) {
         "使用了全角数字：请改用半角数字 0-9，且不要加引号"
     } else if t.contains([',', '，']) {
         "去掉千位分隔符（逗号）和引号，例如 1234"
+    } else if t.len() > 1 && t.starts_with('0') && t.bytes().all(|b| b.is_ascii_digit()) {
+        "数字不能以 0 开头（YAML 可能把 010 读作八进制）：请去掉前导零，例如 10"
     } else if t.parse::<f64>().is_ok() {
         "去掉数字两边的引号"
     } else if ["无", "-", "—", "/", "空", "未填"].contains(&t) || t.is_empty() {

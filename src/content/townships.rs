@@ -144,6 +144,18 @@ fn parse_entry(r: &mut FieldReader<'_>, item: &Value, i: usize) -> Option<Townsh
             .hint("代号只能用小写英文字母、数字和连字符，例如 beijinggang 或 zhangjia-zhen");
         r.diagnostics.push(d);
     }
+    if name.starts_with(['=', '+', '-', '@']) {
+        // The name goes into the CSV downloads, where Excel would run it as a formula.
+        ok = false;
+        let d = r
+            .error(
+                "townships.name",
+                "name",
+                format!("乡镇名称「{name}」不能以 = + - @ 开头"),
+            )
+            .hint("这样开头的文字在 Excel 中打开数据文件时会被当作公式执行；写乡镇的正式名称");
+        r.diagnostics.push(d);
+    }
     let code = r.text(map, "code");
     let order = match map.get("order") {
         None | Some(Value::Null) => i as i64,

@@ -173,15 +173,36 @@ pub fn parse(text: &str, file: &str, line_offset: usize) -> Result<serde_yaml::V
                 .hint("YAML 只能用空格缩进：把行首的 Tab 换成空格"),
         );
     }
-    serde_yaml::from_str(text).map_err(|e| syntax_error(&e, file, line_offset))
+    // Text pasted from Word indents with full-width or no-break spaces, which look like spaces
+    // but are not YAML indentation; libyaml then reports a confusing error lines later.
+    if let Some((line, _)) = text.lines().enumerate().find(|(_, l)| {
+        l.trim_start_matches(' ')
+            .starts_with(['\u{3000}', '\u{00A0}'])
+    }) {
+        return Err(Diagnostic::error(
+            "yaml.wide-space",
+            file,
+            "YAML 缩进中含有全角空格或不换行空格（多见于从 Word 复制的文字）",
+        )
+        .at_line(line + 1 + line_offset)
+        .hint("把行首的空白删掉，重新用半角空格键缩进"));
+    }
+    serde_yaml::from_str(text).map_err(|e| syntax_error(&e, text, file, line_offset))
 }
 
-fn syntax_error(e: &serde_yaml::Error, file: &str, line_offset: usize) -> Diagnostic {
+fn syntax_error(e: &serde_yaml::Error, text: &str, file: &str, line_offset: usize) -> Diagnostic {
     let detail = e.to_string();
     let location = e.location().map(|l| Location {
         line: l.line() + line_offset,
         column: l.column(),
     });
+    let from = e.location().map_or(1, |l| l.line());
+    if let Some(d) = duplicate_key(&detail, text, from, file, line_offset)
+        .or_else(|| huge_number(&detail, file, location))
+        .or_else(|| missing_colon(&detail, text, file, e.location(), line_offset))
+    {
+        return d;
+    }
     let (message, hint) = if detail.contains("duplicate entry") {
         (
             "同一个键写了两次".to_string(),
@@ -201,6 +222,102 @@ fn syntax_error(e: &serde_yaml::Error, file: &str, line_offset: usize) -> Diagno
     Diagnostic::error("yaml.syntax", file, message)
         .at(location)
         .hint(hint)
+}
+
+/// serde_yaml reports a duplicate key at the start of its mapping (line `from` of `text`); point
+/// at the second occurrence of the key from there instead, and name it.
+fn duplicate_key(
+    detail: &str,
+    text: &str,
+    from: usize,
+    file: &str,
+    line_offset: usize,
+) -> Option<Diagnostic> {
+    let key = detail
+        .split_once("duplicate entry with key \"")?
+        .1
+        .split_once('"')?
+        .0;
+    let (line, column) = text
+        .lines()
+        .enumerate()
+        .skip(from.saturating_sub(1))
+        .filter_map(|(i, l)| {
+            let rest = l.trim_start_matches([' ', '-']);
+            let bare = rest
+                .strip_prefix(key)
+                .is_some_and(|r| r.trim_start().starts_with(':'));
+            let quoted = rest
+                .strip_prefix(&format!("\"{key}\""))
+                .is_some_and(|r| r.trim_start().starts_with(':'));
+            (bare || quoted).then_some((i + 1, l.len() - rest.len() + 1))
+        })
+        .nth(1)?;
+    Some(
+        Diagnostic::error("yaml.duplicate", file, format!("键「{key}」写了两次"))
+            .at(Some(Location {
+                line: line + line_offset,
+                column,
+            }))
+            .field(key)
+            .hint("删除重复的那一行，每个键只能出现一次"),
+    )
+}
+
+/// An integer beyond 64 bits fails inside serde_yaml with a message about `u128`.
+fn huge_number(detail: &str, file: &str, location: Option<Location>) -> Option<Diagnostic> {
+    let (path, rest) = detail.split_once(": invalid type: integer `")?;
+    let number = rest.split_once('`')?.0;
+    Some(
+        Diagnostic::error(
+            "yaml.huge-number",
+            file,
+            format!("数字「{number}」太大，超出了可以处理的范围"),
+        )
+        .at(location)
+        .field(path)
+        .hint("检查是否多写了数字，或把两个数连在了一起"),
+    )
+}
+
+/// libyaml notices a key without its colon only at the start of the next line; point at the
+/// line that lacks it (the last non-blank line before).
+fn missing_colon(
+    detail: &str,
+    text: &str,
+    file: &str,
+    at: Option<serde_yaml::Location>,
+    line_offset: usize,
+) -> Option<Diagnostic> {
+    if !detail.contains("could not find expected ':'") {
+        return None;
+    }
+    let at = at?;
+    let line = if at.column() > 1 {
+        at.line()
+    } else {
+        text.lines()
+            .enumerate()
+            .take(at.line().saturating_sub(1).max(1))
+            .filter(|(_, l)| !l.trim().is_empty())
+            .last()
+            .map_or(at.line(), |(i, _)| i + 1)
+    };
+    // libyaml gives up on a key longer than 1024 characters with the same message.
+    let too_long = text
+        .lines()
+        .nth(line.saturating_sub(1))
+        .is_some_and(|l| l.chars().count() > 1024);
+    let message = if too_long {
+        "这一行太长：YAML 的键不能超过 1024 个字符"
+    } else {
+        "这一行缺少冒号：应写成“键: 值”（冒号后要有空格）"
+    };
+    Some(
+        Diagnostic::error("yaml.missing-colon", file, message)
+            .at_line(line + line_offset)
+            .hint("补上冒号和值；若文件写到一半被截断，请从备份或 git 中恢复完整内容"),
+    )
 }
 
 /// serde_yaml's message without its trailing position, which we report separately.

@@ -46,6 +46,65 @@ pub fn render(markdown: &str) -> Rendered {
     }
 }
 
+/// The link and image targets of `markdown` that leave the folder of the document (`../../x`,
+/// `/etc/x`, `C:\\x`, `file:` URLs), with the byte offset of each in `markdown`. Such files are
+/// never copied into the site, so the link would be broken or point at a clerk's own computer.
+/// Links to other pages of the site (`../../2019/alpha/`) leave the folder too, so only targets
+/// that name a file (an extension other than `.html`) or a path on a computer are returned.
+pub fn outside_links(markdown: &str) -> Vec<(String, usize)> {
+    Parser::new_ext(markdown, options())
+        .into_offset_iter()
+        .filter_map(|(event, range)| match event {
+            Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. })
+                if leaves_folder(&dest_url) =>
+            {
+                Some((dest_url.to_string(), range.start))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+fn leaves_folder(url: &str) -> bool {
+    let url = url.trim();
+    let lower = url.to_ascii_lowercase();
+    let bytes = url.as_bytes();
+    let windows_drive = bytes.len() > 2
+        && bytes[0].is_ascii_alphabetic()
+        && bytes[1] == b':'
+        && matches!(bytes[2], b'\\' | b'/');
+    if lower.starts_with("file:") || windows_drive || url.starts_with('\\') {
+        return true;
+    }
+    if url.contains("://") || url.starts_with('#') || lower.starts_with("mailto:") {
+        return false;
+    }
+    let path = url.split(['?', '#']).next().unwrap_or_default();
+    let names_file = path
+        .rsplit('/')
+        .next()
+        .and_then(|last| last.rsplit_once('.'))
+        .is_some_and(|(_, ext)| !ext.eq_ignore_ascii_case("html") && !ext.is_empty());
+    if !names_file {
+        return false;
+    }
+    if path.starts_with('/') {
+        return true;
+    }
+    let mut depth: i32 = 0;
+    for part in path.split(['/', '\\']) {
+        match part {
+            ".." => depth -= 1,
+            "" | "." => {}
+            _ => depth += 1,
+        }
+        if depth < 0 {
+            return true;
+        }
+    }
+    false
+}
+
 fn anchor_headings(events: &mut [Event<'_>]) -> Vec<Heading> {
     let mut headings = Vec::new();
     let mut open: Option<(usize, u8)> = None;
@@ -97,6 +156,21 @@ fn sanitizer() -> &'static ammonia::Builder<'static> {
         b.add_tag_attributes("th", &["align", "style"]);
         b.add_tag_attributes("td", &["align", "style"]);
         b.filter_style_properties(["text-align"].into_iter().collect());
+        // Only the alignments tables use: any other value (`expression(…)`, `url(…)`) is dropped.
+        b.attribute_filter(|_, attribute, value| {
+            if attribute != "style" {
+                return Some(value.into());
+            }
+            let squeezed: String = value
+                .chars()
+                .filter(|c| !c.is_whitespace() && *c != ';')
+                .collect::<String>()
+                .to_ascii_lowercase();
+            ["left", "center", "right", "justify"]
+                .iter()
+                .any(|a| squeezed == format!("text-align:{a}"))
+                .then(|| value.into())
+        });
         b
     })
 }
@@ -132,10 +206,36 @@ mod tests {
     }
 
     #[test]
+    fn css_in_style_attributes_is_limited_to_alignment() {
+        let r = render(
+            "<table><tr><td style=\"text-align: expression(alert(1))\">a</td><td style=\"text-align: center\">b</td></tr></table>\n",
+        );
+        assert!(!r.html.contains("expression"), "{}", r.html);
+        assert!(r.html.contains("text-align:center"), "{}", r.html);
+    }
+
+    #[test]
     fn gfm_tables_render() {
         let r = render("| 甲 | 乙 |\n|---|---|\n| 1 | 2 |\n");
         assert!(r.html.contains("<table>"));
         assert!(r.html.contains("<td>1</td>"));
+    }
+
+    #[test]
+    fn links_leaving_the_folder_are_found() {
+        let md = "[a](../../secret.pdf) [b](附件.pdf) ![c](/etc/passwd.png) [d](C:\\Users\\x.doc) \
+                  [e](../../2019/alpha/) [f](https://e.com/x.pdf) [g](file:///x) [h](sub/../../x.pdf)";
+        let found: Vec<String> = outside_links(md).into_iter().map(|(u, _)| u).collect();
+        assert_eq!(
+            found,
+            [
+                "../../secret.pdf",
+                "/etc/passwd.png",
+                "C:\\Users\\x.doc",
+                "file:///x",
+                "sub/../../x.pdf"
+            ]
+        );
     }
 
     #[test]

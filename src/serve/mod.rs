@@ -103,7 +103,7 @@ fn plain(diagnostics: &Diagnostics, root: &Path) -> String {
         .map(|d| {
             let source = d
                 .location
-                .and_then(|_| std::fs::read_to_string(root.join(&d.file)).ok());
+                .and_then(|_| crate::content::read_text(&root.join(&d.file)).ok());
             render_human(d, source.as_deref(), false)
         })
         .collect::<Vec<_>>()
