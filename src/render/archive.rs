@@ -33,6 +33,14 @@ pub enum ArchiveError {
     /// The ZIP library refused an entry.
     #[error("写入压缩包失败：{0}")]
     Zip(#[from] zip::result::ZipError),
+    /// A file to be copied into the archive (an attachment) could not be read.
+    #[error("读取 {path} 失败：{source}")]
+    Read {
+        /// The source file.
+        path: String,
+        /// The error.
+        source: io::Error,
+    },
 }
 
 /// Files rendered in parallel before they are written (in order) into the archive: enough to
@@ -145,8 +153,12 @@ fn add<W: Write + Seek>(
             write_in_blocks(zip, &mut bytes)?;
         }
         Content::Copy(source) => {
-            let mut file = fs::File::open(&source)?;
-            let len = file.metadata()?.len();
+            let read = |e: io::Error| ArchiveError::Read {
+                path: source.display().to_string(),
+                source: e,
+            };
+            let mut file = fs::File::open(&source).map_err(read)?;
+            let len = file.metadata().map_err(read)?.len();
             zip.start_file(path, options(path, time, len))?;
             write_in_blocks(zip, &mut file)?;
         }

@@ -184,11 +184,26 @@ pub fn doc_text(report: &Report) -> DocText {
             }
             other => push_text(heading.as_mut().unwrap_or(&mut doc.body), other),
         }
+        if doc.body.len() > MAX_BODY_BYTES {
+            break;
+        }
     }
     doc.body.truncate(doc.body.trim_end().len());
+    if doc.body.len() > MAX_BODY_BYTES {
+        let mut end = MAX_BODY_BYTES;
+        while !doc.body.is_char_boundary(end) {
+            end -= 1;
+        }
+        doc.body.truncate(end);
+    }
     doc.labels = table_labels(report).join("；");
     doc
 }
+
+/// Narrative text indexed per report. Real reports are 5–50 KB; a pasted 50 MB file would
+/// otherwise cost every reader's search and most of a build. Beyond it, search finds nothing —
+/// the page itself is published whole.
+const MAX_BODY_BYTES: usize = 512 * 1024;
 
 fn push_text(buf: &mut String, event: Event<'_>) {
     match event {

@@ -58,7 +58,12 @@ const NARRATIVE_ATTACKS: &[(&str, &[&str])] = &[
     ),
     (
         "<form action=\"https://evil.example/\"><button formaction=\"javascript:PWNED12()\">提交</button></form>",
-        &["PWNED12", "<form", "evil.example"],
+        &[
+            "PWNED12",
+            "<form action=\"https://evil",
+            "evil.example",
+            "formaction",
+        ],
     ),
     (
         "<meta http-equiv=\"refresh\" content=\"0;url=https://evil.example/PWNED13\">",
@@ -156,7 +161,7 @@ fn template_syntax_in_content_is_rendered_literally() {
         );
     }
     assert!(
-        !page.contains(">49<") && !page.contains("12 "),
+        !page.contains(">49<") && !page.contains("正文 12") && !page.contains(">36镇"),
         "a template expression ran"
     );
 }
