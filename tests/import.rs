@@ -1002,3 +1002,29 @@ fn a_filled_template_for_a_report_that_exists_updates_only_its_figures() {
     );
     assert_same_figures(&stats, &f.root().join("content/2025/alpha/stats.yaml"));
 }
+
+/// A legacy Excel 97-2003 (.xls) table — what older clerks' machines save — made from the
+/// content pack by tests/fixtures/make_xls.py (Rust cannot write .xls) and read back figure
+/// for figure, the 九 heading-row value flagged rather than dropped.
+#[test]
+fn a_legacy_xls_table_reads_back_figure_for_figure() {
+    let fixture = repo_root().join("tests/fixtures/beijinggang-2018.xls");
+    let bytes = fs::read(&fixture).expect("the committed .xls fixture");
+    assert!(
+        bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]),
+        "an OLE2 (BIFF) file, not XLSX"
+    );
+    let loaded = nianbao::build::load(&repo_root(), &Default::default()).expect("pack loads");
+    let pack = loaded.site.report(2018, "beijinggang").expect("report");
+    let stats = pack.stats.as_ref().expect("the pack's table");
+    let f = site();
+    let path = input(&f, "2018统计表.xls", &bytes);
+    let (code, stdout, _) = import(&f, &[&path, "--year", "2018", "--township", "alpha"]);
+    assert_eq!(code, 0, "{stdout}");
+    assert!(stdout.contains("表格格式：gov-2014"), "{stdout}");
+    assert_same_figures(stats, &f.root().join("content/2018/alpha/stats.yaml"));
+    assert!(
+        stdout.contains("标题行"),
+        "the heading-row value is flagged: {stdout}"
+    );
+}
