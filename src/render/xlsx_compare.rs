@@ -6,20 +6,16 @@
 //! reference writer (`data::compare_xlsx`) uses, and a test checks both give the same cells.
 
 use std::fmt::Write as _;
-use std::io::Write as _;
 use std::sync::OnceLock;
 
 use rust_xlsxwriter::XlsxError;
-use zip::write::SimpleFileOptions;
 
 use super::data::{self, CellStyle, CellValue, SheetSpec, Styles};
-use super::xlsx_template::{column_name, escape, other};
+use super::xlsx_template::{TITLE_MARK, column_name, escape, other, zip_package};
 use crate::site::compare::TownshipComparison;
 
 /// The comparison sheet's name.
 pub const SHEET_NAME: &str = "历年对比";
-const TITLE_MARK: &str = "@@NIANBAO_TITLE@@";
-const DATE_MARK: &str = "2000-01-01T00:00:00Z";
 const SHEET_ENTRY: &str = "xl/worksheets/sheet1.xml";
 /// Probe cells on row 1: the five cell styles, then number styles with 0–6 decimals.
 const STYLE_PROBES: [CellStyle; 5] = [
@@ -218,30 +214,7 @@ pub fn compare_xlsx(
 ) -> Result<Vec<u8>, XlsxError> {
     let p = package()?;
     let sheet = sheet_xml(p, &data::compare_sheet(title, cmp));
-    let title = escape(title);
-    let date = format!("{created}T00:00:00Z");
-    let options = SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated)
-        .compression_level(Some(1))
-        .unix_permissions(0o600)
-        .last_modified_time(zip::DateTime::default());
-    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::with_capacity(16 * 1024)));
-    let io = |e: std::io::Error| other(e.to_string());
-    for (name, content) in &p.entries {
-        zip.start_file(name.as_str(), options)
-            .map_err(|e| other(e.to_string()))?;
-        match content {
-            None => zip.write_all(sheet.as_bytes()).map_err(io)?,
-            Some(text) if text.contains(TITLE_MARK) || text.contains(DATE_MARK) => {
-                let filled = text.replace(TITLE_MARK, &title).replace(DATE_MARK, &date);
-                zip.write_all(filled.as_bytes()).map_err(io)?;
-            }
-            Some(text) => zip.write_all(text.as_bytes()).map_err(io)?,
-        }
-    }
-    zip.finish()
-        .map(|c| c.into_inner())
-        .map_err(|e| other(e.to_string()))
+    zip_package(&p.entries, &sheet, title, &format!("{created}T00:00:00Z"))
 }
 
 #[cfg(test)]

@@ -18,8 +18,9 @@ use crate::site::{Report, Stats};
 
 /// Sentinel values are `SENTINEL + cell index`.
 const SENTINEL: u64 = 900_000_000;
-const TITLE_MARK: &str = "@@NIANBAO_TITLE@@";
-const DATE_MARK: &str = "2000-01-01T00:00:00Z";
+/// Marks the probe workbooks carry in their document properties, replaced per file.
+pub(super) const TITLE_MARK: &str = "@@NIANBAO_TITLE@@";
+pub(super) const DATE_MARK: &str = "2000-01-01T00:00:00Z";
 /// Columns of the probe cells that reveal the style ids (decimal places 0–6, then blank).
 pub(super) const PROBE_COLUMN: u16 = 200;
 
@@ -201,22 +202,33 @@ pub fn stats_xlsx(report: &Report, stats: &Stats) -> Result<Vec<u8>, XlsxError> 
             },
         }
     }
-    let title = escape(&report.meta.title);
     let date = format!("{}T00:00:00Z", report.meta.published);
+    zip_package(&t.entries, &sheet, &report.meta.title, &date)
+}
+
+/// Zip a workbook package: `entries` in order, the sheet where the entry is `None`, and the
+/// probe's title and date marks in the document properties replaced.
+pub(super) fn zip_package(
+    entries: &[(String, Option<String>)],
+    sheet: &str,
+    title: &str,
+    date: &str,
+) -> Result<Vec<u8>, XlsxError> {
+    let title = escape(title);
     let options = SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated)
         .compression_level(Some(1))
         .unix_permissions(0o600)
         .last_modified_time(zip::DateTime::default());
-    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::with_capacity(12 * 1024)));
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::with_capacity(16 * 1024)));
     let io = |e: std::io::Error| other(e.to_string());
-    for (name, content) in &t.entries {
+    for (name, content) in entries {
         zip.start_file(name.as_str(), options)
             .map_err(|e| other(e.to_string()))?;
         match content {
             None => zip.write_all(sheet.as_bytes()).map_err(io)?,
             Some(text) if text.contains(TITLE_MARK) || text.contains(DATE_MARK) => {
-                let filled = text.replace(TITLE_MARK, &title).replace(DATE_MARK, &date);
+                let filled = text.replace(TITLE_MARK, &title).replace(DATE_MARK, date);
                 zip.write_all(filled.as_bytes()).map_err(io)?;
             }
             Some(text) => zip.write_all(text.as_bytes()).map_err(io)?,
