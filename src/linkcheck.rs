@@ -382,6 +382,33 @@ struct Deferred {
     problem: Diagnostic,
 }
 
+/// An anchor on another page can only be checked once every page's ids are known: such a
+/// problem is put aside in `deferred`; any other is returned to be reported now.
+fn defer_other_anchor(
+    problem: Problem,
+    resolved: &Resolved,
+    d: Diagnostic,
+    deferred: &mut Vec<Deferred>,
+) -> Option<Diagnostic> {
+    match (problem, resolved) {
+        (
+            Problem::OtherAnchor,
+            Resolved::Internal {
+                path,
+                fragment: Some(f),
+            },
+        ) => {
+            deferred.push(Deferred {
+                page: path.clone(),
+                fragment: f.clone(),
+                problem: d,
+            });
+            None
+        }
+        _ => Some(d),
+    }
+}
+
 /// What checking one page found.
 #[derive(Debug, Default)]
 pub struct PageFindings {
@@ -481,19 +508,8 @@ impl<'a> Checker<'a> {
                     line: location.line + source.first_line - 1,
                     column: location.column,
                 }));
-                match (problem, &resolved) {
-                    (
-                        Problem::OtherAnchor,
-                        Resolved::Internal {
-                            path,
-                            fragment: Some(f),
-                        },
-                    ) => findings.deferred.push(Deferred {
-                        page: path.clone(),
-                        fragment: f.clone(),
-                        problem: d,
-                    }),
-                    _ => findings.diagnostics.push(d),
+                if let Some(d) = defer_other_anchor(problem, &resolved, d, &mut findings.deferred) {
+                    findings.diagnostics.push(d);
                 }
                 from_source.insert(resolved);
             }
@@ -507,19 +523,8 @@ impl<'a> Checker<'a> {
                 continue;
             };
             let d = self.template_diagnostic(file, &a.value, &resolved, problem);
-            match (problem, &resolved) {
-                (
-                    Problem::OtherAnchor,
-                    Resolved::Internal {
-                        path,
-                        fragment: Some(f),
-                    },
-                ) => findings.deferred.push(Deferred {
-                    page: path.clone(),
-                    fragment: f.clone(),
-                    problem: d,
-                }),
-                _ => findings.template.push(d),
+            if let Some(d) = defer_other_anchor(problem, &resolved, d, &mut findings.deferred) {
+                findings.template.push(d);
             }
         }
         findings.ids = ids.join("\n");
