@@ -208,6 +208,18 @@ fn chinese_file_names_are_served_with_the_right_type() {
 #[test]
 fn websocket_sends_the_status_then_reload() {
     let f = Fixture::new();
+    // Enough reports that one edit re-renders a minority of the files, so that serve defers the
+    // overview pages until after the reload (a small site is rebuilt whole, all before it).
+    for year in [2014, 2015, 2016, 2017] {
+        for name in ["report.md", "stats.yaml"] {
+            let text = std::fs::read_to_string(f.root().join("content/2018/alpha").join(name))
+                .unwrap()
+                .replace("2018", &year.to_string())
+                .replace("2019-", &format!("{}-", year + 1));
+            f.write(&format!("content/{year}/alpha/{name}"), &text);
+        }
+        f.write(&format!("content/{year}/alpha/统计表.xls"), "xls");
+    }
     let server = Server::start(f.root());
     let mut stream = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
     stream
@@ -230,11 +242,32 @@ fn websocket_sends_the_status_then_reload() {
         }
     }
     assert_eq!(read_text_frame(&mut reader), r#"{"type":"ok"}"#);
-    f.edit(STATS, "proactive.total: 10", "proactive.total: 11");
+    f.edit(
+        "content/2018/alpha/report.md",
+        "title: 测试县甲镇2018年度",
+        "title: 修订后的测试县甲镇2018年度",
+    );
     let mut seen = Vec::new();
     while !seen.iter().any(|m: &String| m.contains("reload")) {
         seen.push(read_text_frame(&mut reader));
     }
+    assert_eq!(seen.last().unwrap(), r#"{"type":"reload"}"#, "{seen:?}");
+    // The year page (which lists the titles) is written once the sources are quiet, then the
+    // browsers showing it are reloaded by name.
+    let targeted = read_text_frame(&mut reader);
+    let message: serde_json::Value = serde_json::from_str(&targeted).unwrap();
+    assert_eq!(message["type"], "reload", "{targeted}");
+    let paths = message["paths"].as_array().unwrap();
+    assert!(paths.contains(&"/nianbao/2018/".into()), "{targeted}");
+    assert!(
+        !paths.contains(&"/nianbao/2018/alpha/".into()),
+        "{targeted}"
+    );
+    let (_, _, year_page) = server.get("/nianbao/2018/index.html");
+    assert!(
+        year_page.contains("修订后的测试县甲镇"),
+        "the year page shows the new title"
+    );
 }
 
 /// Read one unmasked server text frame (short payloads only).

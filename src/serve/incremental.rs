@@ -89,6 +89,8 @@ pub struct Rebuilt {
     pub warnings: usize,
     /// Wall time.
     pub elapsed: Duration,
+    /// The HTML pages written, by output path (serve reloads the browsers showing them).
+    pub pages: Vec<String>,
 }
 
 struct State {
@@ -541,6 +543,9 @@ impl Workspace {
                 })?;
                 hashes.insert(path.to_string(), hash);
                 rebuilt.written += 1;
+                if path.ends_with(".html") {
+                    rebuilt.pages.push(path.to_string());
+                }
             }
         }
         // Every planned file not rendered now was known before, so when no rendered file was new
@@ -651,11 +656,17 @@ fn write_error(path: &str, e: crate::output::OutputError) -> Diagnostic {
 }
 
 /// Files that depend on many reports and are slow to make: an incremental rebuild in serve writes
-/// them after the browser has reloaded (county-wide data, year archives, search index shards).
+/// them after the browser has reloaded (county-wide data, year archives, search index shards, and
+/// the overview pages whose tables list every township: a year page of 1,000 townships takes
+/// longer than the edited report's own files). Pages among them are reloaded again once written.
 fn aggregate(target: &Target) -> bool {
     matches!(
         target,
-        Target::AllData(_) | Target::Archive(_) | Target::SearchShard(_)
+        Target::AllData(_)
+            | Target::Archive(_)
+            | Target::SearchShard(_)
+            | Target::Year(_)
+            | Target::County
     )
 }
 

@@ -34,11 +34,23 @@
     }
   }
 
+  // A reload names the pages it concerns when it follows deferred work (overview pages written
+  // after the edited report's own); without names it concerns every page.
+  function shows(paths) {
+    if (!paths) {
+      return true;
+    }
+    var here = decodeURIComponent(location.pathname).replace(/index\.html$/, "");
+    return paths.some(function (p) {
+      return p === here;
+    });
+  }
+
   function connect() {
     var ws = new WebSocket(url);
     ws.onmessage = function (event) {
       var message = JSON.parse(event.data);
-      if (message.type === "reload") {
+      if (message.type === "reload" && shows(message.paths)) {
         location.reload();
       } else if (message.type === "error") {
         show(message.text);

@@ -94,6 +94,16 @@ impl Shared {
             let _ = self.messages.send(r#"{"type":"reload"}"#.to_string());
         }
     }
+
+    /// Reload only the browsers showing one of these output pages.
+    fn reload_pages(&self, pages: &[String]) {
+        let paths: Vec<String> = pages
+            .iter()
+            .map(|p| format!("{}{}", self.base, crate::render::urls::pretty(p)))
+            .collect();
+        let message = serde_json::json!({ "type": "reload", "paths": paths });
+        let _ = self.messages.send(message.to_string());
+    }
 }
 
 fn plain(diagnostics: &Diagnostics, root: &Path) -> String {
@@ -197,11 +207,11 @@ pub fn serve(root: &Path, options: &ServeOptions) -> Result<(), ServeError> {
             }
         },
         {
-            let (root, workspace) = (root.to_path_buf(), workspace.clone());
+            let (shared, root, workspace) = (shared.clone(), root.to_path_buf(), workspace.clone());
             let quiet = options.quiet;
             move || {
                 if let Ok(mut ws) = workspace.lock() {
-                    flush(&mut ws, &root, quiet);
+                    flush(&mut ws, &shared, &root, quiet);
                 }
             }
         },
@@ -250,18 +260,23 @@ fn rebuild(
     }
 }
 
-/// Bring the county-wide data files up to date once the sources are quiet.
-fn flush(workspace: &mut Workspace, root: &Path, quiet: bool) {
+/// Bring the county-wide files and overview pages up to date once the sources are quiet, and
+/// reload the browsers showing an overview page that changed.
+fn flush(workspace: &mut Workspace, shared: &Shared, root: &Path, quiet: bool) {
     let start = Instant::now();
     match workspace.flush_deferred() {
-        Ok(r) if r.rendered > 0 && !quiet => {
-            eprintln!(
-                "已更新全县汇总数据文件（{} 个），用时 {} 毫秒。",
-                r.rendered,
-                start.elapsed().as_millis()
-            );
+        Ok(r) => {
+            if !r.pages.is_empty() {
+                shared.reload_pages(&r.pages);
+            }
+            if r.rendered > 0 && !quiet {
+                eprintln!(
+                    "已更新全县汇总数据文件和总览页面（{} 个），用时 {} 毫秒。",
+                    r.rendered,
+                    start.elapsed().as_millis()
+                );
+            }
         }
-        Ok(_) => {}
         Err(d) => print_errors(&d, root),
     }
 }
