@@ -11,7 +11,9 @@ use std::sync::OnceLock;
 use rust_xlsxwriter::XlsxError;
 
 use super::data::{self, CellStyle, CellValue, SheetSpec, Styles};
-use super::xlsx_template::{TITLE_MARK, column_name, escape, other, zip_package};
+use super::xlsx_template::{
+    Part, TITLE_MARK, column_name, escape, other, package_parts, zip_package,
+};
 use crate::site::compare::TownshipComparison;
 
 /// The comparison sheet's name.
@@ -27,8 +29,8 @@ const STYLE_PROBES: [CellStyle; 5] = [
 ];
 
 struct Package {
-    /// Zip entries in order; the sheet is `None`.
-    entries: Vec<(String, Option<String>)>,
+    /// Zip entries in order.
+    entries: Vec<Part>,
     /// The sheet's XML before `<sheetData>` (without dimension and columns) and after it.
     head: String,
     tail: String,
@@ -65,30 +67,11 @@ fn probe() -> Result<Package, XlsxError> {
         col += 1;
     }
     let bytes = wb.save_to_buffer()?;
-    let mut archive =
-        zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|e| other(e.to_string()))?;
-    let mut entries = Vec::new();
-    let mut sheet = String::new();
-    for i in 0..archive.len() {
-        let mut file = archive.by_index(i).map_err(|e| other(e.to_string()))?;
-        let name = file.name().map_err(|e| other(e.to_string()))?.to_string();
-        let mut text = String::new();
-        std::io::Read::read_to_string(&mut file, &mut text).map_err(|e| other(e.to_string()))?;
-        if name == SHEET_ENTRY {
-            sheet = text;
-            entries.push((name, None));
-        } else {
-            entries.push((name, Some(text)));
-        }
-    }
+    let (entries, sheet) = package_parts(bytes, SHEET_ENTRY)?;
     split_probe_sheet(&sheet, entries, usize::from(col))
 }
 
-fn split_probe_sheet(
-    sheet: &str,
-    entries: Vec<(String, Option<String>)>,
-    probes: usize,
-) -> Result<Package, XlsxError> {
+fn split_probe_sheet(sheet: &str, entries: Vec<Part>, probes: usize) -> Result<Package, XlsxError> {
     let data_start = sheet
         .find("<sheetData")
         .ok_or_else(|| other("probe sheet has no sheetData"))?;

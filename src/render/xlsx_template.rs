@@ -34,8 +34,8 @@ enum SheetPart {
 }
 
 struct Template {
-    /// Zip entries in order: (name, content); the sheet is `None` (built from `sheet`).
-    entries: Vec<(String, Option<String>)>,
+    /// Zip entries in order; the sheet is built from `sheet`.
+    entries: Vec<Part>,
     sheet: Vec<SheetPart>,
     /// Style ids of number cells by decimal places, and of blank value cells.
     number_styles: Vec<String>,
@@ -72,22 +72,7 @@ fn build(format: &'static Format) -> Result<Template, XlsxError> {
     };
     let date = chrono::NaiveDate::from_ymd_opt(2000, 1, 1).unwrap_or_default();
     let bytes = data::stats_workbook(TITLE_MARK, date, &stats, true)?;
-    let mut archive =
-        zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|e| other(e.to_string()))?;
-    let mut entries = Vec::new();
-    let mut sheet_xml = String::new();
-    for i in 0..archive.len() {
-        let mut file = archive.by_index(i).map_err(|e| other(e.to_string()))?;
-        let name = file.name().map_err(|e| other(e.to_string()))?.to_string();
-        let mut text = String::new();
-        std::io::Read::read_to_string(&mut file, &mut text).map_err(|e| other(e.to_string()))?;
-        if name == "xl/worksheets/sheet1.xml" {
-            sheet_xml = text;
-            entries.push((name, None));
-        } else {
-            entries.push((name, Some(text)));
-        }
-    }
+    let (entries, sheet_xml) = package_parts(bytes, "xl/worksheets/sheet1.xml")?;
     let (sheet, number_styles, blank_style) = parse_sheet(&sheet_xml, format.cells.len())?;
     Ok(Template {
         entries,
@@ -206,32 +191,88 @@ pub fn stats_xlsx(report: &Report, stats: &Stats) -> Result<Vec<u8>, XlsxError> 
     zip_package(&t.entries, &sheet, &report.meta.title, &date)
 }
 
-/// Zip a workbook package: `entries` in order, the sheet where the entry is `None`, and the
-/// probe's title and date marks in the document properties replaced.
+/// One entry of a workbook package made from a probe workbook.
+pub(super) enum Part {
+    /// The worksheet, made for each file.
+    Sheet(String),
+    /// A part carrying the probe's title or date marks, filled for each file.
+    Marked(String, String),
+    /// A part that is the same in every file, compressed once: a one-entry ZIP whose entry is
+    /// copied as it is (styles and theme are most of a workbook's compression work otherwise).
+    Packed(Vec<u8>),
+}
+
+/// The entries of a probe workbook as [`Part`]s in order, and the text of its sheet `sheet`.
+pub(super) fn package_parts(
+    workbook: Vec<u8>,
+    sheet: &str,
+) -> Result<(Vec<Part>, String), XlsxError> {
+    let zip_error = |e: zip::result::ZipError| other(e.to_string());
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(workbook)).map_err(zip_error)?;
+    let mut parts = Vec::with_capacity(archive.len());
+    let mut sheet_xml = String::new();
+    for i in 0..archive.len() {
+        let mut file = archive.by_index(i).map_err(zip_error)?;
+        let name = file.name().map_err(zip_error)?.to_string();
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut file, &mut text).map_err(|e| other(e.to_string()))?;
+        parts.push(if name == sheet {
+            sheet_xml = text;
+            Part::Sheet(name)
+        } else if text.contains(TITLE_MARK) || text.contains(DATE_MARK) {
+            Part::Marked(name, text)
+        } else {
+            let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+            zip.start_file(name.as_str(), part_options())
+                .map_err(zip_error)?;
+            zip.write_all(text.as_bytes())
+                .map_err(|e| other(e.to_string()))?;
+            Part::Packed(zip.finish().map_err(zip_error)?.into_inner())
+        });
+    }
+    Ok((parts, sheet_xml))
+}
+
+/// Entry options of every workbook part: fixed, so that output is reproducible.
+fn part_options() -> SimpleFileOptions {
+    SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .compression_level(Some(1))
+        .unix_permissions(0o600)
+        .last_modified_time(zip::DateTime::default())
+}
+
+/// Zip a workbook package: `parts` in order, with `sheet` as the worksheet and the probe's title
+/// and date marks filled in.
 pub(super) fn zip_package(
-    entries: &[(String, Option<String>)],
+    parts: &[Part],
     sheet: &str,
     title: &str,
     date: &str,
 ) -> Result<Vec<u8>, XlsxError> {
     let title = escape(title);
-    let options = SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated)
-        .compression_level(Some(1))
-        .unix_permissions(0o600)
-        .last_modified_time(zip::DateTime::default());
-    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::with_capacity(16 * 1024)));
+    let zip_error = |e: zip::result::ZipError| other(e.to_string());
     let io = |e: std::io::Error| other(e.to_string());
-    for (name, content) in entries {
-        zip.start_file(name.as_str(), options)
-            .map_err(|e| other(e.to_string()))?;
-        match content {
-            None => zip.write_all(sheet.as_bytes()).map_err(io)?,
-            Some(text) if text.contains(TITLE_MARK) || text.contains(DATE_MARK) => {
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::with_capacity(16 * 1024)));
+    for part in parts {
+        match part {
+            Part::Sheet(name) => {
+                zip.start_file(name.as_str(), part_options())
+                    .map_err(zip_error)?;
+                zip.write_all(sheet.as_bytes()).map_err(io)?;
+            }
+            Part::Marked(name, text) => {
+                zip.start_file(name.as_str(), part_options())
+                    .map_err(zip_error)?;
                 let filled = text.replace(TITLE_MARK, &title).replace(DATE_MARK, date);
                 zip.write_all(filled.as_bytes()).map_err(io)?;
             }
-            Some(text) => zip.write_all(text.as_bytes()).map_err(io)?,
+            Part::Packed(one) => {
+                let mut packed = zip::ZipArchive::new(std::io::Cursor::new(one.as_slice()))
+                    .map_err(zip_error)?;
+                zip.raw_copy_file(packed.by_index_raw(0).map_err(zip_error)?)
+                    .map_err(zip_error)?;
+            }
         }
     }
     zip.finish()
