@@ -109,8 +109,11 @@ pub fn check(root: &Path, options: &Options) -> Result<(Summary, Diagnostics), F
     let renderer = Renderer::new(&loaded.site, &loaded.theme);
     let checker = linkcheck::Checker::new(&loaded.site, &loaded.theme, &plan);
     let pages = std::sync::Mutex::new(Vec::new());
-    let (mut diagnostics, output_error) =
-        render_all(&plan, &renderer, &ProgressBar::hidden(), |file, content| {
+    let (mut diagnostics, output_error) = render_all(
+        &plan,
+        &renderer,
+        &ProgressBar::hidden(),
+        |file, content, _| {
             if let (Content::Bytes(bytes), true) = (&content, file.target.is_page()) {
                 let findings = checker.page(file, &String::from_utf8_lossy(bytes));
                 if let Ok(mut pages) = pages.lock() {
@@ -118,7 +121,8 @@ pub fn check(root: &Path, options: &Options) -> Result<(Summary, Diagnostics), F
                 }
             }
             Ok(())
-        });
+        },
+    );
     let pages = pages.into_inner().unwrap_or_default();
     diagnostics.extend(checker.finish(pages));
     finish(loaded, &plan, (diagnostics, output_error), start)
@@ -159,6 +163,21 @@ pub fn build(
     let plan = render::plan(&loaded.site, &loaded.theme);
     let staging = Staging::new(root, output)?;
     let mut renderer = Renderer::new(&loaded.site, &loaded.theme);
+    // An archive whose year's sources did not change since the live output is kept as it is.
+    let recorded = crate::stamp::recorded_archives(output);
+    let unchanged = |year: u16| {
+        archive_prints.contains_key(&year) && archive_prints.get(&year) == recorded.get(&year)
+    };
+    // The report pages of the archives to write are rendered beside the live ones, into a
+    // scratch tree next to the staging tree, and copied into the archives from there.
+    let archive_years: Vec<u16> = loaded
+        .site
+        .years()
+        .into_iter()
+        .filter(|y| !unchanged(*y))
+        .collect();
+    let twins = ArchivePages::new(&staging, archive_years.iter().copied())?;
+    renderer.set_archive_twins(archive_years);
     progress.set_length(plan.len() as u64);
     // Year pages show their archive's size, and archives copy the data files written before
     // them: year pages last, archives just before.
@@ -166,26 +185,26 @@ pub fn build(
         .iter()
         .cloned()
         .partition(|f| !matches!(f.target, render::Target::Year(_)));
-    let sink = |file: &render::PlannedFile, content: Content| {
+    let sink = |file: &render::PlannedFile, content: Content, twin: Option<Vec<u8>>| {
         let path = file.path.as_str();
+        if let Some(twin) = twin {
+            twins.write(path, &twin)?;
+        }
         match content {
             Content::Bytes(bytes) => staging.write(path, &bytes),
             Content::Embedded(bytes) => staging.write(path, bytes),
             Content::Copy(source) => staging.copy(path, &source),
             Content::CountyFile { json } => staging.write_stream(path, |w| {
-                render::data::write_county_file(&loaded.site, json, w)
+                render::data::write_county_file_split(&loaded.site, json, w, &mut |year| {
+                    twins.create_for_year(year, path)
+                })
             }),
             Content::Archive(_) => Ok(()),
         }
     };
     let mut errors = render_all(&plan_head, &renderer, progress, sink);
     phase("rendered");
-    // An archive whose year's sources did not change since the live output is kept as it is.
-    let recorded = crate::stamp::recorded_archives(output);
-    let unchanged = |year: u16| {
-        archive_prints.contains_key(&year) && archive_prints.get(&year) == recorded.get(&year)
-    };
-    let (sizes, archive_errors) = write_archives(&plan, &renderer, &staging, &unchanged);
+    let (sizes, archive_errors) = write_archives(&plan, &renderer, &staging, &twins, &unchanged);
     phase("archived");
     renderer.set_archive_sizes(sizes);
     let year_errors = render_all(&year_pages, &renderer, progress, sink);
@@ -212,6 +231,7 @@ fn write_archives(
     plan: &[render::PlannedFile],
     renderer: &Renderer<'_>,
     staging: &Staging,
+    twins: &ArchivePages,
     unchanged: &(dyn Fn(u16) -> bool + Sync),
 ) -> (BTreeMap<u16, u64>, RenderErrors) {
     let years: Vec<(u16, &str)> = plan
@@ -230,8 +250,10 @@ fn write_archives(
                 return (year, Ok(size), None);
             }
             let mut failed = None;
-            let reuse = |f: &render::PlannedFile| {
-                archive::same_in_archive(&f.target).then(|| staging.dir().join(&f.path))
+            let reuse = |f: &render::PlannedFile| match f.target {
+                render::Target::Report(_) => twins.get(&f.path),
+                render::Target::AllData(_) => twins.get_for_year(year, &f.path),
+                ref t => archive::same_in_archive(t).then(|| staging.dir().join(&f.path)),
             };
             let written = staging.write_file(path, |file| {
                 archive::write_year_reusing(renderer.site(), renderer.theme(), year, file, &reuse)
@@ -320,6 +342,97 @@ impl Profile {
 
 type RenderErrors = (Diagnostics, Option<OutputError>);
 
+impl Drop for ArchivePages {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// Report pages as their year archive shows them, rendered with the live pages
+/// ([`Renderer::render_with_twin`]) into a scratch tree beside the staging tree, removed when
+/// dropped.
+struct ArchivePages {
+    dir: std::path::PathBuf,
+    /// The years whose archive will be written.
+    years: std::collections::BTreeSet<u16>,
+}
+
+impl ArchivePages {
+    /// The scratch tree beside `staging`, emptied first: a build killed half-way leaves it behind
+    /// and the next one clears it, as it does the staging tree.
+    fn new(
+        staging: &Staging,
+        years: impl IntoIterator<Item = u16>,
+    ) -> Result<ArchivePages, OutputError> {
+        let mut name = staging.dir().as_os_str().to_owned();
+        name.push("-archive-pages");
+        let dir = std::path::PathBuf::from(name);
+        let io = |e| OutputError::Io {
+            path: dir.clone(),
+            source: e,
+        };
+        if dir.exists() {
+            std::fs::remove_dir_all(&dir).map_err(io)?;
+        }
+        std::fs::create_dir_all(&dir).map_err(io)?;
+        Ok(ArchivePages {
+            dir,
+            years: years.into_iter().collect(),
+        })
+    }
+
+    /// Where the archive of `year` takes its own version of the site-wide file `path`.
+    fn year_path(&self, year: u16, path: &str) -> std::path::PathBuf {
+        self.dir.join(format!("archive-{year}")).join(path)
+    }
+
+    /// A writer for the archive of `year`'s own version of `path` (the county-wide data files,
+    /// written with the live ones), if that archive will be written.
+    fn create_for_year(
+        &self,
+        year: u16,
+        path: &str,
+    ) -> std::io::Result<Option<Box<dyn std::io::Write + '_>>> {
+        if !self.years.contains(&year) {
+            return Ok(None);
+        }
+        let file = self.year_path(year, path);
+        if let Some(parent) = file.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        Ok(Some(Box::new(std::io::BufWriter::with_capacity(
+            1 << 16,
+            std::fs::File::create(file)?,
+        ))))
+    }
+
+    /// The archive of `year`'s own version of `path`, if it was written.
+    fn get_for_year(&self, year: u16, path: &str) -> Option<std::path::PathBuf> {
+        let file = self.year_path(year, path);
+        file.is_file().then_some(file)
+    }
+
+    fn write(&self, path: &str, bytes: &[u8]) -> Result<(), OutputError> {
+        let file = self.dir.join(path);
+        let write = || -> std::io::Result<()> {
+            if let Some(parent) = file.parent() {
+                std::fs::create_dir_all(parent)?;
+            }
+            std::fs::write(&file, bytes)
+        };
+        write().map_err(|e| OutputError::Io {
+            path: file.clone(),
+            source: e,
+        })
+    }
+
+    /// The archive page rendered for `path`, if any.
+    fn get(&self, path: &str) -> Option<std::path::PathBuf> {
+        let file = self.dir.join(path);
+        file.is_file().then_some(file)
+    }
+}
+
 /// Render every planned file in parallel and hand it to `sink`; collect problems.
 fn render_all<F>(
     plan: &[render::PlannedFile],
@@ -328,7 +441,7 @@ fn render_all<F>(
     sink: F,
 ) -> RenderErrors
 where
-    F: Fn(&render::PlannedFile, Content) -> Result<(), OutputError> + Sync,
+    F: Fn(&render::PlannedFile, Content, Option<Vec<u8>>) -> Result<(), OutputError> + Sync,
 {
     let profile = Profile::from_env();
     let outcomes: Vec<Result<(), Result<Diagnostic, OutputError>>> = plan
@@ -336,9 +449,9 @@ where
         .progress_with(progress.clone())
         .map(|file| {
             let started = Instant::now();
-            let content = renderer.render(file).map_err(Ok)?;
+            let (content, twin) = renderer.render_with_twin(file).map_err(Ok)?;
             let rendered = started.elapsed();
-            let result = sink(file, content).map_err(Err);
+            let result = sink(file, content, twin).map_err(Err);
             profile.record(&file.target, rendered, started.elapsed() - rendered);
             result
         })

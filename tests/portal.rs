@@ -8,7 +8,7 @@ use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use common::{Fixture, run, run_in};
+use common::{Fixture, repo_root, run, run_in};
 
 const BASE: &str = "https://example.gov.cn/nianbao/";
 
@@ -469,6 +469,45 @@ fn year_archive_is_reproducible_self_contained_and_names_are_utf8() {
 
     let broken = nianbao::linkcheck::check_tree(&files);
     assert!(broken.is_empty(), "{broken:#?}");
+}
+
+/// A build copies into its archives what it rendered for the live site (report pages rendered
+/// twice from one context, the year's slice of the county files): every archive must be what
+/// `nianbao archive` renders from the year alone. The demo site has townships with reports in
+/// several years (links to other years are dropped in an archive) and county files larger than
+/// the compressor's block.
+#[test]
+fn every_archive_of_a_build_is_what_the_archive_command_renders() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = repo_root().join("examples/demo");
+    let out = tmp.path().join("public");
+    let (code, _, err) = run_in(&root, "build", &["--output", out.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    let years: Vec<String> = fs::read_dir(root.join("content"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.parse::<u16>().is_ok())
+        .collect();
+    assert!(years.len() >= 5, "{years:?}");
+    for year in &years {
+        let alone = tmp.path().join(format!("{year}.zip"));
+        let (code, _, err) = run_in(
+            &root,
+            "archive",
+            &[year, "--output", alone.to_str().unwrap()],
+        );
+        assert_eq!(code, 0, "{err}");
+        assert!(
+            fs::read(&alone).unwrap() == fs::read(out.join(format!("archive/{year}.zip"))).unwrap(),
+            "archive/{year}.zip differs from `nianbao archive {year}`"
+        );
+    }
+    let leftovers: Vec<_> = fs::read_dir(tmp.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .filter(|n| n.to_string_lossy().starts_with('.'))
+        .collect();
+    assert!(leftovers.is_empty(), "scratch trees left: {leftovers:?}");
 }
 
 #[test]

@@ -133,38 +133,72 @@ const CHUNK: usize = 256;
 /// The county-wide files grow with the whole dataset (hundreds of megabytes for a province), so
 /// they are never held in memory whole.
 pub fn write_county_file(site: &Site, json: bool, out: &mut dyn Write) -> std::io::Result<()> {
+    write_county_file_split(site, json, out, &mut |_| Ok(None))
+}
+
+/// Where [`write_county_file_split`] writes a year's own county file (`None`: nowhere).
+pub type YearFiles<'a> = dyn FnMut(u16) -> std::io::Result<Option<Box<dyn Write + 'a>>> + 'a;
+
+/// [`write_county_file`], also writing each year's rows as the county file of that year's
+/// archive ([`Site::restricted_to_year`]) holds them to the writer `year_file` opens: the rows
+/// are sorted by year, so each year's file is the same header and that year's slice of rows.
+pub fn write_county_file_split(
+    site: &Site,
+    json: bool,
+    out: &mut dyn Write,
+    year_file: &mut YearFiles<'_>,
+) -> std::io::Result<()> {
     use rayon::prelude::*;
     let reports = long_reports(site);
-    if json {
-        out.write_all(b"[")?;
-    } else {
-        out.write_all(BOM)?;
-        out.write_all(&csv_bytes(&LONG_HEADER, std::iter::empty())[BOM.len()..])?;
-    }
+    let header = |w: &mut dyn Write| -> std::io::Result<()> {
+        if json {
+            w.write_all(b"[")
+        } else {
+            w.write_all(BOM)?;
+            w.write_all(&csv_bytes(&LONG_HEADER, std::iter::empty())[BOM.len()..])
+        }
+    };
+    let footer = |w: &mut dyn Write| if json { w.write_all(b"]\n") } else { Ok(()) };
+    header(out)?;
     let mut first = true;
-    for window in reports.chunks(CHUNK * rayon::current_num_threads().max(1)) {
-        let chunks: Vec<Vec<u8>> = window
-            .par_chunks(CHUNK)
-            .map(|chunk| {
-                if json {
-                    json_chunk(site, chunk)
-                } else {
-                    csv_chunk(site, chunk)
+    for year in reports.chunk_by(|a, b| a.year == b.year) {
+        let mut year_out = year_file(year[0].year)?;
+        if let Some(w) = year_out.as_mut() {
+            header(w)?;
+        }
+        let mut year_first = true;
+        for window in year.chunks(CHUNK * rayon::current_num_threads().max(1)) {
+            let chunks: Vec<Vec<u8>> = window
+                .par_chunks(CHUNK)
+                .map(|chunk| {
+                    if json {
+                        json_chunk(site, chunk)
+                    } else {
+                        csv_chunk(site, chunk)
+                    }
+                })
+                .collect();
+            for chunk in chunks.iter().filter(|c| !c.is_empty()) {
+                if json && !first {
+                    out.write_all(b",")?;
                 }
-            })
-            .collect();
-        for chunk in chunks.iter().filter(|c| !c.is_empty()) {
-            if json && !first {
-                out.write_all(b",")?;
+                first = false;
+                out.write_all(chunk)?;
+                if let Some(w) = year_out.as_mut() {
+                    if json && !year_first {
+                        w.write_all(b",")?;
+                    }
+                    w.write_all(chunk)?;
+                }
+                year_first = false;
             }
-            first = false;
-            out.write_all(chunk)?;
+        }
+        if let Some(mut w) = year_out {
+            footer(&mut w)?;
+            w.flush()?;
         }
     }
-    if json {
-        out.write_all(b"]\n")?;
-    }
-    Ok(())
+    footer(out)
 }
 
 fn csv_chunk(site: &Site, reports: &[&Report]) -> Vec<u8> {

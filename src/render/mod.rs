@@ -298,6 +298,10 @@ pub struct Renderer<'a> {
     /// Built by the first shard rendered, shared by the others.
     search: std::sync::OnceLock<search::SearchIndex>,
     archive_sizes: std::collections::BTreeMap<u16, u64>,
+    /// Years whose archive is about to be written, with what their pages share: their report
+    /// pages are rendered for the archive too, from the same context (see
+    /// [`Renderer::render_with_twin`]).
+    twins: std::collections::BTreeMap<u16, pages::Shared>,
 }
 
 impl<'a> Renderer<'a> {
@@ -309,7 +313,40 @@ impl<'a> Renderer<'a> {
             shared: pages::Shared::new(site),
             search: std::sync::OnceLock::new(),
             archive_sizes: Default::default(),
+            twins: Default::default(),
         }
+    }
+
+    /// Render the report pages of `years` for their year archive as well
+    /// ([`Renderer::render_with_twin`]).
+    pub fn set_archive_twins(&mut self, years: impl IntoIterator<Item = u16>) {
+        self.twins = years
+            .into_iter()
+            .map(|y| (y, pages::Shared::for_archive(self.site, y)))
+            .collect();
+    }
+
+    /// [`Renderer::render`], and for a report page of a year set by
+    /// [`Renderer::set_archive_twins`] also the page as that year's archive shows it: the same
+    /// context (narrative, tables, QR code) with the archive's navigation and no links to other
+    /// years, which is what rendering [`Site::restricted_to_year`] gives at half the cost.
+    pub fn render_with_twin(
+        &self,
+        file: &PlannedFile,
+    ) -> Result<(Content, Option<Vec<u8>>), Diagnostic> {
+        let Target::Report(i) = file.target else {
+            return Ok((self.render(file)?, None));
+        };
+        let Some(archive) = self.twins.get(&self.site.reports[i].year) else {
+            return Ok((self.render(file)?, None));
+        };
+        let mut context = self.with_qr(pages::report(self.site, i), file);
+        self.shared.insert_into(&mut context, &file.path);
+        let live = self.theme.render("report.html", &context)?;
+        pages::without_other_years(&mut context);
+        archive.insert_into(&mut context, &file.path);
+        let twin = self.theme.render("report.html", &context)?;
+        Ok((Content::Bytes(live.into_bytes()), Some(twin.into_bytes())))
     }
 
     /// The sizes of the year archives already written, shown beside their links on year pages

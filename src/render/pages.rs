@@ -63,6 +63,15 @@ impl Shared {
         }
     }
 
+    /// What the pages of the offline archive of `year` share: the site's own settings, that
+    /// year alone in the navigation (as [`Shared::new`] of [`Site::restricted_to_year`] gives).
+    pub fn for_archive(site: &Site, year: u16) -> Self {
+        let mut shared = Shared::new(site);
+        shared.site.archive_of = Some(year);
+        shared.years.retain(|y| y.href == urls::year(year));
+        shared
+    }
+
     /// Add the shared values for the page at `path`.
     pub fn insert_into(&self, context: &mut Context, path: &str) {
         // The 404 page is served at any depth, so its links must be absolute paths.
@@ -602,6 +611,11 @@ pub fn report(site: &Site, index: usize) -> Context {
         .collect();
     c.insert("other_years", &others);
     c
+}
+
+/// Drop a report page's links to the township's other years (a year archive has none).
+pub fn without_other_years(context: &mut Context) {
+    context.insert("other_years", &Vec::<Link>::new());
 }
 
 /// `1.2 MB`, `34.5 KB`, `812 字节`.
