@@ -256,20 +256,23 @@ fn write_archives(
                 ref t => archive::same_in_archive(t).then(|| staging.dir().join(&f.path)),
             };
             let written = staging.write_file(path, |file| {
-                archive::write_year_reusing(renderer.site(), renderer.theme(), year, file, &reuse)
-                    .map_err(|e| {
-                        match e {
-                            archive::ArchiveError::Render(d) => failed = Some(*d),
-                            other => {
-                                failed = Some(Diagnostic::error(
-                                    "output.archive",
-                                    path,
-                                    other.to_string(),
-                                ))
-                            }
+                archive::write_year_reusing(
+                    renderer.site(),
+                    renderer.theme(),
+                    year,
+                    std::io::BufWriter::with_capacity(1 << 20, file),
+                    &reuse,
+                )
+                .map_err(|e| {
+                    match e {
+                        archive::ArchiveError::Render(d) => failed = Some(*d),
+                        other => {
+                            failed =
+                                Some(Diagnostic::error("output.archive", path, other.to_string()))
                         }
-                        std::io::Error::other("archive")
-                    })
+                    }
+                    std::io::Error::other("archive")
+                })
             });
             (year, written, failed)
         })

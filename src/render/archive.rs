@@ -133,6 +133,7 @@ pub fn write_year_reusing<W: Write + Seek>(
         }
     }
     let mut out = zip.finish()?;
+    out.flush()?;
     Ok(out.stream_position()?)
 }
 
