@@ -93,7 +93,10 @@ pub type Reuse<'a> = &'a (dyn Fn(&PlannedFile) -> Option<std::path::PathBuf> + S
 /// Files whose bytes are the same in a year archive as in the whole site (they depend on their
 /// report alone), so a build can copy them into the archive instead of rendering them again.
 pub fn same_in_archive(target: &super::Target) -> bool {
-    matches!(target, super::Target::ReportData(..))
+    matches!(
+        target,
+        super::Target::ReportData(..) | super::Target::SearchText(_)
+    )
 }
 
 /// Write the offline archive of `year` of `site` to `out`; returns the number of bytes written.

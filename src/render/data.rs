@@ -9,7 +9,9 @@ use rust_decimal::Decimal;
 use rust_xlsxwriter::{
     DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
 };
+#[cfg(test)]
 use serde::Serialize;
+#[cfg(test)]
 use serde_json::value::RawValue;
 
 use super::table::{CellView, TableView, tables};
@@ -35,12 +37,27 @@ fn csv_bytes(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Vec<u8
     out
 }
 
+#[cfg(test)]
 fn figure(value: Option<Decimal>) -> String {
     value.map(|v| v.to_string()).unwrap_or_default()
 }
 
 /// `stats.csv`: one row per cell in official order: id, label, unit, value (blank = empty).
 pub fn stats_csv(stats: &Stats) -> Vec<u8> {
+    let rows = RowParts::of(stats.format);
+    let mut out = Vec::with_capacity(8 * 1024);
+    out.extend_from_slice(&rows.csv_header);
+    for (part, v) in rows.csv.iter().zip(&stats.values) {
+        out.extend_from_slice(part);
+        push_figure(&mut out, *v, b"");
+        out.extend_from_slice(b"\r\n");
+    }
+    out
+}
+
+/// [`stats_csv`] by the CSV writer, field by field: the reference the fast path is tested against.
+#[cfg(test)]
+fn stats_csv_reference(stats: &Stats) -> Vec<u8> {
     let rows = stats
         .format
         .cells
@@ -50,11 +67,130 @@ pub fn stats_csv(stats: &Stats) -> Vec<u8> {
     csv_bytes(&["id", "label", "unit", "value"], rows)
 }
 
+/// The parts of the data files' rows that depend on the cell alone, encoded once per format:
+/// every report repeats the same ids, labels and units, and escaping them was most of the cost
+/// of the CSV and JSON downloads.
+struct RowParts {
+    /// BOM and `id,label,unit,value` of stats.csv.
+    csv_header: Vec<u8>,
+    /// `id,label,unit,` per cell (stats.csv).
+    csv: Vec<Vec<u8>>,
+    /// `format,id,label,unit,` per cell (all.csv).
+    long_csv: Vec<Vec<u8>>,
+    /// `{"id":…,"label":…,"unit":…,"value":` per cell (stats.json).
+    json: Vec<Vec<u8>>,
+    /// `"format":…,"id":…,"label":…,"unit":…,"value":` per cell (all.json).
+    long_json: Vec<Vec<u8>>,
+}
+
+impl RowParts {
+    /// The parts of `format`, built on first use.
+    fn of(format: &'static crate::schema::Format) -> std::sync::Arc<RowParts> {
+        use std::collections::HashMap;
+        use std::sync::{Arc, Mutex, OnceLock};
+        static CACHE: OnceLock<Mutex<HashMap<usize, Arc<RowParts>>>> = OnceLock::new();
+        let key = format as *const _ as usize;
+        let cache = CACHE.get_or_init(Default::default);
+        if let Some(parts) = cache.lock().ok().and_then(|c| c.get(&key).cloned()) {
+            return parts;
+        }
+        let parts = Arc::new(RowParts::build(format));
+        if let Ok(mut c) = cache.lock() {
+            c.insert(key, parts.clone());
+        }
+        parts
+    }
+
+    fn build(format: &crate::schema::Format) -> RowParts {
+        let cells = &format.cells;
+        RowParts {
+            csv_header: csv_bytes(&["id", "label", "unit", "value"], std::iter::empty()),
+            csv: cells
+                .iter()
+                .map(|c| csv_prefix(&[&c.id, &c.label, &c.unit]))
+                .collect(),
+            long_csv: cells
+                .iter()
+                .map(|c| csv_prefix(&[&format.id, &c.id, &c.label, &c.unit]))
+                .collect(),
+            json: cells
+                .iter()
+                .map(|c| {
+                    let mut part = b"{".to_vec();
+                    json_fields(
+                        &mut part,
+                        &[("id", &c.id), ("label", &c.label), ("unit", &c.unit)],
+                    );
+                    part.extend_from_slice(b",\"value\":");
+                    part
+                })
+                .collect(),
+            long_json: cells
+                .iter()
+                .map(|c| {
+                    let mut part = Vec::new();
+                    json_fields(
+                        &mut part,
+                        &[
+                            ("format", &format.id),
+                            ("id", &c.id),
+                            ("label", &c.label),
+                            ("unit", &c.unit),
+                        ],
+                    );
+                    part.extend_from_slice(b",\"value\":");
+                    part
+                })
+                .collect(),
+        }
+    }
+}
+
+/// `fields` as the CSV writer writes them, each followed by the delimiter: the start of a row
+/// whose remaining field is a figure (digits, sign and point never need quoting).
+fn csv_prefix(fields: &[&str]) -> Vec<u8> {
+    let mut out = Vec::new();
+    {
+        let mut w = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::CRLF)
+            .from_writer(&mut out);
+        // An empty last field: the record ends with the delimiter before the terminator.
+        let _ = w.write_record(fields.iter().copied().chain([""]));
+        let _ = w.flush();
+    }
+    out.truncate(out.len().saturating_sub(2));
+    out
+}
+
+/// `"key":"value"` pairs separated by commas, as serde_json writes them.
+fn json_fields(out: &mut Vec<u8>, fields: &[(&str, &str)]) {
+    for (i, (key, value)) in fields.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        let _ = serde_json::to_writer(&mut *out, key);
+        out.push(b':');
+        let _ = serde_json::to_writer(&mut *out, value);
+    }
+}
+
+/// A figure as its decimal text exactly, or `blank` when not reported.
+fn push_figure(out: &mut Vec<u8>, value: Option<Decimal>, blank: &[u8]) {
+    match value {
+        Some(v) => {
+            let _ = write!(out, "{v}");
+        }
+        None => out.extend_from_slice(blank),
+    }
+}
+
 /// A JSON number written exactly as the decimal's text, or `null`.
+#[cfg(test)]
 fn json_number(value: Option<Decimal>) -> Option<Box<RawValue>> {
     value.and_then(|v| RawValue::from_string(v.to_string()).ok())
 }
 
+#[cfg(test)]
 #[derive(Serialize)]
 struct JsonValue<'a> {
     id: &'a str,
@@ -63,6 +199,7 @@ struct JsonValue<'a> {
     value: Option<Box<RawValue>>,
 }
 
+#[cfg(test)]
 #[derive(Serialize)]
 struct JsonReport<'a> {
     year: u16,
@@ -75,6 +212,7 @@ struct JsonReport<'a> {
     values: Vec<JsonValue<'a>>,
 }
 
+#[cfg(test)]
 fn json_report<'a>(site: &'a Site, report: &'a Report, stats: &'a Stats) -> JsonReport<'a> {
     JsonReport {
         year: report.year,
@@ -103,9 +241,44 @@ fn json_report<'a>(site: &'a Site, report: &'a Report, stats: &'a Stats) -> Json
 
 /// `stats.json`: the report's metadata and every cell (`null` for blank).
 pub fn stats_json(site: &Site, report: &Report, stats: &Stats) -> Vec<u8> {
+    let rows = RowParts::of(stats.format);
+    let mut out = Vec::with_capacity(12 * 1024);
+    let _ = write!(out, "{{\"year\":{},", report.year);
+    json_fields(
+        &mut out,
+        &[
+            ("township", &report.township),
+            ("township_name", township_name(site, report)),
+            ("title", &report.meta.title),
+            ("published", &report.meta.published.to_string()),
+            ("format", &stats.format.id),
+            ("format_name", &stats.format.name),
+        ],
+    );
+    out.extend_from_slice(b",\"values\":[");
+    for (i, (part, v)) in rows.json.iter().zip(&stats.values).enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(part);
+        push_figure(&mut out, *v, b"null");
+        out.push(b'}');
+    }
+    out.extend_from_slice(b"]}\n");
+    out
+}
+
+/// [`stats_json`] by serde, the reference the fast path is tested against.
+#[cfg(test)]
+fn stats_json_reference(site: &Site, report: &Report, stats: &Stats) -> Vec<u8> {
     let mut out = serde_json::to_vec(&json_report(site, report, stats)).unwrap_or_default();
     out.push(b'\n');
     out
+}
+
+fn township_name<'a>(site: &'a Site, report: &Report) -> &'a str {
+    site.township(&report.township)
+        .map_or("", |t| t.name.as_str())
 }
 
 const LONG_HEADER: [&str; 8] = [
@@ -203,15 +376,76 @@ pub fn write_county_file_split(
 
 fn csv_chunk(site: &Site, reports: &[&Report]) -> Vec<u8> {
     let mut out = Vec::with_capacity(reports.len() * 16 * 1024);
-    {
-        let mut w = csv::WriterBuilder::new()
-            .terminator(csv::Terminator::CRLF)
-            .from_writer(&mut out);
-        for r in reports {
-            let stats = r.stats.as_ref().expect("filtered");
-            let name = site.township(&r.township).map_or("", |t| t.name.as_str());
-            let year = r.year.to_string();
-            for (c, v) in stats.format.cells.iter().zip(&stats.values) {
+    for r in reports {
+        let stats = r.stats.as_ref().expect("filtered");
+        let rows = RowParts::of(stats.format);
+        let prefix = csv_prefix(&[&r.year.to_string(), &r.township, township_name(site, r)]);
+        for (part, v) in rows.long_csv.iter().zip(&stats.values) {
+            out.extend_from_slice(&prefix);
+            out.extend_from_slice(part);
+            push_figure(&mut out, *v, b"");
+            out.extend_from_slice(b"\r\n");
+        }
+    }
+    out
+}
+
+fn json_chunk(site: &Site, reports: &[&Report]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(reports.len() * 24 * 1024);
+    for r in reports {
+        let stats = r.stats.as_ref().expect("filtered");
+        let rows = RowParts::of(stats.format);
+        let mut prefix = Vec::new();
+        let _ = write!(prefix, "{{\"year\":{},", r.year);
+        json_fields(
+            &mut prefix,
+            &[
+                ("township", &r.township),
+                ("township_name", township_name(site, r)),
+            ],
+        );
+        prefix.push(b',');
+        for (part, v) in rows.long_json.iter().zip(&stats.values) {
+            if !out.is_empty() {
+                out.push(b',');
+            }
+            out.extend_from_slice(&prefix);
+            out.extend_from_slice(part);
+            push_figure(&mut out, *v, b"null");
+            out.push(b'}');
+        }
+    }
+    out
+}
+
+/// The county files' chunks by the CSV writer and serde: the reference of the fast path.
+#[cfg(test)]
+fn county_chunk_reference(site: &Site, reports: &[&Report], json: bool) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::new());
+    for r in reports {
+        let stats = r.stats.as_ref().expect("filtered");
+        let name = township_name(site, r);
+        for (c, v) in stats.format.cells.iter().zip(&stats.values) {
+            if json {
+                if !out.is_empty() {
+                    out.push(b',');
+                }
+                let figure = JsonFigure {
+                    year: r.year,
+                    township: &r.township,
+                    township_name: name,
+                    format: &stats.format.id,
+                    id: &c.id,
+                    label: &c.label,
+                    unit: &c.unit,
+                    value: json_number(*v),
+                };
+                let _ = serde_json::to_writer(&mut out, &figure);
+            } else {
+                let year = r.year.to_string();
                 let value = figure(*v);
                 let record = [
                     &year,
@@ -226,34 +460,12 @@ fn csv_chunk(site: &Site, reports: &[&Report]) -> Vec<u8> {
                 let _ = w.write_record(record.iter().map(|f| f.as_bytes()));
             }
         }
-        let _ = w.flush();
     }
-    out
-}
-
-fn json_chunk(site: &Site, reports: &[&Report]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(reports.len() * 24 * 1024);
-    for r in reports {
-        let stats = r.stats.as_ref().expect("filtered");
-        let name = site.township(&r.township).map_or("", |t| t.name.as_str());
-        for (c, v) in stats.format.cells.iter().zip(&stats.values) {
-            if !out.is_empty() {
-                out.push(b',');
-            }
-            let figure = JsonFigure {
-                year: r.year,
-                township: &r.township,
-                township_name: name,
-                format: &stats.format.id,
-                id: &c.id,
-                label: &c.label,
-                unit: &c.unit,
-                value: json_number(*v),
-            };
-            let _ = serde_json::to_writer(&mut out, &figure);
-        }
+    if json {
+        out
+    } else {
+        w.into_inner().unwrap_or_default()
     }
-    out
 }
 
 /// `/data/all.csv`: every figure of every report, one row each (long format).
@@ -263,6 +475,7 @@ pub fn all_csv(site: &Site) -> Vec<u8> {
     out
 }
 
+#[cfg(test)]
 #[derive(Serialize)]
 struct JsonFigure<'a> {
     year: u16,
@@ -738,6 +951,64 @@ mod tests {
             format: f,
             values,
             findings: Vec::new(),
+        }
+    }
+
+    /// The fast data-file writers give the bytes of the CSV writer and serde, field by field, in
+    /// all three formats, with blank, 0, negative and decimal figures and a township name that
+    /// needs CSV quoting and JSON escaping.
+    #[test]
+    fn fast_rows_equal_the_field_by_field_writers() {
+        let config =
+            crate::config::Config::parse("title = \"t\"\nbase_url = \"https://a.cn/\"\n").unwrap();
+        let township = crate::site::Township {
+            slug: "a".into(),
+            name: "甲,\"镇\"\\".into(),
+            kind: "镇".into(),
+            code: None,
+            order: 0,
+            formerly: Vec::new(),
+        };
+        let figures = ["0", "-3", "1.50", "0.001", "147", "2000000"];
+        let reports: Vec<Report> = ["gov-2014", "gov-2019", "gov-2021"]
+            .iter()
+            .zip([2016u16, 2019, 2022])
+            .map(|(id, year)| {
+                let f = crate::schema::format(id).unwrap();
+                let values = (0..f.cells.len())
+                    .map(|i| (i % 7 != 3).then(|| figures[i % figures.len()].parse().unwrap()))
+                    .collect();
+                let stats = Stats {
+                    format: f,
+                    values,
+                    findings: Vec::new(),
+                };
+                Report {
+                    stats: Some(stats),
+                    ..crate::site::compare::tests_support::report(year, "a", "标题\"引号\"")
+                }
+            })
+            .collect();
+        let site = Site::new(config, vec![township], reports, None, Default::default());
+        let all: Vec<&Report> = site.reports.iter().collect();
+        for r in &site.reports {
+            let stats = r.stats.as_ref().unwrap();
+            assert_eq!(stats_csv(stats), stats_csv_reference(stats));
+            assert_eq!(
+                String::from_utf8(stats_json(&site, r, stats)).unwrap(),
+                String::from_utf8(stats_json_reference(&site, r, stats)).unwrap()
+            );
+        }
+        for json in [false, true] {
+            let fast = if json {
+                json_chunk(&site, &all)
+            } else {
+                csv_chunk(&site, &all)
+            };
+            assert_eq!(
+                String::from_utf8(fast).unwrap(),
+                String::from_utf8(county_chunk_reference(&site, &all, json)).unwrap()
+            );
         }
     }
 
