@@ -11,7 +11,16 @@ use nianbao::render::{self, Renderer, Target, markdown, pages, qr, table};
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let root = PathBuf::from(args.get(2).cloned().unwrap_or_else(|| ".".to_string()));
-    let Ok(loaded) = load(&root, &Options::default()) else {
+    let started = Instant::now();
+    let loaded = load(&root, &Options::default());
+    println!(
+        "load             {:>8.1} ms",
+        started.elapsed().as_secs_f64() * 1e3
+    );
+    if args.iter().any(|a| a == "--load-only") {
+        return;
+    }
+    let Ok(loaded) = loaded else {
         eprintln!("cannot load the site at {}", root.display());
         std::process::exit(1);
     };

@@ -502,6 +502,29 @@ fn every_archive_of_a_build_is_what_the_archive_command_renders() {
             "archive/{year}.zip differs from `nianbao archive {year}`"
         );
     }
+    // In a one-year archive a township has one figure per indicator: no trend charts there,
+    // while the live page (several years) has them.
+    let live = fs::read_to_string(out.join("townships/donghu/index.html")).unwrap();
+    assert!(
+        live.contains("<svg class=\"chart\""),
+        "live township page has charts"
+    );
+    let zip = fs::read(out.join("archive/2018.zip")).unwrap();
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(zip)).unwrap();
+    let mut page = String::new();
+    archive
+        .by_name("townships/donghu/index.html")
+        .unwrap()
+        .read_to_string(&mut page)
+        .unwrap();
+    assert!(
+        page.contains("<table"),
+        "the archive's township page has its table"
+    );
+    assert!(
+        !page.contains("<svg class=\"chart\""),
+        "no chart of a single year"
+    );
     let leftovers: Vec<_> = fs::read_dir(tmp.path())
         .unwrap()
         .map(|e| e.unwrap().file_name())

@@ -141,7 +141,16 @@ pub fn township_view(slug: &str, name: &str, cmp: &TownshipComparison) -> Townsh
     let charts = cmp
         .rows
         .iter()
-        .filter(|r| r.indicator.key && r.cells.iter().any(|c| c.measure.value().is_some()))
+        // A change over the years needs two years with a figure; one point is not a trend (and
+        // a one-year archive would otherwise carry a chart per indicator of a single dot).
+        .filter(|r| {
+            r.indicator.key
+                && r.cells
+                    .iter()
+                    .filter(|c| c.measure.value().is_some())
+                    .count()
+                    >= MIN_CHART_YEARS
+        })
         .map(|r| {
             // Every year of the span, so that a year without a report is a visible gap.
             let first = cmp.years.first().map_or(0, |y| y.year);
@@ -180,6 +189,9 @@ pub fn township_view(slug: &str, name: &str, cmp: &TownshipComparison) -> Townsh
         charts,
     }
 }
+
+/// Years with a figure an indicator needs before its change over the years is drawn.
+const MIN_CHART_YEARS: usize = 2;
 
 fn group_title(row: &CompareRow, cmp: &TownshipComparison) -> String {
     if row.across_formats {
@@ -372,7 +384,9 @@ pub fn county_view(
     let charts = indicators
         .iter()
         .enumerate()
-        .filter(|(i, _)| totals.iter().any(|(_, t)| t[*i].sum.is_some()))
+        .filter(|(i, _)| {
+            totals.iter().filter(|(_, t)| t[*i].sum.is_some()).count() >= MIN_CHART_YEARS
+        })
         .map(|(i, ind)| {
             let points: Vec<Point> = totals
                 .iter()
