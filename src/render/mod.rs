@@ -440,10 +440,15 @@ impl<'a> Renderer<'a> {
         })
     }
 
-    /// Add the QR code of the page's published address.
+    /// Add the QR code of the page's published address (a township page's is drawn once for
+    /// the live site and the year archives).
     fn with_qr(&self, mut context: tera::Context, file: &PlannedFile) -> tera::Context {
         let url = urls::absolute(&self.site.config.base_url, &file.path);
-        context.insert("qr_svg", &qr::svg(&url));
+        let svg = match file.target {
+            Target::Township(_) => qr::svg_remembered(&url),
+            _ => qr::svg(&url),
+        };
+        context.insert("qr_svg", &svg);
         context
     }
 }

@@ -23,6 +23,28 @@ fn modules(url: &str) -> Option<(usize, Vec<Color>)> {
     Some((usize::try_from(version.width()).ok()?, canvas.into_colors()))
 }
 
+/// [`svg`], remembered for the process: a township page's code is drawn for the live page and
+/// again for the township's page in every year archive, with the same address.
+pub fn svg_remembered(url: &str) -> String {
+    use std::collections::HashMap;
+    use std::sync::{Mutex, OnceLock};
+    /// Enough for every township of a province; past it the memo starts over.
+    const LIMIT: usize = 50_000;
+    static MEMO: OnceLock<Mutex<HashMap<String, String>>> = OnceLock::new();
+    let memo = MEMO.get_or_init(Default::default);
+    if let Some(known) = memo.lock().ok().and_then(|m| m.get(url).cloned()) {
+        return known;
+    }
+    let drawn = svg(url);
+    if let Ok(mut m) = memo.lock() {
+        if m.len() >= LIMIT {
+            m.clear();
+        }
+        m.insert(url.to_string(), drawn.clone());
+    }
+    drawn
+}
+
 /// An accessible inline SVG QR code of `url`; empty when the URL is too long to encode.
 pub fn svg(url: &str) -> String {
     let Some((width, colors)) = modules(url) else {
