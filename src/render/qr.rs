@@ -95,3 +95,14 @@ mod tests {
         assert_eq!(s, svg("https://example.gov.cn/nianbao/2018/alpha/"));
     }
 }
+
+#[cfg(test)]
+mod memo_tests {
+    #[test]
+    fn a_remembered_code_is_the_code() {
+        let url = "https://example.gov.cn/xxgk/townships/t00001/";
+        assert_eq!(super::svg_remembered(url), super::svg(url));
+        assert_eq!(super::svg_remembered(url), super::svg(url));
+        assert!(super::svg(url).starts_with("<svg"));
+    }
+}
