@@ -168,15 +168,19 @@ pub fn build(
     let unchanged = |year: u16| {
         archive_prints.contains_key(&year) && archive_prints.get(&year) == recorded.get(&year)
     };
-    // The report pages of the archives to write are rendered beside the live ones, into a
-    // scratch tree next to the staging tree, and copied into the archives from there.
+    // The report pages of the archives to write are rendered beside the live ones and
+    // compressed at once, as is each year's slice of the county-wide files.
     let archive_years: Vec<u16> = loaded
         .site
         .years()
         .into_iter()
         .filter(|y| !unchanged(*y))
         .collect();
-    let twins = ArchivePages::new(&staging, archive_years.iter().copied())?;
+    let ahead = archive::Ahead::new(
+        &loaded.site,
+        archive_years.iter().copied(),
+        archive::AHEAD_BUDGET,
+    );
     renderer.set_archive_twins(archive_years);
     progress.set_length(plan.len() as u64);
     // Year pages show their archive's size, and archives copy the data files written before
@@ -187,8 +191,12 @@ pub fn build(
         .partition(|f| !matches!(f.target, render::Target::Year(_)));
     let sink = |file: &render::PlannedFile, content: Content, twin: Option<Vec<u8>>| {
         let path = file.path.as_str();
-        if let Some(twin) = twin {
-            twins.write(path, &twin)?;
+        if let (Some(twin), render::Target::Report(i)) = (twin, &file.target) {
+            let year = loaded.site.reports[*i].year;
+            ahead.add(year, path, &twin).map_err(|e| OutputError::Io {
+                path: path.into(),
+                source: e,
+            })?;
         }
         match content {
             Content::Bytes(bytes) => staging.write(path, &bytes),
@@ -196,7 +204,9 @@ pub fn build(
             Content::Copy(source) => staging.copy(path, &source),
             Content::CountyFile { json } => staging.write_stream(path, |w| {
                 render::data::write_county_file_split(&loaded.site, json, w, &mut |year| {
-                    twins.create_for_year(year, path)
+                    Ok(ahead
+                        .writer(year, path)?
+                        .map(|w| Box::new(w) as Box<dyn std::io::Write>))
                 })
             }),
             Content::Archive(_) => Ok(()),
@@ -204,7 +214,14 @@ pub fn build(
     };
     let mut errors = render_all(&plan_head, &renderer, progress, sink);
     phase("rendered");
-    let (sizes, archive_errors) = write_archives(&plan, &renderer, &staging, &twins, &unchanged);
+    if std::env::var_os("NIANBAO_PROFILE").is_some() {
+        let (entries, bytes) = ahead.held();
+        eprintln!(
+            "archive entries compressed ahead: {entries}, {} MiB",
+            bytes >> 20
+        );
+    }
+    let (sizes, archive_errors) = write_archives(&plan, &renderer, &staging, &ahead, &unchanged);
     phase("archived");
     renderer.set_archive_sizes(sizes);
     let year_errors = render_all(&year_pages, &renderer, progress, sink);
@@ -231,7 +248,7 @@ fn write_archives(
     plan: &[render::PlannedFile],
     renderer: &Renderer<'_>,
     staging: &Staging,
-    twins: &ArchivePages,
+    ahead: &archive::Ahead,
     unchanged: &(dyn Fn(u16) -> bool + Sync),
 ) -> (BTreeMap<u16, u64>, RenderErrors) {
     let years: Vec<(u16, &str)> = plan
@@ -251,9 +268,11 @@ fn write_archives(
             }
             let mut failed = None;
             let reuse = |f: &render::PlannedFile| match f.target {
-                render::Target::Report(_) => twins.get(&f.path),
-                render::Target::AllData(_) => twins.get_for_year(year, &f.path),
-                ref t => archive::same_in_archive(t).then(|| staging.dir().join(&f.path)),
+                render::Target::Report(_) | render::Target::AllData(_) => {
+                    ahead.take(year, &f.path).map(archive::Ready::Compressed)
+                }
+                ref t => archive::same_in_archive(t)
+                    .then(|| archive::Ready::Copy(staging.dir().join(&f.path))),
             };
             let written = staging.write_file(path, |file| {
                 archive::write_year_reusing(
@@ -344,97 +363,6 @@ impl Profile {
 }
 
 type RenderErrors = (Diagnostics, Option<OutputError>);
-
-impl Drop for ArchivePages {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
-}
-
-/// Report pages as their year archive shows them, rendered with the live pages
-/// ([`Renderer::render_with_twin`]) into a scratch tree beside the staging tree, removed when
-/// dropped.
-struct ArchivePages {
-    dir: std::path::PathBuf,
-    /// The years whose archive will be written.
-    years: std::collections::BTreeSet<u16>,
-}
-
-impl ArchivePages {
-    /// The scratch tree beside `staging`, emptied first: a build killed half-way leaves it behind
-    /// and the next one clears it, as it does the staging tree.
-    fn new(
-        staging: &Staging,
-        years: impl IntoIterator<Item = u16>,
-    ) -> Result<ArchivePages, OutputError> {
-        let mut name = staging.dir().as_os_str().to_owned();
-        name.push("-archive-pages");
-        let dir = std::path::PathBuf::from(name);
-        let io = |e| OutputError::Io {
-            path: dir.clone(),
-            source: e,
-        };
-        if dir.exists() {
-            std::fs::remove_dir_all(&dir).map_err(io)?;
-        }
-        std::fs::create_dir_all(&dir).map_err(io)?;
-        Ok(ArchivePages {
-            dir,
-            years: years.into_iter().collect(),
-        })
-    }
-
-    /// Where the archive of `year` takes its own version of the site-wide file `path`.
-    fn year_path(&self, year: u16, path: &str) -> std::path::PathBuf {
-        self.dir.join(format!("archive-{year}")).join(path)
-    }
-
-    /// A writer for the archive of `year`'s own version of `path` (the county-wide data files,
-    /// written with the live ones), if that archive will be written.
-    fn create_for_year(
-        &self,
-        year: u16,
-        path: &str,
-    ) -> std::io::Result<Option<Box<dyn std::io::Write + '_>>> {
-        if !self.years.contains(&year) {
-            return Ok(None);
-        }
-        let file = self.year_path(year, path);
-        if let Some(parent) = file.parent() {
-            std::fs::create_dir_all(parent)?;
-        }
-        Ok(Some(Box::new(std::io::BufWriter::with_capacity(
-            1 << 16,
-            std::fs::File::create(file)?,
-        ))))
-    }
-
-    /// The archive of `year`'s own version of `path`, if it was written.
-    fn get_for_year(&self, year: u16, path: &str) -> Option<std::path::PathBuf> {
-        let file = self.year_path(year, path);
-        file.is_file().then_some(file)
-    }
-
-    fn write(&self, path: &str, bytes: &[u8]) -> Result<(), OutputError> {
-        let file = self.dir.join(path);
-        let write = || -> std::io::Result<()> {
-            if let Some(parent) = file.parent() {
-                std::fs::create_dir_all(parent)?;
-            }
-            std::fs::write(&file, bytes)
-        };
-        write().map_err(|e| OutputError::Io {
-            path: file.clone(),
-            source: e,
-        })
-    }
-
-    /// The archive page rendered for `path`, if any.
-    fn get(&self, path: &str) -> Option<std::path::PathBuf> {
-        let file = self.dir.join(path);
-        file.is_file().then_some(file)
-    }
-}
 
 /// Render every planned file in parallel and hand it to `sink`; collect problems.
 fn render_all<F>(

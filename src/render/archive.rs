@@ -12,9 +12,12 @@
 use std::fs;
 use std::io::{self, Seek, Write};
 
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Mutex;
+
 use rayon::prelude::*;
 use thiserror::Error;
-use zip::write::SimpleFileOptions;
+use zip::write::{PreparedZipFile, SimpleFileOptions, ZipFileBuilder};
 use zip::{CompressionMethod, DateTime, ZipWriter};
 
 use super::{Content, PlannedFile, Renderer, Theme, data, plan};
@@ -86,9 +89,145 @@ pub fn write_file(
     Ok(size)
 }
 
-/// Where an archive may take a file's bytes instead of rendering it: a build passes the files it
-/// has just written. `None` renders.
-pub type Reuse<'a> = &'a (dyn Fn(&PlannedFile) -> Option<std::path::PathBuf> + Sync);
+/// A file an archive takes instead of rendering it.
+pub enum Ready {
+    /// An identical file on disk (a data file the build has just written).
+    Copy(std::path::PathBuf),
+    /// The entry compressed ahead ([`Ahead`]).
+    Compressed(PreparedZipFile),
+}
+
+/// Where an archive may take a file instead of rendering it: a build passes the files it has
+/// just written and the entries it compressed ahead. `None` renders.
+pub type Reuse<'a> = &'a (dyn Fn(&PlannedFile) -> Option<Ready> + Sync);
+
+/// Archive entries compressed while the live site is rendered, by year and path: report pages as
+/// the archive shows them, and each year's slice of the county-wide files. Writing them out and
+/// reading them back cost more than compressing them; compressed they are small enough to keep
+/// until their archive is written.
+pub struct Ahead {
+    /// The years whose archive will be written, with the time of their entries.
+    times: BTreeMap<u16, DateTime>,
+    /// Compressed bytes held at most; an entry beyond it is dropped, and its archive renders
+    /// the file itself (the same bytes, later).
+    budget: u64,
+    entries: Mutex<Held>,
+}
+
+/// The entries of [`Ahead`] and their compressed size.
+#[derive(Default)]
+struct Held {
+    entries: HashMap<(u16, String), PreparedZipFile>,
+    bytes: u64,
+}
+
+/// What [`Ahead`] holds at most in a build: 20,000 reports compress to about 300 MiB, and the
+/// whole build must stay under 1 GiB.
+pub const AHEAD_BUDGET: u64 = 256 << 20;
+
+impl Ahead {
+    /// Entries for the archives of `years` of `site`, holding at most `budget` bytes.
+    pub fn new(site: &Site, years: impl IntoIterator<Item = u16>, budget: u64) -> Ahead {
+        let times = years
+            .into_iter()
+            .map(|y| (y, newest_date(site.reports_of_year(y))))
+            .collect();
+        Ahead {
+            times,
+            budget,
+            entries: Mutex::default(),
+        }
+    }
+
+    /// Compress `bytes` as the entry `path` of the archive of `year`, if it will be written.
+    pub fn add(&self, year: u16, path: &str, bytes: &[u8]) -> io::Result<()> {
+        let Some(mut entry) = self.entry(year, path, bytes.len() as u64)? else {
+            return Ok(());
+        };
+        entry.write_all(bytes)?;
+        entry.flush()
+    }
+
+    /// A writer of the entry `path` of the archive of `year`, if it will be written: what is
+    /// written is compressed as it comes, and flushing completes the entry.
+    pub fn writer(&self, year: u16, path: &str) -> io::Result<Option<AheadWriter<'_>>> {
+        self.entry(year, path, 0)
+    }
+
+    fn entry(&self, year: u16, path: &str, len: u64) -> io::Result<Option<AheadWriter<'_>>> {
+        let Some(&time) = self.times.get(&year) else {
+            return Ok(None);
+        };
+        let builder =
+            ZipFileBuilder::new(path, options(path, time, len)).map_err(io::Error::other)?;
+        Ok(Some(AheadWriter {
+            ahead: self,
+            key: (year, path.to_string()),
+            builder: Some(builder),
+            block: Vec::with_capacity(BLOCK),
+        }))
+    }
+
+    /// Entries held and their compressed bytes (for `NIANBAO_PROFILE`).
+    pub fn held(&self) -> (usize, u64) {
+        self.entries
+            .lock()
+            .map_or((0, 0), |h| (h.entries.len(), h.bytes))
+    }
+
+    /// The entry `path` of the archive of `year`, taken out.
+    pub fn take(&self, year: u16, path: &str) -> Option<PreparedZipFile> {
+        let mut held = self.entries.lock().ok()?;
+        let entry = held.entries.remove(&(year, path.to_string()))?;
+        held.bytes -= entry.compressed_size();
+        Some(entry)
+    }
+
+    /// Keep `entry` if the budget allows.
+    fn keep(&self, key: (u16, String), entry: PreparedZipFile) {
+        if let Ok(mut held) = self.entries.lock()
+            && held.bytes + entry.compressed_size() <= self.budget
+        {
+            held.bytes += entry.compressed_size();
+            held.entries.insert(key, entry);
+        }
+    }
+}
+
+/// An entry of [`Ahead`] being compressed; [`Write::flush`] completes it.
+pub struct AheadWriter<'a> {
+    ahead: &'a Ahead,
+    key: (u16, String),
+    /// `None` once complete.
+    builder: Option<ZipFileBuilder>,
+    /// The input in blocks of [`BLOCK`] bytes, as [`write_in_blocks`] feeds the compressor.
+    block: Vec<u8>,
+}
+
+impl Write for AheadWriter<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let Some(builder) = self.builder.as_mut() else {
+            return Err(io::Error::other("archive entry already complete"));
+        };
+        let mut blocks = Blocks {
+            out: builder,
+            block: std::mem::take(&mut self.block),
+        };
+        let written = blocks.write(buf)?;
+        self.block = blocks.block;
+        Ok(written)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        let Some(mut builder) = self.builder.take() else {
+            return Ok(());
+        };
+        builder.write_all(&self.block)?;
+        let prepared = builder.finish().map_err(io::Error::other)?;
+        self.ahead.keep(std::mem::take(&mut self.key), prepared);
+        Ok(())
+    }
+}
 
 /// Files whose bytes are the same in a year archive as in the whole site (they depend on their
 /// report alone), so a build can copy them into the archive instead of rendering them again.
@@ -123,16 +262,19 @@ pub fn write_year_reusing<W: Write + Seek>(
     let time = timestamp(&year_site);
     let mut zip = ZipWriter::new(out);
     for chunk in files.chunks(CHUNK) {
-        let rendered: Vec<Result<Content, Diagnostic>> = chunk
+        let rendered: Vec<Result<Result<Content, PreparedZipFile>, Diagnostic>> = chunk
             .par_iter()
             .map(|f| match reuse(f) {
-                Some(path) => Ok(Content::Copy(path)),
-                None => renderer.render(f),
+                Some(Ready::Copy(path)) => Ok(Ok(Content::Copy(path))),
+                Some(Ready::Compressed(entry)) => Ok(Err(entry)),
+                None => renderer.render(f).map(Ok),
             })
             .collect();
         for (file, content) in chunk.iter().zip(rendered) {
-            let content = content.map_err(|d| ArchiveError::Render(Box::new(d)))?;
-            add(&mut zip, &year_site, &file.path, content, time)?;
+            match content.map_err(|d| ArchiveError::Render(Box::new(d)))? {
+                Ok(content) => add(&mut zip, &year_site, &file.path, content, time)?,
+                Err(entry) => zip.add_prepared_file(entry)?,
+            }
         }
     }
     let mut out = zip.finish()?;
@@ -279,10 +421,13 @@ fn options(path: &str, time: DateTime, len: u64) -> SimpleFileOptions {
 
 /// The newest 公开日期 of the year's reports, at 00:00.
 fn timestamp(year_site: &Site) -> DateTime {
+    newest_date(year_site.reports.iter())
+}
+
+/// The newest 公开日期 of `reports` as a ZIP time (1980-01-01 when there is none).
+fn newest_date<'a>(reports: impl Iterator<Item = &'a crate::site::Report>) -> DateTime {
     use chrono::Datelike;
-    year_site
-        .reports
-        .iter()
+    reports
         .map(|r| r.meta.published)
         .max()
         .and_then(|d| {
@@ -303,6 +448,23 @@ mod tests {
             .unwrap();
         feed(&mut zip);
         zip.finish().unwrap().into_inner()
+    }
+
+    #[test]
+    fn entries_beyond_the_budget_are_left_to_the_archive() {
+        let config =
+            crate::config::Config::parse("title = \"t\"\nbase_url = \"https://a.cn/\"\n").unwrap();
+        let site = Site::new(config, Vec::new(), Vec::new(), None, Default::default());
+        let page = vec![b'x'; 10_000];
+        let roomy = Ahead::new(&site, [2018], 1 << 20);
+        roomy.add(2018, "2018/a/index.html", &page).unwrap();
+        roomy.add(2019, "2019/a/index.html", &page).unwrap();
+        assert_eq!(roomy.held().0, 1, "only years whose archive is written");
+        assert!(roomy.take(2018, "2018/a/index.html").is_some());
+        assert_eq!(roomy.held(), (0, 0));
+        let tight = Ahead::new(&site, [2018], 10);
+        tight.add(2018, "2018/a/index.html", &page).unwrap();
+        assert!(tight.take(2018, "2018/a/index.html").is_none());
     }
 
     #[test]
