@@ -163,8 +163,7 @@ impl Ahead {
         Ok(Some(AheadWriter {
             ahead: self,
             key: (year, path.to_string()),
-            builder: Some(builder),
-            block: Vec::with_capacity(BLOCK),
+            builder: Some(Blocks::new(builder)),
         }))
     }
 
@@ -198,32 +197,23 @@ impl Ahead {
 pub struct AheadWriter<'a> {
     ahead: &'a Ahead,
     key: (u16, String),
-    /// `None` once complete.
-    builder: Option<ZipFileBuilder>,
-    /// The input in blocks of [`BLOCK`] bytes, as [`write_in_blocks`] feeds the compressor.
-    block: Vec<u8>,
+    /// The compressor, fed in blocks as [`write_in_blocks`] feeds it; `None` once complete.
+    builder: Option<Blocks<ZipFileBuilder>>,
 }
 
 impl Write for AheadWriter<'_> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        let Some(builder) = self.builder.as_mut() else {
-            return Err(io::Error::other("archive entry already complete"));
-        };
-        let mut blocks = Blocks {
-            out: builder,
-            block: std::mem::take(&mut self.block),
-        };
-        let written = blocks.write(buf)?;
-        self.block = blocks.block;
-        Ok(written)
+        match self.builder.as_mut() {
+            Some(builder) => builder.write(buf),
+            None => Err(io::Error::other("archive entry already complete")),
+        }
     }
 
     fn flush(&mut self) -> io::Result<()> {
-        let Some(mut builder) = self.builder.take() else {
+        let Some(builder) = self.builder.take() else {
             return Ok(());
         };
-        builder.write_all(&self.block)?;
-        let prepared = builder.finish().map_err(io::Error::other)?;
+        let prepared = builder.finish()?.finish().map_err(io::Error::other)?;
         self.ahead.keep(std::mem::take(&mut self.key), prepared);
         Ok(())
     }
@@ -310,10 +300,7 @@ fn add<W: Write + Seek>(
         }
         Content::CountyFile { json } => {
             zip.start_file(path, options(path, time, 0))?;
-            let mut blocks = Blocks {
-                out: zip,
-                block: Vec::with_capacity(BLOCK),
-            };
+            let mut blocks = Blocks::new(zip);
             data::write_county_file(site, json, &mut blocks)?;
             blocks.finish()?;
         }
@@ -324,35 +311,37 @@ fn add<W: Write + Seek>(
 }
 
 /// Feed the compressor in blocks of a fixed size whatever the source: deflate's output depends on
-/// how its input is split into writes, and a file must compress the same whether it was rendered
-/// or copied.
+/// how its input is split into writes, and a file must compress the same whether it was rendered,
+/// copied or streamed.
 fn write_in_blocks(out: &mut impl Write, source: &mut impl io::Read) -> io::Result<()> {
-    let mut block = vec![0u8; BLOCK];
-    loop {
-        let mut filled = 0;
-        while filled < BLOCK {
-            match source.read(&mut block[filled..]) {
-                Ok(0) => break,
-                Ok(n) => filled += n,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(e),
-            }
-        }
-        out.write_all(&block[..filled])?;
-        if filled < BLOCK {
-            return Ok(());
-        }
-    }
+    let mut blocks = Blocks::new(out);
+    io::copy(source, &mut blocks)?;
+    blocks.finish().map(drop)
 }
 
-/// A writer that hands its output on in blocks of [`BLOCK`] bytes, as [`write_in_blocks`] does:
-/// a streamed file compresses as the same file copied.
-struct Blocks<'a, W: Write> {
-    out: &'a mut W,
+/// A writer that hands its output on in blocks of exactly [`BLOCK`] bytes (the last one
+/// shorter, at [`Blocks::finish`]).
+struct Blocks<W: Write> {
+    out: W,
     block: Vec<u8>,
 }
 
-impl<W: Write> Write for Blocks<'_, W> {
+impl<W: Write> Blocks<W> {
+    fn new(out: W) -> Self {
+        Blocks {
+            out,
+            block: Vec::with_capacity(BLOCK),
+        }
+    }
+
+    /// Write the last, partial block; returns the writer.
+    fn finish(mut self) -> io::Result<W> {
+        self.out.write_all(&self.block)?;
+        Ok(self.out)
+    }
+}
+
+impl<W: Write> Write for Blocks<W> {
     fn write(&mut self, mut buf: &[u8]) -> io::Result<usize> {
         let written = buf.len();
         while !buf.is_empty() {
@@ -372,14 +361,7 @@ impl<W: Write> Write for Blocks<'_, W> {
     }
 }
 
-impl<W: Write> Blocks<'_, W> {
-    /// Write the last, partial block.
-    fn finish(self) -> io::Result<()> {
-        self.out.write_all(&self.block)
-    }
-}
-
-/// The block size of [`write_in_blocks`].
+/// The block size of [`Blocks`].
 const BLOCK: usize = 64 * 1024;
 
 /// Entry options: fixed time and permissions; files that are already compressed are stored.
@@ -472,12 +454,22 @@ mod tests {
         let source: Vec<u8> = (0..300_000u32)
             .flat_map(|i| format!("{{\"v\":{}}},", i % 977).into_bytes())
             .collect();
-        let copied = zipped(|zip| write_in_blocks(zip, &mut source.as_slice()).unwrap());
+        // The contract: the compressor sees writes of exactly BLOCK bytes, the last shorter.
+        let blocked = zipped(|zip| {
+            for piece in source.chunks(BLOCK) {
+                zip.write_all(piece).unwrap();
+            }
+        });
+        // A copy reads in pieces of whatever size the reader gives.
+        let copied = zipped(|zip| {
+            write_in_blocks(
+                zip,
+                &mut io::BufReader::with_capacity(1000, source.as_slice()),
+            )
+            .unwrap()
+        });
         let streamed = zipped(|zip| {
-            let mut blocks = Blocks {
-                out: zip,
-                block: Vec::with_capacity(BLOCK),
-            };
+            let mut blocks = Blocks::new(zip);
             // Pieces of uneven sizes, as the county file's chunks are.
             for piece in source.chunks(12_345) {
                 blocks.write_all(piece).unwrap();
@@ -489,8 +481,9 @@ mod tests {
                 zip.write_all(piece).unwrap();
             }
         });
-        assert_eq!(streamed, copied);
+        assert_eq!(copied, blocked);
+        assert_eq!(streamed, blocked);
         // The test would pass vacuously if the split did not matter to the compressor.
-        assert_ne!(unblocked, copied);
+        assert_ne!(unblocked, blocked);
     }
 }
