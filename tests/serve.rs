@@ -4,104 +4,10 @@ mod common;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use common::Fixture;
-
-/// A running `serve`, killed on drop.
-struct Server {
-    child: Child,
-    port: u16,
-    log: mpsc::Receiver<String>,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Server {
-    fn start(root: &Path) -> Server {
-        let mut child = Command::new(assert_cmd::cargo::cargo_bin("nianbao"))
-            .args(["serve", "--port", "0", "--root"])
-            .arg(root)
-            .env("NO_COLOR", "1")
-            .stderr(Stdio::piped())
-            .stdout(Stdio::null())
-            .spawn()
-            .expect("serve starts");
-        let stderr = child.stderr.take();
-        let (tx, rx) = mpsc::channel();
-        // Owning the child first: it is killed and waited for even if a check below fails.
-        let mut server = Server {
-            child,
-            port: 0,
-            log: rx,
-        };
-        std::thread::spawn(move || {
-            for line in BufReader::new(stderr.expect("piped"))
-                .lines()
-                .map_while(Result::ok)
-            {
-                let _ = tx.send(line);
-            }
-        });
-        let deadline = Instant::now() + Duration::from_secs(30);
-        loop {
-            let wait = deadline.saturating_duration_since(Instant::now());
-            let line = server
-                .log
-                .recv_timeout(wait)
-                .expect("serve prints its address");
-            if let Some(at) = line.find("http://127.0.0.1:") {
-                let rest = &line[at + "http://127.0.0.1:".len()..];
-                server.port = rest[..rest.find('/').unwrap()].parse().unwrap();
-                return server;
-            }
-        }
-    }
-
-    /// (status, headers, body) of a raw GET.
-    fn get(&self, path: &str) -> (u16, String, String) {
-        let mut stream = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
-        stream
-            .set_read_timeout(Some(Duration::from_secs(10)))
-            .unwrap();
-        write!(
-            stream,
-            "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
-        )
-        .unwrap();
-        let mut response = Vec::new();
-        stream.read_to_end(&mut response).unwrap();
-        let text = String::from_utf8_lossy(&response).into_owned();
-        let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
-        let status = head.split(' ').nth(1).unwrap().parse().unwrap();
-        (status, head.to_string(), body.to_string())
-    }
-
-    /// Wait until `check` holds for the body of `path`.
-    fn wait_for(&self, path: &str, what: &str, check: impl Fn(u16, &str) -> bool) -> String {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        loop {
-            let (status, _, body) = self.get(path);
-            if check(status, &body) {
-                return body;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "timed out waiting for {what}; log: {:?}",
-                self.log.try_iter().collect::<Vec<_>>()
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-}
+use common::server::Server;
 
 const PAGE: &str = "/nianbao/2018/alpha/index.html";
 const STATS: &str = "content/2018/alpha/stats.yaml";
@@ -115,7 +21,7 @@ fn value_cell(body: &str) -> Option<&str> {
 #[test]
 fn edit_error_fix_delete_over_http() {
     let f = Fixture::new();
-    let server = Server::start(f.root());
+    let server = Server::start(f.root(), &[]);
     let (status, head, body) = server.get(PAGE);
     assert_eq!(status, 200);
     assert!(
@@ -166,7 +72,7 @@ fn edit_error_fix_delete_over_http() {
 #[test]
 fn paths_that_escape_the_output_are_refused() {
     let f = Fixture::new();
-    let server = Server::start(f.root());
+    let server = Server::start(f.root(), &[]);
     for path in [
         "/nianbao/../../etc/passwd",
         "/nianbao/%2e%2e/%2e%2e/etc/passwd",
@@ -188,7 +94,7 @@ fn paths_that_escape_the_output_are_refused() {
 #[test]
 fn chinese_file_names_are_served_with_the_right_type() {
     let f = Fixture::new();
-    let server = Server::start(f.root());
+    let server = Server::start(f.root(), &[]);
     let (status, head, _) = server.get("/nianbao/2018/alpha/%E7%BB%9F%E8%AE%A1%E8%A1%A8.xls");
     assert_eq!(status, 200, "{head}");
     assert!(
@@ -220,7 +126,7 @@ fn websocket_sends_the_status_then_reload() {
         }
         f.write(&format!("content/{year}/alpha/统计表.xls"), "xls");
     }
-    let server = Server::start(f.root());
+    let server = Server::start(f.root(), &[]);
     let mut stream = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
     stream
         .set_read_timeout(Some(Duration::from_secs(20)))

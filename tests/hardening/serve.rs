@@ -1,124 +1,17 @@
 //! The preview server facing hostile requests and a clerk's broken edits.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use crate::STATS;
 use crate::common::Fixture;
+use crate::common::server::{Server, status_of};
 
-/// A running `nianbao serve --port 0`, killed on drop.
-struct Server {
-    child: Child,
-    port: u16,
-    log: mpsc::Receiver<String>,
-    /// Everything stderr said before the address line.
-    banner: Vec<String>,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Server {
-    fn start(root: &Path, extra: &[&str]) -> Server {
-        let child = Command::new(env!("CARGO_BIN_EXE_nianbao"))
-            .args(["serve", "--port", "0", "--root"])
-            .arg(root)
-            .args(extra)
-            .env("NO_COLOR", "1")
-            .stderr(Stdio::piped())
-            .stdout(Stdio::null())
-            .spawn()
-            .expect("serve starts");
-        let mut server = Server {
-            child,
-            port: 0,
-            log: mpsc::channel().1,
-            banner: Vec::new(),
-        };
-        let stderr = server.child.stderr.take().expect("piped");
-        let (tx, rx) = mpsc::channel();
-        server.log = rx;
-        std::thread::spawn(move || {
-            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                let _ = tx.send(line);
-            }
-        });
-        let deadline = Instant::now() + Duration::from_secs(60);
-        loop {
-            let wait = deadline.saturating_duration_since(Instant::now());
-            let line = server
-                .log
-                .recv_timeout(wait)
-                .expect("serve prints its address");
-            let port = line
-                .split("http://")
-                .nth(1)
-                .and_then(|rest| rest.split('/').next())
-                .and_then(|host| host.rsplit(':').next())
-                .and_then(|p| p.parse().ok());
-            server.banner.push(line);
-            if let Some(port) = port {
-                server.port = port;
-                return server;
-            }
-        }
-    }
-
-    /// Send raw bytes and read the whole answer (empty when the server just closed).
-    fn raw(&self, request: &[u8]) -> String {
-        let mut stream = TcpStream::connect(("127.0.0.1", self.port)).expect("connect");
-        stream
-            .set_read_timeout(Some(Duration::from_secs(20)))
-            .expect("timeout");
-        let _ = stream.write_all(request);
-        let mut answer = Vec::new();
-        let _ = stream.read_to_end(&mut answer);
-        String::from_utf8_lossy(&answer).into_owned()
-    }
-
-    /// (status, body) of a GET of `target` (sent as is in the request line).
-    fn get(&self, target: &str) -> (u16, String) {
-        let answer = self.raw(
-            format!("GET {target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
-                .as_bytes(),
-        );
-        (status_of(&answer), answer)
-    }
-
-    /// Poll `path` until `check` holds.
-    fn wait_for(&self, path: &str, what: &str, check: impl Fn(u16, &str) -> bool) -> String {
-        let deadline = Instant::now() + Duration::from_secs(60);
-        loop {
-            let (status, body) = self.get(path);
-            if check(status, &body) {
-                return body;
-            }
-            assert!(Instant::now() < deadline, "timed out waiting for {what}");
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-
-    /// The server still answers a normal request.
-    fn assert_alive(&self) {
-        let (status, _) = self.get(PAGE);
-        assert_eq!(status, 200, "the server still serves pages");
-    }
-}
-
-fn status_of(answer: &str) -> u16 {
-    answer
-        .split(' ')
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0)
+/// The server still answers a normal request.
+fn assert_alive(server: &Server) {
+    let (status, _, _) = server.get(PAGE);
+    assert_eq!(status, 200, "the server still serves pages");
 }
 
 const PAGE: &str = "/nianbao/2018/alpha/index.html";
@@ -196,7 +89,8 @@ fn traversal_is_refused_in_every_encoding() {
         &format!("/nianbao/{root}/secret.txt"),
         &format!("file://{root}/secret.txt"),
     ] {
-        let (status, answer) = server.get(target);
+        let (status, head, body) = server.get(target);
+        let answer = format!("{head}\r\n\r\n{body}");
         assert!(
             matches!(status, 400 | 404 | 302),
             "{target}: {status}\n{answer}"
@@ -206,7 +100,7 @@ fn traversal_is_refused_in_every_encoding() {
             "{target} leaked"
         );
     }
-    server.assert_alive();
+    assert_alive(&server);
 }
 
 #[test]
@@ -218,7 +112,8 @@ fn no_directory_listings() {
         "/nianbao/2018/alpha/../",
         "/nianbao/townships/",
     ] {
-        let (status, answer) = server.get(dir);
+        let (status, head, body) = server.get(dir);
+        let answer = format!("{head}\r\n\r\n{body}");
         assert!(
             !answer.contains("sort.js") && !answer.contains("Index of"),
             "{dir} listed: {answer}"
@@ -273,7 +168,7 @@ fn malformed_and_oversized_requests_are_answered_or_dropped_never_fatal() {
             "{what}: {status}\n{}",
             &answer[..answer.len().min(300)]
         );
-        server.assert_alive();
+        assert_alive(&server);
     }
 }
 
@@ -359,14 +254,14 @@ fn a_thousand_concurrent_requests_are_all_answered() {
         }
     }
     assert_eq!(answered, 1000);
-    server.assert_alive();
+    assert_alive(&server);
 }
 
 #[test]
 fn a_hundred_broken_edits_in_a_row_then_a_fix() {
     let f = Fixture::new();
     let mut server = Server::start(f.root(), &[]);
-    server.assert_alive();
+    assert_alive(&server);
     let good = std::fs::read_to_string(f.root().join(STATS)).expect("stats");
     let broken = |i: usize| match i % 5 {
         0 => good.replace("proactive.total: 10", &format!("proactive.total: {i}x")),
@@ -379,8 +274,8 @@ fn a_hundred_broken_edits_in_a_row_then_a_fix() {
         f.write(STATS, &broken(i));
         std::thread::sleep(Duration::from_millis(20));
         if i % 10 == 9 {
-            server.assert_alive();
-            let (status, body) = server.get(STATUS);
+            assert_alive(&server);
+            let (status, _, body) = server.get(STATUS);
             assert_eq!(status, 200);
             assert!(!body.contains("panicked"), "{body}");
         }
@@ -392,7 +287,7 @@ fn a_hundred_broken_edits_in_a_row_then_a_fix() {
         status.contains("content/2018/alpha/stats.yaml:"),
         "file and line shown: {status}"
     );
-    let (_, page) = server.get(PAGE);
+    let (_, _, page) = server.get(PAGE);
     assert!(
         page.contains("data-id=\"proactive.total\">10<"),
         "the last good page is served"

@@ -1,0 +1,123 @@
+//! A running `nianbao serve --port 0` for the tests that talk to it over HTTP.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+/// A running `nianbao serve --port 0`, killed on drop.
+pub struct Server {
+    pub child: Child,
+    pub port: u16,
+    /// Lines serve prints on stderr after its address.
+    pub log: mpsc::Receiver<String>,
+    /// Everything stderr said up to the address line.
+    pub banner: Vec<String>,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Server {
+    /// Start serve on the site at `root` with `extra` arguments; returns once it printed its
+    /// address.
+    pub fn start(root: &Path, extra: &[&str]) -> Server {
+        let child = Command::new(env!("CARGO_BIN_EXE_nianbao"))
+            .args(["serve", "--port", "0", "--root"])
+            .arg(root)
+            .args(extra)
+            .env("NO_COLOR", "1")
+            .stderr(Stdio::piped())
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("serve starts");
+        let (tx, rx) = mpsc::channel();
+        // Owning the child first: it is killed and waited for even if a check below fails.
+        let mut server = Server {
+            child,
+            port: 0,
+            log: rx,
+            banner: Vec::new(),
+        };
+        let stderr = server.child.stderr.take().expect("piped");
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                let _ = tx.send(line);
+            }
+        });
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            let wait = deadline.saturating_duration_since(Instant::now());
+            let line = server
+                .log
+                .recv_timeout(wait)
+                .expect("serve prints its address");
+            let port = line
+                .split("http://")
+                .nth(1)
+                .and_then(|rest| rest.split('/').next())
+                .and_then(|host| host.rsplit(':').next())
+                .and_then(|p| p.parse().ok());
+            server.banner.push(line);
+            if let Some(port) = port {
+                server.port = port;
+                return server;
+            }
+        }
+    }
+
+    /// Send raw bytes and read the whole answer (empty when the server just closed).
+    pub fn raw(&self, request: &[u8]) -> String {
+        let mut stream = TcpStream::connect(("127.0.0.1", self.port)).expect("connect");
+        stream
+            .set_read_timeout(Some(Duration::from_secs(20)))
+            .expect("timeout");
+        let _ = stream.write_all(request);
+        let mut answer = Vec::new();
+        let _ = stream.read_to_end(&mut answer);
+        String::from_utf8_lossy(&answer).into_owned()
+    }
+
+    /// (status, headers, body) of a GET of `target` (sent as is in the request line); status 0
+    /// when the answer has none.
+    pub fn get(&self, target: &str) -> (u16, String, String) {
+        let answer = self.raw(
+            format!("GET {target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+                .as_bytes(),
+        );
+        let (head, body) = answer.split_once("\r\n\r\n").unwrap_or((&answer, ""));
+        (status_of(head), head.to_string(), body.to_string())
+    }
+
+    /// Poll `path` until `check` holds for its status and body; returns the body.
+    pub fn wait_for(&self, path: &str, what: &str, check: impl Fn(u16, &str) -> bool) -> String {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            let (status, _, body) = self.get(path);
+            if check(status, &body) {
+                return body;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for {what}; log: {:?}",
+                self.log.try_iter().collect::<Vec<_>>()
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+/// The status code of an HTTP answer, 0 when it has none.
+pub fn status_of(answer: &str) -> u16 {
+    answer
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0)
+}
