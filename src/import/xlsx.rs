@@ -9,6 +9,7 @@ use calamine::{Data, Dimensions, Reader, Xls, Xlsx};
 
 use super::source::{Grid, Place, Source, Text};
 use super::text::scan_grid_texts;
+use crate::render::xlsx_template::column_name;
 
 /// Why a workbook cannot be read.
 #[derive(Debug, thiserror::Error)]
@@ -193,19 +194,6 @@ fn float_text(f: f64, format_code: Option<&str>) -> String {
         return shortest;
     }
     format!("{f:.shown_scale$}")
-}
-
-fn column_name(mut col: u32) -> String {
-    let mut name = Vec::new();
-    loop {
-        name.push(b'A' + (col % 26) as u8);
-        if col < 26 {
-            break;
-        }
-        col = col / 26 - 1;
-    }
-    name.reverse();
-    String::from_utf8(name).unwrap_or_default()
 }
 
 /// The sheet as a grid with merged regions repeated into every covered position.

@@ -87,7 +87,7 @@ fn split_probe_sheet(sheet: &str, entries: Vec<Part>, probes: usize) -> Result<P
     let data = &sheet[data_start..data_end];
     let mut attrs = Vec::with_capacity(probes);
     for k in 0..probes {
-        let reference = format!("<c r=\"{}1\"", column_name(k as u16));
+        let reference = format!("<c r=\"{}1\"", column_name(k as u32));
         let at = data
             .find(&reference)
             .ok_or_else(|| other(format!("probe cell {k} missing")))?;
@@ -145,7 +145,7 @@ fn sheet_xml(p: &Package, spec: &SheetSpec) -> String {
             let _ = write!(xml, "<row r=\"{}\">", r + 1);
             current_row = Some(*r);
         }
-        let reference = format!("{}{}", column_name(*c), r + 1);
+        let reference = format!("{}{}", column_name(u32::from(*c)), r + 1);
         match value {
             CellValue::Number(v) => {
                 let s = &p.numbers[(v.scale() as usize).min(p.numbers.len() - 1)];
@@ -177,9 +177,9 @@ fn sheet_xml(p: &Package, spec: &SheetSpec) -> String {
             let _ = write!(
                 xml,
                 "<mergeCell ref=\"{}{}:{}{}\"/>",
-                column_name(*c0),
+                column_name(u32::from(*c0)),
                 r0 + 1,
-                column_name(*c1),
+                column_name(u32::from(*c1)),
                 r1 + 1
             );
         }

@@ -88,7 +88,7 @@ fn parse_sheet(
     cells: usize,
 ) -> Result<(Vec<SheetPart>, Vec<String>, String), XlsxError> {
     let probes: Vec<String> = (0..8)
-        .map(|k| format!("{}1", column_name(PROBE_COLUMN + k)))
+        .map(|k| format!("{}1", column_name(u32::from(PROBE_COLUMN + k))))
         .collect();
     let mut probe_styles = vec![String::new(); probes.len()];
     let mut parts = Vec::new();
@@ -147,8 +147,8 @@ fn sentinel_cell(element: &str, cells: usize) -> Option<usize> {
     (cell < cells).then_some(cell)
 }
 
-/// `0` → `A`, `26` → `AA`.
-pub(super) fn column_name(mut index: u16) -> String {
+/// A spreadsheet column's letters from its 0-based index: `0` → `A`, `26` → `AA`.
+pub fn column_name(mut index: u32) -> String {
     let mut name = Vec::new();
     loop {
         name.push(b'A' + (index % 26) as u8);
