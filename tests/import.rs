@@ -84,6 +84,20 @@ fn report_parts(path: &Path) -> (serde_yaml::Value, String) {
     (serde_yaml::from_str(yaml).expect("yaml"), body.to_string())
 }
 
+/// The imported 2018 北景港 report has the content pack's figures (blank as blank) and narrative.
+fn assert_figures_and_narrative_are_the_pack_s(f: &Fixture) {
+    let ours = f.root().join("content/2018/beijinggang");
+    let pack = repo_root().join("content/2018/beijinggang");
+    assert_eq!(
+        raw_values(&ours.join("stats.yaml")),
+        raw_values(&pack.join("stats.yaml"))
+    );
+    assert_eq!(
+        report_parts(&ours.join("report.md")).1,
+        report_parts(&pack.join("report.md")).1
+    );
+}
+
 #[test]
 fn the_seed_reproduces_the_content_pack() {
     let f = site();
@@ -138,16 +152,7 @@ fn a_gbk_copy_of_the_seed_gives_the_same_report() {
     let (code, stdout, _) = import(&f, &[&path]);
     assert_eq!(code, 0, "{stdout}");
     assert!(stdout.contains("GBK"), "{stdout}");
-    let ours = f.root().join("content/2018/beijinggang");
-    let pack = repo_root().join("content/2018/beijinggang");
-    assert_eq!(
-        raw_values(&ours.join("stats.yaml")),
-        raw_values(&pack.join("stats.yaml"))
-    );
-    assert_eq!(
-        report_parts(&ours.join("report.md")).1,
-        report_parts(&pack.join("report.md")).1
-    );
+    assert_figures_and_narrative_are_the_pack_s(&f);
 }
 
 #[test]
@@ -738,16 +743,7 @@ fn the_seed_without_pipes_one_cell_per_line_gives_the_same_report() {
     let path = input(&f, "bare.txt", bare.as_bytes());
     let (code, stdout, _) = import(&f, &[&path]);
     assert_eq!(code, 0, "{stdout}");
-    let ours = f.root().join("content/2018/beijinggang");
-    let pack = repo_root().join("content/2018/beijinggang");
-    assert_eq!(
-        raw_values(&ours.join("stats.yaml")),
-        raw_values(&pack.join("stats.yaml"))
-    );
-    assert_eq!(
-        report_parts(&ours.join("report.md")).1,
-        report_parts(&pack.join("report.md")).1
-    );
+    assert_figures_and_narrative_are_the_pack_s(&f);
 }
 
 #[test]
@@ -839,15 +835,11 @@ fn the_seed_as_a_saved_gbk_html_page_gives_the_same_report() {
         stdout.contains("标题之前的文字「首页 > 政务公开 > 年度报告」"),
         "{stdout}"
     );
+    assert_figures_and_narrative_are_the_pack_s(&f);
     let ours = f.root().join("content/2018/beijinggang");
     let pack = repo_root().join("content/2018/beijinggang");
-    assert_eq!(
-        raw_values(&ours.join("stats.yaml")),
-        raw_values(&pack.join("stats.yaml"))
-    );
-    let (mut our_front, our_body) = report_parts(&ours.join("report.md"));
-    let (mut pack_front, pack_body) = report_parts(&pack.join("report.md"));
-    assert_eq!(our_body, pack_body);
+    let (mut our_front, _) = report_parts(&ours.join("report.md"));
+    let (mut pack_front, _) = report_parts(&pack.join("report.md"));
     // The attachment is the saved page, not the page text.
     our_front.as_mapping_mut().unwrap().remove("attachments");
     pack_front.as_mapping_mut().unwrap().remove("attachments");
