@@ -267,13 +267,7 @@ fn write_archives(
                 return (year, Ok(size), None);
             }
             let mut failed = None;
-            let reuse = |f: &render::PlannedFile| match f.target {
-                render::Target::Report(_) | render::Target::AllData(_) => {
-                    ahead.take(year, &f.path).map(archive::Ready::Compressed)
-                }
-                ref t => archive::same_in_archive(t)
-                    .then(|| archive::Ready::Copy(staging.dir().join(&f.path))),
-            };
+            let reuse = |f: &render::PlannedFile| archive::ready(ahead, year, f, staging.dir());
             let written = staging.write_file(path, |file| {
                 archive::write_year_reusing(
                     renderer.site(),

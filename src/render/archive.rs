@@ -219,13 +219,24 @@ impl Write for AheadWriter<'_> {
     }
 }
 
-/// Files whose bytes are the same in a year archive as in the whole site (they depend on their
-/// report alone), so a build can copy them into the archive instead of rendering them again.
-pub fn same_in_archive(target: &super::Target) -> bool {
-    matches!(
-        target,
-        super::Target::ReportData(..) | super::Target::SearchText(_)
-    )
+/// What a build's archive of `year` takes instead of rendering `file`: the entry compressed
+/// [`Ahead`] (report pages, county-file slices), or the live file just written under `live` when
+/// its bytes are the same in a year archive as in the whole site (they depend on their report
+/// alone: data files, search texts).
+pub fn ready(
+    ahead: &Ahead,
+    year: u16,
+    file: &PlannedFile,
+    live: &std::path::Path,
+) -> Option<Ready> {
+    use super::Target;
+    match file.target {
+        Target::Report(_) | Target::AllData(_) => {
+            ahead.take(year, &file.path).map(Ready::Compressed)
+        }
+        Target::ReportData(..) | Target::SearchText(_) => Some(Ready::Copy(live.join(&file.path))),
+        _ => None,
+    }
 }
 
 /// Write the offline archive of `year` of `site` to `out`; returns the number of bytes written.
