@@ -96,6 +96,11 @@ pub struct Staging {
     target: PathBuf,
     planned: Mutex<HashSet<PathBuf>>,
     stats: Mutex<WriteStats>,
+    /// Neither tree held a file when the build started (a first or clean build): there is
+    /// nothing to compare with, link, replace or remove, and every per-file check is skipped.
+    empty: bool,
+    /// Directories of the staging tree known to exist.
+    made_dirs: Mutex<HashSet<PathBuf>>,
 }
 
 impl Staging {
@@ -117,16 +122,19 @@ impl Staging {
         if dir.exists() && !dir.join(MARKER).is_file() {
             fs::remove_dir_all(&dir).map_err(io_err(&dir))?;
         }
+        let empty = is_empty_or_absent(&dir) && is_empty_or_absent(&target);
         fs::create_dir_all(&dir).map_err(io_err(&dir))?;
         let staging = Staging {
+            made_dirs: Mutex::new(HashSet::from([dir.clone()])),
             dir,
             target,
             planned: Mutex::new(HashSet::new()),
             stats: Mutex::new(WriteStats::default()),
+            empty,
         };
         // The marker is rewritten with the build's stamp at the end; it is not counted as output.
         let (marker, _) = staging.plan(MARKER)?;
-        replace_with(&marker, |p| fs::write(p, MARKER_TEXT))?;
+        staging.replace_with(&marker, |p| fs::write(p, MARKER_TEXT))?;
         Ok(staging)
     }
 
@@ -163,21 +171,21 @@ impl Staging {
     /// Put `bytes` at `rel` (a `/`-separated path under the output).
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), OutputError> {
         let (staged, live) = self.plan(rel)?;
-        if same_bytes(&live, bytes) {
+        if !self.empty && same_bytes(&live, bytes) {
             self.count(|s| s.unchanged += 1);
-            return link_or_copy(&live, &staged);
+            return self.link_or_copy(&live, &staged);
         }
         self.count(|s| s.written += 1);
-        if same_bytes(&staged, bytes) && !shares_inode(&staged, &live) {
+        if !self.empty && same_bytes(&staged, bytes) && !shares_inode(&staged, &live) {
             return Ok(());
         }
-        replace_with(&staged, |path| fs::write(path, bytes))
+        self.replace_with(&staged, |path| fs::write(path, bytes))
     }
 
     /// Record the build's stamp in the marker file (see [`crate::stamp`]).
     pub fn stamp(&self, stamp: &str) -> Result<(), OutputError> {
         let path = self.dir.join(MARKER);
-        replace_with(&path, |p| fs::write(p, format!("{MARKER_TEXT}{stamp}")))
+        self.replace_with(&path, |p| fs::write(p, format!("{MARKER_TEXT}{stamp}")))
     }
 
     /// Stream a file to `rel`; when the result equals the live file, the live one is linked.
@@ -187,14 +195,14 @@ impl Staging {
         fill: impl FnOnce(&mut dyn io::Write) -> io::Result<()>,
     ) -> Result<(), OutputError> {
         let (staged, live) = self.plan(rel)?;
-        replace_with(&staged, |path| {
+        self.replace_with(&staged, |path| {
             let mut w = io::BufWriter::with_capacity(1 << 20, fs::File::create(path)?);
             fill(&mut w)?;
             io::Write::flush(&mut w)
         })?;
-        if same_files(&staged, &live) {
+        if !self.empty && same_files(&staged, &live) {
             self.count(|s| s.unchanged += 1);
-            return link_or_copy(&live, &staged);
+            return self.link_or_copy(&live, &staged);
         }
         self.count(|s| s.written += 1);
         Ok(())
@@ -209,14 +217,14 @@ impl Staging {
     ) -> Result<T, OutputError> {
         let (staged, live) = self.plan(rel)?;
         let mut value = None;
-        replace_with(&staged, |path| {
+        self.replace_with(&staged, |path| {
             let mut file = fs::File::create(path)?;
             value = Some(fill(&mut file)?);
             Ok(())
         })?;
-        if same_files(&staged, &live) {
+        if !self.empty && same_files(&staged, &live) {
             self.count(|s| s.unchanged += 1);
-            link_or_copy(&live, &staged)?;
+            self.link_or_copy(&live, &staged)?;
         } else {
             self.count(|s| s.written += 1);
         }
@@ -233,7 +241,7 @@ impl Staging {
         if !meta.is_file() {
             return Ok(None);
         }
-        link_or_copy(&live, &staged)?;
+        self.link_or_copy(&live, &staged)?;
         self.count(|s| s.unchanged += 1);
         Ok(Some(meta.len()))
     }
@@ -258,7 +266,60 @@ impl Staging {
         Ok(self.stats.lock().map(|s| *s).unwrap_or_default())
     }
 
+    /// Replace the file at `path` with a new inode (never write into a file that may be
+    /// hard-linked from the live output).
+    fn replace_with(
+        &self,
+        path: &Path,
+        write: impl FnOnce(&Path) -> io::Result<()>,
+    ) -> Result<(), OutputError> {
+        if let Some(parent) = path.parent() {
+            self.make_dir(parent)?;
+        }
+        if !self.empty {
+            match fs::remove_file(path) {
+                Ok(()) => {}
+                Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+                Err(e) => return Err(io_err(path)(e)),
+            }
+        }
+        injected_fault().map_err(io_err(path))?;
+        write(path).map_err(io_err(path))
+    }
+
+    /// `create_dir_all`, once per directory of the build.
+    fn make_dir(&self, dir: &Path) -> Result<(), OutputError> {
+        if self.made_dirs.lock().is_ok_and(|d| d.contains(dir)) {
+            return Ok(());
+        }
+        fs::create_dir_all(dir).map_err(io_err(dir))?;
+        if let Ok(mut made) = self.made_dirs.lock() {
+            made.insert(dir.to_path_buf());
+        }
+        Ok(())
+    }
+
+    fn link_or_copy(&self, live: &Path, staged: &Path) -> Result<(), OutputError> {
+        if shares_inode(live, staged) {
+            return Ok(());
+        }
+        self.replace_with(staged, |path| {
+            fs::hard_link(live, path).or_else(|_| {
+                fs::copy(live, path)?;
+                let modified = fs::metadata(live)?.modified()?;
+                fs::File::options()
+                    .write(true)
+                    .open(path)?
+                    .set_modified(modified)
+            })
+        })
+    }
+
     fn remove_stale(&self) -> Result<(), OutputError> {
+        if self.empty {
+            // Everything in a tree that started empty was planned.
+            return Ok(());
+        }
         let planned = self.planned.lock().map(|p| p.clone()).unwrap_or_default();
         let mut removed = 0;
         let mut dirs = Vec::new();
@@ -284,6 +345,14 @@ impl Staging {
         }
         self.count(|s| s.removed = removed);
         Ok(())
+    }
+}
+
+/// Whether `dir` does not exist or holds nothing.
+fn is_empty_or_absent(dir: &Path) -> bool {
+    match fs::read_dir(dir) {
+        Ok(mut entries) => entries.next().is_none(),
+        Err(e) => e.kind() == io::ErrorKind::NotFound,
     }
 }
 
@@ -340,24 +409,6 @@ fn shares_inode(_: &Path, _: &Path) -> bool {
     false
 }
 
-/// Replace the file at `path` with a new inode (never write into a file that may be hard-linked
-/// from the live output).
-fn replace_with(
-    path: &Path,
-    write: impl FnOnce(&Path) -> io::Result<()>,
-) -> Result<(), OutputError> {
-    if let Some(parent) = path.parent() {
-        fs::create_dir_all(parent).map_err(io_err(parent))?;
-    }
-    match fs::remove_file(path) {
-        Ok(()) => {}
-        Err(e) if e.kind() == io::ErrorKind::NotFound => {}
-        Err(e) => return Err(io_err(path)(e)),
-    }
-    injected_fault().map_err(io_err(path))?;
-    write(path).map_err(io_err(path))
-}
-
 /// Fault injection for the hardening tests, read once from `NIANBAO_FAULT`:
 /// `enospc:N` makes the N-th file write of the process fail as on a full disk; `hang:N` stops
 /// the writing thread there (after saying so on stderr) so that the test can kill the process
@@ -388,22 +439,6 @@ fn injected_fault() -> io::Result<()> {
         }
     }
     Err(io::Error::from_raw_os_error(28))
-}
-
-fn link_or_copy(live: &Path, staged: &Path) -> Result<(), OutputError> {
-    if shares_inode(live, staged) {
-        return Ok(());
-    }
-    replace_with(staged, |path| {
-        fs::hard_link(live, path).or_else(|_| {
-            fs::copy(live, path)?;
-            let modified = fs::metadata(live)?.modified()?;
-            fs::File::options()
-                .write(true)
-                .open(path)?
-                .set_modified(modified)
-        })
-    })
 }
 
 /// Atomically swap two directories (Linux `renameat2(RENAME_EXCHANGE)`), falling back to two

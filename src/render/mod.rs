@@ -346,7 +346,7 @@ impl<'a> Renderer<'a> {
         pages::without_other_years(&mut context);
         archive.insert_into(&mut context, &file.path);
         let twin = self.theme.render("report.html", &context)?;
-        Ok((Content::Bytes(live.into_bytes()), Some(twin.into_bytes())))
+        Ok((Content::Bytes(live), Some(twin)))
     }
 
     /// The sizes of the year archives already written, shown beside their links on year pages
@@ -370,9 +370,7 @@ impl<'a> Renderer<'a> {
         let page = |template: &str, context: tera::Context| -> Result<Content, Diagnostic> {
             let mut context = context;
             self.shared.insert_into(&mut context, &file.path);
-            self.theme
-                .render(template, &context)
-                .map(|html| Content::Bytes(html.into_bytes()))
+            self.theme.render(template, &context).map(Content::Bytes)
         };
         let site = self.site;
         match &file.target {

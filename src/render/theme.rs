@@ -121,13 +121,19 @@ impl Theme {
         })
     }
 
-    /// Render a template, turning a tera error into a diagnostic naming the template file.
-    pub fn render(&self, template: &str, context: &tera::Context) -> Result<String, Diagnostic> {
+    /// Render a template to bytes, turning a tera error into a diagnostic naming the template
+    /// file. (Bytes, not `String`: tera's `render` re-validates its whole output as UTF-8.)
+    pub fn render(&self, template: &str, context: &tera::Context) -> Result<Vec<u8>, Diagnostic> {
+        let mut out = Vec::with_capacity(RENDER_CAPACITY);
         self.tera
-            .render(template, context)
-            .map_err(|e| template_error(&e, &self.sources))
+            .render_to(template, context, &mut out)
+            .map_err(|e| template_error(&e, &self.sources))?;
+        Ok(out)
     }
 }
+
+/// The starting size of a rendered page's buffer: most report pages fit without growing.
+const RENDER_CAPACITY: usize = 48 * 1024;
 
 fn read_template(path: &Path, shown: &str) -> Result<String, Diagnostic> {
     std::fs::read_to_string(path).map_err(|e| {
