@@ -333,6 +333,9 @@ pub fn write_county_file_split(
     };
     let footer = |w: &mut dyn Write| if json { w.write_all(b"]\n") } else { Ok(()) };
     header(out)?;
+    // Reused from window to window: fresh multi-megabyte buffers cost page faults and copies
+    // as they grow.
+    let mut buffers = vec![Vec::new(); rayon::current_num_threads().max(1)];
     let mut first = true;
     for year in reports.chunk_by(|a, b| a.year == b.year) {
         let mut year_out = year_file(year[0].year)?;
@@ -340,18 +343,20 @@ pub fn write_county_file_split(
             header(w)?;
         }
         let mut year_first = true;
-        for window in year.chunks(CHUNK * rayon::current_num_threads().max(1)) {
-            let chunks: Vec<Vec<u8>> = window
-                .par_chunks(CHUNK)
-                .map(|chunk| {
+        for window in year.chunks(CHUNK * buffers.len()) {
+            buffers
+                .par_iter_mut()
+                .zip(window.par_chunks(CHUNK))
+                .for_each(|(buffer, chunk)| {
+                    buffer.clear();
                     if json {
-                        json_chunk(site, chunk)
+                        json_chunk(site, chunk, buffer)
                     } else {
-                        csv_chunk(site, chunk)
+                        csv_chunk(site, chunk, buffer)
                     }
-                })
-                .collect();
-            for chunk in chunks.iter().filter(|c| !c.is_empty()) {
+                });
+            let filled = window.len().div_ceil(CHUNK);
+            for chunk in buffers[..filled].iter().filter(|c| !c.is_empty()) {
                 if json && !first {
                     out.write_all(b",")?;
                 }
@@ -374,8 +379,7 @@ pub fn write_county_file_split(
     footer(out)
 }
 
-fn csv_chunk(site: &Site, reports: &[&Report]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(reports.len() * 16 * 1024);
+fn csv_chunk(site: &Site, reports: &[&Report], out: &mut Vec<u8>) {
     for r in reports {
         let stats = r.stats.as_ref().expect("filtered");
         let rows = RowParts::of(stats.format);
@@ -383,15 +387,13 @@ fn csv_chunk(site: &Site, reports: &[&Report]) -> Vec<u8> {
         for (part, v) in rows.long_csv.iter().zip(&stats.values) {
             out.extend_from_slice(&prefix);
             out.extend_from_slice(part);
-            push_figure(&mut out, *v, b"");
+            push_figure(out, *v, b"");
             out.extend_from_slice(b"\r\n");
         }
     }
-    out
 }
 
-fn json_chunk(site: &Site, reports: &[&Report]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(reports.len() * 24 * 1024);
+fn json_chunk(site: &Site, reports: &[&Report], out: &mut Vec<u8>) {
     for r in reports {
         let stats = r.stats.as_ref().expect("filtered");
         let rows = RowParts::of(stats.format);
@@ -411,11 +413,10 @@ fn json_chunk(site: &Site, reports: &[&Report]) -> Vec<u8> {
             }
             out.extend_from_slice(&prefix);
             out.extend_from_slice(part);
-            push_figure(&mut out, *v, b"null");
+            push_figure(out, *v, b"null");
             out.push(b'}');
         }
     }
-    out
 }
 
 /// The county files' chunks by the CSV writer and serde: the reference of the fast path.
@@ -1000,11 +1001,12 @@ mod tests {
             );
         }
         for json in [false, true] {
-            let fast = if json {
-                json_chunk(&site, &all)
+            let mut fast = Vec::new();
+            if json {
+                json_chunk(&site, &all, &mut fast)
             } else {
-                csv_chunk(&site, &all)
-            };
+                csv_chunk(&site, &all, &mut fast)
+            }
             assert_eq!(
                 String::from_utf8(fast).unwrap(),
                 String::from_utf8(county_chunk_reference(&site, &all, json)).unwrap()
