@@ -267,7 +267,8 @@ fn write_archives(
                 return (year, Ok(size), None);
             }
             let mut failed = None;
-            let reuse = |f: &render::PlannedFile| archive::ready(ahead, year, f, staging.dir());
+            let reuse =
+                |f: &render::PlannedFile| archive::ready(ahead, renderer, year, f, staging.dir());
             let written = staging.write_file(path, |file| {
                 archive::write_year_reusing(
                     renderer.site(),

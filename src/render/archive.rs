@@ -95,6 +95,9 @@ pub enum Ready {
     Copy(std::path::PathBuf),
     /// The entry compressed ahead ([`Ahead`]).
     Compressed(PreparedZipFile),
+    /// The bytes, made with the live site's (a search shard of the year's index, built with the
+    /// live index: [`Renderer::archive_search`]).
+    Bytes(Vec<u8>),
 }
 
 /// Where an archive may take a file instead of rendering it: a build passes the files it has
@@ -220,11 +223,12 @@ impl Write for AheadWriter<'_> {
 }
 
 /// What a build's archive of `year` takes instead of rendering `file`: the entry compressed
-/// [`Ahead`] (report pages, county-file slices), or the live file just written under `live` when
-/// its bytes are the same in a year archive as in the whole site (they depend on their report
-/// alone: data files, search texts).
+/// [`Ahead`] (report pages, county-file slices), the year's search shards built by the live
+/// `renderer`, or the live file just written under `live` when its bytes are the same in a year
+/// archive as in the whole site (they depend on their report alone: data files, search texts).
 pub fn ready(
     ahead: &Ahead,
+    renderer: &Renderer<'_>,
     year: u16,
     file: &PlannedFile,
     live: &std::path::Path,
@@ -234,6 +238,9 @@ pub fn ready(
         Target::Report(_) | Target::AllData(_) => {
             ahead.take(year, &file.path).map(Ready::Compressed)
         }
+        Target::SearchShard(n) => renderer
+            .archive_search(year)
+            .map(|index| Ready::Bytes(index.shard(n).as_bytes().to_vec())),
         Target::ReportData(..) | Target::SearchText(_) => Some(Ready::Copy(live.join(&file.path))),
         _ => None,
     }
@@ -268,6 +275,7 @@ pub fn write_year_reusing<W: Write + Seek>(
             .map(|f| match reuse(f) {
                 Some(Ready::Copy(path)) => Ok(Ok(Content::Copy(path))),
                 Some(Ready::Compressed(entry)) => Ok(Err(entry)),
+                Some(Ready::Bytes(bytes)) => Ok(Ok(Content::Bytes(bytes))),
                 None => renderer.render(f).map(Ok),
             })
             .collect();

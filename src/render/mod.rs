@@ -19,6 +19,7 @@ pub mod xlsx_compare;
 pub mod xlsx_form;
 pub mod xlsx_template;
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use crate::diagnostics::Diagnostic;
@@ -295,8 +296,9 @@ pub struct Renderer<'a> {
     site: &'a Site,
     theme: &'a Theme,
     shared: pages::Shared,
-    /// Built by the first shard rendered, shared by the others.
-    search: std::sync::OnceLock<search::SearchIndex>,
+    /// Built by the first shard rendered, shared by the others; with the indexes of the
+    /// archives of the twins' years.
+    search: std::sync::OnceLock<(search::SearchIndex, BTreeMap<u16, search::SearchIndex>)>,
     archive_sizes: std::collections::BTreeMap<u16, u64>,
     /// Years whose archive is about to be written, with what their pages share: their report
     /// pages are rendered for the archive too, from the same context (see
@@ -347,6 +349,12 @@ impl<'a> Renderer<'a> {
         archive.insert_into(&mut context, &file.path);
         let twin = self.theme.render("report.html", &context)?;
         Ok((Content::Bytes(live), Some(twin)))
+    }
+
+    /// The search index of the archive of `year`, when it was built with the site's (a year of
+    /// [`Renderer::set_archive_twins`], after a search shard was rendered).
+    pub fn archive_search(&self, year: u16) -> Option<&search::SearchIndex> {
+        self.search.get().and_then(|(_, years)| years.get(&year))
     }
 
     /// The sizes of the year archives already written, shown beside their links on year pages
@@ -409,7 +417,10 @@ impl<'a> Renderer<'a> {
             Target::SearchPage => page("search.html", pages::search()),
             Target::SearchDocs => Ok(Content::Bytes(search::docs_js(site).into_bytes())),
             Target::SearchShard(n) => {
-                let index = self.search.get_or_init(|| search::build(site));
+                let (index, _) = self.search.get_or_init(|| {
+                    let years: Vec<u16> = self.twins.keys().copied().collect();
+                    search::build_with_years(site, &years)
+                });
                 Ok(Content::Bytes(index.shard(*n).as_bytes().to_vec()))
             }
             Target::SearchText(i) => Ok(Content::Bytes(

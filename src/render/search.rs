@@ -20,7 +20,7 @@
 //! says "more"), one per report: `(doc id − previous doc id) << 2 | field`, where the field is
 //! the best place the token occurs in that report: 3 title, 2 heading, 1 body or table label.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::hash::{BuildHasherDefault, Hasher};
 
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
@@ -359,13 +359,15 @@ struct ShardBuilder {
     words: HashMap<String, Vec<u32>>,
 }
 
-/// Add one report's tokens that fall into `shards` (shard numbers from `first` on).
-fn add_tokens(shards: &mut [ShardBuilder], first: usize, doc: u32, tokens: &DocTokens) {
+/// Add one report's tokens that fall into `shards` (shard numbers from `first` on) of an index
+/// of `1 << bits` shards. The tokens were sorted for an index of at least as many shards: a
+/// token's shard among fewer shards is the low bits of its shard among more.
+fn add_tokens(shards: &mut [ShardBuilder], first: usize, doc: u32, tokens: &DocTokens, bits: u32) {
+    let mask = (1u64 << bits) - 1;
     let (lo, hi) = (first as u64, (first + shards.len()) as u64);
-    let from = tokens.cjk.partition_point(|k| k >> SHARD_SHIFT < lo);
-    let to = tokens.cjk.partition_point(|k| k >> SHARD_SHIFT < hi);
-    for k in &tokens.cjk[from..to] {
-        let shard = &mut shards[((k >> SHARD_SHIFT) - lo) as usize];
+    let wanted = |shard: u64| (lo..hi).contains(&(shard & mask));
+    for k in tokens.cjk.iter().filter(|k| wanted(*k >> SHARD_SHIFT)) {
+        let shard = &mut shards[(((k >> SHARD_SHIFT) & mask) - lo) as usize];
         let posting = doc << 2 | (k & 3) as u32;
         shard
             .cjk
@@ -373,13 +375,8 @@ fn add_tokens(shards: &mut [ShardBuilder], first: usize, doc: u32, tokens: &DocT
             .or_default()
             .push(posting);
     }
-    for (s, word, field) in &tokens.words {
-        let Some(shard) = (*s as usize)
-            .checked_sub(first)
-            .and_then(|i| shards.get_mut(i))
-        else {
-            continue;
-        };
+    for (s, word, field) in tokens.words.iter().filter(|w| wanted(w.0 as u64)) {
+        let shard = &mut shards[((*s as u64 & mask) - lo) as usize];
         let posting = doc << 2 | *field as u32;
         match shard.words.get_mut(word.as_str()) {
             Some(list) => list.push(posting),
@@ -441,33 +438,113 @@ fn encode_postings(postings: &[u32], out: &mut String) {
 /// parallel render, where a rayon worker waiting for its jobs could steal another shard's render
 /// and re-enter the index's `OnceLock`.
 pub fn build(site: &Site) -> SearchIndex {
-    let started = std::time::Instant::now();
-    let bits = shard_bits(site.reports.len());
-    let mut shards: Vec<ShardBuilder> = (0..1usize << bits)
-        .map(|_| ShardBuilder::default())
-        .collect();
-    for (c, chunk) in site.reports.chunks(CHUNK).enumerate() {
-        let docs: Vec<DocTokens> = parallel(chunk, |_, r| doc_tokens(site, r, bits));
-        parallel_slices(&mut shards, |first, slice| {
+    build_with_years(site, &[]).0
+}
+
+/// [`build`], and for each of `years` the index of that year's archive, which is what [`build`]
+/// gives for [`Site::restricted_to_year`]: each report is tokenised once for all of them.
+pub fn build_with_years(site: &Site, years: &[u16]) -> (SearchIndex, BTreeMap<u16, SearchIndex>) {
+    build_indexes(site, years, shard_bits(site.reports.len()))
+}
+
+/// An index being built: its shards, and their count as `bits`.
+struct Building {
+    bits: u32,
+    shards: Vec<ShardBuilder>,
+}
+
+impl Building {
+    fn new(bits: u32) -> Self {
+        let shards = (0..1usize << bits)
+            .map(|_| ShardBuilder::default())
+            .collect();
+        Building { bits, shards }
+    }
+
+    /// Add `docs` (tokenised for at least `self.bits`) with ids from `first_id` on.
+    fn add(&mut self, first_id: usize, docs: &[DocTokens]) {
+        let bits = self.bits;
+        parallel_slices(&mut self.shards, |first, slice| {
             for (d, tokens) in docs.iter().enumerate() {
-                add_tokens(slice, first, (c * CHUNK + d) as u32, tokens);
+                add_tokens(slice, first, (first_id + d) as u32, tokens, bits);
             }
         });
     }
-    let mut js: Vec<(ShardBuilder, String)> =
-        shards.into_iter().map(|b| (b, String::new())).collect();
-    parallel_mut(&mut js, |s, (b, out)| *out = std::mem::take(b).into_js(s));
-    let shards: Vec<String> = js.into_iter().map(|(_, s)| s).collect();
+
+    fn finish(self) -> SearchIndex {
+        let mut js: Vec<(ShardBuilder, String)> = self
+            .shards
+            .into_iter()
+            .map(|b| (b, String::new()))
+            .collect();
+        parallel_mut(&mut js, |s, (b, out)| *out = std::mem::take(b).into_js(s));
+        SearchIndex {
+            shards: js.into_iter().map(|(_, s)| s).collect(),
+        }
+    }
+}
+
+/// [`build_with_years`] with the site's index in `1 << bits` shards.
+fn build_indexes(
+    site: &Site,
+    years: &[u16],
+    bits: u32,
+) -> (SearchIndex, BTreeMap<u16, SearchIndex>) {
+    let started = std::time::Instant::now();
+    let mut whole = Building::new(bits);
+    let mut by_year = BTreeMap::new();
+    // A year's reports are contiguous in the site (see `Site::new`): its archive index is
+    // finished as soon as the next year starts, so that at most one is held.
+    let mut current: Option<(u16, usize, Building)> = None;
+    for (c, chunk) in site.reports.chunks(CHUNK).enumerate() {
+        let docs: Vec<DocTokens> = parallel(chunk, |_, r| doc_tokens(site, r, bits));
+        whole.add(c * CHUNK, &docs);
+        for same_year in chunk_by_year(chunk, c * CHUNK) {
+            let (year, from, to) = same_year;
+            if !years.contains(&year) {
+                continue;
+            }
+            if current.as_ref().is_none_or(|(y, ..)| *y != year) {
+                if let Some((y, _, done)) = current.take() {
+                    by_year.insert(y, done.finish());
+                }
+                let reports = site.reports_of_year(year).count();
+                current = Some((year, from, Building::new(shard_bits(reports).min(bits))));
+            }
+            if let Some((_, start, building)) = current.as_mut() {
+                let offset = c * CHUNK;
+                building.add(from - *start, &docs[from - offset..to - offset]);
+            }
+        }
+    }
+    if let Some((y, _, done)) = current.take() {
+        by_year.insert(y, done.finish());
+    }
+    let index = whole.finish();
     if std::env::var_os("NIANBAO_PROFILE").is_some() {
         eprintln!(
-            "search index: {} reports, {} shards, {} bytes, {:.1} ms",
+            "search index: {} reports, {} shards, {} bytes, {} archive indexes, {:.1} ms",
             site.reports.len(),
-            shards.len(),
-            shards.iter().map(String::len).sum::<usize>(),
+            index.shards.len(),
+            index.shards.iter().map(String::len).sum::<usize>(),
+            by_year.len(),
             started.elapsed().as_secs_f64() * 1e3
         );
     }
-    SearchIndex { shards }
+    (index, by_year)
+}
+
+/// The runs of one year in `chunk`, whose first report has id `first_id`: `(year, from, to)`
+/// with report ids `from..to`.
+fn chunk_by_year(chunk: &[Report], first_id: usize) -> Vec<(u16, usize, usize)> {
+    let mut runs: Vec<(u16, usize, usize)> = Vec::new();
+    for (i, r) in chunk.iter().enumerate() {
+        match runs.last_mut() {
+            Some((y, _, to)) if *y == r.year => *to = first_id + i + 1,
+            _ => runs.push((r.year, first_id + i, first_id + i + 1)),
+        }
+    }
+    runs
 }
 
 fn threads(items: usize) -> usize {
@@ -601,6 +678,28 @@ fn js_json(value: &impl Serialize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn archive_indexes_built_with_the_site_s_are_the_year_sites_own() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/demo");
+        let config = crate::config::Config::load(&root).expect("demo site.toml");
+        let site = crate::content::load_site(&root, config)
+            .0
+            .expect("the demo site loads");
+        let years = site.years();
+        assert!(years.len() > 2, "the demo has several years");
+        // More shards for the site than any year has: a year's shards are then narrowed.
+        let (whole, by_year) = build_indexes(&site, &years[1..], 10);
+        assert_eq!(whole.shards.len(), 1024);
+        let mut built: Vec<u16> = by_year.keys().copied().collect();
+        built.reverse();
+        assert_eq!(built, years[1..], "newest first, as the site lists them");
+        for (year, index) in &by_year {
+            let own = build(&site.restricted_to_year(*year));
+            assert!(own.shards.len() < 1024);
+            assert_eq!(index.shards, own.shards, "{year}");
+        }
+    }
 
     fn tokens(text: &str) -> Vec<String> {
         let text = normalize(text);
