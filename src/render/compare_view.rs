@@ -48,7 +48,7 @@ pub struct CellText {
 
 fn measure_text(m: Measure) -> (String, &'static str, &'static str) {
     match m {
-        Measure::Reported { value, blanks: 0 } => (value.to_string(), "reported", ""),
+        Measure::Reported { value, blanks: 0 } => (super::figure::text(value), "reported", ""),
         Measure::Reported { value, .. } => (format!("{value}*"), "reported partial", ""),
         Measure::Blank => (String::new(), "blank", "未填报"),
         Measure::NotCollected => ("—".to_string(), "none", "未统计"),
@@ -227,7 +227,11 @@ fn row_text(row: &CompareRow, cmp: &TownshipComparison) -> RowText {
                     sr: sr.to_string(),
                     change: change_text(c.change),
                     note: c.note,
-                    sort: c.measure.value().map(|v| v.to_string()).unwrap_or_default(),
+                    sort: c
+                        .measure
+                        .value()
+                        .map(super::figure::text)
+                        .unwrap_or_default(),
                 }
             })
             .collect(),
@@ -337,7 +341,7 @@ pub fn year_view(site: &Site, year: u16, cmp: &YearComparison) -> YearCompareVie
                             sr: sr.to_string(),
                             change: String::new(),
                             note: None,
-                            sort: m.value().map(|v| v.to_string()).unwrap_or_default(),
+                            sort: m.value().map(super::figure::text).unwrap_or_default(),
                         }
                     })
                     .collect(),

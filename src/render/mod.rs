@@ -9,6 +9,7 @@ pub mod chart;
 pub mod compare_view;
 pub mod data;
 pub mod feeds;
+pub mod figure;
 pub mod markdown;
 pub mod pages;
 pub mod qr;

@@ -206,7 +206,7 @@ fn value_cell(stats: &Stats, index: Option<usize>) -> CellView {
     match stats.values[i] {
         Some(v) => CellView {
             id,
-            ..CellView::plain(&v.to_string(), "num")
+            ..CellView::plain(&super::figure::text(v), "num")
         },
         None => CellView {
             id,

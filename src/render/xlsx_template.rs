@@ -179,9 +179,11 @@ pub fn stats_xlsx(report: &Report, stats: &Stats) -> Result<Vec<u8>, XlsxError> 
                 Some(v) => {
                     let style =
                         &t.number_styles[(v.scale() as usize).min(t.number_styles.len() - 1)];
-                    sheet.push_str(&format!(
-                        "<c r=\"{reference}\" s=\"{style}\"><v>{v}</v></c>"
-                    ));
+                    for text in ["<c r=\"", reference, "\" s=\"", style, "\"><v>"] {
+                        sheet.push_str(text);
+                    }
+                    super::figure::push_str(&mut sheet, v);
+                    sheet.push_str("</v></c>");
                 }
                 None => sheet.push_str(&format!("<c r=\"{reference}\" s=\"{}\"/>", t.blank_style)),
             },
