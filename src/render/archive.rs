@@ -124,9 +124,11 @@ struct Held {
     bytes: u64,
 }
 
-/// What [`Ahead`] holds at most in a build: 20,000 reports compress to about 300 MiB, and the
-/// whole build must stay under 1 GiB.
-pub const AHEAD_BUDGET: u64 = 256 << 20;
+/// What [`Ahead`] holds at most in a build: 20,000 reports compress to 296 MiB, held whole
+/// (a 20,000-report build peaks at about 935 MiB), and the whole build must stay under 1 GiB.
+/// Beyond it, pages are rendered again for their archive: at 256 MiB that cost a 20,000-report
+/// build 15% more time.
+pub const AHEAD_BUDGET: u64 = 320 << 20;
 
 impl Ahead {
     /// Entries for the archives of `years` of `site`, holding at most `budget` bytes.
