@@ -6,7 +6,12 @@ import path from "node:path";
 export async function searchFor(page, query) {
   await page.fill("#search-q", query);
   await page.press("#search-q", "Enter");
-  await page.waitForFunction(() => document.querySelector("#search-status")?.textContent.trim().length > 0);
+  // Submitting says 正在搜索… at once and the results come after it: wait for them, or the
+  // previous query's results are what gets counted.
+  await page.waitForFunction(() => {
+    const status = document.querySelector("#search-status")?.textContent.trim() ?? "";
+    return status.length > 0 && !status.startsWith("正在搜索");
+  });
   return page.locator("#search-results li");
 }
 
