@@ -144,7 +144,18 @@ pub fn build(
             );
         }
     };
-    let (fingerprint, archive_prints) = crate::stamp::fingerprints(root, options);
+    // With no stamp in the output there is nothing to be up to date with: the sources are then
+    // fingerprinted while they load.
+    let (fingerprints, loaded) = if crate::stamp::recorded(output) {
+        (crate::stamp::fingerprints(root, options), None)
+    } else {
+        let (prints, loaded) = rayon::join(
+            || crate::stamp::fingerprints(root, options),
+            || load(root, options),
+        );
+        (prints, Some(loaded))
+    };
+    let (fingerprint, archive_prints) = fingerprints;
     if let Some(stamp) = crate::stamp::up_to_date(output, fingerprint) {
         let summary = Summary {
             reports: stamp.reports,
@@ -158,7 +169,10 @@ pub fn build(
         return Ok((summary, Diagnostics::new()));
     }
     phase("fingerprinted");
-    let loaded = load(root, options)?;
+    let loaded = match loaded {
+        Some(loaded) => loaded?,
+        None => load(root, options)?,
+    };
     phase("loaded");
     let plan = render::plan(&loaded.site, &loaded.theme);
     let staging = Staging::new(root, output)?;

@@ -178,6 +178,12 @@ pub fn recorded_archives(output: &Path) -> BTreeMap<u16, u64> {
         .collect()
 }
 
+/// Whether the output at `output` has a build's stamp (see [`up_to_date`]).
+pub fn recorded(output: &Path) -> bool {
+    std::fs::read_to_string(output.join(crate::output::MARKER))
+        .is_ok_and(|text| Stamp::parse(&text).is_some())
+}
+
 /// The stamp of `output` when it was built from exactly these inputs and still holds its files.
 pub fn up_to_date(output: &Path, fingerprint: u64) -> Option<Stamp> {
     let text = std::fs::read_to_string(output.join(crate::output::MARKER)).ok()?;
