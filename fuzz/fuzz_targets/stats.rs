@@ -1,11 +1,12 @@
 //! stats.yaml: the fast plain parser, the full YAML parser with typing and the consistency rules
 //! (validation), and the rendering of every diagnostic. Differential: whenever the fast path
 //! accepts a file, the full path must read exactly the same figures (same digits, same scale)
-//! and report nothing.
+//! and report nothing; whenever it reads a file whose figures break a rule, the full path must
+//! report exactly what `parse` reports.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use nianbao::content::stats::{parse, parse_plain, parse_yaml};
+use nianbao::content::stats::{parse, parse_plain, parse_yaml, read_plain};
 use nianbao::diagnostics::{Diagnostics, render_human};
 
 fuzz_target!(|bytes: &[u8]| {
@@ -13,7 +14,7 @@ fuzz_target!(|bytes: &[u8]| {
         return;
     };
     let mut diagnostics = Diagnostics::new();
-    let _ = parse(text, "stats.yaml", &mut diagnostics);
+    let parsed = parse(text, "stats.yaml", &mut diagnostics);
     for d in diagnostics.iter() {
         let _ = render_human(d, Some(text), false);
     }
@@ -30,5 +31,15 @@ fuzz_target!(|bytes: &[u8]| {
             v.iter().map(|f| f.map(|d| d.to_string())).collect()
         };
         assert_eq!(show(&plain.values), show(&full.values));
+    }
+    if read_plain(text).is_some() {
+        let mut full_diagnostics = Diagnostics::new();
+        let full = parse_yaml(text, "stats.yaml", &mut full_diagnostics);
+        assert_eq!(format!("{diagnostics:?}"), format!("{full_diagnostics:?}"));
+        assert_eq!(
+            parsed.map(|s| s.findings),
+            full.map(|s| s.findings),
+            "the same rule findings"
+        );
     }
 });

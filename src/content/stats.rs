@@ -32,7 +32,15 @@ pub fn load(path: &Path, file: &str, diagnostics: &mut Diagnostics) -> Option<St
 
 /// Parse and type the text of a stats file.
 pub fn parse(text: &str, file: &str, diagnostics: &mut Diagnostics) -> Option<Stats> {
-    parse_plain(text).or_else(|| parse_yaml(text, file, diagnostics))
+    let Some(mut stats) = read_plain(text) else {
+        return parse_yaml(text, file, diagnostics);
+    };
+    // A broken sum rule is a warning at the first indicator of the rule: the plain file's
+    // key positions are enough, without the YAML parser.
+    if !rules_hold(&stats) {
+        validate::check_stats(&mut stats, file, &KeyIndex::scan(text, 0), diagnostics);
+    }
+    Some(stats)
 }
 
 /// The full path: any YAML, every problem reported with its position. Public (with
@@ -111,6 +119,21 @@ pub fn parse_yaml(text: &str, file: &str, diagnostics: &mut Diagnostics) -> Opti
 /// messages. Only forms whose YAML meaning is unambiguous are accepted (no leading zeros, no
 /// exponents, no quotes), so both paths read the same numbers.
 pub fn parse_plain(text: &str) -> Option<Stats> {
+    read_plain(text).filter(rules_hold)
+}
+
+/// Whether every consistency rule of its format holds for `stats`.
+fn rules_hold(stats: &Stats) -> bool {
+    stats
+        .format
+        .rules
+        .iter()
+        .all(|r| validate::evaluate(r, &stats.values).is_none())
+}
+
+/// [`parse_plain`] without the consistency rules: the figures of a plain file, whose only
+/// possible findings are broken rules (reported by [`parse`] as the full path reports them).
+pub fn read_plain(text: &str) -> Option<Stats> {
     let mut lines = text
         .lines()
         .map(str::trim_end)
@@ -139,16 +162,11 @@ pub fn parse_plain(text: &str) -> Option<Stats> {
             _ => Some(plain_number(raw, cell)?),
         };
     }
-    let stats = Stats {
+    Some(Stats {
         format,
         values,
         findings: Vec::new(),
-    };
-    format
-        .rules
-        .iter()
-        .all(|r| validate::evaluate(r, &stats.values).is_none())
-        .then_some(stats)
+    })
 }
 
 /// `12`, `-3` (signed cells only) or `1.50` (decimal cells only); no leading zeros.
@@ -552,6 +570,41 @@ mod tests {
                 "{tricky:?} must take the YAML path"
             );
         }
+    }
+
+    #[test]
+    fn plain_files_that_break_a_rule_are_reported_as_the_yaml_path_reports_them() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut texts: Vec<(String, String)> = walkdir::WalkDir::new(root.join("examples/demo"))
+            .sort_by_file_name()
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_name() == "stats.yaml")
+            .map(|e| {
+                let text = std::fs::read_to_string(e.path()).unwrap();
+                (e.path().display().to_string(), text)
+            })
+            .collect();
+        texts.push((
+            "broken.yaml".into(),
+            "format: gov-2014\nvalues:\n  proactive.normative_docs_published: 97\n  proactive.normative_docs_issued: 85\n".into(),
+        ));
+        let mut broken = 0;
+        for (file, text) in &texts {
+            let Some(plain) = read_plain(text) else {
+                continue;
+            };
+            let (mut fast, mut full) = (Diagnostics::new(), Diagnostics::new());
+            let via_parse = parse(text, "s.yaml", &mut fast).unwrap();
+            let via_yaml = parse_yaml(text, "s.yaml", &mut full).unwrap();
+            let json = |d: &Diagnostics| serde_json::to_string(d).unwrap();
+            assert_eq!(json(&fast), json(&full), "{file}");
+            assert_eq!(via_parse.values, plain.values, "{file}");
+            assert_eq!(via_parse.values, via_yaml.values, "{file}");
+            assert_eq!(via_parse.findings, via_yaml.findings, "{file}");
+            broken += usize::from(!fast.is_empty());
+        }
+        assert!(broken >= 2, "the samples break rules: {broken}");
     }
 
     #[test]
