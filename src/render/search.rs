@@ -499,8 +499,7 @@ fn build_indexes(
     for (c, chunk) in site.reports.chunks(CHUNK).enumerate() {
         let docs: Vec<DocTokens> = parallel(chunk, |_, r| doc_tokens(site, r, bits));
         whole.add(c * CHUNK, &docs);
-        for same_year in chunk_by_year(chunk, c * CHUNK) {
-            let (year, from, to) = same_year;
+        for (year, from, to) in chunk_by_year(chunk, c * CHUNK) {
             if !years.contains(&year) {
                 continue;
             }
