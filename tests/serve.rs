@@ -70,6 +70,43 @@ fn edit_error_fix_delete_over_http() {
 }
 
 #[test]
+fn stopping_serve_leaves_nothing_in_the_temporary_directory() {
+    let f = Fixture::new();
+    let mut server = Server::start(f.root(), &[]);
+    assert_eq!(server.get(PAGE).0, 200);
+    let entries = |dir: &std::path::Path| -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .expect("readable")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    };
+    let held = entries(server.tmp.path());
+    assert_eq!(held.len(), 1, "one directory of serve's own: {held:?}");
+    assert!(held[0].starts_with("nianbao-serve-"), "{held:?}");
+    // The preview, and the staging tree beside it once there is one, are inside it.
+    let inside = entries(&server.tmp.path().join(&held[0]));
+    assert!(inside.contains(&"site".to_string()), "{inside:?}");
+    assert!(
+        inside.iter().all(|n| n == "site" || n == ".site.staging"),
+        "{inside:?}"
+    );
+    // A websocket client open (a browser tab) must not keep serve from stopping.
+    let mut tab = TcpStream::connect(("127.0.0.1", server.port)).expect("connect");
+    tab.write_all(
+        b"GET /nianbao/__nianbao/ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n",
+    )
+    .expect("upgrade request");
+    let mut answer = [0u8; 12];
+    tab.read_exact(&mut answer).expect("upgrade answer");
+    assert_eq!(&answer, b"HTTP/1.1 101");
+    let status = server.stop().expect("serve stops on SIGTERM within 10 s");
+    assert!(status.success(), "{status:?}");
+    assert_eq!(entries(server.tmp.path()), Vec::<String>::new());
+}
+
+#[test]
 fn paths_that_escape_the_output_are_refused() {
     let f = Fixture::new();
     let server = Server::start(f.root(), &[]);

@@ -30,10 +30,25 @@ pub async fn run(listener: std::net::TcpListener, shared: Arc<Shared>) -> std::i
         .fallback(files)
         .with_state(shared);
     axum::serve(listener, app)
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
+        .with_graceful_shutdown(stop_requested())
         .await
+}
+
+/// Ctrl+C, or SIGTERM (what `kill` and service managers send): either stops serve cleanly, so
+/// that its temporary preview is removed.
+async fn stop_requested() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        if let Ok(mut terminate) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = terminate.recv() => {}
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
 }
 
 async fn livereload() -> Response {

@@ -153,20 +153,23 @@ pub fn serve(root: &Path, options: &ServeOptions) -> Result<(), ServeError> {
         local.ip().to_string()
     };
     let url = format!("http://{host}:{}{base}", local.port());
-    let out = tempfile::Builder::new()
+    // The preview and its staging tree (a sibling of the output) both live in one temporary
+    // directory, removed when serve stops (Ctrl+C or SIGTERM).
+    let work = tempfile::Builder::new()
         .prefix("nianbao-serve-")
         .tempdir()
         .map_err(|e| ServeError::Other(format!("无法创建预览目录：{e}")))?;
+    let out = work.path().join("site");
     let (messages, _) = broadcast::channel(64);
     let shared = Arc::new(Shared {
-        out: out.path().to_path_buf(),
+        out: out.clone(),
         base: base.clone(),
         status: RwLock::new(Status::Ok),
         messages,
     });
     let mut workspace = Workspace::new(
         root,
-        out.path(),
+        &out,
         Options {
             base_url: Some(url.clone()),
             strict: false,
@@ -196,7 +199,7 @@ pub fn serve(root: &Path, options: &ServeOptions) -> Result<(), ServeError> {
     let workspace = Arc::new(std::sync::Mutex::new(workspace));
     let watcher = watch::start(
         root,
-        out.path(),
+        &out,
         options.poll,
         {
             let (shared, root, workspace) = (shared.clone(), root.to_path_buf(), workspace.clone());
@@ -224,6 +227,8 @@ pub fn serve(root: &Path, options: &ServeOptions) -> Result<(), ServeError> {
         .map_err(|e| ServeError::Other(e.to_string()))?;
     let result = runtime.block_on(http::run(listener, shared));
     drop(watcher);
+    drop(runtime);
+    drop(work);
     result.map_err(|e| ServeError::Other(e.to_string()))
 }
 

@@ -7,7 +7,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-/// A running `nianbao serve --port 0`, killed on drop.
+/// A running `nianbao serve --port 0`, stopped on drop.
 pub struct Server {
     pub child: Child,
     pub port: u16,
@@ -15,12 +15,16 @@ pub struct Server {
     pub log: mpsc::Receiver<String>,
     /// Everything stderr said up to the address line.
     pub banner: Vec<String>,
+    /// Serve's own `TMPDIR`, where it keeps its preview: nothing is left in the system's.
+    pub tmp: tempfile::TempDir,
 }
 
 impl Drop for Server {
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        if self.stop().is_none() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
     }
 }
 
@@ -28,11 +32,13 @@ impl Server {
     /// Start serve on the site at `root` with `extra` arguments; returns once it printed its
     /// address.
     pub fn start(root: &Path, extra: &[&str]) -> Server {
+        let tmp = tempfile::tempdir().expect("a temporary directory for serve");
         let child = Command::new(env!("CARGO_BIN_EXE_nianbao"))
             .args(["serve", "--port", "0", "--root"])
             .arg(root)
             .args(extra)
             .env("NO_COLOR", "1")
+            .env("TMPDIR", tmp.path())
             .stderr(Stdio::piped())
             .stdout(Stdio::null())
             .spawn()
@@ -44,6 +50,7 @@ impl Server {
             port: 0,
             log: rx,
             banner: Vec::new(),
+            tmp,
         };
         let stderr = server.child.stderr.take().expect("piped");
         std::thread::spawn(move || {
@@ -70,6 +77,24 @@ impl Server {
                 return server;
             }
         }
+    }
+
+    /// Stop serve as `kill` or a service manager does (SIGTERM); its exit status, or `None` when
+    /// it is still running 10 s later.
+    pub fn stop(&mut self) -> Option<std::process::ExitStatus> {
+        if let Ok(Some(status)) = self.child.try_wait() {
+            return Some(status);
+        }
+        let pid = rustix::process::Pid::from_child(&self.child);
+        let _ = rustix::process::kill_process(pid, rustix::process::Signal::TERM);
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < deadline {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return Some(status);
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        None
     }
 
     /// Send raw bytes and read the whole answer (empty when the server just closed).
