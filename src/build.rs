@@ -146,7 +146,8 @@ pub fn build(
     };
     // With no stamp in the output there is nothing to be up to date with: the sources are then
     // fingerprinted while they load.
-    let (fingerprints, loaded) = if crate::stamp::recorded(output) {
+    let marker = crate::stamp::Marker::read(output);
+    let (fingerprints, loaded) = if marker.stamp().is_some() {
         (crate::stamp::fingerprints(root, options), None)
     } else {
         let (prints, loaded) = rayon::join(
@@ -156,7 +157,7 @@ pub fn build(
         (prints, Some(loaded))
     };
     let (fingerprint, archive_prints) = fingerprints;
-    if let Some(stamp) = crate::stamp::up_to_date(output, fingerprint) {
+    if let Some(stamp) = marker.up_to_date(output, fingerprint) {
         let summary = Summary {
             reports: stamp.reports,
             pages: stamp.pages,
@@ -178,7 +179,7 @@ pub fn build(
     let staging = Staging::new(root, output)?;
     let mut renderer = Renderer::new(&loaded.site, &loaded.theme);
     // An archive whose year's sources did not change since the live output is kept as it is.
-    let recorded = crate::stamp::recorded_archives(output);
+    let recorded = marker.archives();
     let unchanged = |year: u16| {
         archive_prints.contains_key(&year) && archive_prints.get(&year) == recorded.get(&year)
     };

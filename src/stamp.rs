@@ -162,38 +162,46 @@ pub fn archives_text(fingerprints: &BTreeMap<u16, u64>) -> String {
         .collect()
 }
 
-/// The archive fingerprints recorded in the marker of the output at `output`.
-pub fn recorded_archives(output: &Path) -> BTreeMap<u16, u64> {
-    let Ok(text) = std::fs::read_to_string(output.join(crate::output::MARKER)) else {
-        return BTreeMap::new();
-    };
-    text.lines()
-        .filter_map(|l| {
-            let (year, hex) = l.strip_prefix("archive ")?.split_once(": ")?;
-            Some((
-                year.parse().ok()?,
-                u64::from_str_radix(hex.trim(), 16).ok()?,
-            ))
-        })
-        .collect()
-}
+/// The marker file of an output as the last build left it (empty when there is none): read once
+/// per build for the stamp and the archives' fingerprints.
+pub struct Marker(String);
 
-/// Whether the output at `output` has a build's stamp (see [`up_to_date`]).
-pub fn recorded(output: &Path) -> bool {
-    std::fs::read_to_string(output.join(crate::output::MARKER))
-        .is_ok_and(|text| Stamp::parse(&text).is_some())
-}
+impl Marker {
+    /// The marker of the output at `output`.
+    pub fn read(output: &Path) -> Marker {
+        Marker(std::fs::read_to_string(output.join(crate::output::MARKER)).unwrap_or_default())
+    }
 
-/// The stamp of `output` when it was built from exactly these inputs and still holds its files.
-pub fn up_to_date(output: &Path, fingerprint: u64) -> Option<Stamp> {
-    let text = std::fs::read_to_string(output.join(crate::output::MARKER)).ok()?;
-    let stamp = Stamp::parse(&text).filter(|s| s.fingerprint == fingerprint)?;
-    let files = walkdir::WalkDir::new(output)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .count();
-    (files == stamp.files + 1).then_some(stamp)
+    /// The build's stamp, if the marker has one.
+    pub fn stamp(&self) -> Option<Stamp> {
+        Stamp::parse(&self.0)
+    }
+
+    /// The archive fingerprints recorded in the marker.
+    pub fn archives(&self) -> BTreeMap<u16, u64> {
+        self.0
+            .lines()
+            .filter_map(|l| {
+                let (year, hex) = l.strip_prefix("archive ")?.split_once(": ")?;
+                Some((
+                    year.parse().ok()?,
+                    u64::from_str_radix(hex.trim(), 16).ok()?,
+                ))
+            })
+            .collect()
+    }
+
+    /// The stamp of `output` (whose marker this is) when it was built from exactly these inputs
+    /// and still holds its files.
+    pub fn up_to_date(&self, output: &Path, fingerprint: u64) -> Option<Stamp> {
+        let stamp = self.stamp().filter(|s| s.fingerprint == fingerprint)?;
+        let files = walkdir::WalkDir::new(output)
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_file())
+            .count();
+        (files == stamp.files + 1).then_some(stamp)
+    }
 }
 
 #[cfg(test)]
@@ -237,7 +245,7 @@ mod tests {
         assert_ne!(after[&2018], shared[&2018]);
         let text = format!("x\n{}", archives_text(&shared));
         std::fs::write(tmp.path().join(crate::output::MARKER), text).unwrap();
-        assert_eq!(recorded_archives(tmp.path()), shared);
+        assert_eq!(Marker::read(tmp.path()).archives(), shared);
     }
 
     #[test]
