@@ -321,26 +321,15 @@ pub fn write_county_file_split(
 ) -> std::io::Result<()> {
     use rayon::prelude::*;
     let reports = long_reports(site);
-    let header = |w: &mut dyn Write| -> std::io::Result<()> {
-        if json {
-            w.write_all(b"[")
-        } else {
-            w.write_all(BOM)?;
-            w.write_all(&csv_bytes(&LONG_HEADER, std::iter::empty())[BOM.len()..])
-        }
-    };
-    let footer = |w: &mut dyn Write| if json { w.write_all(b"]\n") } else { Ok(()) };
-    header(out)?;
+    let mut all = CountyRows::start(out, json)?;
     // Reused from window to window: fresh multi-megabyte buffers cost page faults and copies
     // as they grow.
     let mut buffers = vec![Vec::new(); rayon::current_num_threads().max(1)];
-    let mut first = true;
     for year in reports.chunk_by(|a, b| a.year == b.year) {
-        let mut year_out = year_file(year[0].year)?;
-        if let Some(w) = year_out.as_mut() {
-            header(w)?;
-        }
-        let mut year_first = true;
+        let mut year_rows = match year_file(year[0].year)? {
+            Some(w) => Some(CountyRows::start(w, json)?),
+            None => None,
+        };
         for window in year.chunks(CHUNK * buffers.len()) {
             buffers
                 .par_iter_mut()
@@ -353,28 +342,59 @@ pub fn write_county_file_split(
                         csv_chunk(site, chunk, buffer)
                     }
                 });
-            let filled = window.len().div_ceil(CHUNK);
-            for chunk in buffers[..filled].iter().filter(|c| !c.is_empty()) {
-                if json && !first {
-                    out.write_all(b",")?;
+            for chunk in &buffers[..window.len().div_ceil(CHUNK)] {
+                all.rows(chunk)?;
+                if let Some(rows) = year_rows.as_mut() {
+                    rows.rows(chunk)?;
                 }
-                first = false;
-                out.write_all(chunk)?;
-                if let Some(w) = year_out.as_mut() {
-                    if json && !year_first {
-                        w.write_all(b",")?;
-                    }
-                    w.write_all(chunk)?;
-                }
-                year_first = false;
             }
         }
-        if let Some(mut w) = year_out {
-            footer(&mut w)?;
-            w.flush()?;
+        if let Some(rows) = year_rows {
+            rows.finish()?.flush()?;
         }
     }
-    footer(out)
+    all.finish().map(drop)
+}
+
+/// A county file being written: its header, chunks of rows (comma-separated in JSON), its end.
+struct CountyRows<W: Write> {
+    out: W,
+    json: bool,
+    empty: bool,
+}
+
+impl<W: Write> CountyRows<W> {
+    fn start(mut out: W, json: bool) -> std::io::Result<Self> {
+        if json {
+            out.write_all(b"[")?;
+        } else {
+            out.write_all(BOM)?;
+            out.write_all(&csv_bytes(&LONG_HEADER, std::iter::empty())[BOM.len()..])?;
+        }
+        Ok(CountyRows {
+            out,
+            json,
+            empty: true,
+        })
+    }
+
+    fn rows(&mut self, chunk: &[u8]) -> std::io::Result<()> {
+        if chunk.is_empty() {
+            return Ok(());
+        }
+        if self.json && !self.empty {
+            self.out.write_all(b",")?;
+        }
+        self.empty = false;
+        self.out.write_all(chunk)
+    }
+
+    fn finish(mut self) -> std::io::Result<W> {
+        if self.json {
+            self.out.write_all(b"]\n")?;
+        }
+        Ok(self.out)
+    }
 }
 
 fn csv_chunk(site: &Site, reports: &[&Report], out: &mut Vec<u8>) {
