@@ -49,7 +49,9 @@ pub struct CellText {
 fn measure_text(m: Measure) -> (String, &'static str, &'static str) {
     match m {
         Measure::Reported { value, blanks: 0 } => (super::figure::text(value), "reported", ""),
-        Measure::Reported { value, .. } => (format!("{value}*"), "reported partial", ""),
+        Measure::Reported { value, .. } => {
+            (super::figure::text(value) + "*", "reported partial", "")
+        }
         Measure::Blank => (String::new(), "blank", "未填报"),
         Measure::NotCollected => ("—".to_string(), "none", "未统计"),
     }

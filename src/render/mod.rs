@@ -300,11 +300,11 @@ pub struct Renderer<'a> {
     /// Built by the first shard rendered, shared by the others; with the indexes of the
     /// archives of the twins' years.
     search: std::sync::OnceLock<(search::SearchIndex, BTreeMap<u16, search::SearchIndex>)>,
-    archive_sizes: std::collections::BTreeMap<u16, u64>,
+    archive_sizes: BTreeMap<u16, u64>,
     /// Years whose archive is about to be written, with what their pages share: their report
     /// pages are rendered for the archive too, from the same context (see
     /// [`Renderer::render_with_twin`]).
-    twins: std::collections::BTreeMap<u16, pages::Shared>,
+    twins: BTreeMap<u16, pages::Shared>,
 }
 
 impl<'a> Renderer<'a> {
@@ -360,7 +360,7 @@ impl<'a> Renderer<'a> {
 
     /// The sizes of the year archives already written, shown beside their links on year pages
     /// (a build writes the archives first; `check` and `serve` show the links without sizes).
-    pub fn set_archive_sizes(&mut self, sizes: std::collections::BTreeMap<u16, u64>) {
+    pub fn set_archive_sizes(&mut self, sizes: BTreeMap<u16, u64>) {
         self.archive_sizes = sizes;
     }
 
