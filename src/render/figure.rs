@@ -4,31 +4,27 @@
 
 use rust_decimal::Decimal;
 
+/// Call `f` with the text of `v`.
+fn with_text<R>(v: Decimal, f: impl FnOnce(&str) -> R) -> R {
+    match whole(v) {
+        Some(n) => f(itoa::Buffer::new().format(n)),
+        None => f(&v.to_string()),
+    }
+}
+
 /// Append the text of `v` to `out`.
 pub fn push(out: &mut Vec<u8>, v: Decimal) {
-    match whole(v) {
-        Some(n) => out.extend_from_slice(itoa::Buffer::new().format(n).as_bytes()),
-        None => {
-            let _ = std::io::Write::write_fmt(out, format_args!("{v}"));
-        }
-    }
+    with_text(v, |text| out.extend_from_slice(text.as_bytes()));
 }
 
 /// Append the text of `v` to `out`.
 pub fn push_str(out: &mut String, v: Decimal) {
-    match whole(v) {
-        Some(n) => out.push_str(itoa::Buffer::new().format(n)),
-        None => {
-            let _ = std::fmt::Write::write_fmt(out, format_args!("{v}"));
-        }
-    }
+    with_text(v, |text| out.push_str(text));
 }
 
 /// The text of `v`.
 pub fn text(v: Decimal) -> String {
-    let mut out = String::new();
-    push_str(&mut out, v);
-    out
+    with_text(v, str::to_owned)
 }
 
 /// `v` as an integer when its text is the integer's: no fraction digits (`1.0` keeps its `.0`)
