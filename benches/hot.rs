@@ -7,7 +7,8 @@ use std::path::PathBuf;
 use divan::{Bencher, black_box};
 use nianbao::content::{stats, yaml::KeyIndex};
 use nianbao::diagnostics::Diagnostics;
-use nianbao::render::{data, markdown, table};
+use nianbao::render::{data, markdown, search, table};
+use nianbao::site::Site;
 use nianbao::validate;
 
 fn main() {
@@ -24,6 +25,31 @@ fn pack_file(name: &str) -> String {
 fn pack_stats() -> nianbao::site::Stats {
     let text = pack_file("stats.yaml");
     stats::parse(&text, "stats.yaml", &mut Diagnostics::new()).expect("the pack's stats parse")
+}
+
+/// The content pack as a site whose one report is copied to `towns` townships (each copy under
+/// its own slug), so that indexing sees many documents.
+fn pack_site(towns: usize) -> Site {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let config = nianbao::config::Config::load(&root).expect("the pack's site.toml loads");
+    let (site, diagnostics) = nianbao::content::load_site(&root, config.clone());
+    let Some(pack) = site.filter(|_| !diagnostics.has_errors()) else {
+        panic!("the content pack loads without errors");
+    };
+    let (township, report) = (&pack.townships[0], &pack.reports[0]);
+    let mut townships = Vec::with_capacity(towns);
+    let mut reports = Vec::with_capacity(towns);
+    for i in 0..towns {
+        let slug = format!("t{i:05}");
+        let mut t = township.clone();
+        t.slug.clone_from(&slug);
+        t.order = i as i64;
+        let mut r = report.clone();
+        r.township = slug;
+        townships.push(t);
+        reports.push(r);
+    }
+    Site::new(config, townships, reports, None, Default::default())
 }
 
 /// The narrative part of report.md (everything after the front matter).
@@ -81,4 +107,17 @@ fn official_table_html(bencher: Bencher) {
 fn stats_csv(bencher: Bencher) {
     let s = pack_stats();
     bencher.bench(|| data::stats_csv(black_box(&s)));
+}
+
+#[divan::bench]
+fn search_doc_text(bencher: Bencher) {
+    let site = pack_site(1);
+    bencher.bench(|| search::doc_text(black_box(&site.reports[0])));
+}
+
+/// Tokenising 200 reports and writing the shards of their index.
+#[divan::bench]
+fn search_index_200_reports(bencher: Bencher) {
+    let site = pack_site(200);
+    bencher.bench(|| search::build(black_box(&site)));
 }
