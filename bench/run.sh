@@ -6,7 +6,8 @@
 # For each size it generates a corpus (gen_corpus, 10 years), then measures with /usr/bin/time:
 # nianbao full build (wall, CPU, peak RSS), `check`, a no-change rebuild (and how many files it
 # rewrote), serve's save→reload time (bench/serve_latency.py), and a Hugo build of the equivalent
-# site (bench/hugo_site.py). Runs alternate between the tools; medians of 3 builds are reported.
+# site (bench/hugo_site.py). Runs alternate between the tools; medians of 5 builds (BENCH_RUNS)
+# are reported, and every run is listed.
 # Everything is written to /dev/shm (tmpfs, see PERF-NOTES.md). The table goes to
 # bench/RESULTS.md with the machine line. Not part of CI: it takes minutes and needs Hugo
 # (installed with apt-get when missing).
@@ -16,7 +17,7 @@ SIZES=("${@:-1000 10000 20000}")
 # shellcheck disable=SC2206
 SIZES=(${SIZES[*]})
 WORK=${BENCH_DIR:-/dev/shm/nianbao-bench}
-RUNS=${BENCH_RUNS:-3}
+RUNS=${BENCH_RUNS:-5}
 mkdir -p "$WORK"
 
 if ! command -v hugo >/dev/null; then
@@ -48,6 +49,7 @@ median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a
 
 machine="$(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(uname -sr), hugo $(hugo version | awk '{print $2}'), nianbao $(git rev-parse --short HEAD)"
 rows=()
+runs_log=()
 declare -A walls
 for n in "${SIZES[@]}"; do
   towns=$((n / 10))
@@ -67,6 +69,8 @@ for n in "${SIZES[@]}"; do
     settle
     read -r w c m < <(time_cmd "$NIANBAO" build --quiet --root "$corpus" --output "$WORK/out-$n")
     nb_wall+=("$w"); nb_cpu+=("$c"); nb_rss+=("$m")
+    runs_log+=("| $n | $r | ${hu_wall[-1]} s | $w s | $c% | $m MiB |")
+    echo "${runs_log[-1]}" >&2
   done
   nbw=$(printf '%s\n' "${nb_wall[@]}" | median); nbc=$(printf '%s\n' "${nb_cpu[@]}" | median)
   nbm=$(printf '%s\n' "${nb_rss[@]}" | median); huw=$(printf '%s\n' "${hu_wall[@]}" | median)
@@ -105,6 +109,13 @@ done
     echo "Growth: the 20000-report build takes $(awk -v a="${walls[20000]}" -v b="${walls[10000]}" 'BEGIN {printf "%.2f", a/b}')× the 10000-report build (target ≤ 2.1)."
     echo
   fi
+  echo "Every timed build, in the order run (the medians above are taken from these; this machine's"
+  echo "timings move by 10-30% from run to run, Hugo's most at 20,000 reports):"
+  echo
+  echo "| reports | run | Hugo | nianbao | nianbao CPU | nianbao RSS |"
+  echo "|---|---|---|---|---|---|"
+  printf '%s\n' "${runs_log[@]}"
+  echo
   echo "nianbao builds more than Hugo here: besides the pages it writes three data files per report"
   echo "(CSV, JSON, XLSX), two per township, the county-wide all.csv/all.json, a search index and"
   echo "one offline ZIP archive per year (the year's pages, data and attachments, deflated)."
