@@ -289,7 +289,7 @@ fn write_archives(
                     renderer.site(),
                     renderer.theme(),
                     year,
-                    std::io::BufWriter::with_capacity(1 << 20, file),
+                    archive::PatchWriter::new(file)?,
                     &reuse,
                 )
                 .map_err(|e| {

@@ -77,7 +77,7 @@ pub fn write_file(
     };
     fs::create_dir_all(dir)?;
     let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
-    let size = write_year(site, theme, year, io::BufWriter::new(tmp.as_file_mut()))?;
+    let size = write_year(site, theme, year, PatchWriter::new(tmp.as_file_mut())?)?;
     // A temporary file is private (0600); the archive is meant to be handed on.
     #[cfg(unix)]
     {
@@ -382,6 +382,110 @@ impl<W: Write> Write for Blocks<W> {
     }
 }
 
+/// A buffered writer for an archive file that keeps position queries and seeks within its buffer
+/// to itself. The ZIP writer asks for its position and seeks back to patch a local header after
+/// every entry; through a [`io::BufWriter`] each of those is a flush and two `lseek`s, three
+/// system calls per entry (a 10,000-report build writes 63,000 entries).
+pub struct PatchWriter<W: Write + Seek> {
+    inner: W,
+    /// Bytes from the file offset `base` on, not yet written to `inner`.
+    buf: Vec<u8>,
+    /// The file offset of `buf[0]`; `inner` is positioned there.
+    base: u64,
+    /// The position, relative to `base` (at most `buf.len()`).
+    pos: usize,
+}
+
+/// The buffer of [`PatchWriter`]: flushed when full.
+const PATCH_BUFFER: usize = 1 << 20;
+
+impl<W: Write + Seek> PatchWriter<W> {
+    /// A writer at the current position of `inner`.
+    pub fn new(mut inner: W) -> io::Result<Self> {
+        let base = inner.stream_position()?;
+        Ok(PatchWriter {
+            inner,
+            buf: Vec::with_capacity(PATCH_BUFFER),
+            base,
+            pos: 0,
+        })
+    }
+
+    /// Write out the buffer and leave `inner` at the current position.
+    fn drain(&mut self) -> io::Result<()> {
+        if self.buf.is_empty() {
+            return Ok(());
+        }
+        self.inner.write_all(&self.buf)?;
+        let end = self.buf.len();
+        self.buf.clear();
+        if self.pos != end {
+            self.inner
+                .seek(io::SeekFrom::Start(self.base + self.pos as u64))?;
+        }
+        self.base += self.pos as u64;
+        self.pos = 0;
+        Ok(())
+    }
+}
+
+impl<W: Write + Seek> Write for PatchWriter<W> {
+    fn write(&mut self, data: &[u8]) -> io::Result<usize> {
+        if self.pos == self.buf.len() && self.buf.len() + data.len() > PATCH_BUFFER {
+            self.drain()?;
+            if data.len() >= PATCH_BUFFER {
+                let n = self.inner.write(data)?;
+                self.base += n as u64;
+                return Ok(n);
+            }
+        }
+        // Overwrite what the buffer holds past the position (a patched header), then append.
+        let over = (self.buf.len() - self.pos).min(data.len());
+        self.buf[self.pos..self.pos + over].copy_from_slice(&data[..over]);
+        self.buf.extend_from_slice(&data[over..]);
+        self.pos += data.len();
+        Ok(data.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.drain()?;
+        self.inner.flush()
+    }
+}
+
+impl<W: Write + Seek> Drop for PatchWriter<W> {
+    fn drop(&mut self) {
+        // As `BufWriter` does; a caller that cares about the error flushes first.
+        let _ = self.drain();
+    }
+}
+
+impl<W: Write + Seek> Seek for PatchWriter<W> {
+    fn seek(&mut self, to: io::SeekFrom) -> io::Result<u64> {
+        let here = self.base + self.pos as u64;
+        let target = match to {
+            io::SeekFrom::Start(t) => Some(t),
+            io::SeekFrom::Current(d) => here.checked_add_signed(d),
+            io::SeekFrom::End(_) => None,
+        };
+        match target {
+            Some(t) if t >= self.base && t - self.base <= self.buf.len() as u64 => {
+                self.pos = (t - self.base) as usize;
+                Ok(t)
+            }
+            _ => {
+                self.drain()?;
+                self.base = self.inner.seek(to)?;
+                Ok(self.base)
+            }
+        }
+    }
+
+    fn stream_position(&mut self) -> io::Result<u64> {
+        Ok(self.base + self.pos as u64)
+    }
+}
+
 /// The block size of [`Blocks`].
 const BLOCK: usize = 64 * 1024;
 
@@ -451,6 +555,59 @@ mod tests {
             .unwrap();
         feed(&mut zip);
         zip.finish().unwrap().into_inner()
+    }
+
+    #[test]
+    fn a_patch_writer_writes_what_a_cursor_holds() {
+        // Writes of every size around the buffer's, seeks back into and before the buffer,
+        // to the end and forward, flushes in between: the file must hold exactly what a cursor does.
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = |below: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % below
+        };
+        let mut file = io::Cursor::new(Vec::new());
+        let mut expected = io::Cursor::new(Vec::new());
+        {
+            let mut patched = PatchWriter::new(&mut file).unwrap();
+            for step in 0..3000u64 {
+                let len = [
+                    0,
+                    1,
+                    30,
+                    4096,
+                    PATCH_BUFFER as u64 - 1,
+                    PATCH_BUFFER as u64 + 7,
+                ][next(6) as usize]
+                    .min(next(3) * 70_000 + 1);
+                let data: Vec<u8> = (0..len).map(|i| (i + step) as u8).collect();
+                match next(6) {
+                    5 => patched.flush().unwrap(),
+                    0 => {
+                        let end = expected.get_ref().len() as u64;
+                        let to = io::SeekFrom::Start(next(end + 1));
+                        assert_eq!(patched.seek(to).unwrap(), expected.seek(to).unwrap());
+                    }
+                    1 => {
+                        let to = io::SeekFrom::End(0);
+                        assert_eq!(patched.seek(to).unwrap(), expected.seek(to).unwrap());
+                    }
+                    _ => {
+                        patched.write_all(&data).unwrap();
+                        expected.write_all(&data).unwrap();
+                    }
+                }
+                assert_eq!(
+                    patched.stream_position().unwrap(),
+                    expected.stream_position().unwrap()
+                );
+            }
+            patched.flush().unwrap();
+        }
+        assert!(expected.get_ref().len() > 2 * PATCH_BUFFER);
+        assert_eq!(file.get_ref(), expected.get_ref());
     }
 
     #[test]
