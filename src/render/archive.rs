@@ -336,7 +336,7 @@ fn add<W: Write + Seek>(
 /// copied or streamed.
 fn write_in_blocks(out: &mut impl Write, source: &mut impl io::Read) -> io::Result<()> {
     let mut blocks = Blocks::new(out);
-    io::copy(source, &mut blocks)?;
+    blocks.read_from(source)?;
     blocks.finish().map(drop)
 }
 
@@ -344,20 +344,48 @@ fn write_in_blocks(out: &mut impl Write, source: &mut impl io::Read) -> io::Resu
 /// shorter, at [`Blocks::finish`]).
 struct Blocks<W: Write> {
     out: W,
-    block: Vec<u8>,
+    block: Box<[u8]>,
+    /// How much of `block` is filled.
+    filled: usize,
 }
 
 impl<W: Write> Blocks<W> {
     fn new(out: W) -> Self {
         Blocks {
             out,
-            block: Vec::with_capacity(BLOCK),
+            block: vec![0; BLOCK].into_boxed_slice(),
+            filled: 0,
+        }
+    }
+
+    /// Hand on a full block.
+    fn pass_on(&mut self) -> io::Result<()> {
+        if self.filled == BLOCK {
+            self.out.write_all(&self.block)?;
+            self.filled = 0;
+        }
+        Ok(())
+    }
+
+    /// Everything `source` holds, read straight into the block (a file copied into an archive
+    /// is read a block at a time, not in `io::copy`'s 8 KiB pieces).
+    fn read_from(&mut self, source: &mut impl io::Read) -> io::Result<()> {
+        loop {
+            match source.read(&mut self.block[self.filled..]) {
+                Ok(0) => return Ok(()),
+                Ok(n) => {
+                    self.filled += n;
+                    self.pass_on()?;
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
         }
     }
 
     /// Write the last, partial block; returns the writer.
     fn finish(mut self) -> io::Result<W> {
-        self.out.write_all(&self.block)?;
+        self.out.write_all(&self.block[..self.filled])?;
         Ok(self.out)
     }
 }
@@ -366,13 +394,11 @@ impl<W: Write> Write for Blocks<W> {
     fn write(&mut self, mut buf: &[u8]) -> io::Result<usize> {
         let written = buf.len();
         while !buf.is_empty() {
-            let take = (BLOCK - self.block.len()).min(buf.len());
-            self.block.extend_from_slice(&buf[..take]);
+            let take = (BLOCK - self.filled).min(buf.len());
+            self.block[self.filled..self.filled + take].copy_from_slice(&buf[..take]);
+            self.filled += take;
             buf = &buf[take..];
-            if self.block.len() == BLOCK {
-                self.out.write_all(&self.block)?;
-                self.block.clear();
-            }
+            self.pass_on()?;
         }
         Ok(written)
     }
