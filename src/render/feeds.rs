@@ -122,26 +122,55 @@ fn entry(x: &mut String, site: &Site, r: &Report) {
     let _ = writeln!(x, "  </entry>");
 }
 
+/// Pages one sitemap file lists at most: the protocol's limit (its other limit, 50 MB, is ten
+/// times what 50,000 of these entries take).
+pub const SITEMAP_URLS: usize = 50_000;
+
+/// How many part files the sitemap of `pages` pages is split into; 1 when `sitemap.xml` lists
+/// them all itself.
+pub fn sitemap_parts(pages: usize) -> usize {
+    pages.div_ceil(SITEMAP_URLS).max(1)
+}
+
 /// The sitemap: every HTML page of the plan but the 404 page, with the date its content last
-/// changed where the reports tell it.
-pub fn sitemap(site: &Site, plan: &[PlannedFile]) -> Vec<u8> {
+/// changed where the reports tell it. A site of more than [`SITEMAP_URLS`] pages gets a sitemap
+/// index (`part` `None`) and parts (`Some(n)`, from 1) of consecutive pages in path order.
+pub fn sitemap(site: &Site, plan: &[PlannedFile], part: Option<usize>) -> Vec<u8> {
+    sitemap_split(site, plan, part, SITEMAP_URLS)
+}
+
+fn sitemap_split(site: &Site, plan: &[PlannedFile], part: Option<usize>, limit: usize) -> Vec<u8> {
     let newest = site.reports.iter().map(|r| r.meta.published).max();
-    let mut x = String::with_capacity(256 + plan.len() * 120);
-    x.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
-    x.push_str("<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
     let mut pages: Vec<(&str, Option<NaiveDate>)> = plan
         .iter()
-        .filter(|f| f.target.is_page() && f.target != super::Target::NotFound)
+        .filter(|f| f.target.in_sitemap())
         .map(|f| (urls::pretty(&f.path), lastmod(site, &f.target).or(newest)))
         .collect();
     pages.sort_unstable_by_key(|(path, _)| *path);
-    for (path, date) in pages {
-        let _ = write!(
-            x,
-            "  <url><loc>{}{}</loc>",
-            escape(&site.config.base_url),
-            escape(path)
-        );
+    let parts: Vec<&[(&str, Option<NaiveDate>)]> = pages.chunks(limit).collect();
+    let mut listed = pages.as_slice();
+    let base = escape(&site.config.base_url);
+    let mut x = String::with_capacity(256 + pages.len().min(limit) * 120);
+    x.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
+    match part {
+        None if parts.len() > 1 => {
+            x.push_str("<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+            for (n, pages) in parts.iter().enumerate() {
+                let _ = write!(x, "  <sitemap><loc>{base}sitemap-{}.xml</loc>", n + 1);
+                if let Some(d) = pages.iter().filter_map(|(_, d)| *d).max() {
+                    let _ = write!(x, "<lastmod>{d}</lastmod>");
+                }
+                x.push_str("</sitemap>\n");
+            }
+            x.push_str("</sitemapindex>\n");
+            return x.into_bytes();
+        }
+        None => {}
+        Some(n) => listed = parts.get(n.wrapping_sub(1)).copied().unwrap_or_default(),
+    }
+    x.push_str("<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    for &(path, date) in listed {
+        let _ = write!(x, "  <url><loc>{base}{}</loc>", escape(path));
         if let Some(d) = date {
             let _ = write!(x, "<lastmod>{d}</lastmod>");
         }
@@ -167,6 +196,57 @@ fn lastmod(site: &Site, target: &super::Target) -> Option<NaiveDate> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_sitemap_past_its_limit_is_an_index_of_parts_listing_every_page_once() {
+        use super::super::{PlannedFile, Target};
+        use crate::site::compare::tests_support::report;
+        let config =
+            crate::config::Config::parse("title = \"t\"\nbase_url = \"https://a.cn/nianbao/\"\n")
+                .unwrap();
+        let reports: Vec<Report> = (0..5).map(|i| report(2018 + i, "a", "t")).collect();
+        let site = Site::new(config, Vec::new(), reports, None, Default::default());
+        let mut plan: Vec<PlannedFile> = (site.reports.iter().enumerate())
+            .map(|(i, r)| PlannedFile {
+                path: urls::report(r.year, &r.township),
+                target: Target::Report(i),
+            })
+            .collect();
+        plan.push(PlannedFile {
+            path: "404.html".to_string(),
+            target: Target::NotFound,
+        });
+        let text = |bytes: Vec<u8>| String::from_utf8(bytes).unwrap();
+        let locs = |xml: &str| -> Vec<String> {
+            xml.split("<loc>")
+                .skip(1)
+                .map(|s| s.split("</loc>").next().unwrap().to_string())
+                .collect()
+        };
+        let whole = text(sitemap_split(&site, &plan, None, 5));
+        assert!(whole.contains("<urlset"), "{whole}");
+        assert_eq!(locs(&whole).len(), 5, "every report page, not the 404 page");
+
+        let index = text(sitemap_split(&site, &plan, None, 2));
+        assert!(index.contains("<sitemapindex"), "{index}");
+        assert_eq!(
+            locs(&index),
+            [1, 2, 3].map(|n| format!("https://a.cn/nianbao/sitemap-{n}.xml"))
+        );
+        // The last part holds the newest report (2022, published 2023-01-15).
+        assert!(
+            index.ends_with(
+                "sitemap-3.xml</loc><lastmod>2023-01-15</lastmod></sitemap>\n</sitemapindex>\n"
+            ),
+            "{index}"
+        );
+        let parts: Vec<String> = (1..=3)
+            .flat_map(|n| locs(&text(sitemap_split(&site, &plan, Some(n), 2))))
+            .collect();
+        assert_eq!(parts, locs(&whole));
+        assert!(locs(&text(sitemap_split(&site, &plan, Some(4), 2))).is_empty());
+        assert_eq!((sitemap_parts(50_000), sitemap_parts(50_001)), (1, 2));
+    }
 
     #[test]
     fn escapes_markup_and_drops_control_characters() {

@@ -64,8 +64,9 @@ pub enum Target {
     SearchText(usize),
     /// `/atom.xml`: the newest reports, with absolute URLs.
     Feed,
-    /// `/sitemap.xml`: every page, with absolute URLs.
-    Sitemap,
+    /// `/sitemap.xml` (`None`): every page, with absolute URLs; past [`feeds::SITEMAP_URLS`]
+    /// pages, the index of the parts `/sitemap-<n>.xml` (`Some(n)`, from 1) that list them.
+    Sitemap(Option<usize>),
     /// `/archive/<year>.zip`: the offline copy of one year ([`archive`]).
     Archive(u16),
 }
@@ -84,6 +85,11 @@ impl Target {
                 | Target::DataIndex
                 | Target::SearchPage
         )
+    }
+
+    /// Whether the sitemap lists this file: every page but the 404 page.
+    pub fn in_sitemap(&self) -> bool {
+        self.is_page() && *self != Target::NotFound
     }
 }
 
@@ -234,7 +240,7 @@ pub fn plan(site: &Site, theme: &Theme) -> Vec<PlannedFile> {
     if site.archive_of.is_none() {
         add("404.html".to_string(), Target::NotFound);
         add("atom.xml".to_string(), Target::Feed);
-        add("sitemap.xml".to_string(), Target::Sitemap);
+        add("sitemap.xml".to_string(), Target::Sitemap(None));
         for year in site.years() {
             add(urls::archive(year), Target::Archive(year));
         }
@@ -288,6 +294,16 @@ pub fn plan(site: &Site, theme: &Theme) -> Vec<PlannedFile> {
     }
     for name in theme.statics.keys() {
         add(format!("static/{name}"), Target::Static(name.clone()));
+    }
+    if site.archive_of.is_none() {
+        let pages = files.iter().filter(|f| f.target.in_sitemap()).count();
+        let parts = feeds::sitemap_parts(pages);
+        if parts > 1 {
+            files.extend((1..=parts).map(|n| PlannedFile {
+                path: format!("sitemap-{n}.xml"),
+                target: Target::Sitemap(Some(n)),
+            }));
+        }
     }
     files
 }
@@ -428,9 +444,10 @@ impl<'a> Renderer<'a> {
                 search::text_js(&site.reports[*i]).into_bytes(),
             )),
             Target::Feed => Ok(Content::Bytes(feeds::atom(site))),
-            Target::Sitemap => Ok(Content::Bytes(feeds::sitemap(
+            Target::Sitemap(part) => Ok(Content::Bytes(feeds::sitemap(
                 site,
                 &plan(site, self.theme),
+                *part,
             ))),
             Target::Archive(year) => Ok(Content::Archive(*year)),
         }
@@ -510,6 +527,49 @@ fn xlsx_error(path: &str, e: &rust_xlsxwriter::XlsxError) -> Diagnostic {
 #[cfg(test)]
 mod tests {
     use super::urls;
+
+    #[test]
+    fn a_site_of_more_pages_than_a_sitemap_holds_plans_its_parts() {
+        use super::{Target, Theme, feeds, plan};
+        use crate::site::{Site, Township, compare::tests_support::report};
+        let tmp = tempfile::tempdir().unwrap();
+        let theme = Theme::load(tmp.path(), "default").unwrap();
+        let config =
+            crate::config::Config::parse("title = \"t\"\nbase_url = \"https://a.cn/\"\n").unwrap();
+        let site_of = |reports: usize| {
+            let townships: Vec<Township> = (0..reports / 10)
+                .map(|i| Township {
+                    slug: format!("t{i}"),
+                    name: format!("{i}镇"),
+                    kind: "镇".to_string(),
+                    code: None,
+                    order: i as i64,
+                    formerly: Vec::new(),
+                })
+                .collect();
+            let reports = (0..reports)
+                .map(|i| report(2010 + (i % 10) as u16, &format!("t{}", i / 10), "t"))
+                .collect();
+            Site::new(config.clone(), townships, reports, None, Default::default())
+        };
+        let parts = |site: &Site| -> Vec<String> {
+            let files = plan(site, &theme);
+            let pages = files.iter().filter(|f| f.target.in_sitemap()).count();
+            assert_eq!(
+                feeds::sitemap_parts(pages),
+                pages.div_ceil(feeds::SITEMAP_URLS)
+            );
+            files
+                .into_iter()
+                .filter(|f| matches!(f.target, Target::Sitemap(Some(_))))
+                .map(|f| f.path)
+                .collect()
+        };
+        // 45,000 reports, 4,500 townships and the site's own pages: under the limit.
+        assert!(parts(&site_of(45_000)).is_empty());
+        // 46,000 reports and 4,600 townships: over it.
+        assert_eq!(parts(&site_of(46_000)), ["sitemap-1.xml", "sitemap-2.xml"]);
+    }
 
     #[test]
     fn relative_roots() {

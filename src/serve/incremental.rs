@@ -313,7 +313,7 @@ impl Workspace {
             Target::SearchDocs => listing,
             Target::SearchText(i) => reports_changed[*i],
             // The feed lists titles and dates; the sitemap dates.
-            Target::Feed | Target::Sitemap => listing,
+            Target::Feed | Target::Sitemap(_) => listing,
             Target::Archive(y) => years.contains(y),
         };
         self.render_and_write(site, theme, hashes, plan, &dirty)
