@@ -164,22 +164,27 @@ pub fn archives_text(fingerprints: &BTreeMap<u16, u64>) -> String {
 
 /// The marker file of an output as the last build left it (empty when there is none): read once
 /// per build for the stamp and the archives' fingerprints.
-pub struct Marker(String);
+pub struct Marker {
+    text: String,
+    stamp: Option<Stamp>,
+}
 
 impl Marker {
     /// The marker of the output at `output`.
     pub fn read(output: &Path) -> Marker {
-        Marker(std::fs::read_to_string(output.join(crate::output::MARKER)).unwrap_or_default())
+        let text = std::fs::read_to_string(output.join(crate::output::MARKER)).unwrap_or_default();
+        let stamp = Stamp::parse(&text);
+        Marker { text, stamp }
     }
 
     /// The build's stamp, if the marker has one.
-    pub fn stamp(&self) -> Option<Stamp> {
-        Stamp::parse(&self.0)
+    pub fn stamp(&self) -> Option<&Stamp> {
+        self.stamp.as_ref()
     }
 
     /// The archive fingerprints recorded in the marker.
     pub fn archives(&self) -> BTreeMap<u16, u64> {
-        self.0
+        self.text
             .lines()
             .filter_map(|l| {
                 let (year, hex) = l.strip_prefix("archive ")?.split_once(": ")?;
@@ -194,7 +199,10 @@ impl Marker {
     /// The stamp of `output` (whose marker this is) when it was built from exactly these inputs
     /// and still holds its files.
     pub fn up_to_date(&self, output: &Path, fingerprint: u64) -> Option<Stamp> {
-        let stamp = self.stamp().filter(|s| s.fingerprint == fingerprint)?;
+        let stamp = self
+            .stamp
+            .clone()
+            .filter(|s| s.fingerprint == fingerprint)?;
         let files = walkdir::WalkDir::new(output)
             .into_iter()
             .filter_map(Result::ok)

@@ -155,9 +155,9 @@ fn sitemap_split(site: &Site, plan: &[PlannedFile], part: Option<usize>, limit: 
     match part {
         None if parts.len() > 1 => {
             x.push_str("<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
-            for (n, pages) in parts.iter().enumerate() {
+            for (n, part) in parts.iter().enumerate() {
                 let _ = write!(x, "  <sitemap><loc>{base}sitemap-{}.xml</loc>", n + 1);
-                if let Some(d) = pages.iter().filter_map(|(_, d)| *d).max() {
+                if let Some(d) = part.iter().filter_map(|(_, d)| *d).max() {
                     let _ = write!(x, "<lastmod>{d}</lastmod>");
                 }
                 x.push_str("</sitemap>\n");
