@@ -39,8 +39,7 @@ fn seed_path() -> PathBuf {
 
 /// An empty site with the townships above; the inputs go in `in/`.
 fn site() -> Fixture {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let f = Fixture { dir };
+    let f = Fixture::empty();
     f.write("site.toml", SITE_TOML);
     f.write("content/townships.yaml", TOWNSHIPS);
     f

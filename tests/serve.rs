@@ -2,6 +2,7 @@
 
 mod common;
 
+use std::ffi::OsStr;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::time::Duration;
@@ -18,10 +19,9 @@ fn value_cell(body: &str) -> Option<&str> {
     Some(&body[at..at + body[at..].find('<')?])
 }
 
-#[test]
-fn edit_error_fix_delete_over_http() {
-    let f = Fixture::new();
-    let server = Server::start(f.root(), &[]);
+/// Edit a figure, break the file, fix it and delete the report, checking the preview follows each
+/// step: the whole of what a clerk does in an afternoon.
+fn edit_break_fix_delete(f: &Fixture, server: &Server) {
     let (status, head, body) = server.get(PAGE);
     assert_eq!(status, 200);
     assert!(
@@ -67,6 +67,62 @@ fn edit_error_fix_delete_over_http() {
     server.wait_for(PAGE, "the deleted report to disappear", |s, _| s == 404);
     let (status, _, _) = server.get("/nianbao/2018/alpha/stats.csv");
     assert_eq!(status, 404, "its data files are gone too");
+}
+
+#[test]
+fn edit_error_fix_delete_over_http() {
+    let f = Fixture::new();
+    let server = Server::start(f.root(), &[]);
+    edit_break_fix_delete(&f, &server);
+}
+
+const COUNTY_FOLDER: &str = "华容县年报";
+
+#[test]
+fn serve_from_inside_the_site_folder_follows_edits() {
+    let f = Fixture::in_folder(COUNTY_FOLDER);
+    let server = Server::start_from(Some(f.root()), &[]);
+    edit_break_fix_delete(&f, &server);
+}
+
+#[test]
+fn serve_with_root_dot_follows_edits() {
+    let f = Fixture::in_folder(COUNTY_FOLDER);
+    let server = Server::start_from(Some(f.root()), &[OsStr::new("--root"), OsStr::new(".")]);
+    edit_break_fix_delete(&f, &server);
+}
+
+#[test]
+fn serve_from_the_parent_folder_follows_edits() {
+    let f = Fixture::in_folder(COUNTY_FOLDER);
+    let server = Server::start_from(
+        Some(f.dir.path()),
+        &[OsStr::new("--root"), OsStr::new(COUNTY_FOLDER)],
+    );
+    edit_break_fix_delete(&f, &server);
+}
+
+#[test]
+fn serve_from_a_sibling_folder_through_dot_dot_follows_edits() {
+    let f = Fixture::in_folder(COUNTY_FOLDER);
+    let sibling = f.dir.path().join("文档");
+    std::fs::create_dir(&sibling).expect("mkdir");
+    let root = format!("../{COUNTY_FOLDER}");
+    let server = Server::start_from(Some(&sibling), &[OsStr::new("--root"), OsStr::new(&root)]);
+    edit_break_fix_delete(&f, &server);
+}
+
+#[cfg(unix)]
+#[test]
+fn serve_through_a_symlinked_root_follows_edits() {
+    let f = Fixture::in_folder(COUNTY_FOLDER);
+    let link = f.dir.path().join("桌面快捷方式");
+    std::os::unix::fs::symlink(f.root(), &link).expect("symlink");
+    let server = Server::start_from(
+        Some(f.dir.path()),
+        &[OsStr::new("--root"), OsStr::new("桌面快捷方式")],
+    );
+    edit_break_fix_delete(&f, &server);
 }
 
 #[test]

@@ -128,8 +128,17 @@ fn print_errors(diagnostics: &Diagnostics, root: &Path) {
     );
 }
 
+/// The site root as the file watcher reports it: absolute, with `.`, `..` and symbolic links
+/// resolved. Events name absolute paths; compared with a root spelled `.` or `华容县年报` they would
+/// all look outside the site and every edit would be ignored.
+fn watched_root(root: &Path) -> Result<PathBuf, ServeError> {
+    dunce::canonicalize(root)
+        .map_err(|e| ServeError::Other(format!("无法读取站点根目录 {}：{e}", root.display())))
+}
+
 /// Run the preview server until interrupted.
 pub fn serve(root: &Path, options: &ServeOptions) -> Result<(), ServeError> {
+    let root = &watched_root(root)?;
     if !matches!(options.bind.as_str(), "127.0.0.1" | "localhost" | "::1") {
         eprintln!(
             "警告: 预览服务绑定在 {}，同一网络中的其他人也能访问你的预览。仅在确有需要时这样做。",

@@ -42,6 +42,8 @@ pub fn run_in(root: &Path, command: &str, extra: &[&str]) -> (i32, String, Strin
 /// format) with an attachment.
 pub struct Fixture {
     pub dir: tempfile::TempDir,
+    /// The site root: `dir` itself, or a folder inside it (see [`Fixture::in_folder`]).
+    root: PathBuf,
 }
 
 pub const SITE_TOML: &str = "title = \"测试县年报\"\nbase_url = \"https://example.gov.cn/nianbao/\"\n\n[portal]\nregion = \"测试县\"\n";
@@ -101,7 +103,26 @@ impl Fixture {
     /// Write the fixture into a fresh temporary directory.
     pub fn new() -> Fixture {
         let dir = tempfile::tempdir().expect("temp dir");
-        let f = Fixture { dir };
+        let root = dir.path().to_path_buf();
+        Fixture::fill(Fixture { dir, root })
+    }
+
+    /// The fixture in the folder `name` (e.g. a Chinese county name) of a fresh temporary
+    /// directory, as a clerk's site folder sits inside their documents.
+    pub fn in_folder(name: &str) -> Fixture {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let root = dir.path().join(name);
+        Fixture::fill(Fixture { dir, root })
+    }
+
+    /// An empty temporary directory, for tests that write their own site.
+    pub fn empty() -> Fixture {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let root = dir.path().to_path_buf();
+        Fixture { dir, root }
+    }
+
+    fn fill(f: Fixture) -> Fixture {
         f.write("site.toml", SITE_TOML);
         f.write("content/townships.yaml", TOWNSHIPS);
         f.write("content/2018/alpha/report.md", REPORT_2018);
@@ -117,7 +138,7 @@ impl Fixture {
 
     /// The site root.
     pub fn root(&self) -> &Path {
-        self.dir.path()
+        &self.root
     }
 
     /// Write a text file under the root (creating folders).

@@ -1,5 +1,6 @@
 //! A running `nianbao serve --port 0` for the tests that talk to it over HTTP.
 
+use std::ffi::OsStr;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
@@ -32,11 +33,22 @@ impl Server {
     /// Start serve on the site at `root` with `extra` arguments; returns once it printed its
     /// address.
     pub fn start(root: &Path, extra: &[&str]) -> Server {
+        let mut args: Vec<&OsStr> = vec![OsStr::new("--root"), root.as_os_str()];
+        args.extend(extra.iter().map(OsStr::new));
+        Server::start_from(None, &args)
+    }
+
+    /// Start `nianbao serve --port 0 <args>` in the working directory `cwd` (the test's own when
+    /// `None`), as a clerk does with `cd 华容县年报 && nianbao serve`.
+    pub fn start_from(cwd: Option<&Path>, args: &[&OsStr]) -> Server {
         let tmp = tempfile::tempdir().expect("a temporary directory for serve");
-        let child = Command::new(env!("CARGO_BIN_EXE_nianbao"))
-            .args(["serve", "--port", "0", "--root"])
-            .arg(root)
-            .args(extra)
+        let mut command = Command::new(env!("CARGO_BIN_EXE_nianbao"));
+        if let Some(cwd) = cwd {
+            command.current_dir(cwd);
+        }
+        let child = command
+            .args(["serve", "--port", "0"])
+            .args(args)
             .env("NO_COLOR", "1")
             .env("TMPDIR", tmp.path())
             .stderr(Stdio::piped())
