@@ -245,7 +245,7 @@ const extraScenarios = path.join(path.dirname(new URL(import.meta.url).pathname)
 if (fs.existsSync(extraScenarios)) {
   for (const file of fs.readdirSync(extraScenarios).filter((f) => f.endsWith(".mjs")).sort()) {
     const mod = await import(path.join(extraScenarios, file));
-    await mod.default({ scenario, assert, browser, base, site, args, shot, axeCheck, phone, desktop });
+    await mod.default({ scenario, assert, browser, base, site, args, shot, axeCheck, phone, desktop, serveStatic, SUB_PATH });
   }
 }
 
