@@ -99,7 +99,7 @@ fn main() {
 /// Per-kind render cost of one year's archive plan, and the whole archive written to memory.
 pub fn archive_cost(site: &nianbao::site::Site, theme: &nianbao::render::Theme, year: u16) {
     let year_site = site.restricted_to_year(year);
-    let files = nianbao::render::archive::archive_plan(&year_site, theme);
+    let files = nianbao::publish::archive::archive_plan(&year_site, theme);
     let renderer = Renderer::new(&year_site, theme);
     let mut kinds: std::collections::BTreeMap<String, (usize, f64, usize)> = Default::default();
     for f in &files {
@@ -123,7 +123,7 @@ pub fn archive_cost(site: &nianbao::site::Site, theme: &nianbao::render::Theme, 
     }
     let start = Instant::now();
     let mut out = std::io::Cursor::new(Vec::new());
-    let size = nianbao::render::archive::write_year(site, theme, year, &mut out).unwrap_or(0);
+    let size = nianbao::publish::archive::write_year(site, theme, year, &mut out).unwrap_or(0);
     println!(
         "archive {year} written: {size} bytes in {:.1} ms (2 threads)",
         start.elapsed().as_secs_f64() * 1e3

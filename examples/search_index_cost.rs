@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use nianbao::build::{Options, load};
-use nianbao::render::search;
+use nianbao::search;
 
 fn cpu_seconds() -> f64 {
     // utime + stime of this process, in clock ticks (100 per second on Linux).

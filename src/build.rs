@@ -12,8 +12,10 @@ use crate::config::Config;
 use crate::content;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::linkcheck;
-use crate::output::{OutputError, Staging};
-use crate::render::{self, Content, Renderer, Theme, archive};
+use crate::publish::staging::{OutputError, Staging};
+use crate::export;
+use crate::publish::archive;
+use crate::render::{self, Content, Renderer, Theme};
 use crate::site::Site;
 
 /// Settings of one run.
@@ -146,12 +148,12 @@ pub fn build(
     };
     // With no stamp in the output there is nothing to be up to date with: the sources are then
     // fingerprinted while they load.
-    let marker = crate::stamp::Marker::read(output);
+    let marker = crate::publish::stamp::Marker::read(output);
     let (fingerprints, loaded) = if marker.stamp().is_some() {
-        (crate::stamp::fingerprints(root, options), None)
+        (crate::publish::stamp::fingerprints(root, options), None)
     } else {
         let (prints, loaded) = rayon::join(
-            || crate::stamp::fingerprints(root, options),
+            || crate::publish::stamp::fingerprints(root, options),
             || load(root, options),
         );
         (prints, Some(loaded))
@@ -218,7 +220,7 @@ pub fn build(
             Content::Embedded(bytes) => staging.write(path, bytes),
             Content::Copy(source) => staging.copy(path, &source),
             Content::CountyFile { json } => staging.write_stream(path, |w| {
-                render::data::write_county_file_split(&loaded.site, json, w, &mut |year| {
+                export::data::write_county_file_split(&loaded.site, json, w, &mut |year| {
                     Ok(ahead
                         .writer(year, path)?
                         .map(|w| Box::new(w) as Box<dyn std::io::Write>))
@@ -249,8 +251,8 @@ pub fn build(
     progress.finish_and_clear();
     phase("year pages");
     let (mut summary, diagnostics) = finish(loaded, &plan, errors, start)?;
-    let stamp = crate::stamp::Stamp::new(fingerprint, &summary).to_text();
-    staging.stamp(&(stamp + &crate::stamp::archives_text(&archive_prints)))?;
+    let stamp = crate::publish::stamp::Stamp::new(fingerprint, &summary).to_text();
+    staging.stamp(&(stamp + &crate::publish::stamp::archives_text(&archive_prints)))?;
     let stats = staging.commit()?;
     phase("committed");
     summary.written = stats.written;

@@ -118,7 +118,7 @@ pub fn new_report(
 pub fn write_template(format_id: &str, output: &Path) -> Result<(), ScaffoldError> {
     let format =
         schema::format(format_id).ok_or_else(|| ScaffoldError::UnknownFormat(format_id.into()))?;
-    let bytes = crate::render::xlsx_form::input_workbook(format)
+    let bytes = crate::export::xlsx::form::input_workbook(format)
         .map_err(|e| ScaffoldError::Workbook(e.to_string()))?;
     let io = |source| ScaffoldError::Io {
         path: output.to_path_buf(),

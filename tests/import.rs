@@ -601,7 +601,7 @@ fn generic_excel_tables_of_each_format_come_back_figure_for_figure() {
 fn the_content_packs_stats_xlsx_reads_back_exactly() {
     let loaded = nianbao::build::load(&repo_root(), &Default::default()).expect("pack loads");
     let report = loaded.site.report(2018, "beijinggang").expect("report");
-    let bytes = nianbao::render::data::stats_xlsx(report, report.stats.as_ref().unwrap()).unwrap();
+    let bytes = nianbao::export::xlsx::sheet::stats_xlsx(report, report.stats.as_ref().unwrap()).unwrap();
     let f = site();
     let path = input(&f, "stats.xlsx", &bytes);
     let (code, stdout, _) = import(&f, &[&path, "--year", "2018", "--township", "beijinggang"]);
@@ -620,7 +620,7 @@ fn stats_xlsx_of_every_format_keeps_blank_zero_and_decimals() {
     let report = loaded.site.report(2018, "alpha").expect("report");
     for id in ["gov-2014", "gov-2019", "gov-2021"] {
         let stats = sample(schema::format(id).unwrap());
-        let bytes = nianbao::render::data::stats_xlsx(report, &stats).unwrap();
+        let bytes = nianbao::export::xlsx::sheet::stats_xlsx(report, &stats).unwrap();
         let f = site();
         let path = input(&f, "stats.xlsx", &bytes);
         let (code, stdout, _) = import(&f, &[&path, "--year", "2020", "--township", "alpha"]);
@@ -901,7 +901,7 @@ fn mangled_inputs_never_panic() {
 fn fill_template(format: &'static Format, values: &[Option<Decimal>]) -> Vec<u8> {
     use calamine::Reader;
     use std::io::{Read, Write};
-    let blank = nianbao::render::xlsx_form::input_workbook(format).unwrap();
+    let blank = nianbao::export::xlsx::form::input_workbook(format).unwrap();
     let mut wb = calamine::Xlsx::new(std::io::Cursor::new(blank.clone())).unwrap();
     let index = wb.worksheet_range("指标位置").unwrap();
     let cells: BTreeMap<String, String> = index

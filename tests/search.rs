@@ -11,7 +11,7 @@ use std::process::{Command, Stdio};
 use std::sync::OnceLock;
 
 use common::{Fixture, repo_root, run_in};
-use nianbao::render::search;
+use nianbao::search;
 use serde_json::{Value, json};
 
 /// `node`, or a failure saying how to get it: these tests must never pass by skipping.

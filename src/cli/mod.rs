@@ -363,7 +363,7 @@ fn archive(root: &Path, year: u16, output: &Path, quiet: bool) -> u8 {
         );
         return EXIT_USAGE;
     }
-    match nianbao::render::archive::write_file(&loaded.site, &loaded.theme, year, output) {
+    match nianbao::publish::archive::write_file(&loaded.site, &loaded.theme, year, output) {
         Ok(size) => {
             if !quiet {
                 eprintln!(

@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use super::source::Text;
 
-/// Front-matter fields in the content format's order (CONTENT-FORMAT.md), with their comments.
+/// Front-matter fields in the content format's order (docs/内容格式.md), with their comments.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FrontMatter {
     /// 标题.

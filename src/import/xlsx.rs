@@ -9,7 +9,7 @@ use calamine::{Data, Dimensions, Reader, Xls, Xlsx};
 
 use super::source::{Grid, Place, Source, Text};
 use super::text::scan_grid_texts;
-use crate::render::xlsx_template::column_name;
+use crate::export::xlsx::template::column_name;
 
 /// Why a workbook cannot be read.
 #[derive(Debug, thiserror::Error)]
@@ -24,8 +24,8 @@ pub enum XlsxError {
 
 /// The sheet of a `nianbao template` workbook that maps each indicator id to its value cell
 /// (`render::xlsx_form`), and the sheet those cells are on.
-const INDEX_SHEET: &str = crate::render::xlsx_form::INDEX_SHEET;
-const TABLE_SHEET: &str = crate::render::xlsx_form::TABLE_SHEET;
+const INDEX_SHEET: &str = crate::export::xlsx::form::INDEX_SHEET;
+const TABLE_SHEET: &str = crate::export::xlsx::form::TABLE_SHEET;
 
 /// (id, value cell) for every row of the index sheet whose cell exists on the table sheet.
 fn located(index: &Grid, grids: &[(String, Grid)]) -> Vec<(String, Text)> {

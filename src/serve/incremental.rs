@@ -16,7 +16,7 @@ use rayon::prelude::*;
 use crate::build::{self, Failure, Options};
 use crate::content::{self, CONTENT_DIR, INTRO_FILE, parse_year};
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::output::Staging;
+use crate::publish::staging::Staging;
 use crate::render::{self, Content, PlannedFile, Renderer, Target, Theme};
 use crate::site::{Report, Site};
 
@@ -647,7 +647,7 @@ fn successes<T>(results: Vec<Result<T, Diagnostic>>) -> Result<Vec<T>, Diagnosti
     Err(errors)
 }
 
-fn write_error(path: &str, e: crate::output::OutputError) -> Diagnostic {
+fn write_error(path: &str, e: crate::publish::staging::OutputError) -> Diagnostic {
     Diagnostic::error(
         "output.write",
         path.to_string(),
@@ -684,13 +684,13 @@ fn render_bytes(
         Content::Embedded(b) => b.to_vec(),
         Content::CountyFile { json } => {
             let mut bytes = Vec::new();
-            crate::render::data::write_county_file(renderer.site(), json, &mut bytes)
+            crate::export::data::write_county_file(renderer.site(), json, &mut bytes)
                 .map_err(|e| Diagnostic::error("output.write", f.path.clone(), e.to_string()))?;
             bytes
         }
         Content::Archive(year) => {
             let mut zip = std::io::Cursor::new(Vec::new());
-            crate::render::archive::write_year(renderer.site(), renderer.theme(), year, &mut zip)
+            crate::publish::archive::write_year(renderer.site(), renderer.theme(), year, &mut zip)
                 .map_err(|e| Diagnostic::error("output.archive", f.path.clone(), e.to_string()))?;
             zip.into_inner()
         }
@@ -776,7 +776,7 @@ fn stream_county(site: &Site, json: bool, out: &mut dyn std::io::Write) -> std::
         inner: out,
         hasher: Default::default(),
     };
-    crate::render::data::write_county_file(site, json, &mut w)?;
+    crate::export::data::write_county_file(site, json, &mut w)?;
     Ok(w.hasher.finish())
 }
 

@@ -20,7 +20,9 @@ use thiserror::Error;
 use zip::write::{PreparedZipFile, SimpleFileOptions, ZipFileBuilder};
 use zip::{CompressionMethod, DateTime, ZipWriter};
 
-use super::{Content, PlannedFile, Renderer, Theme, data, plan};
+use crate::export::data;
+use crate::plan::{Content, PlannedFile, plan};
+use crate::render::{Renderer, Theme};
 use crate::diagnostics::Diagnostic;
 use crate::site::Site;
 
@@ -235,7 +237,7 @@ pub fn ready(
     file: &PlannedFile,
     live: &std::path::Path,
 ) -> Option<Ready> {
-    use super::Target;
+    use crate::plan::Target;
     match file.target {
         Target::Report(_) | Target::AllData(_) => {
             ahead.take(year, &file.path).map(Ready::Compressed)

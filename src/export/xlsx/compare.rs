@@ -3,15 +3,15 @@
 //! the largest single cost of a build. The fixed parts of the package (styles, workbook,
 //! relationships) come once from a probe workbook that rust_xlsxwriter lays out with the shared
 //! styles; each township's sheet is then written directly from the same `SheetSpec` that the
-//! reference writer (`data::compare_xlsx`) uses, and a test checks both give the same cells.
+//! reference writer (`sheet::compare_xlsx`) uses, and a test checks both give the same cells.
 
 use std::fmt::Write as _;
 use std::sync::OnceLock;
 
 use rust_xlsxwriter::XlsxError;
 
-use super::data::{self, CellStyle, CellValue, SheetSpec, Styles};
-use super::xlsx_template::{
+use super::sheet::{self, CellStyle, CellValue, SheetSpec, Styles};
+use crate::export::xlsx::template::{
     Part, TITLE_MARK, column_name, escape, other, package_parts, zip_package,
 };
 use crate::site::compare::TownshipComparison;
@@ -49,7 +49,7 @@ fn package() -> Result<&'static Package, XlsxError> {
 
 fn probe() -> Result<Package, XlsxError> {
     let date = chrono::NaiveDate::from_ymd_opt(2000, 1, 1).unwrap_or_default();
-    let mut wb = data::workbook(date, TITLE_MARK);
+    let mut wb = sheet::workbook(date, TITLE_MARK);
     let styles = Styles::new();
     let ws = wb.add_worksheet();
     ws.set_name(SHEET_NAME)?;
@@ -196,7 +196,7 @@ pub fn compare_xlsx(
     cmp: &TownshipComparison,
 ) -> Result<Vec<u8>, XlsxError> {
     let p = package()?;
-    let sheet = sheet_xml(p, &data::compare_sheet(title, cmp));
+    let sheet = sheet_xml(p, &sheet::compare_sheet(title, cmp));
     zip_package(&p.entries, &sheet, title, &format!("{created}T00:00:00Z"))
 }
 
@@ -236,7 +236,7 @@ mod tests {
             }
             let title = format!("{}<对比> & 表", township.name);
             let date = chrono::NaiveDate::from_ymd_opt(2024, 3, 1).unwrap();
-            let reference = cells(data::compare_xlsx(&title, date, &cmp).unwrap());
+            let reference = cells(sheet::compare_xlsx(&title, date, &cmp).unwrap());
             let lean = cells(compare_xlsx(&title, date, &cmp).unwrap());
             assert!(!reference.0.is_empty());
             assert_eq!(lean, reference, "{}", township.slug);

@@ -6,7 +6,7 @@
 //! and updated in place: a file whose bytes equal the live output's is hard-linked from it (same
 //! inode, same mtime, nothing rewritten — rsync then sends only what changed), other files are
 //! written anew, and files no longer planned are removed. Nothing deletes and recreates whole
-//! trees, which is slow on ext4 right after mass deletes (PERF-NOTES).
+//! trees, which is slow on ext4 right after mass deletes.
 
 use std::collections::HashSet;
 use std::fs;
@@ -182,7 +182,7 @@ impl Staging {
         self.replace_with(&staged, |path| fs::write(path, bytes))
     }
 
-    /// Record the build's stamp in the marker file (see [`crate::stamp`]).
+    /// Record the build's stamp in the marker file (see [`crate::publish::stamp`]).
     pub fn stamp(&self, stamp: &str) -> Result<(), OutputError> {
         let path = self.dir.join(MARKER);
         self.replace_with(&path, |p| fs::write(p, format!("{MARKER_TEXT}{stamp}")))

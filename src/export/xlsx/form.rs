@@ -8,8 +8,8 @@ use rust_xlsxwriter::{
     XlsxError,
 };
 
-use super::data::{self, Styles};
-use super::table::tables;
+use super::sheet::{self, Styles};
+use crate::render::table::tables;
 use crate::schema::{Cell, Format as TableFormat};
 use crate::site::Stats;
 
@@ -38,7 +38,7 @@ pub fn input_workbook(format: &'static TableFormat) -> Result<Vec<u8>, XlsxError
     let title = format!("{}（待填写）", format.name);
     let created = chrono::NaiveDate::from_ymd_opt(i32::from(format.years.0), 1, 1)
         .unwrap_or(chrono::NaiveDate::MIN);
-    let mut wb = data::workbook(created, &title);
+    let mut wb = sheet::workbook(created, &title);
     let styles = Styles::new();
     let input = Format::new()
         .set_border(FormatBorder::Thin)
@@ -50,12 +50,12 @@ pub fn input_workbook(format: &'static TableFormat) -> Result<Vec<u8>, XlsxError
     let ws = wb.add_worksheet();
     ws.set_name(TABLE_SHEET)?;
     ws.write_string_with_format(0, 0, &title, &styles.title)?;
-    ws.write_string(1, 0, data::format_note(&stats))?;
+    ws.write_string(1, 0, sheet::format_note(&stats))?;
     let mut row = 3;
     for view in &views {
         let first_row = row + 1;
-        row = data::write_table(ws, &styles, row, view)?;
-        for (r, col, c) in data::layout(view) {
+        row = sheet::write_table(ws, &styles, row, view)?;
+        for (r, col, c) in sheet::layout(view) {
             let Some(cell) = format.cell(&c.id) else {
                 continue;
             };
@@ -65,7 +65,7 @@ pub fn input_workbook(format: &'static TableFormat) -> Result<Vec<u8>, XlsxError
             positions.push((c.id.as_str(), at, col));
         }
     }
-    data::set_widths(ws, &views)?;
+    sheet::set_widths(ws, &views)?;
     ws.protect();
     write_index(wb.add_worksheet(), &positions)?;
     write_instructions(wb.add_worksheet())?;

@@ -172,7 +172,7 @@ pub struct Marker {
 impl Marker {
     /// The marker of the output at `output`.
     pub fn read(output: &Path) -> Marker {
-        let text = std::fs::read_to_string(output.join(crate::output::MARKER)).unwrap_or_default();
+        let text = std::fs::read_to_string(output.join(crate::publish::staging::MARKER)).unwrap_or_default();
         let stamp = Stamp::parse(&text);
         Marker { text, stamp }
     }
@@ -252,7 +252,7 @@ mod tests {
         let shared = year_fingerprints(tmp.path(), &options);
         assert_ne!(after[&2018], shared[&2018]);
         let text = format!("x\n{}", archives_text(&shared));
-        std::fs::write(tmp.path().join(crate::output::MARKER), text).unwrap();
+        std::fs::write(tmp.path().join(crate::publish::staging::MARKER), text).unwrap();
         assert_eq!(Marker::read(tmp.path()).archives(), shared);
     }
 

@@ -1,7 +1,7 @@
 //! `stats.xlsx` at scale: one workbook per format is laid out by rust_xlsxwriter with a sentinel
 //! in every value cell; each report's workbook is that template with its figures put into the
 //! slots. Building a workbook from scratch for every report was two thirds of a 10,000-report
-//! build; filling a template costs a fraction of that. The full path (`data::stats_xlsx`) stays
+//! build; filling a template costs a fraction of that. The full path (`sheet::stats_xlsx`) stays
 //! the reference: a test checks that both give the same cells.
 
 use std::collections::HashMap;
@@ -12,7 +12,7 @@ use rust_decimal::Decimal;
 use rust_xlsxwriter::XlsxError;
 use zip::write::SimpleFileOptions;
 
-use super::data;
+use super::sheet;
 use crate::schema::Format;
 use crate::site::{Report, Stats};
 
@@ -71,7 +71,7 @@ fn build(format: &'static Format) -> Result<Template, XlsxError> {
         findings: Vec::new(),
     };
     let date = chrono::NaiveDate::from_ymd_opt(2000, 1, 1).unwrap_or_default();
-    let bytes = data::stats_workbook(TITLE_MARK, date, &stats, true)?;
+    let bytes = sheet::stats_workbook(TITLE_MARK, date, &stats, true)?;
     let (entries, sheet_xml) = package_parts(bytes, "xl/worksheets/sheet1.xml")?;
     let (sheet, number_styles, blank_style) = parse_sheet(&sheet_xml, format.cells.len())?;
     Ok(Template {
@@ -182,7 +182,7 @@ pub fn stats_xlsx(report: &Report, stats: &Stats) -> Result<Vec<u8>, XlsxError> 
                     for text in ["<c r=\"", reference, "\" s=\"", style, "\"><v>"] {
                         sheet.push_str(text);
                     }
-                    super::figure::push_str(&mut sheet, v);
+                    crate::render::figure::push_str(&mut sheet, v);
                     sheet.push_str("</v></c>");
                 }
                 None => sheet.push_str(&format!("<c r=\"{reference}\" s=\"{}\"/>", t.blank_style)),
@@ -317,7 +317,7 @@ mod tests {
                 findings: Vec::new(),
             };
             let fast = cells(stats_xlsx(&report, &stats).unwrap());
-            let full = cells(data::stats_xlsx(&report, &stats).unwrap());
+            let full = cells(sheet::stats_xlsx(&report, &stats).unwrap());
             assert_eq!(fast, full, "{}", format.id);
             assert!(
                 fast.iter().any(|(_, _, v)| v.contains("<甲>")),

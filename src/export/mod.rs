@@ -1,0 +1,7 @@
+//! Data files: what a report, a township and the county publish for download besides the pages —
+//! CSV and JSON ([`data`]) and Excel workbooks ([`xlsx`]).
+//!
+//! Every figure is written exactly as the source has it; blank stays blank, never 0.
+
+pub mod data;
+pub mod xlsx;

@@ -1,0 +1,9 @@
+//! Excel workbooks: a report's `stats.xlsx` ([`template`]), a township's `compare.xlsx`
+//! ([`compare`]), the input template of `nianbao template` ([`form`]), all on one sheet model
+//! ([`sheet`]), which also holds the rust_xlsxwriter reference writers the lean ones are tested
+//! against.
+
+pub mod compare;
+pub mod form;
+pub mod sheet;
+pub mod template;

@@ -1,0 +1,293 @@
+//! The plan: every file of the output, with what it is made from and its URL.
+//!
+//! The plan is the single list of what a build writes; `build` writes it, `check` renders it
+//! without writing, the sitemap lists its pages, `serve` re-renders the part of it a change
+//! touches, and a year archive is the plan of one year's site.
+
+use std::path::PathBuf;
+
+use crate::render::{Theme, feeds};
+use crate::search;
+use crate::site::Site;
+
+/// What an output file is made from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// `/index.html`.
+    Home,
+    /// `/<year>/index.html`.
+    Year(u16),
+    /// `/townships/<slug>/index.html`, by township index.
+    Township(usize),
+    /// `/<year>/<slug>/index.html`, by report index.
+    Report(usize),
+    /// `/404.html`.
+    NotFound,
+    /// `/county/index.html`: county totals over the years.
+    County,
+    /// `/data/index.html`: downloads and the data dictionary.
+    DataIndex,
+    /// `/data/all.csv` or `/data/all.json`.
+    AllData(DataKind),
+    /// `/<year>/<slug>/stats.{csv,json,xlsx}`, by report index.
+    ReportData(usize, DataKind),
+    /// `/townships/<slug>/compare.{csv,xlsx}`, by township index.
+    TownshipData(usize, DataKind),
+    /// `/static/<path>`.
+    Static(String),
+    /// An attachment: (report index, attachment index).
+    Attachment(usize, usize),
+    /// `/search/index.html`.
+    SearchPage,
+    /// `/search/docs.js`: what the search page lists about each report.
+    SearchDocs,
+    /// `/search/s-<n>.js`: one shard of the search index (depends on every report's text).
+    SearchShard(usize),
+    /// `/search/t/<year>/<slug>.js`: one report's text for search, by report index.
+    SearchText(usize),
+    /// `/atom.xml`: the newest reports, with absolute URLs.
+    Feed,
+    /// `/sitemap.xml` (`None`): every page, with absolute URLs; past [`feeds::SITEMAP_URLS`]
+    /// pages, the index of the parts `/sitemap-<n>.xml` (`Some(n)`, from 1) that list them.
+    Sitemap(Option<usize>),
+    /// `/archive/<year>.zip`: the offline copy of one year ([`crate::publish::archive`]).
+    Archive(u16),
+}
+
+impl Target {
+    /// Whether this is an HTML page (as opposed to a data file or a copied file).
+    pub fn is_page(&self) -> bool {
+        matches!(
+            self,
+            Target::Home
+                | Target::Year(_)
+                | Target::Township(_)
+                | Target::Report(_)
+                | Target::NotFound
+                | Target::County
+                | Target::DataIndex
+                | Target::SearchPage
+        )
+    }
+
+    /// Whether the sitemap lists this file: every page but the 404 page.
+    pub fn in_sitemap(&self) -> bool {
+        self.is_page() && *self != Target::NotFound
+    }
+}
+
+/// A data download format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DataKind {
+    /// CSV, UTF-8 with BOM.
+    Csv,
+    /// JSON.
+    Json,
+    /// Excel workbook.
+    Xlsx,
+}
+
+impl DataKind {
+    /// File extension.
+    pub fn extension(self) -> &'static str {
+        match self {
+            DataKind::Csv => "csv",
+            DataKind::Json => "json",
+            DataKind::Xlsx => "xlsx",
+        }
+    }
+}
+
+/// One file of the output.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlannedFile {
+    /// Path under the output directory, `/`-separated.
+    pub path: String,
+    /// What it is made from.
+    pub target: Target,
+}
+
+/// The bytes of an output file, or where to copy them from.
+#[derive(Debug)]
+pub enum Content {
+    /// Rendered bytes.
+    Bytes(Vec<u8>),
+    /// Copy this file.
+    Copy(PathBuf),
+    /// Embedded bytes.
+    Embedded(&'static [u8]),
+    /// A county-wide data file, streamed by the writer with [`crate::export::data::write_county_file`] (too
+    /// large to hold in memory for a province).
+    CountyFile {
+        /// `all.json` rather than `all.csv`.
+        json: bool,
+    },
+    /// A year archive, written by the writer with [`crate::publish::archive::write_year`] (it needs a seekable
+    /// file and can be large).
+    Archive(u16),
+}
+
+/// URL paths of the site, relative to its root (the contract's stable URLs).
+pub mod urls {
+    /// The home page.
+    pub fn home() -> String {
+        "index.html".to_string()
+    }
+    /// A year page.
+    pub fn year(year: u16) -> String {
+        format!("{year}/index.html")
+    }
+    /// A township page.
+    pub fn township(slug: &str) -> String {
+        format!("townships/{slug}/index.html")
+    }
+    /// A report page.
+    pub fn report(year: u16, slug: &str) -> String {
+        format!("{year}/{slug}/index.html")
+    }
+    /// A data file of a report: `stats.csv`, `stats.json`, `stats.xlsx`.
+    pub fn report_data(year: u16, slug: &str, kind: super::DataKind) -> String {
+        format!("{year}/{slug}/stats.{}", kind.extension())
+    }
+    /// A comparison file of a township: `compare.csv`, `compare.xlsx`.
+    pub fn township_data(slug: &str, kind: super::DataKind) -> String {
+        format!("townships/{slug}/compare.{}", kind.extension())
+    }
+    /// The county page.
+    pub fn county() -> String {
+        "county/index.html".to_string()
+    }
+    /// The data page.
+    pub fn data() -> String {
+        "data/index.html".to_string()
+    }
+    /// The search page.
+    pub fn search() -> String {
+        "search/index.html".to_string()
+    }
+    /// The offline archive of a year.
+    pub fn archive(year: u16) -> String {
+        format!("archive/{year}.zip")
+    }
+    /// An attachment of a report.
+    pub fn attachment(year: u16, slug: &str, path: &str) -> String {
+        format!("{year}/{slug}/{path}")
+    }
+    /// A path as it goes into an `href`: each segment percent-encoded (spaces, `#`, `?`, `%` and
+    /// non-ASCII file names stay links to the right file).
+    pub fn href(path: &str) -> String {
+        use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
+        const SEGMENT: &AsciiSet = &CONTROLS
+            .add(b' ')
+            .add(b'"')
+            .add(b'#')
+            .add(b'%')
+            .add(b'<')
+            .add(b'>')
+            .add(b'?')
+            .add(b'`')
+            .add(b'{')
+            .add(b'}')
+            .add(b'\\')
+            .add(b'^')
+            .add(b'|')
+            .add(b'[')
+            .add(b']');
+        path.split('/')
+            .map(|s| utf8_percent_encode(s, SEGMENT).to_string())
+            .collect::<Vec<_>>()
+            .join("/")
+    }
+    /// The published address of a file: `base_url` and the pretty form of its path (the only
+    /// absolute URLs: canonical links, QR codes, the feed and the sitemap).
+    pub fn absolute(base_url: &str, path: &str) -> String {
+        format!("{base_url}{}", pretty(path))
+    }
+    /// The pretty form of a page path, for absolute URLs: `2018/beijinggang/`.
+    pub fn pretty(path: &str) -> &str {
+        path.strip_suffix("index.html").unwrap_or(path)
+    }
+    /// The relative prefix from a file at `path` back to the site root: `../../` for `a/b/x`.
+    pub fn root_of(path: &str) -> String {
+        "../".repeat(path.matches('/').count())
+    }
+}
+
+/// Every file of the site, in a stable order. An archive copy of one year
+/// ([`Site::archive_of`]) leaves out what only the published site needs: the 404 page (its links
+/// are absolute paths), the feed, the sitemap and the archives themselves.
+pub fn plan(site: &Site, theme: &Theme) -> Vec<PlannedFile> {
+    let mut files: Vec<PlannedFile> = Vec::with_capacity(site.reports.len() * 5 + 16);
+    let mut add = |path: String, target: Target| files.push(PlannedFile { path, target });
+    add(urls::home(), Target::Home);
+    if site.archive_of.is_none() {
+        add("404.html".to_string(), Target::NotFound);
+        add("atom.xml".to_string(), Target::Feed);
+        add("sitemap.xml".to_string(), Target::Sitemap(None));
+        for year in site.years() {
+            add(urls::archive(year), Target::Archive(year));
+        }
+    }
+    add(urls::county(), Target::County);
+    add(urls::data(), Target::DataIndex);
+    add("data/all.csv".to_string(), Target::AllData(DataKind::Csv));
+    add("data/all.json".to_string(), Target::AllData(DataKind::Json));
+    for year in site.years() {
+        add(urls::year(year), Target::Year(year));
+    }
+    for (i, t) in site.townships.iter().enumerate() {
+        add(urls::township(&t.slug), Target::Township(i));
+        let compared = site.archive_of.is_none();
+        if compared && site.reports_of_township(&t.slug).any(|r| r.stats.is_some()) {
+            for kind in [DataKind::Csv, DataKind::Xlsx] {
+                add(
+                    urls::township_data(&t.slug, kind),
+                    Target::TownshipData(i, kind),
+                );
+            }
+        }
+    }
+    for (i, r) in site.reports.iter().enumerate() {
+        add(urls::report(r.year, &r.township), Target::Report(i));
+        if r.stats.is_some() {
+            for kind in [DataKind::Csv, DataKind::Json, DataKind::Xlsx] {
+                add(
+                    urls::report_data(r.year, &r.township, kind),
+                    Target::ReportData(i, kind),
+                );
+            }
+        }
+        for (j, a) in r.attachments.iter().enumerate() {
+            add(
+                urls::attachment(r.year, &r.township, &a.path),
+                Target::Attachment(i, j),
+            );
+        }
+    }
+    add(urls::search(), Target::SearchPage);
+    add("search/docs.js".to_string(), Target::SearchDocs);
+    for n in 0..1usize << search::shard_bits(site.reports.len()) {
+        add(format!("search/s-{n}.js"), Target::SearchShard(n));
+    }
+    for (i, r) in site.reports.iter().enumerate() {
+        add(
+            search::text_path(r.year, &r.township),
+            Target::SearchText(i),
+        );
+    }
+    for name in theme.statics.keys() {
+        add(format!("static/{name}"), Target::Static(name.clone()));
+    }
+    if site.archive_of.is_none() {
+        let pages = files.iter().filter(|f| f.target.in_sitemap()).count();
+        let parts = feeds::sitemap_parts(pages);
+        if parts > 1 {
+            files.extend((1..=parts).map(|n| PlannedFile {
+                path: format!("sitemap-{n}.xml"),
+                target: Target::Sitemap(Some(n)),
+            }));
+        }
+    }
+    files
+}
+
