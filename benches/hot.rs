@@ -7,7 +7,9 @@ use std::path::PathBuf;
 use divan::{Bencher, black_box};
 use nianbao::content::{stats, yaml::KeyIndex};
 use nianbao::diagnostics::Diagnostics;
-use nianbao::render::{data, markdown, search, table};
+use nianbao::export::data;
+use nianbao::render::{markdown, table};
+use nianbao::search;
 use nianbao::site::Site;
 use nianbao::validate;
 

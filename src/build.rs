@@ -11,10 +11,10 @@ use thiserror::Error;
 use crate::config::Config;
 use crate::content;
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::linkcheck;
-use crate::publish::staging::{OutputError, Staging};
 use crate::export;
+use crate::linkcheck;
 use crate::publish::archive;
+use crate::publish::staging::{OutputError, Staging};
 use crate::render::{self, Content, Renderer, Theme};
 use crate::site::Site;
 

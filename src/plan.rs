@@ -290,4 +290,3 @@ pub fn plan(site: &Site, theme: &Theme) -> Vec<PlannedFile> {
     }
     files
 }
-

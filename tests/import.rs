@@ -601,7 +601,8 @@ fn generic_excel_tables_of_each_format_come_back_figure_for_figure() {
 fn the_content_packs_stats_xlsx_reads_back_exactly() {
     let loaded = nianbao::build::load(&repo_root(), &Default::default()).expect("pack loads");
     let report = loaded.site.report(2018, "beijinggang").expect("report");
-    let bytes = nianbao::export::xlsx::sheet::stats_xlsx(report, report.stats.as_ref().unwrap()).unwrap();
+    let bytes =
+        nianbao::export::xlsx::sheet::stats_xlsx(report, report.stats.as_ref().unwrap()).unwrap();
     let f = site();
     let path = input(&f, "stats.xlsx", &bytes);
     let (code, stdout, _) = import(&f, &[&path, "--year", "2018", "--township", "beijinggang"]);

@@ -574,7 +574,6 @@ pub fn compare_csv(cmp: &TownshipComparison) -> Vec<u8> {
     csv_bytes(&header, rows)
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -20,10 +20,10 @@ use thiserror::Error;
 use zip::write::{PreparedZipFile, SimpleFileOptions, ZipFileBuilder};
 use zip::{CompressionMethod, DateTime, ZipWriter};
 
+use crate::diagnostics::Diagnostic;
 use crate::export::data;
 use crate::plan::{Content, PlannedFile, plan};
 use crate::render::{Renderer, Theme};
-use crate::diagnostics::Diagnostic;
 use crate::site::Site;
 
 /// Why an archive could not be written.

@@ -172,7 +172,8 @@ pub struct Marker {
 impl Marker {
     /// The marker of the output at `output`.
     pub fn read(output: &Path) -> Marker {
-        let text = std::fs::read_to_string(output.join(crate::publish::staging::MARKER)).unwrap_or_default();
+        let text = std::fs::read_to_string(output.join(crate::publish::staging::MARKER))
+            .unwrap_or_default();
         let stamp = Stamp::parse(&text);
         Marker { text, stamp }
     }

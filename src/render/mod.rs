@@ -18,10 +18,10 @@ use std::collections::BTreeMap;
 
 use crate::diagnostics::Diagnostic;
 use crate::export::{data, xlsx::compare as xlsx_compare, xlsx::template as xlsx_template};
+pub use crate::plan::{Content, DataKind, PlannedFile, Target, plan, urls};
 use crate::search;
 use crate::site::Site;
 pub use theme::{StaticFile, Theme};
-pub use crate::plan::{Content, DataKind, PlannedFile, Target, plan, urls};
 
 /// Renders planned files of one site with one theme.
 pub struct Renderer<'a> {

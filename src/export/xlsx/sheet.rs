@@ -9,8 +9,8 @@ use rust_xlsxwriter::{
 use rust_decimal::Decimal;
 
 use crate::export::data::measure_text;
-use crate::schema::compare::Grade;
 use crate::render::table::{CellView, TableView, tables};
+use crate::schema::compare::Grade;
 use crate::site::compare::{Measure, TownshipComparison};
 use crate::site::{Report, Stats};
 pub(crate) struct Styles {
@@ -389,4 +389,3 @@ pub fn compare_xlsx(
     }
     wb.save_to_buffer()
 }
-
