@@ -6,7 +6,9 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use nianbao::build::{Options, load};
-use nianbao::render::{self, Renderer, Target, markdown, pages, qr, table};
+use nianbao::plan::{self, Content, DataKind, Target};
+use nianbao::produce::Producer;
+use nianbao::render::{markdown, pages, qr, table};
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -57,31 +59,31 @@ fn main() {
         let c = pages::report(site, i);
         c.get("title").map_or(0, |_| 1)
     });
-    let renderer = Renderer::new(site, &loaded.theme);
-    let plan = render::plan(site, &loaded.theme);
+    let producer = Producer::new(site, &loaded.theme);
+    let plan = plan::plan(site, &loaded.theme);
     let reports: Vec<_> = plan
         .iter()
         .filter(|f| matches!(f.target, Target::Report(_)))
         .collect();
-    time("page", &|i| match renderer.render(reports[i]) {
-        Ok(render::Content::Bytes(b)) => b.len(),
+    time("page", &|i| match producer.produce(reports[i]) {
+        Ok(Content::Bytes(b)) => b.len(),
         _ => 0,
     });
     let xlsx: Vec<_> = plan
         .iter()
-        .filter(|f| matches!(f.target, Target::ReportData(_, render::DataKind::Xlsx)))
+        .filter(|f| matches!(f.target, Target::ReportData(_, DataKind::Xlsx)))
         .collect();
-    time("xlsx", &|i| match renderer.render(xlsx[i]) {
-        Ok(render::Content::Bytes(b)) => b.len(),
+    time("xlsx", &|i| match producer.produce(xlsx[i]) {
+        Ok(Content::Bytes(b)) => b.len(),
         _ => 0,
     });
-    for kind in [render::DataKind::Csv, render::DataKind::Json] {
+    for kind in [DataKind::Csv, DataKind::Json] {
         let files: Vec<_> = plan
             .iter()
             .filter(|f| matches!(f.target, Target::ReportData(_, k) if k == kind))
             .collect();
-        time(kind.extension(), &|i| match renderer.render(files[i]) {
-            Ok(render::Content::Bytes(b)) => b.len(),
+        time(kind.extension(), &|i| match producer.produce(files[i]) {
+            Ok(Content::Bytes(b)) => b.len(),
             _ => 0,
         });
     }
@@ -90,8 +92,8 @@ fn main() {
         .iter()
         .filter(|f| matches!(f.target, Target::SearchText(_)))
         .collect();
-    time("search text", &|i| match renderer.render(texts[i]) {
-        Ok(render::Content::Bytes(b)) => b.len(),
+    time("search text", &|i| match producer.produce(texts[i]) {
+        Ok(Content::Bytes(b)) => b.len(),
         _ => 0,
     });
 }
@@ -100,12 +102,12 @@ fn main() {
 pub fn archive_cost(site: &nianbao::site::Site, theme: &nianbao::render::Theme, year: u16) {
     let year_site = site.restricted_to_year(year);
     let files = nianbao::publish::archive::archive_plan(&year_site, theme);
-    let renderer = Renderer::new(&year_site, theme);
+    let producer = Producer::new(&year_site, theme);
     let mut kinds: std::collections::BTreeMap<String, (usize, f64, usize)> = Default::default();
     for f in &files {
         let start = Instant::now();
-        let len = match renderer.render(f) {
-            Ok(render::Content::Bytes(b)) => b.len(),
+        let len = match producer.produce(f) {
+            Ok(Content::Bytes(b)) => b.len(),
             _ => 0,
         };
         let kind = format!("{:?}", f.target);

@@ -13,9 +13,11 @@ use crate::content;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::export;
 use crate::linkcheck;
+use crate::plan::{self, Content, PlannedFile, Target};
+use crate::produce::Producer;
 use crate::publish::archive;
 use crate::publish::staging::{OutputError, Staging};
-use crate::render::{self, Content, Renderer, Theme};
+use crate::render::Theme;
 use crate::site::Site;
 
 /// Settings of one run.
@@ -107,13 +109,13 @@ fn one(d: Diagnostic) -> Failure {
 pub fn check(root: &Path, options: &Options) -> Result<(Summary, Diagnostics), Failure> {
     let start = Instant::now();
     let loaded = load(root, options)?;
-    let plan = render::plan(&loaded.site, &loaded.theme);
-    let renderer = Renderer::new(&loaded.site, &loaded.theme);
+    let plan = plan::plan(&loaded.site, &loaded.theme);
+    let producer = Producer::new(&loaded.site, &loaded.theme);
     let checker = linkcheck::Checker::new(&loaded.site, &loaded.theme, &plan);
     let pages = std::sync::Mutex::new(Vec::new());
     let (mut diagnostics, output_error) = render_all(
         &plan,
-        &renderer,
+        &producer,
         &ProgressBar::hidden(),
         |file, content, _| {
             if let (Content::Bytes(bytes), true) = (&content, file.target.is_page()) {
@@ -177,9 +179,9 @@ pub fn build(
         None => load(root, options)?,
     };
     phase("loaded");
-    let plan = render::plan(&loaded.site, &loaded.theme);
+    let plan = plan::plan(&loaded.site, &loaded.theme);
     let staging = Staging::new(root, output)?;
-    let mut renderer = Renderer::new(&loaded.site, &loaded.theme);
+    let mut producer = Producer::new(&loaded.site, &loaded.theme);
     // An archive whose year's sources did not change since the live output is kept as it is.
     let recorded = marker.archives();
     let unchanged = |year: u16| {
@@ -198,17 +200,17 @@ pub fn build(
         archive_years.iter().copied(),
         archive::AHEAD_BUDGET,
     );
-    renderer.set_archive_twins(archive_years);
+    producer.set_archive_twins(archive_years);
     progress.set_length(plan.len() as u64);
     // Year pages show their archive's size, and archives copy the data files written before
     // them: year pages last, archives just before.
     let (plan_head, year_pages): (Vec<_>, Vec<_>) = plan
         .iter()
         .cloned()
-        .partition(|f| !matches!(f.target, render::Target::Year(_)));
-    let sink = |file: &render::PlannedFile, content: Content, twin: Option<Vec<u8>>| {
+        .partition(|f| !matches!(f.target, Target::Year(_)));
+    let sink = |file: &PlannedFile, content: Content, twin: Option<Vec<u8>>| {
         let path = file.path.as_str();
-        if let (Some(twin), render::Target::Report(i)) = (twin, &file.target) {
+        if let (Some(twin), Target::Report(i)) = (twin, &file.target) {
             let year = loaded.site.reports[*i].year;
             ahead.add(year, path, &twin).map_err(|e| OutputError::Io {
                 path: path.into(),
@@ -229,7 +231,7 @@ pub fn build(
             Content::Archive(_) => Ok(()),
         }
     };
-    let mut errors = render_all(&plan_head, &renderer, progress, sink);
+    let mut errors = render_all(&plan_head, &producer, progress, sink);
     phase("rendered");
     if std::env::var_os("NIANBAO_PROFILE").is_some() {
         let (entries, bytes) = ahead.held();
@@ -238,10 +240,10 @@ pub fn build(
             bytes >> 20
         );
     }
-    let (sizes, archive_errors) = write_archives(&plan, &renderer, &staging, &ahead, &unchanged);
+    let (sizes, archive_errors) = write_archives(&plan, &producer, &staging, &ahead, &unchanged);
     phase("archived");
-    renderer.set_archive_sizes(sizes);
-    let year_errors = render_all(&year_pages, &renderer, progress, sink);
+    producer.set_archive_sizes(sizes);
+    let year_errors = render_all(&year_pages, &producer, progress, sink);
     for (more, output_error) in [archive_errors, year_errors] {
         errors.0.extend(more);
         if errors.1.is_none() {
@@ -262,8 +264,8 @@ pub fn build(
 
 /// Write every planned year archive (in parallel) into the staging tree; returns their sizes.
 fn write_archives(
-    plan: &[render::PlannedFile],
-    renderer: &Renderer<'_>,
+    plan: &[PlannedFile],
+    producer: &Producer<'_>,
     staging: &Staging,
     ahead: &archive::Ahead,
     unchanged: &(dyn Fn(u16) -> bool + Sync),
@@ -271,7 +273,7 @@ fn write_archives(
     let years: Vec<(u16, &str)> = plan
         .iter()
         .filter_map(|f| match f.target {
-            render::Target::Archive(y) => Some((y, f.path.as_str())),
+            Target::Archive(y) => Some((y, f.path.as_str())),
             _ => None,
         })
         .collect();
@@ -284,12 +286,11 @@ fn write_archives(
                 return (year, Ok(size), None);
             }
             let mut failed = None;
-            let reuse =
-                |f: &render::PlannedFile| archive::ready(ahead, renderer, year, f, staging.dir());
+            let reuse = |f: &PlannedFile| archive::ready(ahead, producer, year, f, staging.dir());
             let written = staging.write_file(path, |file| {
                 archive::write_year_reusing(
-                    renderer.site(),
-                    renderer.theme(),
+                    producer.site(),
+                    producer.theme(),
                     year,
                     archive::PatchWriter::new(file)?,
                     &reuse,
@@ -337,14 +338,12 @@ impl Profile {
         Profile(std::env::var_os("NIANBAO_PROFILE").map(|_| Default::default()))
     }
 
-    fn record(&self, target: &render::Target, render: Duration, write: Duration) {
+    fn record(&self, target: &Target, render: Duration, write: Duration) {
         let Some(table) = &self.0 else { return };
         let kind = format!("{target:?}");
         let kind = kind.split('(').next().unwrap_or_default().to_string()
             + &match target {
-                render::Target::ReportData(_, k)
-                | render::Target::TownshipData(_, k)
-                | render::Target::AllData(k) => {
+                Target::ReportData(_, k) | Target::TownshipData(_, k) | Target::AllData(k) => {
                     format!(".{}", k.extension())
                 }
                 _ => String::new(),
@@ -378,13 +377,13 @@ type RenderErrors = (Diagnostics, Option<OutputError>);
 
 /// Render every planned file in parallel and hand it to `sink`; collect problems.
 fn render_all<F>(
-    plan: &[render::PlannedFile],
-    renderer: &Renderer<'_>,
+    plan: &[PlannedFile],
+    producer: &Producer<'_>,
     progress: &ProgressBar,
     sink: F,
 ) -> RenderErrors
 where
-    F: Fn(&render::PlannedFile, Content, Option<Vec<u8>>) -> Result<(), OutputError> + Sync,
+    F: Fn(&PlannedFile, Content, Option<Vec<u8>>) -> Result<(), OutputError> + Sync,
 {
     let profile = Profile::from_env();
     let outcomes: Vec<Result<(), Result<Diagnostic, OutputError>>> = plan
@@ -392,7 +391,7 @@ where
         .progress_with(progress.clone())
         .map(|file| {
             let started = Instant::now();
-            let (content, twin) = renderer.render_with_twin(file).map_err(Ok)?;
+            let (content, twin) = producer.produce_with_twin(file).map_err(Ok)?;
             let rendered = started.elapsed();
             let result = sink(file, content, twin).map_err(Err);
             profile.record(&file.target, rendered, started.elapsed() - rendered);
@@ -421,7 +420,7 @@ where
 
 fn finish(
     loaded: Loaded,
-    plan: &[render::PlannedFile],
+    plan: &[PlannedFile],
     errors: RenderErrors,
     start: Instant,
 ) -> Result<(Summary, Diagnostics), Failure> {

@@ -17,6 +17,7 @@ pub mod export;
 pub mod import;
 pub mod linkcheck;
 pub mod plan;
+pub mod produce;
 pub mod publish;
 pub mod render;
 pub mod scaffold;

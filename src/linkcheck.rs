@@ -13,7 +13,8 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use pulldown_cmark::{Event, Parser, Tag};
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Location, location_of_offset};
-use crate::render::{PlannedFile, Renderer, Target, Theme, markdown};
+use crate::plan::{PlannedFile, Target};
+use crate::render::{Theme, markdown};
 use crate::site::Site;
 
 /// Where a reference leads.
@@ -562,7 +563,7 @@ impl<'a> Checker<'a> {
         resolved: &Resolved,
         problem: Problem,
     ) -> Diagnostic {
-        let template = Renderer::template_of(&file.target).unwrap_or("?");
+        let template = file.target.template().unwrap_or("?");
         let shown = self
             .theme
             .sources

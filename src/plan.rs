@@ -70,6 +70,20 @@ impl Target {
         )
     }
 
+    /// The template that renders a page target (for messages about links the theme made).
+    pub fn template(&self) -> Option<&'static str> {
+        Some(match self {
+            Target::Home => "index.html",
+            Target::Year(_) => "year.html",
+            Target::Township(_) => "township.html",
+            Target::Report(_) => "report.html",
+            Target::NotFound => "404.html",
+            Target::County => "county.html",
+            Target::DataIndex => "data.html",
+            _ => return None,
+        })
+    }
+
     /// Whether the sitemap lists this file: every page but the 404 page.
     pub fn in_sitemap(&self) -> bool {
         self.is_page() && *self != Target::NotFound
@@ -289,4 +303,63 @@ pub fn plan(site: &Site, theme: &Theme) -> Vec<PlannedFile> {
         }
     }
     files
+}
+
+#[cfg(test)]
+mod tests {
+    use super::urls;
+
+    #[test]
+    fn a_site_of_more_pages_than_a_sitemap_holds_plans_its_parts() {
+        use super::{Target, plan};
+        use crate::render::Theme;
+        use crate::site::{Site, Township, compare::tests_support::report};
+        let tmp = tempfile::tempdir().unwrap();
+        let theme = Theme::load(tmp.path(), "default").unwrap();
+        let config =
+            crate::config::Config::parse("title = \"t\"\nbase_url = \"https://a.cn/\"\n").unwrap();
+        let site_of = |reports: usize| {
+            let townships: Vec<Township> = (0..reports / 10)
+                .map(|i| Township {
+                    slug: format!("t{i}"),
+                    name: format!("{i}镇"),
+                    kind: "镇".to_string(),
+                    code: None,
+                    order: i as i64,
+                    formerly: Vec::new(),
+                })
+                .collect();
+            let reports = (0..reports)
+                .map(|i| report(2010 + (i % 10) as u16, &format!("t{}", i / 10), "t"))
+                .collect();
+            Site::new(config.clone(), townships, reports, None, Default::default())
+        };
+        let parts = |site: &Site| -> Vec<String> {
+            plan(site, &theme)
+                .into_iter()
+                .filter(|f| matches!(f.target, Target::Sitemap(Some(_))))
+                .map(|f| f.path)
+                .collect()
+        };
+        // 45,000 reports, 4,500 townships and the site's own pages: under the limit.
+        assert!(parts(&site_of(45_000)).is_empty());
+        // 46,000 reports and 4,600 townships: over it.
+        assert_eq!(parts(&site_of(46_000)), ["sitemap-1.xml", "sitemap-2.xml"]);
+    }
+
+    #[test]
+    fn relative_roots() {
+        assert_eq!(urls::root_of("index.html"), "");
+        assert_eq!(urls::root_of("2018/index.html"), "../");
+        assert_eq!(urls::root_of("2018/beijinggang/index.html"), "../../");
+        assert_eq!(
+            urls::pretty("2018/beijinggang/index.html"),
+            "2018/beijinggang/"
+        );
+        assert_eq!(urls::pretty("index.html"), "");
+        assert_eq!(
+            urls::href("2018/a/统计 表#1.xls"),
+            "2018/a/%E7%BB%9F%E8%AE%A1%20%E8%A1%A8%231.xls"
+        );
+    }
 }

@@ -1,5 +1,5 @@
 //! Year archives (`/archive/<year>.zip`, `nianbao archive <year>`): the site restricted to one
-//! year ([`Site::restricted_to_year`]), rendered by the same plan and renderer, in one ZIP file
+//! year ([`Site::restricted_to_year`]), rendered by the same plan and producer, in one ZIP file
 //! that works opened from disk after unpacking (every link is relative; `index.html` at the root
 //! is the archive's home page).
 //!
@@ -23,7 +23,8 @@ use zip::{CompressionMethod, DateTime, ZipWriter};
 use crate::diagnostics::Diagnostic;
 use crate::export::data;
 use crate::plan::{Content, PlannedFile, plan};
-use crate::render::{Renderer, Theme};
+use crate::produce::Producer;
+use crate::render::Theme;
 use crate::site::Site;
 
 /// Why an archive could not be written.
@@ -228,11 +229,11 @@ impl Write for AheadWriter<'_> {
 
 /// What a build's archive of `year` takes instead of rendering `file`: the entry compressed
 /// [`Ahead`] (report pages, county-file slices), the year's search shards built by the live
-/// `renderer`, or the live file just written under `live` when its bytes are the same in a year
+/// `producer`, or the live file just written under `live` when its bytes are the same in a year
 /// archive as in the whole site (they depend on their report alone: data files, search texts).
 pub fn ready(
     ahead: &Ahead,
-    renderer: &Renderer<'_>,
+    producer: &Producer<'_>,
     year: u16,
     file: &PlannedFile,
     live: &std::path::Path,
@@ -242,7 +243,7 @@ pub fn ready(
         Target::Report(_) | Target::AllData(_) => {
             ahead.take(year, &file.path).map(Ready::Compressed)
         }
-        Target::SearchShard(n) => renderer
+        Target::SearchShard(n) => producer
             .archive_search(year)
             .map(|index| Ready::Bytes(index.shard(n).as_bytes().to_vec())),
         Target::ReportData(..) | Target::SearchText(_) => Some(Ready::Copy(live.join(&file.path))),
@@ -270,7 +271,7 @@ pub fn write_year_reusing<W: Write + Seek>(
 ) -> Result<u64, ArchiveError> {
     let year_site = site.restricted_to_year(year);
     let files = archive_plan(&year_site, theme);
-    let renderer = Renderer::new(&year_site, theme);
+    let producer = Producer::new(&year_site, theme);
     let time = timestamp(&year_site);
     let mut zip = ZipWriter::new(out);
     for chunk in files.chunks(CHUNK) {
@@ -280,7 +281,7 @@ pub fn write_year_reusing<W: Write + Seek>(
                 Some(Ready::Copy(path)) => Ok(Ok(Content::Copy(path))),
                 Some(Ready::Compressed(entry)) => Ok(Err(entry)),
                 Some(Ready::Bytes(bytes)) => Ok(Ok(Content::Bytes(bytes))),
-                None => renderer.render(f).map(Ok),
+                None => producer.produce(f).map(Ok),
             })
             .collect();
         for (file, content) in chunk.iter().zip(rendered) {

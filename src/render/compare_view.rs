@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 use super::chart::{self, Point};
-use super::urls;
+use crate::plan::urls;
 use crate::schema::compare::{Grade, Indicator};
 use crate::schema::format;
 use crate::site::Site;

@@ -8,7 +8,7 @@ use std::fmt::Write;
 
 use chrono::NaiveDate;
 
-use super::{PlannedFile, urls};
+use crate::plan::{PlannedFile, urls};
 use crate::site::{Report, Site};
 
 /// How many reports the feed lists (the newest); older ones stay in the sitemap. A feed of every
@@ -180,8 +180,8 @@ fn sitemap_split(site: &Site, plan: &[PlannedFile], part: Option<usize>, limit: 
     x.into_bytes()
 }
 
-fn lastmod(site: &Site, target: &super::Target) -> Option<NaiveDate> {
-    use super::Target;
+fn lastmod(site: &Site, target: &crate::plan::Target) -> Option<NaiveDate> {
+    use crate::plan::Target;
     match target {
         Target::Report(i) => Some(site.reports[*i].meta.published),
         Target::Year(y) => site.reports_of_year(*y).map(|r| r.meta.published).max(),
@@ -199,7 +199,7 @@ mod tests {
 
     #[test]
     fn a_sitemap_past_its_limit_is_an_index_of_parts_listing_every_page_once() {
-        use super::super::{PlannedFile, Target};
+        use crate::plan::{PlannedFile, Target};
         use crate::site::compare::tests_support::report;
         let config =
             crate::config::Config::parse("title = \"t\"\nbase_url = \"https://a.cn/nianbao/\"\n")

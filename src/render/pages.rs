@@ -7,7 +7,7 @@ use tera::Context;
 use super::compare_view;
 use super::markdown;
 use super::table::{self, TableHtml, TableView};
-use super::{DataKind, urls};
+use crate::plan::{DataKind, urls};
 use crate::schema::{self, compare};
 use crate::site::compare::{county_totals, township_comparison, year_comparison};
 use crate::site::{Report, Site};

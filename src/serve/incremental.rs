@@ -16,8 +16,10 @@ use rayon::prelude::*;
 use crate::build::{self, Failure, Options};
 use crate::content::{self, CONTENT_DIR, INTRO_FILE, parse_year};
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::plan::{self, Content, PlannedFile, Target};
+use crate::produce::Producer;
 use crate::publish::staging::Staging;
-use crate::render::{self, Content, PlannedFile, Renderer, Target, Theme};
+use crate::render::Theme;
 use crate::site::{Report, Site};
 
 /// What a change touches, from the cheapest to the most expensive rebuild.
@@ -331,8 +333,8 @@ impl Workspace {
         dirty: &(dyn Fn(&Target) -> bool + Sync),
     ) -> Result<Rebuilt, Diagnostics> {
         let timer = Timer::start();
-        let plan = plan.unwrap_or_else(|| render::plan(&site, &theme));
-        let mut renderer = Renderer::new(&site, &theme);
+        let plan = plan.unwrap_or_else(|| plan::plan(&site, &theme));
+        let mut producer = Producer::new(&site, &theme);
         timer.lap("plan");
         let needed = |f: &PlannedFile| dirty(&f.target) || !previous.contains_key(&f.path);
         let count = plan.iter().filter(|f| needed(f)).count();
@@ -343,13 +345,13 @@ impl Workspace {
         let deferred = |f: &PlannedFile| defer && aggregate(&f.target);
         // Archives first: a year page shows its archive's size, so it changes with it.
         let (ready, resized) =
-            self.prerender_archives(&plan, &renderer, &|f| needed(f) && !deferred(f))?;
-        renderer.set_archive_sizes(self.archive_sizes.clone());
+            self.prerender_archives(&plan, &producer, &|f| needed(f) && !deferred(f))?;
+        producer.set_archive_sizes(self.archive_sizes.clone());
         let needed = |f: &PlannedFile| {
             needed(f) || matches!(f.target, Target::Year(y) if resized.contains(&y))
         };
         let rebuilt = if through_staging {
-            self.write_through_staging(&plan, &renderer, &ready, previous)?
+            self.write_through_staging(&plan, &producer, &ready, previous)?
         } else {
             self.pending_aggregates |= plan.iter().any(|f| deferred(f) && needed(f));
             self.pending_archives
@@ -359,7 +361,7 @@ impl Workspace {
                 }));
             let selected: Vec<&PlannedFile> =
                 plan.iter().filter(|f| needed(f) && !deferred(f)).collect();
-            self.write_in_place(&plan, &selected, &renderer, &ready, previous)?
+            self.write_in_place(&plan, &selected, &producer, &ready, previous)?
         };
         timer.lap("render+write");
         self.state = Some(State {
@@ -376,7 +378,7 @@ impl Workspace {
     fn prerender_archives(
         &mut self,
         plan: &[PlannedFile],
-        renderer: &Renderer<'_>,
+        producer: &Producer<'_>,
         selected: &(dyn Fn(&PlannedFile) -> bool + Sync),
     ) -> Result<(Ready, BTreeSet<u16>), Diagnostics> {
         let archives: Vec<&PlannedFile> = plan
@@ -387,7 +389,7 @@ impl Workspace {
         let rendered = successes(
             archives
                 .par_iter()
-                .map(|f| Ok((f, render_bytes(renderer, f, &none)?)))
+                .map(|f| Ok((f, render_bytes(producer, f, &none)?)))
                 .collect(),
         )?;
         let mut resized = BTreeSet::new();
@@ -408,7 +410,7 @@ impl Workspace {
     fn write_through_staging(
         &mut self,
         plan: &[PlannedFile],
-        renderer: &Renderer<'_>,
+        producer: &Producer<'_>,
         ready: &HashMap<String, Vec<u8>>,
         previous: HashMap<String, u64>,
     ) -> Result<Rebuilt, Diagnostics> {
@@ -422,8 +424,8 @@ impl Workspace {
                     staging
                         .write_stream(&f.path, |w| {
                             hash = stream_county(
-                                renderer.site(),
-                                kind == crate::render::DataKind::Json,
+                                producer.site(),
+                                kind == crate::plan::DataKind::Json,
                                 w,
                             )?;
                             Ok(())
@@ -431,7 +433,7 @@ impl Workspace {
                         .map_err(|e| write_error(&f.path, e))?;
                     return Ok((f.path.clone(), hash));
                 }
-                let bytes = render_bytes(renderer, f, ready)?;
+                let bytes = render_bytes(producer, f, ready)?;
                 let hash = hash_of(&bytes);
                 staging
                     .write(&f.path, &bytes)
@@ -466,7 +468,7 @@ impl Workspace {
         &mut self,
         plan: &[PlannedFile],
         selected: &[&PlannedFile],
-        renderer: &Renderer<'_>,
+        producer: &Producer<'_>,
         ready: &HashMap<String, Vec<u8>>,
         previous: HashMap<String, u64>,
     ) -> Result<Rebuilt, Diagnostics> {
@@ -479,9 +481,9 @@ impl Workspace {
         let mut streamed = (0, 0);
         for f in county {
             let started = Instant::now();
-            let json = f.target == Target::AllData(crate::render::DataKind::Json);
+            let json = f.target == Target::AllData(crate::plan::DataKind::Json);
             let changed = self
-                .stream_in_place(renderer.site(), &f.path, json, &mut previous)
+                .stream_in_place(producer.site(), &f.path, json, &mut previous)
                 .map_err(|e| {
                     one(Diagnostic::error(
                         "output.write",
@@ -503,7 +505,7 @@ impl Workspace {
             .par_iter()
             .map(|f| {
                 let started = Instant::now();
-                let bytes = render_bytes(renderer, f, ready)?;
+                let bytes = render_bytes(producer, f, ready)?;
                 if profile {
                     eprintln!(
                         "    {}: {:.1} ms",
@@ -672,25 +674,25 @@ fn aggregate(target: &Target) -> bool {
 
 /// The bytes of a planned file; `ready` holds files rendered before (the archives).
 fn render_bytes(
-    renderer: &Renderer<'_>,
+    producer: &Producer<'_>,
     f: &PlannedFile,
     ready: &HashMap<String, Vec<u8>>,
 ) -> Result<Vec<u8>, Diagnostic> {
     if let Some(bytes) = ready.get(&f.path) {
         return Ok(bytes.clone());
     }
-    Ok(match renderer.render(f)? {
+    Ok(match producer.produce(f)? {
         Content::Bytes(b) => b,
         Content::Embedded(b) => b.to_vec(),
         Content::CountyFile { json } => {
             let mut bytes = Vec::new();
-            crate::export::data::write_county_file(renderer.site(), json, &mut bytes)
+            crate::export::data::write_county_file(producer.site(), json, &mut bytes)
                 .map_err(|e| Diagnostic::error("output.write", f.path.clone(), e.to_string()))?;
             bytes
         }
         Content::Archive(year) => {
             let mut zip = std::io::Cursor::new(Vec::new());
-            crate::publish::archive::write_year(renderer.site(), renderer.theme(), year, &mut zip)
+            crate::publish::archive::write_year(producer.site(), producer.theme(), year, &mut zip)
                 .map_err(|e| Diagnostic::error("output.archive", f.path.clone(), e.to_string()))?;
             zip.into_inner()
         }

@@ -99,7 +99,7 @@ impl Shared {
     fn reload_pages(&self, pages: &[String]) {
         let paths: Vec<String> = pages
             .iter()
-            .map(|p| format!("{}{}", self.base, crate::render::urls::pretty(p)))
+            .map(|p| format!("{}{}", self.base, crate::plan::urls::pretty(p)))
             .collect();
         let message = serde_json::json!({ "type": "reload", "paths": paths });
         let _ = self.messages.send(message.to_string());

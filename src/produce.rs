@@ -1,0 +1,217 @@
+//! Producing a planned file: the one function from (planned file, site, theme) to the file's
+//! content. Pages come from [`crate::render`], data files from [`crate::export`], search files
+//! from [`crate::search`], copies are named, not read. Writing is the publish layer's job.
+
+use std::collections::BTreeMap;
+
+use crate::diagnostics::Diagnostic;
+use crate::export::{data, xlsx::compare as xlsx_compare, xlsx::template as xlsx_template};
+use crate::plan::{Content, DataKind, PlannedFile, Target, plan, urls};
+use crate::render::{StaticFile, Theme, feeds, pages, qr};
+use crate::search;
+use crate::site::Site;
+
+/// Produces the planned files of one site with one theme. Made for a build that also writes
+/// year archives, it renders the report pages of those years twice (live and archive navigation)
+/// and indexes their search once with the site's; either way every output is a function of the
+/// planned file, the site and the theme only.
+pub struct Producer<'a> {
+    site: &'a Site,
+    theme: &'a Theme,
+    shared: pages::Shared,
+    /// Built by the first shard rendered, shared by the others; with the indexes of the
+    /// archives of the twins' years.
+    search: std::sync::OnceLock<(search::SearchIndex, BTreeMap<u16, search::SearchIndex>)>,
+    archive_sizes: BTreeMap<u16, u64>,
+    /// Years whose archive is about to be written, with what their pages share: their report
+    /// pages are rendered for the archive too, from the same context (see
+    /// [`Producer::produce_with_twin`]).
+    twins: BTreeMap<u16, pages::Shared>,
+}
+
+impl<'a> Producer<'a> {
+    /// Prepare what every page shares (navigation, site settings) once.
+    pub fn new(site: &'a Site, theme: &'a Theme) -> Self {
+        Producer {
+            site,
+            theme,
+            shared: pages::Shared::new(site),
+            search: std::sync::OnceLock::new(),
+            archive_sizes: Default::default(),
+            twins: Default::default(),
+        }
+    }
+
+    /// Render the report pages of `years` for their year archive as well
+    /// ([`Producer::produce_with_twin`]).
+    pub fn set_archive_twins(&mut self, years: impl IntoIterator<Item = u16>) {
+        self.twins = years
+            .into_iter()
+            .map(|y| (y, pages::Shared::for_archive(self.site, y)))
+            .collect();
+    }
+
+    /// [`Producer::produce`], and for a report page of a year set by
+    /// [`Producer::set_archive_twins`] also the page as that year's archive shows it: the same
+    /// context (narrative, tables, QR code) with the archive's navigation and no links to other
+    /// years, which is what rendering [`Site::restricted_to_year`] gives at half the cost.
+    pub fn produce_with_twin(
+        &self,
+        file: &PlannedFile,
+    ) -> Result<(Content, Option<Vec<u8>>), Diagnostic> {
+        let Target::Report(i) = file.target else {
+            return Ok((self.produce(file)?, None));
+        };
+        let Some(archive) = self.twins.get(&self.site.reports[i].year) else {
+            return Ok((self.produce(file)?, None));
+        };
+        let mut context = self.with_qr(pages::report(self.site, i), file);
+        self.shared.insert_into(&mut context, &file.path);
+        let live = self.theme.render("report.html", &context)?;
+        pages::without_other_years(&mut context);
+        archive.insert_into(&mut context, &file.path);
+        let twin = self.theme.render("report.html", &context)?;
+        Ok((Content::Bytes(live), Some(twin)))
+    }
+
+    /// The search index of the archive of `year`, when it was built with the site's (a year of
+    /// [`Producer::set_archive_twins`], after a search shard was rendered).
+    pub fn archive_search(&self, year: u16) -> Option<&search::SearchIndex> {
+        self.search.get().and_then(|(_, years)| years.get(&year))
+    }
+
+    /// The sizes of the year archives already written, shown beside their links on year pages
+    /// (a build writes the archives first; `check` and `serve` show the links without sizes).
+    pub fn set_archive_sizes(&mut self, sizes: BTreeMap<u16, u64>) {
+        self.archive_sizes = sizes;
+    }
+
+    /// The theme.
+    pub fn theme(&self) -> &'a Theme {
+        self.theme
+    }
+
+    /// The site being rendered.
+    pub fn site(&self) -> &'a Site {
+        self.site
+    }
+
+    /// The content of one planned file.
+    pub fn produce(&self, file: &PlannedFile) -> Result<Content, Diagnostic> {
+        let page = |template: &str, context: tera::Context| -> Result<Content, Diagnostic> {
+            let mut context = context;
+            self.shared.insert_into(&mut context, &file.path);
+            self.theme.render(template, &context).map(Content::Bytes)
+        };
+        let site = self.site;
+        match &file.target {
+            Target::Home => page("index.html", pages::home(site)),
+            Target::Year(year) => {
+                let mut c = pages::year(site, *year);
+                if site.archive_of.is_none() {
+                    pages::insert_archive(&mut c, *year, self.archive_sizes.get(year).copied());
+                }
+                page("year.html", c)
+            }
+            Target::Township(i) => page(
+                "township.html",
+                self.with_qr(pages::township(site, *i), file),
+            ),
+            Target::Report(i) => page("report.html", self.with_qr(pages::report(site, *i), file)),
+            Target::NotFound => page("404.html", pages::not_found()),
+            Target::County => page("county.html", pages::county(site)),
+            Target::DataIndex => page("data.html", pages::data_index(site)),
+            Target::AllData(kind) => Ok(Content::CountyFile {
+                json: *kind == DataKind::Json,
+            }),
+            Target::ReportData(i, kind) => {
+                report_data(site, *i, *kind).map_err(|e| xlsx_error(&file.path, &e))
+            }
+            Target::TownshipData(i, kind) => {
+                township_data(site, *i, *kind).map_err(|e| xlsx_error(&file.path, &e))
+            }
+            Target::Static(name) => Ok(match &self.theme.statics[name] {
+                StaticFile::Embedded(bytes) => Content::Embedded(bytes),
+                StaticFile::Disk(path) => Content::Copy(path.clone()),
+            }),
+            Target::Attachment(r, a) => Ok(Content::Copy(
+                site.reports[*r].attachments[*a].source.clone(),
+            )),
+            Target::SearchPage => page("search.html", pages::search()),
+            Target::SearchDocs => Ok(Content::Bytes(search::docs_js(site).into_bytes())),
+            Target::SearchShard(n) => {
+                let (index, _) = self.search.get_or_init(|| {
+                    let years: Vec<u16> = self.twins.keys().copied().collect();
+                    search::build_with_years(site, &years)
+                });
+                Ok(Content::Bytes(index.shard(*n).as_bytes().to_vec()))
+            }
+            Target::SearchText(i) => Ok(Content::Bytes(
+                search::text_js(&site.reports[*i]).into_bytes(),
+            )),
+            Target::Feed => Ok(Content::Bytes(feeds::atom(site))),
+            Target::Sitemap(part) => Ok(Content::Bytes(feeds::sitemap(
+                site,
+                &plan(site, self.theme),
+                *part,
+            ))),
+            Target::Archive(year) => Ok(Content::Archive(*year)),
+        }
+    }
+
+    /// Add the QR code of the page's published address (a township page's is drawn once for
+    /// the live site and the year archives).
+    fn with_qr(&self, mut context: tera::Context, file: &PlannedFile) -> tera::Context {
+        let url = urls::absolute(&self.site.config.base_url, &file.path);
+        let svg = match file.target {
+            Target::Township(_) => qr::svg_remembered(&url),
+            _ => qr::svg(&url),
+        };
+        context.insert("qr_svg", &svg);
+        context
+    }
+}
+
+fn report_data(
+    site: &Site,
+    index: usize,
+    kind: DataKind,
+) -> Result<Content, rust_xlsxwriter::XlsxError> {
+    let report = &site.reports[index];
+    let Some(stats) = report.stats.as_ref() else {
+        return Ok(Content::Bytes(Vec::new()));
+    };
+    Ok(Content::Bytes(match kind {
+        DataKind::Csv => data::stats_csv(stats),
+        DataKind::Json => data::stats_json(site, report, stats),
+        DataKind::Xlsx => xlsx_template::stats_xlsx(report, stats)?,
+    }))
+}
+
+fn township_data(
+    site: &Site,
+    index: usize,
+    kind: DataKind,
+) -> Result<Content, rust_xlsxwriter::XlsxError> {
+    let township = &site.townships[index];
+    let cmp = crate::site::compare::township_comparison(site, &township.slug);
+    Ok(Content::Bytes(match kind {
+        DataKind::Xlsx => {
+            let newest = site
+                .reports_of_township(&township.slug)
+                .map(|r| r.meta.published)
+                .max();
+            let created = newest.unwrap_or_default();
+            xlsx_compare::compare_xlsx(
+                &format!("{}历年政府信息公开统计对比", township.name),
+                created,
+                &cmp,
+            )?
+        }
+        _ => data::compare_csv(&cmp),
+    }))
+}
+
+fn xlsx_error(path: &str, e: &rust_xlsxwriter::XlsxError) -> Diagnostic {
+    Diagnostic::error("output.xlsx", path, format!("无法生成 Excel 文件：{e}"))
+}
