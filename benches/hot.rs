@@ -8,9 +8,10 @@ use divan::{Bencher, black_box};
 use nianbao::content::{stats, yaml::KeyIndex};
 use nianbao::diagnostics::Diagnostics;
 use nianbao::export::data;
-use nianbao::render::{markdown, table};
+use nianbao::render::markdown;
 use nianbao::search;
 use nianbao::site::Site;
+use nianbao::site::table;
 use nianbao::validate;
 
 fn main() {
@@ -77,7 +78,7 @@ fn stats_validate(bencher: Bencher) {
     bencher.bench(|| {
         let mut s = parsed.clone();
         let mut diagnostics = Diagnostics::new();
-        validate::check_stats(&mut s, "stats.yaml", &keys, &mut diagnostics);
+        validate::check_stats(&mut s, "stats.yaml", |k| keys.locate(k), &mut diagnostics);
         diagnostics
     });
 }

@@ -8,7 +8,8 @@ use std::time::Instant;
 use nianbao::build::{Options, load};
 use nianbao::plan::{self, Content, DataKind, Target};
 use nianbao::produce::Producer;
-use nianbao::render::{markdown, pages, qr, table};
+use nianbao::render::{markdown, pages, qr};
+use nianbao::site::table;
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -99,7 +100,7 @@ fn main() {
 }
 
 /// Per-kind render cost of one year's archive plan, and the whole archive written to memory.
-pub fn archive_cost(site: &nianbao::site::Site, theme: &nianbao::render::Theme, year: u16) {
+pub fn archive_cost(site: &nianbao::site::Site, theme: &nianbao::theme::Theme, year: u16) {
     let year_site = site.restricted_to_year(year);
     let files = nianbao::publish::archive::archive_plan(&year_site, theme);
     let producer = Producer::new(&year_site, theme);

@@ -17,8 +17,8 @@ use crate::plan::{self, Content, PlannedFile, Target};
 use crate::produce::Producer;
 use crate::publish::archive;
 use crate::publish::staging::{OutputError, Staging};
-use crate::render::Theme;
 use crate::site::Site;
+use crate::theme::Theme;
 
 /// Settings of one run.
 #[derive(Debug, Clone, Default)]
@@ -27,6 +27,16 @@ pub struct Options {
     pub base_url: Option<String>,
     /// Treat warnings as errors.
     pub strict: bool,
+}
+
+impl Options {
+    /// These settings as the output's stamp records them.
+    fn stamp_inputs(&self) -> crate::publish::stamp::Inputs<'_> {
+        crate::publish::stamp::Inputs {
+            base_url: self.base_url.as_deref(),
+            strict: self.strict,
+        }
+    }
 }
 
 /// What a run did, for the one-line summary.
@@ -152,10 +162,13 @@ pub fn build(
     // fingerprinted while they load.
     let marker = crate::publish::stamp::Marker::read(output);
     let (fingerprints, loaded) = if marker.stamp().is_some() {
-        (crate::publish::stamp::fingerprints(root, options), None)
+        (
+            crate::publish::stamp::fingerprints(root, &options.stamp_inputs()),
+            None,
+        )
     } else {
         let (prints, loaded) = rayon::join(
-            || crate::publish::stamp::fingerprints(root, options),
+            || crate::publish::stamp::fingerprints(root, &options.stamp_inputs()),
             || load(root, options),
         );
         (prints, Some(loaded))
@@ -253,7 +266,14 @@ pub fn build(
     progress.finish_and_clear();
     phase("year pages");
     let (mut summary, diagnostics) = finish(loaded, &plan, errors, start)?;
-    let stamp = crate::publish::stamp::Stamp::new(fingerprint, &summary).to_text();
+    let stamp = crate::publish::stamp::Stamp {
+        fingerprint,
+        reports: summary.reports,
+        pages: summary.pages,
+        files: summary.files,
+        warnings: summary.warnings,
+    }
+    .to_text();
     staging.stamp(&(stamp + &crate::publish::stamp::archives_text(&archive_prints)))?;
     let stats = staging.commit()?;
     phase("committed");

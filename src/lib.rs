@@ -25,4 +25,5 @@ pub mod schema;
 pub mod search;
 pub mod serve;
 pub mod site;
+pub mod theme;
 pub mod validate;

@@ -12,10 +12,11 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use pulldown_cmark::{Event, Parser, Tag};
 
+use crate::content::markdown;
 use crate::diagnostics::{Diagnostic, Diagnostics, Location, location_of_offset};
 use crate::plan::{PlannedFile, Target};
-use crate::render::{Theme, markdown};
 use crate::site::Site;
+use crate::theme::Theme;
 
 /// Where a reference leads.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

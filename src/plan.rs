@@ -6,9 +6,9 @@
 
 use std::path::PathBuf;
 
-use crate::render::{Theme, feeds};
 use crate::search;
 use crate::site::Site;
+use crate::theme::Theme;
 
 /// What an output file is made from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -47,7 +47,7 @@ pub enum Target {
     SearchText(usize),
     /// `/atom.xml`: the newest reports, with absolute URLs.
     Feed,
-    /// `/sitemap.xml` (`None`): every page, with absolute URLs; past [`feeds::SITEMAP_URLS`]
+    /// `/sitemap.xml` (`None`): every page, with absolute URLs; past [`SITEMAP_URLS`]
     /// pages, the index of the parts `/sitemap-<n>.xml` (`Some(n)`, from 1) that list them.
     Sitemap(Option<usize>),
     /// `/archive/<year>.zip`: the offline copy of one year ([`crate::publish::archive`]).
@@ -227,6 +227,16 @@ pub mod urls {
     }
 }
 
+/// Pages one sitemap file lists at most: the protocol's limit (its other limit, 50 MB, is ten
+/// times what 50,000 of these entries take).
+pub const SITEMAP_URLS: usize = 50_000;
+
+/// How many part files the sitemap of `pages` pages is split into; 1 when `sitemap.xml` lists
+/// them all itself.
+pub fn sitemap_parts(pages: usize) -> usize {
+    pages.div_ceil(SITEMAP_URLS).max(1)
+}
+
 /// Every file of the site, in a stable order. An archive copy of one year
 /// ([`Site::archive_of`]) leaves out what only the published site needs: the 404 page (its links
 /// are absolute paths), the feed, the sitemap and the archives themselves.
@@ -294,7 +304,7 @@ pub fn plan(site: &Site, theme: &Theme) -> Vec<PlannedFile> {
     }
     if site.archive_of.is_none() {
         let pages = files.iter().filter(|f| f.target.in_sitemap()).count();
-        let parts = feeds::sitemap_parts(pages);
+        let parts = sitemap_parts(pages);
         if parts > 1 {
             files.extend((1..=parts).map(|n| PlannedFile {
                 path: format!("sitemap-{n}.xml"),
@@ -312,8 +322,8 @@ mod tests {
     #[test]
     fn a_site_of_more_pages_than_a_sitemap_holds_plans_its_parts() {
         use super::{Target, plan};
-        use crate::render::Theme;
         use crate::site::{Site, Township, compare::tests_support::report};
+        use crate::theme::Theme;
         let tmp = tempfile::tempdir().unwrap();
         let theme = Theme::load(tmp.path(), "default").unwrap();
         let config =

@@ -6,13 +6,18 @@
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 
-use crate::content::yaml::KeyIndex;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::schema::{Format, Rule, RuleKind};
 use crate::site::{Figure, Report, RuleFinding, Stats};
 
 /// Evaluate every rule of the stats' format, recording findings and warnings.
-pub fn check_stats(stats: &mut Stats, file: &str, keys: &KeyIndex, diagnostics: &mut Diagnostics) {
+/// `locate` gives the position of a key path (`values.<id>`) in the file.
+pub fn check_stats(
+    stats: &mut Stats,
+    file: &str,
+    locate: impl Fn(&str) -> crate::diagnostics::Location,
+    diagnostics: &mut Diagnostics,
+) {
     let format = stats.format;
     for rule in &format.rules {
         let Some(mut finding) = evaluate(rule, &stats.values) else {
@@ -26,7 +31,7 @@ pub fn check_stats(stats: &mut Stats, file: &str, keys: &KeyIndex, diagnostics: 
             .unwrap_or_default();
         diagnostics.push(
             Diagnostic::warning("stats.rule", file, finding.message.clone())
-                .at(Some(keys.locate(&format!("values.{first}"))))
+                .at(Some(locate(&format!("values.{first}"))))
                 .field(first)
                 .hint(rule_hint(rule)),
         );

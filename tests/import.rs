@@ -8,9 +8,9 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use common::{Fixture, SITE_TOML, repo_root, run, snapshot_tree};
-use nianbao::render::table::{TableView, tables};
 use nianbao::schema::{self, Format};
 use nianbao::site::Stats;
+use nianbao::site::table::{TableView, tables};
 use rust_decimal::Decimal;
 
 const TOWNSHIPS: &str = "\

@@ -4,6 +4,7 @@
 //! line; nothing is rendered or written.
 
 pub mod fields;
+pub mod markdown;
 pub mod report;
 pub mod stats;
 pub mod townships;

@@ -176,10 +176,10 @@ pub fn split_front_matter(text: &str) -> Result<(FrontMatter<'_>, &str), SplitEr
 }
 
 /// Warn about links and images of the narrative that point outside the report folder: those
-/// files are never published (see [`crate::render::markdown::outside_links`]).
+/// files are never published (see [`crate::content::markdown::outside_links`]).
 fn check_links(text: &str, body: &str, file: &str, diagnostics: &mut Diagnostics) {
     let body_start = text.len() - body.len();
-    for (url, offset) in crate::render::markdown::outside_links(body) {
+    for (url, offset) in crate::content::markdown::outside_links(body) {
         let location = crate::diagnostics::location_of_offset(text, body_start + offset);
         diagnostics.push(
             Diagnostic::warning(

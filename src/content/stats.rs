@@ -38,7 +38,8 @@ pub fn parse(text: &str, file: &str, diagnostics: &mut Diagnostics) -> Option<St
     // A broken sum rule is a warning at the first indicator of the rule: the plain file's
     // key positions are enough, without the YAML parser.
     if !rules_hold(&stats) {
-        validate::check_stats(&mut stats, file, &KeyIndex::scan(text, 0), diagnostics);
+        let keys = KeyIndex::scan(text, 0);
+        validate::check_stats(&mut stats, file, |k| keys.locate(k), diagnostics);
     }
     Some(stats)
 }
@@ -108,7 +109,7 @@ pub fn parse_yaml(text: &str, file: &str, diagnostics: &mut Diagnostics) -> Opti
         values,
         findings: Vec::new(),
     };
-    validate::check_stats(&mut stats, file, &keys, diagnostics);
+    validate::check_stats(&mut stats, file, |k| keys.locate(k), diagnostics);
     Some(stats)
 }
 

@@ -35,7 +35,7 @@ fn csv_bytes(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Vec<u8
 
 #[cfg(test)]
 fn figure(value: Option<Decimal>) -> String {
-    value.map(crate::render::figure::text).unwrap_or_default()
+    value.map(crate::site::figure::text).unwrap_or_default()
 }
 
 /// `stats.csv`: one row per cell in official order: id, label, unit, value (blank = empty).
@@ -173,7 +173,7 @@ fn json_fields(out: &mut Vec<u8>, fields: &[(&str, &str)]) {
 /// A figure as its decimal text exactly, or `blank` when not reported.
 fn push_figure(out: &mut Vec<u8>, value: Option<Decimal>, blank: &[u8]) {
     match value {
-        Some(v) => crate::render::figure::push(out, v),
+        Some(v) => crate::site::figure::push(out, v),
         None => out.extend_from_slice(blank),
     }
 }
@@ -513,7 +513,7 @@ pub fn all_json(site: &Site) -> Vec<u8> {
 /// The text of a measure in data files: the figure, empty for blank, `—` for not collected.
 pub(crate) fn measure_text(m: Measure) -> String {
     match m {
-        Measure::Reported { value, .. } => crate::render::figure::text(value),
+        Measure::Reported { value, .. } => crate::site::figure::text(value),
         Measure::Blank => String::new(),
         Measure::NotCollected => "—".to_string(),
     }

@@ -24,8 +24,8 @@ use crate::diagnostics::Diagnostic;
 use crate::export::data;
 use crate::plan::{Content, PlannedFile, plan};
 use crate::produce::Producer;
-use crate::render::Theme;
 use crate::site::Site;
+use crate::theme::Theme;
 
 /// Why an archive could not be written.
 #[derive(Debug, Error)]

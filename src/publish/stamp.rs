@@ -11,7 +11,14 @@ use std::hash::Hasher;
 use std::path::Path;
 use std::time::UNIX_EPOCH;
 
-use crate::build::{Options, Summary};
+/// What a build reads besides the source files: its command-line settings.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Inputs<'a> {
+    /// The `--base-url` that replaces site.toml's.
+    pub base_url: Option<&'a str>,
+    /// Warnings count as errors.
+    pub strict: bool,
+}
 
 const SOURCES: [&str; 5] = ["site.toml", "content", "themes", "templates", "static"];
 
@@ -31,17 +38,6 @@ pub struct Stamp {
 }
 
 impl Stamp {
-    /// The stamp of a finished build.
-    pub fn new(fingerprint: u64, summary: &Summary) -> Stamp {
-        Stamp {
-            fingerprint,
-            reports: summary.reports,
-            pages: summary.pages,
-            files: summary.files,
-            warnings: summary.warnings,
-        }
-    }
-
     /// The lines written into the marker file after its explanation.
     pub fn to_text(&self) -> String {
         format!(
@@ -79,7 +75,8 @@ fn add_file(h: &mut impl Hasher, rel: &str, meta: &std::fs::Metadata) {
 }
 
 /// The fingerprint of everything a build of `root` with `options` reads.
-pub fn fingerprint(root: &Path, options: &Options) -> u64 {
+#[cfg(test)]
+fn fingerprint(root: &Path, options: &Inputs<'_>) -> u64 {
     fingerprints(root, options).0
 }
 
@@ -106,12 +103,13 @@ fn walk_sources(root: &Path, mut f: impl FnMut(&str, &std::fs::Metadata)) {
 /// without the other years' folders (an archive holds one year), so that a build can keep the
 /// archives of the years nobody touched. One walk of the sources for all years: the shared
 /// sources and each year's folder are hashed apart and combined.
-pub fn year_fingerprints(root: &Path, options: &Options) -> BTreeMap<u16, u64> {
+#[cfg(test)]
+fn year_fingerprints(root: &Path, options: &Inputs<'_>) -> BTreeMap<u16, u64> {
     fingerprints(root, options).1
 }
 
 /// [`fingerprint`] and [`year_fingerprints`] in one walk of the sources.
-pub fn fingerprints(root: &Path, options: &Options) -> (u64, BTreeMap<u16, u64>) {
+pub fn fingerprints(root: &Path, options: &Inputs<'_>) -> (u64, BTreeMap<u16, u64>) {
     use std::collections::hash_map::DefaultHasher;
     let mut all = DefaultHasher::new();
     all.write(env!("CARGO_PKG_VERSION").as_bytes());
@@ -124,9 +122,9 @@ pub fn fingerprints(root: &Path, options: &Options) -> (u64, BTreeMap<u16, u64>)
         add_file(&mut all, "<nianbao>", &meta);
         add_file(&mut shared, "<nianbao>", &meta);
     }
-    all.write(options.base_url.as_deref().unwrap_or("").as_bytes());
+    all.write(options.base_url.unwrap_or("").as_bytes());
     all.write_u8(u8::from(options.strict));
-    shared.write(options.base_url.as_deref().unwrap_or("").as_bytes());
+    shared.write(options.base_url.unwrap_or("").as_bytes());
     let mut years: BTreeMap<u16, DefaultHasher> = BTreeMap::new();
     walk_sources(root, |rel, meta| {
         add_file(&mut all, rel, meta);
@@ -243,7 +241,7 @@ mod tests {
         };
         write("content/2018/a/report.md", "一");
         write("content/2019/a/report.md", "二");
-        let options = Options::default();
+        let options = Inputs::default();
         let before = year_fingerprints(tmp.path(), &options);
         write("content/2019/a/report.md", "二二");
         let after = year_fingerprints(tmp.path(), &options);
@@ -262,7 +260,7 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         std::fs::create_dir_all(tmp.path().join("content")).unwrap();
         std::fs::write(tmp.path().join("content/a.md"), "一").unwrap();
-        let options = Options::default();
+        let options = Inputs::default();
         let first = fingerprint(tmp.path(), &options);
         assert_eq!(first, fingerprint(tmp.path(), &options));
         std::fs::write(tmp.path().join("content/a.md"), "一二").unwrap();
@@ -271,8 +269,8 @@ mod tests {
             fingerprint(tmp.path(), &options),
             "a changed file changes it"
         );
-        let other = Options {
-            base_url: Some("https://x.cn/".into()),
+        let other = Inputs {
+            base_url: Some("https://x.cn/"),
             strict: false,
         };
         assert_ne!(

@@ -48,10 +48,14 @@ pub struct CellText {
 
 fn measure_text(m: Measure) -> (String, &'static str, &'static str) {
     match m {
-        Measure::Reported { value, blanks: 0 } => (super::figure::text(value), "reported", ""),
-        Measure::Reported { value, .. } => {
-            (super::figure::text(value) + "*", "reported partial", "")
+        Measure::Reported { value, blanks: 0 } => {
+            (crate::site::figure::text(value), "reported", "")
         }
+        Measure::Reported { value, .. } => (
+            crate::site::figure::text(value) + "*",
+            "reported partial",
+            "",
+        ),
         Measure::Blank => (String::new(), "blank", "未填报"),
         Measure::NotCollected => ("—".to_string(), "none", "未统计"),
     }
@@ -232,7 +236,7 @@ fn row_text(row: &CompareRow, cmp: &TownshipComparison) -> RowText {
                     sort: c
                         .measure
                         .value()
-                        .map(super::figure::text)
+                        .map(crate::site::figure::text)
                         .unwrap_or_default(),
                 }
             })
@@ -343,7 +347,7 @@ pub fn year_view(site: &Site, year: u16, cmp: &YearComparison) -> YearCompareVie
                             sr: sr.to_string(),
                             change: String::new(),
                             note: None,
-                            sort: m.value().map(super::figure::text).unwrap_or_default(),
+                            sort: m.value().map(crate::site::figure::text).unwrap_or_default(),
                         }
                     })
                     .collect(),

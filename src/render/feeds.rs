@@ -122,21 +122,11 @@ fn entry(x: &mut String, site: &Site, r: &Report) {
     let _ = writeln!(x, "  </entry>");
 }
 
-/// Pages one sitemap file lists at most: the protocol's limit (its other limit, 50 MB, is ten
-/// times what 50,000 of these entries take).
-pub const SITEMAP_URLS: usize = 50_000;
-
-/// How many part files the sitemap of `pages` pages is split into; 1 when `sitemap.xml` lists
-/// them all itself.
-pub fn sitemap_parts(pages: usize) -> usize {
-    pages.div_ceil(SITEMAP_URLS).max(1)
-}
-
 /// The sitemap: every HTML page of the plan but the 404 page, with the date its content last
-/// changed where the reports tell it. A site of more than [`SITEMAP_URLS`] pages gets a sitemap
+/// changed where the reports tell it. A site of more than [`crate::plan::SITEMAP_URLS`] pages gets a sitemap
 /// index (`part` `None`) and parts (`Some(n)`, from 1) of consecutive pages in path order.
 pub fn sitemap(site: &Site, plan: &[PlannedFile], part: Option<usize>) -> Vec<u8> {
-    sitemap_split(site, plan, part, SITEMAP_URLS)
+    sitemap_split(site, plan, part, crate::plan::SITEMAP_URLS)
 }
 
 fn sitemap_split(site: &Site, plan: &[PlannedFile], part: Option<usize>, limit: usize) -> Vec<u8> {
@@ -245,7 +235,13 @@ mod tests {
             .collect();
         assert_eq!(parts, locs(&whole));
         assert!(locs(&text(sitemap_split(&site, &plan, Some(4), 2))).is_empty());
-        assert_eq!((sitemap_parts(50_000), sitemap_parts(50_001)), (1, 2));
+        assert_eq!(
+            (
+                crate::plan::sitemap_parts(50_000),
+                crate::plan::sitemap_parts(50_001)
+            ),
+            (1, 2)
+        );
     }
 
     #[test]

@@ -2,8 +2,10 @@
 
 use std::sync::OnceLock;
 
-use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Parser, Tag, TagEnd, html};
 use serde::Serialize;
+
+use crate::content::markdown::options;
 
 /// A heading of the narrative, for the table of contents.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -25,14 +27,6 @@ pub struct Rendered {
     pub headings: Vec<Heading>,
 }
 
-/// The Markdown extensions of narratives (search and the link checker read the text with the same ones).
-pub fn options() -> Options {
-    Options::ENABLE_TABLES
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_HEADING_ATTRIBUTES
-}
-
 /// Render Markdown to HTML; raw HTML in the source is sanitised (no scripts, no event handlers,
 /// no `javascript:` URLs). Headings get positional ids `sec-1`, `sec-2`, … unless given `{#id}`.
 pub fn render(markdown: &str) -> Rendered {
@@ -44,65 +38,6 @@ pub fn render(markdown: &str) -> Rendered {
         html: sanitizer().clean(&raw).to_string(),
         headings,
     }
-}
-
-/// The link and image targets of `markdown` that leave the folder of the document (`../../x`,
-/// `/etc/x`, `C:\\x`, `file:` URLs), with the byte offset of each in `markdown`. Such files are
-/// never copied into the site, so the link would be broken or point at a clerk's own computer.
-/// Links to other pages of the site (`../../2019/alpha/`) leave the folder too, so only targets
-/// that name a file (an extension other than `.html`) or a path on a computer are returned.
-pub fn outside_links(markdown: &str) -> Vec<(String, usize)> {
-    Parser::new_ext(markdown, options())
-        .into_offset_iter()
-        .filter_map(|(event, range)| match event {
-            Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. })
-                if leaves_folder(&dest_url) =>
-            {
-                Some((dest_url.to_string(), range.start))
-            }
-            _ => None,
-        })
-        .collect()
-}
-
-fn leaves_folder(url: &str) -> bool {
-    let url = url.trim();
-    let lower = url.to_ascii_lowercase();
-    let bytes = url.as_bytes();
-    let windows_drive = bytes.len() > 2
-        && bytes[0].is_ascii_alphabetic()
-        && bytes[1] == b':'
-        && matches!(bytes[2], b'\\' | b'/');
-    if lower.starts_with("file:") || windows_drive || url.starts_with('\\') {
-        return true;
-    }
-    if url.contains("://") || url.starts_with('#') || lower.starts_with("mailto:") {
-        return false;
-    }
-    let path = url.split(['?', '#']).next().unwrap_or_default();
-    let names_file = path
-        .rsplit('/')
-        .next()
-        .and_then(|last| last.rsplit_once('.'))
-        .is_some_and(|(_, ext)| !ext.eq_ignore_ascii_case("html") && !ext.is_empty());
-    if !names_file {
-        return false;
-    }
-    if path.starts_with('/') {
-        return true;
-    }
-    let mut depth: i32 = 0;
-    for part in path.split(['/', '\\']) {
-        match part {
-            ".." => depth -= 1,
-            "" | "." => {}
-            _ => depth += 1,
-        }
-        if depth < 0 {
-            return true;
-        }
-    }
-    false
 }
 
 fn anchor_headings(events: &mut [Event<'_>]) -> Vec<Heading> {
@@ -219,23 +154,6 @@ mod tests {
         let r = render("| 甲 | 乙 |\n|---|---|\n| 1 | 2 |\n");
         assert!(r.html.contains("<table>"));
         assert!(r.html.contains("<td>1</td>"));
-    }
-
-    #[test]
-    fn links_leaving_the_folder_are_found() {
-        let md = "[a](../../secret.pdf) [b](附件.pdf) ![c](/etc/passwd.png) [d](C:\\Users\\x.doc) \
-                  [e](../../2019/alpha/) [f](https://e.com/x.pdf) [g](file:///x) [h](sub/../../x.pdf)";
-        let found: Vec<String> = outside_links(md).into_iter().map(|(u, _)| u).collect();
-        assert_eq!(
-            found,
-            [
-                "../../secret.pdf",
-                "/etc/passwd.png",
-                "C:\\Users\\x.doc",
-                "file:///x",
-                "sub/../../x.pdf"
-            ]
-        );
     }
 
     #[test]

@@ -5,11 +5,9 @@
 pub mod chart;
 pub mod compare_view;
 pub mod feeds;
-pub mod figure;
 pub mod markdown;
 pub mod pages;
 pub mod qr;
 pub mod table;
-pub mod theme;
 
-pub use theme::{StaticFile, Theme};
+pub use crate::theme::{StaticFile, Theme};

@@ -6,10 +6,11 @@ use tera::Context;
 
 use super::compare_view;
 use super::markdown;
-use super::table::{self, TableHtml, TableView};
+use super::table::TableHtml;
 use crate::plan::{DataKind, urls};
 use crate::schema::{self, compare};
 use crate::site::compare::{county_totals, township_comparison, year_comparison};
+use crate::site::table::{self, TableView};
 use crate::site::{Report, Site};
 
 /// Link to a page, relative to the site root (templates prefix `root`).

@@ -174,7 +174,7 @@ pub struct DocText {
 pub fn doc_text(report: &Report) -> DocText {
     let mut doc = DocText::default();
     let mut heading: Option<String> = None;
-    for event in Parser::new_ext(&report.narrative, crate::render::markdown::options()) {
+    for event in Parser::new_ext(&report.narrative, crate::content::markdown::options()) {
         match event {
             Event::Start(Tag::Heading { .. }) => heading = Some(String::new()),
             Event::End(TagEnd::Heading(_)) => {

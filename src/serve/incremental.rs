@@ -19,8 +19,8 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::plan::{self, Content, PlannedFile, Target};
 use crate::produce::Producer;
 use crate::publish::staging::Staging;
-use crate::render::Theme;
 use crate::site::{Report, Site};
+use crate::theme::Theme;
 
 /// What a change touches, from the cheapest to the most expensive rebuild.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -4,7 +4,9 @@
 //! re-reads content files.
 
 pub mod compare;
+pub mod figure;
 mod model;
+pub mod table;
 
 use std::collections::{BTreeMap, HashMap};
 

@@ -10,14 +10,12 @@ use std::sync::OnceLock;
 
 use rust_xlsxwriter::XlsxError;
 
-use super::sheet::{self, CellStyle, CellValue, SheetSpec, Styles};
+use super::sheet::{self, CellStyle, CellValue, SHEET_NAME, SheetSpec, Styles};
 use crate::export::xlsx::template::{
     Part, TITLE_MARK, column_name, escape, other, package_parts, zip_package,
 };
 use crate::site::compare::TownshipComparison;
 
-/// The comparison sheet's name.
-pub const SHEET_NAME: &str = "历年对比";
 const SHEET_ENTRY: &str = "xl/worksheets/sheet1.xml";
 /// Probe cells on row 1: the five cell styles, then number styles with 0–6 decimals.
 const STYLE_PROBES: [CellStyle; 5] = [

@@ -9,9 +9,9 @@ use rust_xlsxwriter::{
 };
 
 use super::sheet::{self, Styles};
-use crate::render::table::tables;
 use crate::schema::{Cell, Format as TableFormat};
 use crate::site::Stats;
+use crate::site::table::tables;
 
 /// The name of the sheet that holds the table.
 pub const TABLE_SHEET: &str = "统计表";

@@ -9,10 +9,16 @@ use rust_xlsxwriter::{
 use rust_decimal::Decimal;
 
 use crate::export::data::measure_text;
-use crate::render::table::{CellView, TableView, tables};
 use crate::schema::compare::Grade;
 use crate::site::compare::{Measure, TownshipComparison};
+use crate::site::table::{CellView, TableView, tables};
 use crate::site::{Report, Stats};
+/// The name of `compare.xlsx`'s one sheet.
+pub const SHEET_NAME: &str = "历年对比";
+
+/// Columns of the probe cells that reveal the style ids (decimal places 0–6, then blank).
+pub(crate) const PROBE_COLUMN: u16 = 200;
+
 pub(crate) struct Styles {
     /// Number formats by decimal places (0 to 6), made once per workbook.
     pub(crate) numbers: Vec<Format>,
@@ -202,7 +208,7 @@ pub(crate) fn stats_workbook(
     ws.set_name("统计表")?;
     ws.write_string_with_format(0, 0, title, &styles.title)?;
     if probe {
-        let column = crate::export::xlsx::template::PROBE_COLUMN;
+        let column = PROBE_COLUMN;
         for (k, format) in styles
             .numbers
             .iter()
@@ -353,7 +359,7 @@ pub fn compare_xlsx(
     let mut wb = workbook(created, title);
     let styles = Styles::new();
     let ws = wb.add_worksheet();
-    ws.set_name(crate::export::xlsx::compare::SHEET_NAME)?;
+    ws.set_name(SHEET_NAME)?;
     let merged_tail = |r: u32, c: u16| {
         spec.merges.iter().any(|&(r0, c0, r1, c1)| {
             (r0..=r1).contains(&r) && (c0..=c1).contains(&c) && (r, c) != (r0, c0)

@@ -12,7 +12,7 @@ use rust_decimal::Decimal;
 use rust_xlsxwriter::XlsxError;
 use zip::write::SimpleFileOptions;
 
-use super::sheet;
+use super::sheet::{self, PROBE_COLUMN};
 use crate::schema::Format;
 use crate::site::{Report, Stats};
 
@@ -21,8 +21,6 @@ const SENTINEL: u64 = 900_000_000;
 /// Marks the probe workbooks carry in their document properties, replaced per file.
 pub(super) const TITLE_MARK: &str = "@@NIANBAO_TITLE@@";
 pub(super) const DATE_MARK: &str = "2000-01-01T00:00:00Z";
-/// Columns of the probe cells that reveal the style ids (decimal places 0–6, then blank).
-pub(super) const PROBE_COLUMN: u16 = 200;
 
 enum SheetPart {
     Literal(String),
@@ -182,7 +180,7 @@ pub fn stats_xlsx(report: &Report, stats: &Stats) -> Result<Vec<u8>, XlsxError> 
                     for text in ["<c r=\"", reference, "\" s=\"", style, "\"><v>"] {
                         sheet.push_str(text);
                     }
-                    crate::render::figure::push_str(&mut sheet, v);
+                    crate::site::figure::push_str(&mut sheet, v);
                     sheet.push_str("</v></c>");
                 }
                 None => sheet.push_str(&format!("<c r=\"{reference}\" s=\"{}\"/>", t.blank_style)),

@@ -13,7 +13,7 @@ use crate::diagnostics::{Diagnostic, display_path};
 /// Embeds files of the default theme under their path relative to its folder.
 macro_rules! embed {
     ($kind:literal, $include:ident: $($name:literal),* $(,)?) => {
-        &[$(($name, $include!(concat!("../../themes/default/", $kind, "/", $name)))),*]
+        &[$(($name, $include!(concat!("../themes/default/", $kind, "/", $name)))),*]
     };
 }
 
