@@ -84,7 +84,7 @@ pub struct Loaded {
 
 /// Load settings, content and theme; every problem is reported together.
 pub fn load(root: &Path, options: &Options) -> Result<Loaded, Failure> {
-    let mut config = Config::load(root).map_err(one)?;
+    let mut config = Config::load(root).map_err(|d| Failure::Content(d.into()))?;
     if let Some(url) = &options.base_url {
         config
             .set_base_url(url)
@@ -106,12 +106,6 @@ pub fn load(root: &Path, options: &Options) -> Result<Loaded, Failure> {
         }),
         _ => Err(Failure::Content(diagnostics)),
     }
-}
-
-fn one(d: Diagnostic) -> Failure {
-    let mut ds = Diagnostics::new();
-    ds.push(d);
-    Failure::Content(ds)
 }
 
 /// Load and validate everything, render the planned site in memory and check every internal
@@ -150,14 +144,7 @@ pub fn build(
     progress: &ProgressBar,
 ) -> Result<(Summary, Diagnostics), Failure> {
     let start = Instant::now();
-    let phase = |name: &str| {
-        if std::env::var_os("NIANBAO_PROFILE").is_some() {
-            eprintln!(
-                "{name:<22} at {:>8.1} ms",
-                start.elapsed().as_secs_f64() * 1e3
-            );
-        }
-    };
+    let phase = |name: &str| crate::profile::phase(name, start);
     // With no stamp in the output there is nothing to be up to date with: the sources are then
     // fingerprinted while they load.
     let marker = crate::publish::stamp::Marker::read(output);
@@ -246,7 +233,7 @@ pub fn build(
     };
     let mut errors = render_all(&plan_head, &producer, progress, sink);
     phase("rendered");
-    if std::env::var_os("NIANBAO_PROFILE").is_some() {
+    if crate::profile::enabled() {
         let (entries, bytes) = ahead.held();
         eprintln!(
             "archive entries compressed ahead: {entries}, {} MiB",
@@ -346,53 +333,6 @@ fn write_archives(
     (sizes, (diagnostics, output_error))
 }
 
-/// Time spent per kind of output file, printed when `NIANBAO_PROFILE` is set: the first thing to
-/// look at before optimising.
-struct Profile(Option<std::sync::Mutex<ProfileTable>>);
-
-/// Per kind: files, render time, write time.
-type ProfileTable = std::collections::BTreeMap<String, (usize, Duration, Duration)>;
-
-impl Profile {
-    fn from_env() -> Profile {
-        Profile(std::env::var_os("NIANBAO_PROFILE").map(|_| Default::default()))
-    }
-
-    fn record(&self, target: &Target, render: Duration, write: Duration) {
-        let Some(table) = &self.0 else { return };
-        let kind = format!("{target:?}");
-        let kind = kind.split('(').next().unwrap_or_default().to_string()
-            + &match target {
-                Target::ReportData(_, k) | Target::TownshipData(_, k) | Target::AllData(k) => {
-                    format!(".{}", k.extension())
-                }
-                _ => String::new(),
-            };
-        if let Ok(mut t) = table.lock() {
-            let e = t.entry(kind).or_default();
-            e.0 += 1;
-            e.1 += render;
-            e.2 += write;
-        }
-    }
-
-    fn report(&self) {
-        let Some(table) = &self.0 else { return };
-        let Ok(t) = table.lock() else { return };
-        eprintln!(
-            "{:<22} {:>8} {:>12} {:>12}",
-            "kind", "files", "render ms", "write ms"
-        );
-        for (kind, (n, render, write)) in t.iter() {
-            eprintln!(
-                "{kind:<22} {n:>8} {:>12.1} {:>12.1}",
-                render.as_secs_f64() * 1e3,
-                write.as_secs_f64() * 1e3
-            );
-        }
-    }
-}
-
 type RenderErrors = (Diagnostics, Option<OutputError>);
 
 /// Render every planned file in parallel and hand it to `sink`; collect problems.
@@ -405,7 +345,7 @@ fn render_all<F>(
 where
     F: Fn(&PlannedFile, Content, Option<Vec<u8>>) -> Result<(), OutputError> + Sync,
 {
-    let profile = Profile::from_env();
+    let profile = crate::profile::Kinds::from_env();
     let outcomes: Vec<Result<(), Result<Diagnostic, OutputError>>> = plan
         .par_iter()
         .progress_with(progress.clone())

@@ -217,6 +217,15 @@ impl Diagnostics {
     }
 }
 
+impl From<Diagnostic> for Diagnostics {
+    /// A list of the one problem that stopped a step (an unreadable site.toml, say).
+    fn from(d: Diagnostic) -> Self {
+        let mut ds = Diagnostics::new();
+        ds.push(d);
+        ds
+    }
+}
+
 impl IntoIterator for Diagnostics {
     type Item = Diagnostic;
     type IntoIter = std::vec::IntoIter<Diagnostic>;

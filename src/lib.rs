@@ -18,6 +18,7 @@ pub mod import;
 pub mod linkcheck;
 pub mod plan;
 pub mod produce;
+mod profile;
 pub mod publish;
 pub mod render;
 pub mod scaffold;

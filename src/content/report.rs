@@ -245,10 +245,7 @@ fn parse_front_matter(
     let township = folder.township;
     let meta = ReportMeta {
         title: r.text(&map, "title").unwrap_or_else(|| {
-            format!(
-                "{}{}{}年度政府信息公开工作年度报告",
-                folder.region, township.name, folder.year
-            )
+            crate::site::default_title(folder.region, &township.name, folder.year)
         }),
         index_no: r.text(&map, "index_no"),
         publisher: r

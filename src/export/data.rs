@@ -242,7 +242,7 @@ pub fn stats_json(site: &Site, report: &Report, stats: &Stats) -> Vec<u8> {
         &mut out,
         &[
             ("township", &report.township),
-            ("township_name", township_name(site, report)),
+            ("township_name", site.township_name(&report.township)),
             ("title", &report.meta.title),
             ("published", &report.meta.published.to_string()),
             ("format", &stats.format.id),
@@ -268,11 +268,6 @@ fn stats_json_reference(site: &Site, report: &Report, stats: &Stats) -> Vec<u8> 
     let mut out = serde_json::to_vec(&json_report(site, report, stats)).unwrap_or_default();
     out.push(b'\n');
     out
-}
-
-fn township_name<'a>(site: &'a Site, report: &Report) -> &'a str {
-    site.township(&report.township)
-        .map_or("", |t| t.name.as_str())
 }
 
 const LONG_HEADER: [&str; 8] = [
@@ -397,7 +392,11 @@ fn csv_chunk(site: &Site, reports: &[&Report], out: &mut Vec<u8>) {
     for r in reports {
         let stats = r.stats.as_ref().expect("filtered");
         let rows = RowParts::of(stats.format);
-        let prefix = csv_prefix(&[&r.year.to_string(), &r.township, township_name(site, r)]);
+        let prefix = csv_prefix(&[
+            &r.year.to_string(),
+            &r.township,
+            site.township_name(&r.township),
+        ]);
         for (part, v) in rows.long_csv.iter().zip(&stats.values) {
             out.extend_from_slice(&prefix);
             out.extend_from_slice(part);
@@ -417,7 +416,7 @@ fn json_chunk(site: &Site, reports: &[&Report], out: &mut Vec<u8>) {
             &mut prefix,
             &[
                 ("township", &r.township),
-                ("township_name", township_name(site, r)),
+                ("township_name", site.township_name(&r.township)),
             ],
         );
         prefix.push(b',');
@@ -442,7 +441,7 @@ fn county_chunk_reference(site: &Site, reports: &[&Report], json: bool) -> Vec<u
         .from_writer(Vec::new());
     for r in reports {
         let stats = r.stats.as_ref().expect("filtered");
-        let name = township_name(site, r);
+        let name = site.township_name(&r.township);
         for (c, v) in stats.format.cells.iter().zip(&stats.values) {
             if json {
                 if !out.is_empty() {

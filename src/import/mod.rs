@@ -187,11 +187,7 @@ fn collect(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, ImportError> {
 }
 
 fn load_site(root: &Path) -> Result<(Config, Vec<Township>), ImportError> {
-    let one = |d| {
-        let mut ds = Diagnostics::new();
-        ds.push(d);
-        ImportError::Site(ds)
-    };
+    let one = |d: crate::diagnostics::Diagnostic| ImportError::Site(d.into());
     let config = Config::load(root).map_err(one)?;
     let text = content::read_text(&root.join(content::townships::TOWNSHIPS_FILE))
         .map_err(|e| one(e.diagnostic(content::townships::TOWNSHIPS_FILE)))?;

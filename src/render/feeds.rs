@@ -42,11 +42,6 @@ fn absolute(site: &Site, path: &str) -> String {
     urls::absolute(&site.config.base_url, path)
 }
 
-fn township_name<'a>(site: &'a Site, r: &'a Report) -> &'a str {
-    site.township(&r.township)
-        .map_or(r.township.as_str(), |t| t.name.as_str())
-}
-
 /// Reports newest first: by 公开日期, then year, then township order (the site's order).
 fn newest_first(site: &Site) -> Vec<&Report> {
     let mut reports: Vec<&Report> = site.reports.iter().collect();
@@ -115,7 +110,7 @@ fn entry(x: &mut String, site: &Site, r: &Report) {
     let _ = writeln!(
         x,
         "    <summary>{}{}年度政府信息公开工作年度报告，公开日期 {}。</summary>",
-        escape(township_name(site, r)),
+        escape(site.township_name(&r.township)),
         r.year,
         r.meta.published
     );

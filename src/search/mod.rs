@@ -520,7 +520,7 @@ fn build_indexes(
         by_year.insert(y, done.finish());
     }
     let index = whole.finish();
-    if std::env::var_os("NIANBAO_PROFILE").is_some() {
+    if crate::profile::enabled() {
         eprintln!(
             "search index: {} reports, {} shards, {} bytes, {} archive indexes, {:.1} ms",
             site.reports.len(),
@@ -598,11 +598,6 @@ fn parallel_mut<T: Send>(items: &mut [T], f: impl Fn(usize, &mut T) + Sync) {
     });
 }
 
-/// The title `content` derives when front matter gives none (left out of `docs.js`).
-fn default_title(region: &str, township: &str, year: u16) -> String {
-    format!("{region}{township}{year}年度政府信息公开工作年度报告")
-}
-
 /// `search/docs.js`: shard count, region, townships `[name, slug]`, the reports as
 /// `[year, [first, last, first, last…]]` (inclusive runs of township indices, in the site's
 /// order, which makes the doc ids: a county where every township reports every year takes a few
@@ -632,7 +627,7 @@ pub fn docs_js(site: &Site) -> String {
             _ => years.push((r.year, vec![t, t])),
         }
         let name = site.townships.get(t).map_or("", |t| t.name.as_str());
-        if r.meta.title != default_title(region, name, r.year) {
+        if r.meta.title != crate::site::default_title(region, name, r.year) {
             titles.insert(id.to_string(), &r.meta.title);
         }
     }

@@ -195,7 +195,7 @@ impl Workspace {
             Ok(t) => t,
             Err(d) => {
                 self.state = Some(state);
-                return Err(one(d));
+                return Err(d.into());
             }
         };
         let State { site, hashes, .. } = state;
@@ -209,7 +209,7 @@ impl Workspace {
         state: State,
         changed: &BTreeSet<(u16, String)>,
     ) -> Result<Rebuilt, Diagnostics> {
-        let timer = Timer::start();
+        let timer = crate::profile::Laps::start();
         let mut reloaded: Vec<((u16, String), Option<Report>)> = Vec::with_capacity(changed.len());
         let mut errors = Diagnostics::new();
         for (year, slug) in changed {
@@ -332,7 +332,7 @@ impl Workspace {
         plan: Option<Vec<PlannedFile>>,
         dirty: &(dyn Fn(&Target) -> bool + Sync),
     ) -> Result<Rebuilt, Diagnostics> {
-        let timer = Timer::start();
+        let timer = crate::profile::Laps::start();
         let plan = plan.unwrap_or_else(|| plan::plan(&site, &theme));
         let mut producer = Producer::new(&site, &theme);
         timer.lap("plan");
@@ -415,7 +415,7 @@ impl Workspace {
         previous: HashMap<String, u64>,
     ) -> Result<Rebuilt, Diagnostics> {
         let staging = Staging::new(&self.root, &self.out)
-            .map_err(|e| one(Diagnostic::error("output", "", e.to_string())))?;
+            .map_err(|e| Diagnostics::from(Diagnostic::error("output", "", e.to_string())))?;
         let results: Vec<Result<(String, u64), Diagnostic>> = plan
             .par_iter()
             .map(|f| {
@@ -450,7 +450,7 @@ impl Workspace {
         };
         let stats = staging
             .commit()
-            .map_err(|e| one(Diagnostic::error("output", "", e.to_string())))?;
+            .map_err(|e| Diagnostics::from(Diagnostic::error("output", "", e.to_string())))?;
         self.hashes_scratch = hashes;
         self.pending_aggregates = false;
         self.pending_archives.clear();
@@ -472,7 +472,7 @@ impl Workspace {
         ready: &HashMap<String, Vec<u8>>,
         previous: HashMap<String, u64>,
     ) -> Result<Rebuilt, Diagnostics> {
-        let profile = std::env::var_os("NIANBAO_PROFILE").is_some();
+        let profile = crate::profile::enabled();
         let (county, selected): (Vec<&PlannedFile>, Vec<&PlannedFile>) = selected
             .iter()
             .partition(|f| matches!(f.target, Target::AllData(_)));
@@ -485,7 +485,7 @@ impl Workspace {
             let changed = self
                 .stream_in_place(producer.site(), &f.path, json, &mut previous)
                 .map_err(|e| {
-                    one(Diagnostic::error(
+                    Diagnostics::from(Diagnostic::error(
                         "output.write",
                         f.path.clone(),
                         format!("无法写入预览文件：{e}"),
@@ -537,7 +537,7 @@ impl Workspace {
             let hash = hash_of(bytes);
             if hashes.get(*path) != Some(&hash) {
                 write_atomically(&self.out.join(path), bytes).map_err(|e| {
-                    one(Diagnostic::error(
+                    Diagnostics::from(Diagnostic::error(
                         "output.write",
                         path.to_string(),
                         format!("无法写入预览文件：{e}"),
@@ -706,25 +706,6 @@ fn render_bytes(
     })
 }
 
-/// Phase timings printed when `NIANBAO_PROFILE` is set.
-struct Timer(Option<std::cell::Cell<Instant>>);
-
-impl Timer {
-    fn start() -> Timer {
-        Timer(std::env::var_os("NIANBAO_PROFILE").map(|_| std::cell::Cell::new(Instant::now())))
-    }
-
-    fn lap(&self, what: &str) {
-        if let Some(cell) = &self.0 {
-            eprintln!(
-                "  {what}: {:.1} ms",
-                cell.get().elapsed().as_secs_f64() * 1e3
-            );
-            cell.set(Instant::now());
-        }
-    }
-}
-
 /// What changed in the reloaded reports.
 #[derive(Debug, Default, Clone, Copy)]
 struct Change {
@@ -802,17 +783,11 @@ fn remove_empty_parents(out: &Path, path: &Path) {
     }
 }
 
-fn one(d: Diagnostic) -> Diagnostics {
-    let mut ds = Diagnostics::new();
-    ds.push(d);
-    ds
-}
-
 fn failure_diagnostics(f: Failure) -> Diagnostics {
     match f {
         Failure::Content(ds) => ds,
-        Failure::Usage(m) => one(Diagnostic::error("usage", "", m)),
-        Failure::Output(e) => one(Diagnostic::error("output", "", e.to_string())),
+        Failure::Usage(m) => Diagnostics::from(Diagnostic::error("usage", "", m)),
+        Failure::Output(e) => Diagnostics::from(Diagnostic::error("output", "", e.to_string())),
     }
 }
 

@@ -51,6 +51,12 @@ struct Index {
     by_year: BTreeMap<u16, Vec<usize>>,
 }
 
+/// The title of a report whose front matter gives none: 「<region><township>2018年度政府信息公开工作
+/// 年度报告」.
+pub fn default_title(region: &str, township_name: &str, year: u16) -> String {
+    format!("{region}{township_name}{year}年度政府信息公开工作年度报告")
+}
+
 impl Site {
     /// Assemble a site, putting townships and reports in display order.
     pub fn new(
@@ -152,6 +158,12 @@ impl Site {
     /// The township with this slug.
     pub fn township(&self, slug: &str) -> Option<&Township> {
         self.index.township.get(slug).map(|&i| &self.townships[i])
+    }
+
+    /// The printed name of the township with this slug; the slug itself for a township the
+    /// registry does not hold (loading refuses such reports, so pages never show it).
+    pub fn township_name<'s>(&'s self, slug: &'s str) -> &'s str {
+        self.township(slug).map_or(slug, |t| t.name.as_str())
     }
 
     /// The report of one township in one year.
