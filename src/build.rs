@@ -11,11 +11,11 @@ use thiserror::Error;
 use crate::config::Config;
 use crate::content;
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::export;
 use crate::linkcheck;
 use crate::plan::{self, Content, PlannedFile, Target};
 use crate::produce::Producer;
 use crate::publish::archive;
+use crate::publish::sink::{self, Staged};
 use crate::publish::staging::{OutputError, Staging};
 use crate::site::Site;
 use crate::theme::Theme;
@@ -207,7 +207,7 @@ pub fn build(
     let (plan_head, year_pages): (Vec<_>, Vec<_>) = plan
         .iter()
         .cloned()
-        .partition(|f| !matches!(f.target, Target::Year(_)));
+        .partition(|f| !sink::after_archives(&f.target));
     let sink = |file: &PlannedFile, content: Content, twin: Option<Vec<u8>>| {
         let path = file.path.as_str();
         if let (Some(twin), Target::Report(i)) = (twin, &file.target) {
@@ -217,19 +217,11 @@ pub fn build(
                 source: e,
             })?;
         }
-        match content {
-            Content::Bytes(bytes) => staging.write(path, &bytes),
-            Content::Embedded(bytes) => staging.write(path, bytes),
-            Content::Copy(source) => staging.copy(path, &source),
-            Content::CountyFile { json } => staging.write_stream(path, |w| {
-                export::data::write_county_file_split(&loaded.site, json, w, &mut |year| {
-                    Ok(ahead
-                        .writer(year, path)?
-                        .map(|w| Box::new(w) as Box<dyn std::io::Write>))
-                })
-            }),
-            Content::Archive(_) => Ok(()),
-        }
+        let mut sink = Staged {
+            staging: &staging,
+            ahead: &ahead,
+        };
+        sink::put(&mut sink, &loaded.site, &loaded.theme, path, content)
     };
     let mut errors = render_all(&plan_head, &producer, progress, sink);
     phase("rendered");

@@ -20,8 +20,8 @@ use thiserror::Error;
 use zip::write::{PreparedZipFile, SimpleFileOptions, ZipFileBuilder};
 use zip::{CompressionMethod, DateTime, ZipWriter};
 
+use super::sink::{self, Sink};
 use crate::diagnostics::Diagnostic;
-use crate::export::data;
 use crate::plan::{Content, PlannedFile, plan};
 use crate::produce::Producer;
 use crate::site::Site;
@@ -286,7 +286,13 @@ pub fn write_year_reusing<W: Write + Seek>(
             .collect();
         for (file, content) in chunk.iter().zip(rendered) {
             match content.map_err(|d| ArchiveError::Render(Box::new(d)))? {
-                Ok(content) => add(&mut zip, &year_site, &file.path, content, time)?,
+                Ok(content) => {
+                    let mut entries = Entries {
+                        zip: &mut zip,
+                        time,
+                    };
+                    sink::put(&mut entries, &year_site, theme, &file.path, content)?
+                }
                 Err(entry) => zip.add_prepared_file(entry)?,
             }
         }
@@ -296,42 +302,48 @@ pub fn write_year_reusing<W: Write + Seek>(
     Ok(out.stream_position()?)
 }
 
-fn add<W: Write + Seek>(
-    zip: &mut ZipWriter<W>,
-    site: &Site,
-    path: &str,
-    content: Content,
+/// The entries of one archive being written.
+struct Entries<'z, W: Write + Seek> {
+    zip: &'z mut ZipWriter<W>,
     time: DateTime,
-) -> Result<(), ArchiveError> {
-    match content {
-        Content::Bytes(bytes) => {
-            zip.start_file(path, options(path, time, bytes.len() as u64))?;
-            write_in_blocks(zip, &mut bytes.as_slice())?;
-        }
-        Content::Embedded(mut bytes) => {
-            zip.start_file(path, options(path, time, bytes.len() as u64))?;
-            write_in_blocks(zip, &mut bytes)?;
-        }
-        Content::Copy(source) => {
-            let read = |e: io::Error| ArchiveError::Read {
-                path: source.display().to_string(),
-                source: e,
-            };
-            let mut file = fs::File::open(&source).map_err(read)?;
-            let len = file.metadata().map_err(read)?.len();
-            zip.start_file(path, options(path, time, len))?;
-            write_in_blocks(zip, &mut file)?;
-        }
-        Content::CountyFile { json } => {
-            zip.start_file(path, options(path, time, 0))?;
-            let mut blocks = Blocks::new(zip);
-            data::write_county_file(site, json, &mut blocks)?;
-            blocks.finish()?;
-        }
-        // An archive plan has no archives.
-        Content::Archive(_) => {}
+}
+
+impl<W: Write + Seek> Sink for Entries<'_, W> {
+    type Error = ArchiveError;
+
+    fn bytes(&mut self, path: &str, mut bytes: &[u8]) -> Result<(), ArchiveError> {
+        self.zip
+            .start_file(path, options(path, self.time, bytes.len() as u64))?;
+        Ok(write_in_blocks(self.zip, &mut bytes)?)
     }
-    Ok(())
+
+    fn copy(&mut self, path: &str, source: &std::path::Path) -> Result<(), ArchiveError> {
+        let read = |e: io::Error| ArchiveError::Read {
+            path: source.display().to_string(),
+            source: e,
+        };
+        let mut file = fs::File::open(source).map_err(read)?;
+        let len = file.metadata().map_err(read)?.len();
+        self.zip.start_file(path, options(path, self.time, len))?;
+        Ok(write_in_blocks(self.zip, &mut file)?)
+    }
+
+    fn stream(
+        &mut self,
+        path: &str,
+        fill: &mut dyn FnMut(&mut dyn Write) -> io::Result<()>,
+    ) -> Result<(), ArchiveError> {
+        self.zip.start_file(path, options(path, self.time, 0))?;
+        let mut blocks = Blocks::new(&mut *self.zip);
+        fill(&mut blocks)?;
+        blocks.finish()?;
+        Ok(())
+    }
+
+    /// An archive plan has no archives.
+    fn archive(&mut self, _: &Site, _: &Theme, _: &str, _: u16) -> Result<(), ArchiveError> {
+        Ok(())
+    }
 }
 
 /// Feed the compressor in blocks of a fixed size whatever the source: deflate's output depends on

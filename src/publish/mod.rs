@@ -3,5 +3,6 @@
 //! Only this layer writes to the output directory.
 
 pub mod archive;
+pub(crate) mod sink;
 pub mod staging;
 pub mod stamp;

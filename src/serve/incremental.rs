@@ -16,8 +16,9 @@ use rayon::prelude::*;
 use crate::build::{self, Failure, Options};
 use crate::content::{self, CONTENT_DIR, INTRO_FILE, parse_year};
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::plan::{self, Content, PlannedFile, Target};
+use crate::plan::{self, PlannedFile, Target};
 use crate::produce::Producer;
+use crate::publish::sink::{self, InMemory};
 use crate::publish::staging::Staging;
 use crate::site::{Report, Site};
 use crate::theme::Theme;
@@ -343,12 +344,14 @@ impl Workspace {
         let through_staging = count * 2 > plan.len();
         let defer = self.defer_aggregates && !through_staging;
         let deferred = |f: &PlannedFile| defer && aggregate(&f.target);
-        // Archives first: a year page shows its archive's size, so it changes with it.
+        // Archives first (sink::after_archives): a year page shows its archive's size.
         let (ready, resized) =
             self.prerender_archives(&plan, &producer, &|f| needed(f) && !deferred(f))?;
         producer.set_archive_sizes(self.archive_sizes.clone());
         let needed = |f: &PlannedFile| {
-            needed(f) || matches!(f.target, Target::Year(y) if resized.contains(&y))
+            needed(f)
+                || (sink::after_archives(&f.target)
+                    && matches!(f.target, Target::Year(y) if resized.contains(&y)))
         };
         let rebuilt = if through_staging {
             self.write_through_staging(&plan, &producer, &ready, previous)?
@@ -681,29 +684,17 @@ fn render_bytes(
     if let Some(bytes) = ready.get(&f.path) {
         return Ok(bytes.clone());
     }
-    Ok(match producer.produce(f)? {
-        Content::Bytes(b) => b,
-        Content::Embedded(b) => b.to_vec(),
-        Content::CountyFile { json } => {
-            let mut bytes = Vec::new();
-            crate::export::data::write_county_file(producer.site(), json, &mut bytes)
-                .map_err(|e| Diagnostic::error("output.write", f.path.clone(), e.to_string()))?;
-            bytes
-        }
-        Content::Archive(year) => {
-            let mut zip = std::io::Cursor::new(Vec::new());
-            crate::publish::archive::write_year(producer.site(), producer.theme(), year, &mut zip)
-                .map_err(|e| Diagnostic::error("output.archive", f.path.clone(), e.to_string()))?;
-            zip.into_inner()
-        }
-        Content::Copy(path) => std::fs::read(&path).map_err(|e| {
-            Diagnostic::error(
-                "output.read",
-                f.path.clone(),
-                format!("无法读取要复制的文件：{e}"),
-            )
-        })?,
-    })
+    let mut sink = InMemory::default();
+    let content = producer.produce(f)?;
+    sink::put(
+        &mut sink,
+        producer.site(),
+        producer.theme(),
+        &f.path,
+        content,
+    )
+    .map_err(|e| Diagnostic::error(e.code(), f.path.clone(), e.to_string()))?;
+    Ok(sink.bytes)
 }
 
 /// What changed in the reloaded reports.
