@@ -3,6 +3,7 @@
 //! Only this layer writes to the output directory.
 
 pub mod archive;
+pub(crate) mod in_place;
 pub(crate) mod sink;
 pub mod staging;
 pub mod stamp;

@@ -18,6 +18,7 @@ use crate::content::{self, CONTENT_DIR, INTRO_FILE, parse_year};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::plan::{self, PlannedFile, Target};
 use crate::produce::Producer;
+use crate::publish::in_place;
 use crate::publish::sink::{self, InMemory};
 use crate::publish::staging::Staging;
 use crate::site::{Report, Site};
@@ -539,7 +540,7 @@ impl Workspace {
         for (path, bytes) in &files {
             let hash = hash_of(bytes);
             if hashes.get(*path) != Some(&hash) {
-                write_atomically(&self.out.join(path), bytes).map_err(|e| {
+                in_place::write(&self.out, path, bytes).map_err(|e| {
                     Diagnostics::from(Diagnostic::error(
                         "output.write",
                         path.to_string(),
@@ -567,8 +568,7 @@ impl Workspace {
                 .collect()
         };
         for path in stale {
-            let _ = std::fs::remove_file(self.out.join(&path));
-            remove_empty_parents(&self.out, &self.out.join(&path));
+            in_place::remove(&self.out, &path);
             hashes.remove(&path);
             rebuilt.removed += 1;
         }
@@ -576,8 +576,7 @@ impl Workspace {
         Ok(rebuilt)
     }
 
-    /// Stream a county-wide file into a temporary file beside its place and move it there when
-    /// its hash changed; returns whether it did.
+    /// Stream a county-wide file into place when its hash changed; returns whether it did.
     fn stream_in_place(
         &self,
         site: &Site,
@@ -585,20 +584,12 @@ impl Workspace {
         json: bool,
         hashes: &mut HashMap<String, u64>,
     ) -> std::io::Result<bool> {
-        let path = self.out.join(rel);
-        let parent = path.parent().unwrap_or(&self.out);
-        std::fs::create_dir_all(parent)?;
-        let tmp = tempfile::NamedTempFile::new_in(parent)?;
-        let mut w = std::io::BufWriter::with_capacity(1 << 20, tmp.as_file());
-        let hash = stream_county(site, json, &mut w)?;
-        std::io::Write::flush(&mut w)?;
-        drop(w);
-        if hashes.get(rel) == Some(&hash) && path.is_file() {
-            return Ok(false);
+        let known = hashes.get(rel).copied();
+        let written = in_place::stream(&self.out, rel, known, |w| stream_county(site, json, w))?;
+        if let Some(hash) = written {
+            hashes.insert(rel.to_string(), hash);
         }
-        tmp.persist(&path).map_err(|e| e.error)?;
-        hashes.insert(rel.to_string(), hash);
-        Ok(true)
+        Ok(written.is_some())
     }
 
     /// Whether county-wide data files wait for [`Workspace::flush_deferred`].
@@ -752,26 +743,6 @@ fn stream_county(site: &Site, json: bool, out: &mut dyn std::io::Write) -> std::
     };
     crate::export::data::write_county_file(site, json, &mut w)?;
     Ok(w.hasher.finish())
-}
-
-/// Write via a temporary file and rename, so that the server never sends a half-written file.
-fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let parent = path.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(parent)?;
-    let mut tmp = tempfile::NamedTempFile::new_in(parent)?;
-    std::io::Write::write_all(&mut tmp, bytes)?;
-    tmp.persist(path).map_err(|e| e.error)?;
-    Ok(())
-}
-
-fn remove_empty_parents(out: &Path, path: &Path) {
-    let mut dir = path.parent();
-    while let Some(d) = dir {
-        if d == out || std::fs::remove_dir(d).is_err() {
-            break;
-        }
-        dir = d.parent();
-    }
 }
 
 fn failure_diagnostics(f: Failure) -> Diagnostics {

@@ -1,0 +1,55 @@
+//! Writing into a tree that is being served while it changes (`serve`'s preview): every file goes
+//! through a temporary file and a rename, so a browser never receives half a file, and a file no
+//! longer planned leaves no empty folders behind.
+
+use std::fs;
+use std::io::{self, Write};
+use std::path::Path;
+
+/// Write `bytes` as `rel` under `out`.
+pub(crate) fn write(out: &Path, rel: &str, bytes: &[u8]) -> io::Result<()> {
+    let path = out.join(rel);
+    let parent = path.parent().unwrap_or(out);
+    fs::create_dir_all(parent)?;
+    let mut tmp = tempfile::NamedTempFile::new_in(parent)?;
+    tmp.write_all(bytes)?;
+    tmp.persist(&path).map_err(|e| e.error)?;
+    Ok(())
+}
+
+/// Stream `rel` under `out` through `fill`, which returns the hash of what it wrote; the file is
+/// replaced only when that hash differs from `known` (or the file is missing). Returns the new
+/// hash when it was replaced.
+pub(crate) fn stream(
+    out: &Path,
+    rel: &str,
+    known: Option<u64>,
+    fill: impl FnOnce(&mut dyn Write) -> io::Result<u64>,
+) -> io::Result<Option<u64>> {
+    let path = out.join(rel);
+    let parent = path.parent().unwrap_or(out);
+    fs::create_dir_all(parent)?;
+    let tmp = tempfile::NamedTempFile::new_in(parent)?;
+    let mut w = io::BufWriter::with_capacity(1 << 20, tmp.as_file());
+    let hash = fill(&mut w)?;
+    w.flush()?;
+    drop(w);
+    if known == Some(hash) && path.is_file() {
+        return Ok(None);
+    }
+    tmp.persist(&path).map_err(|e| e.error)?;
+    Ok(Some(hash))
+}
+
+/// Remove `rel` under `out`, and the folders it leaves empty (never `out` itself).
+pub(crate) fn remove(out: &Path, rel: &str) {
+    let path = out.join(rel);
+    let _ = fs::remove_file(&path);
+    let mut dir = path.parent();
+    while let Some(d) = dir {
+        if d == out || fs::remove_dir(d).is_err() {
+            break;
+        }
+        dir = d.parent();
+    }
+}
