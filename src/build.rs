@@ -108,6 +108,51 @@ pub fn load(root: &Path, options: &Options) -> Result<Loaded, Failure> {
     }
 }
 
+/// What [`archive`] wrote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Archived {
+    /// Reports of the year in the archive.
+    pub reports: usize,
+    /// Size of the ZIP file in bytes.
+    pub bytes: u64,
+    /// The size as people read it (`1.2 MB`).
+    pub size: String,
+    /// Warnings about the year's own files.
+    pub warnings: usize,
+}
+
+/// Write the offline archive of `year` to the file `output` (replaced only when complete).
+pub fn archive(root: &Path, year: u16, output: &Path) -> Result<Archived, Failure> {
+    let loaded = load(root, &Options::default())?;
+    let reports = loaded.site.reports_of_year(year).count();
+    if reports == 0 {
+        let years: Vec<String> = loaded.site.years().iter().map(u16::to_string).collect();
+        return Err(Failure::Usage(format!(
+            "{year} 年度没有报告，无法归档（有报告的年度：{}）",
+            years.join("、")
+        )));
+    }
+    let bytes = archive::write_file(&loaded.site, &loaded.theme, year, output).map_err(|e| {
+        Failure::Output(OutputError::Io {
+            path: output.to_path_buf(),
+            source: std::io::Error::other(e.to_string()),
+        })
+    })?;
+    let folder = format!("{}/{year}/", content::CONTENT_DIR);
+    let warnings = loaded
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == crate::diagnostics::Severity::Warning)
+        .filter(|d| d.file.replace('\\', "/").starts_with(&folder))
+        .count();
+    Ok(Archived {
+        reports,
+        bytes,
+        size: crate::render::pages::human_size(bytes),
+        warnings,
+    })
+}
+
 /// Load and validate everything, render the planned site in memory and check every internal
 /// link, anchor, image and attachment reference of its pages, writing nothing.
 pub fn check(root: &Path, options: &Options) -> Result<(Summary, Diagnostics), Failure> {

@@ -22,7 +22,7 @@ pub enum TextEncoding {
 
 impl TextEncoding {
     /// The name clerks see in their editor's "save as" dialog.
-    pub fn label(self) -> &'static str {
+    pub(crate) fn label(self) -> &'static str {
         match self {
             TextEncoding::Utf8 => "UTF-8",
             TextEncoding::Utf8Bom => "UTF-8（带 BOM）",
@@ -33,7 +33,7 @@ impl TextEncoding {
     }
 
     /// Whether the file is UTF-8, the content format's encoding (a BOM is harmless).
-    pub fn is_utf8(self) -> bool {
+    pub(crate) fn is_utf8(self) -> bool {
         matches!(self, TextEncoding::Utf8 | TextEncoding::Utf8Bom)
     }
 }

@@ -1,30 +1,78 @@
 //! nianbao (年报): a static site generator for Chinese government information-disclosure annual
-//! reports (政府信息公开工作年度报告).
+//! reports (政府信息公开工作年度报告), and a library that reads the same model.
 //!
-//! The pipeline follows the data: [`config`] → [`content`] (load) → [`validate`] → [`site`]
-//! (model) → [`render`] → [`output`] (write), driven by [`build`].
+//! The pipeline follows the data: `config` → `content` (load, validating each file as it is read)
+//! → [`site`] (the model and its comparisons) → `plan` (every output file) → `produce` (pages from
+//! `render`, data files from `export`, search files from `search`) → `publish` (the only writer).
+//! [`build`] drives it; [`serve`] is a loop around it; [`import`] and [`scaffold`] write content.
+//! ARCHITECTURE.md in the repository maps the folders.
+//!
+//! The library's API is the documented modules: [`build`] (load, check, build, archive),
+//! [`site`] (reports, townships, figures, comparisons), [`schema`] (the three official table
+//! formats), [`config`], [`diagnostics`], [`serve`], [`import`] and [`scaffold`]. The other
+//! modules are public only for the project's own tests, benchmarks and fuzz targets, are hidden
+//! from the documentation and may change in any release.
+//!
+//! Load a site and read a figure as the report printed it:
+//!
+//! ```
+//! use nianbao::build::{Options, load};
+//!
+//! let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")); // the bundled content pack
+//! let loaded = load(root, &Options::default()).expect("the content pack loads");
+//! let report = loaded.site.report(2018, "beijinggang").expect("北景港镇's 2018 report");
+//! let stats = report.stats.as_ref().expect("it has a statistics table");
+//! assert_eq!(stats.format.id, "gov-2014");
+//! assert_eq!(stats.value("proactive.total").map(|v| v.to_string()), Some("147".into()));
+//! // A heading row has no figure of its own: blank is not 0.
+//! assert_eq!(stats.value("proactive"), None);
+//! ```
+//!
+//! Check a site as `nianbao check` does (content rules and every internal link), writing nothing:
+//!
+//! ```
+//! use nianbao::build::{Options, check};
+//! use nianbao::diagnostics::Severity;
+//!
+//! let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+//! let (summary, diagnostics) = check(root, &Options::default()).expect("no errors");
+//! assert_eq!(summary.reports, 1);
+//! assert!(diagnostics.iter().all(|d| d.severity == Severity::Warning));
+//! ```
 
 // A `Diagnostic` (about 150 bytes) is the error type of most loaders. Errors are the cold path
 // and are collected, not propagated through hot loops, so boxing them would only add noise.
 #![allow(clippy::result_large_err)]
+#![deny(missing_docs)]
 
 pub mod build;
 pub mod config;
+#[doc(hidden)]
 pub mod content;
 pub mod diagnostics;
+#[doc(hidden)]
 pub mod encoding;
+#[doc(hidden)]
 pub mod export;
 pub mod import;
+#[doc(hidden)]
 pub mod linkcheck;
+#[doc(hidden)]
 pub mod plan;
+#[doc(hidden)]
 pub mod produce;
 mod profile;
+#[doc(hidden)]
 pub mod publish;
+#[doc(hidden)]
 pub mod render;
 pub mod scaffold;
 pub mod schema;
+#[doc(hidden)]
 pub mod search;
 pub mod serve;
 pub mod site;
+#[doc(hidden)]
 pub mod theme;
+#[doc(hidden)]
 pub mod validate;

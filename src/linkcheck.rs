@@ -20,7 +20,7 @@ use crate::theme::Theme;
 
 /// Where a reference leads.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Resolved {
+pub(crate) enum Resolved {
     /// Outside the site (another scheme or host): not checked.
     External,
     /// A file of the site, `/`-separated from the root, and the anchor, if any.
@@ -36,7 +36,7 @@ pub enum Resolved {
 
 /// How links of a site are resolved.
 #[derive(Debug, Clone, Copy)]
-pub struct Base<'a> {
+pub(crate) struct Base<'a> {
     /// `base_url` (`https://…/`): absolute links starting with it are internal. `None` treats
     /// every absolute URL as external (an archive opened from disk).
     pub url: Option<&'a str>,
@@ -45,7 +45,7 @@ pub struct Base<'a> {
 }
 
 /// Resolve `url` as written on the page at `page` (a path such as `2018/alpha/index.html`).
-pub fn resolve(page: &str, url: &str, base: Base<'_>) -> Resolved {
+pub(crate) fn resolve(page: &str, url: &str, base: Base<'_>) -> Resolved {
     let url = url.trim();
     let (rest, from_root) = match base.url.and_then(|b| url.strip_prefix(b)) {
         Some(rest) => (rest, true),
@@ -118,7 +118,7 @@ fn decode_percent(s: &str) -> Cow<'_, str> {
 
 /// One attribute of interest found in HTML: `href`, `src`, `id` or `name`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Attr<'a> {
+pub(crate) struct Attr<'a> {
     /// The attribute name, lower case.
     pub name: &'static str,
     /// The value with character references decoded.
@@ -129,7 +129,7 @@ pub struct Attr<'a> {
 
 /// Every `href`, `src`, `id` and `name` attribute of `html`, in order; comments and the contents
 /// of `script` and `style` are skipped. Made for generated, well-formed HTML, not to validate it.
-pub fn scan_html(html: &str) -> Vec<Attr<'_>> {
+pub(crate) fn scan_html(html: &str) -> Vec<Attr<'_>> {
     let bytes = html.as_bytes();
     let mut out = Vec::new();
     let mut i = 0;
@@ -334,7 +334,7 @@ pub fn check_tree(files: &BTreeMap<String, Vec<u8>>) -> Vec<String> {
 
 /// A link or image written in a Markdown source.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SourceRef {
+pub(crate) struct SourceRef {
     /// As written (for raw HTML: with character references decoded).
     pub url: String,
     /// Byte offset in the Markdown text.
@@ -344,7 +344,7 @@ pub struct SourceRef {
 }
 
 /// Links and images of a Markdown text, with their positions (raw HTML included).
-pub fn markdown_refs(text: &str) -> Vec<SourceRef> {
+pub(crate) fn markdown_refs(text: &str) -> Vec<SourceRef> {
     let mut refs = Vec::new();
     for (event, range) in Parser::new_ext(text, markdown::options()).into_offset_iter() {
         match event {
@@ -413,7 +413,7 @@ fn defer_other_anchor(
 
 /// What checking one page found.
 #[derive(Debug, Default)]
-pub struct PageFindings {
+pub(crate) struct PageFindings {
     ids: String,
     diagnostics: Vec<Diagnostic>,
     template: Vec<Diagnostic>,
@@ -421,7 +421,7 @@ pub struct PageFindings {
 }
 
 /// Checks the links of a planned site's pages as they are rendered.
-pub struct Checker<'a> {
+pub(crate) struct Checker<'a> {
     site: &'a Site,
     theme: &'a Theme,
     planned: HashSet<&'a str>,
@@ -440,7 +440,7 @@ struct Source<'a> {
 
 impl<'a> Checker<'a> {
     /// A checker for the pages of `plan`.
-    pub fn new(site: &'a Site, theme: &'a Theme, plan: &'a [PlannedFile]) -> Self {
+    pub(crate) fn new(site: &'a Site, theme: &'a Theme, plan: &'a [PlannedFile]) -> Self {
         Checker {
             site,
             theme,
@@ -486,7 +486,7 @@ impl<'a> Checker<'a> {
     }
 
     /// Check one rendered page.
-    pub fn page(&self, file: &PlannedFile, html: &str) -> PageFindings {
+    pub(crate) fn page(&self, file: &PlannedFile, html: &str) -> PageFindings {
         let attrs = scan_html(html);
         let mut findings = PageFindings::default();
         let mut ids: Vec<&str> = attrs
@@ -586,7 +586,7 @@ impl<'a> Checker<'a> {
 
     /// Combine the findings of every page: anchors on other pages, template problems (a few
     /// examples per template), sorted.
-    pub fn finish(&self, findings: Vec<(String, PageFindings)>) -> Diagnostics {
+    pub(crate) fn finish(&self, findings: Vec<(String, PageFindings)>) -> Diagnostics {
         let ids: HashMap<&str, &str> = findings
             .iter()
             .map(|(path, f)| (path.as_str(), f.ids.as_str()))

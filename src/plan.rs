@@ -56,7 +56,7 @@ pub enum Target {
 
 impl Target {
     /// Whether this is an HTML page (as opposed to a data file or a copied file).
-    pub fn is_page(&self) -> bool {
+    pub(crate) fn is_page(&self) -> bool {
         matches!(
             self,
             Target::Home
@@ -71,7 +71,7 @@ impl Target {
     }
 
     /// The template that renders a page target (for messages about links the theme made).
-    pub fn template(&self) -> Option<&'static str> {
+    pub(crate) fn template(&self) -> Option<&'static str> {
         Some(match self {
             Target::Home => "index.html",
             Target::Year(_) => "year.html",
@@ -85,7 +85,7 @@ impl Target {
     }
 
     /// Whether the sitemap lists this file: every page but the 404 page.
-    pub fn in_sitemap(&self) -> bool {
+    pub(crate) fn in_sitemap(&self) -> bool {
         self.is_page() && *self != Target::NotFound
     }
 }
@@ -142,54 +142,54 @@ pub enum Content {
 }
 
 /// URL paths of the site, relative to its root (the contract's stable URLs).
-pub mod urls {
+pub(crate) mod urls {
     /// The home page.
-    pub fn home() -> String {
+    pub(crate) fn home() -> String {
         "index.html".to_string()
     }
     /// A year page.
-    pub fn year(year: u16) -> String {
+    pub(crate) fn year(year: u16) -> String {
         format!("{year}/index.html")
     }
     /// A township page.
-    pub fn township(slug: &str) -> String {
+    pub(crate) fn township(slug: &str) -> String {
         format!("townships/{slug}/index.html")
     }
     /// A report page.
-    pub fn report(year: u16, slug: &str) -> String {
+    pub(crate) fn report(year: u16, slug: &str) -> String {
         format!("{year}/{slug}/index.html")
     }
     /// A data file of a report: `stats.csv`, `stats.json`, `stats.xlsx`.
-    pub fn report_data(year: u16, slug: &str, kind: super::DataKind) -> String {
+    pub(crate) fn report_data(year: u16, slug: &str, kind: super::DataKind) -> String {
         format!("{year}/{slug}/stats.{}", kind.extension())
     }
     /// A comparison file of a township: `compare.csv`, `compare.xlsx`.
-    pub fn township_data(slug: &str, kind: super::DataKind) -> String {
+    pub(crate) fn township_data(slug: &str, kind: super::DataKind) -> String {
         format!("townships/{slug}/compare.{}", kind.extension())
     }
     /// The county page.
-    pub fn county() -> String {
+    pub(crate) fn county() -> String {
         "county/index.html".to_string()
     }
     /// The data page.
-    pub fn data() -> String {
+    pub(crate) fn data() -> String {
         "data/index.html".to_string()
     }
     /// The search page.
-    pub fn search() -> String {
+    pub(crate) fn search() -> String {
         "search/index.html".to_string()
     }
     /// The offline archive of a year.
-    pub fn archive(year: u16) -> String {
+    pub(crate) fn archive(year: u16) -> String {
         format!("archive/{year}.zip")
     }
     /// An attachment of a report.
-    pub fn attachment(year: u16, slug: &str, path: &str) -> String {
+    pub(crate) fn attachment(year: u16, slug: &str, path: &str) -> String {
         format!("{year}/{slug}/{path}")
     }
     /// A path as it goes into an `href`: each segment percent-encoded (spaces, `#`, `?`, `%` and
     /// non-ASCII file names stay links to the right file).
-    pub fn href(path: &str) -> String {
+    pub(crate) fn href(path: &str) -> String {
         use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
         const SEGMENT: &AsciiSet = &CONTROLS
             .add(b' ')
@@ -214,26 +214,26 @@ pub mod urls {
     }
     /// The published address of a file: `base_url` and the pretty form of its path (the only
     /// absolute URLs: canonical links, QR codes, the feed and the sitemap).
-    pub fn absolute(base_url: &str, path: &str) -> String {
+    pub(crate) fn absolute(base_url: &str, path: &str) -> String {
         format!("{base_url}{}", pretty(path))
     }
     /// The pretty form of a page path, for absolute URLs: `2018/beijinggang/`.
-    pub fn pretty(path: &str) -> &str {
+    pub(crate) fn pretty(path: &str) -> &str {
         path.strip_suffix("index.html").unwrap_or(path)
     }
     /// The relative prefix from a file at `path` back to the site root: `../../` for `a/b/x`.
-    pub fn root_of(path: &str) -> String {
+    pub(crate) fn root_of(path: &str) -> String {
         "../".repeat(path.matches('/').count())
     }
 }
 
 /// Pages one sitemap file lists at most: the protocol's limit (its other limit, 50 MB, is ten
 /// times what 50,000 of these entries take).
-pub const SITEMAP_URLS: usize = 50_000;
+pub(crate) const SITEMAP_URLS: usize = 50_000;
 
 /// How many part files the sitemap of `pages` pages is split into; 1 when `sitemap.xml` lists
 /// them all itself.
-pub fn sitemap_parts(pages: usize) -> usize {
+pub(crate) fn sitemap_parts(pages: usize) -> usize {
     pages.div_ceil(SITEMAP_URLS).max(1)
 }
 

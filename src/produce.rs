@@ -44,7 +44,7 @@ impl<'a> Producer<'a> {
 
     /// Render the report pages of `years` for their year archive as well
     /// ([`Producer::produce_with_twin`]).
-    pub fn set_archive_twins(&mut self, years: impl IntoIterator<Item = u16>) {
+    pub(crate) fn set_archive_twins(&mut self, years: impl IntoIterator<Item = u16>) {
         self.twins = years
             .into_iter()
             .map(|y| (y, pages::Shared::for_archive(self.site, y)))
@@ -55,7 +55,7 @@ impl<'a> Producer<'a> {
     /// [`Producer::set_archive_twins`] also the page as that year's archive shows it: the same
     /// context (narrative, tables, QR code) with the archive's navigation and no links to other
     /// years, which is what rendering [`Site::restricted_to_year`] gives at half the cost.
-    pub fn produce_with_twin(
+    pub(crate) fn produce_with_twin(
         &self,
         file: &PlannedFile,
     ) -> Result<(Content, Option<Vec<u8>>), Diagnostic> {
@@ -76,23 +76,23 @@ impl<'a> Producer<'a> {
 
     /// The search index of the archive of `year`, when it was built with the site's (a year of
     /// [`Producer::set_archive_twins`], after a search shard was rendered).
-    pub fn archive_search(&self, year: u16) -> Option<&search::SearchIndex> {
+    pub(crate) fn archive_search(&self, year: u16) -> Option<&search::SearchIndex> {
         self.search.get().and_then(|(_, years)| years.get(&year))
     }
 
     /// The sizes of the year archives already written, shown beside their links on year pages
     /// (a build writes the archives first; `check` and `serve` show the links without sizes).
-    pub fn set_archive_sizes(&mut self, sizes: BTreeMap<u16, u64>) {
+    pub(crate) fn set_archive_sizes(&mut self, sizes: BTreeMap<u16, u64>) {
         self.archive_sizes = sizes;
     }
 
     /// The theme.
-    pub fn theme(&self) -> &'a Theme {
+    pub(crate) fn theme(&self) -> &'a Theme {
         self.theme
     }
 
     /// The site being rendered.
-    pub fn site(&self) -> &'a Site {
+    pub(crate) fn site(&self) -> &'a Site {
         self.site
     }
 

@@ -77,7 +77,7 @@ pub fn evaluate(rule: &Rule, values: &[Option<Figure>]) -> Option<RuleFinding> {
 }
 
 /// `不满足参考规则 A-R13：…（甲 ≤ 乙），实际 97 > 85`.
-pub fn rule_message(format: &Format, rule: &Rule, f: &RuleFinding) -> String {
+pub(crate) fn rule_message(format: &Format, rule: &Rule, f: &RuleFinding) -> String {
     // Long sums (a column of 21 rows) are named by the rule's title alone.
     let side = |cells: &[usize]| -> String {
         match cells {
@@ -155,7 +155,7 @@ fn rule_hint(rule: &Rule) -> String {
 }
 
 /// Date plausibility of a report: form filled after the year, published after the year and on time.
-pub fn check_report_dates(
+pub(crate) fn check_report_dates(
     report: &Report,
     file: &str,
     locate: impl Fn(&str) -> crate::diagnostics::Location,

@@ -20,35 +20,20 @@ pub(super) fn run(args: Args, root: &Path, global: &Global) -> u8 {
 /// `archive <year>`: write the year's offline copy to `output`.
 fn archive(root: &Path, year: u16, output: &Path, quiet: bool) -> u8 {
     let start = std::time::Instant::now();
-    let loaded = match nianbao::build::load(root, &Options::default()) {
-        Ok(l) => l,
-        Err(e) => return report(root, Err(e), quiet, None, |_| String::new()),
-    };
-    if loaded.site.reports_of_year(year).next().is_none() {
-        let years: Vec<String> = loaded.site.years().iter().map(u16::to_string).collect();
-        eprintln!(
-            "错误: {year} 年度没有报告，无法归档（有报告的年度：{}）",
-            years.join("、")
-        );
-        return EXIT_USAGE;
-    }
-    match nianbao::publish::archive::write_file(&loaded.site, &loaded.theme, year, output) {
-        Ok(size) => {
+    match nianbao::build::archive(root, year, output) {
+        Ok(archived) => {
             if !quiet {
                 eprintln!(
                     "已归档：{year} 年度 {} 份报告，写入 {}（{}），{} 条警告（运行 nianbao check 查看），用时 {}。\n解压后打开其中的 index.html 即可离线浏览。",
-                    loaded.site.reports_of_year(year).count(),
+                    archived.reports,
                     output.display(),
-                    nianbao::render::pages::human_size(size),
-                    loaded.diagnostics.warning_count(),
+                    archived.size,
+                    archived.warnings,
                     seconds(start.elapsed())
                 );
             }
             EXIT_OK
         }
-        Err(e) => {
-            eprintln!("错误: 无法写入 {}：{e}", output.display());
-            EXIT_CONTENT
-        }
+        Err(e) => report(root, Err(e), quiet, None, |_| String::new()),
     }
 }

@@ -8,7 +8,7 @@ use super::yaml::{KeyIndex, type_name};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 
 /// A mapping being read: its file, key positions and where it sits in the document.
-pub struct FieldReader<'a> {
+pub(crate) struct FieldReader<'a> {
     /// File path for messages.
     pub file: &'a str,
     /// Key positions of the whole document.
@@ -21,7 +21,7 @@ pub struct FieldReader<'a> {
 
 impl<'a> FieldReader<'a> {
     /// The dotted path of a key of this mapping.
-    pub fn key_path(&self, key: &str) -> String {
+    pub(crate) fn key_path(&self, key: &str) -> String {
         if self.path.is_empty() {
             key.to_string()
         } else {
@@ -30,23 +30,20 @@ impl<'a> FieldReader<'a> {
     }
 
     /// An error located at `key` of this mapping.
-    pub fn error(&self, code: &'static str, key: &str, message: impl Into<String>) -> Diagnostic {
+    pub(crate) fn error(
+        &self,
+        code: &'static str,
+        key: &str,
+        message: impl Into<String>,
+    ) -> Diagnostic {
         let path = self.key_path(key);
         Diagnostic::error(code, self.file, message)
             .at(Some(self.keys.locate(&path)))
             .field(path)
     }
 
-    /// A warning located at `key` of this mapping.
-    pub fn warning(&self, code: &'static str, key: &str, message: impl Into<String>) -> Diagnostic {
-        let path = self.key_path(key);
-        Diagnostic::warning(code, self.file, message)
-            .at(Some(self.keys.locate(&path)))
-            .field(path)
-    }
-
     /// Report every key of `map` that is not in `known`; returns the map's string keys.
-    pub fn check_keys(&mut self, map: &serde_yaml::Mapping, known: &[&str], what: &str) {
+    pub(crate) fn check_keys(&mut self, map: &serde_yaml::Mapping, known: &[&str], what: &str) {
         for key in map.keys() {
             match key.as_str() {
                 Some(k) if known.contains(&k) => {}
@@ -74,7 +71,7 @@ impl<'a> FieldReader<'a> {
     }
 
     /// An optional text field; numbers are accepted as written (a phone number without quotes).
-    pub fn text(&mut self, map: &serde_yaml::Mapping, key: &str) -> Option<String> {
+    pub(crate) fn text(&mut self, map: &serde_yaml::Mapping, key: &str) -> Option<String> {
         match map.get(key)? {
             Value::Null => None,
             Value::String(s) => Some(s.trim().to_string()).filter(|s| !s.is_empty()),
@@ -100,7 +97,12 @@ impl<'a> FieldReader<'a> {
     }
 
     /// An optional ISO date field.
-    pub fn date(&mut self, map: &serde_yaml::Mapping, key: &str, label: &str) -> Option<NaiveDate> {
+    pub(crate) fn date(
+        &mut self,
+        map: &serde_yaml::Mapping,
+        key: &str,
+        label: &str,
+    ) -> Option<NaiveDate> {
         let value = map.get(key)?;
         let text = match value {
             Value::Null => return None,
@@ -122,7 +124,7 @@ impl<'a> FieldReader<'a> {
 }
 
 /// Parse a strict `YYYY-MM-DD` date.
-pub fn parse_date(text: &str) -> Option<NaiveDate> {
+pub(crate) fn parse_date(text: &str) -> Option<NaiveDate> {
     let bytes = text.as_bytes();
     if bytes.len() != 10 || bytes[4] != b'-' || bytes[7] != b'-' {
         return None;
@@ -131,7 +133,7 @@ pub fn parse_date(text: &str) -> Option<NaiveDate> {
 }
 
 /// The candidate nearest to `word` by edit distance, when it is plausibly a typo.
-pub fn closest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
+pub(crate) fn closest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
     candidates
         .iter()
         .map(|c| (strsim::levenshtein(word, c), *c))

@@ -4,7 +4,7 @@
 use pulldown_cmark::{Event, Options, Parser, Tag};
 
 /// The Markdown extensions of narratives (search and the link checker read the text with the same ones).
-pub fn options() -> Options {
+pub(crate) fn options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
@@ -16,7 +16,7 @@ pub fn options() -> Options {
 /// never copied into the site, so the link would be broken or point at a clerk's own computer.
 /// Links to other pages of the site (`../../2019/alpha/`) leave the folder too, so only targets
 /// that name a file (an extension other than `.html`) or a path on a computer are returned.
-pub fn outside_links(markdown: &str) -> Vec<(String, usize)> {
+pub(crate) fn outside_links(markdown: &str) -> Vec<(String, usize)> {
     Parser::new_ext(markdown, options())
         .into_offset_iter()
         .filter_map(|(event, range)| match event {

@@ -3,11 +3,11 @@
 //! Reading and checking go together here so that every problem is reported with its file and
 //! line; nothing is rendered or written.
 
-pub mod fields;
-pub mod markdown;
+pub(crate) mod fields;
+pub(crate) mod markdown;
 pub mod report;
 pub mod stats;
-pub mod townships;
+pub(crate) mod townships;
 pub mod yaml;
 
 use std::collections::BTreeMap;
@@ -21,13 +21,13 @@ use crate::encoding::{self, TextEncoding};
 use crate::site::{Report, Site, Township};
 
 /// The content directory under the site root.
-pub const CONTENT_DIR: &str = "content";
+pub(crate) const CONTENT_DIR: &str = "content";
 /// The optional introduction file of the home page and of each year.
-pub const INTRO_FILE: &str = "_index.md";
+pub(crate) const INTRO_FILE: &str = "_index.md";
 
 /// Why a content file could not be read.
 #[derive(Debug)]
-pub enum ReadError {
+pub(crate) enum ReadError {
     /// The file does not exist.
     Missing,
     /// The bytes are not text in any encoding we recognise (binary, or a mix of encodings).
@@ -41,7 +41,7 @@ pub enum ReadError {
 
 impl ReadError {
     /// A diagnostic for `file`.
-    pub fn diagnostic(&self, file: &str) -> Diagnostic {
+    pub(crate) fn diagnostic(&self, file: &str) -> Diagnostic {
         match self {
             ReadError::Missing => Diagnostic::error("file.missing", file, "文件不存在"),
             ReadError::Encoding => Diagnostic::error(
@@ -64,7 +64,7 @@ impl ReadError {
 
 /// Read a text file in any encoding [`encoding::decode`] recognises exactly (UTF-8 with or
 /// without BOM, UTF-16, GBK/GB18030); the text never has a byte-order mark.
-pub fn read_text(path: &Path) -> Result<String, ReadError> {
+pub(crate) fn read_text(path: &Path) -> Result<String, ReadError> {
     read_decoded(path).map(|(text, _)| text)
 }
 
@@ -72,7 +72,7 @@ pub fn read_text(path: &Path) -> Result<String, ReadError> {
 /// not UTF-8: the content format is UTF-8, but files from old Windows machines are GBK or
 /// UTF-16. The decoding is exact, never lossy, and the warning quotes the first words as read so
 /// that a clerk sees at once if they are not what was written.
-pub fn read_content(
+pub(crate) fn read_content(
     path: &Path,
     file: &str,
     diagnostics: &mut Diagnostics,
@@ -224,7 +224,7 @@ fn read_intro(root: &Path, path: &Path, diagnostics: &mut Diagnostics) -> Option
 }
 
 /// Parse a year folder name: four digits in a plausible range.
-pub fn parse_year(name: &str) -> Option<u16> {
+pub(crate) fn parse_year(name: &str) -> Option<u16> {
     if name.len() != 4 || !name.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
@@ -433,7 +433,7 @@ fn load_report_folder(
 
 /// Load the one report folder `content/<year>/<slug>/` of a site whose settings and township
 /// registry are already loaded (serve's incremental rebuild). `Ok(None)` when the folder is gone.
-pub fn reload_report(
+pub(crate) fn reload_report(
     root: &Path,
     config: &Config,
     townships: &[Township],

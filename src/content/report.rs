@@ -13,11 +13,11 @@ use crate::site::{Attachment, Form, Report, ReportMeta, Township};
 use crate::validate;
 
 /// The report text file in every report folder.
-pub const REPORT_FILE: &str = "report.md";
+pub(crate) const REPORT_FILE: &str = "report.md";
 /// The statistics file in a report folder.
-pub const STATS_FILE: &str = "stats.yaml";
+pub(crate) const STATS_FILE: &str = "stats.yaml";
 /// Names an attachment may not take: the generator writes files of these names into the folder.
-pub const RESERVED_NAMES: &[&str] = &["index.html", "stats.csv", "stats.xlsx", "stats.json"];
+pub(crate) const RESERVED_NAMES: &[&str] = &["index.html", "stats.csv", "stats.xlsx", "stats.json"];
 
 const KEYS: &[&str] = &[
     "title",
@@ -44,7 +44,7 @@ const FORM_KEYS: &[&str] = &[
 const ATTACHMENT_KEYS: &[&str] = &["file", "title"];
 
 /// What a report folder is: where it is and whose it is.
-pub struct ReportFolder<'a> {
+pub(crate) struct ReportFolder<'a> {
     /// Site root.
     pub root: &'a Path,
     /// The folder.
@@ -58,7 +58,7 @@ pub struct ReportFolder<'a> {
 }
 
 /// Load one report folder; `None` when it has errors that leave nothing to publish.
-pub fn load(folder: &ReportFolder<'_>, diagnostics: &mut Diagnostics) -> Option<Report> {
+pub(crate) fn load(folder: &ReportFolder<'_>, diagnostics: &mut Diagnostics) -> Option<Report> {
     let rel = display_path(folder.root, folder.dir);
     let md_path = folder.dir.join(REPORT_FILE);
     let md_file = format!("{rel}/{REPORT_FILE}");

@@ -18,7 +18,7 @@ const KEYS: &[&str] = &["format", "values"];
 const MAX_DEPTH: usize = 12;
 
 /// Load the stats file of a report; `None` when there is none or it has errors (reported).
-pub fn load(path: &Path, file: &str, diagnostics: &mut Diagnostics) -> Option<Stats> {
+pub(crate) fn load(path: &Path, file: &str, diagnostics: &mut Diagnostics) -> Option<Stats> {
     let text = match read_content(path, file, diagnostics) {
         Ok(t) => t,
         Err(ReadError::Missing) => return None,

@@ -10,12 +10,12 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::site::Township;
 
 /// The registry file, relative to the site root.
-pub const TOWNSHIPS_FILE: &str = "content/townships.yaml";
+pub(crate) const TOWNSHIPS_FILE: &str = "content/townships.yaml";
 
 const KEYS: &[&str] = &["slug", "name", "kind", "code", "order", "formerly"];
 
 /// Whether a slug is ASCII lower case, digits and single inner hyphens.
-pub fn is_valid_slug(slug: &str) -> bool {
+pub(crate) fn is_valid_slug(slug: &str) -> bool {
     !slug.is_empty()
         && slug.len() <= 64
         && slug
@@ -27,7 +27,7 @@ pub fn is_valid_slug(slug: &str) -> bool {
 }
 
 /// Parse the registry text; problems go to `diagnostics`.
-pub fn parse(text: &str, diagnostics: &mut Diagnostics) -> Vec<Township> {
+pub(crate) fn parse(text: &str, diagnostics: &mut Diagnostics) -> Vec<Township> {
     let file = TOWNSHIPS_FILE;
     let value = match yaml::parse(text, file, 0) {
         Ok(v) => v,

@@ -12,7 +12,7 @@ use crate::diagnostics::{Diagnostic, Location};
 
 /// Where a key is written and the raw text of its scalar value.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct KeySpot {
+pub(crate) struct KeySpot {
     /// Position of the key itself.
     pub location: Location,
     /// The scalar written after the colon, without comment; empty for nested blocks.
@@ -88,7 +88,7 @@ impl KeyIndex {
     }
 
     /// The spot of `path`, if it was written in block style.
-    pub fn get(&self, path: &str) -> Option<&KeySpot> {
+    pub(crate) fn get(&self, path: &str) -> Option<&KeySpot> {
         self.spots.get(path)
     }
 
@@ -326,7 +326,7 @@ fn english_detail(detail: &str) -> &str {
 }
 
 /// The human name of a YAML value's type, for messages.
-pub fn type_name(value: &serde_yaml::Value) -> &'static str {
+pub(crate) fn type_name(value: &serde_yaml::Value) -> &'static str {
     match value {
         serde_yaml::Value::Null => "空值",
         serde_yaml::Value::Bool(_) => "是/否值",

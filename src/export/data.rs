@@ -234,7 +234,7 @@ fn json_report<'a>(site: &'a Site, report: &'a Report, stats: &'a Stats) -> Json
 }
 
 /// `stats.json`: the report's metadata and every cell (`null` for blank).
-pub fn stats_json(site: &Site, report: &Report, stats: &Stats) -> Vec<u8> {
+pub(crate) fn stats_json(site: &Site, report: &Report, stats: &Stats) -> Vec<u8> {
     let rows = RowParts::of(stats.format);
     let mut out = Vec::with_capacity(12 * 1024);
     let _ = write!(out, "{{\"year\":{},", report.year);
@@ -294,17 +294,21 @@ const CHUNK: usize = 256;
 /// Stream `/data/all.csv` or `/data/all.json` to `out`, rendering chunks of reports in parallel.
 /// The county-wide files grow with the whole dataset (hundreds of megabytes for a province), so
 /// they are never held in memory whole.
-pub fn write_county_file(site: &Site, json: bool, out: &mut dyn Write) -> std::io::Result<()> {
+pub(crate) fn write_county_file(
+    site: &Site,
+    json: bool,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
     write_county_file_split(site, json, out, &mut |_| Ok(None))
 }
 
 /// Where [`write_county_file_split`] writes a year's own county file (`None`: nowhere).
-pub type YearFiles<'a> = dyn FnMut(u16) -> std::io::Result<Option<Box<dyn Write + 'a>>> + 'a;
+pub(crate) type YearFiles<'a> = dyn FnMut(u16) -> std::io::Result<Option<Box<dyn Write + 'a>>> + 'a;
 
 /// [`write_county_file`], also writing each year's rows as the county file of that year's
 /// archive ([`Site::restricted_to_year`]) holds them to the writer `year_file` opens: the rows
 /// are sorted by year, so each year's file is the same header and that year's slice of rows.
-pub fn write_county_file_split(
+pub(crate) fn write_county_file_split(
     site: &Site,
     json: bool,
     out: &mut dyn Write,
@@ -482,13 +486,6 @@ fn county_chunk_reference(site: &Site, reports: &[&Report], json: bool) -> Vec<u
     }
 }
 
-/// `/data/all.csv`: every figure of every report, one row each (long format).
-pub fn all_csv(site: &Site) -> Vec<u8> {
-    let mut out = Vec::new();
-    let _ = write_county_file(site, false, &mut out);
-    out
-}
-
 #[cfg(test)]
 #[derive(Serialize)]
 struct JsonFigure<'a> {
@@ -500,13 +497,6 @@ struct JsonFigure<'a> {
     label: &'a str,
     unit: &'a str,
     value: Option<Box<RawValue>>,
-}
-
-/// `/data/all.json`: the same as all.csv, as an array of objects (`null` for blank).
-pub fn all_json(site: &Site) -> Vec<u8> {
-    let mut out = Vec::new();
-    let _ = write_county_file(site, true, &mut out);
-    out
 }
 
 /// The text of a measure in data files: the figure, empty for blank, `—` for not collected.
@@ -528,7 +518,7 @@ fn status(m: Measure) -> &'static str {
 }
 
 /// `compare.csv`: a township's comparison in long format, one row per indicator and year.
-pub fn compare_csv(cmp: &TownshipComparison) -> Vec<u8> {
+pub(crate) fn compare_csv(cmp: &TownshipComparison) -> Vec<u8> {
     let header = [
         "year",
         "format",

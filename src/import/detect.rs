@@ -45,7 +45,7 @@ const CUES: &[(&str, &[&str])] = &[
 
 /// The detected format and the labels that decided it.
 #[derive(Debug, Clone)]
-pub struct Detected {
+pub(super) struct Detected {
     /// The format.
     pub format: &'static Format,
     /// The cue labels found, for the import report.
@@ -56,7 +56,7 @@ pub struct Detected {
 
 /// The format whose cue labels and row labels the tables contain most; `None` when no table
 /// looks like any format or two formats tie.
-pub fn format(source: &Source) -> Option<Detected> {
+pub(super) fn format(source: &Source) -> Option<Detected> {
     let keys: Vec<String> = source
         .tables
         .iter()
@@ -97,7 +97,7 @@ pub fn format(source: &Source) -> Option<Detected> {
 
 /// A year and where it was read.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Year {
+pub(super) struct Year {
     /// The report year.
     pub year: u16,
     /// What it was read from, in words.
@@ -108,7 +108,7 @@ pub struct Year {
 
 /// The report year from the title (`2018年度`), else from the 统计期限/统计时限 sentence or a
 /// `(2018年度)` caption; a disagreement between them is returned for the report.
-pub fn year(source: &Source) -> (Option<Year>, Option<Year>) {
+pub(super) fn year(source: &Source) -> (Option<Year>, Option<Year>) {
     let title = source.title.as_ref().and_then(|t| {
         year_in(&t.text, &["年度", "年"]).map(|y| Year {
             year: y,
@@ -176,7 +176,7 @@ fn year_in(text: &str, suffixes: &[&str]) -> Option<u16> {
 }
 
 /// The registered township the title names (else the 发布机构, else the table's 填报单位).
-pub fn township<'a>(
+pub(super) fn township<'a>(
     source: &Source,
     townships: &'a [Township],
 ) -> Result<(&'a Township, String), String> {

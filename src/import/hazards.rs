@@ -121,7 +121,7 @@ const NARRATIVE_FIGURES: &[(&str, &str, &str, &str)] = &[
 ];
 
 /// Narrative sentences that state a table figure differently from the table.
-pub fn narrative_figures(
+pub(super) fn narrative_figures(
     source: &Source,
     format: &Format,
     values: &[Option<Decimal>],
@@ -171,7 +171,11 @@ const CHANNELS: &[(&str, &str)] = &[
 /// A narrative clause giving a count for named channels that the table prints on another
 /// channel's row (the seed's 124: "通过网站、政报等渠道" in the text, on the 微信 row in the
 /// table; FORMATS.md §7 row misalignment).
-pub fn channel_rows(source: &Source, format: &Format, values: &[Option<Decimal>]) -> Vec<Finding> {
+pub(super) fn channel_rows(
+    source: &Source,
+    format: &Format,
+    values: &[Option<Decimal>],
+) -> Vec<Finding> {
     if format.id != "gov-2014" {
         return Vec::new();
     }
@@ -263,7 +267,7 @@ fn stated_numbers(block: &Text, keyword: &str, unit: &str) -> Vec<Decimal> {
 }
 
 /// Pictures where a table should be: the page has images but no table was found.
-pub fn missing_table(source: &Source) -> Vec<Finding> {
+pub(super) fn missing_table(source: &Source) -> Vec<Finding> {
     if !source.tables.is_empty() {
         return Vec::new();
     }

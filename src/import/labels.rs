@@ -155,7 +155,7 @@ const TRADITIONAL: &[(char, char)] = &[
 ];
 
 /// One character in simplified form.
-pub fn simplify_char(c: char) -> char {
+pub(super) fn simplify_char(c: char) -> char {
     static MAP: std::sync::OnceLock<std::collections::HashMap<char, char>> =
         std::sync::OnceLock::new();
     if c.is_ascii() {
@@ -166,7 +166,7 @@ pub fn simplify_char(c: char) -> char {
 }
 
 /// Full-width ASCII (`１２３`, `（`, `：`) as half-width, the ideographic space as a space.
-pub fn half_width(c: char) -> char {
+pub(super) fn half_width(c: char) -> char {
     match c {
         '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
         '\u{3000}' | '\u{00A0}' => ' ',
@@ -175,7 +175,7 @@ pub fn half_width(c: char) -> char {
 }
 
 /// Whether a text has traditional characters of the table (for the import report).
-pub fn has_traditional(text: &str) -> bool {
+pub(super) fn has_traditional(text: &str) -> bool {
     text.chars().any(|c| simplify_char(c) != c)
 }
 
@@ -300,7 +300,7 @@ fn thousands_grouped(text: &str) -> bool {
 }
 
 /// Convert Chinese numerals of a year (`二〇一八`, `二O一九`) to digits; other text unchanged.
-pub fn chinese_digits(text: &str) -> String {
+pub(super) fn chinese_digits(text: &str) -> String {
     text.chars()
         .map(|c| match c {
             '〇' | '○' | 'O' | '零' | 'o' | 'Ｏ' => '0',

@@ -17,7 +17,7 @@ const UNITS: &[&str] = &[
 ];
 
 /// Whether a cell is a unit.
-pub fn is_unit(text: &str) -> bool {
+pub(super) fn is_unit(text: &str) -> bool {
     UNITS.contains(&key(text).as_str())
 }
 
@@ -81,7 +81,7 @@ fn pick(
 }
 
 /// How many printed row labels of `format` the grids contain (for format detection).
-pub fn label_hits(format: &Format, grids: &[Grid]) -> usize {
+pub(super) fn label_hits(format: &Format, grids: &[Grid]) -> usize {
     let index = row_index(format);
     let mut seen = std::collections::HashSet::new();
     for cell in grids.iter().flatten().flatten() {
@@ -93,7 +93,7 @@ pub fn label_hits(format: &Format, grids: &[Grid]) -> usize {
 }
 
 /// Read the figures of `format` from the grids.
-pub fn match_tables(format: &'static Format, grids: &[Grid]) -> Matched {
+pub(super) fn match_tables(format: &'static Format, grids: &[Grid]) -> Matched {
     let mut m = Matched {
         values: vec![None; format.cells.len()],
         notes: vec![None; format.cells.len()],
@@ -172,7 +172,7 @@ pub fn match_tables(format: &'static Format, grids: &[Grid]) -> Matched {
 
 /// Read the figures of `format` by indicator id (a `nianbao template` workbook's index sheet):
 /// exact positions, no label matching; an id the format does not have is left to a person.
-pub fn match_by_id(format: &'static Format, by_id: &[(String, Text)]) -> Matched {
+pub(super) fn match_by_id(format: &'static Format, by_id: &[(String, Text)]) -> Matched {
     let mut m = Matched {
         values: vec![None; format.cells.len()],
         notes: vec![None; format.cells.len()],

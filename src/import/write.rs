@@ -29,7 +29,7 @@ pub struct FrontMatter {
 }
 
 /// A YAML scalar that reads back as exactly `text`: plain when that is safe, else quoted.
-pub fn scalar(text: &str) -> String {
+pub(super) fn scalar(text: &str) -> String {
     let plain_ok = !text.is_empty()
         && !text.contains(['#', ':', '"', '\'', '\n'])
         && !text.starts_with(['-', '[', '{', '&', '*', '!', '|', '>', '%', '@', '`', ' '])
@@ -45,7 +45,7 @@ pub fn scalar(text: &str) -> String {
 }
 
 /// The front matter between `---` lines, one commented key per line.
-pub fn front_matter(fm: &FrontMatter, origin: &str) -> String {
+pub(super) fn front_matter(fm: &FrontMatter, origin: &str) -> String {
     let mut out = String::from("---\n");
     let _ = writeln!(
         out,
@@ -89,7 +89,7 @@ pub fn front_matter(fm: &FrontMatter, origin: &str) -> String {
 
 /// The narrative as Markdown: one paragraph per block; short numbered lines become headings
 /// (`一、` → `##`, `1、`/`(一)` → `###`) when they are not sentences.
-pub fn narrative(blocks: &[Text]) -> String {
+pub(super) fn narrative(blocks: &[Text]) -> String {
     let mut out = String::new();
     for block in blocks {
         if !out.is_empty() {

@@ -68,7 +68,7 @@ pub fn archive_plan(year_site: &Site, theme: &Theme) -> Vec<PlannedFile> {
 
 /// Write the offline archive of `year` to the file at `path`, replacing it only when complete;
 /// returns its size.
-pub fn write_file(
+pub(crate) fn write_file(
     site: &Site,
     theme: &Theme,
     year: u16,
@@ -93,7 +93,7 @@ pub fn write_file(
 }
 
 /// A file an archive takes instead of rendering it.
-pub enum Ready {
+pub(crate) enum Ready {
     /// An identical file on disk (a data file the build has just written).
     Copy(std::path::PathBuf),
     /// The entry compressed ahead ([`Ahead`]).
@@ -105,13 +105,13 @@ pub enum Ready {
 
 /// Where an archive may take a file instead of rendering it: a build passes the files it has
 /// just written and the entries it compressed ahead. `None` renders.
-pub type Reuse<'a> = &'a (dyn Fn(&PlannedFile) -> Option<Ready> + Sync);
+pub(crate) type Reuse<'a> = &'a (dyn Fn(&PlannedFile) -> Option<Ready> + Sync);
 
 /// Archive entries compressed while the live site is rendered, by year and path: report pages as
 /// the archive shows them, and each year's slice of the county-wide files. Writing them out and
 /// reading them back cost more than compressing them; compressed they are small enough to keep
 /// until their archive is written.
-pub struct Ahead {
+pub(crate) struct Ahead {
     /// The years whose archive will be written, with the time of their entries.
     times: BTreeMap<u16, DateTime>,
     /// Compressed bytes held at most; an entry beyond it is dropped, and its archive renders
@@ -131,11 +131,11 @@ struct Held {
 /// (a 20,000-report build peaks at about 935 MiB), and the whole build must stay under 1 GiB.
 /// Beyond it, pages are rendered again for their archive: at 256 MiB that cost a 20,000-report
 /// build 15% more time.
-pub const AHEAD_BUDGET: u64 = 320 << 20;
+pub(crate) const AHEAD_BUDGET: u64 = 320 << 20;
 
 impl Ahead {
     /// Entries for the archives of `years` of `site`, holding at most `budget` bytes.
-    pub fn new(site: &Site, years: impl IntoIterator<Item = u16>, budget: u64) -> Ahead {
+    pub(crate) fn new(site: &Site, years: impl IntoIterator<Item = u16>, budget: u64) -> Ahead {
         let times = years
             .into_iter()
             .map(|y| (y, newest_date(site.reports_of_year(y))))
@@ -148,7 +148,7 @@ impl Ahead {
     }
 
     /// Compress `bytes` as the entry `path` of the archive of `year`, if it will be written.
-    pub fn add(&self, year: u16, path: &str, bytes: &[u8]) -> io::Result<()> {
+    pub(crate) fn add(&self, year: u16, path: &str, bytes: &[u8]) -> io::Result<()> {
         let Some(mut entry) = self.entry(year, path, bytes.len() as u64)? else {
             return Ok(());
         };
@@ -158,7 +158,7 @@ impl Ahead {
 
     /// A writer of the entry `path` of the archive of `year`, if it will be written: what is
     /// written is compressed as it comes, and flushing completes the entry.
-    pub fn writer(&self, year: u16, path: &str) -> io::Result<Option<AheadWriter<'_>>> {
+    pub(crate) fn writer(&self, year: u16, path: &str) -> io::Result<Option<AheadWriter<'_>>> {
         self.entry(year, path, 0)
     }
 
@@ -176,14 +176,14 @@ impl Ahead {
     }
 
     /// Entries held and their compressed bytes (for `NIANBAO_PROFILE`).
-    pub fn held(&self) -> (usize, u64) {
+    pub(crate) fn held(&self) -> (usize, u64) {
         self.entries
             .lock()
             .map_or((0, 0), |h| (h.entries.len(), h.bytes))
     }
 
     /// The entry `path` of the archive of `year`, taken out.
-    pub fn take(&self, year: u16, path: &str) -> Option<PreparedZipFile> {
+    pub(crate) fn take(&self, year: u16, path: &str) -> Option<PreparedZipFile> {
         let mut held = self.entries.lock().ok()?;
         let entry = held.entries.remove(&(year, path.to_string()))?;
         held.bytes -= entry.compressed_size();
@@ -202,7 +202,7 @@ impl Ahead {
 }
 
 /// An entry of [`Ahead`] being compressed; [`Write::flush`] completes it.
-pub struct AheadWriter<'a> {
+pub(crate) struct AheadWriter<'a> {
     ahead: &'a Ahead,
     key: (u16, String),
     /// The compressor, fed in blocks as [`write_in_blocks`] feeds it; `None` once complete.
@@ -231,7 +231,7 @@ impl Write for AheadWriter<'_> {
 /// [`Ahead`] (report pages, county-file slices), the year's search shards built by the live
 /// `producer`, or the live file just written under `live` when its bytes are the same in a year
 /// archive as in the whole site (they depend on their report alone: data files, search texts).
-pub fn ready(
+pub(crate) fn ready(
     ahead: &Ahead,
     producer: &Producer<'_>,
     year: u16,
@@ -262,7 +262,7 @@ pub fn write_year<W: Write + Seek>(
 }
 
 /// [`write_year`], copying the files for which `reuse` names an identical file.
-pub fn write_year_reusing<W: Write + Seek>(
+pub(crate) fn write_year_reusing<W: Write + Seek>(
     site: &Site,
     theme: &Theme,
     year: u16,
@@ -427,7 +427,7 @@ impl<W: Write> Write for Blocks<W> {
 /// to itself. The ZIP writer asks for its position and seeks back to patch a local header after
 /// every entry; through a [`io::BufWriter`] each of those is a flush and two `lseek`s, three
 /// system calls per entry (a 10,000-report build writes 63,000 entries).
-pub struct PatchWriter<W: Write + Seek> {
+pub(crate) struct PatchWriter<W: Write + Seek> {
     inner: W,
     /// Bytes from the file offset `base` on, not yet written to `inner`.
     buf: Vec<u8>,
@@ -442,7 +442,7 @@ const PATCH_BUFFER: usize = 1 << 20;
 
 impl<W: Write + Seek> PatchWriter<W> {
     /// A writer at the current position of `inner`.
-    pub fn new(mut inner: W) -> io::Result<Self> {
+    pub(crate) fn new(mut inner: W) -> io::Result<Self> {
         let base = inner.stream_position()?;
         Ok(PatchWriter {
             inner,

@@ -5,5 +5,5 @@
 pub mod archive;
 pub(crate) mod in_place;
 pub(crate) mod sink;
-pub mod staging;
-pub mod stamp;
+pub(crate) mod staging;
+pub(crate) mod stamp;

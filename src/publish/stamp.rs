@@ -13,7 +13,7 @@ use std::time::UNIX_EPOCH;
 
 /// What a build reads besides the source files: its command-line settings.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct Inputs<'a> {
+pub(crate) struct Inputs<'a> {
     /// The `--base-url` that replaces site.toml's.
     pub base_url: Option<&'a str>,
     /// Warnings count as errors.
@@ -24,7 +24,7 @@ const SOURCES: [&str; 5] = ["site.toml", "content", "themes", "templates", "stat
 
 /// What the marker file records about the build that wrote the output.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Stamp {
+pub(crate) struct Stamp {
     /// Fingerprint of the inputs.
     pub fingerprint: u64,
     /// Reports built.
@@ -39,7 +39,7 @@ pub struct Stamp {
 
 impl Stamp {
     /// The lines written into the marker file after its explanation.
-    pub fn to_text(&self) -> String {
+    pub(crate) fn to_text(&self) -> String {
         format!(
             "fingerprint: {:016x}\nreports: {}\npages: {}\nfiles: {}\nwarnings: {}\n",
             self.fingerprint, self.reports, self.pages, self.files, self.warnings
@@ -47,7 +47,7 @@ impl Stamp {
     }
 
     /// Read a stamp back from the marker file's text.
-    pub fn parse(text: &str) -> Option<Stamp> {
+    pub(crate) fn parse(text: &str) -> Option<Stamp> {
         let field = |name: &str| {
             text.lines()
                 .find_map(|l| l.strip_prefix(name)?.strip_prefix(": "))
@@ -109,7 +109,7 @@ fn year_fingerprints(root: &Path, options: &Inputs<'_>) -> BTreeMap<u16, u64> {
 }
 
 /// [`fingerprint`] and [`year_fingerprints`] in one walk of the sources.
-pub fn fingerprints(root: &Path, options: &Inputs<'_>) -> (u64, BTreeMap<u16, u64>) {
+pub(crate) fn fingerprints(root: &Path, options: &Inputs<'_>) -> (u64, BTreeMap<u16, u64>) {
     use std::collections::hash_map::DefaultHasher;
     let mut all = DefaultHasher::new();
     all.write(env!("CARGO_PKG_VERSION").as_bytes());
@@ -153,7 +153,7 @@ pub fn fingerprints(root: &Path, options: &Inputs<'_>) -> (u64, BTreeMap<u16, u6
 }
 
 /// The marker lines recording the archives' fingerprints.
-pub fn archives_text(fingerprints: &BTreeMap<u16, u64>) -> String {
+pub(crate) fn archives_text(fingerprints: &BTreeMap<u16, u64>) -> String {
     fingerprints
         .iter()
         .map(|(y, f)| format!("archive {y}: {f:016x}\n"))
@@ -162,14 +162,14 @@ pub fn archives_text(fingerprints: &BTreeMap<u16, u64>) -> String {
 
 /// The marker file of an output as the last build left it (empty when there is none): read once
 /// per build for the stamp and the archives' fingerprints.
-pub struct Marker {
+pub(crate) struct Marker {
     text: String,
     stamp: Option<Stamp>,
 }
 
 impl Marker {
     /// The marker of the output at `output`.
-    pub fn read(output: &Path) -> Marker {
+    pub(crate) fn read(output: &Path) -> Marker {
         let text = std::fs::read_to_string(output.join(crate::publish::staging::MARKER))
             .unwrap_or_default();
         let stamp = Stamp::parse(&text);
@@ -177,12 +177,12 @@ impl Marker {
     }
 
     /// The build's stamp, if the marker has one.
-    pub fn stamp(&self) -> Option<&Stamp> {
+    pub(crate) fn stamp(&self) -> Option<&Stamp> {
         self.stamp.as_ref()
     }
 
     /// The archive fingerprints recorded in the marker.
-    pub fn archives(&self) -> BTreeMap<u16, u64> {
+    pub(crate) fn archives(&self) -> BTreeMap<u16, u64> {
         self.text
             .lines()
             .filter_map(|l| {
@@ -197,7 +197,7 @@ impl Marker {
 
     /// The stamp of `output` (whose marker this is) when it was built from exactly these inputs
     /// and still holds its files.
-    pub fn up_to_date(&self, output: &Path, fingerprint: u64) -> Option<Stamp> {
+    pub(crate) fn up_to_date(&self, output: &Path, fingerprint: u64) -> Option<Stamp> {
         let stamp = self
             .stamp
             .clone()

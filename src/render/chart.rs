@@ -13,7 +13,7 @@ use crate::schema::compare::Grade;
 
 /// One year's point of a series.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Point {
+pub(crate) struct Point {
     /// The year.
     pub year: u16,
     /// The figure; `None` leaves a gap.
@@ -54,7 +54,7 @@ fn fmt_number(v: f64) -> String {
 
 /// An accessible SVG line chart. `id` must be unique in the page; `title` names the chart and
 /// `unit` the figures; the description lists every year's figure.
-pub fn line_chart(id: &str, title: &str, unit: &str, points: &[Point]) -> String {
+pub(crate) fn line_chart(id: &str, title: &str, unit: &str, points: &[Point]) -> String {
     let mut svg = String::with_capacity(2048);
     let values: Vec<f64> = points
         .iter()

@@ -12,7 +12,7 @@ use crate::site::compare::{
 };
 
 /// `gov-2014` → `2014年版`.
-pub fn format_short(format_id: &str) -> String {
+pub(crate) fn format_short(format_id: &str) -> String {
     format_id
         .strip_prefix("gov-")
         .map_or_else(|| format_id.to_string(), |y| format!("{y}年版"))
@@ -34,7 +34,7 @@ struct Era {
 
 /// One cell of a comparison table.
 #[derive(Debug, Serialize)]
-pub struct CellText {
+pub(crate) struct CellText {
     text: String,
     /// `reported`, `blank` or `none`, plus `boundary` at a format change.
     class: String,
@@ -98,7 +98,7 @@ struct ChartView {
 
 /// A township's comparison, ready for the template.
 #[derive(Debug, Serialize)]
-pub struct TownshipCompareView {
+pub(crate) struct TownshipCompareView {
     years: Vec<YearHead>,
     eras: Vec<Era>,
     groups: Vec<Group>,
@@ -107,7 +107,11 @@ pub struct TownshipCompareView {
 }
 
 /// Build the township comparison view.
-pub fn township_view(slug: &str, name: &str, cmp: &TownshipComparison) -> TownshipCompareView {
+pub(crate) fn township_view(
+    slug: &str,
+    name: &str,
+    cmp: &TownshipComparison,
+) -> TownshipCompareView {
     let years: Vec<YearHead> = cmp
         .years
         .iter()
@@ -307,7 +311,7 @@ fn total_text(t: &Total) -> CellText {
 
 /// The townships of one year side by side, ready for the template.
 #[derive(Debug, Serialize)]
-pub struct YearCompareView {
+pub(crate) struct YearCompareView {
     indicators: Vec<IndicatorHead>,
     rows: Vec<YearRowText>,
     totals: Vec<CellText>,
@@ -315,7 +319,7 @@ pub struct YearCompareView {
 }
 
 /// Build the year comparison view.
-pub fn year_view(site: &Site, year: u16, cmp: &YearComparison) -> YearCompareView {
+pub(crate) fn year_view(site: &Site, year: u16, cmp: &YearComparison) -> YearCompareView {
     let mut has_approximate = false;
     let rows = cmp
         .rows
@@ -371,14 +375,14 @@ struct CountyYear {
 
 /// County totals per year, with charts.
 #[derive(Debug, Serialize)]
-pub struct CountyView {
+pub(crate) struct CountyView {
     indicators: Vec<IndicatorHead>,
     years: Vec<CountyYear>,
     charts: Vec<ChartView>,
 }
 
 /// Build the county view from totals per year (ascending).
-pub fn county_view(
+pub(crate) fn county_view(
     region: &str,
     indicators: &[&Indicator],
     totals: &[(u16, Vec<Total>)],

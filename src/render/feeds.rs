@@ -13,7 +13,7 @@ use crate::site::{Report, Site};
 
 /// How many reports the feed lists (the newest); older ones stay in the sitemap. A feed of every
 /// report of a province would be megabytes that readers poll.
-pub const FEED_ENTRIES: usize = 100;
+pub(crate) const FEED_ENTRIES: usize = 100;
 
 /// `2019-03-01T00:00:00+08:00`: a report's date, at midnight China time.
 fn timestamp(date: NaiveDate) -> String {
@@ -21,7 +21,7 @@ fn timestamp(date: NaiveDate) -> String {
 }
 
 /// Escape text for XML content and attribute values.
-pub fn escape(text: &str) -> String {
+pub(crate) fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -51,7 +51,7 @@ fn newest_first(site: &Site) -> Vec<&Report> {
 }
 
 /// The Atom feed of the newest reports.
-pub fn atom(site: &Site) -> Vec<u8> {
+pub(crate) fn atom(site: &Site) -> Vec<u8> {
     let base = &site.config.base_url;
     let reports = newest_first(site);
     let updated = reports.first().map_or_else(
@@ -120,7 +120,7 @@ fn entry(x: &mut String, site: &Site, r: &Report) {
 /// The sitemap: every HTML page of the plan but the 404 page, with the date its content last
 /// changed where the reports tell it. A site of more than [`crate::plan::SITEMAP_URLS`] pages gets a sitemap
 /// index (`part` `None`) and parts (`Some(n)`, from 1) of consecutive pages in path order.
-pub fn sitemap(site: &Site, plan: &[PlannedFile], part: Option<usize>) -> Vec<u8> {
+pub(crate) fn sitemap(site: &Site, plan: &[PlannedFile], part: Option<usize>) -> Vec<u8> {
     sitemap_split(site, plan, part, crate::plan::SITEMAP_URLS)
 }
 

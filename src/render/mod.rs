@@ -2,12 +2,12 @@
 //! charts, Markdown narratives, the feed and sitemap, QR codes. Every function here is pure: a
 //! page is a function of the planned file, the site and the theme.
 
-pub mod chart;
-pub mod compare_view;
-pub mod feeds;
+pub(crate) mod chart;
+pub(crate) mod compare_view;
+pub(crate) mod feeds;
 pub mod markdown;
 pub mod pages;
 pub mod qr;
-pub mod table;
+pub(crate) mod table;
 
-pub use crate::theme::{StaticFile, Theme};
+pub(crate) use crate::theme::{StaticFile, Theme};

@@ -32,7 +32,7 @@ struct SiteView {
 }
 
 /// What every page shares: site settings and navigation.
-pub struct Shared {
+pub(crate) struct Shared {
     site: SiteView,
     years: Vec<Link>,
     base_path: String,
@@ -40,7 +40,7 @@ pub struct Shared {
 
 impl Shared {
     /// Compute the shared part once per build.
-    pub fn new(site: &Site) -> Self {
+    pub(crate) fn new(site: &Site) -> Self {
         let c = &site.config;
         Shared {
             site: SiteView {
@@ -66,7 +66,7 @@ impl Shared {
 
     /// What the pages of the offline archive of `year` share: the site's own settings, that
     /// year alone in the navigation (as [`Shared::new`] of [`Site::restricted_to_year`] gives).
-    pub fn for_archive(site: &Site, year: u16) -> Self {
+    pub(crate) fn for_archive(site: &Site, year: u16) -> Self {
         let mut shared = Shared::new(site);
         shared.site.archive_of = Some(year);
         shared.years.retain(|y| y.href == urls::year(year));
@@ -74,7 +74,7 @@ impl Shared {
     }
 
     /// Add the shared values for the page at `path`.
-    pub fn insert_into(&self, context: &mut Context, path: &str) {
+    pub(crate) fn insert_into(&self, context: &mut Context, path: &str) {
         // The 404 page is served at any depth, so its links must be absolute paths.
         let root = if path == "404.html" {
             self.base_path.clone()
@@ -129,7 +129,7 @@ struct TownshipRow {
 }
 
 /// The home page: introduction, every year (newest first), every township.
-pub fn home(site: &Site) -> Context {
+pub(crate) fn home(site: &Site) -> Context {
     let mut c = Context::new();
     c.insert("page_title", &site.config.title);
     c.insert(
@@ -174,7 +174,7 @@ pub fn home(site: &Site) -> Context {
 }
 
 /// A year page: every township's report of that year, and who has not published.
-pub fn year(site: &Site, year: u16) -> Context {
+pub(crate) fn year(site: &Site, year: u16) -> Context {
     let mut c = Context::new();
     c.insert("page_title", &format!("{year}年度"));
     c.insert("year", &year);
@@ -216,7 +216,7 @@ struct ArchiveLink {
 }
 
 /// The year page's link to the year's offline archive, with its size when it is known.
-pub fn insert_archive(c: &mut Context, year: u16, size: Option<u64>) {
+pub(crate) fn insert_archive(c: &mut Context, year: u16, size: Option<u64>) {
     c.insert(
         "archive",
         &ArchiveLink {
@@ -227,21 +227,21 @@ pub fn insert_archive(c: &mut Context, year: u16, size: Option<u64>) {
 }
 
 /// The not-found page.
-pub fn not_found() -> Context {
+pub(crate) fn not_found() -> Context {
     let mut c = Context::new();
     c.insert("page_title", "页面未找到");
     c
 }
 
 /// The search page (the results are made in the browser by `static/search.js`).
-pub fn search() -> Context {
+pub(crate) fn search() -> Context {
     let mut c = Context::new();
     c.insert("page_title", "搜索");
     c
 }
 
 /// The county page: totals of the key indicators per year, with charts.
-pub fn county(site: &Site) -> Context {
+pub(crate) fn county(site: &Site) -> Context {
     let mut c = Context::new();
     let region = if site.config.portal.region.is_empty() {
         "全县".to_string()
@@ -294,7 +294,7 @@ struct IndicatorEntry {
 }
 
 /// The data page: downloads and the data dictionary (every id, label, unit and format).
-pub fn data_index(site: &Site) -> Context {
+pub(crate) fn data_index(site: &Site) -> Context {
     let mut c = Context::new();
     c.insert("page_title", "数据下载与指标说明");
     c.insert(
@@ -392,7 +392,7 @@ struct TownshipReport {
 }
 
 /// A township page: every year's report with its dates.
-pub fn township(site: &Site, index: usize) -> Context {
+pub(crate) fn township(site: &Site, index: usize) -> Context {
     let t = &site.townships[index];
     let mut c = Context::new();
     c.insert("page_title", &t.name);
@@ -615,7 +615,7 @@ pub fn report(site: &Site, index: usize) -> Context {
 }
 
 /// Drop a report page's links to the township's other years (a year archive has none).
-pub fn without_other_years(context: &mut Context) {
+pub(crate) fn without_other_years(context: &mut Context) {
     context.insert("other_years", &Vec::<Link>::new());
 }
 
@@ -633,7 +633,7 @@ pub fn human_size(bytes: u64) -> String {
 }
 
 /// A Chinese name for a file type, from its extension.
-pub fn file_kind(extension: &str) -> &'static str {
+pub(crate) fn file_kind(extension: &str) -> &'static str {
     match extension {
         "pdf" => "PDF 文档",
         "doc" | "docx" | "wps" => "Word 文档",

@@ -25,7 +25,7 @@ fn modules(url: &str) -> Option<(usize, Vec<Color>)> {
 
 /// [`svg`], remembered for the process: a township page's code is drawn for the live page and
 /// again for the township's page in every year archive, with the same address.
-pub fn svg_remembered(url: &str) -> String {
+pub(crate) fn svg_remembered(url: &str) -> String {
     use std::collections::HashMap;
     use std::sync::{Mutex, OnceLock};
     /// Enough for every township of a province; past it the memo starts over.

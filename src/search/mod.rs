@@ -29,11 +29,11 @@ use serde::Serialize;
 use crate::site::{Report, Site};
 
 /// Field weight of the title and township name.
-pub const TITLE: u8 = 3;
+pub(crate) const TITLE: u8 = 3;
 /// Field weight of a heading of the narrative.
-pub const HEADING: u8 = 2;
+pub(crate) const HEADING: u8 = 2;
 /// Field weight of body text and table labels.
-pub const BODY: u8 = 1;
+pub(crate) const BODY: u8 = 1;
 
 /// Reports tokenised at a time: bounds the memory of per-report token lists.
 const CHUNK: usize = 512;
@@ -44,7 +44,7 @@ const SHARD_SHIFT: u32 = KEY_BITS + 2;
 const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
 /// One code unit for one code unit: full-width ASCII and U+3000 to half-width, A–Z to a–z.
-pub fn normalize_char(c: char) -> char {
+pub(crate) fn normalize_char(c: char) -> char {
     match c {
         '\u{3000}' => ' ',
         '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
@@ -443,7 +443,10 @@ pub fn build(site: &Site) -> SearchIndex {
 
 /// [`build`], and for each of `years` the index of that year's archive, which is what [`build`]
 /// gives for [`Site::restricted_to_year`]: each report is tokenised once for all of them.
-pub fn build_with_years(site: &Site, years: &[u16]) -> (SearchIndex, BTreeMap<u16, SearchIndex>) {
+pub(crate) fn build_with_years(
+    site: &Site,
+    years: &[u16],
+) -> (SearchIndex, BTreeMap<u16, SearchIndex>) {
     build_indexes(site, years, shard_bits(site.reports.len()))
 }
 
@@ -602,7 +605,7 @@ fn parallel_mut<T: Send>(items: &mut [T], f: impl Fn(usize, &mut T) + Sync) {
 /// `[year, [first, last, first, last…]]` (inclusive runs of township indices, in the site's
 /// order, which makes the doc ids: a county where every township reports every year takes a few
 /// bytes per year) and the titles that are not the default one, by doc id.
-pub fn docs_js(site: &Site) -> String {
+pub(crate) fn docs_js(site: &Site) -> String {
     let region = &site.config.portal.region;
     let index: HashMap<&str, usize> = site
         .townships
@@ -647,7 +650,7 @@ pub fn docs_js(site: &Site) -> String {
 }
 
 /// `search/t/<year>/<slug>.js`: the text of one report.
-pub fn text_js(report: &Report) -> String {
+pub(crate) fn text_js(report: &Report) -> String {
     let key = format!("{}/{}", report.year, report.township);
     format!(
         "nianbaoSearch.text({},{});\n",
@@ -657,7 +660,7 @@ pub fn text_js(report: &Report) -> String {
 }
 
 /// The path of a report's text file under the site root.
-pub fn text_path(year: u16, slug: &str) -> String {
+pub(crate) fn text_path(year: u16, slug: &str) -> String {
     format!("search/t/{year}/{slug}.js")
 }
 

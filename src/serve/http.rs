@@ -16,10 +16,13 @@ use super::Shared;
 
 const LIVERELOAD_JS: &str = include_str!("livereload.js");
 /// Where serve's own files live under the base path.
-pub const PREFIX: &str = "__nianbao/";
+pub(super) const PREFIX: &str = "__nianbao/";
 
 /// Serve until Ctrl+C.
-pub async fn run(listener: std::net::TcpListener, shared: Arc<Shared>) -> std::io::Result<()> {
+pub(super) async fn run(
+    listener: std::net::TcpListener,
+    shared: Arc<Shared>,
+) -> std::io::Result<()> {
     listener.set_nonblocking(true)?;
     let listener = tokio::net::TcpListener::from_std(listener)?;
     let base = shared.base.clone();
@@ -115,7 +118,7 @@ async fn talk(mut socket: WebSocket, shared: Arc<Shared>) {
 
 /// Why a request path was refused.
 #[derive(Debug, PartialEq, Eq)]
-pub enum Refusal {
+pub(super) enum Refusal {
     /// Not under the base path.
     NotFound,
     /// Malformed or escaping (`..`, encoded or not, backslashes, NUL).
@@ -124,7 +127,7 @@ pub enum Refusal {
 
 /// Map a request path to a file path relative to the output, refusing anything that could
 /// escape it. An empty result or one ending in `/` means a directory's `index.html`.
-pub fn resolve(base: &str, path: &str) -> Result<String, Refusal> {
+pub(super) fn resolve(base: &str, path: &str) -> Result<String, Refusal> {
     let rest = path.strip_prefix(base).ok_or(Refusal::NotFound)?;
     let decoded = percent_encoding::percent_decode_str(rest)
         .decode_utf8()

@@ -41,7 +41,7 @@ pub enum Scope {
 const FLOOD: usize = 64;
 
 /// Classify changed paths (absolute, or relative to `root`).
-pub fn classify(root: &Path, paths: &[PathBuf]) -> Scope {
+pub(super) fn classify(root: &Path, paths: &[PathBuf]) -> Scope {
     if paths.len() > FLOOD {
         return Scope::Full;
     }

@@ -4,9 +4,9 @@
 //! messages; notify with notify-debouncer-full watches the sources. The last good build keeps
 //! being served while an error is shown in the browser as an overlay.
 
-pub mod http;
-pub mod incremental;
-pub mod watch;
+mod http;
+mod incremental;
+mod watch;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -111,9 +111,7 @@ fn plain(diagnostics: &Diagnostics, root: &Path) -> String {
         .iter()
         .filter(|d| d.severity == crate::diagnostics::Severity::Error)
         .map(|d| {
-            let source = d
-                .location
-                .and_then(|_| crate::content::read_text(&root.join(&d.file)).ok());
+            let source = crate::diagnostics::source_of(root, d);
             render_human(d, source.as_deref(), false)
         })
         .collect::<Vec<_>>()

@@ -18,12 +18,12 @@ const DEBOUNCE: Duration = Duration::from_millis(20);
 const POLL_INTERVAL: Duration = Duration::from_millis(300);
 
 /// Keeps the watcher alive; dropping it stops watching.
-pub struct WatchHandle {
+pub(super) struct WatchHandle {
     _debouncer: Box<dyn Send>,
 }
 
 /// Whether a changed path is an editor's or office suite's temporary file.
-pub fn is_temporary(path: &Path) -> bool {
+pub(super) fn is_temporary(path: &Path) -> bool {
     let Some(name) = path.file_name().map(|n| n.to_string_lossy()) else {
         return true;
     };
@@ -51,7 +51,7 @@ const IDLE: Duration = Duration::from_millis(800);
 /// Start watching the site at `root`. `on_change` receives each batch of changed paths and says
 /// whether it left work for a quiet moment; `on_idle` does that work once nothing has changed for
 /// a while, so that a burst of edits is never held up by it.
-pub fn start(
+pub(super) fn start(
     root: &Path,
     out: &Path,
     poll: bool,

@@ -188,7 +188,7 @@ fn sheet_xml(p: &Package, spec: &SheetSpec) -> String {
 }
 
 /// `compare.xlsx` of a township, written directly from its sheet spec.
-pub fn compare_xlsx(
+pub(crate) fn compare_xlsx(
     title: &str,
     created: chrono::NaiveDate,
     cmp: &TownshipComparison,

@@ -14,9 +14,9 @@ use crate::site::Stats;
 use crate::site::table::tables;
 
 /// The name of the sheet that holds the table.
-pub const TABLE_SHEET: &str = "统计表";
+pub(crate) const TABLE_SHEET: &str = "统计表";
 /// The name of the sheet that maps indicator ids to cells.
-pub const INDEX_SHEET: &str = "指标位置";
+pub(crate) const INDEX_SHEET: &str = "指标位置";
 
 const INSTRUCTIONS: [&str; 6] = [
     "填写说明",
@@ -137,7 +137,7 @@ fn write_instructions(ws: &mut Worksheet) -> Result<(), XlsxError> {
 }
 
 /// `C6` for row 5, column 2 (both from 0).
-pub fn cell_reference(row: u32, col: u16) -> String {
+pub(crate) fn cell_reference(row: u32, col: u16) -> String {
     let mut letters = Vec::new();
     let mut n = u32::from(col) + 1;
     while n > 0 {

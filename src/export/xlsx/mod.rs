@@ -3,7 +3,7 @@
 //! ([`sheet`]), which also holds the rust_xlsxwriter reference writers the lean ones are tested
 //! against.
 
-pub mod compare;
+pub(crate) mod compare;
 pub mod form;
 pub mod sheet;
-pub mod template;
+pub(crate) mod template;

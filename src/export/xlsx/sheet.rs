@@ -14,7 +14,7 @@ use crate::site::compare::{Measure, TownshipComparison};
 use crate::site::table::{CellView, TableView, tables};
 use crate::site::{Report, Stats};
 /// The name of `compare.xlsx`'s one sheet.
-pub const SHEET_NAME: &str = "历年对比";
+pub(crate) const SHEET_NAME: &str = "历年对比";
 
 /// Columns of the probe cells that reveal the style ids (decimal places 0–6, then blank).
 pub(crate) const PROBE_COLUMN: u16 = 200;
@@ -350,7 +350,8 @@ pub(crate) fn compare_sheet(title: &str, cmp: &TownshipComparison) -> SheetSpec 
 
 /// `compare.xlsx` laid out by rust_xlsxwriter: the reference for the lean writer of
 /// `xlsx_compare`, which the build uses.
-pub fn compare_xlsx(
+#[cfg(test)]
+pub(crate) fn compare_xlsx(
     title: &str,
     created: chrono::NaiveDate,
     cmp: &TownshipComparison,

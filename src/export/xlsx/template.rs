@@ -146,7 +146,7 @@ fn sentinel_cell(element: &str, cells: usize) -> Option<usize> {
 }
 
 /// A spreadsheet column's letters from its 0-based index: `0` → `A`, `26` → `AA`.
-pub fn column_name(mut index: u32) -> String {
+pub(crate) fn column_name(mut index: u32) -> String {
     let mut name = Vec::new();
     loop {
         name.push(b'A' + (index % 26) as u8);
@@ -167,7 +167,7 @@ pub(super) fn escape(text: &str) -> String {
 }
 
 /// `stats.xlsx` of one report, filled into its format's template.
-pub fn stats_xlsx(report: &Report, stats: &Stats) -> Result<Vec<u8>, XlsxError> {
+pub(crate) fn stats_xlsx(report: &Report, stats: &Stats) -> Result<Vec<u8>, XlsxError> {
     let t = template(stats.format)?;
     let mut sheet = String::with_capacity(16 * 1024);
     for part in &t.sheet {
