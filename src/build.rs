@@ -15,7 +15,8 @@ use crate::linkcheck;
 use crate::plan::{self, Content, PlannedFile, Target};
 use crate::produce::Producer;
 use crate::publish::archive;
-use crate::publish::sink::{self, Staged};
+use crate::publish::archive::Staged;
+use crate::publish::sink;
 use crate::publish::staging::{OutputError, Staging};
 use crate::site::Site;
 use crate::theme::Theme;
@@ -106,6 +107,13 @@ pub fn load(root: &Path, options: &Options) -> Result<Loaded, Failure> {
         }),
         _ => Err(Failure::Content(diagnostics)),
     }
+}
+
+/// The text of the file a diagnostic names (relative to the site `root`), for showing its line;
+/// `None` when it has no position or cannot be read.
+pub fn source_of(root: &Path, d: &Diagnostic) -> Option<String> {
+    d.location?;
+    crate::content::read_text(&root.join(&d.file)).ok()
 }
 
 /// What [`archive`] wrote.
@@ -370,6 +378,18 @@ fn write_archives(
     (sizes, (diagnostics, output_error))
 }
 
+/// The kind of a planned file in the profile's table: `Report`, `ReportData.xlsx`…
+fn kind_of(target: &Target) -> String {
+    let kind = format!("{target:?}");
+    kind.split('(').next().unwrap_or_default().to_string()
+        + &match target {
+            Target::ReportData(_, k) | Target::TownshipData(_, k) | Target::AllData(k) => {
+                format!(".{}", k.extension())
+            }
+            _ => String::new(),
+        }
+}
+
 type RenderErrors = (Diagnostics, Option<OutputError>);
 
 /// Render every planned file in parallel and hand it to `sink`; collect problems.
@@ -391,7 +411,11 @@ where
             let (content, twin) = producer.produce_with_twin(file).map_err(Ok)?;
             let rendered = started.elapsed();
             let result = sink(file, content, twin).map_err(Err);
-            profile.record(&file.target, rendered, started.elapsed() - rendered);
+            profile.record(
+                || kind_of(&file.target),
+                rendered,
+                started.elapsed() - rendered,
+            );
             result
         })
         .collect();

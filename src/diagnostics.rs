@@ -217,13 +217,6 @@ impl Diagnostics {
     }
 }
 
-/// The text of the file a diagnostic names (relative to the site `root`), for showing its line;
-/// `None` when it has no position or cannot be read.
-pub fn source_of(root: &std::path::Path, d: &Diagnostic) -> Option<String> {
-    d.location?;
-    crate::content::read_text(&root.join(&d.file)).ok()
-}
-
 impl From<Diagnostic> for Diagnostics {
     /// A list of the one problem that stopped a step (an unreadable site.toml, say).
     fn from(d: Diagnostic) -> Self {

@@ -6,8 +6,6 @@ use std::cell::Cell;
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
-use crate::plan::Target;
-
 /// Whether `NIANBAO_PROFILE` is set (read once).
 pub(crate) fn enabled() -> bool {
     static ON: OnceLock<bool> = OnceLock::new();
@@ -38,16 +36,9 @@ impl Kinds {
     }
 
     /// Add one file's render and write time to its kind.
-    pub(crate) fn record(&self, target: &Target, render: Duration, write: Duration) {
+    pub(crate) fn record(&self, kind: impl FnOnce() -> String, render: Duration, write: Duration) {
         let Some(table) = &self.0 else { return };
-        let kind = format!("{target:?}");
-        let kind = kind.split('(').next().unwrap_or_default().to_string()
-            + &match target {
-                Target::ReportData(_, k) | Target::TownshipData(_, k) | Target::AllData(k) => {
-                    format!(".{}", k.extension())
-                }
-                _ => String::new(),
-            };
+        let kind = kind();
         if let Ok(mut t) = table.lock() {
             let e = t.entry(kind).or_default();
             e.0 += 1;

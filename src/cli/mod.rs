@@ -147,7 +147,7 @@ fn print_diagnostics(root: &Path, diagnostics: &Diagnostics, max_warnings: Optio
                 continue;
             }
         }
-        let source = nianbao::diagnostics::source_of(root, d);
+        let source = nianbao::build::source_of(root, d);
         eprint!("{}", render_human(d, source.as_deref(), color));
     }
     if let Some(max) = max_warnings

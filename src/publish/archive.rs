@@ -21,6 +21,7 @@ use zip::write::{PreparedZipFile, SimpleFileOptions, ZipFileBuilder};
 use zip::{CompressionMethod, DateTime, ZipWriter};
 
 use super::sink::{self, Sink};
+use super::staging::{OutputError, Staging};
 use crate::diagnostics::Diagnostic;
 use crate::plan::{Content, PlannedFile, plan};
 use crate::produce::Producer;
@@ -223,6 +224,52 @@ impl Write for AheadWriter<'_> {
         };
         let prepared = builder.finish()?.finish().map_err(io::Error::other)?;
         self.ahead.keep(std::mem::take(&mut self.key), prepared);
+        Ok(())
+    }
+}
+
+/// A build's sink: the staging tree, with each year's slice of the county-wide files compressed
+/// on the way for its archive.
+pub(crate) struct Staged<'a> {
+    /// The staging tree.
+    pub(crate) staging: &'a Staging,
+    /// Archive entries compressed ahead.
+    pub(crate) ahead: &'a Ahead,
+}
+
+impl Sink for Staged<'_> {
+    type Error = OutputError;
+
+    fn bytes(&mut self, path: &str, bytes: &[u8]) -> Result<(), OutputError> {
+        self.staging.write(path, bytes)
+    }
+
+    fn copy(&mut self, path: &str, source: &std::path::Path) -> Result<(), OutputError> {
+        self.staging.copy(path, source)
+    }
+
+    fn stream(
+        &mut self,
+        path: &str,
+        fill: &mut dyn FnMut(&mut dyn Write) -> io::Result<()>,
+    ) -> Result<(), OutputError> {
+        self.staging.write_stream(path, |w| fill(w))
+    }
+
+    fn county_file(&mut self, site: &Site, path: &str, json: bool) -> Result<(), OutputError> {
+        let ahead = self.ahead;
+        self.staging.write_stream(path, |w| {
+            crate::export::data::write_county_file_split(site, json, w, &mut |year| {
+                Ok(ahead
+                    .writer(year, path)?
+                    .map(|w| Box::new(w) as Box<dyn Write>))
+            })
+        })
+    }
+
+    /// Archives are written after every other file ([`sink::after_archives`] is the other half of
+    /// that order): they copy the data files just written.
+    fn archive(&mut self, _: &Site, _: &Theme, _: &str, _: u16) -> Result<(), OutputError> {
         Ok(())
     }
 }

@@ -6,6 +6,10 @@ use std::fs;
 use std::io::{self, Write};
 use std::path::Path;
 
+use super::sink::Sink;
+use crate::site::Site;
+use crate::theme::Theme;
+
 /// Write `bytes` as `rel` under `out`.
 pub(crate) fn write(out: &Path, rel: &str, bytes: &[u8]) -> io::Result<()> {
     let path = out.join(rel);
@@ -51,5 +55,72 @@ pub(crate) fn remove(out: &Path, rel: &str) {
             break;
         }
         dir = d.parent();
+    }
+}
+
+/// A sink that keeps one file's bytes in memory (`serve`'s small rebuilds).
+#[derive(Debug, Default)]
+pub(crate) struct InMemory {
+    /// The bytes written.
+    pub(crate) bytes: Vec<u8>,
+}
+
+/// Why [`InMemory`] could not take a file.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum MemoryError {
+    /// Reading a copied file failed.
+    #[error("无法读取要复制的文件：{0}")]
+    Read(io::Error),
+    /// Streaming a file failed.
+    #[error("{0}")]
+    Write(#[from] io::Error),
+    /// The archive could not be written.
+    #[error(transparent)]
+    Archive(#[from] super::archive::ArchiveError),
+}
+
+impl MemoryError {
+    /// The diagnostic's code.
+    pub(crate) fn code(&self) -> &'static str {
+        match self {
+            MemoryError::Read(_) => "output.read",
+            MemoryError::Write(_) => "output.write",
+            MemoryError::Archive(_) => "output.archive",
+        }
+    }
+}
+
+impl Sink for InMemory {
+    type Error = MemoryError;
+
+    fn bytes(&mut self, _: &str, bytes: &[u8]) -> Result<(), MemoryError> {
+        self.bytes.extend_from_slice(bytes);
+        Ok(())
+    }
+
+    fn copy(&mut self, _: &str, source: &Path) -> Result<(), MemoryError> {
+        self.bytes = std::fs::read(source).map_err(MemoryError::Read)?;
+        Ok(())
+    }
+
+    fn stream(
+        &mut self,
+        _: &str,
+        fill: &mut dyn FnMut(&mut dyn Write) -> io::Result<()>,
+    ) -> Result<(), MemoryError> {
+        Ok(fill(&mut self.bytes)?)
+    }
+
+    fn archive(
+        &mut self,
+        site: &Site,
+        theme: &Theme,
+        _: &str,
+        year: u16,
+    ) -> Result<(), MemoryError> {
+        let mut zip = io::Cursor::new(std::mem::take(&mut self.bytes));
+        super::archive::write_year(site, theme, year, &mut zip)?;
+        self.bytes = zip.into_inner();
+        Ok(())
     }
 }

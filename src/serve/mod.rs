@@ -111,7 +111,7 @@ fn plain(diagnostics: &Diagnostics, root: &Path) -> String {
         .iter()
         .filter(|d| d.severity == crate::diagnostics::Severity::Error)
         .map(|d| {
-            let source = crate::diagnostics::source_of(root, d);
+            let source = crate::build::source_of(root, d);
             render_human(d, source.as_deref(), false)
         })
         .collect::<Vec<_>>()
