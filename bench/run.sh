@@ -8,7 +8,7 @@
 # rewrote), serve's save→reload time (bench/serve_latency.py), and a Hugo build of the equivalent
 # site (bench/hugo_site.py). Runs alternate between the tools; medians of 5 builds (BENCH_RUNS)
 # are reported, and every run is listed.
-# Everything is written to /dev/shm (tmpfs, see PERF-NOTES.md). The table goes to
+# Everything is written to /dev/shm (tmpfs: on a virtual disk under memory pressure, reads wait). The table goes to
 # bench/RESULTS.md with the machine line. Not part of CI: it takes minutes and needs Hugo
 # (installed with apt-get when missing).
 set -euo pipefail
