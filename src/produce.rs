@@ -208,7 +208,7 @@ fn township_data(
                 &cmp,
             )?
         }
-        _ => data::compare_csv(&cmp),
+        _ => data::compare_csv(&township.slug, &township.name, &cmp),
     }))
 }
 

@@ -248,7 +248,7 @@ fn compare_xlsx_matches_compare_csv() {
             .records()
             .filter_map(|r| {
                 let r = r.unwrap();
-                (&r[6] == "已填报" || &r[6] == "部分填报").then(|| r[5].parse().unwrap())
+                (&r[8] == "已填报" || &r[8] == "部分填报").then(|| r[7].parse().unwrap())
             })
             .collect();
         assert_eq!(
@@ -270,7 +270,17 @@ fn compare_csv_golden_baisha() {
 fn compare_csv_golden_donghu_with_a_missing_year() {
     let bytes = fs::read(built().join("townships/donghu/compare.csv")).unwrap();
     let text = String::from_utf8(bytes).unwrap();
-    assert!(!text.contains("\n2020,"), "no 2020 report, no 2020 rows");
+    let rows_2020: Vec<&str> = text.lines().filter(|l| l.contains(",2020,")).collect();
+    assert!(
+        !rows_2020.is_empty(),
+        "the year without a report has its rows"
+    );
+    assert!(
+        rows_2020
+            .iter()
+            .all(|l| l.contains(",未发布,") && l.starts_with("donghu,东湖街道,2020,,")),
+        "marked 未发布, with no format and no figure: {rows_2020:?}"
+    );
     insta::assert_snapshot!("compare_donghu_csv", text);
 }
 
@@ -307,9 +317,11 @@ fn township_page_shows_boundaries_notes_and_gaps() {
     assert!(html.contains("id=\"note-1\""), "≈ footnotes");
     assert!(html.contains("<svg class=\"chart\""), "charts");
     assert!(
-        !html.contains(">2020</a>"),
-        "no column for the missing year"
+        !html.contains(">2020</a>")
+            && html.contains("2020<span class=\"unpublished\">（未发布）</span>"),
+        "the missing year is a column marked 未发布, not a link to a page that does not exist"
     );
+    assert!(html.contains("2020 年度未发布报告。"), "the legend says so");
     assert!(
         html.contains("2020年 无数据") || !html.contains("2019年 "),
         "the chart says the year is missing"
@@ -344,4 +356,74 @@ fn demo_is_reproducible_from_the_generator() {
         committed,
         "examples/demo is exactly what gen_corpus --demo writes"
     );
+}
+
+/// Strings of a workbook's first sheet, row by row.
+fn xlsx_strings(path: &Path) -> Vec<String> {
+    let bytes = fs::read(path).unwrap();
+    let mut wb: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+    let name = wb.sheet_names()[0].clone();
+    let range = wb.worksheet_range(&name).unwrap();
+    range
+        .rows()
+        .flat_map(|row| row.iter())
+        .filter_map(|c| match c {
+            Data::String(s) => Some(s.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn page_csv_and_xlsx_agree_on_which_years_compare() {
+    for slug in ["qingshan", "baisha", "donghu", "liulin"] {
+        let dir = built().join("townships").join(slug);
+        let bytes = fs::read(dir.join("compare.csv")).unwrap();
+        let mut reader = csv::Reader::from_reader(&bytes[3..]);
+        let headers = reader.headers().unwrap().clone();
+        let col = |name: &str| headers.iter().position(|h| h == name).unwrap();
+        let (why, change) = (col("comparability"), col("change"));
+        let records: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+        let different = records
+            .iter()
+            .filter(|r| &r[why] == "different_definition")
+            .count();
+        let changed = records.iter().filter(|r| !r[change].is_empty()).count();
+        assert!(
+            records
+                .iter()
+                .all(|r| r[change].is_empty() || matches!(&r[why], "same_format" | "same_quantity")),
+            "{slug}: a change only between figures that mean the same thing"
+        );
+        let page = fs::read_to_string(dir.join("index.html")).unwrap();
+        let marker = "<span class=\"visually-hidden\">比上年</span>";
+        let page_changes: Vec<&str> = page
+            .split(marker)
+            .skip(1)
+            .map(|rest| &rest[..rest.find("</span>").unwrap()])
+            .collect();
+        assert_eq!(
+            page_changes.iter().filter(|t| **t == "口径不同").count(),
+            different,
+            "{slug}: the page says 口径不同 where the CSV says different_definition"
+        );
+        assert_eq!(
+            page_changes
+                .iter()
+                .filter(|t| t.starts_with('+') || t.starts_with('-'))
+                .count(),
+            changed,
+            "{slug}: the page shows a change exactly where the CSV has one"
+        );
+        let sheet = xlsx_strings(&dir.join("compare.xlsx"));
+        assert_eq!(
+            sheet.iter().filter(|s| *s == "口径不同").count(),
+            different,
+            "{slug}: the workbook agrees"
+        );
+    }
+    // The demo has both kinds: 白沙乡 crosses 2014 → 2019 → 2021 → 2019 → 2021 forms.
+    let baisha = fs::read_to_string(built().join("townships/baisha/compare.csv")).unwrap();
+    assert!(baisha.contains(",≈,different_definition,,,"));
+    assert!(baisha.contains(",=,same_quantity,"));
 }

@@ -517,9 +517,17 @@ fn status(m: Measure) -> &'static str {
     }
 }
 
-/// `compare.csv`: a township's comparison in long format, one row per indicator and year.
-pub(crate) fn compare_csv(cmp: &TownshipComparison) -> Vec<u8> {
+/// `compare.csv`: a township's comparison in long format, one row per indicator and year, each
+/// row naming the township. `grade` and `comparability` describe the comparison with the
+/// previous year: a change is given only where the two figures mean the same thing.
+pub(crate) fn compare_csv(
+    township: &str,
+    township_name: &str,
+    cmp: &TownshipComparison,
+) -> Vec<u8> {
     let header = [
+        "township",
+        "township_name",
         "year",
         "format",
         "indicator",
@@ -528,6 +536,7 @@ pub(crate) fn compare_csv(cmp: &TownshipComparison) -> Vec<u8> {
         "value",
         "status",
         "grade",
+        "comparability",
         "change",
         "change_percent",
         "note",
@@ -535,6 +544,8 @@ pub(crate) fn compare_csv(cmp: &TownshipComparison) -> Vec<u8> {
     let rows = cmp.rows.iter().flat_map(|row| {
         row.cells.iter().zip(&cmp.years).map(move |(cell, year)| {
             vec![
+                township.to_string(),
+                township_name.to_string(),
                 year.year.to_string(),
                 year.format.clone().unwrap_or_default(),
                 row.indicator.id.clone(),
@@ -544,11 +555,17 @@ pub(crate) fn compare_csv(cmp: &TownshipComparison) -> Vec<u8> {
                     Measure::NotCollected => String::new(),
                     m => measure_text(m),
                 },
-                status(cell.measure).to_string(),
-                cell.grade
+                if year.published {
+                    status(cell.measure).to_string()
+                } else {
+                    "未发布".to_string()
+                },
+                cell.comparability
+                    .grade()
                     .map(Grade::symbol)
                     .unwrap_or_default()
                     .to_string(),
+                cell.comparability.code().to_string(),
                 cell.change.map(|c| c.delta.to_string()).unwrap_or_default(),
                 cell.change
                     .and_then(|c| c.percent)

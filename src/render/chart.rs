@@ -1,7 +1,7 @@
 //! Line charts as inline SVG, computed at build time: no JavaScript, no chart library.
 //!
 //! A year without a figure (blank, not collected, or no report) leaves a gap in the line — never a
-//! drop to 0. A segment joining figures that only approximately match (`≈`) is dashed. Colours come
+//! drop to 0. Two years whose figures mean different things (a change of definition) are not joined. Colours come
 //! from CSS variables, so themes and the print stylesheet restyle charts.
 
 use std::fmt::Write;
@@ -20,6 +20,8 @@ pub(crate) struct Point {
     pub value: Option<Decimal>,
     /// How well the figure matches the indicator.
     pub grade: Option<Grade>,
+    /// A line joins this point to the previous year's: the two figures mean the same thing.
+    pub joined: bool,
 }
 
 const WIDTH: f64 = 320.0;
@@ -130,14 +132,12 @@ pub(crate) fn line_chart(id: &str, title: &str, unit: &str, points: &[Point]) ->
         ) else {
             continue;
         };
-        if b.year != a.year + 1 {
+        if b.year != a.year + 1 || !b.joined {
             continue;
         }
-        let approx = a.grade == Some(Grade::Approximate) || b.grade == Some(Grade::Approximate);
         let _ = write!(
             svg,
-            r#"<line class="line{}" x1="{:.1}" y1="{:.1}" x2="{:.1}" y2="{:.1}"/>"#,
-            if approx { " approx" } else { "" },
+            r#"<line class="line" x1="{:.1}" y1="{:.1}" x2="{:.1}" y2="{:.1}"/>"#,
             x(a.year),
             y(va),
             x(b.year),
@@ -176,6 +176,7 @@ mod tests {
             year,
             value: v.map(Decimal::from),
             grade: Some(Grade::Same),
+            joined: true,
         }
     }
 
@@ -207,11 +208,20 @@ mod tests {
     }
 
     #[test]
-    fn approximate_joins_are_dashed() {
-        let mut a = p(2018, Some(3));
-        a.grade = Some(Grade::Approximate);
-        let svg = line_chart("c", "t", "件", &[a, p(2019, Some(5))]);
-        assert!(svg.contains("class=\"line approx\""));
+    fn figures_that_mean_different_things_are_not_joined() {
+        let mut b = p(2019, Some(5));
+        b.joined = false;
+        let svg = line_chart("c", "t", "件", &[p(2018, Some(3)), b, p(2020, Some(6))]);
+        assert_eq!(
+            svg.matches("<line class=\"line").count(),
+            1,
+            "only 2019–2020: {svg}"
+        );
+        assert_eq!(
+            svg.matches("<circle").count(),
+            3,
+            "every figure is still a point"
+        );
     }
 
     #[test]

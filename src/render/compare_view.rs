@@ -7,9 +7,7 @@ use crate::plan::urls;
 use crate::schema::compare::{Grade, Indicator};
 use crate::schema::format;
 use crate::site::Site;
-use crate::site::compare::{
-    Change, CompareRow, Measure, Total, TownshipComparison, YearComparison,
-};
+use crate::site::compare::{CompareRow, Measure, Total, TownshipComparison, YearComparison};
 
 /// `gov-2014` → `2014年版`.
 pub(crate) fn format_short(format_id: &str) -> String {
@@ -61,22 +59,6 @@ fn measure_text(m: Measure) -> (String, &'static str, &'static str) {
     }
 }
 
-fn change_text(change: Option<Change>) -> String {
-    let Some(c) = change else {
-        return String::new();
-    };
-    let percent = match c.percent {
-        Some(p) => format!("（{p:+.1}%）"),
-        None => String::new(),
-    };
-    let approx = if c.grade == Grade::Approximate {
-        " ≈"
-    } else {
-        ""
-    };
-    format!("{:+}{percent}{approx}", c.delta)
-}
-
 #[derive(Debug, Serialize)]
 struct RowText {
     label: String,
@@ -99,6 +81,8 @@ struct ChartView {
 /// A township's comparison, ready for the template.
 #[derive(Debug, Serialize)]
 pub(crate) struct TownshipCompareView {
+    /// What the table shows, from the township's own format history.
+    legend: String,
     years: Vec<YearHead>,
     eras: Vec<Era>,
     groups: Vec<Group>,
@@ -117,12 +101,18 @@ pub(crate) fn township_view(
         .iter()
         .map(|y| YearHead {
             year: y.year,
-            format: y
-                .format
-                .as_deref()
-                .map_or_else(|| "无统计表".to_string(), format_short),
+            format: match (&y.format, y.published) {
+                (Some(f), _) => format_short(f),
+                (None, true) => "无统计表".to_string(),
+                (None, false) => "未发布".to_string(),
+            },
             boundary: y.boundary,
-            href: urls::report(y.year, slug),
+            // A year without a report has no page to link to.
+            href: if y.published {
+                urls::report(y.year, slug)
+            } else {
+                String::new()
+            },
         })
         .collect();
     let mut eras: Vec<Era> = Vec::new();
@@ -176,6 +166,7 @@ pub(crate) fn township_view(
                         year,
                         value: cell.and_then(|c| c.measure.value()),
                         grade: cell.and_then(|c| c.grade),
+                        joined: cell.is_some_and(|c| c.change.is_some()),
                     }
                 })
                 .collect();
@@ -192,12 +183,65 @@ pub(crate) fn township_view(
         })
         .collect();
     TownshipCompareView {
+        legend: legend(cmp),
         years,
         eras,
         groups,
         notes: cmp.notes.clone(),
         charts,
     }
+}
+
+/// Whether two years' county totals may be joined by a line: both complete (every township whose
+/// table has the row filled it in) and neither holding a figure that only approximately matches
+/// the indicator. Anything else would draw a change that is a change of counting.
+fn totals_compare(previous: &Total, current: &Total) -> bool {
+    let complete = |t: &Total| t.sum.is_some() && t.reported == t.collected && !t.approximate;
+    complete(previous) && complete(current)
+}
+
+/// The legend of a township's comparison, from its real history: the years its table format
+/// changed, the years it published nothing, the reports without a table.
+fn legend(cmp: &TownshipComparison) -> String {
+    let list = |years: Vec<u16>| {
+        years
+            .iter()
+            .map(u16::to_string)
+            .collect::<Vec<_>>()
+            .join("、")
+    };
+    let changes: Vec<u16> = cmp
+        .years
+        .iter()
+        .filter(|y| y.boundary)
+        .map(|y| y.year)
+        .collect();
+    let mut text = match changes.len() {
+        0 => "各年度的统计表格式相同。".to_string(),
+        n => format!(
+            "统计表格式在 {} 年度变化（共 {n} 次），表中以竖粗线标出。",
+            list(changes)
+        ),
+    };
+    let missing: Vec<u16> = cmp
+        .years
+        .iter()
+        .filter(|y| !y.published)
+        .map(|y| y.year)
+        .collect();
+    if !missing.is_empty() {
+        text += &format!("{} 年度未发布报告。", list(missing));
+    }
+    let no_table: Vec<u16> = cmp
+        .years
+        .iter()
+        .filter(|y| y.published && y.format.is_none())
+        .map(|y| y.year)
+        .collect();
+    if !no_table.is_empty() {
+        text += &format!("{} 年度的报告没有统计表。", list(no_table));
+    }
+    text + "“比上年”只在两个年度的数字含义相同时给出（同一种表格格式，或两种格式口径相同的指标）；口径不同处写“口径不同”，含未填报项的合计不比较。"
 }
 
 /// Years with a figure an indicator needs before its change over the years is drawn.
@@ -226,7 +270,11 @@ fn row_text(row: &CompareRow, cmp: &TownshipComparison) -> RowText {
             .iter()
             .zip(&cmp.years)
             .map(|(c, y)| {
-                let (text, class, sr) = measure_text(c.measure);
+                let (text, class, sr) = if y.published {
+                    measure_text(c.measure)
+                } else {
+                    ("未发布".to_string(), "none unpublished", "该年度未发布报告")
+                };
                 CellText {
                     text,
                     class: if y.boundary {
@@ -235,7 +283,7 @@ fn row_text(row: &CompareRow, cmp: &TownshipComparison) -> RowText {
                         class.to_string()
                     },
                     sr: sr.to_string(),
-                    change: change_text(c.change),
+                    change: crate::site::compare::change_text(c.comparability, c.change),
                     note: c.note,
                     sort: c
                         .measure
@@ -404,7 +452,8 @@ pub(crate) fn county_view(
         .map(|(i, ind)| {
             let points: Vec<Point> = totals
                 .iter()
-                .map(|(year, t)| Point {
+                .enumerate()
+                .map(|(k, (year, t))| Point {
                     year: *year,
                     value: t[i].sum,
                     grade: Some(if t[i].approximate {
@@ -412,6 +461,7 @@ pub(crate) fn county_view(
                     } else {
                         Grade::Same
                     }),
+                    joined: k > 0 && totals_compare(&totals[k - 1].1[i], &t[i]),
                 })
                 .collect();
             let title = format!("{region}合计：{}（{}）", ind.label, ind.unit);

@@ -59,43 +59,130 @@ pub fn measure(indicator: &Indicator, stats: Option<&Stats>) -> (Measure, Option
     (m, Some(source.grade))
 }
 
-/// Change from the previous year.
+/// Change from the previous year, given only where both figures mean the same thing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Change {
     /// Absolute change.
     pub delta: Decimal,
     /// Relative change in percent (one decimal), `None` when the previous figure is 0.
     pub percent: Option<Decimal>,
-    /// `≈` when either figure only approximately matches the indicator.
-    pub grade: Grade,
 }
 
-/// The change from `previous` to `current`; `None` unless both are reported.
-pub fn change(
-    previous: (Measure, Option<Grade>),
-    current: (Measure, Option<Grade>),
-) -> Option<Change> {
-    let (Some(before), Some(after)) = (previous.0.value(), current.0.value()) else {
-        return None;
+/// Whether a year's figure can be compared with the previous year's, and if not, why.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Comparability {
+    /// The first year shown: nothing to compare with.
+    First,
+    /// The same table format both years: the change is exact.
+    SameFormat,
+    /// Two formats that both count exactly this quantity (`=` in the mapping).
+    SameQuantity,
+    /// Two formats whose figures mean different things (`≈`): shown side by side, no change.
+    DifferentDefinition,
+    /// One of the figures is a sum with blank parts: no change.
+    PartlyReported,
+    /// One of the years has no figure (blank, not collected, or no report).
+    Missing,
+}
+
+impl Comparability {
+    /// The code in data files (`compare.csv`'s `comparability` column).
+    pub fn code(self) -> &'static str {
+        match self {
+            Comparability::First => "first",
+            Comparability::SameFormat => "same_format",
+            Comparability::SameQuantity => "same_quantity",
+            Comparability::DifferentDefinition => "different_definition",
+            Comparability::PartlyReported => "partly_reported",
+            Comparability::Missing => "missing",
+        }
+    }
+
+    /// The grade of the comparison: `=` when a change is computed, `≈` across a change of
+    /// definition, nothing when there is no pair of figures.
+    pub fn grade(self) -> Option<Grade> {
+        match self {
+            Comparability::SameFormat | Comparability::SameQuantity => Some(Grade::Same),
+            Comparability::DifferentDefinition => Some(Grade::Approximate),
+            _ => None,
+        }
+    }
+}
+
+/// The 比上年 text of a figure, the same on pages and in spreadsheets: the change where there is
+/// one, 口径不同 across a change of definition, and why not for a partly reported sum.
+pub fn change_text(comparability: Comparability, change: Option<Change>) -> String {
+    if let Some(c) = change {
+        let percent = c
+            .percent
+            .map(|p| format!("（{p:+.1}%）"))
+            .unwrap_or_default();
+        return format!("{:+}{percent}", c.delta);
+    }
+    match comparability {
+        Comparability::DifferentDefinition => "口径不同".to_string(),
+        Comparability::PartlyReported => "含未填报项，不比较".to_string(),
+        _ => String::new(),
+    }
+}
+
+/// One year's figure of an indicator with what it takes to compare it: the measure, the grade
+/// of its format's source, and the format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sided<'a> {
+    /// The figure.
+    pub measure: Measure,
+    /// The grade of the format's source for the indicator.
+    pub grade: Option<Grade>,
+    /// The table format (`None`: no report, or a report without a table).
+    pub format: Option<&'a str>,
+}
+
+/// Compare `current` with `previous`: the change where both figures mean the same thing (the
+/// same format, or two formats graded `=`), and why there is none otherwise.
+pub fn compare(previous: Sided<'_>, current: Sided<'_>) -> (Comparability, Option<Change>) {
+    let (
+        Measure::Reported {
+            value: before,
+            blanks: b0,
+        },
+        Measure::Reported {
+            value: after,
+            blanks: b1,
+        },
+    ) = (previous.measure, current.measure)
+    else {
+        return (Comparability::Missing, None);
     };
-    let grade = previous.1?.join(current.1?);
+    let comparability = if previous.format == current.format {
+        Comparability::SameFormat
+    } else if previous.grade == Some(Grade::Same) && current.grade == Some(Grade::Same) {
+        Comparability::SameQuantity
+    } else {
+        Comparability::DifferentDefinition
+    };
+    if comparability == Comparability::DifferentDefinition {
+        return (comparability, None);
+    }
+    if b0 > 0 || b1 > 0 {
+        return (Comparability::PartlyReported, None);
+    }
     let delta = after - before;
     let percent = (!before.is_zero()).then(|| {
         (delta * Decimal::ONE_HUNDRED / before)
             .round_dp_with_strategy(1, RoundingStrategy::MidpointAwayFromZero)
     });
-    Some(Change {
-        delta,
-        percent,
-        grade,
-    })
+    (comparability, Some(Change { delta, percent }))
 }
 
-/// A year column of a township's comparison.
+/// A year column of a township's comparison: every year from its first report to its last,
+/// those without a report included.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct YearColumn {
     /// The report year.
     pub year: u16,
+    /// The township published a report for this year.
+    pub published: bool,
     /// Format id of that year's table (`None`: no table).
     pub format: Option<String>,
     /// The format differs from the previous column's.
@@ -109,7 +196,9 @@ pub struct CompareCell {
     pub measure: Measure,
     /// Grade of this format's source.
     pub grade: Option<Grade>,
-    /// Change from the previous year (consecutive years only).
+    /// Whether the figure compares with the previous year's.
+    pub comparability: Comparability,
+    /// Change from the previous year, where the two figures mean the same thing.
     pub change: Option<Change>,
     /// Footnote number (1-based) explaining a `≈` figure.
     pub note: Option<usize>,
@@ -139,17 +228,35 @@ pub struct TownshipComparison {
 
 /// Build the year-by-year comparison of one township.
 pub fn township_comparison(site: &Site, slug: &str) -> TownshipComparison {
-    let mut reports: Vec<&Report> = site.reports_of_township(slug).collect();
-    reports.sort_by_key(|r| r.year);
-    let mut years = Vec::with_capacity(reports.len());
+    let mut published: Vec<&Report> = site.reports_of_township(slug).collect();
+    published.sort_by_key(|r| r.year);
+    // Every year of the span: a year without a report is a column that says so.
+    let (Some(first), Some(last)) = (published.first(), published.last()) else {
+        return TownshipComparison {
+            years: Vec::new(),
+            rows: Vec::new(),
+            notes: Vec::new(),
+        };
+    };
+    let first_year = first.year;
+    let reports: Vec<Option<&Report>> = (first.year..=last.year)
+        .map(|year| published.iter().find(|r| r.year == year).copied())
+        .collect();
+    let mut years: Vec<YearColumn> = Vec::with_capacity(reports.len());
     for (i, r) in reports.iter().enumerate() {
-        let format = r.stats.as_ref().map(|s| s.format.id.clone());
-        let boundary = i > 0
+        let format = r
+            .and_then(|r| r.stats.as_ref())
+            .map(|s| s.format.id.clone());
+        // A format change is marked where the format differs from the last year that had one.
+        let boundary = format.is_some()
             && years
-                .last()
-                .is_some_and(|p: &YearColumn| p.format != format);
+                .iter()
+                .rev()
+                .find_map(|p| p.format.as_ref())
+                .is_some_and(|p| Some(p) != format.as_ref());
         years.push(YearColumn {
-            year: r.year,
+            year: first_year + i as u16,
+            published: r.is_some(),
             format,
             boundary,
         });
@@ -160,10 +267,15 @@ pub fn township_comparison(site: &Site, slug: &str) -> TownshipComparison {
         .filter_map(|indicator| {
             let measures: Vec<(Measure, Option<Grade>)> = reports
                 .iter()
-                .map(|r| measure(indicator, r.stats.as_ref()))
+                .map(|r| {
+                    r.map_or((Measure::NotCollected, None), |r| {
+                        measure(indicator, r.stats.as_ref())
+                    })
+                })
                 .collect();
             let formats_collecting: std::collections::BTreeSet<&str> = reports
                 .iter()
+                .flatten()
                 .filter_map(|r| r.stats.as_ref())
                 .filter(|s| indicator.source(s.format).is_some())
                 .map(|s| s.format.id.as_str())
@@ -175,22 +287,28 @@ pub fn township_comparison(site: &Site, slug: &str) -> TownshipComparison {
                 .iter()
                 .enumerate()
                 .map(|(i, &m)| {
-                    let consecutive = i > 0 && reports[i - 1].year + 1 == reports[i].year;
                     let note = (m.1 == Some(Grade::Approximate) && m.0.value().is_some())
                         .then(|| {
-                            let format = reports[i].stats.as_ref().map(|s| s.format)?;
+                            let format = reports[i]?.stats.as_ref().map(|s| s.format)?;
                             let text = indicator.source(format)?.note.clone()?;
                             Some(note_number(&mut notes, text))
                         })
                         .flatten();
+                    let side = |j: usize| Sided {
+                        measure: measures[j].0,
+                        grade: measures[j].1,
+                        format: years[j].format.as_deref(),
+                    };
+                    let (comparability, change) = if i == 0 {
+                        (Comparability::First, None)
+                    } else {
+                        compare(side(i - 1), side(i))
+                    };
                     CompareCell {
                         measure: m.0,
                         grade: m.1,
-                        change: if consecutive {
-                            change(measures[i - 1], m)
-                        } else {
-                            None
-                        },
+                        comparability,
+                        change,
                         note,
                     }
                 })
@@ -405,48 +523,89 @@ mod tests {
         assert_eq!((m, g), (Measure::NotCollected, None));
     }
 
+    fn side(v: Option<i64>, blanks: usize, grade: Grade, format: &str) -> Sided<'_> {
+        Sided {
+            measure: match v {
+                Some(v) => Measure::Reported {
+                    value: Decimal::from(v),
+                    blanks,
+                },
+                None => Measure::Blank,
+            },
+            grade: Some(grade),
+            format: Some(format),
+        }
+    }
+
     #[test]
     fn change_needs_both_figures_and_a_nonzero_base_for_percent() {
-        let r = |v: i64| {
-            (
-                Measure::Reported {
-                    value: Decimal::from(v),
-                    blanks: 0,
-                },
-                Some(Grade::Same),
-            )
-        };
-        let c = change(r(8), r(10)).unwrap();
+        let r = |v: i64| side(Some(v), 0, Grade::Same, "gov-2019");
+        let (why, c) = compare(r(8), r(10));
+        assert_eq!(why, Comparability::SameFormat);
+        let c = c.unwrap();
         assert_eq!(c.delta, Decimal::from(2));
         assert_eq!(c.percent, Some(Decimal::new(250, 1)));
         assert_eq!(
-            change(r(0), r(5)).unwrap().percent,
+            compare(r(0), r(5)).1.unwrap().percent,
             None,
             "0 base: no percentage"
         );
-        assert_eq!(change(r(0), r(5)).unwrap().delta, Decimal::from(5));
+        assert_eq!(compare(r(0), r(5)).1.unwrap().delta, Decimal::from(5));
+        let blank = side(None, 0, Grade::Same, "gov-2019");
         assert_eq!(
-            change((Measure::Blank, Some(Grade::Same)), r(5)),
-            None,
+            compare(blank, r(5)),
+            (Comparability::Missing, None),
             "blank gives no change, never 0"
         );
-        assert_eq!(change(r(5), (Measure::NotCollected, None)), None);
-        let approx = change(
-            (
-                Measure::Reported {
-                    value: Decimal::from(3),
-                    blanks: 0,
-                },
-                Some(Grade::Approximate),
-            ),
-            r(6),
-        )
-        .unwrap();
-        assert_eq!(approx.grade, Grade::Approximate);
+        let none = Sided {
+            measure: Measure::NotCollected,
+            grade: None,
+            format: None,
+        };
+        assert_eq!(compare(r(5), none), (Comparability::Missing, None));
         assert_eq!(
-            change(r(3), r(1)).unwrap().percent,
+            compare(r(3), r(1)).1.unwrap().percent,
             Some(Decimal::new(-667, 1))
         );
+    }
+
+    #[test]
+    fn changes_only_between_figures_that_mean_the_same_thing() {
+        // Inside one format a figure is compared with itself, whatever its grade against the
+        // other formats: the 2014 form's 2016→2017 change is exact.
+        let a = |v| side(Some(v), 0, Grade::Approximate, "gov-2014");
+        let (why, c) = compare(a(3), a(6));
+        assert_eq!(
+            (why, why.grade()),
+            (Comparability::SameFormat, Some(Grade::Same))
+        );
+        assert_eq!(c.map(|c| c.delta), Some(Decimal::from(3)));
+        // Across formats: a change only when both are `=` …
+        let b = |v| side(Some(v), 0, Grade::Same, "gov-2019");
+        let c2021 = |v| side(Some(v), 0, Grade::Same, "gov-2021");
+        let (why, c) = compare(b(4), c2021(5));
+        assert_eq!(
+            (why, why.grade()),
+            (Comparability::SameQuantity, Some(Grade::Same))
+        );
+        assert!(c.is_some());
+        // … and none across a ≈ boundary, either way round.
+        for (before, after) in [
+            (a(40), b(119)),
+            (b(21), side(Some(0), 0, Grade::Approximate, "gov-2021")),
+        ] {
+            let (why, c) = compare(before, after);
+            assert_eq!(why, Comparability::DifferentDefinition);
+            assert_eq!(why.grade(), Some(Grade::Approximate));
+            assert_eq!(c, None, "口径不同: no number");
+            assert_eq!(change_text(why, c), "口径不同");
+        }
+        // A total with a blank part is not compared, in the same format too.
+        let partial = side(Some(0), 1, Grade::Same, "gov-2019");
+        let (why, c) = compare(b(21), partial);
+        assert_eq!((why, c), (Comparability::PartlyReported, None));
+        assert_eq!(change_text(why, c), "含未填报项，不比较");
+        assert_eq!(change_text(Comparability::First, None), "");
     }
 
     fn report(year: u16, township: &str, stats: Option<Stats>) -> Report {
@@ -511,17 +670,23 @@ mod tests {
             ),
         ]);
         let c = township_comparison(&s, "a");
-        let years: Vec<(u16, bool)> = c.years.iter().map(|y| (y.year, y.boundary)).collect();
+        let years: Vec<(u16, bool, bool)> = c
+            .years
+            .iter()
+            .map(|y| (y.year, y.boundary, y.published))
+            .collect();
         assert_eq!(
             years,
             [
-                (2018, false),
-                (2019, true),
-                (2020, false),
-                (2021, true),
-                (2022, false),
-                (2024, false)
-            ]
+                (2018, false, true),
+                (2019, true, true),
+                (2020, false, true),
+                (2021, true, true),
+                (2022, false, true),
+                (2023, false, false),
+                (2024, false, true)
+            ],
+            "every year of the span, 2023 (no report) included; no boundary back into the same format"
         );
         let row = c
             .rows
@@ -538,11 +703,12 @@ mod tests {
                 None,
                 Some(10.into()),
                 Some(0.into()),
+                None,
                 Some(5.into())
             ]
         );
         assert_eq!(row.cells[2].measure, Measure::Blank);
-        // 2018 (≈, with footnote) → 2019: +2, +50%, ≈ because of the 2014 side.
+        assert_eq!(row.cells[5].measure, Measure::NotCollected);
         let note = row.cells[0].note.unwrap();
         assert!(c.notes[note - 1].contains("收到申请数"));
         let first = c.rows.iter().flat_map(|r| &r.cells).find_map(|c| c.note);
@@ -553,28 +719,32 @@ mod tests {
                 .flat_map(|r| &r.cells)
                 .all(|c| c.note.is_none() || c.measure.value().is_some())
         );
-        let ch = row.cells[1].change.unwrap();
+        let why: Vec<Comparability> = row.cells.iter().map(|c| c.comparability).collect();
         assert_eq!(
-            (ch.delta, ch.percent, ch.grade),
-            (
-                Decimal::from(2),
-                Some(Decimal::from(50)),
-                Grade::Approximate
-            )
+            why,
+            [
+                Comparability::First,
+                // 2014 form (≈) → 2019 form: 口径不同, no change.
+                Comparability::DifferentDefinition,
+                Comparability::Missing,
+                Comparability::Missing,
+                Comparability::SameFormat,
+                Comparability::Missing,
+                Comparability::Missing
+            ]
         );
-        assert_eq!(row.cells[2].change, None, "blank this year: no change");
-        assert_eq!(
-            row.cells[3].change, None,
-            "blank the year before: no change"
-        );
+        assert_eq!(row.cells[1].change, None, "no change across a ≈ boundary");
         let ch = row.cells[4].change.unwrap();
         assert_eq!(
-            (ch.delta, ch.percent, ch.grade),
-            (Decimal::from(-10), Some(Decimal::from(-100)), Grade::Same)
+            (ch.delta, ch.percent),
+            (Decimal::from(-10), Some(Decimal::from(-100)))
         );
-        assert_eq!(
-            row.cells[5].change, None,
-            "2023 missing: no change against 2022"
+        assert!(
+            row.cells
+                .iter()
+                .enumerate()
+                .all(|(i, c)| c.change.is_some() == (i == 4)),
+            "the only change is 2021→2022"
         );
         // An indicator only the 2014 table collects is shown in its era, not collected elsewhere.
         let staff = c

@@ -9,7 +9,6 @@ use rust_xlsxwriter::{
 use rust_decimal::Decimal;
 
 use crate::export::data::measure_text;
-use crate::schema::compare::Grade;
 use crate::site::compare::{Measure, TownshipComparison};
 use crate::site::table::{CellView, TableView, tables};
 use crate::site::{Report, Stats};
@@ -292,7 +291,11 @@ pub(crate) fn compare_sheet(title: &str, cmp: &TownshipComparison) -> SheetSpec 
     sheet.text(head_row, 1, "单位", CellStyle::Header);
     for (j, y) in cmp.years.iter().enumerate() {
         let col = 2 + 2 * j as u16;
-        let format = y.format.as_deref().unwrap_or("无统计表");
+        let format = match (&y.format, y.published) {
+            (Some(f), _) => f.as_str(),
+            (None, true) => "无统计表",
+            (None, false) => "未发布",
+        };
         sheet.text(
             head_row,
             col,
@@ -320,16 +323,8 @@ pub(crate) fn compare_sheet(title: &str, cmp: &TownshipComparison) -> SheetSpec 
                 }
                 m => sheet.text(r, col, measure_text(m), CellStyle::Text),
             }
-            let change = cell.change.map(|c| {
-                let pct = c.percent.map(|p| format!("（{p:+}%）")).unwrap_or_default();
-                let approx = if c.grade == Grade::Approximate {
-                    " ≈"
-                } else {
-                    ""
-                };
-                format!("{:+}{pct}{approx}", c.delta)
-            });
-            sheet.text(r, col + 1, change.unwrap_or_default(), CellStyle::Text);
+            let change = crate::site::compare::change_text(cell.comparability, cell.change);
+            sheet.text(r, col + 1, change, CellStyle::Text);
         }
     }
     let notes_row = head_row + 3 + cmp.rows.len() as u32;
