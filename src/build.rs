@@ -172,7 +172,7 @@ pub fn check(root: &Path, options: &Options) -> Result<(Summary, Diagnostics), F
     let pages = std::sync::Mutex::new(Vec::new());
     let (mut diagnostics, output_error) = render_all(
         &plan,
-        &producer,
+        |f: &PlannedFile| Ok((producer.produce(f)?, None)),
         &ProgressBar::hidden(),
         |file, content, _| {
             if let (Content::Bytes(bytes), true) = (&content, file.target.is_page()) {
@@ -253,7 +253,7 @@ pub fn build(
         archive_years.iter().copied(),
         archive::AHEAD_BUDGET,
     );
-    producer.set_archive_twins(archive_years);
+    let twins = archive::Twins::new(&loaded.site, archive_years);
     progress.set_length(plan.len() as u64);
     // Year pages show their archive's size, and archives copy the data files written before
     // them: year pages last, archives just before.
@@ -276,7 +276,12 @@ pub fn build(
         };
         sink::put(&mut sink, &loaded.site, &loaded.theme, path, content)
     };
-    let mut errors = render_all(&plan_head, &producer, progress, sink);
+    let mut errors = render_all(
+        &plan_head,
+        |f: &PlannedFile| twins.produce(&producer, f),
+        progress,
+        sink,
+    );
     phase("rendered");
     if crate::profile::enabled() {
         let (entries, bytes) = ahead.held();
@@ -285,10 +290,24 @@ pub fn build(
             bytes >> 20
         );
     }
-    let (sizes, archive_errors) = write_archives(&plan, &producer, &staging, &ahead, &unchanged);
+    let (sizes, archive_errors) = write_archives(
+        &plan,
+        &producer,
+        &staging,
+        Reused {
+            ahead: &ahead,
+            twins: &twins,
+        },
+        &unchanged,
+    );
     phase("archived");
     producer.set_archive_sizes(sizes);
-    let year_errors = render_all(&year_pages, &producer, progress, sink);
+    let year_errors = render_all(
+        &year_pages,
+        |f: &PlannedFile| twins.produce(&producer, f),
+        progress,
+        sink,
+    );
     for (more, output_error) in [archive_errors, year_errors] {
         errors.0.extend(more);
         if errors.1.is_none() {
@@ -315,13 +334,20 @@ pub fn build(
 }
 
 /// Write every planned year archive (in parallel) into the staging tree; returns their sizes.
+/// What the archives reuse from the live build: entries compressed ahead and the twins' indexes.
+struct Reused<'a> {
+    ahead: &'a archive::Ahead,
+    twins: &'a archive::Twins,
+}
+
 fn write_archives(
     plan: &[PlannedFile],
     producer: &Producer<'_>,
     staging: &Staging,
-    ahead: &archive::Ahead,
+    reused: Reused<'_>,
     unchanged: &(dyn Fn(u16) -> bool + Sync),
 ) -> (BTreeMap<u16, u64>, RenderErrors) {
+    let Reused { ahead, twins } = reused;
     let years: Vec<(u16, &str)> = plan
         .iter()
         .filter_map(|f| match f.target {
@@ -338,7 +364,7 @@ fn write_archives(
                 return (year, Ok(size), None);
             }
             let mut failed = None;
-            let reuse = |f: &PlannedFile| archive::ready(ahead, producer, year, f, staging.dir());
+            let reuse = |f: &PlannedFile| archive::ready(ahead, twins, year, f, staging.dir());
             let written = staging.write_file(path, |file| {
                 archive::write_year_reusing(
                     producer.site(),
@@ -393,13 +419,14 @@ fn kind_of(target: &Target) -> String {
 type RenderErrors = (Diagnostics, Option<OutputError>);
 
 /// Render every planned file in parallel and hand it to `sink`; collect problems.
-fn render_all<F>(
+fn render_all<P, F>(
     plan: &[PlannedFile],
-    producer: &Producer<'_>,
+    produce: P,
     progress: &ProgressBar,
     sink: F,
 ) -> RenderErrors
 where
+    P: Fn(&PlannedFile) -> Result<(Content, Option<Vec<u8>>), Diagnostic> + Sync,
     F: Fn(&PlannedFile, Content, Option<Vec<u8>>) -> Result<(), OutputError> + Sync,
 {
     let profile = crate::profile::Kinds::from_env();
@@ -408,7 +435,7 @@ where
         .progress_with(progress.clone())
         .map(|file| {
             let started = Instant::now();
-            let (content, twin) = producer.produce_with_twin(file).map_err(Ok)?;
+            let (content, twin) = produce(file).map_err(Ok)?;
             let rendered = started.elapsed();
             let result = sink(file, content, twin).map_err(Err);
             profile.record(

@@ -11,22 +11,15 @@ use crate::render::{StaticFile, Theme, feeds, pages, qr};
 use crate::search;
 use crate::site::Site;
 
-/// Produces the planned files of one site with one theme. Made for a build that also writes
-/// year archives, it renders the report pages of those years twice (live and archive navigation)
-/// and indexes their search once with the site's; either way every output is a function of the
-/// planned file, the site and the theme only.
+/// Produces the planned files of one site with one theme: every output is a function of the
+/// planned file, the site, the theme and the sizes of the year archives (which year pages show).
 pub struct Producer<'a> {
     site: &'a Site,
     theme: &'a Theme,
     shared: pages::Shared,
-    /// Built by the first shard rendered, shared by the others; with the indexes of the
-    /// archives of the twins' years.
-    search: std::sync::OnceLock<(search::SearchIndex, BTreeMap<u16, search::SearchIndex>)>,
+    /// Built by the first shard produced, shared by the others.
+    search: std::sync::OnceLock<search::SearchIndex>,
     archive_sizes: BTreeMap<u16, u64>,
-    /// Years whose archive is about to be written, with what their pages share: their report
-    /// pages are rendered for the archive too, from the same context (see
-    /// [`Producer::produce_with_twin`]).
-    twins: BTreeMap<u16, pages::Shared>,
 }
 
 impl<'a> Producer<'a> {
@@ -38,46 +31,26 @@ impl<'a> Producer<'a> {
             shared: pages::Shared::new(site),
             search: std::sync::OnceLock::new(),
             archive_sizes: Default::default(),
-            twins: Default::default(),
         }
     }
 
-    /// Render the report pages of `years` for their year archive as well
-    /// ([`Producer::produce_with_twin`]).
-    pub(crate) fn set_archive_twins(&mut self, years: impl IntoIterator<Item = u16>) {
-        self.twins = years
-            .into_iter()
-            .map(|y| (y, pages::Shared::for_archive(self.site, y)))
-            .collect();
-    }
-
-    /// [`Producer::produce`], and for a report page of a year set by
-    /// [`Producer::set_archive_twins`] also the page as that year's archive shows it: the same
-    /// context (narrative, tables, QR code) with the archive's navigation and no links to other
-    /// years, which is what rendering [`Site::restricted_to_year`] gives at half the cost.
-    pub(crate) fn produce_with_twin(
+    /// The page of report `i` at `file` twice: as the live site shows it, and as its year's
+    /// archive shows it (`archive`: that archive's navigation, no links to other years). Both
+    /// come from one context (narrative, tables, QR code), which is what rendering
+    /// [`Site::restricted_to_year`] would give at half the cost.
+    pub(crate) fn report_and_archive_twin(
         &self,
         file: &PlannedFile,
-    ) -> Result<(Content, Option<Vec<u8>>), Diagnostic> {
-        let Target::Report(i) = file.target else {
-            return Ok((self.produce(file)?, None));
-        };
-        let Some(archive) = self.twins.get(&self.site.reports[i].year) else {
-            return Ok((self.produce(file)?, None));
-        };
+        i: usize,
+        archive: &pages::Shared,
+    ) -> Result<(Vec<u8>, Vec<u8>), Diagnostic> {
         let mut context = self.with_qr(pages::report(self.site, i), file);
         self.shared.insert_into(&mut context, &file.path);
         let live = self.theme.render("report.html", &context)?;
         pages::without_other_years(&mut context);
         archive.insert_into(&mut context, &file.path);
         let twin = self.theme.render("report.html", &context)?;
-        Ok((Content::Bytes(live), Some(twin)))
-    }
-
-    /// The search index of the archive of `year`, when it was built with the site's (a year of
-    /// [`Producer::set_archive_twins`], after a search shard was rendered).
-    pub(crate) fn archive_search(&self, year: u16) -> Option<&search::SearchIndex> {
-        self.search.get().and_then(|(_, years)| years.get(&year))
+        Ok((live, twin))
     }
 
     /// The sizes of the year archives already written, shown beside their links on year pages
@@ -140,10 +113,7 @@ impl<'a> Producer<'a> {
             Target::SearchPage => page("search.html", pages::search()),
             Target::SearchDocs => Ok(Content::Bytes(search::docs_js(site).into_bytes())),
             Target::SearchShard(n) => {
-                let (index, _) = self.search.get_or_init(|| {
-                    let years: Vec<u16> = self.twins.keys().copied().collect();
-                    search::build_with_years(site, &years)
-                });
+                let index = self.search.get_or_init(|| search::build(site));
                 Ok(Content::Bytes(index.shard(*n).as_bytes().to_vec()))
             }
             Target::SearchText(i) => Ok(Content::Bytes(

@@ -25,6 +25,7 @@ use super::staging::{OutputError, Staging};
 use crate::diagnostics::Diagnostic;
 use crate::plan::{Content, PlannedFile, plan};
 use crate::produce::Producer;
+use crate::search::SearchIndex;
 use crate::site::Site;
 use crate::theme::Theme;
 
@@ -100,7 +101,7 @@ pub(crate) enum Ready {
     /// The entry compressed ahead ([`Ahead`]).
     Compressed(PreparedZipFile),
     /// The bytes, made with the live site's (a search shard of the year's index, built with the
-    /// live index: [`Renderer::archive_search`]).
+    /// live index: [`Twins`]).
     Bytes(Vec<u8>),
 }
 
@@ -274,13 +275,73 @@ impl Sink for Staged<'_> {
     }
 }
 
+/// What a build's year archives take from the live rendering, so that nothing is rendered twice:
+/// each archived year's report pages rendered beside the live ones with the archive's navigation
+/// (its "twins", compressed [`Ahead`]), and the search indexes of the archives built in the same
+/// pass as the site's.
+pub(crate) struct Twins {
+    /// The archived years, with what their pages share.
+    shared: BTreeMap<u16, crate::render::pages::Shared>,
+    /// The live index and the archived years' indexes, built by the first shard produced.
+    search: std::sync::OnceLock<(SearchIndex, BTreeMap<u16, SearchIndex>)>,
+}
+
+impl Twins {
+    /// Twins for the archives of `years` of `site`.
+    pub(crate) fn new(site: &Site, years: impl IntoIterator<Item = u16>) -> Twins {
+        Twins {
+            shared: years
+                .into_iter()
+                .map(|y| (y, crate::render::pages::Shared::for_archive(site, y)))
+                .collect(),
+            search: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// Produce `file` for the live site, with the archive's copy of a report page of an archived
+    /// year; a search shard comes from the index built together with the archives' indexes.
+    pub(crate) fn produce(
+        &self,
+        producer: &Producer<'_>,
+        file: &PlannedFile,
+    ) -> Result<(Content, Option<Vec<u8>>), Diagnostic> {
+        use crate::plan::Target;
+        match file.target {
+            Target::Report(i) => match self.shared.get(&producer.site().reports[i].year) {
+                Some(archive) => {
+                    let (live, twin) = producer.report_and_archive_twin(file, i, archive)?;
+                    Ok((Content::Bytes(live), Some(twin)))
+                }
+                None => Ok((producer.produce(file)?, None)),
+            },
+            Target::SearchShard(n) => {
+                let (index, _) = self.indexes(producer.site());
+                Ok((Content::Bytes(index.shard(n).as_bytes().to_vec()), None))
+            }
+            _ => Ok((producer.produce(file)?, None)),
+        }
+    }
+
+    fn indexes(&self, site: &Site) -> &(SearchIndex, BTreeMap<u16, SearchIndex>) {
+        self.search.get_or_init(|| {
+            let years: Vec<u16> = self.shared.keys().copied().collect();
+            crate::search::build_with_years(site, &years)
+        })
+    }
+
+    /// The search index of the archive of `year`, once a shard of the live site was produced.
+    fn archive_search(&self, year: u16) -> Option<&SearchIndex> {
+        self.search.get().and_then(|(_, years)| years.get(&year))
+    }
+}
+
 /// What a build's archive of `year` takes instead of rendering `file`: the entry compressed
 /// [`Ahead`] (report pages, county-file slices), the year's search shards built by the live
 /// `producer`, or the live file just written under `live` when its bytes are the same in a year
 /// archive as in the whole site (they depend on their report alone: data files, search texts).
 pub(crate) fn ready(
     ahead: &Ahead,
-    producer: &Producer<'_>,
+    twins: &Twins,
     year: u16,
     file: &PlannedFile,
     live: &std::path::Path,
@@ -290,7 +351,7 @@ pub(crate) fn ready(
         Target::Report(_) | Target::AllData(_) => {
             ahead.take(year, &file.path).map(Ready::Compressed)
         }
-        Target::SearchShard(n) => producer
+        Target::SearchShard(n) => twins
             .archive_search(year)
             .map(|index| Ready::Bytes(index.shard(n).as_bytes().to_vec())),
         Target::ReportData(..) | Target::SearchText(_) => Some(Ready::Copy(live.join(&file.path))),
