@@ -1,6 +1,6 @@
 //! The pipeline: load → validate → plan → render (parallel) → write (staging → swap).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -198,33 +198,10 @@ pub fn build(
 ) -> Result<(Summary, Diagnostics), Failure> {
     let start = Instant::now();
     let phase = |name: &str| crate::profile::phase(name, start);
-    // With no stamp in the output there is nothing to be up to date with: the sources are then
-    // fingerprinted while they load.
     let marker = crate::publish::stamp::Marker::read(output);
-    let (fingerprints, loaded) = if marker.stamp().is_some() {
-        (
-            crate::publish::stamp::fingerprints(root, &options.stamp_inputs()),
-            None,
-        )
-    } else {
-        let (prints, loaded) = rayon::join(
-            || crate::publish::stamp::fingerprints(root, &options.stamp_inputs()),
-            || load(root, options),
-        );
-        (prints, Some(loaded))
-    };
-    let (fingerprint, archive_prints) = fingerprints;
-    if let Some(stamp) = marker.up_to_date(output, fingerprint) {
-        let summary = Summary {
-            reports: stamp.reports,
-            pages: stamp.pages,
-            files: stamp.files,
-            warnings: stamp.warnings,
-            written: 0,
-            up_to_date: true,
-            elapsed: start.elapsed(),
-        };
-        return Ok((summary, Diagnostics::new()));
+    let (sources, loaded) = fingerprint_and_load(root, options, &marker);
+    if let Some(stamp) = marker.up_to_date(output, sources.0) {
+        return Ok((up_to_date(&stamp, start), Diagnostics::new()));
     }
     phase("fingerprinted");
     let loaded = match loaded {
@@ -234,30 +211,96 @@ pub fn build(
     phase("loaded");
     let plan = plan::plan(&loaded.site, &loaded.theme);
     let staging = Staging::new(root, output)?;
-    let mut producer = Producer::new(&loaded.site, &loaded.theme);
-    // An archive whose year's sources did not change since the live output is kept as it is.
-    let recorded = marker.archives();
-    let unchanged = |year: u16| {
-        archive_prints.contains_key(&year) && archive_prints.get(&year) == recorded.get(&year)
-    };
-    // The report pages of the archives to write are rendered beside the live ones and
-    // compressed at once, as is each year's slice of the county-wide files.
-    let archive_years: Vec<u16> = loaded
-        .site
-        .years()
-        .into_iter()
-        .filter(|y| !unchanged(*y))
-        .collect();
-    let ahead = archive::Ahead::new(
-        &loaded.site,
-        archive_years.iter().copied(),
-        archive::AHEAD_BUDGET,
+    let archives = Archives::new(&loaded.site, &marker, &sources.1);
+    let errors = write_in_order(&loaded, &plan, &staging, &archives, progress, &phase);
+    let (mut summary, diagnostics) = finish(loaded, &plan, errors, start)?;
+    summary.written = stamp_and_commit(staging, &summary, sources)?;
+    phase("committed");
+    summary.elapsed = start.elapsed();
+    Ok((summary, diagnostics))
+}
+
+/// The fingerprints of the sources (the whole site's and each year's), and the loaded site when
+/// there is no stamp to compare with: then both run at once.
+#[allow(clippy::type_complexity)]
+fn fingerprint_and_load(
+    root: &Path,
+    options: &Options,
+    marker: &crate::publish::stamp::Marker,
+) -> ((u64, BTreeMap<u16, u64>), Option<Result<Loaded, Failure>>) {
+    let inputs = options.stamp_inputs();
+    if marker.stamp().is_some() {
+        return (crate::publish::stamp::fingerprints(root, &inputs), None);
+    }
+    let (prints, loaded) = rayon::join(
+        || crate::publish::stamp::fingerprints(root, &inputs),
+        || load(root, options),
     );
-    let twins = archive::Twins::new(&loaded.site, archive_years);
+    (prints, Some(loaded))
+}
+
+/// The summary of a build that found its output up to date.
+fn up_to_date(stamp: &crate::publish::stamp::Stamp, start: Instant) -> Summary {
+    Summary {
+        reports: stamp.reports,
+        pages: stamp.pages,
+        files: stamp.files,
+        warnings: stamp.warnings,
+        written: 0,
+        up_to_date: true,
+        elapsed: start.elapsed(),
+    }
+}
+
+/// The year archives of a build: which years keep the archive the live output has (their
+/// sources did not change), and what the others reuse from the live rendering.
+struct Archives {
+    unchanged: BTreeSet<u16>,
+    ahead: archive::Ahead,
+    twins: archive::Twins,
+}
+
+impl Archives {
+    fn new(
+        site: &Site,
+        marker: &crate::publish::stamp::Marker,
+        prints: &BTreeMap<u16, u64>,
+    ) -> Self {
+        let recorded = marker.archives();
+        let unchanged: BTreeSet<u16> = prints
+            .iter()
+            .filter(|(year, print)| recorded.get(year) == Some(print))
+            .map(|(year, _)| *year)
+            .collect();
+        let written: Vec<u16> = site
+            .years()
+            .into_iter()
+            .filter(|y| !unchanged.contains(y))
+            .collect();
+        Archives {
+            unchanged,
+            ahead: archive::Ahead::new(site, written.iter().copied(), archive::AHEAD_BUDGET),
+            twins: archive::Twins::new(site, written),
+        }
+    }
+}
+
+/// Render and write the plan in the order its files depend on each other: every file but the
+/// year pages (report pages of archived years rendered twice, their archive copies compressed on
+/// the way), then the archives (which copy data files just written), then the year pages (which
+/// show the archives' sizes: [`sink::after_archives`]).
+fn write_in_order(
+    loaded: &Loaded,
+    plan: &[PlannedFile],
+    staging: &Staging,
+    archives: &Archives,
+    progress: &ProgressBar,
+    phase: &dyn Fn(&str),
+) -> RenderErrors {
+    let mut producer = Producer::new(&loaded.site, &loaded.theme);
+    let Archives { ahead, twins, .. } = archives;
     progress.set_length(plan.len() as u64);
-    // Year pages show their archive's size, and archives copy the data files written before
-    // them: year pages last, archives just before.
-    let (plan_head, year_pages): (Vec<_>, Vec<_>) = plan
+    let (first, year_pages): (Vec<_>, Vec<_>) = plan
         .iter()
         .cloned()
         .partition(|f| !sink::after_archives(&f.target));
@@ -270,14 +313,11 @@ pub fn build(
                 source: e,
             })?;
         }
-        let mut sink = Staged {
-            staging: &staging,
-            ahead: &ahead,
-        };
+        let mut sink = Staged { staging, ahead };
         sink::put(&mut sink, &loaded.site, &loaded.theme, path, content)
     };
     let mut errors = render_all(
-        &plan_head,
+        &first,
         |f: &PlannedFile| twins.produce(&producer, f),
         progress,
         sink,
@@ -290,14 +330,12 @@ pub fn build(
             bytes >> 20
         );
     }
+    let unchanged = |year: u16| archives.unchanged.contains(&year);
     let (sizes, archive_errors) = write_archives(
-        &plan,
+        plan,
         &producer,
-        &staging,
-        Reused {
-            ahead: &ahead,
-            twins: &twins,
-        },
+        staging,
+        Reused { ahead, twins },
         &unchanged,
     );
     phase("archived");
@@ -316,7 +354,16 @@ pub fn build(
     }
     progress.finish_and_clear();
     phase("year pages");
-    let (mut summary, diagnostics) = finish(loaded, &plan, errors, start)?;
+    errors
+}
+
+/// Record what the build read and made in the output's marker, and swap the staging tree in;
+/// returns the number of files written.
+fn stamp_and_commit(
+    staging: Staging,
+    summary: &Summary,
+    (fingerprint, archive_prints): (u64, BTreeMap<u16, u64>),
+) -> Result<usize, Failure> {
     let stamp = crate::publish::stamp::Stamp {
         fingerprint,
         reports: summary.reports,
@@ -326,11 +373,7 @@ pub fn build(
     }
     .to_text();
     staging.stamp(&(stamp + &crate::publish::stamp::archives_text(&archive_prints)))?;
-    let stats = staging.commit()?;
-    phase("committed");
-    summary.written = stats.written;
-    summary.elapsed = start.elapsed();
-    Ok((summary, diagnostics))
+    Ok(staging.commit()?.written)
 }
 
 /// Write every planned year archive (in parallel) into the staging tree; returns their sizes.
