@@ -222,12 +222,11 @@ pub fn build(
 
 /// The fingerprints of the sources (the whole site's and each year's), and the loaded site when
 /// there is no stamp to compare with: then both run at once.
-#[allow(clippy::type_complexity)]
 fn fingerprint_and_load(
     root: &Path,
     options: &Options,
     marker: &crate::publish::stamp::Marker,
-) -> ((u64, BTreeMap<u16, u64>), Option<Result<Loaded, Failure>>) {
+) -> (Fingerprints, Option<Result<Loaded, Failure>>) {
     let inputs = options.stamp_inputs();
     if marker.stamp().is_some() {
         return (crate::publish::stamp::fingerprints(root, &inputs), None);
@@ -238,6 +237,9 @@ fn fingerprint_and_load(
     );
     (prints, Some(loaded))
 }
+
+/// The fingerprint of all sources, and of each year's (for its archive).
+type Fingerprints = (u64, BTreeMap<u16, u64>);
 
 /// The summary of a build that found its output up to date.
 fn up_to_date(stamp: &crate::publish::stamp::Stamp, start: Instant) -> Summary {
@@ -362,7 +364,7 @@ fn write_in_order(
 fn stamp_and_commit(
     staging: Staging,
     summary: &Summary,
-    (fingerprint, archive_prints): (u64, BTreeMap<u16, u64>),
+    (fingerprint, archive_prints): Fingerprints,
 ) -> Result<usize, Failure> {
     let stamp = crate::publish::stamp::Stamp {
         fingerprint,
