@@ -284,3 +284,54 @@ fn read_text_frame(reader: &mut impl Read) -> String {
     reader.read_exact(&mut payload).unwrap();
     String::from_utf8(payload).unwrap()
 }
+
+#[test]
+fn a_first_build_that_fails_serves_its_errors_and_recovers() {
+    let f = Fixture::new();
+    f.edit(STATS, "proactive.total: 10", "proactive.total: 1２");
+    let server = Server::start(f.root(), &[]);
+    let banner = server.banner.join("\n");
+    assert!(
+        banner.contains("还没有可以预览的网站") && !banner.contains("继续提供上一次成功生成的网站"),
+        "no earlier site is claimed: {banner}"
+    );
+    let (status, _, body) = server.get("/nianbao/");
+    assert_eq!(status, 503, "{body}");
+    assert!(body.contains("网站尚未生成成功"), "{body}");
+    assert!(
+        body.contains("content/2018/alpha/stats.yaml:3:3"),
+        "the error with its file and line: {body}"
+    );
+    assert!(
+        body.contains("/nianbao/__nianbao/livereload.js"),
+        "the page reloads itself once fixed"
+    );
+    let (status, _, body) = server.get(PAGE);
+    assert_eq!(status, 503, "every page says so, not a bare 404: {body}");
+    f.edit(STATS, "proactive.total: 1２", "proactive.total: 11");
+    server.wait_for(PAGE, "the fixed site", |s, b| {
+        s == 200 && value_cell(b) == Some("11")
+    });
+}
+
+#[test]
+fn serve_says_where_its_warnings_are() {
+    let f = Fixture::new();
+    // 主动公开规范性文件数 above 制发规范性文件总数: a rule warning, the site still builds.
+    f.edit(
+        STATS,
+        "proactive.normative_docs_published: 2",
+        "proactive.normative_docs_published: 9",
+    );
+    let server = Server::start(f.root(), &[]);
+    let banner = server.banner.join("\n");
+    assert!(
+        banner.contains("1 条警告：运行 nianbao check 查看全部"),
+        "the warning count says where to read them: {banner}"
+    );
+    let (_, _, body) = server.get(PAGE);
+    assert!(
+        body.contains("数据核对提示"),
+        "and the report page lists it"
+    );
+}

@@ -195,16 +195,43 @@ fn redirect(to: &str) -> Response {
 
 async fn not_found(shared: &Shared) -> Response {
     let page = shared.out.join("404.html");
-    let bytes = tokio::fs::read(&page).await.unwrap_or_else(|_| {
-        "<!DOCTYPE html><html lang=\"zh-CN\"><meta charset=\"utf-8\"><title>页面不存在</title><body><h1>页面不存在或网站尚未成功生成</h1></body></html>"
-            .as_bytes()
-            .to_vec()
-    });
-    respond(
-        StatusCode::NOT_FOUND,
-        &PathBuf::from("404.html"),
-        bytes,
-        &shared.base,
+    match tokio::fs::read(&page).await {
+        Ok(bytes) => respond(
+            StatusCode::NOT_FOUND,
+            &PathBuf::from("404.html"),
+            bytes,
+            &shared.base,
+        ),
+        // No site was ever built: say why instead of a bare 404, and reload once it is fixed.
+        Err(_) => {
+            let errors = match shared.status.read().map(|s| s.clone()) {
+                Ok(super::Status::Error(text)) => text,
+                _ => String::new(),
+            };
+            respond(
+                StatusCode::SERVICE_UNAVAILABLE,
+                &PathBuf::from("index.html"),
+                first_build_failed(&errors).into_bytes(),
+                &shared.base,
+            )
+        }
+    }
+}
+
+/// The page served while no build has succeeded yet: the errors, and that the page reloads by
+/// itself once they are fixed.
+fn first_build_failed(errors: &str) -> String {
+    let escaped = errors
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;");
+    let list = if escaped.is_empty() {
+        "<p>网站正在生成，请稍候刷新。</p>".to_string()
+    } else {
+        format!("<pre>{escaped}</pre>")
+    };
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>网站尚未生成成功</title></head>\n<body id=\"nianbao-first-build-error\" style=\"font:16px/1.7 sans-serif;max-width:60rem;margin:1rem auto;padding:0 1rem\">\n<h1>网站尚未生成成功</h1>\n<p>内容中有下列错误，预览还没有可以显示的页面。按提示修改文件并保存，本页会自动刷新。</p>\n{list}\n</body>\n</html>\n"
     )
 }
 

@@ -7,6 +7,10 @@
   var overlay = null;
 
   function show(text) {
+    // The page served before any build succeeded already lists the errors.
+    if (document.getElementById("nianbao-first-build-error")) {
+      return;
+    }
     if (!overlay) {
       overlay = document.createElement("div");
       overlay.id = "nianbao-error-overlay";
@@ -56,6 +60,9 @@
         show(message.text);
       } else if (message.type === "ok") {
         hide();
+        if (document.getElementById("nianbao-first-build-error")) {
+          location.reload();
+        }
       }
     };
     ws.onclose = function () {

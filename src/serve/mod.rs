@@ -118,12 +118,30 @@ fn plain(diagnostics: &Diagnostics, root: &Path) -> String {
         .join("\n")
 }
 
-fn print_errors(diagnostics: &Diagnostics, root: &Path) {
+fn print_errors(diagnostics: &Diagnostics, root: &Path, served: bool) {
     eprint!("{}", plain(diagnostics, root));
-    eprintln!(
-        "生成失败：{} 个错误。继续提供上一次成功生成的网站；修正后自动重新生成。",
-        diagnostics.error_count()
-    );
+    if served {
+        eprintln!(
+            "生成失败：{} 个错误。继续提供上一次成功生成的网站，浏览器中显示这些错误；修正后自动重新生成。",
+            diagnostics.error_count()
+        );
+    } else {
+        eprintln!(
+            "生成失败：{} 个错误，还没有可以预览的网站；浏览器中显示这些错误，修正并保存后自动重新生成。",
+            diagnostics.error_count()
+        );
+    }
+}
+
+/// Where the clerk finds the warnings a build reported.
+fn warnings_hint(warnings: usize) -> String {
+    if warnings == 0 {
+        "0 条警告".to_string()
+    } else {
+        format!(
+            "{warnings} 条警告：运行 nianbao check 查看全部；数据核对问题也列在各报告页面统计表下的“数据核对提示”中"
+        )
+    }
 }
 
 /// The site root as the file watcher reports it: absolute, with `.`, `..` and symbolic links
@@ -187,15 +205,15 @@ pub fn serve(root: &Path, options: &ServeOptions) -> Result<(), ServeError> {
         Ok(r) => {
             if !options.quiet {
                 eprintln!(
-                    "已生成 {} 个文件（{} 条警告），用时 {} 毫秒。",
+                    "已生成 {} 个文件（{}），用时 {} 毫秒。",
                     r.rendered,
-                    r.warnings,
+                    warnings_hint(r.warnings),
                     r.elapsed.as_millis()
                 );
             }
         }
         Err(d) => {
-            print_errors(&d, root);
+            print_errors(&d, root, false);
             shared.set(Status::Error(plain(&d, root)), false);
         }
     }
@@ -269,7 +287,7 @@ fn rebuild(
             workspace.has_deferred()
         }
         Err(d) => {
-            print_errors(&d, root);
+            print_errors(&d, root, shared.out.join("index.html").is_file());
             shared.set(Status::Error(plain(&d, root)), false);
             false
         }
@@ -293,7 +311,7 @@ fn flush(workspace: &mut Workspace, shared: &Shared, root: &Path, quiet: bool) {
                 );
             }
         }
-        Err(d) => print_errors(&d, root),
+        Err(d) => print_errors(&d, root, shared.out.join("index.html").is_file()),
     }
 }
 
