@@ -602,3 +602,33 @@ fn a_rebuild_keeps_the_archives_of_untouched_years() {
     build(&f, &out);
     assert_ne!(bytes(2018), old_2018);
 }
+
+#[test]
+fn archive_counts_only_its_own_year_s_warnings() {
+    let f = Fixture::new();
+    // A rule warning in the 2018 report only.
+    f.edit(
+        "content/2018/alpha/stats.yaml",
+        "proactive.normative_docs_published: 2",
+        "proactive.normative_docs_published: 9",
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    let target = |year: &str| tmp.path().join(format!("{year}.zip"));
+    let (code, _, err) = run_in(
+        f.root(),
+        "archive",
+        &["2020", "--output", target("2020").to_str().unwrap()],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("0 条警告"),
+        "2018's warning is not 2020's: {err}"
+    );
+    let (code, _, err) = run_in(
+        f.root(),
+        "archive",
+        &["2018", "--output", target("2018").to_str().unwrap()],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("1 条警告"), "{err}");
+}
