@@ -109,7 +109,7 @@ fn official_table_html(bencher: Bencher) {
 #[divan::bench]
 fn stats_csv(bencher: Bencher) {
     let s = pack_stats();
-    bencher.bench(|| data::stats_csv(black_box(&s)));
+    bencher.bench(|| data::stats_csv("beijinggang", "北景港镇", 2018, black_box(&s)));
 }
 
 #[divan::bench]

@@ -82,7 +82,12 @@ impl<'a> Producer<'a> {
             Target::Year(year) => {
                 let mut c = pages::year(site, *year);
                 if site.archive_of.is_none() {
-                    pages::insert_archive(&mut c, *year, self.archive_sizes.get(year).copied());
+                    pages::insert_archive(
+                        &mut c,
+                        &site.config.portal.region,
+                        *year,
+                        self.archive_sizes.get(year).copied(),
+                    );
                 }
                 page("year.html", c)
             }
@@ -152,7 +157,12 @@ fn report_data(
         return Ok(Content::Bytes(Vec::new()));
     };
     Ok(Content::Bytes(match kind {
-        DataKind::Csv => data::stats_csv(stats),
+        DataKind::Csv => data::stats_csv(
+            &report.township,
+            site.township_name(&report.township),
+            report.year,
+            stats,
+        ),
         DataKind::Json => data::stats_json(site, report, stats),
         DataKind::Xlsx => xlsx_template::stats_xlsx(report, stats)?,
     }))

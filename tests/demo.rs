@@ -110,11 +110,17 @@ fn stats_csv_has_bom_and_every_figure_of_the_source() {
         let bytes = fs::read(built().join(&key).join("stats.csv")).unwrap();
         assert!(bytes.starts_with(b"\xEF\xBB\xBF"), "{key}: BOM");
         let mut reader = csv::Reader::from_reader(&bytes[3..]);
+        let (year, township) = key.split_once('/').unwrap();
         let rows: BTreeMap<String, String> = reader
             .records()
             .map(|r| {
                 let r = r.unwrap();
-                (r[0].to_string(), r[3].to_string())
+                assert_eq!(
+                    (&r[0], &r[2]),
+                    (township, year),
+                    "{key}: each row names its report"
+                );
+                (r[3].to_string(), r[6].to_string())
             })
             .collect();
         for (id, value) in &values {

@@ -38,12 +38,15 @@ fn figure(value: Option<Decimal>) -> String {
     value.map(crate::site::figure::text).unwrap_or_default()
 }
 
-/// `stats.csv`: one row per cell in official order: id, label, unit, value (blank = empty).
-pub fn stats_csv(stats: &Stats) -> Vec<u8> {
+/// `stats.csv`: one row per cell in official order, each naming its report (township, township
+/// name, year): id, label, unit, value (blank = empty).
+pub fn stats_csv(township: &str, township_name: &str, year: u16, stats: &Stats) -> Vec<u8> {
     let rows = RowParts::of(stats.format);
+    let identity = csv_prefix(&[township, township_name, &year.to_string()]);
     let mut out = Vec::with_capacity(8 * 1024);
     out.extend_from_slice(&rows.csv_header);
     for (part, v) in rows.csv.iter().zip(&stats.values) {
+        out.extend_from_slice(&identity);
         out.extend_from_slice(part);
         push_figure(&mut out, *v, b"");
         out.extend_from_slice(b"\r\n");
@@ -53,21 +56,37 @@ pub fn stats_csv(stats: &Stats) -> Vec<u8> {
 
 /// [`stats_csv`] by the CSV writer, field by field: the reference the fast path is tested against.
 #[cfg(test)]
-fn stats_csv_reference(stats: &Stats) -> Vec<u8> {
-    let rows = stats
-        .format
-        .cells
-        .iter()
-        .zip(&stats.values)
-        .map(|(c, v)| vec![c.id.clone(), c.label.clone(), c.unit.clone(), figure(*v)]);
-    csv_bytes(&["id", "label", "unit", "value"], rows)
+fn stats_csv_reference(township: &str, township_name: &str, year: u16, stats: &Stats) -> Vec<u8> {
+    let rows = stats.format.cells.iter().zip(&stats.values).map(|(c, v)| {
+        vec![
+            township.to_string(),
+            township_name.to_string(),
+            year.to_string(),
+            c.id.clone(),
+            c.label.clone(),
+            c.unit.clone(),
+            figure(*v),
+        ]
+    });
+    csv_bytes(&STATS_CSV_HEADER, rows)
 }
+
+/// The columns of `stats.csv`.
+const STATS_CSV_HEADER: [&str; 7] = [
+    "township",
+    "township_name",
+    "year",
+    "id",
+    "label",
+    "unit",
+    "value",
+];
 
 /// The parts of the data files' rows that depend on the cell alone, encoded once per format:
 /// every report repeats the same ids, labels and units, and escaping them was most of the cost
 /// of the CSV and JSON downloads.
 struct RowParts {
-    /// BOM and `id,label,unit,value` of stats.csv.
+    /// BOM and the header of stats.csv.
     csv_header: Vec<u8>,
     /// `id,label,unit,` per cell (stats.csv).
     csv: Vec<Vec<u8>>,
@@ -100,7 +119,7 @@ impl RowParts {
     fn build(format: &crate::schema::Format) -> RowParts {
         let cells = &format.cells;
         RowParts {
-            csv_header: csv_bytes(&["id", "label", "unit", "value"], std::iter::empty()),
+            csv_header: csv_bytes(&STATS_CSV_HEADER, std::iter::empty()),
             csv: cells
                 .iter()
                 .map(|c| csv_prefix(&[&c.id, &c.label, &c.unit]))
@@ -637,7 +656,10 @@ mod tests {
         let all: Vec<&Report> = site.reports.iter().collect();
         for r in &site.reports {
             let stats = r.stats.as_ref().unwrap();
-            assert_eq!(stats_csv(stats), stats_csv_reference(stats));
+            assert_eq!(
+                stats_csv("a,b", "甲\"镇", 2018, stats),
+                stats_csv_reference("a,b", "甲\"镇", 2018, stats)
+            );
             assert_eq!(
                 String::from_utf8(stats_json(&site, r, stats)).unwrap(),
                 String::from_utf8(stats_json_reference(&site, r, stats)).unwrap()
@@ -659,17 +681,25 @@ mod tests {
 
     #[test]
     fn csv_has_bom_official_order_and_blank_fields() {
-        let csv = String::from_utf8(stats_csv(&stats())).unwrap();
+        let csv = String::from_utf8(stats_csv("beijinggang", "北景港镇", 2018, &stats())).unwrap();
         assert!(csv.starts_with('\u{feff}'));
         let lines: Vec<&str> = csv.trim_start_matches('\u{feff}').lines().collect();
-        assert_eq!(lines[0], "id,label,unit,value");
-        assert_eq!(lines[1], "proactive,一、主动公开情况,,");
-        assert!(lines[2].starts_with("proactive.total,") && lines[2].ends_with(",条,147"));
-        assert!(lines.contains(&"complaints.total,六、举报投诉数量,件,0"));
+        assert_eq!(lines[0], "township,township_name,year,id,label,unit,value");
+        let row = "beijinggang,北景港镇,2018,";
+        assert!(
+            lines[1..].iter().all(|l| l.starts_with(row)),
+            "every row names its report"
+        );
+        assert_eq!(lines[1], format!("{row}proactive,一、主动公开情况,,"));
+        assert!(
+            lines[2].starts_with(&format!("{row}proactive.total,"))
+                && lines[2].ends_with(",条,147")
+        );
+        assert!(lines.contains(&format!("{row}complaints.total,六、举报投诉数量,件,0").as_str()));
         assert!(
             lines
                 .iter()
-                .any(|l| l.starts_with("org.budget,") && l.ends_with(",万元,1.50"))
+                .any(|l| l.starts_with(&format!("{row}org.budget,")) && l.ends_with(",万元,1.50"))
         );
         assert_eq!(lines.len(), 66);
     }

@@ -20,6 +20,35 @@ struct Link {
     href: String,
 }
 
+/// A data download: its link, and the name it is saved under (`download="…"`), which says what
+/// it is: every report's table would otherwise arrive as another `stats.csv`.
+#[derive(Debug, Clone, Serialize)]
+struct Download {
+    text: String,
+    href: String,
+    name: String,
+}
+
+/// A file name as saved on the reader's computer: characters Windows refuses become `_`.
+pub(crate) fn save_name(parts: &[&str], extension: &str) -> String {
+    let stem: String = parts
+        .iter()
+        .filter(|p| !p.is_empty())
+        .copied()
+        .collect::<Vec<_>>()
+        .join("-")
+        .chars()
+        .map(|c| {
+            if matches!(c, '\\' | '/' | ':' | '*' | '?' | '"' | '<' | '>' | '|') || c.is_control() {
+                '_'
+            } else {
+                c
+            }
+        })
+        .collect();
+    format!("{stem}.{extension}")
+}
+
 #[derive(Debug, Clone, Serialize)]
 struct SiteView {
     title: String,
@@ -213,15 +242,17 @@ pub(crate) fn year(site: &Site, year: u16) -> Context {
 struct ArchiveLink {
     href: String,
     size: String,
+    name: String,
 }
 
 /// The year page's link to the year's offline archive, with its size when it is known.
-pub(crate) fn insert_archive(c: &mut Context, year: u16, size: Option<u64>) {
+pub(crate) fn insert_archive(c: &mut Context, region: &str, year: u16, size: Option<u64>) {
     c.insert(
         "archive",
         &ArchiveLink {
             href: urls::archive(year),
             size: size.map(human_size).unwrap_or_default(),
+            name: save_name(&[region, &year.to_string(), "年度报告离线归档"], "zip"),
         },
     );
 }
@@ -297,6 +328,9 @@ struct IndicatorEntry {
 pub(crate) fn data_index(site: &Site) -> Context {
     let mut c = Context::new();
     c.insert("page_title", "数据下载与指标说明");
+    let region = &site.config.portal.region;
+    c.insert("all_csv_name", &save_name(&[region, "全部数据"], "csv"));
+    c.insert("all_json_name", &save_name(&[region, "全部数据"], "json"));
     c.insert(
         "report_count",
         &site.reports.iter().filter(|r| r.stats.is_some()).count(),
@@ -427,17 +461,18 @@ pub(crate) fn township(site: &Site, index: usize) -> Context {
         "compare",
         &compare_view::township_view(&t.slug, &t.name, &cmp),
     );
-    let downloads: Vec<Link> = if has_data {
-        vec![
-            Link {
-                text: "历年对比（Excel）".to_string(),
-                href: urls::township_data(&t.slug, DataKind::Xlsx),
-            },
-            Link {
-                text: "历年对比（CSV）".to_string(),
-                href: urls::township_data(&t.slug, DataKind::Csv),
-            },
+    let downloads: Vec<Download> = if has_data {
+        [
+            (DataKind::Xlsx, "历年对比（Excel）"),
+            (DataKind::Csv, "历年对比（CSV）"),
         ]
+        .into_iter()
+        .map(|(kind, text)| Download {
+            text: text.to_string(),
+            href: urls::township_data(&t.slug, kind),
+            name: save_name(&[&t.name, "历年对比"], kind.extension()),
+        })
+        .collect()
     } else {
         Vec::new()
     };
@@ -586,16 +621,19 @@ pub fn report(site: &Site, index: usize) -> Context {
         })
         .collect();
     c.insert("attachments", &attachments);
-    let downloads: Vec<Link> = if r.stats.is_some() {
+    let downloads: Vec<Download> = if r.stats.is_some() {
+        let name = site.township_name(&r.township);
+        let year = r.year.to_string();
         [
             (DataKind::Xlsx, "统计表（Excel）"),
             (DataKind::Csv, "统计表（CSV）"),
             (DataKind::Json, "统计表（JSON）"),
         ]
         .into_iter()
-        .map(|(kind, text)| Link {
+        .map(|(kind, text)| Download {
             text: text.to_string(),
             href: urls::report_data(r.year, &r.township, kind),
+            name: save_name(&[name, &year, "统计表"], kind.extension()),
         })
         .collect()
     } else {
@@ -650,6 +688,23 @@ pub(crate) fn file_kind(extension: &str) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn saved_names_say_what_the_file_is_and_suit_windows() {
+        assert_eq!(
+            save_name(&["北景港镇", "2018", "统计表"], "csv"),
+            "北景港镇-2018-统计表.csv"
+        );
+        assert_eq!(
+            save_name(&["", "全部数据"], "json"),
+            "全部数据.json",
+            "no region, no dash"
+        );
+        assert_eq!(
+            save_name(&["A/B:镇?", "历年对比"], "xlsx"),
+            "A_B_镇_-历年对比.xlsx"
+        );
+    }
 
     #[test]
     fn sizes_are_human() {

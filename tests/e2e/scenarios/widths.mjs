@@ -89,6 +89,14 @@ export default async function ({ scenario, assert, browser, base, args, serveSta
         assert(hit === "", `${rel}: download link ${i} (${await link.innerText()}) is covered by ${hit}`);
         const [download] = await Promise.all([page.waitForEvent("download"), page.touchscreen.tap(box.x + box.width / 2, box.y + box.height / 2)]);
         assert((await download.path()) !== null, `${rel}: tapping link ${i} downloads it`);
+        const named = await link.getAttribute("download");
+        const href = await link.getAttribute("href");
+        if (/stats\.(csv|json|xlsx)$/.test(href)) {
+          assert(/^.+-\d{4}-统计表\.(csv|json|xlsx)$/.test(named), `${rel}: a data link names township and year: ${named}`);
+        }
+        if (named) {
+          assert(download.suggestedFilename() === named, `${rel}: saved as ${download.suggestedFilename()}, not ${named}`);
+        }
         tapped += 1;
       }
     }
