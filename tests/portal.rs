@@ -393,7 +393,7 @@ fn year_archive_is_reproducible_self_contained_and_names_are_utf8() {
     let size = nianbao::render::pages::human_size(zip.len() as u64);
     assert!(
         year_page.contains(&format!(
-            "href=\"../archive/2018.zip\" download=\"测试县-2018-年度报告离线归档.zip\">下载2018年度离线归档（ZIP 压缩包，{size}）"
+            "href=\"../archive/2018.zip\" download=\"测试县-2018-年度报告离线归档.zip\" data-print-url=\"https://example.gov.cn/nianbao/archive/2018.zip\">下载2018年度离线归档（ZIP 压缩包，{size}）"
         )),
         "the year page links its archive with the size"
     );

@@ -29,7 +29,7 @@ impl TableView {
         );
         let _ = write!(
             h,
-            "<table class=\"official {}\" id=\"table-{}\">\n<caption id=\"cap-{}\">{}</caption>\n<thead>",
+            "<table class=\"official {}\" id=\"table-{}\">\n<caption id=\"cap-{}\"><span class=\"caption-text\">{}</span></caption>\n<thead>",
             self.layout,
             escape(&self.id),
             escape(&self.id),

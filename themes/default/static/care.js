@@ -36,8 +36,10 @@
     }
     var smaller = document.getElementById("font-smaller");
     var larger = document.getElementById("font-larger");
-    if (smaller) smaller.disabled = font === SIZES[0];
-    if (larger) larger.disabled = font === SIZES[SIZES.length - 1];
+    // aria-disabled, not disabled: a disabled button loses focus to <body> at the moment it
+    // reaches its limit, and a keyboard reader would have to find the bar again.
+    if (smaller) smaller.setAttribute("aria-disabled", font === SIZES[0] ? "true" : "false");
+    if (larger) larger.setAttribute("aria-disabled", font === SIZES[SIZES.length - 1] ? "true" : "false");
   }
   function step(by) {
     var i = SIZES.indexOf(font) + by;
