@@ -156,11 +156,7 @@ fn toml_error(e: &toml::de::Error, text: &str) -> Diagnostic {
             None,
         )
     } else {
-        (
-            format!("site.toml 语法错误（{detail}）"),
-            "检查等号、引号和 [portal] 这样的小节标题是否完整".to_string(),
-            None,
-        )
+        syntax_message(detail, text, e.span().map(|s| s.start))
     };
     let mut d = Diagnostic::error("config.invalid", CONFIG_FILE, message)
         .at(location)
@@ -169,6 +165,89 @@ fn toml_error(e: &toml::de::Error, text: &str) -> Diagnostic {
         d = d.field(field);
     }
     d
+}
+
+/// A TOML syntax error in Chinese: full-width punctuation on the line first (the usual cause when
+/// a clerk types with a Chinese input method), then the parser's common messages translated; the
+/// parser's own words only as a last resort, marked as such.
+fn syntax_message(
+    detail: &str,
+    text: &str,
+    at: Option<usize>,
+) -> (String, String, Option<&'static str>) {
+    let line = at
+        .map(|offset| {
+            let start = text[..offset.min(text.len())]
+                .rfind('\n')
+                .map_or(0, |i| i + 1);
+            let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+            &text[start..end]
+        })
+        .unwrap_or_default();
+    if let Some((c, ascii)) = crate::diagnostics::full_width_in(line) {
+        return (
+            format!("site.toml 的这一行用了全角符号「{c}」"),
+            crate::diagnostics::full_width_hint(c, ascii),
+            None,
+        );
+    }
+    const KNOWN: [(&str, &str, &str); 8] = [
+        (
+            "string values must be quoted",
+            "设置值没有用引号括起来",
+            "文字要用英文双引号括起来，例如 title = \"华容县…\"",
+        ),
+        (
+            "invalid basic string",
+            "引号里的文字有误（引号没有配对，或含有换行）",
+            "检查这一行的英文双引号是否成对",
+        ),
+        (
+            "duplicate key",
+            "同一个设置项写了两次",
+            "删除重复的那一行，每个设置项只能出现一次",
+        ),
+        (
+            "expected `=`",
+            "设置项后面缺少等号",
+            "应写成 名称 = \"值\"，例如 base_url = \"https://…/\"",
+        ),
+        (
+            "expected `.`, `=`",
+            "设置项后面缺少等号",
+            "应写成 名称 = \"值\"，例如 base_url = \"https://…/\"",
+        ),
+        (
+            "invalid table header",
+            "小节标题写法有误",
+            "小节标题应写成 [portal] 这样：英文方括号，独占一行",
+        ),
+        (
+            "expected newline",
+            "一行只能写一个设置项",
+            "把后面的内容移到下一行",
+        ),
+        (
+            "invalid key",
+            "设置项名称写法有误",
+            "设置项名称只用英文字母、数字、下划线，例如 base_url",
+        ),
+    ];
+    if let Some((_, message, hint)) = KNOWN
+        .iter()
+        .find(|(english, _, _)| detail.contains(english))
+    {
+        return (
+            format!("site.toml 语法错误：{message}"),
+            hint.to_string(),
+            None,
+        );
+    }
+    (
+        "site.toml 语法错误".to_string(),
+        format!("检查等号、英文引号和 [portal] 这样的小节标题是否完整（解析器原文：{detail}）"),
+        None,
+    )
 }
 
 fn between<'a>(text: &'a str, start: &str, end: &str) -> Option<&'a str> {

@@ -217,6 +217,41 @@ impl Diagnostics {
     }
 }
 
+/// The first full-width character in `line` that a Chinese input method types where a settings
+/// or YAML file needs its half-width form (quotes, colon, equals sign, brackets, space), with that
+/// half-width form. Such files look right and fail with an obscure parser message.
+pub(crate) fn full_width_in(line: &str) -> Option<(char, &'static str)> {
+    line.chars().find_map(|c| {
+        let ascii = match c {
+            '“' | '”' | '＂' => "\"",
+            '‘' | '’' | '＇' => "'",
+            '：' => ":",
+            '＝' => "=",
+            '［' | '【' => "[",
+            '］' | '】' => "]",
+            '\u{3000}' => "空格",
+            '，' => ",",
+            _ => return None,
+        };
+        Some((c, ascii))
+    })
+}
+
+/// A hint about the full-width character `c` (see [`full_width_in`]).
+pub(crate) fn full_width_hint(c: char, ascii: &str) -> String {
+    let name = if c == '\u{3000}' {
+        "全角空格".to_string()
+    } else {
+        format!("「{c}」")
+    };
+    let half = if ascii == "空格" {
+        "半角空格".to_string()
+    } else {
+        format!("英文（半角）的 {ascii}")
+    };
+    format!("这一行有中文输入法打出的{name}：把输入法切换到英文状态，改成{half}")
+}
+
 impl From<Diagnostic> for Diagnostics {
     /// A list of the one problem that stopped a step (an unreadable site.toml, say).
     fn from(d: Diagnostic) -> Self {

@@ -167,7 +167,7 @@ pub fn init_site(dir: &Path) -> Result<(), ScaffoldError> {
     )?;
     write("说明.md", INIT_README)?;
     for (year, format) in [(2018, "gov-2014"), (2020, "gov-2019"), (2024, "gov-2021")] {
-        new_report(dir, year, "shili", Some(format))?;
+        new_report(dir, year, crate::content::SAMPLE_SLUG, Some(format))?;
     }
     Ok(())
 }

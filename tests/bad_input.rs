@@ -402,3 +402,84 @@ fn missing_root_is_a_usage_error() {
     assert_eq!(code, 2);
     assert!(stderr.contains("不存在"), "{stderr}");
 }
+
+/// No English from the parsers: what a clerk types with a Chinese input method is named, with the
+/// half-width character to type instead.
+#[test]
+fn full_width_quotes_in_site_toml() {
+    fails(
+        |f| {
+            f.edit(
+                "site.toml",
+                "base_url = \"https://example.gov.cn/nianbao/\"",
+                "base_url = “https://example.gov.cn/nianbao/”",
+            )
+        },
+        "site.toml:2:12",
+        "site.toml 的这一行用了全角符号「“」",
+    );
+    let f = Fixture::new();
+    f.edit(
+        "site.toml",
+        "title = \"测试县年报\"",
+        "title ＝ \"测试县年报\"",
+    );
+    let (_, _, stderr) = run_in(f.root(), "check", &[]);
+    assert!(stderr.contains("改成英文（半角）的 ="), "{stderr}");
+    assert!(!stderr.contains("expected"), "no English: {stderr}");
+}
+
+#[test]
+fn common_toml_errors_are_chinese() {
+    for (line, message) in [
+        ("title = 测试县年报", "设置值没有用引号括起来"),
+        (
+            "title = \"测试县年报\" region = \"x\"",
+            "一行只能写一个设置项",
+        ),
+    ] {
+        let f = Fixture::new();
+        f.edit("site.toml", "title = \"测试县年报\"", line);
+        let (code, _, stderr) = run_in(f.root(), "check", &[]);
+        assert_eq!(code, 1);
+        assert!(stderr.contains(message), "{line}: {stderr}");
+        assert!(
+            !stderr.contains("string values") && !stderr.contains("expected newline"),
+            "the parser's English is not the message: {stderr}"
+        );
+    }
+}
+
+#[test]
+fn full_width_colon_in_front_matter() {
+    fails(
+        |f| f.edit(REPORT, "published: 2019-03-01", "published： 2019-03-01"),
+        "content/2018/alpha/report.md:5",
+        "这一行用了全角符号「：」",
+    );
+}
+
+#[test]
+fn the_sample_township_s_folders_can_be_deleted() {
+    let f = Fixture::new();
+    f.write(
+        "content/2025/shili/report.md",
+        "---\npublished: 2026-01-20\n---\n正文。\n",
+    );
+    let (code, _, stderr) = run_in(f.root(), "check", &[]);
+    assert_eq!(code, 1);
+    assert!(
+        stderr.contains("这是 nianbao init 生成的示例镇的报告")
+            && stderr.contains("content/2025/shili"),
+        "the hint says to delete the sample folder, not to register it: {stderr}"
+    );
+    f.write(
+        "content/2025/gamma/report.md",
+        "---\npublished: 2026-01-20\n---\n正文。\n",
+    );
+    let (_, _, stderr) = run_in(f.root(), "check", &[]);
+    assert!(
+        stderr.contains("若这个文件夹已不需要，直接删除 content/2025/gamma"),
+        "any unregistered folder: register it or delete it: {stderr}"
+    );
+}

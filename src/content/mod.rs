@@ -22,6 +22,10 @@ use crate::site::{Report, Site, Township};
 
 /// The content directory under the site root.
 pub(crate) const CONTENT_DIR: &str = "content";
+
+/// The sample township `nianbao init` creates; a clerk deletes its folders once the real
+/// townships are registered.
+pub(crate) const SAMPLE_SLUG: &str = "shili";
 /// The optional introduction file of the home page and of each year.
 pub(crate) const INTRO_FILE: &str = "_index.md";
 
@@ -461,13 +465,21 @@ pub(crate) fn reload_report(
 fn unregistered(root: &Path, f: &FoundReport, known: &[&str]) -> Diagnostic {
     let rel = display_path(root, &f.dir);
     let near = fields::closest(&f.slug, known);
-    let hint = match near {
-        Some(n) => format!("是否想写「{n}」？已登记的乡镇代号：{}", known.join(", ")),
-        None if known.is_empty() => "先在 content/townships.yaml 中登记该乡镇".to_string(),
-        None => format!(
-            "先在 content/townships.yaml 中登记该乡镇；已登记的代号：{}",
-            known.join(", ")
-        ),
+    let folder = rel.replace('\\', "/");
+    let hint = if f.slug == SAMPLE_SLUG {
+        format!(
+            "这是 nianbao init 生成的示例镇的报告：示例镇已从乡镇名录中删除，把文件夹 {folder} 也删除即可（各年度的都删除）"
+        )
+    } else {
+        let register = match near {
+            Some(n) => format!("是否想写「{n}」？已登记的乡镇代号：{}", known.join(", ")),
+            None if known.is_empty() => "在 content/townships.yaml 中登记该乡镇".to_string(),
+            None => format!(
+                "在 content/townships.yaml 中登记该乡镇（已登记的代号：{}）",
+                known.join(", ")
+            ),
+        };
+        format!("{register}；若这个文件夹已不需要，直接删除 {folder}")
     };
     Diagnostic::error(
         "report.unregistered",

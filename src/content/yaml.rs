@@ -197,6 +197,9 @@ fn syntax_error(e: &serde_yaml::Error, text: &str, file: &str, line_offset: usiz
         column: l.column(),
     });
     let from = e.location().map_or(1, |l| l.line());
+    if let Some(d) = full_width(text, from, file, line_offset) {
+        return d;
+    }
     if let Some(d) = duplicate_key(&detail, text, from, file, line_offset)
         .or_else(|| huge_number(&detail, file, location))
         .or_else(|| missing_colon(&detail, text, file, e.location(), line_offset))
@@ -222,6 +225,36 @@ fn syntax_error(e: &serde_yaml::Error, text: &str, file: &str, line_offset: usiz
     Diagnostic::error("yaml.syntax", file, message)
         .at(location)
         .hint(hint)
+}
+
+/// A full-width colon, bracket or space typed with a Chinese input method on the line of the
+/// error, or on the last non-empty line before it (libyaml often notices a line late).
+fn full_width(text: &str, line: usize, file: &str, line_offset: usize) -> Option<Diagnostic> {
+    let lines: Vec<&str> = text.lines().collect();
+    let candidates = (1..=line.min(lines.len()))
+        .rev()
+        .filter(|n| !lines[n - 1].trim().is_empty())
+        .take(2);
+    for n in candidates {
+        // Quotes inside a value are text; only the structure's punctuation matters here.
+        let structure = lines[n - 1]
+            .split_once(": ")
+            .map_or(lines[n - 1], |(key, _)| key);
+        if let Some((c, ascii)) = crate::diagnostics::full_width_in(structure)
+            && !matches!(c, '“' | '”' | '‘' | '’' | '，')
+        {
+            return Some(
+                Diagnostic::error(
+                    "yaml.full-width",
+                    file,
+                    format!("这一行用了全角符号「{c}」"),
+                )
+                .at_line(n + line_offset)
+                .hint(crate::diagnostics::full_width_hint(c, ascii)),
+            );
+        }
+    }
+    None
 }
 
 /// serde_yaml reports a duplicate key at the start of its mapping (line `from` of `text`); point
