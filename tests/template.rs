@@ -103,6 +103,29 @@ fn every_indicator_appears_once_in_a_blank_validated_cell() {
         );
         let styles = zip_entry(&path, "xl/styles.xml");
         assert!(styles.contains("locked=\"0\""), "input cells are unlocked");
+        // Each input prompt shows the printed label, never an internal id.
+        let titles: Vec<&str> = sheet
+            .split("promptTitle=\"")
+            .skip(1)
+            .map(|rest| &rest[..rest.find('"').unwrap()])
+            .collect();
+        assert_eq!(
+            titles.len(),
+            pairs.len(),
+            "{format_id}: a prompt per input cell"
+        );
+        for (id, _) in &pairs {
+            assert!(
+                !titles.contains(&id.as_str()),
+                "{format_id}: the prompt shows {id}"
+            );
+        }
+        for title in &titles {
+            assert!(
+                title.chars().any(|c| c > '\u{2E80}'),
+                "{format_id}: the prompt title {title:?} is the Chinese label"
+            );
+        }
     }
 }
 

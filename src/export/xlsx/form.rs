@@ -101,7 +101,8 @@ fn validation(cell: &Cell) -> Result<DataValidation, XlsxError> {
         format!("（单位：{}）", cell.unit)
     };
     rule.ignore_blank(true)
-        .set_input_title(truncate(&cell.id, 32))?
+        // The prompt names the row as printed; the id is for the importer (the hidden index).
+        .set_input_title(truncate(&cell.label, 32))?
         .set_input_message(truncate(&format!("{}{unit}", cell.label), 255))?
         .set_error_title("数字不符合要求")?
         .set_error_message(message)
