@@ -28,6 +28,9 @@ pub struct Options {
     pub base_url: Option<String>,
     /// Treat warnings as errors.
     pub strict: bool,
+    /// Publish work left unfinished (placeholders of `new` and `import`): a preview does, a
+    /// build and a check refuse it unless asked.
+    pub allow_draft: bool,
 }
 
 impl Options {
@@ -36,6 +39,7 @@ impl Options {
         crate::publish::stamp::Inputs {
             base_url: self.base_url.as_deref(),
             strict: self.strict,
+            allow_draft: self.allow_draft,
         }
     }
 }
@@ -95,6 +99,9 @@ pub fn load(root: &Path, options: &Options) -> Result<Loaded, Failure> {
     let (site, mut diagnostics) = content::load_site(root, config);
     if let Err(d) = &theme {
         diagnostics.push(d.clone());
+    }
+    if !options.allow_draft {
+        diagnostics.promote_code(content::report::UNFINISHED);
     }
     if options.strict {
         diagnostics.promote_warnings();

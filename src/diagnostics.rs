@@ -193,6 +193,13 @@ impl Diagnostics {
         }
     }
 
+    /// Make the warnings with `code` errors.
+    pub fn promote_code(&mut self, code: &str) {
+        for d in self.items.iter_mut().filter(|d| d.code == code) {
+            d.severity = Severity::Error;
+        }
+    }
+
     /// Sort by file, position, then code, so output does not depend on discovery order.
     pub fn sort(&mut self) {
         self.items.sort_by(|a, b| {

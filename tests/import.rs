@@ -772,8 +772,16 @@ fn a_folder_of_pages_and_tables_imports_into_a_site_that_checks() {
     let (code, stdout, _) = import(&f, &[dir.to_str().unwrap()]);
     assert_eq!(code, 0, "{stdout}");
     assert!(stdout.contains("已创建 3 份报告"), "{stdout}");
+    // Imported reports are unfinished until a person has checked them against the originals.
     let (code, _, stderr) = common::run_in(f.root(), "check", &[]);
-    assert_eq!(code, 0, "the imported site checks: {stderr}");
+    assert_eq!(code, 1, "unreviewed imports are not published: {stderr}");
+    assert_eq!(
+        stderr.matches("导入的报告还没有核对").count(),
+        3,
+        "one per imported report, located: {stderr}"
+    );
+    let (code, _, stderr) = common::run_in(f.root(), "check", &["--allow-draft"]);
+    assert_eq!(code, 0, "the imported site checks as a draft: {stderr}");
     assert!(stderr.contains("3 份报告"), "{stderr}");
 }
 

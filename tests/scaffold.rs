@@ -1,4 +1,5 @@
-//! `nianbao new`: scaffolds that build at once, never overwrite, and refuse unknown townships.
+//! `nianbao new`: scaffolds that preview at once, are published only once filled in, never
+//! overwrite, and refuse unknown townships.
 
 mod common;
 
@@ -32,15 +33,43 @@ fn a_new_report_of_each_format_builds_without_errors() {
             );
         }
     }
-    let (code, _, stderr) = run_in(f.root(), "check", &["--strict"]);
-    assert_eq!(
-        code, 0,
-        "scaffolds check without errors or warnings: {stderr}"
-    );
+    // Untouched, a scaffold is not published: each placeholder is an error naming its line.
     let (code, _, stderr) = run_in(f.root(), "build", &[]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains("错误: content/2025/alpha/report.md:")
+            && stderr.contains("正文中还有未填写的占位文字")
+            && stderr.contains("公开日期还是新建报告时预填的规定期限"),
+        "{stderr}"
+    );
+    assert!(!f.root().join("public").exists(), "nothing was published");
+    // As a draft it checks without other problems, and builds.
+    let (code, _, stderr) = run_in(f.root(), "check", &["--allow-draft"]);
+    assert_eq!(code, 0, "scaffolds check as drafts: {stderr}");
+    let (code, _, stderr) = run_in(f.root(), "build", &["--allow-draft"]);
     assert_eq!(code, 0, "{stderr}");
     let page = fs::read_to_string(f.root().join("public/2025/alpha/index.html")).unwrap();
     assert!(page.contains("测试县甲镇2025年度政府信息公开工作年度报告"));
+    // Filled in, it is published without the flag.
+    for (year, slug) in [(2017, "beta"), (2019, "alpha"), (2025, "alpha")] {
+        let path = f.root().join(format!("content/{year}/{slug}/report.md"));
+        let text = fs::read_to_string(&path).unwrap();
+        let filled: String = text
+            .lines()
+            .filter(|l| !l.contains("请改为实际日期"))
+            .map(|l| {
+                if l.contains("请改为实际公开日期") {
+                    format!("published: {}-01-20", year + 1)
+                } else {
+                    l.replace("（在此填写正文。）", "本年度按条例要求公开了政府信息。")
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
+        fs::write(&path, filled + "\n").unwrap();
+    }
+    let (code, _, stderr) = run_in(f.root(), "build", &[]);
+    assert_eq!(code, 0, "a filled-in report is published: {stderr}");
 }
 
 #[test]
@@ -84,7 +113,7 @@ fn an_unregistered_township_is_refused_with_the_known_ones() {
 }
 
 #[test]
-fn init_makes_a_site_that_builds_and_refuses_a_non_empty_directory() {
+fn init_makes_a_site_that_previews_and_refuses_a_non_empty_directory() {
     let tmp = tempfile::tempdir().unwrap();
     let site = tmp.path().join("新站点");
     let (code, _, stderr) = common::run(&["init", site.to_str().unwrap()]);
@@ -102,10 +131,16 @@ fn init_makes_a_site_that_builds_and_refuses_a_non_empty_directory() {
             });
         assert!(found, "an example report in {format}");
     }
-    let (code, _, stderr) = run_in(&site, "check", &["--strict"]);
+    // The sample previews, and builds as a draft; its placeholders keep it from being published.
+    let (code, _, stderr) = run_in(&site, "check", &["--allow-draft"]);
     assert_eq!(code, 0, "{stderr}");
-    let (code, _, stderr) = run_in(&site, "build", &[]);
+    let (code, _, stderr) = run_in(&site, "build", &["--allow-draft"]);
     assert_eq!(code, 0, "{stderr}");
+    let (code, _, stderr) = run_in(&site, "check", &[]);
+    assert_eq!(
+        code, 1,
+        "unfinished sample reports are not published: {stderr}"
+    );
     let (code, _, stderr) = common::run(&["init", site.to_str().unwrap()]);
     assert_eq!(code, 1);
     assert!(stderr.contains("不是空目录"), "{stderr}");

@@ -335,3 +335,27 @@ fn serve_says_where_its_warnings_are() {
         "and the report page lists it"
     );
 }
+
+#[test]
+fn serve_previews_unfinished_work_that_build_refuses() {
+    let f = Fixture::new();
+    f.edit(
+        "content/2018/alpha/report.md",
+        "正文。",
+        "（在此填写正文。）",
+    );
+    let server = Server::start(f.root(), &[]);
+    let (status, _, body) = server.get(PAGE);
+    assert_eq!(status, 200, "the draft is previewed");
+    assert!(body.contains("（在此填写正文。）"));
+    let banner = server.banner.join("\n");
+    assert!(banner.contains("1 条警告"), "as a warning: {banner}");
+    let (_, _, status) = server.get("/nianbao/__nianbao/status");
+    assert!(status.contains("\"ok\""), "no error overlay: {status}");
+    let (code, _, stderr) = common::run_in(f.root(), "build", &[]);
+    assert_eq!(code, 1, "publishing it is refused: {stderr}");
+    assert!(
+        stderr.contains("错误: content/2018/alpha/report.md:12:1: 正文中还有未填写的占位文字"),
+        "{stderr}"
+    );
+}

@@ -10,10 +10,17 @@ pub(super) struct Args {
     /// 覆盖 site.toml 中的 base_url（网站发布地址）
     #[arg(long, value_name = "URL")]
     pub(super) base_url: Option<String>,
+    /// 允许发布未完成的内容（新建或导入后还没有替换的占位文字、待核对标记）；默认把它们当作错误
+    #[arg(long)]
+    pub(super) allow_draft: bool,
 }
 
 pub(super) fn run(args: Args, root: &Path, global: &Global) -> u8 {
-    let Args { output, base_url } = args;
+    let Args {
+        output,
+        base_url,
+        allow_draft,
+    } = args;
     let output = if output.is_absolute() {
         output
     } else {
@@ -26,6 +33,7 @@ pub(super) fn run(args: Args, root: &Path, global: &Global) -> u8 {
     let options = Options {
         base_url,
         strict: false,
+        allow_draft,
     };
     let progress = progress_bar(global.quiet);
     let result = nianbao::build::build(root, &output, &options, &progress);

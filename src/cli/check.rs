@@ -10,13 +10,21 @@ pub(super) struct Args {
     /// 输出格式：human（默认，给人看）或 json（在标准输出打印，供持续集成读取）
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub(super) format: Format,
+    /// 允许未完成的内容（新建或导入后还没有替换的占位文字、待核对标记）；默认把它们当作错误
+    #[arg(long)]
+    pub(super) allow_draft: bool,
 }
 
 pub(super) fn run(args: Args, root: &Path, global: &Global) -> u8 {
-    let Args { strict, format } = args;
+    let Args {
+        strict,
+        format,
+        allow_draft,
+    } = args;
     let options = Options {
         base_url: None,
         strict,
+        allow_draft,
     };
     let result = nianbao::build::check(root, &options);
     if format == Format::Json {

@@ -1,4 +1,4 @@
-//! `nianbao init`: a new site, ready to build and preview, in an empty folder.
+//! `nianbao init`: a new site, ready to preview, in an empty folder.
 
 use super::*;
 
@@ -15,7 +15,7 @@ pub(super) fn run(args: Args, root: &Path, global: &Global) -> u8 {
         Ok(()) => {
             if !global.quiet {
                 eprintln!(
-                    "已在 {} 新建网站（示例镇 3 份示例报告，见 说明.md）。\n运行 nianbao serve --root {} 即可预览。",
+                    "已在 {} 新建网站（示例镇 3 份示例报告，见 说明.md）。\n运行 nianbao serve --root {} 即可预览；示例报告中的占位文字换成真实内容（或删去示例镇）后，nianbao build 才会生成发布用的网站。",
                     dir.display(),
                     dir.display()
                 );

@@ -52,7 +52,7 @@ enum Command {
     Build(build::Args),
     /// 本地预览：生成网站并在浏览器中查看，修改内容后自动刷新
     Serve(serve::Args),
-    /// 在空目录中新建一个可以直接生成和预览的网站
+    /// 在空目录中新建一个可以直接预览的网站（示例报告的占位文字替换成真实内容后即可生成发布）
     Init(init::Args),
     /// 新建一份年度报告的骨架（report.md 和列出全部指标的 stats.yaml）
     New(new::Args),

@@ -107,6 +107,7 @@ pub(crate) fn load(folder: &ReportFolder<'_>, diagnostics: &mut Diagnostics) -> 
         attachments,
     };
     check_links(&text, body, &md_file, diagnostics);
+    check_unfinished(&text, &md_file, diagnostics);
     let keys = KeyIndex::scan(front.yaml, front.line_offset);
     validate::check_report_dates(&report, &md_file, |k| keys.locate(k), diagnostics);
     Some(report)
@@ -173,6 +174,54 @@ pub fn split_front_matter(text: &str) -> Result<(FrontMatter<'_>, &str), SplitEr
         .at_line(1)
         .hint("在元数据最后一行之后单独写一行 ---，再接正文"),
     ))
+}
+
+/// The code of a diagnostic about work left unfinished: a warning while previewing, an error
+/// when publishing (`build` and `check` without `--allow-draft`).
+pub(crate) const UNFINISHED: &str = "report.unfinished";
+
+/// What `nianbao new` and `nianbao import` leave for the clerk to replace, and what to write
+/// instead: placeholder text, the deadline pre-filled as a date, the importer's review note.
+const PLACEHOLDERS: [(&str, &str, &str); 4] = [
+    (
+        "（在此填写正文。）",
+        "正文中还有未填写的占位文字「（在此填写正文。）」",
+        "在这一节写入正文（可从已发布的原文复制），或删去这一节的标题和占位文字",
+    ),
+    (
+        "请对照原件核对后删去本行",
+        "导入的报告还没有核对：这一行提示要对照原件核对",
+        "对照已发布的原件核对标题、日期、正文和统计表中的每个数字，无误后删去这一行",
+    ),
+    (
+        "请改为实际公开日期",
+        "公开日期还是新建报告时预填的规定期限，不是实际公开日期",
+        "写入原件上的实际公开日期（YYYY-MM-DD），并删去这一行末尾“请改为实际公开日期”的注释",
+    ),
+    (
+        "请改为实际日期",
+        "生成日期还是新建报告时预填的日期",
+        "写入实际的生成日期（YYYY-MM-DD）并删去注释；原件没有写生成日期就删去这一行",
+    ),
+];
+
+/// Flag every line of `text` that still holds a scaffold or import placeholder.
+fn check_unfinished(text: &str, file: &str, diagnostics: &mut Diagnostics) {
+    for (n, line) in text.lines().enumerate() {
+        if let Some((mark, message, hint)) =
+            PLACEHOLDERS.iter().find(|(mark, ..)| line.contains(mark))
+        {
+            let column = line[..line.find(mark).unwrap_or(0)].chars().count() + 1;
+            diagnostics.push(
+                Diagnostic::warning(UNFINISHED, file, *message)
+                    .at(Some(crate::diagnostics::Location {
+                        line: n + 1,
+                        column,
+                    }))
+                    .hint(*hint),
+            );
+        }
+    }
 }
 
 /// Warn about links and images of the narrative that point outside the report folder: those

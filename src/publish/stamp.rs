@@ -18,6 +18,8 @@ pub(crate) struct Inputs<'a> {
     pub base_url: Option<&'a str>,
     /// Warnings count as errors.
     pub strict: bool,
+    /// Unfinished work is allowed.
+    pub allow_draft: bool,
 }
 
 const SOURCES: [&str; 5] = ["site.toml", "content", "themes", "templates", "static"];
@@ -124,6 +126,7 @@ pub(crate) fn fingerprints(root: &Path, options: &Inputs<'_>) -> (u64, BTreeMap<
     }
     all.write(options.base_url.unwrap_or("").as_bytes());
     all.write_u8(u8::from(options.strict));
+    all.write_u8(u8::from(options.allow_draft));
     shared.write(options.base_url.unwrap_or("").as_bytes());
     let mut years: BTreeMap<u16, DefaultHasher> = BTreeMap::new();
     walk_sources(root, |rel, meta| {
@@ -271,7 +274,7 @@ mod tests {
         );
         let other = Inputs {
             base_url: Some("https://x.cn/"),
-            strict: false,
+            ..Inputs::default()
         };
         assert_ne!(
             fingerprint(tmp.path(), &options),

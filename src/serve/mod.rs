@@ -198,6 +198,8 @@ pub fn serve(root: &Path, options: &ServeOptions) -> Result<(), ServeError> {
         Options {
             base_url: Some(url.clone()),
             strict: false,
+            // A preview shows unfinished work (with its warnings); publishing refuses it.
+            allow_draft: true,
         },
     );
     workspace.defer_aggregates(true);
