@@ -100,9 +100,11 @@ pub fn load(root: &Path, options: &Options) -> Result<Loaded, Failure> {
     if let Err(d) = &theme {
         diagnostics.push(d.clone());
     }
-    if !options.allow_draft {
-        diagnostics.promote_code(content::report::UNFINISHED);
-    }
+    let site = if options.allow_draft {
+        site
+    } else {
+        site.map(|site| publishable(site, &mut diagnostics))
+    };
     if options.strict {
         diagnostics.promote_warnings();
     }
@@ -166,6 +168,25 @@ pub fn archive(root: &Path, year: u16, output: &Path) -> Result<Archived, Failur
         size: crate::render::pages::human_size(bytes),
         warnings,
     })
+}
+
+/// The site as it is published: reports marked `draft: true` left out, and the placeholders of
+/// the others made errors (a preview shows both).
+fn publishable(site: Site, diagnostics: &mut Diagnostics) -> Site {
+    let drafts: Vec<String> = site
+        .reports
+        .iter()
+        .filter(|r| r.meta.draft)
+        .map(|r| format!("{}/", r.folder))
+        .collect();
+    let in_draft = |file: &str| drafts.iter().any(|d| file.starts_with(d.as_str()));
+    diagnostics.promote_where(|d| d.code == content::report::UNFINISHED && !in_draft(&d.file));
+    if drafts.is_empty() {
+        return site;
+    }
+    let (config, townships, reports, intro, year_intros) = site.into_parts();
+    let reports = reports.into_iter().filter(|r| !r.meta.draft).collect();
+    Site::new(config, townships, reports, intro, year_intros)
 }
 
 /// Load and validate everything, render the planned site in memory and check every internal

@@ -193,9 +193,9 @@ impl Diagnostics {
         }
     }
 
-    /// Make the warnings with `code` errors.
-    pub fn promote_code(&mut self, code: &str) {
-        for d in self.items.iter_mut().filter(|d| d.code == code) {
+    /// Make the warnings that `select` picks errors.
+    pub fn promote_where(&mut self, select: impl Fn(&Diagnostic) -> bool) {
+        for d in self.items.iter_mut().filter(|d| select(d)) {
             d.severity = Severity::Error;
         }
     }

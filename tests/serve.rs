@@ -359,3 +359,33 @@ fn serve_previews_unfinished_work_that_build_refuses() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_draft_is_previewed_and_left_out_of_the_build() {
+    let f = Fixture::new();
+    let beta = "content/2020/beta/report.md";
+    f.edit(
+        beta,
+        "published: 2021-01-20",
+        "published: 2021-01-20\ndraft: true",
+    );
+    f.edit(beta, "正文。", "（在此填写正文。）");
+    let server = Server::start(f.root(), &[]);
+    let (status, _, _) = server.get("/nianbao/2020/beta/index.html");
+    assert_eq!(status, 200, "serve previews the draft");
+    let (code, _, stderr) = common::run_in(f.root(), "build", &[]);
+    assert_eq!(
+        code, 0,
+        "a draft's placeholders do not stop the build: {stderr}"
+    );
+    assert!(stderr.contains("这份报告标为草稿"), "{stderr}");
+    assert!(
+        !f.root().join("public/2020/beta").exists(),
+        "the draft is not published"
+    );
+    assert!(f.root().join("public/2018/alpha/index.html").is_file());
+    f.edit(beta, "draft: true", "draft: 是");
+    let (code, _, stderr) = common::run_in(f.root(), "check", &[]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("draft 只能写 true 或 false"), "{stderr}");
+}

@@ -42,6 +42,19 @@ impl<'a> FieldReader<'a> {
             .field(path)
     }
 
+    /// A warning located at `key` of this mapping.
+    pub(crate) fn warning_at(
+        &self,
+        code: &'static str,
+        key: &str,
+        message: impl Into<String>,
+    ) -> Diagnostic {
+        let path = self.key_path(key);
+        Diagnostic::warning(code, self.file, message)
+            .at(Some(self.keys.locate(&path)))
+            .field(path)
+    }
+
     /// Report every key of `map` that is not in `known`; returns the map's string keys.
     pub(crate) fn check_keys(&mut self, map: &serde_yaml::Mapping, known: &[&str], what: &str) {
         for key in map.keys() {

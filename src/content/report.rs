@@ -32,6 +32,7 @@ const KEYS: &[&str] = &[
     "attachments",
     "year",
     "township",
+    "draft",
 ];
 const FORM_KEYS: &[&str] = &[
     "fill_unit",
@@ -176,6 +177,33 @@ pub fn split_front_matter(text: &str) -> Result<(FrontMatter<'_>, &str), SplitEr
     ))
 }
 
+/// `draft: true|false`; a draft says so (a warning), since `build` will leave it out.
+fn parse_draft(r: &mut FieldReader<'_>, map: &serde_yaml::Mapping) -> bool {
+    match map.get("draft") {
+        None | Some(serde_yaml::Value::Bool(false)) => false,
+        Some(serde_yaml::Value::Bool(true)) => {
+            let d = r.warning_at(
+                DRAFT,
+                "draft",
+                "这份报告标为草稿（draft: true）：nianbao serve 预览时显示，nianbao build 和 nianbao check 不发布它",
+            );
+            r.diagnostics
+                .push(d.hint("完成后删去 draft: true 这一行（或改为 draft: false）"));
+            true
+        }
+        Some(_) => {
+            let d = r
+                .error("report.draft", "draft", "draft 只能写 true 或 false")
+                .hint("写 draft: true 表示草稿，暂不发布；发布时删去这一行");
+            r.diagnostics.push(d);
+            false
+        }
+    }
+}
+
+/// The code of the warning that a report is a draft.
+pub(crate) const DRAFT: &str = "report.draft";
+
 /// The code of a diagnostic about work left unfinished: a warning while previewing, an error
 /// when publishing (`build` and `check` without `--allow-draft`).
 pub(crate) const UNFINISHED: &str = "report.unfinished";
@@ -306,6 +334,7 @@ fn parse_front_matter(
         channel: r.text(&map, "channel"),
         source_url: r.text(&map, "source_url"),
         form: parse_form(&mut r, &map),
+        draft: parse_draft(&mut r, &map),
     };
     if let Some(url) = &meta.source_url
         && !(url.starts_with("https://") || url.starts_with("http://"))

@@ -740,6 +740,7 @@ mod tests {
                 channel: None,
                 source_url: None,
                 form: None,
+                draft: false,
             },
             narrative: narrative.to_string(),
             narrative_line: 1,

@@ -468,6 +468,7 @@ pub mod tests_support {
                 channel: None,
                 source_url: None,
                 form: None,
+                draft: false,
             },
             narrative: String::new(),
             narrative_line: 1,

@@ -104,6 +104,8 @@ pub struct ReportMeta {
     pub source_url: Option<String>,
     /// The table footer.
     pub form: Option<Form>,
+    /// `draft: true`: previewed by `serve`, left out of `build` and `check`.
+    pub draft: bool,
 }
 
 /// A file beside a report, published for download.
