@@ -1028,3 +1028,52 @@ fn a_legacy_xls_table_reads_back_figure_for_figure() {
         "the heading-row value is flagged: {stdout}"
     );
 }
+
+/// The front-matter keys of a report.md (top level, in order), commented-out ones included.
+fn front_matter_keys(text: &str) -> Vec<String> {
+    text.split("---\n")
+        .nth(1)
+        .unwrap_or_default()
+        .lines()
+        .map(|l| l.trim_start_matches("# "))
+        .filter(|l| !l.starts_with(' ') && !l.starts_with('#'))
+        .filter_map(|l| l.split_once(':').map(|(k, _)| k.trim().to_string()))
+        .filter(|k| k.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
+        .collect()
+}
+
+#[test]
+fn an_excel_import_writes_the_same_commented_skeleton_as_new() {
+    let f = site();
+    let c = sample(schema::format("gov-2021").unwrap());
+    let file = input(
+        &f,
+        "甲镇2021.xlsx",
+        &generic_xlsx(&c, "甲镇2021年度政府信息公开情况统计表"),
+    );
+    let (code, stdout, _) = import(&f, &[&file, "--year", "2021", "--township", "alpha"]);
+    assert_eq!(code, 0, "{stdout}");
+    let imported = fs::read_to_string(f.root().join("content/2021/alpha/report.md")).unwrap();
+    let (code, _, stderr) = common::run_in(f.root(), "new", &["2022", "alpha"]);
+    assert_eq!(code, 0, "{stderr}");
+    let scaffold = fs::read_to_string(f.root().join("content/2022/alpha/report.md")).unwrap();
+    let wanted: Vec<String> = front_matter_keys(&scaffold)
+        .into_iter()
+        .filter(|k| k != "form")
+        .collect();
+    assert!(wanted.len() >= 8, "{wanted:?}");
+    assert_eq!(
+        front_matter_keys(&imported),
+        wanted,
+        "imported:\n{imported}"
+    );
+    assert!(
+        imported.contains("index_no: ~   # 索引号（原件中没有找到"),
+        "what the original lacks stays unknown, and says so:\n{imported}"
+    );
+    let commented = imported.lines().filter(|l| l.contains(" # ")).count();
+    assert!(
+        commented >= wanted.len(),
+        "every key has its comment:\n{imported}"
+    );
+}

@@ -51,32 +51,47 @@ pub(super) fn front_matter(fm: &FrontMatter, origin: &str) -> String {
         out,
         "# 由 nianbao import 从「{origin}」导入；请对照原件核对后删去本行。"
     );
-    let mut line = |key: &str, value: &str, comment: &str| {
-        let _ = writeln!(out, "{key}: {}   # {comment}", scalar(value));
-    };
-    let optional = [
-        ("title", &fm.title, "标题"),
-        ("index_no", &fm.index_no, "索引号"),
-        ("publisher", &fm.publisher, "发布机构"),
-        ("scope", &fm.scope, "公开范围"),
-        ("generated", &fm.generated, "生成日期"),
-    ];
-    for (key, value, comment) in optional {
-        if let Some(v) = value {
-            line(key, v, comment);
+    // Every key of the scaffold `nianbao new` writes, with its comment: what the original did
+    // not show stays `~` (unknown, shown as such), never a guess.
+    let mut line = |key: &str, value: Option<&str>, comment: &str| match value {
+        Some(v) => {
+            let _ = writeln!(out, "{key}: {}   # {comment}", scalar(v));
         }
-    }
-    line("published", &fm.published, "公开日期");
-    if let Some(v) = &fm.channel {
-        line("channel", v, "公开方式");
-    }
+        None => {
+            let _ = writeln!(
+                out,
+                "{key}: ~   # {comment}（原件中没有找到；原件有就照写，没有就保留 ~）"
+            );
+        }
+    };
+    line("title", fm.title.as_deref(), "标题");
+    line("index_no", fm.index_no.as_deref(), "索引号");
+    line("publisher", fm.publisher.as_deref(), "发布机构");
+    line("scope", fm.scope.as_deref(), "公开范围");
+    line(
+        "generated",
+        fm.generated.as_deref(),
+        "生成日期（YYYY-MM-DD）",
+    );
+    line(
+        "published",
+        Some(&fm.published),
+        "公开日期（YYYY-MM-DD，必填）",
+    );
+    line("channel", fm.channel.as_deref(), "公开方式");
     if !fm.form.is_empty() {
         out.push_str("form:   # 统计表表尾\n");
         for (key, value, comment) in &fm.form {
             let _ = writeln!(out, "  {key}: {}   # {comment}", scalar(value));
         }
     }
-    if !fm.attachments.is_empty() {
+    if fm.attachments.is_empty() {
+        out.push_str(
+            "# attachments:                   # 附件说明：报告目录中的其他文件都会作为附件发布\n",
+        );
+        out.push_str("#   - file: 统计表.xls            #   文件名（与目录中的文件完全一致）\n");
+        out.push_str("#     title: 政府信息公开情况统计表 #   显示的标题\n");
+    } else {
         out.push_str("attachments:   # 附件\n");
         for (file, title) in &fm.attachments {
             let _ = writeln!(out, "  - file: {}", scalar(file));
