@@ -167,17 +167,21 @@ fn stats_json_keeps_null_apart_from_zero() {
     assert!(saw_null && saw_zero);
 }
 
-fn xlsx_numbers(path: &Path) -> Vec<f64> {
+/// The cells of a workbook's first sheet, row by row.
+fn first_sheet(path: &Path) -> Vec<Data> {
     let bytes = fs::read(path).unwrap();
     let mut wb: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
     let name = wb.sheet_names()[0].clone();
     let range = wb.worksheet_range(&name).unwrap();
-    range
-        .rows()
-        .flat_map(|row| row.iter())
+    range.rows().flat_map(|row| row.iter().cloned()).collect()
+}
+
+fn xlsx_numbers(path: &Path) -> Vec<f64> {
+    first_sheet(path)
+        .into_iter()
         .filter_map(|c| match c {
-            Data::Float(f) => Some(*f),
-            Data::Int(i) => Some(*i as f64),
+            Data::Float(f) => Some(f),
+            Data::Int(i) => Some(i as f64),
             _ => None,
         })
         .collect()
@@ -366,15 +370,10 @@ fn demo_is_reproducible_from_the_generator() {
 
 /// Strings of a workbook's first sheet, row by row.
 fn xlsx_strings(path: &Path) -> Vec<String> {
-    let bytes = fs::read(path).unwrap();
-    let mut wb: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
-    let name = wb.sheet_names()[0].clone();
-    let range = wb.worksheet_range(&name).unwrap();
-    range
-        .rows()
-        .flat_map(|row| row.iter())
+    first_sheet(path)
+        .into_iter()
         .filter_map(|c| match c {
-            Data::String(s) => Some(s.clone()),
+            Data::String(s) => Some(s),
             _ => None,
         })
         .collect()
