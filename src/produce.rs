@@ -179,7 +179,7 @@ fn township_data(
         DataKind::Xlsx => {
             let newest = site
                 .reports_of_township(&township.slug)
-                .map(|r| r.meta.published)
+                .map(|r| r.meta.file_date())
                 .max();
             let created = newest.unwrap_or_default();
             xlsx_compare::compare_xlsx(

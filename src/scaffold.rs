@@ -234,11 +234,11 @@ pub(crate) fn report_md(
     let _ = writeln!(text, "scope: 全部公开                  # 公开范围");
     let _ = writeln!(
         text,
-        "generated: {deadline}             # 生成日期（请改为实际日期，写成 YYYY-MM-DD）"
+        "generated: ~                     # 生成日期（可选；原件写了就照写 YYYY-MM-DD）"
     );
     let _ = writeln!(
         text,
-        "published: {deadline}             # 公开日期（必填；请改为实际公开日期；规定期限为 {deadline}）"
+        "published: ~                     # 公开日期（公开后写实际日期 YYYY-MM-DD；请改为实际公开日期；规定期限为 {deadline}）"
     );
     let _ = writeln!(text, "channel: 政府网站                # 公开方式");
     if format.id == "gov-2014" {

@@ -182,12 +182,16 @@ pub(crate) fn check_report_dates(
             .hint("核对原表的填报日期；若原表确实如此，照原样保留"),
         );
     }
-    if meta.published <= year_end {
+    // An unknown date (`published: ~`) was reported when the front matter was read.
+    let Some(published) = meta.published else {
+        return;
+    };
+    if published <= year_end {
         diagnostics.push(
             Diagnostic::warning(
                 "report.published-early",
                 file,
-                format!("公开日期 {} 早于统计年度结束（{year_end}）", meta.published),
+                format!("公开日期 {} 早于统计年度结束（{year_end}）", published),
             )
             .at(Some(locate("published")))
             .field("published")
@@ -196,7 +200,7 @@ pub(crate) fn check_report_dates(
     } else if let Some(format) = report.stats.as_ref().map(|s| s.format)
         && let Some(deadline) =
             NaiveDate::from_ymd_opt(year + 1, format.deadline.0, format.deadline.1)
-        && meta.published > deadline
+        && published > deadline
     {
         diagnostics.push(
             Diagnostic::warning(
@@ -204,7 +208,7 @@ pub(crate) fn check_report_dates(
                 file,
                 format!(
                     "公开日期 {} 晚于 {} 规定的公开期限 {deadline}",
-                    meta.published, format.edition
+                    published, format.edition
                 ),
             )
             .at(Some(locate("published")))
@@ -213,14 +217,14 @@ pub(crate) fn check_report_dates(
         );
     }
     if let Some(generated) = meta.generated
-        && generated > meta.published
-        && generated.year() == meta.published.year()
+        && generated > published
+        && generated.year() == published.year()
     {
         diagnostics.push(
             Diagnostic::warning(
                 "report.generated-late",
                 file,
-                format!("生成日期 {generated} 晚于公开日期 {}", meta.published),
+                format!("生成日期 {generated} 晚于公开日期 {}", published),
             )
             .at(Some(locate("generated")))
             .field("generated"),

@@ -632,3 +632,41 @@ fn archive_counts_only_its_own_year_s_warnings() {
     assert_eq!(code, 0, "{err}");
     assert!(err.contains("1 条警告"), "{err}");
 }
+
+/// `published: ~`: the original does not say. It builds, `check` warns with the line, every page
+/// and download shows it as unknown, and no date is made up for it anywhere.
+#[test]
+fn an_unknown_publication_date_builds_and_is_shown_as_unknown() {
+    let f = Fixture::new();
+    f.edit(
+        "content/2020/beta/report.md",
+        "published: 2021-01-20",
+        "published: ~",
+    );
+    let (code, _, stderr) = run_in(f.root(), "check", &[]);
+    assert_eq!(code, 0, "an unknown date is a warning: {stderr}");
+    assert!(
+        stderr.contains("content/2020/beta/report.md:2:1: [published] 公开日期未注明"),
+        "{stderr}"
+    );
+    let (_out_dir, out) = built(&f);
+    let page = fs::read_to_string(out.join("2020/beta/index.html")).unwrap();
+    assert!(page.contains("原文未注明"), "the report page says so");
+    let year = fs::read_to_string(out.join("2020/index.html")).unwrap();
+    assert!(year.contains("原文未注明"), "the year page says so");
+    let township = fs::read_to_string(out.join("townships/beta/index.html")).unwrap();
+    assert!(township.contains("原文未注明"), "the township page says so");
+    let json = fs::read_to_string(out.join("2020/beta/stats.json")).unwrap();
+    assert!(json.contains("\"published\":null"), "{json}");
+    let value: serde_json::Value = serde_json::from_str(&json).expect("valid JSON");
+    assert!(value["published"].is_null());
+    let atom = fs::read_to_string(out.join("atom.xml")).unwrap();
+    assert!(
+        !atom.contains("2020/beta/"),
+        "a report without a date has no feed entry (a feed entry needs a date)"
+    );
+    assert!(atom.contains("2018/alpha/"), "the dated report still has one");
+    for (path, text) in [("2020/beta/index.html", &page), ("2020/index.html", &year)] {
+        assert!(!text.contains("2021-01-"), "{path}: no date was made up");
+    }
+}

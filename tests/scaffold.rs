@@ -39,7 +39,8 @@ fn a_new_report_of_each_format_builds_without_errors() {
     assert!(
         stderr.contains("错误: content/2025/alpha/report.md:")
             && stderr.contains("正文中还有未填写的占位文字")
-            && stderr.contains("公开日期还是新建报告时预填的规定期限"),
+            && stderr.contains("公开日期还没有填写")
+            && !stderr.contains("公开日期未注明"),
         "{stderr}"
     );
     assert!(!f.root().join("public").exists(), "nothing was published");
@@ -50,6 +51,9 @@ fn a_new_report_of_each_format_builds_without_errors() {
     assert_eq!(code, 0, "{stderr}");
     let page = fs::read_to_string(f.root().join("public/2025/alpha/index.html")).unwrap();
     assert!(page.contains("测试县甲镇2025年度政府信息公开工作年度报告"));
+    // A draft's unknown date is shown as unknown: the deadline is never published as its date.
+    assert!(page.contains("原文未注明"), "the date is unknown");
+    assert!(!page.contains("2026-01-31"), "the deadline is not shown as a date");
     // Filled in, it is published without the flag.
     for (year, slug) in [(2017, "beta"), (2019, "alpha"), (2025, "alpha")] {
         let path = f.root().join(format!("content/{year}/{slug}/report.md"));

@@ -2,6 +2,7 @@
 
 use std::path::Path;
 
+use chrono::NaiveDate;
 use serde_yaml::{Mapping, Value};
 
 use super::fields::FieldReader;
@@ -223,8 +224,8 @@ const PLACEHOLDERS: [(&str, &str, &str); 4] = [
     ),
     (
         "请改为实际公开日期",
-        "公开日期还是新建报告时预填的规定期限，不是实际公开日期",
-        "写入原件上的实际公开日期（YYYY-MM-DD），并删去这一行末尾“请改为实际公开日期”的注释",
+        "公开日期还没有填写：这一行仍是新建报告时的样子",
+        "公开后写入实际公开日期（YYYY-MM-DD），并删去这一行末尾“请改为实际公开日期”的注释",
     ),
     (
         "请改为实际日期",
@@ -315,14 +316,9 @@ fn parse_front_matter(
     };
     r.check_keys(&map, KEYS, "元数据");
     check_folder_agrees(&mut r, &map, folder);
-    let published = r.date(&map, "published", "公开日期 published");
-    if !map.contains_key("published") {
-        let d = Diagnostic::error("report.published", file, "缺少公开日期 published")
-            .at_line(2)
-            .field("published")
-            .hint("在元数据中加上 published: YYYY-MM-DD（公开日期），排序、订阅和按时公开检查都需要它");
-        r.diagnostics.push(d);
-    }
+    // A scaffold's untouched date line is reported once, as unfinished (see PLACEHOLDERS).
+    let scaffold_date = front.yaml.contains(PLACEHOLDERS[2].0);
+    let published = parse_published(&mut r, &map, file, !scaffold_date);
     let township = folder.township;
     let meta = ReportMeta {
         title: r.text(&map, "title").unwrap_or_else(|| {
@@ -354,6 +350,42 @@ fn parse_front_matter(
     }
     let titles = parse_attachment_titles(&mut r, &map);
     Some((meta, titles))
+}
+
+/// `published`: a date, or `~` when the original does not say (a warning: the page says
+/// 原文未注明 and the oversight page counts it as 日期未注明). `None` when the field is missing or
+/// unreadable (an error was recorded); `Some(None)` for the explicit unknown.
+fn parse_published(
+    r: &mut FieldReader<'_>,
+    map: &Mapping,
+    file: &str,
+    warn_unknown: bool,
+) -> Option<Option<NaiveDate>> {
+    match map.get("published") {
+        None => {
+            let d = Diagnostic::error("report.published", file, "缺少公开日期 published")
+                .at_line(2)
+                .field("published")
+                .hint(
+                    "在元数据中加上 published: YYYY-MM-DD（公开日期）；原文确实没有写公开日期时写 published: ~",
+                );
+            r.diagnostics.push(d);
+            None
+        }
+        Some(Value::Null) if !warn_unknown => Some(None),
+        Some(Value::Null) => {
+            let d = r
+                .warning_at(
+                    "report.published-unknown",
+                    "published",
+                    "公开日期未注明（published: ~）：页面显示“原文未注明”，督查页计为“日期未注明”",
+                )
+                .hint("如能从原件、网站栏目或发文记录查到公开日期，写成 published: YYYY-MM-DD；查不到就保留 ~，不要填估计的日期");
+            r.diagnostics.push(d);
+            Some(None)
+        }
+        Some(_) => r.date(map, "published", "公开日期 published").map(Some),
+    }
 }
 
 fn check_folder_agrees(r: &mut FieldReader<'_>, map: &Mapping, folder: &ReportFolder<'_>) {

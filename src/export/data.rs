@@ -219,7 +219,7 @@ struct JsonReport<'a> {
     township: &'a str,
     township_name: &'a str,
     title: &'a str,
-    published: String,
+    published: Option<String>,
     format: &'a str,
     format_name: &'a str,
     values: Vec<JsonValue<'a>>,
@@ -234,7 +234,7 @@ fn json_report<'a>(site: &'a Site, report: &'a Report, stats: &'a Stats) -> Json
             .township(&report.township)
             .map_or("", |t| t.name.as_str()),
         title: &report.meta.title,
-        published: report.meta.published.to_string(),
+        published: report.meta.published.map(|d| d.to_string()),
         format: &stats.format.id,
         format_name: &stats.format.name,
         values: stats
@@ -263,7 +263,18 @@ pub(crate) fn stats_json(site: &Site, report: &Report, stats: &Stats) -> Vec<u8>
             ("township", &report.township),
             ("township_name", site.township_name(&report.township)),
             ("title", &report.meta.title),
-            ("published", &report.meta.published.to_string()),
+        ],
+    );
+    // `null` for an unknown 公开日期, as for a blank figure.
+    match report.meta.published {
+        Some(date) => {
+            let _ = write!(out, ",\"published\":\"{date}\",");
+        }
+        None => out.extend_from_slice(b",\"published\":null,"),
+    }
+    json_fields(
+        &mut out,
+        &[
             ("format", &stats.format.id),
             ("format_name", &stats.format.name),
         ],

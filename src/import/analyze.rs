@@ -126,7 +126,7 @@ pub fn analyze(
             "正文含繁体字（可能来自转换过的镜像网站）；正文照原文导入，没有转换，请确认是否需要改用简体原文",
         ));
     }
-    let front = front_matter(source, township, year, &mut findings);
+    let front = front_matter(source, township, &mut findings);
     let narrative = (!source.blocks.is_empty()).then(|| write::narrative(&source.blocks));
     findings.sort_by_key(|f| place_order(&f.at));
     Ok(Imported {
@@ -344,28 +344,22 @@ fn date_field(
 fn front_matter(
     source: &Source,
     township: &Township,
-    year: u16,
     findings: &mut Vec<Finding>,
 ) -> FrontMatter {
     let text = |keys: &[&str]| meta(source, keys).map(|t| t.text.clone());
     let generated = date_field(source, &["生成日期"], "生成日期", findings);
-    let published = date_field(source, &["公开日期", "发布日期"], "公开日期", findings)
-        .or_else(|| {
-            let (value, what) = generated
-                .clone()
-                .map(|g| (g, "生成日期"))
-                .unwrap_or_else(|| (format!("{}-01-31", year + 1), "规定期限附近的占位日期"));
-            findings.push(
-                Finding::new(
-                    Level::Person,
-                    &Place::Nowhere,
-                    format!("原文没有公开日期；暂按{what}填为 {value}，请按实际公开日期修改"),
-                )
-                .field("published"),
-            );
-            Some(value)
-        })
-        .unwrap_or_default();
+    let published = date_field(source, &["公开日期", "发布日期"], "公开日期", findings);
+    if published.is_none() {
+        // A date the original does not show is never made up: it stays unknown (`~`).
+        findings.push(
+            Finding::new(
+                Level::Person,
+                &Place::Nowhere,
+                "原文没有找到公开日期：published 保留为 ~，页面将显示“公开日期：原文未注明”；如能从原网站查到实际公开日期，请填写",
+            )
+            .field("published"),
+        );
+    }
     FrontMatter {
         title: source
             .title

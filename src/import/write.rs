@@ -18,8 +18,8 @@ pub struct FrontMatter {
     pub scope: Option<String>,
     /// 生成日期 (ISO).
     pub generated: Option<String>,
-    /// 公开日期 (ISO), required by the loader.
-    pub published: String,
+    /// 公开日期 (ISO); `None` writes `~`: the original does not say.
+    pub published: Option<String>,
     /// 公开方式.
     pub channel: Option<String>,
     /// Table footer: (key, value, comment) in order.
@@ -75,7 +75,7 @@ pub(super) fn front_matter(fm: &FrontMatter, origin: &str) -> String {
     );
     line(
         "published",
-        Some(&fm.published),
+        fm.published.as_deref(),
         "公开日期（YYYY-MM-DD，必填）",
     );
     line("channel", fm.channel.as_deref(), "公开方式");

@@ -684,7 +684,7 @@ fn timestamp(year_site: &Site) -> DateTime {
 fn newest_date<'a>(reports: impl Iterator<Item = &'a crate::site::Report>) -> DateTime {
     use chrono::Datelike;
     reports
-        .map(|r| r.meta.published)
+        .filter_map(|r| r.meta.published)
         .max()
         .and_then(|d| {
             let year = u16::try_from(d.year()).ok()?;

@@ -42,11 +42,17 @@ fn absolute(site: &Site, path: &str) -> String {
     urls::absolute(&site.config.base_url, path)
 }
 
-/// Reports newest first: by 公开日期, then year, then township order (the site's order).
-fn newest_first(site: &Site) -> Vec<&Report> {
-    let mut reports: Vec<&Report> = site.reports.iter().collect();
+/// Reports newest first: by 公开日期, then year, then township order (the site's order). A report
+/// whose 公开日期 the original does not show is left out: a feed entry needs a date, and none may
+/// be made up.
+fn newest_first(site: &Site) -> Vec<(&Report, NaiveDate)> {
+    let mut reports: Vec<(&Report, NaiveDate)> = site
+        .reports
+        .iter()
+        .filter_map(|r| Some((r, r.meta.published?)))
+        .collect();
     // The site's order is newest year first, then township order; a stable sort keeps it for ties.
-    reports.sort_by_key(|r| std::cmp::Reverse(r.meta.published));
+    reports.sort_by_key(|(_, date)| std::cmp::Reverse(*date));
     reports
 }
 
@@ -56,7 +62,7 @@ pub(crate) fn atom(site: &Site) -> Vec<u8> {
     let reports = newest_first(site);
     let updated = reports.first().map_or_else(
         || "1970-01-01T00:00:00Z".to_string(),
-        |r| timestamp(r.meta.published),
+        |(_, date)| timestamp(*date),
     );
     let mut x = String::with_capacity(1024 + reports.len().min(FEED_ENTRIES) * 600);
     x.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
@@ -83,16 +89,16 @@ pub(crate) fn atom(site: &Site) -> Vec<u8> {
     );
     let _ = writeln!(x, "  <updated>{updated}</updated>");
     let _ = writeln!(x, "  <generator>nianbao</generator>");
-    for r in reports.into_iter().take(FEED_ENTRIES) {
-        entry(&mut x, site, r);
+    for (r, date) in reports.into_iter().take(FEED_ENTRIES) {
+        entry(&mut x, site, r, date);
     }
     x.push_str("</feed>\n");
     x.into_bytes()
 }
 
-fn entry(x: &mut String, site: &Site, r: &Report) {
+fn entry(x: &mut String, site: &Site, r: &Report, published: NaiveDate) {
     let url = escape(&absolute(site, &urls::report(r.year, &r.township)));
-    let date = timestamp(r.meta.published);
+    let date = timestamp(published);
     let _ = writeln!(x, "  <entry>");
     let _ = writeln!(x, "    <title>{}</title>", escape(&r.meta.title));
     let _ = writeln!(x, "    <id>{url}</id>");
@@ -112,7 +118,7 @@ fn entry(x: &mut String, site: &Site, r: &Report) {
         "    <summary>{}{}年度政府信息公开工作年度报告，公开日期 {}。</summary>",
         escape(site.township_name(&r.township)),
         r.year,
-        r.meta.published
+        published
     );
     let _ = writeln!(x, "  </entry>");
 }
@@ -125,7 +131,7 @@ pub(crate) fn sitemap(site: &Site, plan: &[PlannedFile], part: Option<usize>) ->
 }
 
 fn sitemap_split(site: &Site, plan: &[PlannedFile], part: Option<usize>, limit: usize) -> Vec<u8> {
-    let newest = site.reports.iter().map(|r| r.meta.published).max();
+    let newest = site.reports.iter().filter_map(|r| r.meta.published).max();
     let mut pages: Vec<(&str, Option<NaiveDate>)> = plan
         .iter()
         .filter(|f| f.target.in_sitemap())
@@ -168,11 +174,11 @@ fn sitemap_split(site: &Site, plan: &[PlannedFile], part: Option<usize>, limit: 
 fn lastmod(site: &Site, target: &crate::plan::Target) -> Option<NaiveDate> {
     use crate::plan::Target;
     match target {
-        Target::Report(i) => Some(site.reports[*i].meta.published),
-        Target::Year(y) => site.reports_of_year(*y).map(|r| r.meta.published).max(),
+        Target::Report(i) => site.reports[*i].meta.published,
+        Target::Year(y) => site.reports_of_year(*y).filter_map(|r| r.meta.published).max(),
         Target::Township(i) => site
             .reports_of_township(&site.townships[*i].slug)
-            .map(|r| r.meta.published)
+            .filter_map(|r| r.meta.published)
             .max(),
         _ => None,
     }

@@ -135,7 +135,7 @@ fn report_item(site: &Site, r: &Report) -> ReportItem {
             .map_or_else(|| r.township.clone(), |t| t.name.clone()),
         title: r.meta.title.clone(),
         href: urls::report(r.year, &r.township),
-        published: r.meta.published.to_string(),
+        published: r.meta.published_text(),
         format: r
             .stats
             .as_ref()
@@ -445,7 +445,7 @@ pub(crate) fn township(site: &Site, index: usize) -> Context {
             year: r.year,
             title: r.meta.title.clone(),
             href: urls::report(r.year, &r.township),
-            published: r.meta.published.to_string(),
+            published: r.meta.published_text(),
             generated: r.meta.generated.map(|d| d.to_string()).unwrap_or_default(),
             format: r
                 .stats
@@ -541,7 +541,7 @@ pub fn report(site: &Site, index: usize) -> Context {
         },
         Field {
             label: "公开日期",
-            value: m.published.to_string(),
+            value: m.published_text(),
         },
         Field {
             label: "公开方式",

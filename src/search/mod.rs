@@ -736,7 +736,7 @@ mod tests {
                 publisher: String::new(),
                 scope: None,
                 generated: None,
-                published: chrono::NaiveDate::default(),
+                published: Some(chrono::NaiveDate::default()),
                 channel: None,
                 source_url: None,
                 form: None,

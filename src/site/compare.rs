@@ -464,7 +464,7 @@ pub mod tests_support {
                 publisher: String::new(),
                 scope: None,
                 generated: None,
-                published: chrono::NaiveDate::from_ymd_opt(i32::from(year) + 1, 1, 15).unwrap(),
+                published: chrono::NaiveDate::from_ymd_opt(i32::from(year) + 1, 1, 15),
                 channel: None,
                 source_url: None,
                 form: None,

@@ -96,8 +96,8 @@ pub struct ReportMeta {
     pub scope: Option<String>,
     /// 生成日期.
     pub generated: Option<NaiveDate>,
-    /// 公开日期.
-    pub published: NaiveDate,
+    /// 公开日期; `None` when the original does not say (`published: ~`).
+    pub published: Option<NaiveDate>,
     /// 公开方式.
     pub channel: Option<String>,
     /// The original publication.
@@ -107,6 +107,26 @@ pub struct ReportMeta {
     /// `draft: true`: previewed by `serve`, left out of `build` and `check`.
     pub draft: bool,
 }
+
+impl ReportMeta {
+    /// The date stamped into a generated file's own metadata (a workbook's creation time): the
+    /// 公开日期, else the 生成日期, else 1980-01-01 — never shown as a publication date.
+    pub(crate) fn file_date(&self) -> NaiveDate {
+        self.published
+            .or(self.generated)
+            .or_else(|| NaiveDate::from_ymd_opt(1980, 1, 1))
+            .unwrap_or_default()
+    }
+
+    /// The 公开日期 as a page shows it: the date, or 原文未注明 for `published: ~`.
+    pub(crate) fn published_text(&self) -> String {
+        self.published
+            .map_or_else(|| UNKNOWN_DATE.to_string(), |d| d.to_string())
+    }
+}
+
+/// What a page says for a date the original does not show.
+pub(crate) const UNKNOWN_DATE: &str = "原文未注明";
 
 /// A file beside a report, published for download.
 #[derive(Debug, Clone, PartialEq, Eq)]

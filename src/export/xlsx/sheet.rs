@@ -189,7 +189,7 @@ pub(crate) fn set_widths(ws: &mut Worksheet, tables: &[TableView]) -> Result<(),
 
 /// `stats.xlsx`: the report's table in the official layout, merged headers included.
 pub fn stats_xlsx(report: &Report, stats: &Stats) -> Result<Vec<u8>, XlsxError> {
-    stats_workbook(&report.meta.title, report.meta.published, stats, false)
+    stats_workbook(&report.meta.title, report.meta.file_date(), stats, false)
 }
 
 /// Lay out a stats workbook. With `probe`, blank cells with every number style and the blank

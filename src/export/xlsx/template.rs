@@ -187,7 +187,7 @@ pub(crate) fn stats_xlsx(report: &Report, stats: &Stats) -> Result<Vec<u8>, Xlsx
             },
         }
     }
-    let date = format!("{}T00:00:00Z", report.meta.published);
+    let date = format!("{}T00:00:00Z", report.meta.file_date());
     zip_package(&t.entries, &sheet, &report.meta.title, &date)
 }
 
