@@ -1077,3 +1077,48 @@ fn an_excel_import_writes_the_same_commented_skeleton_as_new() {
         "every key has its comment:\n{imported}"
     );
 }
+
+/// A page that shows no 公开日期 is imported with `published: ~`: no date is made up (neither the
+/// deadline nor the 生成日期), the report says where the date is missing, and once reviewed the
+/// page shows 原文未注明.
+#[test]
+fn a_page_without_a_publication_date_gets_an_unknown_date_not_a_made_up_one() {
+    let stats = sample(schema::format("gov-2021").unwrap());
+    let title = "测试县甲镇2021年度政府信息公开工作年度报告";
+    let html = page(&stats, title, "utf-8", |h| {
+        h.replace(
+            "<tr><td>公开日期：</td><td>2021-01-20</td></tr>",
+            "<tr><td>生成日期：</td><td>2022-01-10</td></tr>",
+        )
+    });
+    let f = site();
+    let path = input(&f, "page.html", html.as_bytes());
+    let (code, stdout, _) = import(&f, &[&path]);
+    assert_eq!(code, 0, "{stdout}");
+    assert!(stdout.contains("原文没有找到公开日期"), "{stdout}");
+    let dir = f.root().join("content/2021/alpha");
+    let (front, _) = report_parts(&dir.join("report.md"));
+    assert!(front["published"].is_null(), "published: ~, not {front:?}");
+    assert_eq!(front["generated"].as_str(), Some("2022-01-10"));
+    let text = fs::read_to_string(dir.join("report.md")).unwrap();
+    assert!(!text.contains("2022-01-31"), "the deadline is not a date");
+    // Reviewed (the importer's marker removed), it builds and shows the date as unknown.
+    let reviewed: String = text
+        .lines()
+        .filter(|l| !l.contains("请对照原件核对后删去本行"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    fs::write(dir.join("report.md"), reviewed + "\n").unwrap();
+    let out = f.root().join("public");
+    let (code, _, stderr) = run(&[
+        "build",
+        "--root",
+        f.root().to_str().unwrap(),
+        "--output",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains("公开日期未注明"), "{stderr}");
+    let built = fs::read_to_string(out.join("2021/alpha/index.html")).unwrap();
+    assert!(built.contains("原文未注明"));
+}

@@ -665,7 +665,10 @@ fn an_unknown_publication_date_builds_and_is_shown_as_unknown() {
         !atom.contains("2020/beta/"),
         "a report without a date has no feed entry (a feed entry needs a date)"
     );
-    assert!(atom.contains("2018/alpha/"), "the dated report still has one");
+    assert!(
+        atom.contains("2018/alpha/"),
+        "the dated report still has one"
+    );
     for (path, text) in [("2020/beta/index.html", &page), ("2020/index.html", &year)] {
         assert!(!text.contains("2021-01-"), "{path}: no date was made up");
     }

@@ -53,7 +53,10 @@ fn a_new_report_of_each_format_builds_without_errors() {
     assert!(page.contains("测试县甲镇2025年度政府信息公开工作年度报告"));
     // A draft's unknown date is shown as unknown: the deadline is never published as its date.
     assert!(page.contains("原文未注明"), "the date is unknown");
-    assert!(!page.contains("2026-01-31"), "the deadline is not shown as a date");
+    assert!(
+        !page.contains("2026-01-31"),
+        "the deadline is not shown as a date"
+    );
     // Filled in, it is published without the flag.
     for (year, slug) in [(2017, "beta"), (2019, "alpha"), (2025, "alpha")] {
         let path = f.root().join(format!("content/{year}/{slug}/report.md"));

@@ -341,11 +341,7 @@ fn date_field(
     }
 }
 
-fn front_matter(
-    source: &Source,
-    township: &Township,
-    findings: &mut Vec<Finding>,
-) -> FrontMatter {
+fn front_matter(source: &Source, township: &Township, findings: &mut Vec<Finding>) -> FrontMatter {
     let text = |keys: &[&str]| meta(source, keys).map(|t| t.text.clone());
     let generated = date_field(source, &["生成日期"], "生成日期", findings);
     let published = date_field(source, &["公开日期", "发布日期"], "公开日期", findings);

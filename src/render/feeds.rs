@@ -175,7 +175,10 @@ fn lastmod(site: &Site, target: &crate::plan::Target) -> Option<NaiveDate> {
     use crate::plan::Target;
     match target {
         Target::Report(i) => site.reports[*i].meta.published,
-        Target::Year(y) => site.reports_of_year(*y).filter_map(|r| r.meta.published).max(),
+        Target::Year(y) => site
+            .reports_of_year(*y)
+            .filter_map(|r| r.meta.published)
+            .max(),
         Target::Township(i) => site
             .reports_of_township(&site.townships[*i].slug)
             .filter_map(|r| r.meta.published)
