@@ -26,6 +26,9 @@ pub struct Config {
     /// Portal settings.
     #[serde(default)]
     pub portal: Portal,
+    /// When each year's report is due (`[deadlines]`).
+    #[serde(default)]
+    pub deadlines: crate::dates::Deadlines,
 }
 
 /// The `[portal]` table.
@@ -48,7 +51,7 @@ fn default_theme() -> String {
     "default".to_string()
 }
 
-const KNOWN_KEYS: &str = "title, base_url, language, theme, [portal] region, notice";
+const KNOWN_KEYS: &str = "title, base_url, language, theme, [portal] region, notice, [deadlines] default, [[deadlines.exception]] year, due, note";
 
 impl Config {
     /// Read and check `site.toml` under `root`.
@@ -83,6 +86,12 @@ impl Config {
                     .at_line(line_of_key(text, "title"))
                     .field("title"),
             );
+        }
+        if let Err((field, message)) = config.deadlines.check() {
+            return Err(Diagnostic::error("config.deadlines", CONFIG_FILE, message)
+                .at_line(line_of_key(text, field.rsplit('.').next().unwrap_or_default()))
+                .field(field)
+                .hint("公开期限写成 [deadlines] default = \"01-20\"（次年的月-日）；某一年度例外写成 [[deadlines.exception]] year = 2022、due = \"2023-02-28\"、note = \"说明\""));
         }
         Ok(config)
     }

@@ -49,6 +49,7 @@ pub mod build;
 pub mod config;
 #[doc(hidden)]
 pub mod content;
+pub mod dates;
 pub mod diagnostics;
 #[doc(hidden)]
 pub mod encoding;

@@ -337,6 +337,8 @@ mod tests {
                     code: None,
                     order: i as i64,
                     formerly: Vec::new(),
+                    since: None,
+                    until: None,
                 })
                 .collect();
             let reports = (0..reports)

@@ -215,7 +215,10 @@ pub(crate) fn report_md(
     format: &Format,
 ) -> String {
     let next = year + 1;
-    let deadline = format!("{next}-{:02}-{:02}", format.deadline.0, format.deadline.1);
+    let deadline = config
+        .deadlines
+        .due(year)
+        .map_or_else(|| "次年规定日期".to_string(), |d| d.date.to_string());
     let mut text = String::from("---\n");
     let _ = writeln!(
         text,

@@ -157,6 +157,7 @@ fn rule_hint(rule: &Rule) -> String {
 /// Date plausibility of a report: form filled after the year, published after the year and on time.
 pub(crate) fn check_report_dates(
     report: &Report,
+    due: Option<&crate::dates::Due>,
     file: &str,
     locate: impl Fn(&str) -> crate::diagnostics::Location,
     diagnostics: &mut Diagnostics,
@@ -197,18 +198,18 @@ pub(crate) fn check_report_dates(
             .field("published")
             .hint("核对公开日期和报告所在的年度目录"),
         );
-    } else if let Some(format) = report.stats.as_ref().map(|s| s.format)
-        && let Some(deadline) =
-            NaiveDate::from_ymd_opt(year + 1, format.deadline.0, format.deadline.1)
-        && published > deadline
+    } else if let Some(due) = due
+        && published > due.date
     {
         diagnostics.push(
             Diagnostic::warning(
                 "report.published-late",
                 file,
                 format!(
-                    "公开日期 {} 晚于 {} 规定的公开期限 {deadline}",
-                    published, format.edition
+                    "公开日期 {published} 晚于公开期限 {}（{}），逾期 {} 天",
+                    due.date,
+                    due.basis,
+                    (published - due.date).num_days()
                 ),
             )
             .at(Some(locate("published")))

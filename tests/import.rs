@@ -868,6 +868,8 @@ fn mangled_inputs_never_panic() {
         code: None,
         order: 0,
         formerly: Vec::new(),
+        since: None,
+        until: None,
     }];
     let seed: Vec<char> = fs::read_to_string(seed_path()).unwrap().chars().collect();
     let inserts = [

@@ -136,14 +136,7 @@ impl<'a> FieldReader<'a> {
     }
 }
 
-/// Parse a strict `YYYY-MM-DD` date.
-pub(crate) fn parse_date(text: &str) -> Option<NaiveDate> {
-    let bytes = text.as_bytes();
-    if bytes.len() != 10 || bytes[4] != b'-' || bytes[7] != b'-' {
-        return None;
-    }
-    NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
-}
+pub(crate) use crate::dates::parse_date;
 
 /// The candidate nearest to `word` by edit distance, when it is plausibly a typo.
 pub(crate) fn closest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {

@@ -431,8 +431,15 @@ fn load_report_folder(
         year: f.year,
         township,
         region: &config.portal.region,
+        deadlines: &config.deadlines,
     };
-    report::load(&folder, diagnostics)
+    let (errors, warnings) = (diagnostics.error_count(), diagnostics.warning_count());
+    let mut report = report::load(&folder, diagnostics)?;
+    report.problems = crate::site::Problems {
+        errors: diagnostics.error_count() - errors,
+        warnings: diagnostics.warning_count() - warnings,
+    };
+    Some(report)
 }
 
 /// Load the one report folder `content/<year>/<slug>/` of a site whose settings and township

@@ -57,6 +57,8 @@ pub(crate) struct ReportFolder<'a> {
     pub township: &'a Township,
     /// The county, for derived titles.
     pub region: &'a str,
+    /// When reports are due, for the lateness warning.
+    pub deadlines: &'a crate::dates::Deadlines,
 }
 
 /// Load one report folder; `None` when it has errors that leave nothing to publish.
@@ -107,11 +109,19 @@ pub(crate) fn load(folder: &ReportFolder<'_>, diagnostics: &mut Diagnostics) -> 
         narrative_line: text[..text.len() - body.len()].matches('\n').count() + 1,
         stats,
         attachments,
+        problems: Default::default(),
     };
     check_links(&text, body, &md_file, diagnostics);
     check_unfinished(&text, &md_file, diagnostics);
     let keys = KeyIndex::scan(front.yaml, front.line_offset);
-    validate::check_report_dates(&report, &md_file, |k| keys.locate(k), diagnostics);
+    let due = folder.deadlines.due(folder.year);
+    validate::check_report_dates(
+        &report,
+        due.as_ref(),
+        &md_file,
+        |k| keys.locate(k),
+        diagnostics,
+    );
     Some(report)
 }
 

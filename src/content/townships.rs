@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use serde_yaml::Value;
+use serde_yaml::{Mapping, Value};
 
 use super::fields::FieldReader;
 use super::yaml::{self, KeyIndex, type_name};
@@ -12,7 +12,9 @@ use crate::site::Township;
 /// The registry file, relative to the site root.
 pub(crate) const TOWNSHIPS_FILE: &str = "content/townships.yaml";
 
-const KEYS: &[&str] = &["slug", "name", "kind", "code", "order", "formerly"];
+const KEYS: &[&str] = &[
+    "slug", "name", "kind", "code", "order", "formerly", "since", "until",
+];
 
 /// Whether a slug is ASCII lower case, digits and single inner hyphens.
 pub(crate) fn is_valid_slug(slug: &str) -> bool {
@@ -188,6 +190,21 @@ fn parse_entry(r: &mut FieldReader<'_>, item: &Value, i: usize) -> Option<Townsh
             Vec::new()
         }
     };
+    let since = year_field(r, map, "since", "设立年份");
+    let until = year_field(r, map, "until", "撤并年份");
+    if let (Some(s), Some(u)) = (since, until)
+        && s > u
+    {
+        ok = false;
+        let d = r
+            .error(
+                "townships.years",
+                "until",
+                format!("撤并年份 until（{u}）早于设立年份 since（{s}）"),
+            )
+            .hint("since 写第一个需要发布年报的年度，until 写最后一个；不确定就不写");
+        r.diagnostics.push(d);
+    }
     ok.then_some(Township {
         slug,
         name,
@@ -195,7 +212,35 @@ fn parse_entry(r: &mut FieldReader<'_>, item: &Value, i: usize) -> Option<Townsh
         code,
         order,
         formerly,
+        since,
+        until,
     })
+}
+
+/// `since` / `until`: a report year, or absent.
+fn year_field(r: &mut FieldReader<'_>, map: &Mapping, key: &str, label: &str) -> Option<u16> {
+    match map.get(key) {
+        None | Some(Value::Null) => None,
+        Some(Value::Number(n)) if n.as_u64().is_some_and(|y| (1990..=2999).contains(&y)) => {
+            n.as_u64().and_then(|y| u16::try_from(y).ok())
+        }
+        Some(other) => {
+            let shown = match other {
+                Value::Number(n) => n.to_string(),
+                Value::String(s) => format!("「{s}」"),
+                _ => type_name(other).to_string(),
+            };
+            let d = r
+                .error(
+                    "townships.year",
+                    key,
+                    format!("{label} {key} 应为四位数的年度，这里是{shown}"),
+                )
+                .hint(format!("例如 {key}: 2016（报告年度，不加引号）"));
+            r.diagnostics.push(d);
+            None
+        }
+    }
 }
 
 #[cfg(test)]

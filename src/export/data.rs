@@ -642,6 +642,8 @@ mod tests {
             code: None,
             order: 0,
             formerly: Vec::new(),
+            since: None,
+            until: None,
         };
         let figures = ["0", "-3", "1.50", "0.001", "147", "2000000"];
         let reports: Vec<Report> = ["gov-2014", "gov-2019", "gov-2021"]

@@ -273,6 +273,7 @@ fn check_staged(
         year,
         township,
         region: &config.portal.region,
+        deadlines: &config.deadlines,
     };
     let _ = report::load(&report_folder, &mut diagnostics);
     diagnostics.sort();

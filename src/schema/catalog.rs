@@ -113,7 +113,6 @@ struct CatalogFile {
     name: String,
     edition: String,
     years: (u16, u16),
-    deadline: String,
     tables: Vec<Table>,
     #[serde(default)]
     rules: Vec<RuleSpec>,
@@ -122,7 +121,6 @@ struct CatalogFile {
 /// Parse a catalog file and resolve its cells and rules.
 pub(super) fn build_format(text: &str) -> Result<Format, String> {
     let file: CatalogFile = serde_yaml::from_str(text).map_err(|e| e.to_string())?;
-    let deadline = parse_deadline(&file.deadline)?;
     let mut tables = file.tables;
     let mut cells = Vec::new();
     for (t, table) in tables.iter_mut().enumerate() {
@@ -140,7 +138,6 @@ pub(super) fn build_format(text: &str) -> Result<Format, String> {
         name: file.name,
         edition: file.edition,
         years: file.years,
-        deadline,
         tables,
         cells,
         rules,
@@ -148,16 +145,6 @@ pub(super) fn build_format(text: &str) -> Result<Format, String> {
     })
 }
 
-fn parse_deadline(text: &str) -> Result<(u32, u32), String> {
-    let (m, d) = text
-        .split_once('-')
-        .ok_or_else(|| format!("bad deadline {text}"))?;
-    let parse = |s: &str| {
-        s.parse::<u32>()
-            .map_err(|e| format!("bad deadline {text}: {e}"))
-    };
-    Ok((parse(m)?, parse(d)?))
-}
 
 fn add_cells(t: usize, table: &mut Table, cells: &mut Vec<Cell>) -> Result<(), String> {
     let table_unit = table.unit.clone().unwrap_or_default();

@@ -51,8 +51,6 @@ pub struct Format {
     pub edition: String,
     /// First and last report year the edition is for.
     pub years: (u16, u16),
-    /// Month and day of the following year by which the report is due.
-    pub deadline: (u32, u32),
     /// Tables in official order.
     pub tables: Vec<Table>,
     /// Every cell, in official order (table by table, row by row, column by column).

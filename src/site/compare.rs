@@ -474,6 +474,7 @@ pub mod tests_support {
             narrative_line: 1,
             stats: None,
             attachments: Vec::new(),
+            problems: Default::default(),
         }
     }
 }
@@ -628,6 +629,8 @@ mod tests {
                 code: None,
                 order: 0,
                 formerly: Vec::new(),
+                since: None,
+                until: None,
             })
             .collect();
         Site::new(config, townships, reports, None, Default::default())

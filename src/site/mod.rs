@@ -3,6 +3,7 @@
 //! Built once by the loader; everything after it (rendering, checks, serve) reads it and never
 //! re-reads content files.
 
+pub mod audit;
 pub mod compare;
 pub mod figure;
 mod model;
@@ -10,7 +11,9 @@ pub mod table;
 
 use std::collections::{BTreeMap, HashMap};
 
-pub use model::{Attachment, Figure, Form, Report, ReportMeta, RuleFinding, Stats, Township};
+pub use model::{
+    Attachment, Figure, Form, Problems, Report, ReportMeta, RuleFinding, Stats, Township,
+};
 
 use crate::config::Config;
 
@@ -172,6 +175,11 @@ impl Site {
             .report
             .get(&(year, slug.to_string()))
             .map(|&i| &self.reports[i])
+    }
+
+    /// The index in [`Site::reports`] of one township's report of one year.
+    pub fn report_index(&self, year: u16, slug: &str) -> Option<usize> {
+        self.index.report.get(&(year, slug.to_string())).copied()
     }
 
     /// Reports of one year, in township order.

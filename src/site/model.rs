@@ -22,6 +22,17 @@ pub struct Township {
     pub order: i64,
     /// Earlier slugs of a merged or renamed township.
     pub formerly: Vec<String>,
+    /// The first report year it existed (created or formed by a merger), when given.
+    pub since: Option<u16>,
+    /// The last report year it existed (merged away or dissolved), when given.
+    pub until: Option<u16>,
+}
+
+impl Township {
+    /// Whether the township existed, and so had to publish, in report year `year`.
+    pub fn existed_in(&self, year: u16) -> bool {
+        self.since.is_none_or(|s| year >= s) && self.until.is_none_or(|u| year <= u)
+    }
 }
 
 /// A published figure exactly as written: its digits and scale are kept (`1.50` stays `1.50`).
@@ -160,4 +171,15 @@ pub struct Report {
     pub stats: Option<Stats>,
     /// Attachments, sorted by path.
     pub attachments: Vec<Attachment>,
+    /// What checking the report's files found (for the oversight page).
+    pub problems: Problems,
+}
+
+/// Counts of what checking one report's files found.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Problems {
+    /// Errors (a build refuses them; `nianbao audit` still counts them).
+    pub errors: usize,
+    /// Warnings: rule breaks, dates, unknown values.
+    pub warnings: usize,
 }
