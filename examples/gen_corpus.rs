@@ -92,6 +92,9 @@ const SYLLABLES: &[&str] = &[
     "林", "田", "新", "华", "安", "平", "长", "兴", "丰", "和", "泉", "岭", "塘", "洲",
 ];
 
+/// The demo's township that did not exist in the early years: slug, name, kind, first year.
+const NEW_TOWN: (&str, &str, &str, u16) = ("xinhe", "新河街道", "街道", 2022);
+
 struct Town {
     slug: String,
     name: String,
@@ -285,6 +288,8 @@ struct ReportPlan<'a> {
     year: u16,
     format: Option<&'static str>,
     heading_value: bool,
+    /// The demo's oversight cases: a late date, or `~` (the original shows none).
+    published: Option<&'static str>,
 }
 
 fn write_report(
@@ -304,9 +309,15 @@ fn write_report(
         Some("gov-2014") | None => format!("{next}-03-{:02}", 1 + rng.below(28)),
         _ => format!("{next}-01-{:02}", 5 + rng.below(25)),
     };
+    let generated = published.clone();
+    let published = match plan.published {
+        Some("~") => "~                # 示例：原文没有写公开日期".to_string(),
+        Some(date) => date.to_string(),
+        None => published,
+    };
     let attachment = plan.index.is_multiple_of(5);
     let mut front = format!(
-        "---\ntitle: {region}{}{}年度政府信息公开工作年度报告\nindex_no: 0063822{:02}X/{next}-{:07}\npublisher: {}\nscope: 全部公开\ngenerated: {published}\npublished: {published}\nchannel: 政府网站\n",
+        "---\ntitle: {region}{}{}年度政府信息公开工作年度报告\nindex_no: 0063822{:02}X/{next}-{:07}\npublisher: {}\nscope: 全部公开\ngenerated: {generated}\npublished: {published}\nchannel: 政府网站\n",
         plan.town.name,
         plan.year,
         plan.index % 100,
@@ -399,12 +410,23 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             (i + 1) * 10
         );
     }
+    if args.demo {
+        let _ = write!(
+            registry,
+            "- slug: {}\n  name: {}\n  kind: {}\n  order: {}\n  since: {}   # 示例：当年设立，此前不需发布年报\n",
+            NEW_TOWN.0,
+            NEW_TOWN.1,
+            NEW_TOWN.2,
+            (towns.len() + 1) * 10,
+            NEW_TOWN.3
+        );
+    }
     fs::write(root.join("content/townships.yaml"), registry)?;
     fs::write(
         root.join("content/_index.md"),
         format!(
-            "**{notice}。**\n\n本示例站点用 {} 个虚构乡镇、{} 个年度的报告演示三种统计表格式（2014、2019、2021 年版）之间的历年对比、空白与 0 的区别，以及数据核对提示。\n",
-            towns.len(),
+            "**{notice}。**\n\n本示例站点用 {} 个虚构乡镇、{} 个年度的报告演示三种统计表格式（2014、2019、2021 年版）之间的历年对比、空白与 0 的区别、数据核对提示，以及督查页上按时、逾期、未发布、日期未注明和不需发布的情况。\n",
+            towns.len() + usize::from(args.demo),
             args.years
         ),
     )?;
@@ -427,9 +449,33 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 year,
                 format,
                 heading_value: args.demo && town.slug == "qingshan" && year == 2018,
+                published: match (args.demo, town.slug.as_str(), year) {
+                    (true, "liulin", 2022) => Some("2023-02-16"),
+                    (true, "baisha", 2023) => Some("~"),
+                    _ => None,
+                },
             };
             write_report(root, &plan, &mut rng, args.demo, region)?;
         }
+    }
+    if args.demo {
+        // A township set up in 2022 (`since`): not required before, missing in 2022, published
+        // in 2023. Written last so that the other reports stay as they were.
+        let town = Town {
+            slug: NEW_TOWN.0.to_string(),
+            name: NEW_TOWN.1.to_string(),
+            kind: NEW_TOWN.2,
+        };
+        index += 1;
+        let plan = ReportPlan {
+            town: &town,
+            index,
+            year: 2023,
+            format: Some("gov-2021"),
+            heading_value: false,
+            published: None,
+        };
+        write_report(root, &plan, &mut rng, true, region)?;
     }
     eprintln!(
         "wrote {} reports for {} townships into {}",

@@ -27,6 +27,10 @@ pub enum Target {
     County,
     /// `/data/index.html`: downloads and the data dictionary.
     DataIndex,
+    /// `/audit/index.html`: oversight of publication, townships × years.
+    Audit,
+    /// `/audit/audit.{csv,xlsx}`.
+    AuditData(DataKind),
     /// `/data/all.csv` or `/data/all.json`.
     AllData(DataKind),
     /// `/<year>/<slug>/stats.{csv,json,xlsx}`, by report index.
@@ -66,6 +70,7 @@ impl Target {
                 | Target::NotFound
                 | Target::County
                 | Target::DataIndex
+                | Target::Audit
                 | Target::SearchPage
         )
     }
@@ -80,6 +85,7 @@ impl Target {
             Target::NotFound => "404.html",
             Target::County => "county.html",
             Target::DataIndex => "data.html",
+            Target::Audit => "audit.html",
             _ => return None,
         })
     }
@@ -175,6 +181,14 @@ pub(crate) mod urls {
     pub(crate) fn data() -> String {
         "data/index.html".to_string()
     }
+    /// The oversight page.
+    pub(crate) fn audit() -> String {
+        "audit/index.html".to_string()
+    }
+    /// A download of the oversight page: `audit.csv`, `audit.xlsx`.
+    pub(crate) fn audit_data(kind: super::DataKind) -> String {
+        format!("audit/audit.{}", kind.extension())
+    }
     /// The search page.
     pub(crate) fn search() -> String {
         "search/index.html".to_string()
@@ -256,6 +270,10 @@ pub fn plan(site: &Site, theme: &Theme) -> Vec<PlannedFile> {
     add(urls::data(), Target::DataIndex);
     add("data/all.csv".to_string(), Target::AllData(DataKind::Csv));
     add("data/all.json".to_string(), Target::AllData(DataKind::Json));
+    add(urls::audit(), Target::Audit);
+    for kind in [DataKind::Csv, DataKind::Xlsx] {
+        add(urls::audit_data(kind), Target::AuditData(kind));
+    }
     for year in site.years() {
         add(urls::year(year), Target::Year(year));
     }

@@ -5,9 +5,10 @@
 use std::collections::BTreeMap;
 
 use crate::diagnostics::Diagnostic;
+use crate::export;
 use crate::export::{data, xlsx::compare as xlsx_compare, xlsx::template as xlsx_template};
 use crate::plan::{Content, DataKind, PlannedFile, Target, plan, urls};
-use crate::render::{StaticFile, Theme, feeds, pages, qr};
+use crate::render::{self, StaticFile, Theme, feeds, pages, qr};
 use crate::search;
 use crate::site::Site;
 
@@ -99,6 +100,16 @@ impl<'a> Producer<'a> {
             Target::NotFound => page("404.html", pages::not_found()),
             Target::County => page("county.html", pages::county(site)),
             Target::DataIndex => page("data.html", pages::data_index(site)),
+            Target::Audit => page("audit.html", render::audit::page(site)),
+            Target::AuditData(kind) => {
+                let audit = crate::site::audit::audit(site);
+                Ok(Content::Bytes(match kind {
+                    DataKind::Xlsx => {
+                        export::audit::xlsx(site, &audit).map_err(|e| xlsx_error(&file.path, &e))?
+                    }
+                    _ => export::audit::csv(site, &audit),
+                }))
+            }
             Target::AllData(kind) => Ok(Content::CountyFile {
                 json: *kind == DataKind::Json,
             }),

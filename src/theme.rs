@@ -20,7 +20,7 @@ macro_rules! embed {
 /// The default theme, embedded so that a site needs no theme folder. A test checks that this
 /// list matches `themes/default/`.
 const DEFAULT_TEMPLATES: &[(&str, &str)] = embed!("templates", include_str:
-    "404.html", "base.html", "county.html", "data.html", "index.html",
+    "404.html", "audit.html", "base.html", "county.html", "data.html", "index.html",
     "partials/charts.html",
     "partials/compare_legend.html", "partials/qr.html", "partials/stats_table.html",
     "report.html", "search.html", "township.html", "year.html",

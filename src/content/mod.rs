@@ -433,12 +433,9 @@ fn load_report_folder(
         region: &config.portal.region,
         deadlines: &config.deadlines,
     };
-    let (errors, warnings) = (diagnostics.error_count(), diagnostics.warning_count());
+    let errors = diagnostics.error_count();
     let mut report = report::load(&folder, diagnostics)?;
-    report.problems = crate::site::Problems {
-        errors: diagnostics.error_count() - errors,
-        warnings: diagnostics.warning_count() - warnings,
-    };
+    report.errors = diagnostics.error_count() - errors;
     Some(report)
 }
 

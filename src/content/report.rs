@@ -109,7 +109,7 @@ pub(crate) fn load(folder: &ReportFolder<'_>, diagnostics: &mut Diagnostics) -> 
         narrative_line: text[..text.len() - body.len()].matches('\n').count() + 1,
         stats,
         attachments,
-        problems: Default::default(),
+        errors: 0,
     };
     check_links(&text, body, &md_file, diagnostics);
     check_unfinished(&text, &md_file, diagnostics);

@@ -17,7 +17,7 @@ use crate::site::{Report, Site, Stats};
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
-fn csv_bytes(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Vec<u8> {
+pub(crate) fn csv_bytes(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Vec<u8> {
     let mut out = BOM.to_vec();
     {
         let mut w = csv::WriterBuilder::new()

@@ -3,5 +3,6 @@
 //!
 //! Every figure is written exactly as the source has it; blank stays blank, never 0.
 
+pub mod audit;
 pub mod data;
 pub mod xlsx;

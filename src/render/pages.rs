@@ -2,6 +2,8 @@
 //! the model); templates only lay it out.
 
 use serde::Serialize;
+
+use super::save_name;
 use tera::Context;
 
 use super::compare_view;
@@ -27,26 +29,6 @@ struct Download {
     text: String,
     href: String,
     name: String,
-}
-
-/// A file name as saved on the reader's computer: characters Windows refuses become `_`.
-pub(crate) fn save_name(parts: &[&str], extension: &str) -> String {
-    let stem: String = parts
-        .iter()
-        .filter(|p| !p.is_empty())
-        .copied()
-        .collect::<Vec<_>>()
-        .join("-")
-        .chars()
-        .map(|c| {
-            if matches!(c, '\\' | '/' | ':' | '*' | '?' | '"' | '<' | '>' | '|') || c.is_control() {
-                '_'
-            } else {
-                c
-            }
-        })
-        .collect();
-    format!("{stem}.{extension}")
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -223,7 +205,7 @@ pub(crate) fn year(site: &Site, year: u16) -> Context {
     let missing: Vec<Link> = site
         .townships
         .iter()
-        .filter(|t| site.report(year, &t.slug).is_none())
+        .filter(|t| t.existed_in(year) && site.report(year, &t.slug).is_none())
         .map(|t| Link {
             text: t.name.clone(),
             href: urls::township(&t.slug),
@@ -430,6 +412,10 @@ pub(crate) fn township(site: &Site, index: usize) -> Context {
     let t = &site.townships[index];
     let mut c = Context::new();
     c.insert("page_title", &t.name);
+    c.insert(
+        "record",
+        &crate::render::audit::township_record(site, index),
+    );
     c.insert(
         "township",
         &TownshipView {

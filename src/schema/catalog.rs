@@ -145,7 +145,6 @@ pub(super) fn build_format(text: &str) -> Result<Format, String> {
     })
 }
 
-
 fn add_cells(t: usize, table: &mut Table, cells: &mut Vec<Cell>) -> Result<(), String> {
     let table_unit = table.unit.clone().unwrap_or_default();
     match table.layout {

@@ -746,7 +746,7 @@ mod tests {
             narrative_line: 1,
             stats: None,
             attachments: Vec::new(),
-            problems: Default::default(),
+            errors: 0,
         };
         let text = doc_text(&report);
         assert_eq!(text.headings, ["一、概述"]);

@@ -303,6 +303,8 @@ impl Workspace {
             Target::Home => listing,
             Target::DataIndex => figures,
             Target::County | Target::AllData(_) => figures,
+            // Dates, rule warnings and blank cells of every report.
+            Target::Audit | Target::AuditData(_) => listing || figures,
             Target::Year(y) => years.contains(y) && (listing || figures),
             Target::Township(i) => township_changed[*i] && (listing || figures),
             Target::TownshipData(i, _) => township_changed[*i] && (listing || figures),
@@ -663,6 +665,8 @@ fn aggregate(target: &Target) -> bool {
             | Target::SearchShard(_)
             | Target::Year(_)
             | Target::County
+            | Target::Audit
+            | Target::AuditData(_)
     )
 }
 

@@ -7,7 +7,7 @@
 
 use chrono::NaiveDate;
 
-use super::{Problems, Report, Site};
+use super::{Report, Site};
 use crate::dates::Due;
 
 /// The state of one township's report for one year.
@@ -69,8 +69,10 @@ pub struct Cell {
     pub published: Option<NaiveDate>,
     /// When the report was due.
     pub due: Option<Due>,
-    /// What checking the report's files found.
-    pub problems: Problems,
+    /// Errors found in the report's files (a published site has none).
+    pub errors: usize,
+    /// Consistency rules of its table that the figures break (shown on its page).
+    pub rule_warnings: usize,
     /// Blank cells of its table.
     pub blank_cells: usize,
     /// All cells of its table (0 for a report without one).
@@ -169,7 +171,10 @@ fn cell(site: &Site, township: usize, year: u16) -> Cell {
         status,
         published: report.and_then(|r| r.meta.published),
         due,
-        problems: report.map(|r| r.problems).unwrap_or_default(),
+        errors: report.map_or(0, |r| r.errors),
+        rule_warnings: report
+            .and_then(|r| r.stats.as_ref())
+            .map_or(0, |s| s.findings.len()),
         blank_cells,
         total_cells,
     }

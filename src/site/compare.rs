@@ -407,9 +407,11 @@ pub struct YearComparison {
 pub fn year_comparison(site: &Site, year: u16) -> YearComparison {
     let indicators: Vec<&'static Indicator> = key_indicators().collect();
     let mut totals = vec![Total::default(); indicators.len()];
+    // A township that did not exist that year (since/until) and has no report is not a row.
     let rows = site
         .townships
         .iter()
+        .filter(|t| t.existed_in(year) || site.report(year, &t.slug).is_some())
         .map(|t| {
             let report = site.report(year, &t.slug);
             let cells: Vec<(Measure, Option<Grade>)> = indicators
@@ -474,7 +476,7 @@ pub mod tests_support {
             narrative_line: 1,
             stats: None,
             attachments: Vec::new(),
-            problems: Default::default(),
+            errors: 0,
         }
     }
 }

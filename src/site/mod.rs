@@ -11,9 +11,7 @@ pub mod table;
 
 use std::collections::{BTreeMap, HashMap};
 
-pub use model::{
-    Attachment, Figure, Form, Problems, Report, ReportMeta, RuleFinding, Stats, Township,
-};
+pub use model::{Attachment, Figure, Form, Report, ReportMeta, RuleFinding, Stats, Township};
 
 use crate::config::Config;
 

@@ -171,15 +171,6 @@ pub struct Report {
     pub stats: Option<Stats>,
     /// Attachments, sorted by path.
     pub attachments: Vec<Attachment>,
-    /// What checking the report's files found (for the oversight page).
-    pub problems: Problems,
-}
-
-/// Counts of what checking one report's files found.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Problems {
-    /// Errors (a build refuses them; `nianbao audit` still counts them).
+    /// Errors found in the report's files: a build refuses them, `nianbao audit` counts them.
     pub errors: usize,
-    /// Warnings: rule breaks, dates, unknown values.
-    pub warnings: usize,
 }

@@ -34,6 +34,12 @@
       button.className = "sort";
       while (th.firstChild) button.appendChild(th.firstChild);
       th.appendChild(button);
+      // Chromium does not paint form controls in a table header repeated on each printed page:
+      // print shows this plain copy of the label instead of the button.
+      var label = document.createElement("span");
+      label.className = "sort-print-label";
+      label.textContent = button.textContent;
+      th.appendChild(label);
       button.addEventListener("click", function () { sortBy(table, index, button); });
     });
     var hint = table.closest("section") && table.closest("section").querySelector(".sort-hint");
