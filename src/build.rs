@@ -118,6 +118,27 @@ pub fn load(root: &Path, options: &Options) -> Result<Loaded, Failure> {
     }
 }
 
+/// Load the site for oversight (`nianbao audit`): a report with errors is left out and its errors
+/// stay in the diagnostics, so one broken report does not hide the state of the others; drafts
+/// are left out as a build leaves them out. Fails only when settings or the township registry
+/// cannot be read.
+pub fn load_for_audit(root: &Path, options: &Options) -> Result<(Site, Diagnostics), Failure> {
+    let config = Config::load(root).map_err(|d| Failure::Content(d.into()))?;
+    let (site, mut diagnostics) = content::load_site_with_errors(root, config);
+    let Some(site) = site else {
+        return Err(Failure::Content(diagnostics));
+    };
+    let site = if options.allow_draft {
+        site
+    } else {
+        publishable(site, &mut diagnostics)
+    };
+    if options.strict {
+        diagnostics.promote_warnings();
+    }
+    Ok((site, diagnostics))
+}
+
 /// The text of the file a diagnostic names (relative to the site `root`), for showing its line;
 /// `None` when it has no position or cannot be read.
 pub fn source_of(root: &Path, d: &Diagnostic) -> Option<String> {

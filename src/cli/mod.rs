@@ -7,6 +7,7 @@ use std::time::Duration;
 use clap::{Args, Parser, Subcommand};
 
 mod archive;
+mod audit;
 mod build;
 mod check;
 mod import;
@@ -66,6 +67,9 @@ enum Command {
     /// 把某一年度打包成可离线浏览的 ZIP 压缩包（该年度的报告页面、附件、数据文件、样式和检索），
     /// 解压后直接打开 index.html 即可浏览
     Archive(archive::Args),
+    /// 督查：列出各乡镇各年度报告是否发布、是否按期、有无错误和核对提示；有未发布或有错误的报告时
+    /// 返回 1（--strict 时逾期、日期未注明和核对提示也返回 1）
+    Audit(audit::Args),
 }
 
 /// How `check` prints its findings.
@@ -94,6 +98,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Template(args) => template::run(args, &root, global),
         Command::Check(args) => check::run(args, &root, global),
         Command::Archive(args) => archive::run(args, &root, global),
+        Command::Audit(args) => audit::run(args, &root, global),
     }
 }
 

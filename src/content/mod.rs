@@ -157,6 +157,17 @@ struct Layout {
 /// Load and check the whole site under `root`. Returns the site when there are no errors, and
 /// all problems found either way.
 pub fn load_site(root: &Path, config: Config) -> (Option<Site>, Diagnostics) {
+    let (site, diagnostics) = load_site_with_errors(root, config);
+    if diagnostics.has_errors() {
+        return (None, diagnostics);
+    }
+    (site, diagnostics)
+}
+
+/// Load the site under `root` even when some reports have errors, leaving those reports out:
+/// what oversight needs (one broken report must not hide the others). `None` only when there is
+/// no content folder or the township registry cannot be read.
+pub fn load_site_with_errors(root: &Path, config: Config) -> (Option<Site>, Diagnostics) {
     let mut diagnostics = Diagnostics::new();
     let content = root.join(CONTENT_DIR);
     if !content.is_dir() {
@@ -193,7 +204,7 @@ pub fn load_site(root: &Path, config: Config) -> (Option<Site>, Diagnostics) {
         .filter_map(|(y, p)| read_intro(root, &p, &mut diagnostics).map(|t| (y, t)))
         .collect();
     diagnostics.sort();
-    if diagnostics.has_errors() {
+    if registry_failed {
         return (None, diagnostics);
     }
     (

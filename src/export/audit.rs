@@ -73,7 +73,11 @@ fn fields(site: &Site, c: &Cell) -> [String; 11] {
             Status::OnTime => "0".to_string(),
             _ => String::new(),
         },
-        count(c.errors),
+        if has_report || c.errors > 0 {
+            c.errors.to_string()
+        } else {
+            String::new()
+        },
         count(c.rule_warnings),
         count(c.blank_cells),
         count(c.total_cells),
@@ -81,7 +85,7 @@ fn fields(site: &Site, c: &Cell) -> [String; 11] {
 }
 
 /// `audit.csv`: UTF-8 with BOM.
-pub(crate) fn csv(site: &Site, audit: &Audit) -> Vec<u8> {
+pub fn csv(site: &Site, audit: &Audit) -> Vec<u8> {
     super::data::csv_bytes(&HEADER, rows(site, audit).into_iter().map(Vec::from))
 }
 

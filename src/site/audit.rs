@@ -109,6 +109,28 @@ pub struct Audit {
     pub summaries: Vec<YearSummary>,
 }
 
+impl Audit {
+    /// Count the errors of each report folder (`content/<year>/<slug>/`) among `diagnostics`,
+    /// including folders whose report could not be loaded at all.
+    pub fn count_errors(&mut self, site: &Site, diagnostics: &crate::diagnostics::Diagnostics) {
+        for row in &mut self.rows {
+            for cell in row.iter_mut() {
+                let folder = format!(
+                    "content/{}/{}/",
+                    cell.year, site.townships[cell.township].slug
+                );
+                cell.errors = diagnostics
+                    .iter()
+                    .filter(|d| {
+                        d.severity == crate::diagnostics::Severity::Error
+                            && d.file.replace('\\', "/").starts_with(&folder)
+                    })
+                    .count();
+            }
+        }
+    }
+}
+
 /// Audit every township for every report year of the site.
 pub fn audit(site: &Site) -> Audit {
     let years = audit_years(site);
