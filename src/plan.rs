@@ -27,6 +27,8 @@ pub enum Target {
     County,
     /// `/data/index.html`: downloads and the data dictionary.
     DataIndex,
+    /// `/<year>/figures.csv`: the year's key figures of each table format.
+    YearFigures(u16),
     /// `/audit/index.html`: oversight of publication, townships × years.
     Audit,
     /// `/audit/audit.{csv,xlsx}`.
@@ -157,6 +159,10 @@ pub(crate) mod urls {
     pub(crate) fn year(year: u16) -> String {
         format!("{year}/index.html")
     }
+    /// The key figures of a year.
+    pub(crate) fn year_figures(year: u16) -> String {
+        format!("{year}/figures.csv")
+    }
     /// A township page.
     pub(crate) fn township(slug: &str) -> String {
         format!("townships/{slug}/index.html")
@@ -276,6 +282,7 @@ pub fn plan(site: &Site, theme: &Theme) -> Vec<PlannedFile> {
     }
     for year in site.years() {
         add(urls::year(year), Target::Year(year));
+        add(urls::year_figures(year), Target::YearFigures(year));
     }
     for (i, t) in site.townships.iter().enumerate() {
         add(urls::township(&t.slug), Target::Township(i));

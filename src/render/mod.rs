@@ -6,6 +6,7 @@ pub(crate) mod audit;
 pub(crate) mod chart;
 pub(crate) mod compare_view;
 pub(crate) mod feeds;
+pub(crate) mod headline;
 pub mod markdown;
 pub mod pages;
 pub mod qr;

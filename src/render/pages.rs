@@ -217,6 +217,14 @@ pub(crate) fn year(site: &Site, year: u16) -> Context {
         "compare",
         &compare_view::year_view(site, year, &year_comparison(site, year)),
     );
+    c.insert("figures", &super::headline::year_tables(site, year));
+    c.insert(
+        "figures_csv_name",
+        &save_name(
+            &[&site.config.portal.region, &year.to_string(), "主要指标"],
+            "csv",
+        ),
+    );
     c
 }
 
@@ -268,6 +276,7 @@ pub(crate) fn county(site: &Site) -> Context {
         "county",
         &compare_view::county_view(&region, &indicators, &county_totals(site)),
     );
+    c.insert("figures", &super::headline::county_tables(site));
     c
 }
 

@@ -113,9 +113,19 @@ struct CatalogFile {
     name: String,
     edition: String,
     years: (u16, u16),
+    #[serde(default)]
+    headline: Vec<HeadlineSpec>,
     tables: Vec<Table>,
     #[serde(default)]
     rules: Vec<RuleSpec>,
+}
+
+/// `headline:` entry of a catalog file.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct HeadlineSpec {
+    id: String,
+    label: String,
 }
 
 /// Parse a catalog file and resolve its cells and rules.
@@ -133,11 +143,23 @@ pub(super) fn build_format(text: &str) -> Result<Format, String> {
         }
     }
     let rules = rules::expand(&file.rules, &by_id)?;
+    let headline = file
+        .headline
+        .into_iter()
+        .map(|h| match by_id.get(&h.id) {
+            Some(&cell) => Ok(super::Headline {
+                cell,
+                label: h.label,
+            }),
+            None => Err(format!("headline names unknown cell {}", h.id)),
+        })
+        .collect::<Result<Vec<_>, _>>()?;
     Ok(Format {
         id: file.id,
         name: file.name,
         edition: file.edition,
         years: file.years,
+        headline,
         tables,
         cells,
         rules,

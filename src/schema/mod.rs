@@ -40,6 +40,15 @@ pub struct Cell {
     pub table: usize,
 }
 
+/// One key figure of a form: its cell and a short label for overview tables.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Headline {
+    /// Index in [`Format::cells`].
+    pub cell: usize,
+    /// Short label, e.g. 主动公开政府信息数.
+    pub label: String,
+}
+
 /// A statistics-table format: its tables, cells and rules.
 #[derive(Debug)]
 pub struct Format {
@@ -51,6 +60,8 @@ pub struct Format {
     pub edition: String,
     /// First and last report year the edition is for.
     pub years: (u16, u16),
+    /// The form's key figures, for year and county overviews.
+    pub headline: Vec<Headline>,
     /// Tables in official order.
     pub tables: Vec<Table>,
     /// Every cell, in official order (table by table, row by row, column by column).

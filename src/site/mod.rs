@@ -6,6 +6,7 @@
 pub mod audit;
 pub mod compare;
 pub mod figure;
+pub mod headline;
 mod model;
 pub mod table;
 
