@@ -31,7 +31,8 @@ pub(crate) fn print_setup(ws: &mut Worksheet, setup: &PrintSetup) -> Result<(), 
     // Height 0 lets the rows run onto as many pages as they need; only the width is fitted,
     // which is what keeps labels and figures on the same sheet of paper.
     ws.set_print_fit_to_pages(1, 0);
-    ws.set_print_center_horizontally(true);
+    // Not centred horizontally: LibreOffice then centres the columns alone and cuts text that
+    // runs past them (a long title, the template's instructions) off at the left margin.
     // Inches: narrow sides leave more room for columns; top and bottom leave room for the header
     // and footer.
     ws.set_margins(0.4, 0.4, 0.7, 0.7, 0.3, 0.3);
@@ -63,9 +64,9 @@ pub(crate) fn header_title(title: &str) -> String {
     out
 }
 
-/// The page setup a workbook's first sheet carries, as its XML: `fitToPage`, print options,
-/// margins, page setup, header and footer, and the workbook's print titles. The lean writers are
-/// tested against the reference writers with it.
+/// The page setup a workbook's first sheet carries, as its XML: `fitToPage`, margins, page
+/// setup, header and footer, and the workbook's print titles. The lean writers are tested
+/// against the reference writers with it.
 #[cfg(test)]
 pub(crate) fn page_setup_xml(workbook: &[u8]) -> String {
     let mut archive = zip::ZipArchive::new(std::io::Cursor::new(workbook)).unwrap();
@@ -85,7 +86,7 @@ pub(crate) fn page_setup_xml(workbook: &[u8]) -> String {
     };
     [
         between(&sheet, "<sheetPr>", "</sheetPr>"),
-        between(&sheet, "<printOptions", "</headerFooter>"),
+        between(&sheet, "<pageMargins", "</headerFooter>"),
         between(&book, "<definedNames>", "</definedNames>"),
     ]
     .join("\n")
