@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The README's test command: installs what the browser tests need when it is missing (Debian's
-# chromium and CJK fonts with apt-get, Node.js if absent, the Node packages of tests/e2e with
-# `npm ci`), then runs every test with `cargo test`. Extra arguments go to cargo test.
+# The README's test command: installs what the browser and print tests need when it is missing
+# (Debian's chromium and CJK fonts, LibreOffice Calc and poppler's pdftotext with apt-get, Node.js
+# if absent, the Node packages of tests/e2e with `npm ci`), then runs every test with
+# `cargo test`. Extra arguments go to cargo test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,8 +11,11 @@ if [ "$(id -u)" != "0" ]; then SUDO="sudo"; fi
 PACKAGES=""
 command -v chromium >/dev/null 2>&1 || PACKAGES="chromium fonts-noto-cjk"
 command -v node >/dev/null 2>&1 || PACKAGES="$PACKAGES nodejs npm"
+# tests/print.rs prints the generated workbooks to PDF and reads the pages back.
+command -v soffice >/dev/null 2>&1 || PACKAGES="$PACKAGES libreoffice-calc-nogui fonts-noto-cjk"
+{ command -v pdftotext && command -v pdfinfo; } >/dev/null 2>&1 || PACKAGES="$PACKAGES poppler-utils"
 if [ -n "$PACKAGES" ]; then
-  echo "== installing browser-test dependencies:$PACKAGES =="
+  echo "== installing browser- and print-test dependencies:$PACKAGES =="
   $SUDO apt-get update -qq
   # shellcheck disable=SC2086
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $PACKAGES >/dev/null
@@ -20,5 +24,5 @@ if [ ! -d tests/e2e/node_modules/playwright-core ] || [ ! -d tests/e2e/node_modu
   || [ tests/e2e/package-lock.json -nt tests/e2e/node_modules ]; then
   npm ci --prefix tests/e2e --no-audit --no-fund
 fi
-echo "== $(chromium --version), node $(node --version) =="
+echo "== $(chromium --version), node $(node --version), $(soffice --version | head -n 1) =="
 cargo test --locked "$@"

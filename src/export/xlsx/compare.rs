@@ -10,9 +10,11 @@ use std::sync::OnceLock;
 
 use rust_xlsxwriter::XlsxError;
 
+use super::print::header_title;
+use super::print_setup;
 use super::sheet::{self, CellStyle, CellValue, SHEET_NAME, SheetSpec, Styles};
 use crate::export::xlsx::template::{
-    Part, TITLE_MARK, column_name, escape, other, package_parts, zip_package,
+    Part, TITLE_MARK, column_name, escape, other, package_parts, without_dimension, zip_package,
 };
 use crate::site::compare::TownshipComparison;
 
@@ -29,7 +31,8 @@ const STYLE_PROBES: [CellStyle; 5] = [
 struct Package {
     /// Zip entries in order.
     entries: Vec<Part>,
-    /// The sheet's XML before `<sheetData>` (without dimension and columns) and after it.
+    /// The sheet's XML before `<sheetData>` (without dimension and columns) and after it; the
+    /// page header in `tail` carries the title mark.
     head: String,
     tail: String,
     /// ` s="n"` attributes by `CellStyle` (probe order), and for numbers by decimal places.
@@ -51,6 +54,7 @@ fn probe() -> Result<Package, XlsxError> {
     let styles = Styles::new();
     let ws = wb.add_worksheet();
     ws.set_name(SHEET_NAME)?;
+    print_setup(ws, &sheet::compare_print_setup(TITLE_MARK))?;
     let mut col = 0u16;
     for style in STYLE_PROBES {
         match styles.of(style) {
@@ -77,10 +81,12 @@ fn split_probe_sheet(sheet: &str, entries: Vec<Part>, probes: usize) -> Result<P
         .find("</sheetData>")
         .map(|i| i + "</sheetData>".len())
         .ok_or_else(|| other("probe sheet has no sheetData end"))?;
-    let mut head = sheet[..data_start].to_string();
-    if let Some(at) = head.find("<dimension ") {
-        let end = head[at..].find("/>").map(|i| at + i + 2).unwrap_or(at);
-        head.replace_range(at..end, "");
+    let head = without_dimension(&sheet[..data_start]);
+    let tail = &sheet[data_end..];
+    if head.contains(TITLE_MARK) || !tail.contains(TITLE_MARK) {
+        return Err(other(
+            "the probe sheet's title mark is not in its page header",
+        ));
     }
     let data = &sheet[data_start..data_end];
     let mut attrs = Vec::with_capacity(probes);
@@ -105,7 +111,7 @@ fn split_probe_sheet(sheet: &str, entries: Vec<Part>, probes: usize) -> Result<P
     Ok(Package {
         entries,
         head,
-        tail: sheet[data_end..].to_string(),
+        tail: tail.to_string(),
         styles: attrs,
         numbers,
     })
@@ -116,8 +122,8 @@ fn style_attr(p: &Package, style: CellStyle) -> &str {
     &p.styles[k]
 }
 
-/// The `<worksheet>` XML of a sheet spec.
-fn sheet_xml(p: &Package, spec: &SheetSpec) -> String {
+/// The `<worksheet>` XML of a sheet spec, `title` in its page header.
+fn sheet_xml(p: &Package, spec: &SheetSpec, title: &str) -> String {
     let mut xml = String::with_capacity(64 * 1024);
     xml.push_str(&p.head);
     if !spec.widths.is_empty() {
@@ -183,7 +189,7 @@ fn sheet_xml(p: &Package, spec: &SheetSpec) -> String {
         }
         xml.push_str("</mergeCells>");
     }
-    xml.push_str(&p.tail);
+    xml.push_str(&p.tail.replace(TITLE_MARK, &escape(&header_title(title))));
     xml
 }
 
@@ -194,13 +200,14 @@ pub(crate) fn compare_xlsx(
     cmp: &TownshipComparison,
 ) -> Result<Vec<u8>, XlsxError> {
     let p = package()?;
-    let sheet = sheet_xml(p, &sheet::compare_sheet(title, cmp));
+    let sheet = sheet_xml(p, &sheet::compare_sheet(title, cmp), title);
     zip_package(&p.entries, &sheet, title, &format!("{created}T00:00:00Z"))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::export::xlsx::print::page_setup_xml;
     use calamine::{Data, Reader, Xlsx};
 
     fn cells(bytes: Vec<u8>) -> (Vec<(u32, u32, String)>, Vec<String>) {
@@ -221,7 +228,7 @@ mod tests {
     }
 
     #[test]
-    fn lean_and_reference_writers_give_the_same_cells() {
+    fn lean_and_reference_writers_give_the_same_cells_and_page_setup() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/demo");
         let config = crate::config::Config::load(&root).expect("demo site.toml");
         let (site, _) = crate::content::load_site(&root, config);
@@ -234,8 +241,22 @@ mod tests {
             }
             let title = format!("{}<对比> & 表", township.name);
             let date = chrono::NaiveDate::from_ymd_opt(2024, 3, 1).unwrap();
-            let reference = cells(sheet::compare_xlsx(&title, date, &cmp).unwrap());
-            let lean = cells(compare_xlsx(&title, date, &cmp).unwrap());
+            let (reference, lean) = (
+                sheet::compare_xlsx(&title, date, &cmp).unwrap(),
+                compare_xlsx(&title, date, &cmp).unwrap(),
+            );
+            let setup = page_setup_xml(&lean);
+            assert_eq!(setup, page_setup_xml(&reference), "{}", township.slug);
+            assert!(setup.contains("orientation=\"landscape\""), "{setup}");
+            let header = format!(
+                "&amp;C{}&lt;对比&gt; &amp;&amp; 表</oddHeader>",
+                township.name
+            );
+            assert!(
+                setup.contains(&header),
+                "the title in the page header: {setup}"
+            );
+            let (reference, lean) = (cells(reference), cells(lean));
             assert!(!reference.0.is_empty());
             assert_eq!(lean, reference, "{}", township.slug);
             compared += 1;

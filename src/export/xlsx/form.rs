@@ -9,6 +9,7 @@ use rust_xlsxwriter::{
 };
 
 use super::sheet::{self, Styles};
+use super::{PrintSetup, print_setup};
 use crate::schema::{Cell, Format as TableFormat};
 use crate::site::Stats;
 use crate::site::table::tables;
@@ -65,10 +66,11 @@ pub fn input_workbook(format: &'static TableFormat) -> Result<Vec<u8>, XlsxError
             positions.push((c.id.as_str(), at, col));
         }
     }
-    sheet::set_widths(ws, &views)?;
+    let width = sheet::set_widths(ws, &views)?;
+    print_setup(ws, &sheet::stats_print_setup(&title, width))?;
     ws.protect();
-    write_index(wb.add_worksheet(), &positions)?;
-    write_instructions(wb.add_worksheet())?;
+    write_index(wb.add_worksheet(), &positions, &title)?;
+    write_instructions(wb.add_worksheet(), &title)?;
     wb.save_to_buffer()
 }
 
@@ -114,8 +116,21 @@ fn truncate(text: &str, max_chars: usize) -> String {
 }
 
 /// The id → cell map, hidden from clerks, read by the importer.
-fn write_index(ws: &mut Worksheet, positions: &[(&str, u32, u16)]) -> Result<(), XlsxError> {
+fn write_index(
+    ws: &mut Worksheet,
+    positions: &[(&str, u32, u16)],
+    title: &str,
+) -> Result<(), XlsxError> {
     ws.set_name(INDEX_SHEET)?;
+    // Hidden, but printable once unhidden, like every sheet.
+    print_setup(
+        ws,
+        &PrintSetup {
+            landscape: false,
+            title,
+            repeat_rows: Some((0, 0)),
+        },
+    )?;
     ws.write_string(0, 0, "指标")?;
     ws.write_string(0, 1, "单元格")?;
     for (k, (id, row, col)) in positions.iter().enumerate() {
@@ -128,8 +143,16 @@ fn write_index(ws: &mut Worksheet, positions: &[(&str, u32, u16)]) -> Result<(),
     Ok(())
 }
 
-fn write_instructions(ws: &mut Worksheet) -> Result<(), XlsxError> {
+fn write_instructions(ws: &mut Worksheet, title: &str) -> Result<(), XlsxError> {
     ws.set_name("填写说明")?;
+    print_setup(
+        ws,
+        &PrintSetup {
+            landscape: false,
+            title,
+            repeat_rows: None,
+        },
+    )?;
     ws.set_column_width(0, 90)?;
     for (k, line) in INSTRUCTIONS.iter().enumerate() {
         ws.write_string(k as u32, 0, *line)?;

@@ -8,12 +8,20 @@ use rust_xlsxwriter::{
 
 use rust_decimal::Decimal;
 
+use super::{PrintSetup, print_setup};
 use crate::export::data::measure_text;
 use crate::site::compare::{Measure, TownshipComparison};
 use crate::site::table::{CellView, TableView, tables};
 use crate::site::{Report, Stats};
 /// The name of `compare.xlsx`'s one sheet.
 pub(crate) const SHEET_NAME: &str = "历年对比";
+/// The row of `compare.xlsx`'s year headers; 数值 / 比上年 are on the row below it.
+const COMPARE_HEAD_ROW: u32 = 3;
+/// The rows above a stats sheet's tables (title and format note), repeated on every printed page.
+/// The tables' own header rows are not: each table has its own, and the sheet stacks several.
+const STATS_TITLE_ROWS: (u32, u32) = (0, 1);
+/// The widest sheet, in Excel character units, that portrait A4 prints at about 90 % or more.
+const PORTRAIT_WIDTH: f64 = 100.0;
 
 /// Columns of the probe cells that reveal the style ids (decimal places 0–6, then blank).
 pub(crate) const PROBE_COLUMN: u16 = 200;
@@ -168,7 +176,8 @@ fn text_width(text: &str) -> f64 {
         .sum()
 }
 
-pub(crate) fn set_widths(ws: &mut Worksheet, tables: &[TableView]) -> Result<(), XlsxError> {
+/// Set the column widths of a sheet holding `tables`; returns their sum in Excel character units.
+pub(crate) fn set_widths(ws: &mut Worksheet, tables: &[TableView]) -> Result<f64, XlsxError> {
     let mut widths: Vec<f64> = Vec::new();
     for t in tables {
         for (_, col, c) in layout(t) {
@@ -181,10 +190,12 @@ pub(crate) fn set_widths(ws: &mut Worksheet, tables: &[TableView]) -> Result<(),
             }
         }
     }
+    let mut total = 0.0;
     for (i, w) in widths.iter().enumerate() {
         ws.set_column_width(i as u16, w + 1.0)?;
+        total += w + 1.0;
     }
-    Ok(())
+    Ok(total)
 }
 
 /// `stats.xlsx`: the report's table in the official layout, merged headers included.
@@ -222,8 +233,31 @@ pub(crate) fn stats_workbook(
     for t in &views {
         row = write_table(ws, &styles, row, t)?;
     }
-    set_widths(ws, &views)?;
+    let width = set_widths(ws, &views)?;
+    print_setup(ws, &stats_print_setup(title, width))?;
     wb.save_to_buffer()
+}
+
+/// How a stats sheet (a report's or the input template's) `width` characters wide prints: one
+/// report's table, portrait when it fits at a readable size. The 2019 and 2021 formats are not
+/// such tables: their review and litigation table alone has 15 columns, which portrait A4 shrinks
+/// to about 40 %, so they print landscape.
+pub(crate) fn stats_print_setup(title: &str, width: f64) -> PrintSetup<'_> {
+    PrintSetup {
+        landscape: width > PORTRAIT_WIDTH,
+        title,
+        repeat_rows: Some(STATS_TITLE_ROWS),
+    }
+}
+
+/// How `compare.xlsx` prints: years side by side, landscape, with the title, the legend and both
+/// header rows on every page.
+pub(crate) fn compare_print_setup(title: &str) -> PrintSetup<'_> {
+    PrintSetup {
+        landscape: true,
+        title,
+        repeat_rows: Some((0, COMPARE_HEAD_ROW + 1)),
+    }
 }
 
 /// The second row of a stats workbook, naming the format (the importer reads it).
@@ -286,7 +320,7 @@ pub(crate) fn compare_sheet(title: &str, cmp: &TownshipComparison) -> SheetSpec 
         "空白 = 原表未填报；— = 当年表格格式未统计该项；≈ = 与其他年份口径近似，见脚注",
         CellStyle::Plain,
     );
-    let head_row = 3;
+    let head_row = COMPARE_HEAD_ROW;
     sheet.text(head_row, 0, "指标", CellStyle::Header);
     sheet.text(head_row, 1, "单位", CellStyle::Header);
     for (j, y) in cmp.years.iter().enumerate() {
@@ -356,6 +390,7 @@ pub(crate) fn compare_xlsx(
     let styles = Styles::new();
     let ws = wb.add_worksheet();
     ws.set_name(SHEET_NAME)?;
+    print_setup(ws, &compare_print_setup(title))?;
     let merged_tail = |r: u32, c: u16| {
         spec.merges.iter().any(|&(r0, c0, r1, c1)| {
             (r0..=r1).contains(&r) && (c0..=c1).contains(&c) && (r, c) != (r0, c0)

@@ -12,6 +12,7 @@ use rust_decimal::Decimal;
 use rust_xlsxwriter::XlsxError;
 use zip::write::SimpleFileOptions;
 
+use super::print::header_title;
 use super::sheet::{self, PROBE_COLUMN};
 use crate::schema::Format;
 use crate::site::{Report, Stats};
@@ -24,6 +25,8 @@ pub(super) const DATE_MARK: &str = "2000-01-01T00:00:00Z";
 
 enum SheetPart {
     Literal(String),
+    /// The report's title in the page header (the probe's title mark).
+    HeaderTitle,
     /// A value cell: its cell index in the format and its reference (`C6`).
     Value {
         cell: usize,
@@ -71,6 +74,7 @@ fn build(format: &'static Format) -> Result<Template, XlsxError> {
     let date = chrono::NaiveDate::from_ymd_opt(2000, 1, 1).unwrap_or_default();
     let bytes = sheet::stats_workbook(TITLE_MARK, date, &stats, true)?;
     let (entries, sheet_xml) = package_parts(bytes, "xl/worksheets/sheet1.xml")?;
+    let sheet_xml = without_dimension(&sheet_xml);
     let (sheet, number_styles, blank_style) = parse_sheet(&sheet_xml, format.cells.len())?;
     Ok(Template {
         entries,
@@ -78,6 +82,18 @@ fn build(format: &'static Format) -> Result<Template, XlsxError> {
         number_styles,
         blank_style,
     })
+}
+
+/// `sheet` without its `<dimension>` element, which is optional: the probe's would span the probe
+/// cells far to the right, which the filled sheets do not have.
+pub(super) fn without_dimension(sheet: &str) -> String {
+    let mut out = sheet.to_string();
+    if let Some(at) = out.find("<dimension ")
+        && let Some(len) = out[at..].find("/>")
+    {
+        out.replace_range(at..at + len + 2, "");
+    }
+    out
 }
 
 /// Split the sheet at its value cells and read the probe cells' style ids.
@@ -101,7 +117,7 @@ fn parse_sheet(
         if let Some(k) = probes.iter().position(|p| *p == reference) {
             probe_styles[k] = attribute(element, "s").unwrap_or_default();
         } else if let Some(cell) = sentinel_cell(element, cells) {
-            parts.push(SheetPart::Literal(std::mem::take(&mut literal)));
+            push_literal(&mut parts, &std::mem::take(&mut literal));
             parts.push(SheetPart::Value { cell, reference });
         } else {
             literal.push_str(element);
@@ -109,12 +125,29 @@ fn parse_sheet(
         rest = &rest[element_end..];
     }
     literal.push_str(rest);
-    parts.push(SheetPart::Literal(literal));
+    push_literal(&mut parts, &literal);
+    if !parts.iter().any(|p| matches!(p, SheetPart::HeaderTitle)) {
+        return Err(other(
+            "the template sheet has no title mark in its page header",
+        ));
+    }
     if probe_styles.iter().any(String::is_empty) {
         return Err(other("probe cells missing from the template"));
     }
     let blank = probe_styles.pop().unwrap_or_default();
     Ok((parts, probe_styles, blank))
+}
+
+/// Add literal sheet text, the title marks in it (the page header's) split out as their own parts.
+fn push_literal(parts: &mut Vec<SheetPart>, text: &str) {
+    let mut pieces = text.split(TITLE_MARK);
+    parts.push(SheetPart::Literal(
+        pieces.next().unwrap_or_default().to_string(),
+    ));
+    for piece in pieces {
+        parts.push(SheetPart::HeaderTitle);
+        parts.push(SheetPart::Literal(piece.to_string()));
+    }
 }
 
 /// The byte length of the `<c …>…</c>` or `<c …/>` element at the start of `text`.
@@ -169,10 +202,12 @@ pub(super) fn escape(text: &str) -> String {
 /// `stats.xlsx` of one report, filled into its format's template.
 pub(crate) fn stats_xlsx(report: &Report, stats: &Stats) -> Result<Vec<u8>, XlsxError> {
     let t = template(stats.format)?;
+    let header = escape(&header_title(&report.meta.title));
     let mut sheet = String::with_capacity(16 * 1024);
     for part in &t.sheet {
         match part {
             SheetPart::Literal(text) => sheet.push_str(text),
+            SheetPart::HeaderTitle => sheet.push_str(&header),
             SheetPart::Value { cell, reference } => match stats.values[*cell] {
                 Some(v) => {
                     let style =
@@ -284,6 +319,7 @@ pub(super) fn zip_package(
 mod tests {
     use super::*;
 
+    use crate::export::xlsx::print::page_setup_xml;
     use crate::schema::formats;
     use calamine::{Data, Reader, Xlsx};
 
@@ -298,7 +334,7 @@ mod tests {
     }
 
     #[test]
-    fn template_and_full_layout_give_the_same_cells() {
+    fn template_and_full_layout_give_the_same_cells_and_page_setup() {
         let report = crate::site::compare::tests_support::report(2021, "a", "华容县<甲>镇 & 报告");
         for format in formats() {
             let values: Vec<Option<Decimal>> = (0..format.cells.len())
@@ -314,8 +350,20 @@ mod tests {
                 values,
                 findings: Vec::new(),
             };
-            let fast = cells(stats_xlsx(&report, &stats).unwrap());
-            let full = cells(sheet::stats_xlsx(&report, &stats).unwrap());
+            let (fast_bytes, full_bytes) = (
+                stats_xlsx(&report, &stats).unwrap(),
+                sheet::stats_xlsx(&report, &stats).unwrap(),
+            );
+            let (fast_setup, full_setup) =
+                (page_setup_xml(&fast_bytes), page_setup_xml(&full_bytes));
+            assert_eq!(fast_setup, full_setup, "{}", format.id);
+            assert!(
+                fast_setup
+                    .contains("<oddHeader>&amp;C华容县&lt;甲&gt;镇 &amp;&amp; 报告</oddHeader>"),
+                "the report's title, & doubled, in the page header: {fast_setup}"
+            );
+            let fast = cells(fast_bytes);
+            let full = cells(full_bytes);
             assert_eq!(fast, full, "{}", format.id);
             assert!(
                 fast.iter().any(|(_, _, v)| v.contains("<甲>")),
