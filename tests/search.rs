@@ -1,4 +1,5 @@
-//! Full-text search: the Rust index and `static/search.js` agree on the tokenizer, real Chinese
+//! Full-text search: the Rust index and `static/search.js` agree on normalisation (traditional
+//! characters folded by one table) and the tokenizer, real Chinese
 //! queries find the reports that contain them (recall), hits are verified substrings, ranked
 //! title > heading > body, and filtered by year and township — all through the real search.js
 //! running in node against the files a build wrote.
@@ -102,6 +103,14 @@ fn rust_and_javascript_tokenizers_agree() {
         "，。、  ",
         "Mixed中文and English 字",
         "",
+        "依申請公開",
+        "政府資訊公開工作年度報告",
+        "鄉鎮統計數據；行政機關辦理行政複議、行政訴訟",
+        "《政府信息公開條例》規範性文件",
+        "爲綫裡峯衆，ＮＩＡＮ報　２０１９年",
+        "怎麼申請政府資訊公開？",
+        // Every character of the folding table, traditional and simplified.
+        FOLD_TABLE,
     ];
     let bits = [0u32, 3, 7, 10];
     let tokens: Vec<String> = texts.iter().flat_map(|t| search::query_tokens(t)).collect();
@@ -134,7 +143,11 @@ fn rust_and_javascript_tokenizers_agree() {
         tokens.iter().any(|t| t == "𠀋𠀋"),
         "astral CJK characters are tokens"
     );
+    assert_eq!(search::normalize("依申請公開"), "依申请公开");
 }
+
+/// The traditional → simplified table, as `src/search/mod.rs` includes it.
+const FOLD_TABLE: &str = include_str!("../src/search/t2s.txt");
 
 #[test]
 fn real_queries_find_the_beijinggang_report_with_a_marked_snippet() {
@@ -250,10 +263,26 @@ fn hits_rank_title_then_heading_then_body_and_are_real_substrings() {
     let f = ranking_site();
     let (_tmp, out) = build(f.root());
     // Doc ids 0, 1, 2 = 2020 乙乡, 2018 甲镇, 2018 乙乡; only the last title is not the default.
+    let docs = std::fs::read_to_string(out.join("search/docs.js")).unwrap();
+    let json = docs
+        .strip_prefix("nianbaoSearch.docs(")
+        .and_then(|d| d.strip_suffix(");\n"))
+        .expect("docs.js registers its data");
+    let mut meta: Value = serde_json::from_str(json).expect("docs.js is JSON");
+    let fold = meta
+        .as_object_mut()
+        .and_then(|m| m.remove("fold"))
+        .expect("docs.js carries the folding table");
+    let entries: String = FOLD_TABLE
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .flat_map(str::split_whitespace)
+        .collect();
+    assert_eq!(fold, json!(entries), "the table of t2s.txt, in file order");
     assert_eq!(
-        std::fs::read_to_string(out.join("search/docs.js")).unwrap(),
-        "nianbaoSearch.docs({\"bits\":3,\"region\":\"测试县\",\"titles\":{\"2\":\"乙乡依申请公开专项报告\"},\
-         \"townships\":[[\"甲镇\",\"alpha\"],[\"乙乡\",\"beta\"]],\"years\":[[2020,[1,1]],[2018,[0,1]]]});\n"
+        meta,
+        json!({"bits":3,"region":"测试县","titles":{"2":"乙乡依申请公开专项报告"},
+               "townships":[["甲镇","alpha"],["乙乡","beta"]],"years":[[2020,[1,1]],[2018,[0,1]]]})
     );
     let answers = searches(
         &out,
@@ -263,6 +292,7 @@ fn hits_rank_title_then_heading_then_body_and_are_real_substrings() {
             ("依申请公开", "", "beta"),
             ("政务公开", "", ""),
             ("依申请公开 2", "", ""),
+            ("依申請公開", "", ""),
         ],
     );
     assert_eq!(
@@ -300,6 +330,8 @@ fn hits_rank_title_then_heading_then_body_and_are_real_substrings() {
         answers[4]["results"][0]["snippet"],
         "全年收到<mark>依申请公开</mark>事项<mark>2</mark>件。 另：申请人依法申请，申请公开；政务工作，任务公布，信息公开。"
     );
+    // Traditional characters find the same reports, in the same order, the same marks.
+    assert_eq!(answers[5]["results"], answers[0]["results"]);
 }
 
 #[test]

@@ -1,9 +1,10 @@
 /* nianbao full-text search, in the browser, without a server.
  *
- * The index (built by src/render/search.rs) is a set of scripts under search/ that call the
+ * The index (built by src/search/mod.rs) is a set of scripts under search/ that call the
  * registration functions below; they are loaded with <script> tags, which also works for a site
- * opened from disk (file://), where fetch() is blocked. Normalisation, the tokenizer and the
- * shard hash must stay exactly those of search.rs (tests/search.rs checks both on shared vectors).
+ * opened from disk (file://), where fetch() is blocked. Normalisation (with the traditional →
+ * simplified table that docs.js carries), the tokenizer and the shard hash must stay exactly those
+ * of mod.rs (tests/search.rs checks both on shared vectors).
  *
  * Page hooks (search.html): #search-app (data-root: the site root relative to the page,
  * data-index: the search/ folder), #search-form, #search-q, #search-year, #search-township,
@@ -11,9 +12,10 @@
  * a.search-hit-title, p.search-hit-meta and p.search-hit-snippet; matches in <mark>),
  * #search-more. The URL parameters q, year and township fill the form.
  *
- * Script API (window.nianbaoSearch): normalize(text), tokenize(query), shardOf(token, bits),
- * search(query, {year, township}, want) → Promise of {total, complete, results}; loader(path) →
- * Promise can be replaced (tests load the files with node).
+ * Script API (window.nianbaoSearch): normalize(text) (folds traditional characters once docs.js
+ * is loaded: ready()), tokenize(query), shardOf(token, bits), search(query, {year, township},
+ * want) → Promise of {total, complete, results}; loader(path) → Promise can be replaced (tests
+ * load the files with node).
  */
 (function (root) {
   'use strict';
@@ -25,8 +27,10 @@
   /* A pasted paragraph looks up this many of its tokens (spread over it), not every shard: the
    * substring check of each hit keeps the results exact. */
   var MAX_TOKENS = 12;
+  var FOLD_FIRST = 0x3400, FOLD_LAST = 0x9FFF;
 
   var meta = null;
+  var fold = null;
   var shards = {};
   var texts = {};
   var loading = {};
@@ -45,6 +49,14 @@
         }
       }
     });
+    /* The folding table: each traditional character followed by its simplified form. */
+    var table = new Uint16Array(FOLD_LAST - FOLD_FIRST + 1);
+    var pairs = m.fold || '';
+    for (var i = 0; i + 1 < pairs.length; i += 2) {
+      var c = pairs.charCodeAt(i);
+      if (c >= FOLD_FIRST && c <= FOLD_LAST) table[c - FOLD_FIRST] = pairs.charCodeAt(i + 1);
+    }
+    fold = table;
     meta = m;
   };
   S.shard = function (n, map) { shards[n] = map; };
@@ -74,7 +86,8 @@
     return loading[path];
   }
 
-  /* One UTF-16 unit for one: full-width ASCII and U+3000 to half-width, A-Z to a-z. */
+  /* One UTF-16 unit for one: full-width ASCII and U+3000 to half-width, A-Z to a-z, traditional
+   * characters to simplified. */
   function normalize(text) {
     var out = '';
     for (var i = 0; i < text.length; i++) {
@@ -82,6 +95,7 @@
       if (c === 0x3000) c = 0x20;
       else if (c >= 0xFF01 && c <= 0xFF5E) c -= 0xFEE0;
       if (c >= 65 && c <= 90) c += 32;
+      else if (fold && c >= FOLD_FIRST && c <= FOLD_LAST && fold[c - FOLD_FIRST]) c = fold[c - FOLD_FIRST];
       out += String.fromCharCode(c);
     }
     return out;
@@ -295,14 +309,16 @@
   S.search = function (query, filters, want) {
     filters = filters || {};
     want = want || PAGE;
-    var terms = normalize(query).split(/\s+/).filter(Boolean);
-    var tokens = tokenize(query);
-    if (tokens.length > MAX_TOKENS) {
-      var step = tokens.length / MAX_TOKENS;
-      tokens = tokens.filter(function (t, i) { return Math.floor(i / step) !== Math.floor((i - 1) / step); });
-    }
-    if (!tokens.length) return Promise.resolve({ terms: terms, total: 0, complete: true, results: [] });
+    if (!tokenize(query).length) return Promise.resolve({ terms: [], total: 0, complete: true, results: [] });
+    var terms, tokens;
     return load('docs.js').then(function () {
+      /* Normalised once the folding table is there. */
+      terms = normalize(query).split(/\s+/).filter(Boolean);
+      tokens = tokenize(query);
+      if (tokens.length > MAX_TOKENS) {
+        var step = tokens.length / MAX_TOKENS;
+        tokens = tokens.filter(function (t, i) { return Math.floor(i / step) !== Math.floor((i - 1) / step); });
+      }
       var needed = [];
       tokens.forEach(function (t) {
         var n = shardOf(t, meta.bits);
