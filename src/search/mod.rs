@@ -7,7 +7,8 @@
 //! characters simplified (the table `t2s.txt`) — one code unit for one code unit, so that
 //! positions in normalised text are positions in the original text. `search.js` implements the
 //! same normalisation (with the table copied into `docs.js`), tokenizer and shard hash;
-//! `tests/search.rs` runs shared test vectors through both.
+//! `tests/search.rs` runs shared test vectors through both. Ranking (how much of a query a report
+//! has, where, and how close together) is the browser's: see `search.js`.
 //!
 //! Output, all JavaScript files that call a global registration function (scripts load from
 //! `file://`, `fetch` does not):
@@ -15,7 +16,7 @@
 //!   ids), titles other than the default one, the folding table;
 //! - `search/s-<n>.js`: the postings of the tokens whose hash falls into shard `n`;
 //! - `search/t/<year>/<slug>.js`: one report's headings, body text and table labels, loaded only
-//!   for the hits shown (substring check, ranking and snippet).
+//!   for the hits shown (phrase and proximity check, ranking and snippet).
 //!
 //! A posting list is a string of base-64 varints (5 payload bits per character, the sixth bit
 //! says "more"), one per report: `(doc id − previous doc id) << 2 | field`, where the field is
