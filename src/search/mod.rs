@@ -3,18 +3,20 @@
 //!
 //! Tokens are CJK character bigrams plus every single CJK character (so that a one-character query
 //! works), and lower-cased ASCII words of letters and digits. Text is normalised first: full-width
-//! ASCII and the ideographic space become half-width, ASCII letters lower case — one code unit for
-//! one code unit, so that positions in normalised text are positions in the original text.
-//! `search.js` implements the same normalisation, tokenizer and shard hash; `tests/search.rs`
-//! runs shared test vectors through both.
+//! ASCII and the ideographic space become half-width, ASCII letters lower case, traditional
+//! characters simplified (the table `t2s.txt`) — one code unit for one code unit, so that
+//! positions in normalised text are positions in the original text. `search.js` implements the
+//! same normalisation (with the table copied into `docs.js`), tokenizer and shard hash;
+//! `tests/search.rs` runs shared test vectors through both. Ranking (how much of a query a report
+//! has, where, and how close together) is the browser's: see `search.js`.
 //!
 //! Output, all JavaScript files that call a global registration function (scripts load from
 //! `file://`, `fetch` does not):
 //! - `search/docs.js`: shard count, townships, which township reported in which year (the doc
-//!   ids), titles other than the default one;
+//!   ids), titles other than the default one, the folding table;
 //! - `search/s-<n>.js`: the postings of the tokens whose hash falls into shard `n`;
 //! - `search/t/<year>/<slug>.js`: one report's headings, body text and table labels, loaded only
-//!   for the hits shown (substring check, ranking and snippet).
+//!   for the hits shown (phrase and proximity check, ranking and snippet).
 //!
 //! A posting list is a string of base-64 varints (5 payload bits per character, the sixth bit
 //! says "more"), one per report: `(doc id − previous doc id) << 2 | field`, where the field is
@@ -43,19 +45,72 @@ const BIGRAM: u64 = 1 << 42;
 const SHARD_SHIFT: u32 = KEY_BITS + 2;
 const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
-/// One code unit for one code unit: full-width ASCII and U+3000 to half-width, A–Z to a–z.
-pub(crate) fn normalize_char(c: char) -> char {
-    match c {
+/// The traditional → simplified folding table: pairs of characters, see the file's header.
+const T2S: &str = include_str!("t2s.txt");
+
+/// The code points a folded character and its simplified form lie in: CJK Unified Ideographs and
+/// Extension A, one UTF-16 code unit each.
+const FOLD_RANGE: std::ops::RangeInclusive<u32> = 0x3400..=0x9FFF;
+
+/// The `(traditional, simplified)` pairs of `t2s.txt`, in file order. An entry that is not two
+/// characters of [`FOLD_RANGE`] is skipped (a unit test keeps the file free of them).
+fn fold_pairs() -> impl Iterator<Item = (char, char)> {
+    T2S.lines()
+        .filter(|line| !line.starts_with('#'))
+        .flat_map(str::split_whitespace)
+        .filter_map(|entry| {
+            let mut chars = entry.chars();
+            match (chars.next(), chars.next(), chars.next()) {
+                (Some(t), Some(s), None)
+                    if FOLD_RANGE.contains(&(t as u32)) && FOLD_RANGE.contains(&(s as u32)) =>
+                {
+                    Some((t, s))
+                }
+                _ => None,
+            }
+        })
+}
+
+/// The simplified form of each code point of [`FOLD_RANGE`] (0 where none): a direct lookup,
+/// since every character of every indexed text passes through it.
+fn fold_table() -> &'static [u16] {
+    static TABLE: std::sync::OnceLock<Vec<u16>> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut table = vec![0u16; (FOLD_RANGE.end() - FOLD_RANGE.start() + 1) as usize];
+        for (t, s) in fold_pairs() {
+            table[(t as u32 - FOLD_RANGE.start()) as usize] = s as u16;
+        }
+        table
+    })
+}
+
+/// The folding table as `search.js` reads it from `docs.js`: each traditional character followed
+/// by its simplified form.
+fn fold_js() -> String {
+    fold_pairs().flat_map(|(t, s)| [t, s]).collect()
+}
+
+/// One code unit for one code unit: full-width ASCII and U+3000 to half-width, A–Z to a–z,
+/// traditional characters to simplified.
+fn normalize_char(table: &[u16], c: char) -> char {
+    let c = match c {
         '\u{3000}' => ' ',
         '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
         _ => c,
+    };
+    if FOLD_RANGE.contains(&(c as u32)) {
+        let folded = table[(c as u32 - FOLD_RANGE.start()) as usize];
+        if folded != 0 {
+            return char::from_u32(folded as u32).unwrap_or(c);
+        }
     }
-    .to_ascii_lowercase()
+    c.to_ascii_lowercase()
 }
 
-/// The normalised form of a text (see [`normalize_char`]).
+/// The normalised form of a text (see the module documentation), as many UTF-16 code units long.
 pub fn normalize(text: &str) -> String {
-    text.chars().map(normalize_char).collect()
+    let table = fold_table();
+    text.chars().map(|c| normalize_char(table, c)).collect()
 }
 
 /// Han ideographs (with extensions and compatibility forms) and 〇.
@@ -604,7 +659,8 @@ fn parallel_mut<T: Send>(items: &mut [T], f: impl Fn(usize, &mut T) + Sync) {
 /// `search/docs.js`: shard count, region, townships `[name, slug]`, the reports as
 /// `[year, [first, last, first, last…]]` (inclusive runs of township indices, in the site's
 /// order, which makes the doc ids: a county where every township reports every year takes a few
-/// bytes per year) and the titles that are not the default one, by doc id.
+/// bytes per year), the titles that are not the default one, by doc id, and the folding table
+/// (`fold`, about 13 KB: `search.js` must normalise as the index did, and has no other source).
 pub(crate) fn docs_js(site: &Site) -> String {
     let region = &site.config.portal.region;
     let index: HashMap<&str, usize> = site
@@ -641,6 +697,7 @@ pub(crate) fn docs_js(site: &Site) -> String {
         .collect();
     let meta = serde_json::json!({
         "bits": shard_bits(site.reports.len()),
+        "fold": fold_js(),
         "region": region,
         "townships": townships,
         "years": years,
@@ -720,6 +777,67 @@ mod tests {
             s.encode_utf16().count(),
             n.encode_utf16().count(),
             "positions must carry over to the original text"
+        );
+    }
+
+    #[test]
+    fn the_folding_table_is_well_formed() {
+        let entries: Vec<&str> = T2S
+            .lines()
+            .filter(|line| !line.starts_with('#'))
+            .flat_map(str::split_whitespace)
+            .collect();
+        let pairs: Vec<(char, char)> = fold_pairs().collect();
+        assert_eq!(
+            pairs.len(),
+            entries.len(),
+            "every entry is two BMP CJK characters"
+        );
+        assert!(pairs.len() > 2000, "{}", pairs.len());
+        let traditional: std::collections::BTreeSet<char> = pairs.iter().map(|p| p.0).collect();
+        assert_eq!(
+            traditional.len(),
+            pairs.len(),
+            "no character is listed twice"
+        );
+        for (t, s) in &pairs {
+            assert_ne!(t, s);
+            assert!(!traditional.contains(s), "{s} (from {t}) would fold again");
+            assert!(is_cjk(*t) && is_cjk(*s), "{t}{s}: folding keeps tokens CJK");
+        }
+        assert_eq!(fold_js().chars().count(), 2 * pairs.len());
+    }
+
+    #[test]
+    fn traditional_text_folds_to_simplified_in_place() {
+        for (traditional, simplified) in [
+            ("依申請公開", "依申请公开"),
+            ("政府資訊公開工作年度報告", "政府资讯公开工作年度报告"),
+            ("鄉鎮統計數據", "乡镇统计数据"),
+            (
+                "行政機關辦理行政複議、行政訴訟",
+                "行政机关办理行政复议、行政诉讼",
+            ),
+            (
+                "《政府信息公開條例》規範性文件",
+                "《政府信息公开条例》规范性文件",
+            ),
+            ("北景港鎮２０１８年　ＩＰｖ６", "北景港镇2018年 ipv6"),
+            ("爲綫裡峯衆", "为线里峰众"),
+        ] {
+            let folded = normalize(traditional);
+            assert_eq!(folded, simplified);
+            assert_eq!(
+                folded.encode_utf16().count(),
+                traditional.encode_utf16().count(),
+                "UTF-16 positions carry over"
+            );
+        }
+        assert_eq!(query_tokens("依申請"), query_tokens("依申请"));
+        assert_eq!(
+            normalize("𠀋龍"),
+            "𠀋龙",
+            "astral characters pass unchanged"
         );
     }
 

@@ -3,7 +3,8 @@
 // Usage: node search_harness.js <search.js> <site dir> < requests.json > answers.json
 // Requests: {normalize: [text], tokenize: [query], shardOf: [[token, bits]],
 //            searches: [{q, year, township, want}]}; each search runs in a fresh page so that
-// `loaded` lists (with sizes) exactly the files that one query downloads.
+// `loaded` lists (with sizes) exactly the files that one query downloads. normalize, tokenize and
+// shardOf run after docs.js is loaded, which brings the folding table.
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -33,6 +34,7 @@ function page() {
 
 (async () => {
   const { S } = page();
+  await S.ready();
   const out = {
     normalize: (requests.normalize || []).map((t) => S.normalize(t)),
     tokenize: (requests.tokenize || []).map((q) => S.tokenize(q)),
@@ -52,6 +54,10 @@ function page() {
         township: r.township,
         year: r.year,
         score: r.score,
+        covered: r.covered,
+        units: r.units,
+        repeats: r.repeats,
+        title_marked: r.titleSegments.map(([text, marked]) => (marked ? `<mark>${text}</mark>` : text)).join(''),
         snippet: r.snippet.map(([text, marked]) => (marked ? `<mark>${text}</mark>` : text)).join(''),
       })),
       loaded: p.loaded,

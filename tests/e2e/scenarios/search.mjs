@@ -1,5 +1,6 @@
-// Search on the published site: a phrase typed on a phone finds 北景港镇's report, the hit is a
-// real substring with a highlighted snippet, filters narrow it, and the hit opens the report.
+// Search on the published site: a phrase typed on a phone — also in traditional characters or
+// with a wrong character — finds 北景港镇's report with a highlighted snippet, filters narrow it,
+// and the hit opens the report.
 import fs from "node:fs";
 import path from "node:path";
 
@@ -27,7 +28,7 @@ export default async function ({ scenario, assert, browser, base, site, shot, ph
     await page.press("#site-search-q", "Enter");
     await page.waitForURL(/search\/index\.html\?q=/);
     await page.waitForSelector("#search-results li");
-    for (const query of ["依申请", "政务公开", "北景港", "信息公开工作年度报告"]) {
+    for (const query of ["依申请", "政务公开", "北景港", "信息公开工作年度报告", "依申請公開", "政务公开工做"]) {
       const hits = await searchFor(page, query);
       await hits.first().waitFor();
       const first = hits.first();

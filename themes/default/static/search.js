@@ -1,9 +1,24 @@
 /* nianbao full-text search, in the browser, without a server.
  *
- * The index (built by src/render/search.rs) is a set of scripts under search/ that call the
+ * The index (built by src/search/mod.rs) is a set of scripts under search/ that call the
  * registration functions below; they are loaded with <script> tags, which also works for a site
- * opened from disk (file://), where fetch() is blocked. Normalisation, the tokenizer and the
- * shard hash must stay exactly those of search.rs (tests/search.rs checks both on shared vectors).
+ * opened from disk (file://), where fetch() is blocked. Normalisation (with the traditional →
+ * simplified table that docs.js carries), the tokenizer and the shard hash must stay exactly those
+ * of mod.rs (tests/search.rs checks both on shared vectors).
+ *
+ * Ranking, in two steps:
+ * 1. From the postings (docs.js and the query's shards): a report is a candidate when the query
+ *    tokens it has cover enough of the query's units (CJK characters and Latin words; a bigram
+ *    covers its two characters) — see need() — so 存在的问题 finds 存在的主要问题 and a wrong
+ *    character does not lose a long word. Candidates are ordered by units covered, then by the
+ *    field of each (title 3, heading 2, body 1).
+ * 2. The texts of the best candidates are loaded (PAGE at a time) and each term of the query is
+ *    looked for in them: verbatim, or as a chain of its tokens in query order with at most SLACK
+ *    extra characters between neighbours (one field at a time). A report stays a hit when its
+ *    chains still cover enough units; hits rank by units covered, then by field (a verbatim term
+ *    counting again, twice), then by how often the terms occur verbatim, then newest year, then a
+ *    per-query order of townships (a hash of the query and the slug), so that among equals no
+ *    township is always first.
  *
  * Page hooks (search.html): #search-app (data-root: the site root relative to the page,
  * data-index: the search/ folder), #search-form, #search-q, #search-year, #search-township,
@@ -11,22 +26,35 @@
  * a.search-hit-title, p.search-hit-meta and p.search-hit-snippet; matches in <mark>),
  * #search-more. The URL parameters q, year and township fill the form.
  *
- * Script API (window.nianbaoSearch): normalize(text), tokenize(query), shardOf(token, bits),
- * search(query, {year, township}, want) → Promise of {total, complete, results}; loader(path) →
- * Promise can be replaced (tests load the files with node).
+ * Script API (window.nianbaoSearch): normalize(text) (folds traditional characters once docs.js
+ * is loaded: ready()), tokenize(query), shardOf(token, bits), search(query, {year, township},
+ * want) → Promise of {terms, total, complete, results}; loader(path) → Promise can be replaced
+ * (tests load the files with node).
  */
 (function (root) {
   'use strict';
   var S = root.nianbaoSearch || (root.nianbaoSearch = {});
   var ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
   var TITLE = 3, HEADING = 2, BODY = 1;
-  var PAGE = 10; /* hits verified (and texts loaded) at a time: about 10 KB each */
+  var PAGE = 10; /* hits verified (and texts loaded) at a time: about 5–10 KB each */
   var SNIPPET_BEFORE = 24, SNIPPET_LENGTH = 110;
   /* A pasted paragraph looks up this many of its tokens (spread over it), not every shard: the
-   * substring check of each hit keeps the results exact. */
+   * check of each hit's text looks at all of them. */
   var MAX_TOKENS = 12;
+  /* Characters allowed between two neighbouring tokens of a term beyond those of the query (the
+   * 主要 of 存在的主要问题 for 存在的问题). */
+  var SLACK = 3;
+  /* A term's verbatim occurrences counted for ranking, at most: a long report that repeats a
+   * phrase is not more about it than one that says it five times. */
+  var MAX_OCCURRENCES = 5;
+  /* Words of a question that no report contains (怎么申请政府信息公开 → 申请政府信息公开);
+   * matched in normalised text. */
+  var QUESTION = /为什么|怎么样|怎么办|怎么|怎样|如何|什么|哪些|哪里|哪儿|哪个|是否|能否|可否|有没有|是不是|请问|我想|我要|想要|想问|多少/g;
+  var PARTICLES = /[吗呢吧啊呀]+(?=[\s?!.,]|$)/g;
+  var FOLD_FIRST = 0x3400, FOLD_LAST = 0x9FFF;
 
   var meta = null;
+  var fold = null;
   var shards = {};
   var texts = {};
   var loading = {};
@@ -45,6 +73,14 @@
         }
       }
     });
+    /* The folding table: each traditional character followed by its simplified form. */
+    var table = new Uint16Array(FOLD_LAST - FOLD_FIRST + 1);
+    var pairs = m.fold || '';
+    for (var i = 0; i + 1 < pairs.length; i += 2) {
+      var c = pairs.charCodeAt(i);
+      if (c >= FOLD_FIRST && c <= FOLD_LAST) table[c - FOLD_FIRST] = pairs.charCodeAt(i + 1);
+    }
+    fold = table;
     meta = m;
   };
   S.shard = function (n, map) { shards[n] = map; };
@@ -74,7 +110,8 @@
     return loading[path];
   }
 
-  /* One UTF-16 unit for one: full-width ASCII and U+3000 to half-width, A-Z to a-z. */
+  /* One UTF-16 unit for one: full-width ASCII and U+3000 to half-width, A-Z to a-z, traditional
+   * characters to simplified. */
   function normalize(text) {
     var out = '';
     for (var i = 0; i < text.length; i++) {
@@ -82,6 +119,7 @@
       if (c === 0x3000) c = 0x20;
       else if (c >= 0xFF01 && c <= 0xFF5E) c -= 0xFEE0;
       if (c >= 65 && c <= 90) c += 32;
+      else if (fold && c >= FOLD_FIRST && c <= FOLD_LAST && fold[c - FOLD_FIRST]) c = fold[c - FOLD_FIRST];
       out += String.fromCharCode(c);
     }
     return out;
@@ -97,35 +135,89 @@
     return (cp >= 48 && cp <= 57) || (cp >= 97 && cp <= 122) || (cp >= 65 && cp <= 90);
   }
 
-  /* Query tokens: bigrams of CJK runs (the character of a one-character run), words. */
-  function tokenize(query) {
+  /* The tokens of normalised text with where they are: [{t, q (offset), u0, u1 (units)}]. A CJK
+   * run gives its bigrams (the character of a one-character run), a word itself; a bigram covers
+   * two units, a character or a word one. */
+  function tokensAt(text) {
     var out = [];
-    var push = function (t) { if (out.indexOf(t) < 0) out.push(t); };
     var run = [];
     var kind = 0; /* 0 none, 1 CJK, 2 word */
+    var units = 0;
     var flush = function () {
-      if (kind === 2 || (kind === 1 && run.length === 1)) push(run.join(''));
-      else if (kind === 1) for (var i = 1; i < run.length; i++) push(run[i - 1] + run[i]);
+      if (kind === 2) {
+        out.push({ t: run.map(function (r) { return r[0]; }).join(''), q: run[0][1], u0: units, u1: units + 1 });
+        units += 1;
+      } else if (kind === 1 && run.length === 1) {
+        out.push({ t: run[0][0], q: run[0][1], u0: units, u1: units + 1 });
+        units += 1;
+      } else if (kind === 1) {
+        for (var i = 1; i < run.length; i++) {
+          out.push({ t: run[i - 1][0] + run[i][0], q: run[i - 1][1], u0: units + i - 1, u1: units + i + 1 });
+        }
+        units += run.length;
+      }
       run = [];
     };
-    for (var ch of normalize(query)) {
+    var at = 0;
+    for (var ch of text) {
       var cp = ch.codePointAt(0);
       var k = isCjk(cp) ? 1 : isWord(cp) ? 2 : 0;
       if (k !== kind) { flush(); kind = k; }
-      if (k) run.push(ch);
+      if (k) run.push([ch, at]);
+      at += ch.length;
     }
     flush();
+    return { tokens: out, units: units };
+  }
+
+  /* Query tokens: bigrams of CJK runs (the character of a one-character run), words, each once. */
+  function tokenize(query) {
+    var out = [];
+    tokensAt(normalize(query)).tokens.forEach(function (t) {
+      if (out.indexOf(t.t) < 0) out.push(t.t);
+    });
     return out;
   }
   S.tokenize = tokenize;
 
-  /* FNV-1a over code points, masked to the shard count. */
-  function shardOf(token, bits) {
+  /* FNV-1a over code points. */
+  function hash(text) {
     var h = 0x811C9DC5;
-    for (var ch of token) h = Math.imul(h ^ ch.codePointAt(0), 0x01000193);
-    return (h >>> 0) & ((1 << bits) - 1);
+    for (var ch of text) h = Math.imul(h ^ ch.codePointAt(0), 0x01000193);
+    return h >>> 0;
+  }
+
+  /* The shard of a token among 1 << bits. */
+  function shardOf(token, bits) {
+    return hash(token) & ((1 << bits) - 1);
   }
   S.shardOf = shardOf;
+
+  /* Units a report must cover of a query's `units`: 60 %, and at least three (two tokens) once
+   * the query has three; all of a one- or two-unit query. */
+  function need(units) {
+    return Math.max(Math.floor((3 * units + 4) / 5), Math.min(units, 3));
+  }
+  S.need = need;
+
+  /* The query as the search reads it: its terms (separated by spaces, question words dropped,
+   * trimmed to their first and last token) with their tokens. */
+  function parse(query) {
+    var norm = normalize(query);
+    var plain = norm.replace(QUESTION, ' ').replace(PARTICLES, ' ');
+    if (tokensAt(plain).units) norm = plain;
+    var terms = [];
+    norm.split(/\s+/).forEach(function (word) {
+      var found = tokensAt(word);
+      if (!found.units) return;
+      var first = found.tokens[0], last = found.tokens[found.tokens.length - 1];
+      var end = last.q + last.t.length;
+      var text = word.slice(first.q, end);
+      found.tokens.forEach(function (t) { t.q -= first.q; });
+      terms.push({ text: text, tokens: found.tokens, units: found.units });
+    });
+    return terms;
+  }
 
   /* doc id → best field, from a posting string. */
   function decode(postings) {
@@ -162,23 +254,60 @@
     return map && Object.prototype.hasOwnProperty.call(map, token) ? decode(map[token]) : new Map();
   }
 
-  /* Reports that have every token and pass the filters, best estimated field first. */
-  function candidates(tokens, filters) {
-    var lists = tokens.map(postingsOf).sort(function (a, b) { return a.size - b.size; });
-    var year = filters.year ? Number(filters.year) : 0;
+  /* The distinct tokens the index is asked about, each with the query units it covers (numbered
+   * across the terms); at most MAX_TOKENS, spread over the query. */
+  function lookups(terms) {
     var out = [];
-    lists[0].forEach(function (field, doc) {
-      var est = field;
-      for (var i = 1; i < lists.length; i++) {
-        var f = lists[i].get(doc);
-        if (f === undefined) return;
-        est = Math.min(est, f);
-      }
+    var base = 0;
+    terms.forEach(function (term) {
+      term.tokens.forEach(function (t) {
+        var known = out.filter(function (o) { return o.t === t.t; })[0];
+        if (!known) out.push(known = { t: t.t, units: [] });
+        for (var u = t.u0; u < t.u1; u++) known.units.push(base + u);
+      });
+      base += term.units;
+    });
+    if (out.length > MAX_TOKENS) {
+      var step = out.length / MAX_TOKENS;
+      out = out.filter(function (t, i) { return Math.floor(i / step) !== Math.floor((i - 1) / step); });
+    }
+    return out;
+  }
+
+  /* Candidates from the postings: reports that pass the filters and cover need() of the units
+   * the looked-up tokens cover, best first. `order` ranks townships among equals. */
+  function candidates(looked, filters, order) {
+    var units = [];
+    looked.forEach(function (t) {
+      t.units.forEach(function (u) { if (units.indexOf(u) < 0) units.push(u); });
+    });
+    var enough = need(units.length);
+    var fields = new Map();
+    looked.forEach(function (t, k) {
+      postingsOf(t.t).forEach(function (field, doc) {
+        var row = fields.get(doc);
+        if (!row) fields.set(doc, row = new Uint8Array(looked.length));
+        row[k] = field;
+      });
+    });
+    var year = filters.year ? Number(filters.year) : 0;
+    var best = {};
+    var out = [];
+    fields.forEach(function (row, doc) {
       if (year && meta.year[doc] !== year) return;
       if (filters.township && (meta.townships[meta.town[doc]] || [])[1] !== filters.township) return;
-      out.push({ doc: doc, est: est, year: meta.year[doc] });
+      best = {};
+      looked.forEach(function (t, k) {
+        if (row[k]) t.units.forEach(function (u) { best[u] = Math.max(best[u] || 0, row[k]); });
+      });
+      var covered = 0, weight = 0;
+      for (var u in best) { covered++; weight += best[u]; }
+      if (covered < enough) return;
+      out.push({ doc: doc, covered: covered, weight: weight, year: meta.year[doc], order: order[meta.town[doc]] });
     });
-    return out.sort(function (a, b) { return b.est - a.est || b.year - a.year || a.doc - b.doc; });
+    return out.sort(function (a, b) {
+      return b.covered - a.covered || b.weight - a.weight || b.year - a.year || a.order - b.order || a.doc - b.doc;
+    });
   }
 
   function normalized(text) {
@@ -188,32 +317,86 @@
     return text.n;
   }
 
-  /* Ranges [start, end) of every occurrence of the terms in normalised text, merged. */
-  function ranges(norm, terms, from, to) {
-    var found = [];
-    terms.forEach(function (term) {
-      for (var i = norm.indexOf(term, from); i >= 0 && i < to; i = norm.indexOf(term, i + 1)) {
-        found.push([i, Math.min(i + term.length, to)]);
-      }
+  function isWordCode(c) {
+    return (c >= 48 && c <= 57) || (c >= 97 && c <= 122);
+  }
+
+  /* Where `text` occurs in normalised text; a Latin word or number only whole (2 is not in 2018). */
+  function occurrences(norm, text) {
+    var out = [];
+    var wordStart = isWordCode(text.charCodeAt(0)), wordEnd = isWordCode(text.charCodeAt(text.length - 1));
+    for (var i = norm.indexOf(text); i >= 0; i = norm.indexOf(text, i + 1)) {
+      if (wordStart && isWordCode(norm.charCodeAt(i - 1))) continue;
+      if (wordEnd && isWordCode(norm.charCodeAt(i + text.length))) continue;
+      out.push(i);
+    }
+    return out;
+  }
+
+  /* How much of `term` one normalised text has: the verbatim occurrences, and the best chain of
+   * the term's tokens — in query order, each at most SLACK characters further on than in the
+   * query — as {units, ranges}. */
+  function match(norm, term) {
+    var verbatim = occurrences(norm, term.text);
+    if (verbatim.length) {
+      return { verbatim: verbatim.length, units: term.units, ranges: verbatim.map(function (p) { return [p, p + term.text.length]; }) };
+    }
+    var occ = [];
+    term.tokens.forEach(function (t) {
+      occurrences(norm, t.t).forEach(function (p) { occ.push({ p: p, t: t }); });
     });
-    found.sort(function (a, b) { return a[0] - b[0]; });
+    occ.sort(function (a, b) { return a.p - b.p || a.t.q - b.t.q; });
+    var reach = term.text.length + SLACK;
+    var top = -1;
+    occ.forEach(function (o, j) {
+      o.units = o.t.u1 - o.t.u0;
+      o.from = null;
+      for (var k = j - 1; k >= 0 && o.p - occ[k].p <= reach; k--) {
+        var before = occ[k];
+        var dq = o.t.q - before.t.q, dp = o.p - before.p;
+        if (dq <= 0 || dp <= 0 || dp > dq + SLACK) continue;
+        var units = before.units + o.t.u1 - Math.max(o.t.u0, before.t.u1);
+        if (units > o.units) { o.units = units; o.from = before; }
+      }
+      if (top < 0 || o.units > occ[top].units) top = j;
+    });
+    var ranges = [];
+    for (var o = top < 0 ? null : occ[top]; o; o = o.from) ranges.unshift([o.p, o.p + o.t.t.length]);
+    return { verbatim: 0, units: top < 0 ? 0 : occ[top].units, ranges: ranges };
+  }
+
+  /* The ranges of `found` (one match per term) to mark: verbatim terms everywhere, otherwise a
+   * chain that covers need() of its term. */
+  function marks(found, terms) {
+    var out = [];
+    found.forEach(function (m, j) {
+      if (m.verbatim || (m.units && m.units >= need(terms[j].units))) out = out.concat(m.ranges);
+    });
+    return merge(out);
+  }
+
+  /* Sorted, overlapping ranges merged. */
+  function merge(list) {
+    list = list.slice().sort(function (a, b) { return a[0] - b[0]; });
     var merged = [];
-    found.forEach(function (r) {
+    list.forEach(function (r) {
       var last = merged[merged.length - 1];
       if (last && r[0] <= last[1]) last[1] = Math.max(last[1], r[1]);
-      else merged.push(r);
+      else merged.push([r[0], r[1]]);
     });
     return merged;
   }
 
-  /* [[text, marked], …] of original[from, to) with the terms marked. */
-  function segments(original, norm, terms, from, to) {
+  /* [[text, marked], …] of original[from, to) with `ranges` marked. */
+  function segments(original, ranges, from, to) {
     var out = [];
     var at = from;
-    ranges(norm, terms, from, to).forEach(function (r) {
-      if (r[0] > at) out.push([original.slice(at, r[0]), false]);
-      out.push([original.slice(r[0], r[1]), true]);
-      at = r[1];
+    ranges.forEach(function (r) {
+      var s = Math.max(r[0], at), e = Math.min(r[1], to);
+      if (e <= s) return;
+      if (s > at) out.push([original.slice(at, s), false]);
+      out.push([original.slice(s, e), true]);
+      at = e;
     });
     if (at < to) out.push([original.slice(at, to), false]);
     return out;
@@ -228,16 +411,17 @@
     return [from, to];
   }
 
-  /* The text around the first match, plus a shorter fragment for each term not in it (at most
-   * three fragments), joined with "…". */
-  function snippet(original, norm, terms) {
-    var first = function (t) { return norm.indexOf(t); };
-    var pos = terms.map(first).filter(function (i) { return i >= 0; });
-    var wins = [span(norm, pos.length ? Math.min.apply(null, pos) : 0, SNIPPET_BEFORE, SNIPPET_LENGTH)];
-    terms.forEach(function (t) {
-      var i = first(t);
-      var covered = wins.some(function (w) { return i >= w[0] && i + t.length <= w[1]; });
-      if (i >= 0 && !covered && wins.length < 3) wins.push(span(norm, i, 12, 48));
+  /* The text around the first mark, plus a shorter fragment for the first mark of each term not
+   * in it (at most three fragments), joined with "…". `found`: one match per term. */
+  function snippet(original, norm, found, terms) {
+    var firsts = found.map(function (m, j) {
+      return marks([m], [terms[j]]).map(function (r) { return r[0]; })[0];
+    }).filter(function (p) { return p !== undefined; });
+    var all = marks(found, terms);
+    var wins = [span(norm, all.length ? all[0][0] : 0, SNIPPET_BEFORE, SNIPPET_LENGTH)];
+    firsts.forEach(function (i) {
+      var covered = wins.some(function (w) { return i >= w[0] && i < w[1]; });
+      if (!covered && wins.length < 3) wins.push(span(norm, i, 12, 48));
     });
     wins.sort(function (a, b) { return a[0] - b[0]; });
     var out = [];
@@ -246,48 +430,73 @@
       var from = Math.max(w[0], end);
       if (from >= w[1]) return;
       if (from > end || (from > 0 && !out.length)) out.push(['…', false]);
-      out = out.concat(segments(original, norm, terms, from, w[1]));
+      out = out.concat(segments(original, all, from, w[1]));
       end = w[1];
     });
     if (end < norm.length) out.push(['…', false]);
     return out;
   }
 
-  /* The hit for one report, or null when a term is not really in its text. */
-  function check(doc, terms) {
+  /* The hit for one report, or null when its text does not have enough of the query. */
+  function check(doc, terms, order) {
     var info = docInfo(doc);
     var text = texts[info.key];
     if (!text) return null;
     var n = normalized(text);
-    var title = normalize(info.title + ' ' + info.township);
-    var score = 0;
-    var where = null;
-    for (var i = 0; i < terms.length; i++) {
-      var term = terms[i];
-      var best = 0;
-      if (title.indexOf(term) >= 0) best = TITLE;
-      else if (n.h.some(function (h) { return h.indexOf(term) >= 0; })) best = HEADING;
-      else if (n.b.indexOf(term) >= 0 || n.l.indexOf(term) >= 0) best = BODY;
-      if (!best) return null;
-      score += best;
-    }
-    if (terms.some(function (t) { return n.b.indexOf(t) >= 0; })) where = [text.b, n.b];
-    else if (terms.some(function (t) { return n.l.indexOf(t) >= 0; })) where = [text.l, n.l];
-    else {
-      var h = n.h.findIndex(function (x) { return terms.some(function (t) { return x.indexOf(t) >= 0; }); });
-      where = h >= 0 ? [text.h[h], n.h[h]] : [text.b, n.b];
-    }
+    /* Title, headings, body, table labels: the same fields as the index. */
+    var fields = [[normalize(info.title + ' ' + info.township), TITLE]]
+      .concat(n.h.map(function (h) { return [h, HEADING]; }))
+      .concat([[n.b, BODY], [n.l, BODY]]);
+    var found = fields.map(function (f) {
+      return terms.map(function (term) { return match(f[0], term); });
+    });
+    var covered = 0, units = 0, score = 0, repeats = 0;
+    terms.forEach(function (term, j) {
+      var best = 0, weight = 0, verbatim = 0, count = 0;
+      fields.forEach(function (f, i) {
+        var m = found[i][j];
+        if (m.units > best || (m.units === best && f[1] > weight)) { best = m.units; weight = f[1]; }
+        if (m.verbatim) { verbatim = Math.max(verbatim, f[1]); count += m.verbatim; }
+      });
+      covered += best;
+      units += term.units;
+      score += best * weight + 2 * term.units * verbatim;
+      repeats += Math.min(count, MAX_OCCURRENCES);
+    });
+    if (!covered || covered < need(units)) return null;
+    /* The snippet comes from the part with the most of the query: the body unless the table
+     * labels or a heading have more. */
+    var body = 1 + n.h.length;
+    var parts = [[text.b, body], [text.l, body + 1]].concat(text.h.map(function (h, i) { return [h, 1 + i]; }));
+    var where = parts[0], whereValue = -1;
+    parts.forEach(function (part) {
+      var value = 0;
+      found[part[1]].forEach(function (m, j) {
+        if (m.verbatim || m.units >= need(terms[j].units)) value += m.units + (m.verbatim ? 1 : 0);
+      });
+      if (value > whereValue) { where = part; whereValue = value; }
+    });
     var normTitle = normalize(info.title);
+    var titleFound = terms.map(function (term) { return match(normTitle, term); });
     return {
       doc: doc,
       url: info.key + '/index.html',
       title: info.title,
-      titleSegments: segments(info.title, normTitle, terms, 0, normTitle.length),
+      titleSegments: segments(info.title, marks(titleFound, terms), 0, normTitle.length),
       township: info.township,
       year: info.year,
+      covered: covered,
+      units: units,
       score: score,
-      snippet: snippet(where[0], where[1], terms)
+      repeats: repeats,
+      order: order[meta.town[doc]],
+      snippet: snippet(where[0], fields[where[1]][0], found[where[1]], terms)
     };
+  }
+
+  function byRank(a, b) {
+    return b.covered - a.covered || b.score - a.score || b.repeats - a.repeats ||
+      b.year - a.year || a.order - b.order || a.doc - b.doc;
   }
 
   /* Search: up to `want` verified hits (more are verified as asked for). `total` counts the
@@ -295,33 +504,41 @@
   S.search = function (query, filters, want) {
     filters = filters || {};
     want = want || PAGE;
-    var terms = normalize(query).split(/\s+/).filter(Boolean);
-    var tokens = tokenize(query);
-    if (tokens.length > MAX_TOKENS) {
-      var step = tokens.length / MAX_TOKENS;
-      tokens = tokens.filter(function (t, i) { return Math.floor(i / step) !== Math.floor((i - 1) / step); });
-    }
-    if (!tokens.length) return Promise.resolve({ terms: terms, total: 0, complete: true, results: [] });
+    if (!tokensAt(normalize(query)).units) return Promise.resolve({ terms: [], total: 0, complete: true, results: [] });
+    var terms, looked, order;
     return load('docs.js').then(function () {
+      /* Parsed once the folding table is there. */
+      terms = parse(query);
+      looked = lookups(terms);
       var needed = [];
-      tokens.forEach(function (t) {
-        var n = shardOf(t, meta.bits);
+      looked.forEach(function (t) {
+        var n = shardOf(t.t, meta.bits);
         if (needed.indexOf(n) < 0) needed.push(n);
       });
       return Promise.all(needed.map(function (n) { return load('s-' + n + '.js'); }));
     }).then(function () {
-      return verify(candidates(tokens, filters), terms, want);
+      var key = terms.map(function (t) { return t.text; }).join(' ');
+      order = meta.townships.map(function (t) { return hash(key + '\n' + t[1]); });
+      return verify(candidates(looked, filters, order), terms, order, want);
     });
   };
 
-  function verify(cands, terms, want) {
+  /* Texts are loaded for the best candidates, PAGE at a time, until `want` hits — or until
+   * want + PAGE texts were looked at: a query whose candidates mostly fail the check does not
+   * download every report (the rest are verified when more are asked for). */
+  function verify(cands, terms, order, want) {
     var results = [];
     var next = 0;
     function step() {
-      if (results.length >= want || next >= cands.length) {
-        results.sort(function (a, b) { return b.score - a.score || b.year - a.year || a.doc - b.doc; });
+      if (results.length >= want || next >= cands.length || next >= want + PAGE) {
+        results.sort(byRank);
         var complete = next >= cands.length;
-        return { terms: terms, total: complete ? results.length : cands.length, complete: complete, results: results };
+        return {
+          terms: terms.map(function (t) { return t.text; }),
+          total: complete ? results.length : cands.length,
+          complete: complete,
+          results: results
+        };
       }
       var batch = cands.slice(next, next + PAGE);
       next += batch.length;
@@ -329,7 +546,7 @@
         return load('t/' + docInfo(c.doc).key + '.js');
       })).then(function () {
         batch.forEach(function (c) {
-          var hit = check(c.doc, terms);
+          var hit = check(c.doc, terms, order);
           if (hit) results.push(hit);
         });
         return step();
