@@ -27,8 +27,8 @@ pub enum Target {
     County,
     /// `/data/index.html`: downloads and the data dictionary.
     DataIndex,
-    /// `/<year>/figures.csv`: the year's key figures of each table format.
-    YearFigures(u16),
+    /// `/<year>/figures.{csv,xlsx}`: the year's key figures of each table format.
+    YearFigures(u16, DataKind),
     /// `/audit/index.html`: oversight of publication, townships × years.
     Audit,
     /// `/audit/audit.{csv,xlsx}`.
@@ -160,8 +160,8 @@ pub(crate) mod urls {
         format!("{year}/index.html")
     }
     /// The key figures of a year.
-    pub(crate) fn year_figures(year: u16) -> String {
-        format!("{year}/figures.csv")
+    pub(crate) fn year_figures(year: u16, kind: super::DataKind) -> String {
+        format!("{year}/figures.{}", kind.extension())
     }
     /// A township page.
     pub(crate) fn township(slug: &str) -> String {
@@ -282,7 +282,12 @@ pub fn plan(site: &Site, theme: &Theme) -> Vec<PlannedFile> {
     }
     for year in site.years() {
         add(urls::year(year), Target::Year(year));
-        add(urls::year_figures(year), Target::YearFigures(year));
+        for kind in [DataKind::Csv, DataKind::Xlsx] {
+            add(
+                urls::year_figures(year, kind),
+                Target::YearFigures(year, kind),
+            );
+        }
     }
     for (i, t) in site.townships.iter().enumerate() {
         add(urls::township(&t.slug), Target::Township(i));

@@ -100,7 +100,12 @@ impl<'a> Producer<'a> {
             Target::NotFound => page("404.html", pages::not_found()),
             Target::County => page("county.html", pages::county(site)),
             Target::DataIndex => page("data.html", pages::data_index(site)),
-            Target::YearFigures(year) => Ok(Content::Bytes(export::data::figures_csv(site, *year))),
+            Target::YearFigures(year, kind) => Ok(Content::Bytes(match kind {
+                DataKind::Xlsx => {
+                    export::figures::xlsx(site, *year).map_err(|e| xlsx_error(&file.path, &e))?
+                }
+                _ => export::figures::csv(site, *year),
+            })),
             Target::Audit => page("audit.html", render::audit::page(site)),
             Target::AuditData(kind) => {
                 let audit = crate::site::audit::audit(site);

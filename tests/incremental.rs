@@ -236,8 +236,8 @@ fn one_report_edit_renders_only_what_depends_on_it() {
     // report page + 3 data files, township page + 2 comparison files, year page, county,
     // data page, all.csv, all.json, the year's archive; its search text and the 8 search shards
     // (table labels); the oversight page and its CSV and XLSX (rule warnings, blank cells); the
-    // year's figures.csv.
-    assert_eq!(r.rendered, 26, "of {all}: a figure is not on the home page");
+    // year's figures.csv and figures.xlsx.
+    assert_eq!(r.rendered, 27, "of {all}: a figure is not on the home page");
     assert!(r.written >= 8 && r.written <= 17, "{r:?}");
     // With deferral (serve), the county-wide data files come after the reload.
     let text = fs::read_to_string(&f).unwrap();
@@ -248,9 +248,9 @@ fn one_report_edit_renders_only_what_depends_on_it() {
     .unwrap();
     ws.defer_aggregates(true);
     let r = ws.apply(std::slice::from_ref(&f)).unwrap();
-    // The 26 less the year page, county page, all.csv, all.json, archive, 8 search shards and
+    // The 27 less the year page, county page, all.csv, all.json, archive, 8 search shards and
     // the oversight page with its CSV and XLSX.
-    assert_eq!(r.rendered, 10);
+    assert_eq!(r.rendered, 11);
     // all.csv, all.json, the 8 search shards, the year's archive, the county page, the oversight
     // page, audit.csv, audit.xlsx and every year page (a year page shows its archive's size);
     // of the pages, only the edited year's and the county page change (the edit breaks no rule

@@ -1,7 +1,9 @@
 //! `audit.csv` and `audit.xlsx`: the oversight table as data, one row per township and year.
 //! The same rows feed `nianbao audit --format csv`.
 
-use rust_xlsxwriter::{Format, Workbook, XlsxError};
+use rust_xlsxwriter::XlsxError;
+
+use super::xlsx::list::{self, Field};
 
 use crate::site::Site;
 use crate::site::audit::{Audit, Cell, Status};
@@ -98,31 +100,26 @@ pub(crate) fn xlsx(site: &Site, audit: &Audit) -> Result<Vec<u8>, XlsxError> {
         .map(|r| r.meta.file_date())
         .max()
         .unwrap_or_default();
-    let mut wb: Workbook = super::xlsx::sheet::workbook(created, &title);
-    let ws = wb.add_worksheet();
-    ws.set_name("督查")?;
-    let bold = Format::new().set_bold();
-    ws.write_string_with_format(0, 0, &title, &bold)?;
-    for (col, text) in (0u16..).zip(TITLES) {
-        ws.write_string_with_format(1, col, text, &bold)?;
-    }
     let numeric = [0usize, 6, 7, 8, 9, 10];
-    for (row, cell) in (2u32..).zip(ordered(audit)) {
+    let rows = ordered(audit).map(|cell| {
         let mut fields = fields(site, cell);
         fields[3] = cell.status.text();
-        for (col, (i, value)) in (0u16..).zip(fields.iter().enumerate()) {
-            if value.is_empty() {
-                continue;
-            }
-            match value.parse::<f64>() {
-                Ok(n) if numeric.contains(&i) => ws.write_number(row, col, n)?,
-                _ => ws.write_string(row, col, value)?,
-            };
-        }
-    }
-    for (col, width) in (0u16..).zip([6.0, 14.0, 12.0, 13.0, 12.0, 12.0, 9.0, 6.0, 9.0, 8.0, 8.0]) {
-        ws.set_column_width(col, width)?;
-    }
-    ws.set_freeze_panes(2, 0)?;
-    wb.save_to_buffer()
+        fields
+            .into_iter()
+            .enumerate()
+            .map(|(i, value)| match value.parse::<f64>() {
+                _ if value.is_empty() => Field::Blank,
+                Ok(n) if numeric.contains(&i) => Field::Number(n),
+                _ => Field::Text(value),
+            })
+            .collect()
+    });
+    list::workbook(
+        &title,
+        "督查",
+        created,
+        &TITLES,
+        &[6.0, 14.0, 12.0, 13.0, 12.0, 12.0, 9.0, 6.0, 9.0, 8.0, 8.0],
+        rows,
+    )
 }

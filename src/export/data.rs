@@ -252,62 +252,6 @@ fn json_report<'a>(site: &'a Site, report: &'a Report, stats: &'a Stats) -> Json
     }
 }
 
-/// `/<year>/figures.csv`: per table format used in the year, each township's key figures and
-/// the county total (township `_total`) with how many townships reported it.
-pub(crate) fn figures_csv(site: &Site, year: u16) -> Vec<u8> {
-    let region = &site.config.portal.region;
-    let mut rows = Vec::new();
-    for f in crate::site::headline::year_figures(site, year) {
-        let cell = |i: usize| &f.format.cells[f.format.headline[i].cell];
-        for (t, values) in &f.rows {
-            let township = &site.townships[*t];
-            for (i, value) in values.iter().enumerate() {
-                rows.push(vec![
-                    year.to_string(),
-                    f.format.id.clone(),
-                    cell(i).id.clone(),
-                    f.format.headline[i].label.clone(),
-                    cell(i).unit.clone(),
-                    township.slug.clone(),
-                    township.name.clone(),
-                    value.map(crate::site::figure::text).unwrap_or_default(),
-                    String::new(),
-                    String::new(),
-                ]);
-            }
-        }
-        for (i, total) in f.totals.iter().enumerate() {
-            rows.push(vec![
-                year.to_string(),
-                f.format.id.clone(),
-                cell(i).id.clone(),
-                f.format.headline[i].label.clone(),
-                cell(i).unit.clone(),
-                "_total".to_string(),
-                format!("{region}合计"),
-                total.sum.map(crate::site::figure::text).unwrap_or_default(),
-                total.reported.to_string(),
-                total.of.to_string(),
-            ]);
-        }
-    }
-    csv_bytes(&FIGURES_HEADER, rows.into_iter())
-}
-
-/// Columns of `figures.csv`.
-const FIGURES_HEADER: [&str; 10] = [
-    "year",
-    "format",
-    "id",
-    "label",
-    "unit",
-    "township",
-    "township_name",
-    "value",
-    "reported",
-    "of",
-];
-
 /// `stats.json`: the report's metadata and every cell (`null` for blank).
 pub(crate) fn stats_json(site: &Site, report: &Report, stats: &Stats) -> Vec<u8> {
     let rows = RowParts::of(stats.format);

@@ -5,4 +5,5 @@
 
 pub mod audit;
 pub mod data;
+pub(crate) mod figures;
 pub mod xlsx;

@@ -218,13 +218,11 @@ pub(crate) fn year(site: &Site, year: u16) -> Context {
         &compare_view::year_view(site, year, &year_comparison(site, year)),
     );
     c.insert("figures", &super::headline::year_tables(site, year));
-    c.insert(
-        "figures_csv_name",
-        &save_name(
-            &[&site.config.portal.region, &year.to_string(), "主要指标"],
-            "csv",
-        ),
+    let name = save_name(
+        &[&site.config.portal.region, &year.to_string(), "主要指标"],
+        "x",
     );
+    c.insert("figures_name", name.trim_end_matches(".x"));
     c
 }
 

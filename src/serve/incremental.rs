@@ -306,7 +306,7 @@ impl Workspace {
             // Dates, rule warnings and blank cells of every report.
             Target::Audit | Target::AuditData(_) => listing || figures,
             Target::Year(y) => years.contains(y) && (listing || figures),
-            Target::YearFigures(y) => years.contains(y) && figures,
+            Target::YearFigures(y, _) => years.contains(y) && figures,
             Target::Township(i) => township_changed[*i] && (listing || figures),
             Target::TownshipData(i, _) => township_changed[*i] && (listing || figures),
             // Other years of the same township are listed on every report page.

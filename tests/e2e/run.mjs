@@ -131,7 +131,7 @@ await scenario("axe-core: no serious or critical violations on any page type", a
   const page = await context.newPage();
   const pages = [["home", ""], ["year", "2018/index.html"], ["township", "townships/beijinggang/index.html"],
     ["report", "2018/beijinggang/index.html"], ["county", "county/index.html"], ["data", "data/index.html"],
-    ["404", "no-such-page/index.html"]];
+    ["audit", "audit/index.html"], ["404", "no-such-page/index.html"]];
   const extra = ["search/index.html"].filter((p) => fs.existsSync(path.join(site, p)));
   for (const p of extra) pages.push([p.split("/")[0], p]);
   for (const [name, rel] of pages) {

@@ -5,6 +5,7 @@
 
 pub(crate) mod compare;
 pub mod form;
+pub(crate) mod list;
 pub(crate) mod print;
 pub mod sheet;
 pub(crate) mod template;

@@ -1,0 +1,58 @@
+//! A plain list workbook: a title row, a row of column titles and one row per record, numbers
+//! as numbers and blanks left empty. The oversight table and a year's key figures use it.
+
+use rust_xlsxwriter::{Format, XlsxError};
+
+use super::print::{PrintSetup, print_setup};
+
+/// One field of a row.
+pub(crate) enum Field {
+    /// Text.
+    Text(String),
+    /// A number (written as a number so that Excel can sum it).
+    Number(f64),
+    /// Nothing (blank is not 0).
+    Blank,
+}
+
+/// The workbook of `rows` under `titles`, with `widths` per column, landscape on A4 with the
+/// title and column titles repeated on each printed page.
+pub(crate) fn workbook(
+    title: &str,
+    sheet: &str,
+    created: chrono::NaiveDate,
+    titles: &[&str],
+    widths: &[f64],
+    rows: impl Iterator<Item = Vec<Field>>,
+) -> Result<Vec<u8>, XlsxError> {
+    let mut wb = super::sheet::workbook(created, title);
+    let ws = wb.add_worksheet();
+    ws.set_name(sheet)?;
+    let bold = Format::new().set_bold();
+    ws.write_string_with_format(0, 0, title, &bold)?;
+    for (col, text) in (0u16..).zip(titles) {
+        ws.write_string_with_format(1, col, *text, &bold)?;
+    }
+    for (row, fields) in (2u32..).zip(rows) {
+        for (col, field) in (0u16..).zip(fields) {
+            match field {
+                Field::Text(text) => ws.write_string(row, col, text)?,
+                Field::Number(n) => ws.write_number(row, col, n)?,
+                Field::Blank => continue,
+            };
+        }
+    }
+    for (col, width) in (0u16..).zip(widths) {
+        ws.set_column_width(col, *width)?;
+    }
+    ws.set_freeze_panes(2, 0)?;
+    print_setup(
+        ws,
+        &PrintSetup {
+            landscape: true,
+            title,
+            repeat_rows: Some((0, 1)),
+        },
+    )?;
+    wb.save_to_buffer()
+}
