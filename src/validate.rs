@@ -73,6 +73,8 @@ pub fn evaluate(rule: &Rule, values: &[Option<Figure>]) -> Option<RuleFinding> {
         right,
         blanks: left_blanks + right_blanks,
         message: String::new(),
+        cell: rule.left.first().copied().unwrap_or_default(),
+        soft: rule.kind == RuleKind::Soft,
     })
 }
 

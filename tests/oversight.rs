@@ -288,3 +288,30 @@ fn a_2014_form_year_shows_its_own_key_figures_with_county_totals() {
     );
     assert!(out.join("2018/figures.xlsx").is_file());
 }
+
+/// A rule break is shown beside its figure in the report's table, in words a reader understands,
+/// with the rule; the oversight page counts it and links there.
+#[test]
+fn a_rule_break_is_shown_beside_its_row_and_counted_on_the_audit_page() {
+    let f = Fixture::new();
+    f.edit(
+        "content/2018/alpha/stats.yaml",
+        "complaints.total: 0",
+        "complaints.total: 0\n  applications.closed: 35\n  applications.closed.on_time: 40\n  applications.closed.extended: 8",
+    );
+    let (_tmp, out) = build(&f);
+    let page = read(&out, "2018/alpha/index.html");
+    assert!(
+        page.contains("<td class=\"num flagged\" data-id=\"applications.closed\">35<a class=\"rule-ref\" href=\"#finding-1\">"),
+        "the marker is beside 申请办结数"
+    );
+    assert!(page.contains("<li id=\"finding-1\">"));
+    assert!(
+        page.contains("申请办结数等于按时办结数加延期办结数；原表中一边合计为 35，另一边为 48")
+    );
+    assert!(page.contains("不满足规则 A-R6"), "the rule is named");
+    let rows = audit_rows(&out);
+    assert_eq!(row(&rows, "2018", "alpha")[8], "1", "one rule warning");
+    let audit = read(&out, "audit/index.html");
+    assert!(audit.contains("href=\"../2018/alpha/index.html#findings\">1 条核对提示</a>"));
+}

@@ -489,13 +489,44 @@ struct AttachmentView {
     extension: String,
 }
 
+/// A rule finding as the report page explains it to a reader.
+#[derive(Debug, Serialize)]
+struct FindingView {
+    /// In plain words: what should hold, and what the table says.
+    plain: String,
+    /// The rule and its exact figures, for those who check.
+    rule: String,
+}
+
+fn finding_view(f: &crate::site::RuleFinding) -> FindingView {
+    let blanks = if f.blanks > 0 {
+        format!("（有 {} 个空白格未计入）", f.blanks)
+    } else {
+        String::new()
+    };
+    let (how, why) = if f.soft {
+        ("按常理", "这条关系通常成立但也可能有例外，请以原表为准")
+    } else {
+        ("按官方表格的定义", "这通常是原表填报的笔误")
+    };
+    FindingView {
+        plain: format!(
+            "表中几个数字之间对不上：{how}，{}；原表中一边合计为 {}，另一边为 {}{blanks}。{why}，本站照原表登载，未作改动。",
+            f.title.trim_end_matches('。'),
+            crate::site::figure::text(f.left),
+            crate::site::figure::text(f.right),
+        ),
+        rule: f.message.clone(),
+    }
+}
+
 #[derive(Debug, Serialize)]
 struct StatsView {
     format_id: String,
     format_name: String,
     edition: String,
     tables: Vec<TableHtml>,
-    findings: Vec<String>,
+    findings: Vec<FindingView>,
 }
 
 /// A report page: metadata block, narrative, official table, footer, attachments.
@@ -591,7 +622,7 @@ pub fn report(site: &Site, index: usize) -> Context {
         format_name: s.format.name.clone(),
         edition: s.format.edition.clone(),
         tables: table::tables(s).iter().map(TableView::to_html).collect(),
-        findings: s.findings.iter().map(|f| f.message.clone()).collect(),
+        findings: s.findings.iter().map(finding_view).collect(),
     });
     c.insert("stats", &stats);
     let attachments: Vec<AttachmentView> = r

@@ -80,16 +80,37 @@ fn push_cell(h: &mut String, c: &CellView, head: bool) {
     } else if c.blank {
         let _ = write!(
             h,
-            "<td class=\"{}\" data-id=\"{}\"><span class=\"visually-hidden\">未填报</span></td>",
+            "<td class=\"{}{}\" data-id=\"{}\"><span class=\"visually-hidden\">未填报</span>",
             c.class,
+            if c.notes.is_empty() { "" } else { " flagged" },
             escape(&c.id)
         );
+        push_notes(h, &c.notes);
+        h.push_str("</td>");
     } else {
-        let _ = write!(h, "<td class=\"{}\"", c.class);
+        let _ = write!(
+            h,
+            "<td class=\"{}{}\"",
+            c.class,
+            if c.notes.is_empty() { "" } else { " flagged" }
+        );
         if !c.id.is_empty() {
             let _ = write!(h, " data-id=\"{}\"", escape(&c.id));
         }
-        let _ = write!(h, ">{}</td>", escape(&c.text));
+        let _ = write!(h, ">{}", escape(&c.text));
+        push_notes(h, &c.notes);
+        h.push_str("</td>");
+    }
+}
+
+/// The references from a cell to the rule findings about it, below the table.
+fn push_notes(h: &mut String, notes: &[usize]) {
+    use std::fmt::Write;
+    for n in notes {
+        let _ = write!(
+            h,
+            "<a class=\"rule-ref\" href=\"#finding-{n}\"><span class=\"visually-hidden\">核对提示 </span>※{n}</a>"
+        );
     }
 }
 

@@ -75,6 +75,10 @@ pub struct RuleFinding {
     pub blanks: usize,
     /// The finding in words, with both sides and their numbers.
     pub message: String,
+    /// A rule that usually holds but may have exceptions (参考规则).
+    pub soft: bool,
+    /// The cell the finding is shown beside in the printed table (the first on the left).
+    pub cell: usize,
 }
 
 /// The footer of the statistics table (填报单位, 单位负责人, …).

@@ -27,6 +27,8 @@ pub struct CellView {
     pub id: String,
     /// A value cell with nothing reported.
     pub blank: bool,
+    /// Numbers (from 1) of the rule findings shown beside this cell.
+    pub notes: Vec<usize>,
 }
 
 impl CellView {
@@ -40,6 +42,7 @@ impl CellView {
             class: String::new(),
             id: String::new(),
             blank: false,
+            notes: Vec::new(),
         }
     }
 
@@ -97,14 +100,22 @@ fn value_cell(stats: &Stats, index: Option<usize>) -> CellView {
         return CellView::plain("", "num none");
     };
     let id = stats.format.cells[i].id.clone();
+    // Findings are few (most reports have none): a scan per cell is cheaper than a map.
+    let notes: Vec<usize> = (1..)
+        .zip(&stats.findings)
+        .filter(|(_, f)| f.cell == i)
+        .map(|(n, _)| n)
+        .collect();
     match stats.values[i] {
         Some(v) => CellView {
             id,
+            notes,
             ..CellView::plain(&crate::site::figure::text(v), "num")
         },
         None => CellView {
             id,
             blank: true,
+            notes,
             ..CellView::plain("", "num blank")
         },
     }
