@@ -432,3 +432,36 @@ fn page_csv_and_xlsx_agree_on_which_years_compare() {
     assert!(baisha.contains(",≈,different_definition,,,"));
     assert!(baisha.contains(",=,same_quantity,"));
 }
+
+/// The charts draw a line between two years exactly where compare.csv computes a change: never
+/// across a ≈ or ✗ boundary, a missing year or a blank.
+#[test]
+fn chart_lines_join_exactly_the_years_compare_csv_compares() {
+    for slug in ["qingshan", "baisha", "donghu", "liulin", "xinhe"] {
+        let dir = built().join("townships").join(slug);
+        let bytes = fs::read(dir.join("compare.csv")).unwrap();
+        let mut reader = csv::Reader::from_reader(&bytes[3..]);
+        let headers = reader.headers().unwrap().clone();
+        let col = |name: &str| headers.iter().position(|h| h == name).unwrap();
+        let (indicator, change) = (col("indicator"), col("change"));
+        let mut changes: BTreeMap<String, usize> = BTreeMap::new();
+        for r in reader.records().map(Result::unwrap) {
+            *changes.entry(r[indicator].replace('.', "-")).or_default() +=
+                usize::from(!r[change].is_empty());
+        }
+        let page = fs::read_to_string(dir.join("index.html")).unwrap();
+        let mut charts = 0;
+        for svg in page.split("<svg class=\"chart\" id=\"chart-").skip(1) {
+            let id = &svg[..svg.find('"').unwrap()];
+            let body = &svg[..svg.find("</svg>").unwrap()];
+            let lines = body.matches("<line class=\"line\"").count();
+            assert_eq!(
+                Some(&lines),
+                changes.get(id),
+                "{slug} {id}: the chart joins as many year pairs as the CSV has changes"
+            );
+            charts += 1;
+        }
+        assert!(charts > 0 || slug == "xinhe", "{slug} has charts");
+    }
+}
