@@ -200,6 +200,11 @@ impl Diagnostics {
         }
     }
 
+    /// Keep only the problems `keep` picks.
+    pub fn retain(&mut self, keep: impl Fn(&Diagnostic) -> bool) {
+        self.items.retain(|d| keep(d));
+    }
+
     /// Sort by file, position, then code, so output does not depend on discovery order.
     pub fn sort(&mut self) {
         self.items.sort_by(|a, b| {

@@ -240,7 +240,10 @@ fn websocket_sends_the_status_then_reload() {
             break;
         }
     }
-    assert_eq!(read_text_frame(&mut reader), r#"{"type":"ok"}"#);
+    assert_eq!(
+        read_text_frame(&mut reader),
+        r#"{"text":"","type":"ok","warnings":0}"#
+    );
     f.edit(
         "content/2018/alpha/report.md",
         "title: 测试县甲镇2018年度",
@@ -326,7 +329,8 @@ fn serve_says_where_its_warnings_are() {
     let server = Server::start(f.root(), &[]);
     let banner = server.banner.join("\n");
     assert!(
-        banner.contains("1 条警告：运行 nianbao check 查看全部"),
+        banner
+            .contains("1 条警告：预览页面右下角的“预览提示”列出全部，也可运行 nianbao check 查看"),
         "the warning count says where to read them: {banner}"
     );
     let (_, _, body) = server.get(PAGE);
@@ -352,6 +356,42 @@ fn serve_previews_unfinished_work_that_build_refuses() {
     assert!(banner.contains("1 条警告"), "as a warning: {banner}");
     let (_, _, status) = server.get("/nianbao/__nianbao/status");
     assert!(status.contains("\"ok\""), "no error overlay: {status}");
+    // The page's warning panel gets the warning with its file and line, …
+    let json: serde_json::Value = serde_json::from_str(&status).expect("JSON status");
+    assert_eq!(json["warnings"], 1, "{status}");
+    let text = json["text"].as_str().unwrap_or_default();
+    assert!(
+        text.contains("content/2018/alpha/report.md:12:1")
+            && text.contains("正文中还有未填写的占位文字"),
+        "{text}"
+    );
+    // … an edit elsewhere keeps it, and filling the text in clears it.
+    f.edit(
+        "content/2020/beta/stats.yaml",
+        "natural_person: 2",
+        "natural_person: 3",
+    );
+    f.edit("content/2020/beta/stats.yaml", "total: 2", "total: 3");
+    server.wait_for("/nianbao/2020/beta/", "the other edit", |_, b| {
+        b.contains(">3<")
+    });
+    let (_, _, status) = server.get("/nianbao/__nianbao/status");
+    assert!(status.contains("\"warnings\":1"), "{status}");
+    f.edit(
+        "content/2018/alpha/report.md",
+        "（在此填写正文。）",
+        "正文。",
+    );
+    server.wait_for(
+        "/nianbao/__nianbao/status",
+        "the warning to clear",
+        |_, b| b.contains("\"warnings\":0"),
+    );
+    f.edit(
+        "content/2018/alpha/report.md",
+        "正文。",
+        "（在此填写正文。）",
+    );
     let (code, _, stderr) = common::run_in(f.root(), "build", &[]);
     assert_eq!(code, 1, "publishing it is refused: {stderr}");
     assert!(

@@ -451,17 +451,18 @@ fn load_report_folder(
 }
 
 /// Load the one report folder `content/<year>/<slug>/` of a site whose settings and township
-/// registry are already loaded (serve's incremental rebuild). `Ok(None)` when the folder is gone.
+/// registry are already loaded (serve's incremental rebuild), with its warnings. `Ok((None, _))`
+/// when the folder is gone.
 pub(crate) fn reload_report(
     root: &Path,
     config: &Config,
     townships: &[Township],
     year: u16,
     slug: &str,
-) -> Result<Option<Report>, Diagnostics> {
+) -> Result<(Option<Report>, Diagnostics), Diagnostics> {
     let dir = root.join(CONTENT_DIR).join(year.to_string()).join(slug);
     if !dir.is_dir() {
-        return Ok(None);
+        return Ok((None, Diagnostics::new()));
     }
     let mut diagnostics = Diagnostics::new();
     let found = FoundReport {
@@ -472,7 +473,7 @@ pub(crate) fn reload_report(
     let report = load_report_folder(root, config, townships, &found, &mut diagnostics);
     diagnostics.sort();
     match report {
-        Some(r) if !diagnostics.has_errors() => Ok(Some(r)),
+        Some(r) if !diagnostics.has_errors() => Ok((Some(r), diagnostics)),
         _ => Err(diagnostics),
     }
 }

@@ -121,6 +121,8 @@ pub struct Workspace {
     hashes_scratch: HashMap<String, u64>,
     /// Sizes of the year archives written, shown on the year pages.
     archive_sizes: BTreeMap<u16, u64>,
+    /// The warnings of the content as it now is (serve shows them in the page).
+    warnings: Diagnostics,
 }
 
 impl Workspace {
@@ -136,7 +138,13 @@ impl Workspace {
             pending_archives: BTreeSet::new(),
             hashes_scratch: HashMap::new(),
             archive_sizes: BTreeMap::new(),
+            warnings: Diagnostics::new(),
         }
+    }
+
+    /// The warnings of the content as it was last loaded, sorted.
+    pub fn warnings(&self) -> &Diagnostics {
+        &self.warnings
     }
 
     /// Defer the county-wide data files (`/data/all.csv`, `/data/all.json`) of incremental
@@ -155,6 +163,7 @@ impl Workspace {
         let start = Instant::now();
         let loaded = build::load(&self.root, &self.options).map_err(failure_diagnostics)?;
         let warnings = loaded.diagnostics.warning_count();
+        self.warnings = loaded.diagnostics.clone();
         let previous = self.state.take().map(|s| s.hashes).unwrap_or_default();
         let mut rebuilt =
             self.render_and_write(loaded.site, loaded.theme, previous, None, &|_| true)?;
@@ -214,10 +223,14 @@ impl Workspace {
         let timer = crate::profile::Laps::start();
         let mut reloaded: Vec<((u16, String), Option<Report>)> = Vec::with_capacity(changed.len());
         let mut errors = Diagnostics::new();
+        let mut warnings = Diagnostics::new();
         for (year, slug) in changed {
             let site = &state.site;
             match content::reload_report(&self.root, &site.config, &site.townships, *year, slug) {
-                Ok(report) => reloaded.push(((*year, slug.clone()), report)),
+                Ok((report, found)) => {
+                    reloaded.push(((*year, slug.clone()), report));
+                    warnings.extend(found);
+                }
                 Err(d) => errors.extend(d),
             }
         }
@@ -225,6 +238,18 @@ impl Workspace {
             self.state = Some(state);
             return Err(errors);
         }
+        // The reloaded folders' warnings replace theirs; the others' stay.
+        let folders: Vec<String> = changed
+            .iter()
+            .map(|(year, slug)| format!("{CONTENT_DIR}/{year}/{slug}/"))
+            .collect();
+        self.warnings.retain(|d| {
+            !folders
+                .iter()
+                .any(|f| d.file.replace('\\', "/").starts_with(f))
+        });
+        self.warnings.extend(warnings);
+        self.warnings.sort();
         let State {
             mut site,
             theme,

@@ -1,4 +1,5 @@
-// nianbao serve: live reload and the build-error overlay. Injected only by `nianbao serve`.
+// nianbao serve: live reload, the build-error overlay and the warning panel. Injected only by
+// `nianbao serve`.
 (function () {
   "use strict";
   var script = document.currentScript;
@@ -31,6 +32,35 @@
     overlay.appendChild(pre);
   }
 
+  var panel = null;
+
+  // The content's warnings (unfinished placeholders, rule breaks, dates) in a small panel, so a
+  // clerk sees them where they look: the preview.
+  function warnings(count, text) {
+    if (panel) {
+      panel.remove();
+      panel = null;
+    }
+    if (!count) {
+      return;
+    }
+    panel = document.createElement("details");
+    panel.id = "nianbao-warnings";
+    panel.style.cssText =
+      "position:fixed;right:.5rem;bottom:.5rem;z-index:2147483646;max-width:min(40rem,95vw);" +
+      "max-height:60vh;overflow:auto;background:#fff8e1;color:#3d2b00;border:2px solid #b35c00;" +
+      "border-radius:4px;padding:.4rem .8rem;font:14px/1.5 sans-serif";
+    var summary = document.createElement("summary");
+    summary.textContent = "预览提示：" + count + " 条警告（点此展开查看）";
+    summary.style.cssText = "cursor:pointer;font-weight:bold";
+    var pre = document.createElement("pre");
+    pre.textContent = text;
+    pre.style.cssText = "white-space:pre-wrap;font:13px/1.5 monospace;margin:.5rem 0 0";
+    panel.appendChild(summary);
+    panel.appendChild(pre);
+    document.body.appendChild(panel);
+  }
+
   function hide() {
     if (overlay) {
       overlay.remove();
@@ -60,6 +90,7 @@
         show(message.text);
       } else if (message.type === "ok") {
         hide();
+        warnings(message.warnings, message.text);
         if (document.getElementById("nianbao-first-build-error")) {
           location.reload();
         }

@@ -55,8 +55,8 @@ pub enum ServeError {
 /// The state of the last rebuild, shown to browsers.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Status {
-    /// The site is up to date.
-    Ok,
+    /// The site is up to date; the warnings of its content, as text, and how many.
+    Ok(String, usize),
     /// The last rebuild failed; the text lists the problems.
     Error(String),
 }
@@ -65,7 +65,9 @@ impl Status {
     /// The websocket message for this status.
     pub fn message(&self) -> String {
         match self {
-            Status::Ok => r#"{"type":"ok"}"#.to_string(),
+            Status::Ok(text, count) => {
+                serde_json::json!({ "type": "ok", "warnings": count, "text": text }).to_string()
+            }
             Status::Error(text) => serde_json::json!({ "type": "error", "text": text }).to_string(),
         }
     }
@@ -106,10 +108,26 @@ impl Shared {
     }
 }
 
+/// The status after a successful rebuild: the content's warnings, for the page's warning panel.
+fn ok_status(warnings: &Diagnostics, root: &Path) -> Status {
+    Status::Ok(
+        listed(warnings, root, crate::diagnostics::Severity::Warning),
+        warnings.warning_count(),
+    )
+}
+
 fn plain(diagnostics: &Diagnostics, root: &Path) -> String {
+    listed(diagnostics, root, crate::diagnostics::Severity::Error)
+}
+
+fn listed(
+    diagnostics: &Diagnostics,
+    root: &Path,
+    severity: crate::diagnostics::Severity,
+) -> String {
     diagnostics
         .iter()
-        .filter(|d| d.severity == crate::diagnostics::Severity::Error)
+        .filter(|d| d.severity == severity)
         .map(|d| {
             let source = crate::build::source_of(root, d);
             render_human(d, source.as_deref(), false)
@@ -139,7 +157,7 @@ fn warnings_hint(warnings: usize) -> String {
         "0 条警告".to_string()
     } else {
         format!(
-            "{warnings} 条警告：运行 nianbao check 查看全部；数据核对问题也列在各报告页面统计表下的“数据核对提示”中"
+            "{warnings} 条警告：预览页面右下角的“预览提示”列出全部，也可运行 nianbao check 查看；数据核对问题还列在各报告页面统计表下的“数据核对提示”中"
         )
     }
 }
@@ -189,7 +207,7 @@ pub fn serve(root: &Path, options: &ServeOptions) -> Result<(), ServeError> {
     let shared = Arc::new(Shared {
         out: out.clone(),
         base: base.clone(),
-        status: RwLock::new(Status::Ok),
+        status: RwLock::new(Status::Ok(String::new(), 0)),
         messages,
     });
     let mut workspace = Workspace::new(
@@ -205,6 +223,7 @@ pub fn serve(root: &Path, options: &ServeOptions) -> Result<(), ServeError> {
     workspace.defer_aggregates(true);
     match workspace.rebuild_all() {
         Ok(r) => {
+            shared.set(ok_status(workspace.warnings(), root), false);
             if !options.quiet {
                 eprintln!(
                     "已生成 {} 个文件（{}），用时 {} 毫秒。",
@@ -275,7 +294,7 @@ fn rebuild(
     match workspace.apply(paths) {
         Ok(r) if r.rendered == 0 && r.removed == 0 && !r.full => false,
         Ok(r) => {
-            shared.set(Status::Ok, true);
+            shared.set(ok_status(workspace.warnings(), root), true);
             if !quiet {
                 eprintln!(
                     "已重新生成：{}，渲染 {} 个文件，写入 {} 个，删除 {} 个，用时 {} 毫秒；已通知浏览器刷新。",
