@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The README's test command: installs what the browser and print tests need when it is missing
-# (Debian's chromium and CJK fonts, LibreOffice Calc and poppler's pdftotext with apt-get, Node.js
-# if absent, the Node packages of tests/e2e with `npm ci`), then runs every test with
-# `cargo test`. Extra arguments go to cargo test.
+# (Debian's chromium and CJK fonts, LibreOffice Calc and poppler's pdftotext, and a Java runtime
+# for the Nu HTML checker with apt-get, Node.js if absent, the Node packages of tests/e2e with
+# `npm ci`), then runs every test with `cargo test`. Extra arguments go to cargo test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,6 +14,8 @@ command -v node >/dev/null 2>&1 || PACKAGES="$PACKAGES nodejs npm"
 # tests/print.rs prints the generated workbooks to PDF and reads the pages back.
 command -v soffice >/dev/null 2>&1 || PACKAGES="$PACKAGES libreoffice-calc-nogui fonts-noto-cjk"
 { command -v pdftotext && command -v pdfinfo; } >/dev/null 2>&1 || PACKAGES="$PACKAGES poppler-utils"
+# tests/browser.rs runs the Nu HTML checker (vnu.jar from the npm package vnu-jar) on Java.
+command -v java >/dev/null 2>&1 || PACKAGES="$PACKAGES default-jre-headless"
 if [ -n "$PACKAGES" ]; then
   echo "== installing browser- and print-test dependencies:$PACKAGES =="
   $SUDO apt-get update -qq
@@ -21,8 +23,12 @@ if [ -n "$PACKAGES" ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $PACKAGES >/dev/null
 fi
 if [ ! -d tests/e2e/node_modules/playwright-core ] || [ ! -d tests/e2e/node_modules/axe-core ] \
+  || [ ! -f tests/e2e/node_modules/vnu-jar/build/dist/vnu.jar ] \
   || [ tests/e2e/package-lock.json -nt tests/e2e/node_modules ]; then
-  npm ci --prefix tests/e2e --no-audit --no-fund
+  # --ignore-scripts: vnu-jar's install script would download a JRE from GitHub when java is
+  # missing; Debian's default-jre-headless (above) is used instead.
+  npm ci --prefix tests/e2e --no-audit --no-fund --ignore-scripts
 fi
-echo "== $(chromium --version), node $(node --version), $(soffice --version | head -n 1) =="
+echo "== $(chromium --version), node $(node --version), $(soffice --version | head -n 1)," \
+  "$(java -version 2>&1 | head -n 1) =="
 cargo test --locked "$@"
