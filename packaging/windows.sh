@@ -7,8 +7,8 @@
 #
 #   packaging/windows.sh           build and package
 #   packaging/windows.sh --smoke   also run the package's nianbao.exe under Wine (Debian's wine64,
-#                                  installed when missing): --version, and check/build/audit of
-#                                  the shipped demo site
+#                                  installed when missing): --version, check/build/audit of the
+#                                  shipped demo site, and a batch file of the shipped site
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -104,5 +104,11 @@ EOF
   set -e
   [ "$code" = 1 ] || { echo "audit exit code $code, expected 1" >&2; exit 1; }
   grep -q '青山镇' "$WORK/audit.csv" || { echo "audit.csv lacks 青山镇" >&2; exit 1; }
-  echo "== smoke test passed: --version, check, build, audit under Wine =="
+  # A batch file, as a double-click runs it: 检查网站.bat in the new site, whose 示例镇 reports
+  # still hold placeholders, runs ..\nianbao.exe check there and reports them.
+  (cd "$PKG/网站" && echo | timeout 300 "$WINE" cmd /c 检查网站.bat >"$WORK/bat.log" 2>&1) || true
+  grep -aq '错误: content/2024/shili/report.md' "$WORK/bat.log" \
+    || { cat "$WORK/bat.log"; echo "检查网站.bat did not run nianbao.exe check" >&2; exit 1; }
+  echo "检查网站.bat: $(grep -a '^失败' "$WORK/bat.log")"
+  echo "== smoke test passed: --version, check, build, audit and 检查网站.bat under Wine =="
 fi

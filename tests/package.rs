@@ -62,9 +62,9 @@ fn the_package_has_the_program_the_documents_and_both_sites() {
     assert_eq!(entries["nianbao.exe"], b"MZ stand-in");
     for rel in [
         "使用说明.txt",
-        "预览网站.bat",
-        "检查网站.bat",
-        "生成网站.bat",
+        "网站/预览网站.bat",
+        "网站/检查网站.bat",
+        "网站/生成网站.bat",
         "文档/使用指南.html",
         "文档/使用指南.md",
         "文档/内容格式.html",
@@ -103,14 +103,24 @@ fn readme_is_for_notepad_and_batch_files_for_cmd() {
     assert!(all_crlf(&readme), "使用说明.txt has CRLF line endings");
     assert!(readme.contains("nianbao 9.8.7"), "the version is filled in");
     assert!(!readme.contains("{version}"));
-    for bat in assemble::BATCH_FILES {
+    for name in assemble::BATCH_FILES {
+        let bat = &format!("网站/{name}");
         let bytes = &entries[bat];
         assert!(!bytes.starts_with(b"\xEF\xBB\xBF"), "{bat}: no BOM");
         let body = text(&entries, bat);
         assert!(all_crlf(&body), "{bat} has CRLF line endings");
         let chcp = body.find("chcp 65001").expect("switches to UTF-8");
         assert!(body[..chcp].is_ascii(), "{bat}: ASCII before chcp");
-        assert!(body.contains("nianbao.exe") && body.contains("--root 网站"));
+        assert!(
+            body.contains("\r\n..\\nianbao.exe "),
+            "{bat} runs nianbao.exe one folder up"
+        );
+        for line in body.lines().filter(|l| !l.is_ascii()) {
+            assert!(
+                line.trim_start().starts_with("echo "),
+                "{bat}: Chinese outside echo: {line}"
+            );
+        }
         assert!(body.trim_end().ends_with("pause"), "{bat} waits for a key");
     }
 }
@@ -151,6 +161,9 @@ fn the_html_guide_links_to_the_shipped_documents_only() {
 fn a_batch_file_with_chinese_before_chcp_is_refused() {
     assert!(assemble::batch_text("@echo off\necho 你好\nchcp 65001\n").is_err());
     assert!(assemble::batch_text("@echo off\necho 你好\n").is_err());
+    assert!(
+        assemble::batch_text("@echo off\nchcp 65001\nnianbao.exe check --root 网站\n").is_err()
+    );
     let ok = assemble::batch_text("@echo off\nchcp 65001 >nul\necho 你好\n").unwrap();
     assert_eq!(
         ok,

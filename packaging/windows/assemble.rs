@@ -8,10 +8,13 @@
 //! - `nianbao.exe`;
 //! - `使用说明.txt`: UTF-8 with a byte-order mark and CRLF line endings, so that Notepad on any
 //!   Windows shows it right;
-//! - `预览网站.bat`, `检查网站.bat`, `生成网站.bat`: CRLF, plain UTF-8 without a byte-order mark
-//!   (cmd.exe would read a BOM as part of the first command), ASCII up to their `chcp 65001`
-//!   line, which switches the console to UTF-8 for the Chinese that follows;
-//! - `网站/`: a new site as `nianbao init` makes it, the one the batch files work on;
+//! - `网站/`: a new site as `nianbao init` makes it, with three batch files to double-click:
+//!   `预览网站.bat`, `检查网站.bat`, `生成网站.bat`. They run `..\nianbao.exe` in their own folder,
+//!   so that no command line holds a Chinese name: cmd.exe reads a batch file in the console's
+//!   code page, and only Windows' own cmd.exe switches to UTF-8 at `chcp 65001` (Wine's does
+//!   not), so Chinese stays in `echo` lines, where a wrong code page garbles text but breaks
+//!   nothing. CRLF, UTF-8 without a byte-order mark (cmd.exe would take a BOM for part of the
+//!   first command);
 //! - `示例网站/`: the demo site of `examples/demo` (its sources, not a built copy);
 //! - `文档/`: the user guide and the content contract, as Markdown and as simple HTML pages.
 
@@ -30,7 +33,7 @@ pub struct Inputs<'a> {
     pub out: &'a Path,
 }
 
-/// The batch files shipped at the package's top level.
+/// The batch files shipped in the site folder `网站/`.
 pub const BATCH_FILES: [&str; 3] = ["预览网站.bat", "检查网站.bat", "生成网站.bat"];
 
 /// The documents shipped in `文档/`, from `docs/`.
@@ -54,7 +57,7 @@ pub fn assemble(inputs: &Inputs<'_>) -> io::Result<PathBuf> {
     add("使用说明.txt", notepad_text(&readme));
     for name in BATCH_FILES {
         let text = std::fs::read_to_string(templates.join(name))?;
-        add(name, batch_text(&text)?);
+        add(&format!("网站/{name}"), batch_text(&text)?);
     }
     for doc in DOCS {
         let markdown = std::fs::read_to_string(inputs.repo.join(format!("docs/{doc}.md")))?;
@@ -91,7 +94,8 @@ pub fn notepad_text(text: &str) -> Vec<u8> {
     out
 }
 
-/// A batch file: CRLF, no byte-order mark, and nothing but ASCII before `chcp 65001`.
+/// A batch file: CRLF, no byte-order mark, `chcp 65001` before any Chinese, and Chinese in
+/// `echo` lines only.
 pub fn batch_text(text: &str) -> io::Result<Vec<u8>> {
     let text = crlf(text);
     let chcp = text.find("chcp 65001").ok_or_else(|| {
@@ -101,6 +105,14 @@ pub fn batch_text(text: &str) -> io::Result<Vec<u8>> {
         return Err(io::Error::other(
             "a batch file must be ASCII up to its chcp 65001 line",
         ));
+    }
+    if let Some(line) = text
+        .lines()
+        .find(|l| !l.is_ascii() && !l.trim_start().starts_with("echo "))
+    {
+        return Err(io::Error::other(format!(
+            "only echo lines of a batch file may hold Chinese: {line}"
+        )));
     }
     Ok(text.into_bytes())
 }
