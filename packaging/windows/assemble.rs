@@ -200,11 +200,11 @@ pub fn doc_html(title: &str, markdown: &str) -> String {
 }
 
 const STYLE: &str = "body{margin:0;font:16px/1.7 system-ui,\"Microsoft YaHei\",\"PingFang SC\",sans-serif;color:#1a1a1a;background:#fff}\n\
-main{max-width:52rem;margin:0 auto;padding:1rem 1.25rem 4rem}\n\
+main{max-width:52rem;margin:0 auto;padding:1rem 1.25rem 4rem;overflow-wrap:anywhere}\n\
 h1,h2,h3{line-height:1.3}h2{margin-top:2.2rem;border-bottom:1px solid #ccc;padding-bottom:.2rem}\n\
 code{font-family:Consolas,\"Courier New\",monospace;background:#f3f3f3;padding:0 .2em}\n\
 pre{background:#f3f3f3;padding:.75rem;overflow-x:auto;line-height:1.45}pre code{padding:0}\n\
-table{border-collapse:collapse;margin:1rem 0}th,td{border:1px solid #bbb;padding:.3rem .5rem;vertical-align:top}\n\
+table{border-collapse:collapse;margin:1rem 0;display:block;max-width:100%;overflow-x:auto}th,td{border:1px solid #bbb;padding:.3rem .5rem;vertical-align:top}\n\
 a{color:#0b57a4}\n";
 
 /// Write the ZIP: entries in the given order, deflated, with UTF-8 names (flagged, so that
