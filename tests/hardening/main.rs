@@ -18,6 +18,7 @@ mod faults;
 mod limits;
 mod security;
 mod serve;
+mod windows;
 
 use std::path::Path;
 
