@@ -582,6 +582,25 @@ fn generic_excel_tables_of_each_format_come_back_figure_for_figure() {
             stdout.contains(&format!("表格格式：{id}")),
             "{id}: {stdout}"
         );
+        // The labels the format was recognised by are each named once.
+        let cues = stdout
+            .lines()
+            .find_map(|l| l.split("依据表中的标签：").nth(1))
+            .expect("the labels are named");
+        let cues: Vec<&str> = cues
+            .split('；')
+            .next()
+            .unwrap_or_default()
+            .split('、')
+            .collect();
+        for (i, cue) in cues.iter().enumerate() {
+            assert!(
+                !cues[i + 1..]
+                    .iter()
+                    .any(|o| o.starts_with(cue) || cue.starts_with(o)),
+                "{id}: 「{cue}」 named twice: {cues:?}"
+            );
+        }
         let dir = f.root().join(format!("content/{year}/alpha"));
         assert_same_figures(&stats, &dir.join("stats.yaml"));
         assert!(stdout.contains("没有报告正文"), "{stdout}");

@@ -68,11 +68,17 @@ pub(super) fn format(source: &Source) -> Option<Detected> {
     let mut scored: Vec<(usize, Detected)> = schema::formats()
         .iter()
         .map(|f| {
-            let cues: Vec<String> = CUES
+            let matched: Vec<&str> = CUES
                 .iter()
                 .filter(|(id, _)| *id == f.id)
-                .flat_map(|(_, cues)| cues.iter())
+                .flat_map(|(_, cues)| cues.iter().copied())
                 .filter(|cue| keys.iter().any(|k| k.starts_with(&key(cue))))
+                .collect();
+            // A cue that is the start of another matched one (现行有效件, 现行有效件数) names the
+            // same printed label: the report lists it once.
+            let cues: Vec<String> = matched
+                .iter()
+                .filter(|c| !matched.iter().any(|o| o != *c && o.starts_with(**c)))
                 .map(|c| c.to_string())
                 .collect();
             let note = format!("表格格式:{}({})", f.name, f.edition);
