@@ -3,7 +3,7 @@
 
 use rust_xlsxwriter::XlsxError;
 
-use super::xlsx::list::{self, Field};
+use super::xlsx::list;
 
 use crate::site::Site;
 use crate::site::audit::{Audit, Cell, Status};
@@ -104,15 +104,7 @@ pub(crate) fn xlsx(site: &Site, audit: &Audit) -> Result<Vec<u8>, XlsxError> {
     let rows = ordered(audit).map(|cell| {
         let mut fields = fields(site, cell);
         fields[3] = cell.status.text();
-        fields
-            .into_iter()
-            .enumerate()
-            .map(|(i, value)| match value.parse::<f64>() {
-                _ if value.is_empty() => Field::Blank,
-                Ok(n) if numeric.contains(&i) => Field::Number(n),
-                _ => Field::Text(value),
-            })
-            .collect()
+        list::fields(fields, &numeric)
     });
     list::workbook(
         &title,

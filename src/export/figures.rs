@@ -4,7 +4,7 @@
 
 use rust_xlsxwriter::XlsxError;
 
-use super::xlsx::list::{self, Field};
+use super::xlsx::list;
 use crate::site::Site;
 use crate::site::figure::text as figure_text;
 
@@ -103,17 +103,9 @@ pub(crate) fn xlsx(site: &Site, year: u16) -> Result<Vec<u8>, XlsxError> {
         .max()
         .unwrap_or_default();
     let numeric = [0usize, 7, 8, 9];
-    let rows = rows(site, year).into_iter().map(|fields| {
-        fields
-            .into_iter()
-            .enumerate()
-            .map(|(i, value)| match value.parse::<f64>() {
-                _ if value.is_empty() => Field::Blank,
-                Ok(n) if numeric.contains(&i) => Field::Number(n),
-                _ => Field::Text(value),
-            })
-            .collect()
-    });
+    let rows = rows(site, year)
+        .into_iter()
+        .map(|fields| list::fields(fields, &numeric));
     list::workbook(
         &title,
         "主要指标",

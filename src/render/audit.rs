@@ -109,11 +109,16 @@ fn blank_percent(cell: &Cell) -> usize {
     (cell.blank_cells * 100 + cell.total_cells / 2) / cell.total_cells.max(1)
 }
 
-fn cell_view(site: &Site, cell: &Cell) -> CellView {
-    let href = cell.report.map(|i| {
+/// The page of the cell's report, when there is one.
+fn report_href(site: &Site, cell: &Cell) -> Option<String> {
+    cell.report.map(|i| {
         let r = &site.reports[i];
         urls::report(r.year, &r.township)
-    });
+    })
+}
+
+fn cell_view(site: &Site, cell: &Cell) -> CellView {
+    let href = report_href(site, cell);
     let published = cell.published.map(|d| d.to_string()).unwrap_or_default();
     let problems = problems_text(cell);
     let blank = blank_text(cell);
@@ -200,10 +205,7 @@ pub(crate) fn township_record(site: &Site, township: usize) -> serde_json::Value
                 .as_ref()
                 .map(|d| d.date.to_string())
                 .unwrap_or_default(),
-            href: cell.report.map(|i| {
-                let r = &site.reports[i];
-                urls::report(r.year, &r.township)
-            }),
+            href: report_href(site, cell),
         })
         .collect();
     serde_json::to_value(record).unwrap_or_default()

@@ -15,6 +15,20 @@ pub(crate) enum Field {
     Blank,
 }
 
+/// A row of texts as fields: empty → blank, the columns in `numeric` → numbers where they parse,
+/// the rest text.
+pub(crate) fn fields(texts: impl IntoIterator<Item = String>, numeric: &[usize]) -> Vec<Field> {
+    texts
+        .into_iter()
+        .enumerate()
+        .map(|(i, value)| match value.parse::<f64>() {
+            _ if value.is_empty() => Field::Blank,
+            Ok(n) if numeric.contains(&i) => Field::Number(n),
+            _ => Field::Text(value),
+        })
+        .collect()
+}
+
 /// The workbook of `rows` under `titles`, with `widths` per column, landscape on A4 with the
 /// title and column titles repeated on each printed page.
 pub(crate) fn workbook(
