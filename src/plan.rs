@@ -58,6 +58,45 @@ pub enum Target {
     Sitemap(Option<usize>),
     /// `/archive/<year>.zip`: the offline copy of one year ([`crate::publish::archive`]).
     Archive(u16),
+    /// `/embed/<path of the page>`: the page's table alone, for other sites' `<iframe>`s.
+    Embed(Embedded),
+}
+
+/// The pages that have an embeddable copy under `/embed/`: the ones with an official table or a
+/// comparison.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Embedded {
+    /// A report's official table, by report index.
+    Report(usize),
+    /// A township's comparison over the years, by township index.
+    Township(usize),
+    /// A year's comparison across townships.
+    Year(u16),
+    /// The county totals over the years.
+    County,
+}
+
+impl Embedded {
+    /// The embeddable copy of `target`, if that page has one.
+    pub(crate) fn of(target: &Target) -> Option<Embedded> {
+        Some(match *target {
+            Target::Report(i) => Embedded::Report(i),
+            Target::Township(i) => Embedded::Township(i),
+            Target::Year(y) => Embedded::Year(y),
+            Target::County => Embedded::County,
+            _ => return None,
+        })
+    }
+
+    /// The full page this is a copy of (an embed changes exactly when its page does).
+    pub(crate) fn page(self) -> Target {
+        match self {
+            Embedded::Report(i) => Target::Report(i),
+            Embedded::Township(i) => Target::Township(i),
+            Embedded::Year(y) => Target::Year(y),
+            Embedded::County => Target::County,
+        }
+    }
 }
 
 impl Target {
@@ -74,6 +113,7 @@ impl Target {
                 | Target::DataIndex
                 | Target::Audit
                 | Target::SearchPage
+                | Target::Embed(_)
         )
     }
 
@@ -88,13 +128,15 @@ impl Target {
             Target::County => "county.html",
             Target::DataIndex => "data.html",
             Target::Audit => "audit.html",
+            Target::Embed(_) => "embed.html",
             _ => return None,
         })
     }
 
-    /// Whether the sitemap lists this file: every page but the 404 page.
+    /// Whether the sitemap lists this file: every page but the 404 page and the embeds (copies
+    /// of pages it lists, for other sites' frames).
     pub(crate) fn in_sitemap(&self) -> bool {
-        self.is_page() && *self != Target::NotFound
+        self.is_page() && !matches!(self, Target::NotFound | Target::Embed(_))
     }
 }
 
@@ -198,6 +240,10 @@ pub(crate) mod urls {
     /// The search page.
     pub(crate) fn search() -> String {
         "search/index.html".to_string()
+    }
+    /// The embeddable copy of the page at `path`: the same path under `embed/`.
+    pub(crate) fn embed(path: &str) -> String {
+        format!("embed/{path}")
     }
     /// The offline archive of a year.
     pub(crate) fn archive(year: u16) -> String {
@@ -333,6 +379,17 @@ pub fn plan(site: &Site, theme: &Theme) -> Vec<PlannedFile> {
         add(format!("static/{name}"), Target::Static(name.clone()));
     }
     if site.archive_of.is_none() {
+        // Embeds serve other live sites' frames; an offline archive has nobody to frame it.
+        let embeds: Vec<PlannedFile> = files
+            .iter()
+            .filter_map(|f| {
+                Embedded::of(&f.target).map(|e| PlannedFile {
+                    path: urls::embed(&f.path),
+                    target: Target::Embed(e),
+                })
+            })
+            .collect();
+        files.extend(embeds);
         let pages = files.iter().filter(|f| f.target.in_sitemap()).count();
         let parts = sitemap_parts(pages);
         if parts > 1 {

@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 use crate::diagnostics::Diagnostic;
 use crate::export;
 use crate::export::{data, xlsx::compare as xlsx_compare, xlsx::template as xlsx_template};
-use crate::plan::{Content, DataKind, PlannedFile, Target, plan, urls};
-use crate::render::{self, StaticFile, Theme, feeds, pages, qr};
+use crate::plan::{Content, DataKind, Embedded, PlannedFile, Target, plan, urls};
+use crate::render::{self, StaticFile, Theme, embed, feeds, pages, qr};
 use crate::search;
 use crate::site::Site;
 
@@ -47,6 +47,7 @@ impl<'a> Producer<'a> {
     ) -> Result<(Vec<u8>, Vec<u8>), Diagnostic> {
         let mut context = self.with_qr(pages::report(self.site, i), file);
         self.shared.insert_into(&mut context, &file.path);
+        self.insert_embed_code(&mut context, file);
         let live = self.theme.render("report.html", &context)?;
         pages::without_other_years(&mut context);
         archive.insert_into(&mut context, &file.path);
@@ -75,6 +76,7 @@ impl<'a> Producer<'a> {
         let page = |template: &str, context: tera::Context| -> Result<Content, Diagnostic> {
             let mut context = context;
             self.shared.insert_into(&mut context, &file.path);
+            self.insert_embed_code(&mut context, file);
             self.theme.render(template, &context).map(Content::Bytes)
         };
         let site = self.site;
@@ -148,6 +150,17 @@ impl<'a> Producer<'a> {
                 *part,
             ))),
             Target::Archive(year) => Ok(Content::Archive(*year)),
+            Target::Embed(e) => {
+                let c = embed::context(site, self.theme, &self.shared, *e, &file.path)?;
+                self.theme.render("embed.html", &c).map(Content::Bytes)
+            }
+        }
+    }
+
+    /// The 嵌入本表 code of a page that has an embed (the live site's: an archive's pages hide it).
+    fn insert_embed_code(&self, context: &mut tera::Context, file: &PlannedFile) {
+        if let Some(e) = Embedded::of(&file.target) {
+            context.insert("embed", &embed::code(self.site, e, &file.path));
         }
     }
 

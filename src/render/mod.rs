@@ -5,6 +5,8 @@
 pub(crate) mod audit;
 pub(crate) mod chart;
 pub(crate) mod compare_view;
+pub(crate) mod csp;
+pub(crate) mod embed;
 pub(crate) mod feeds;
 pub(crate) mod headline;
 pub mod markdown;

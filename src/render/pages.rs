@@ -47,6 +47,7 @@ pub(crate) struct Shared {
     site: SiteView,
     years: Vec<Link>,
     base_path: String,
+    csp: String,
 }
 
 impl Shared {
@@ -72,6 +73,7 @@ impl Shared {
                 })
                 .collect(),
             base_path: c.base_path().to_string(),
+            csp: super::csp::page(),
         }
     }
 
@@ -96,6 +98,7 @@ impl Shared {
         context.insert("canonical", &urls::absolute(&self.site.base_url, path));
         context.insert("site", &self.site);
         context.insert("nav_years", &self.years);
+        context.insert("csp", &self.csp);
     }
 }
 

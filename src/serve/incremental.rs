@@ -323,7 +323,7 @@ impl Workspace {
             .iter()
             .map(|r| slugs.contains(r.township.as_str()))
             .collect();
-        let dirty = move |t: &Target| match t {
+        let dirty = move |t: &Target| match &page_of(t) {
             // Titles, dates and formats are listed on the home and data pages.
             Target::Home => listing,
             Target::DataIndex => figures,
@@ -347,6 +347,7 @@ impl Workspace {
             // The feed lists titles and dates; the sitemap dates.
             Target::Feed | Target::Sitemap(_) => listing,
             Target::Archive(y) => years.contains(y),
+            Target::Embed(_) => true, // `page_of` made it its page
         };
         self.render_and_write(site, theme, hashes, plan, &dirty)
     }
@@ -685,7 +686,7 @@ fn write_error(path: &str, e: crate::publish::staging::OutputError) -> Diagnosti
 /// longer than the edited report's own files). Pages among them are reloaded again once written.
 fn aggregate(target: &Target) -> bool {
     matches!(
-        target,
+        page_of(target),
         Target::AllData(_)
             | Target::Archive(_)
             | Target::SearchShard(_)
@@ -694,6 +695,15 @@ fn aggregate(target: &Target) -> bool {
             | Target::Audit
             | Target::AuditData(_)
     )
+}
+
+/// The page an embed copies (it changes when its page does, and is as slow to make), or the
+/// target itself.
+fn page_of(target: &Target) -> Target {
+    match target {
+        Target::Embed(e) => e.page(),
+        t => t.clone(),
+    }
 }
 
 /// The bytes of a planned file; `ready` holds files rendered before (the archives).

@@ -1,0 +1,141 @@
+//! Embeds: a page's official table or comparison alone, under `/embed/`, for other sites'
+//! `<iframe>`s; and the code a clerk pastes to show one.
+//!
+//! An embed is a full page's context rendered by the theme's `embed.html`: its style and its
+//! height script are inline (it asks for no other file), each allowed by the hash of its bytes.
+
+use serde::Serialize;
+use tera::Context;
+
+use super::{Theme, csp, pages};
+use crate::diagnostics::Diagnostic;
+use crate::plan::{Embedded, urls};
+use crate::site::Site;
+
+/// The context of the embed `e` at `path`: the full page's context with what every page shares,
+/// what kind of embed it is,
+/// the link back to the full page, and the inline style and script with the policy that allows
+/// exactly them.
+pub(crate) fn context(
+    site: &Site,
+    theme: &Theme,
+    shared: &pages::Shared,
+    e: Embedded,
+    path: &str,
+) -> Result<Context, Diagnostic> {
+    let (mut c, kind) = match e {
+        Embedded::Report(i) => (pages::report(site, i), "report"),
+        Embedded::Township(i) => (pages::township(site, i), "township"),
+        Embedded::Year(y) => (pages::year(site, y), "year"),
+        Embedded::County => (pages::county(site), "county"),
+    };
+    let page = page_path(path);
+    shared.insert_into(&mut c, path);
+    c.insert("embed_kind", kind);
+    c.insert("embed_title", &title(site, e));
+    c.insert("page_href", page);
+    let style = inline(theme, "partials/embed.css")?;
+    let script = inline(theme, "partials/embed.js")?;
+    c.insert("csp", &csp::embed(&style, &script));
+    c.insert("embed_style", &style);
+    c.insert("embed_script", &script);
+    // Search engines are told the full page is the one to show.
+    c.insert("canonical", &urls::absolute(&site.config.base_url, page));
+    Ok(c)
+}
+
+/// The full page an embed at `path` copies.
+fn page_path(path: &str) -> &str {
+    path.strip_prefix("embed/").unwrap_or(path)
+}
+
+/// A theme file whose text goes inline into every embed, trimmed so that its hash is that of the
+/// bytes between the tags.
+fn inline(theme: &Theme, template: &str) -> Result<String, Diagnostic> {
+    let bytes = theme.render(template, &Context::new())?;
+    Ok(String::from_utf8_lossy(&bytes).trim().to_string())
+}
+
+/// What an embed shows, as its frame's title.
+fn title(site: &Site, e: Embedded) -> String {
+    match e {
+        Embedded::Report(i) => {
+            let r = &site.reports[i];
+            format!(
+                "{}{}年度政府信息公开统计表",
+                site.township_name(&r.township),
+                r.year
+            )
+        }
+        Embedded::Township(i) => format!("{}历年政府信息公开数据对比", site.townships[i].name),
+        Embedded::Year(y) => format!("{y}年度各乡镇政府信息公开主要指标对比"),
+        Embedded::County => {
+            let region = &site.config.portal.region;
+            let region = if region.is_empty() { "全县" } else { region };
+            format!("{region}政府信息公开主要指标历年汇总")
+        }
+    }
+}
+
+/// The 嵌入本表 disclosure of a full page: the code to paste, and the embed's address.
+#[derive(Debug, Serialize)]
+pub(crate) struct Code {
+    /// What the embed shows, in a sentence.
+    what: String,
+    /// The `<iframe>` and the height listener, as text to copy.
+    code: String,
+    /// The embed, relative to the site root.
+    href: String,
+    /// The embed's published address.
+    url: String,
+}
+
+/// The embed code of the full page at `path` (whose embed is `e`), or `None` when the page has
+/// no table to show (a report without its table, a township without figures).
+pub(crate) fn code(site: &Site, e: Embedded, path: &str) -> Option<Code> {
+    let has_table = match e {
+        Embedded::Report(i) => site.reports[i].stats.is_some(),
+        Embedded::Township(i) => {
+            let slug = &site.townships[i].slug;
+            site.reports_of_township(slug).any(|r| r.stats.is_some())
+        }
+        Embedded::Year(_) | Embedded::County => true,
+    };
+    if !has_table {
+        return None;
+    }
+    let href = urls::embed(path);
+    let url = urls::absolute(&site.config.base_url, &href);
+    let title = title(site, e);
+    let code = format!(
+        "<iframe src=\"{url}\" title=\"{title}\" loading=\"lazy\" \
+         style=\"width:100%;height:600px;border:0\" data-nianbao-embed></iframe>\n{LISTENER}"
+    );
+    Some(Code {
+        what: title,
+        code,
+        href,
+        url,
+    })
+}
+
+/// The parent page's half: sets each embed's frame to the height it reports. Without it the
+/// frame keeps the fixed height of its `style` and scrolls.
+const LISTENER: &str = r#"<script>
+addEventListener("message", function (e) {
+  var d = e.data, f = document.querySelectorAll("iframe[data-nianbao-embed]");
+  if (!d || d.type !== "nianbao-embed-height") return;
+  for (var i = 0; i < f.length; i++) if (f[i].contentWindow === e.source) f[i].style.height = d.height + "px";
+});
+</script>"#;
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_listener_and_the_theme_script_speak_the_same_message() {
+        let message = "\"nianbao-embed-height\"";
+        assert!(super::LISTENER.contains(message));
+        let script = include_str!("../../themes/default/templates/partials/embed.js");
+        assert!(script.contains(message), "{script}");
+    }
+}

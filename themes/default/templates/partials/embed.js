@@ -1,0 +1,1 @@
+(function(){function h(){parent.postMessage({type:"nianbao-embed-height",height:Math.ceil(document.documentElement.getBoundingClientRect().height),path:location.pathname},"*")}if(parent!==window){addEventListener("load",h);addEventListener("resize",h)}})();
