@@ -2,7 +2,7 @@
 //! over the built content pack — navigation, axe-core, downloads, 关怀模式, serve's live reload
 //! and the scenarios under tests/e2e/scenarios/. Missing tools fail with the command that
 //! installs them; nothing is skipped. The Nu HTML checker (vnu.jar, npm package vnu-jar, on Java)
-//! checks every page of the content pack, the demo site and an unpacked year archive; it runs as a
+//! checks every page of the content pack (embeds included), the demo site and an unpacked year archive; it runs as a
 //! second test of this binary, beside the browser, so it adds little to the suite's wall time.
 
 mod common;
@@ -111,6 +111,7 @@ fn page_type(rel: &str) -> &'static str {
     let parts: Vec<&str> = rel.split('/').collect();
     match parts.as_slice() {
         ["index.html"] => "home",
+        ["embed", .., "index.html"] => "embed",
         ["404.html"] => "404",
         ["townships", _, "index.html"] => "township",
         ["county", "index.html"] => "county",
@@ -176,13 +177,15 @@ fn every_page_type_passes_the_nu_html_checker() {
         types.sort_unstable();
         types.dedup();
         let expected: &[&str] = if *label == "archive/2018.zip" {
-            // An archive holds one year: no 404 page (it is opened from disk).
+            // An archive holds one year: no 404 page (it is opened from disk), no embeds (no
+            // other site frames a copy on a reader's disk).
             &[
                 "audit", "county", "data", "home", "report", "search", "township", "year",
             ]
         } else {
             &[
-                "404", "audit", "county", "data", "home", "report", "search", "township", "year",
+                "404", "audit", "county", "data", "embed", "home", "report", "search", "township",
+                "year",
             ]
         };
         assert_eq!(
