@@ -76,6 +76,16 @@ impl Theme {
                 statics.insert(rel.to_string(), StaticFile::Disk(path.to_path_buf()));
                 Ok(())
             })?;
+            // A theme copied before a template existed (an older copy without `embed.html`)
+            // still builds: what it lacks comes from the default theme.
+            for (rel, text) in DEFAULT_TEMPLATES {
+                templates.entry((*rel).to_string()).or_insert_with(|| {
+                    (
+                        (*text).to_string(),
+                        format!("(内置默认主题)/templates/{rel}"),
+                    )
+                });
+            }
         } else if name == "default" {
             for (rel, text) in DEFAULT_TEMPLATES {
                 templates.insert(
@@ -264,5 +274,20 @@ mod tests {
         let theme = Theme::load(tmp.path(), "default").unwrap();
         assert!(theme.sources["report.html"].contains("内置默认主题"));
         assert!(theme.statics.contains_key("style.css"));
+    }
+
+    #[test]
+    fn a_theme_folder_lacking_a_template_takes_the_default_one() {
+        let tmp = tempfile::tempdir().unwrap();
+        let templates = tmp.path().join("themes/mine/templates");
+        std::fs::create_dir_all(&templates).unwrap();
+        std::fs::write(templates.join("report.html"), "own").unwrap();
+        let theme = Theme::load(tmp.path(), "mine").unwrap();
+        assert_eq!(
+            theme.sources["report.html"],
+            "themes/mine/templates/report.html"
+        );
+        assert!(theme.sources["embed.html"].contains("内置默认主题"));
+        assert!(theme.sources["partials/embed.js"].contains("内置默认主题"));
     }
 }
