@@ -236,9 +236,9 @@ fn one_report_edit_renders_only_what_depends_on_it() {
     // report page + 3 data files, township page + 2 comparison files, year page, county,
     // data page, all.csv, all.json, the year's archive; its search text and the 8 search shards
     // (table labels); the oversight page and its CSV and XLSX (rule warnings, blank cells); the
-    // year's figures.csv and figures.xlsx.
-    assert_eq!(r.rendered, 27, "of {all}: a figure is not on the home page");
-    assert!(r.written >= 8 && r.written <= 17, "{r:?}");
+    // year's figures.csv and figures.xlsx; the embeds of the report, township, year and county.
+    assert_eq!(r.rendered, 31, "of {all}: a figure is not on the home page");
+    assert!(r.written >= 8 && r.written <= 21, "{r:?}"); // up to 4 of them embeds
     // With deferral (serve), the county-wide data files come after the reload.
     let text = fs::read_to_string(&f).unwrap();
     fs::write(
@@ -248,21 +248,30 @@ fn one_report_edit_renders_only_what_depends_on_it() {
     .unwrap();
     ws.defer_aggregates(true);
     let r = ws.apply(std::slice::from_ref(&f)).unwrap();
-    // The 27 less the year page, county page, all.csv, all.json, archive, 8 search shards and
-    // the oversight page with its CSV and XLSX.
-    assert_eq!(r.rendered, 11);
+    // The 31 less the year page, county page (and their embeds), all.csv, all.json, archive,
+    // 8 search shards and the oversight page with its CSV and XLSX.
+    assert_eq!(r.rendered, 13);
     // all.csv, all.json, the 8 search shards, the year's archive, the county page, the oversight
-    // page, audit.csv, audit.xlsx and every year page (a year page shows its archive's size);
-    // of the pages, only the edited year's and the county page change (the edit breaks no rule
-    // and blanks no cell, so the oversight page stays the same).
+    // page, audit.csv, audit.xlsx, every year page (a year page shows its archive's size), and
+    // the embeds of every year page and of the county page (aggregates like their pages); of the
+    // pages, only the edited year's and the county page and their embeds change (the edit breaks
+    // no rule and blanks no cell, so the oversight page stays the same).
     let years = fs::read_dir(site.join("content"))
         .unwrap()
         .filter(|e| e.as_ref().unwrap().file_type().unwrap().is_dir())
         .count();
     let mut flushed = ws.flush_deferred().unwrap();
-    assert_eq!(flushed.rendered, 15 + years);
+    assert_eq!(flushed.rendered, 16 + 2 * years);
     flushed.pages.sort();
-    assert_eq!(flushed.pages, ["2020/index.html", "county/index.html"]);
+    assert_eq!(
+        flushed.pages,
+        [
+            "2020/index.html",
+            "county/index.html",
+            "embed/2020/index.html",
+            "embed/county/index.html"
+        ]
+    );
 }
 
 #[test]

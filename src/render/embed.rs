@@ -24,7 +24,7 @@ pub(crate) fn context(
     path: &str,
 ) -> Result<Context, Diagnostic> {
     let (mut c, kind) = match e {
-        Embedded::Report(i) => (pages::report(site, i), "report"),
+        Embedded::Report(i) => (pages::report_table(site, i), "report"),
         Embedded::Township(i) => (pages::township(site, i), "township"),
         Embedded::Year(y) => (pages::year(site, y), "year"),
         Embedded::County => (pages::county(site), "county"),

@@ -620,14 +620,7 @@ pub fn report(site: &Site, index: usize) -> Context {
             .filter(|f| !f.value.is_empty())
             .collect::<Vec<_>>(),
     );
-    let stats = r.stats.as_ref().map(|s| StatsView {
-        format_id: s.format.id.clone(),
-        format_name: s.format.name.clone(),
-        edition: s.format.edition.clone(),
-        tables: table::tables(s).iter().map(TableView::to_html).collect(),
-        findings: s.findings.iter().map(finding_view).collect(),
-    });
-    c.insert("stats", &stats);
+    c.insert("stats", &stats_view(r));
     let attachments: Vec<AttachmentView> = r
         .attachments
         .iter()
@@ -676,6 +669,28 @@ pub fn report(site: &Site, index: usize) -> Context {
         })
         .collect();
     c.insert("other_years", &others);
+    c
+}
+
+fn stats_view(r: &Report) -> Option<StatsView> {
+    r.stats.as_ref().map(|s| StatsView {
+        format_id: s.format.id.clone(),
+        format_name: s.format.name.clone(),
+        edition: s.format.edition.clone(),
+        tables: table::tables(s).iter().map(TableView::to_html).collect(),
+        findings: s.findings.iter().map(finding_view).collect(),
+    })
+}
+
+/// What a report's embed shows: its title and official table, without the narrative, whose
+/// Markdown is the costly part of a report page.
+pub(crate) fn report_table(site: &Site, index: usize) -> Context {
+    let r = &site.reports[index];
+    let mut c = Context::new();
+    c.insert("page_title", &r.meta.title);
+    c.insert("title", &r.meta.title);
+    c.insert("year", &r.year);
+    c.insert("stats", &stats_view(r));
     c
 }
 

@@ -67,11 +67,13 @@ const NARRATIVE_ATTACKS: &[(&str, &[&str])] = &[
     ),
     (
         "<meta http-equiv=\"refresh\" content=\"0;url=https://evil.example/PWNED13\">",
-        &["PWNED13", "http-equiv"],
+        // Every page's own CSP meta is an `http-equiv` too: the refresh must be gone.
+        &["PWNED13", "http-equiv=\"refresh\""],
     ),
     (
         "<base href=\"https://evil.example/PWNED14/\">",
-        &["PWNED14", "<base"],
+        // An embed's own `<base target="_top">` sets no address: an address must be gone.
+        &["PWNED14", "<base href"],
     ),
     (
         "<style>body{background:url(PWNED15)}</style><link rel=\"stylesheet\" href=\"PWNED15.css\">",
