@@ -60,6 +60,7 @@ pub mod import;
 pub mod linkcheck;
 #[doc(hidden)]
 pub mod plan;
+pub mod plugins;
 #[doc(hidden)]
 pub mod produce;
 mod profile;

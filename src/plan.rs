@@ -58,6 +58,8 @@ pub enum Target {
     Sitemap(Option<usize>),
     /// `/archive/<year>.zip`: the offline copy of one year ([`crate::publish::archive`]).
     Archive(u16),
+    /// `/<path>index.html`: a page a plugin added, by index in [`Site::plugin_pages`].
+    PluginPage(usize),
 }
 
 impl Target {
@@ -74,6 +76,7 @@ impl Target {
                 | Target::DataIndex
                 | Target::Audit
                 | Target::SearchPage
+                | Target::PluginPage(_)
         )
     }
 
@@ -88,6 +91,7 @@ impl Target {
             Target::County => "county.html",
             Target::DataIndex => "data.html",
             Target::Audit => "audit.html",
+            Target::PluginPage(_) => "page.html",
             _ => return None,
         })
     }
@@ -328,6 +332,9 @@ pub fn plan(site: &Site, theme: &Theme) -> Vec<PlannedFile> {
             search::text_path(r.year, &r.township),
             Target::SearchText(i),
         );
+    }
+    for (i, page) in site.plugin_pages.iter().enumerate() {
+        add(format!("{}index.html", page.path), Target::PluginPage(i));
     }
     for name in theme.statics.keys() {
         add(format!("static/{name}"), Target::Static(name.clone()));

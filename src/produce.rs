@@ -148,6 +148,7 @@ impl<'a> Producer<'a> {
                 *part,
             ))),
             Target::Archive(year) => Ok(Content::Archive(*year)),
+            Target::PluginPage(i) => page("page.html", pages::plugin_page(site, *i)),
         }
     }
 

@@ -23,8 +23,10 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = embed!("templates", include_str:
     "404.html", "audit.html", "base.html", "county.html", "data.html", "index.html",
     "partials/charts.html",
     "partials/compare_legend.html", "partials/qr.html", "partials/stats_table.html",
-    "report.html", "search.html", "township.html", "year.html",
+    "page.html", "report.html", "search.html", "township.html", "year.html",
 );
+/// The template of plugin pages, which every theme has (the default's when its own lacks it).
+const PAGE_TEMPLATE: &str = "page.html";
 const DEFAULT_STATIC: &[(&str, &[u8])] = embed!("static", include_bytes:
     "care.js", "search.js", "sort.js", "style.css");
 
@@ -96,6 +98,13 @@ impl Theme {
             )
             .field("theme")
             .hint("删去 theme 设置以使用内置默认主题，或把主题放到 themes/ 下"));
+        }
+        // Themes made before plugin pages existed still render them, in the default layout.
+        if !templates.contains_key(PAGE_TEMPLATE)
+            && let Some((rel, text)) = DEFAULT_TEMPLATES.iter().find(|(r, _)| *r == PAGE_TEMPLATE)
+        {
+            let shown = format!("(内置默认主题)/templates/{rel}");
+            templates.insert((*rel).to_string(), ((*text).to_string(), shown));
         }
         read_dir_files(root, &root.join("templates"), &mut |rel, path, shown| {
             let text = read_template(path, shown)?;

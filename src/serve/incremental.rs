@@ -347,6 +347,8 @@ impl Workspace {
             // The feed lists titles and dates; the sitemap dates.
             Target::Feed | Target::Sitemap(_) => listing,
             Target::Archive(y) => years.contains(y),
+            // Plugins run again on every change (serve reloads everything when a site has any).
+            Target::PluginPage(_) => true,
         };
         self.render_and_write(site, theme, hashes, plan, &dirty)
     }
