@@ -108,18 +108,6 @@ fn the_example_plugins_add_a_page_and_warnings_in_build_and_check() {
 }
 
 #[test]
-fn plugin_pages_are_searched() {
-    let f = content_pack(LOCAL);
-    let (code, err) = build(&f);
-    assert_eq!(code, 0, "{err}");
-    let docs = read(&f, "public/search/docs.js");
-    assert!(
-        docs.contains("local/") && docs.contains("本地特色指标"),
-        "the search document list names the plugin page: {docs}"
-    );
-}
-
-#[test]
 fn the_export_is_the_document_plugins_receive() {
     let dump = "\n[[plugins]]\nname = \"dump\"\ncommand = [\"python3\", \"-c\", \"import sys; open('received.json', 'wb').write(sys.stdin.buffer.read()); print('{}')\"]\n";
     let f = content_pack(dump);
