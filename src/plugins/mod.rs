@@ -3,8 +3,24 @@
 //! findings to report. A plugin that fails, hangs past its `timeout_s`, prints something that is
 //! not the protocol's JSON, or writes a page over one of nianbao's own is an error naming it:
 //! the build stops before anything is published, so the previous output stays.
+//!
+//! The document is the library's stable view of the model, the one `nianbao export --format
+//! json` prints; its fields are only ever added (docs/内容格式.md documents them):
+//!
+//! ```
+//! use nianbao::build::{Options, load};
+//!
+//! let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+//! let loaded = load(root, &Options::default()).expect("the content pack loads");
+//! let doc: serde_json::Value = serde_json::from_str(&nianbao::plugins::document(&loaded.site))
+//!     .expect("one JSON document");
+//! assert_eq!(doc["version"], nianbao::plugins::VERSION);
+//! let report = &doc["site"]["reports"][0];
+//! assert_eq!(report["values"]["proactive.total"], 147);
+//! assert!(report["values"]["proactive"].is_null(), "blank is null, not 0");
+//! ```
 
-pub mod protocol;
+mod protocol;
 mod run;
 
 use std::collections::BTreeSet;
@@ -15,7 +31,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::site::{PluginPage, Site};
 use crate::theme::Theme;
 
-pub use protocol::document;
+pub use protocol::{VERSION, document};
 
 /// Folders of the site that only nianbao writes into, whether or not this site has them now.
 const RESERVED: &[&str] = &[
@@ -31,7 +47,7 @@ const RESERVED: &[&str] = &[
 
 /// Run every plugin of the site's settings on `site` (from the site `root`) and add their pages
 /// to it; returns their findings, and the problems with the plugins themselves as errors.
-pub fn apply(root: &Path, site: &mut Site, theme: &Theme) -> Diagnostics {
+pub(crate) fn apply(root: &Path, site: &mut Site, theme: &Theme) -> Diagnostics {
     let mut diagnostics = Diagnostics::new();
     if site.config.plugins.is_empty() {
         return diagnostics;
