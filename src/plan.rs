@@ -53,7 +53,7 @@ pub enum Target {
     SearchText(usize),
     /// `/atom.xml`: the newest reports, with absolute URLs.
     Feed,
-    /// `/sitemap.xml` (`None`): every page, with absolute URLs; past [`SITEMAP_URLS`]
+    /// `/sitemap.xml` (`None`): every page, with absolute URLs; past `SITEMAP_URLS`
     /// pages, the index of the parts `/sitemap-<n>.xml` (`Some(n)`, from 1) that list them.
     Sitemap(Option<usize>),
     /// `/archive/<year>.zip`: the offline copy of one year ([`crate::publish::archive`]).
@@ -142,7 +142,7 @@ pub enum Content {
     Copy(PathBuf),
     /// Embedded bytes.
     Embedded(&'static [u8]),
-    /// A county-wide data file, streamed by the writer with [`crate::export::data::write_county_file`] (too
+    /// A county-wide data file, streamed by the writer with `export::data::write_county_file` (too
     /// large to hold in memory for a province).
     CountyFile {
         /// `all.json` rather than `all.csv`.

@@ -290,9 +290,8 @@ fn serve_reruns_plugins_when_a_file_they_read_changes() {
         "## 三、存在问题",
         "## 三、问题",
     );
-    let rule = format!("{RULE}");
     let toml = read(&f, "site.toml");
-    f.write("site.toml", &format!("{toml}{rule}"));
+    f.write("site.toml", &format!("{toml}{RULE}"));
     let status = server.wait_for("/nianbao/__nianbao/status", "the rule's warning", |_, b| {
         b.contains("缺少“存在问题”")
     });

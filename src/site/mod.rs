@@ -57,7 +57,7 @@ struct Index {
     by_year: BTreeMap<u16, Vec<usize>>,
 }
 
-/// The title of a report whose front matter gives none: 「<region><township>2018年度政府信息公开工作
+/// The title of a report whose front matter gives none: 「`<region><township>`2018年度政府信息公开工作
 /// 年度报告」.
 pub fn default_title(region: &str, township_name: &str, year: u16) -> String {
     format!("{region}{township_name}{year}年度政府信息公开工作年度报告")
