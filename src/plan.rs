@@ -60,6 +60,8 @@ pub enum Target {
     Archive(u16),
     /// `/<path>index.html`: a page a plugin added, by index in [`Site::plugin_pages`].
     PluginPage(usize),
+    /// `/search/t/p/<n>.js`: the text of plugin page `n` for search.
+    PluginSearchText(usize),
 }
 
 impl Target {
@@ -335,6 +337,7 @@ pub fn plan(site: &Site, theme: &Theme) -> Vec<PlannedFile> {
     }
     for (i, page) in site.plugin_pages.iter().enumerate() {
         add(format!("{}index.html", page.path), Target::PluginPage(i));
+        add(search::page_text_path(i), Target::PluginSearchText(i));
     }
     for name in theme.statics.keys() {
         add(format!("static/{name}"), Target::Static(name.clone()));

@@ -149,6 +149,9 @@ impl<'a> Producer<'a> {
             ))),
             Target::Archive(year) => Ok(Content::Archive(*year)),
             Target::PluginPage(i) => page("page.html", pages::plugin_page(site, *i)),
+            Target::PluginSearchText(i) => {
+                Ok(Content::Bytes(search::page_text_js(site, *i).into_bytes()))
+            }
         }
     }
 

@@ -21,9 +21,9 @@ macro_rules! embed {
 /// list matches `themes/default/`.
 const DEFAULT_TEMPLATES: &[(&str, &str)] = embed!("templates", include_str:
     "404.html", "audit.html", "base.html", "county.html", "data.html", "index.html",
-    "partials/charts.html",
+    "page.html", "partials/charts.html",
     "partials/compare_legend.html", "partials/qr.html", "partials/stats_table.html",
-    "page.html", "report.html", "search.html", "township.html", "year.html",
+    "report.html", "search.html", "township.html", "year.html",
 );
 /// The template of plugin pages, which every theme has (the default's when its own lacks it).
 const PAGE_TEMPLATE: &str = "page.html";

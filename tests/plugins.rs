@@ -107,6 +107,69 @@ fn the_example_plugins_add_a_page_and_warnings_in_build_and_check() {
     );
 }
 
+/// Search `out` (a built site) for `q` in node, as the search page does; the result URLs.
+fn search(out: &Path, q: &str, year: &str) -> Vec<String> {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let node = Command::new("node").arg("--version").output();
+    assert!(
+        node.is_ok_and(|o| o.status.success()),
+        "the search check runs static/search.js in node: install Node.js (apt-get install nodejs)"
+    );
+    let root = repo_root();
+    let mut child = Command::new("node")
+        .arg(root.join("tests/js/search_harness.js"))
+        .arg(root.join("themes/default/static/search.js"))
+        .arg(out)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("node starts");
+    let request = serde_json::json!({"searches": [{"q": q, "year": year}]});
+    let mut stdin = child.stdin.take().expect("stdin");
+    stdin
+        .write_all(request.to_string().as_bytes())
+        .expect("write");
+    drop(stdin);
+    let output = child.wait_with_output().expect("node runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let answer: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    answer["searches"][0]["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .map(|r| r["url"].as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
+#[test]
+fn plugin_pages_are_found_by_search() {
+    let f = content_pack(LOCAL);
+    let (code, err) = build(&f);
+    assert_eq!(code, 0, "{err}");
+    let out = f.root().join("public");
+    assert!(read(&f, "public/search/docs.js").contains("[\"local/index.html\",\"本地特色指标\"]"));
+    assert_eq!(
+        search(&out, "政务公开栏更新次数", ""),
+        ["local/index.html"],
+        "the plugin page's text is indexed"
+    );
+    assert!(
+        search(&out, "政务公开栏更新次数", "2018").is_empty(),
+        "a year filter leaves out pages that are not reports"
+    );
+    assert_eq!(
+        search(&out, "北景港镇", "")[0],
+        "2018/beijinggang/index.html",
+        "reports are still found"
+    );
+}
+
 #[test]
 fn the_export_is_the_document_plugins_receive() {
     let dump = "\n[[plugins]]\nname = \"dump\"\ncommand = [\"python3\", \"-c\", \"import sys; open('received.json', 'wb').write(sys.stdin.buffer.read()); print('{}')\"]\n";

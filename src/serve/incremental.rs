@@ -360,7 +360,7 @@ impl Workspace {
             Target::Feed | Target::Sitemap(_) => listing,
             Target::Archive(y) => years.contains(y),
             // Plugins run again on every change (serve reloads everything when a site has any).
-            Target::PluginPage(_) => true,
+            Target::PluginPage(_) | Target::PluginSearchText(_) => true,
         };
         self.render_and_write(site, theme, hashes, plan, &dirty)
     }
