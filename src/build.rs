@@ -87,8 +87,20 @@ pub struct Loaded {
     pub diagnostics: Diagnostics,
 }
 
-/// Load settings, content and theme; every problem is reported together.
+/// Load settings, content and theme, and run the site's plugins; every problem is reported
+/// together.
 pub fn load(root: &Path, options: &Options) -> Result<Loaded, Failure> {
+    load_with(root, options, true)
+}
+
+/// The model as `nianbao export --format json` prints it and plugins receive it
+/// ([`crate::plugins::document`]), of the site loaded without running its plugins.
+pub fn export_json(root: &Path, options: &Options) -> Result<String, Failure> {
+    let loaded = load_with(root, options, false)?;
+    Ok(crate::plugins::document(&loaded.site))
+}
+
+fn load_with(root: &Path, options: &Options, plugins: bool) -> Result<Loaded, Failure> {
     let mut config = Config::load(root).map_err(|d| Failure::Content(d.into()))?;
     if let Some(url) = &options.base_url {
         config
@@ -109,13 +121,41 @@ pub fn load(root: &Path, options: &Options) -> Result<Loaded, Failure> {
         diagnostics.promote_warnings();
     }
     match (site, theme) {
-        (Some(site), Ok(theme)) if !diagnostics.has_errors() => Ok(Loaded {
-            site,
-            theme,
-            diagnostics,
-        }),
+        (Some(mut site), Ok(theme)) if !diagnostics.has_errors() => {
+            // Plugins see the site as it is published, and run before anything is written.
+            let mut found = match plugins {
+                true => crate::plugins::apply(root, &mut site, &theme),
+                false => Diagnostics::new(),
+            };
+            if options.strict {
+                found.promote_warnings();
+            }
+            if found.is_empty() {
+                return Ok(Loaded {
+                    site,
+                    theme,
+                    diagnostics,
+                });
+            }
+            diagnostics.extend(found);
+            diagnostics.sort();
+            if diagnostics.has_errors() {
+                return Err(Failure::Content(diagnostics));
+            }
+            Ok(Loaded {
+                site,
+                theme,
+                diagnostics,
+            })
+        }
         _ => Err(Failure::Content(diagnostics)),
     }
+}
+
+/// Whether the site at `root` has plugins: they may read any file, so its build is never
+/// skipped as up to date.
+fn has_plugins(root: &Path) -> bool {
+    Config::load(root).is_ok_and(|c| !c.plugins.is_empty())
 }
 
 /// Load the site for oversight (`nianbao audit`): a report with errors is left out and its errors
@@ -249,7 +289,10 @@ pub fn build(
     let phase = |name: &str| crate::profile::phase(name, start);
     let marker = crate::publish::stamp::Marker::read(output);
     let (sources, loaded) = fingerprint_and_load(root, options, &marker);
-    if let Some(stamp) = marker.up_to_date(output, sources.0) {
+    if let Some(stamp) = marker
+        .up_to_date(output, sources.0)
+        .filter(|_| !has_plugins(root))
+    {
         return Ok((up_to_date(&stamp, start), Diagnostics::new()));
     }
     phase("fingerprinted");

@@ -29,6 +29,27 @@ pub struct Config {
     /// When each year's report is due (`[deadlines]`).
     #[serde(default)]
     pub deadlines: crate::dates::Deadlines,
+    /// Outside commands that add pages and findings (`[[plugins]]`), run in this order.
+    #[serde(default)]
+    pub plugins: Vec<Plugin>,
+}
+
+/// One `[[plugins]]` entry: an outside command speaking the JSON protocol of
+/// [`crate::plugins`].
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Plugin {
+    /// The name messages use.
+    pub name: String,
+    /// The program and its arguments, run with the site root as the working directory.
+    pub command: Vec<String>,
+    /// Seconds the command may run before it is stopped.
+    #[serde(default = "default_timeout")]
+    pub timeout_s: u64,
+}
+
+fn default_timeout() -> u64 {
+    30
 }
 
 /// The `[portal]` table.
@@ -51,7 +72,7 @@ fn default_theme() -> String {
     "default".to_string()
 }
 
-const KNOWN_KEYS: &str = "title, base_url, language, theme, [portal] region, notice, [deadlines] default, [[deadlines.exception]] year, due, note";
+const KNOWN_KEYS: &str = "title, base_url, language, theme, [portal] region, notice, [deadlines] default, [[deadlines.exception]] year, due, note, [[plugins]] name, command, timeout_s";
 
 impl Config {
     /// Read and check `site.toml` under `root`.
@@ -93,6 +114,7 @@ impl Config {
                 .field(field)
                 .hint("公开期限写成 [deadlines] default = \"01-20\"（次年的月-日）；某一年度例外写成 [[deadlines.exception]] year = 2022、due = \"2023-02-28\"、note = \"说明\""));
         }
+        check_plugins(&config.plugins, text)?;
         Ok(config)
     }
 
@@ -131,6 +153,40 @@ pub fn normalize_base_url(url: &str) -> Result<String, String> {
         url.push('/');
     }
     Ok(url)
+}
+
+/// Every plugin has a name of its own and a program to run.
+fn check_plugins(plugins: &[Plugin], text: &str) -> Result<(), Diagnostic> {
+    let error = |key: &str, message: String| {
+        Diagnostic::error("config.plugins", CONFIG_FILE, message)
+            .at_line(line_of_key(text, key))
+            .field(format!("plugins.{key}"))
+            .hint("每个插件写成 [[plugins]]、name = \"名称\"、command = [\"python3\", \"插件.py\"]、timeout_s = 30")
+    };
+    for (i, p) in plugins.iter().enumerate() {
+        if p.name.trim().is_empty() {
+            return Err(error(
+                "name",
+                format!("第 {} 个插件的名称 name 不能为空", i + 1),
+            ));
+        }
+        if plugins[..i].iter().any(|q| q.name == p.name) {
+            return Err(error("name", format!("插件名称「{}」重复", p.name)));
+        }
+        if p.command.first().is_none_or(|c| c.trim().is_empty()) {
+            return Err(error(
+                "command",
+                format!("插件「{}」的命令 command 不能为空", p.name),
+            ));
+        }
+        if p.timeout_s == 0 {
+            return Err(error(
+                "timeout_s",
+                format!("插件「{}」的 timeout_s 必须大于 0", p.name),
+            ));
+        }
+    }
+    Ok(())
 }
 
 fn line_of_key(text: &str, key: &str) -> usize {

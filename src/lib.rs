@@ -7,9 +7,10 @@
 //! [`build`] drives it; [`serve`] is a loop around it; [`import`] and [`scaffold`] write content.
 //! ARCHITECTURE.md in the repository maps the folders.
 //!
-//! The library's API is the documented modules: [`build`] (load, check, build, archive),
+//! The library's API is the documented modules: [`build`] (load, check, build, archive, export),
 //! [`site`] (reports, townships, figures, comparisons), [`schema`] (the three official table
-//! formats), [`config`], [`diagnostics`], [`serve`], [`import`] and [`scaffold`]. The other
+//! formats), [`plugins`] (the model as one stable JSON document, which plugins receive),
+//! [`config`], [`diagnostics`], [`serve`], [`import`] and [`scaffold`]. The other
 //! modules are public only for the project's own tests, benchmarks and fuzz targets, are hidden
 //! from the documentation and may change in any release.
 //!
@@ -39,6 +40,54 @@
 //! assert_eq!(summary.reports, 1);
 //! assert!(diagnostics.iter().all(|d| d.severity == Severity::Warning));
 //! ```
+//!
+//! Build the site into a folder (the previous output is replaced only when the whole build
+//! succeeded), then read what it published:
+//!
+//! ```
+//! use nianbao::build::{Options, build};
+//!
+//! let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+//! let out = tempfile::tempdir().expect("a temporary folder");
+//! let public = out.path().join("public");
+//! let quiet = indicatif::ProgressBar::hidden();
+//! let (summary, _warnings) = build(root, &public, &Options::default(), &quiet).expect("built");
+//! assert_eq!(summary.reports, 1);
+//! assert!(summary.pages >= 9);
+//! let page = std::fs::read_to_string(public.join("2018/beijinggang/index.html")).unwrap();
+//! assert!(page.contains("北景港镇"));
+//! ```
+//!
+//! Read a comparison as the township page shows it: every year of the township, each figure
+//! with whether it compares with the year before:
+//!
+//! ```
+//! use nianbao::build::{Options, load};
+//! use nianbao::site::compare::{township_comparison, year_comparison};
+//!
+//! let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+//! let site = load(root, &Options::default()).expect("the content pack loads").site;
+//! let township = township_comparison(&site, "beijinggang");
+//! assert_eq!(township.years.iter().map(|y| y.year).collect::<Vec<_>>(), [2018]);
+//! let row = township.rows.iter().find(|r| r.indicator.label == "主动公开政府信息数");
+//! let figure = row.and_then(|r| r.cells[0].measure.value());
+//! assert_eq!(figure.map(|v| v.to_string()).as_deref(), Some("147"));
+//!
+//! // The townships of one year side by side, with county totals.
+//! let year = year_comparison(&site, 2018);
+//! assert_eq!(year.rows.len(), 1);
+//! assert_eq!(year.rows[0].township, "beijinggang");
+//! ```
+//!
+//! Export the model as the stable JSON document (`nianbao export --format json`), which is also
+//! what plugins receive:
+//!
+//! ```
+//! let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+//! let json = nianbao::build::export_json(root, &Default::default()).expect("exported");
+//! assert!(json.starts_with("{\n  \"version\": 1,"));
+//! assert!(json.contains("\"proactive.total\": 147"));
+//! ```
 
 // A `Diagnostic` (about 150 bytes) is the error type of most loaders. Errors are the cold path
 // and are collected, not propagated through hot loops, so boxing them would only add noise.
@@ -60,6 +109,7 @@ pub mod import;
 pub mod linkcheck;
 #[doc(hidden)]
 pub mod plan;
+pub mod plugins;
 #[doc(hidden)]
 pub mod produce;
 mod profile;

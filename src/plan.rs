@@ -53,13 +53,17 @@ pub enum Target {
     SearchText(usize),
     /// `/atom.xml`: the newest reports, with absolute URLs.
     Feed,
-    /// `/sitemap.xml` (`None`): every page, with absolute URLs; past [`SITEMAP_URLS`]
+    /// `/sitemap.xml` (`None`): every page, with absolute URLs; past `SITEMAP_URLS`
     /// pages, the index of the parts `/sitemap-<n>.xml` (`Some(n)`, from 1) that list them.
     Sitemap(Option<usize>),
     /// `/archive/<year>.zip`: the offline copy of one year ([`crate::publish::archive`]).
     Archive(u16),
     /// `/embed/<path of the page>`: the page's table alone, for other sites' `<iframe>`s.
     Embed(Embedded),
+    /// `/<path>index.html`: a page a plugin added, by index in [`Site::plugin_pages`].
+    PluginPage(usize),
+    /// `/search/t/p/<n>.js`: the text of plugin page `n` for search.
+    PluginSearchText(usize),
 }
 
 /// The pages that have an embeddable copy under `/embed/`: the ones with an official table or a
@@ -114,6 +118,7 @@ impl Target {
                 | Target::Audit
                 | Target::SearchPage
                 | Target::Embed(_)
+                | Target::PluginPage(_)
         )
     }
 
@@ -129,6 +134,7 @@ impl Target {
             Target::DataIndex => "data.html",
             Target::Audit => "audit.html",
             Target::Embed(_) => "embed.html",
+            Target::PluginPage(_) => "page.html",
             _ => return None,
         })
     }
@@ -180,7 +186,7 @@ pub enum Content {
     Copy(PathBuf),
     /// Embedded bytes.
     Embedded(&'static [u8]),
-    /// A county-wide data file, streamed by the writer with [`crate::export::data::write_county_file`] (too
+    /// A county-wide data file, streamed by the writer with `export::data::write_county_file` (too
     /// large to hold in memory for a province).
     CountyFile {
         /// `all.json` rather than `all.csv`.
@@ -374,6 +380,10 @@ pub fn plan(site: &Site, theme: &Theme) -> Vec<PlannedFile> {
             search::text_path(r.year, &r.township),
             Target::SearchText(i),
         );
+    }
+    for (i, page) in site.plugin_pages.iter().enumerate() {
+        add(format!("{}index.html", page.path), Target::PluginPage(i));
+        add(search::page_text_path(i), Target::PluginSearchText(i));
     }
     for name in theme.statics.keys() {
         add(format!("static/{name}"), Target::Static(name.clone()));

@@ -154,6 +154,10 @@ impl<'a> Producer<'a> {
                 let c = embed::context(site, self.theme, &self.shared, *e, &file.path)?;
                 self.theme.render("embed.html", &c).map(Content::Bytes)
             }
+            Target::PluginPage(i) => page("page.html", pages::plugin_page(site, *i)),
+            Target::PluginSearchText(i) => {
+                Ok(Content::Bytes(search::page_text_js(site, *i).into_bytes()))
+            }
         }
     }
 

@@ -2,7 +2,7 @@
 # The README's test command: installs what the browser and print tests need when it is missing
 # (Debian's chromium and CJK fonts, LibreOffice Calc and poppler's pdftotext, and a Java runtime
 # for the Nu HTML checker with apt-get, Node.js if absent, the Node packages of tests/e2e with
-# `npm ci`), then runs every test with `cargo test`. Extra arguments go to cargo test.
+# `npm ci`), Hugo and Python 3 for the example site and plugins, then runs every test with `cargo test`. Extra arguments go to cargo test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,6 +16,9 @@ command -v soffice >/dev/null 2>&1 || PACKAGES="$PACKAGES libreoffice-calc-nogui
 { command -v pdftotext && command -v pdfinfo; } >/dev/null 2>&1 || PACKAGES="$PACKAGES poppler-utils"
 # tests/browser.rs runs the Nu HTML checker (vnu.jar from the npm package vnu-jar) on Java.
 command -v java >/dev/null 2>&1 || PACKAGES="$PACKAGES default-jre-headless"
+# tests/hugo.rs builds the Hugo example (examples/hugo/); tests/plugins.rs runs the Python plugins.
+command -v hugo >/dev/null 2>&1 || PACKAGES="$PACKAGES hugo"
+command -v python3 >/dev/null 2>&1 || PACKAGES="$PACKAGES python3"
 if [ -n "$PACKAGES" ]; then
   echo "== installing browser- and print-test dependencies:$PACKAGES =="
   $SUDO apt-get update -qq

@@ -10,6 +10,7 @@ mod archive;
 mod audit;
 mod build;
 mod check;
+mod export;
 mod import;
 mod init;
 mod new;
@@ -70,6 +71,8 @@ enum Command {
     /// 督查：列出各乡镇各年度报告是否发布、是否按期、有无错误和核对提示；有未发布或有错误的报告时
     /// 返回 1（--strict 时逾期、日期未注明和核对提示也返回 1）
     Audit(audit::Args),
+    /// 导出数据模型：全部报告的元数据、正文和统计表数字，一个 JSON 文档（与插件收到的相同）
+    Export(export::Args),
 }
 
 /// How `check` prints its findings.
@@ -99,6 +102,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Check(args) => check::run(args, &root, global),
         Command::Archive(args) => archive::run(args, &root, global),
         Command::Audit(args) => audit::run(args, &root, global),
+        Command::Export(args) => export::run(args, &root, global),
     }
 }
 

@@ -1,5 +1,5 @@
-//! Writing the output: the staging tree and its atomic swap into place ([`staging`]), the year
-//! archives ([`archive`]) and the stamp that lets an unchanged site skip its build ([`stamp`]).
+//! Writing the output: the staging tree and its atomic swap into place (`staging`), the year
+//! archives ([`archive`]) and the stamp that lets an unchanged site skip its build (`stamp`).
 //! Only this layer writes to the output directory.
 
 pub mod archive;

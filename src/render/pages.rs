@@ -255,6 +255,18 @@ pub(crate) fn not_found() -> Context {
     c
 }
 
+/// A page a plugin added: its Markdown sanitised as a narrative is.
+pub(crate) fn plugin_page(site: &Site, index: usize) -> Context {
+    let page = &site.plugin_pages[index];
+    let rendered = crate::render::markdown::render(&page.markdown);
+    let mut c = Context::new();
+    c.insert("page_title", &page.title);
+    c.insert("body_html", &rendered.html);
+    c.insert("headings", &rendered.headings);
+    c.insert("plugin", &page.plugin);
+    c
+}
+
 /// The search page (the results are made in the browser by `static/search.js`).
 pub(crate) fn search() -> Context {
     let mut c = Context::new();

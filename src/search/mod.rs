@@ -28,7 +28,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 use serde::Serialize;
 
-use crate::site::{Report, Site};
+use crate::site::{PluginPage, Report, Site};
 
 /// Field weight of the title and township name.
 pub(crate) const TITLE: u8 = 3;
@@ -227,9 +227,16 @@ pub struct DocText {
 
 /// The text of a report as search sees it.
 pub fn doc_text(report: &Report) -> DocText {
+    let mut doc = markdown_text(&report.narrative);
+    doc.labels = table_labels(report).join("；");
+    doc
+}
+
+/// Headings and text of a Markdown document, without markup.
+fn markdown_text(markdown: &str) -> DocText {
     let mut doc = DocText::default();
     let mut heading: Option<String> = None;
-    for event in Parser::new_ext(&report.narrative, crate::content::markdown::options()) {
+    for event in Parser::new_ext(markdown, crate::content::markdown::options()) {
         match event {
             Event::Start(Tag::Heading { .. }) => heading = Some(String::new()),
             Event::End(TagEnd::Heading(_)) => {
@@ -251,7 +258,6 @@ pub fn doc_text(report: &Report) -> DocText {
         }
         doc.body.truncate(end);
     }
-    doc.labels = table_labels(report).join("；");
     doc
 }
 
@@ -350,8 +356,16 @@ fn unpack(key: u64) -> String {
 }
 
 fn doc_tokens(site: &Site, report: &Report, bits: u32) -> DocTokens {
-    let text = doc_text(report);
-    let title = normalize(&title_text(site, report));
+    tokens_of(&title_text(site, report), &doc_text(report), bits)
+}
+
+/// The tokens of a plugin's page: its title and text, after every report.
+fn page_tokens(page: &PluginPage, bits: u32) -> DocTokens {
+    tokens_of(&page.title, &markdown_text(&page.markdown), bits)
+}
+
+fn tokens_of(title: &str, text: &DocText, bits: u32) -> DocTokens {
+    let title = normalize(title);
     let headings: Vec<String> = text.headings.iter().map(|h| normalize(h)).collect();
     let body = normalize(&text.body);
     let labels = normalize(&text.labels);
@@ -577,6 +591,9 @@ fn build_indexes(
     if let Some((y, _, done)) = current.take() {
         by_year.insert(y, done.finish());
     }
+    // Plugin pages follow the reports (doc ids from the report count on); archives have none.
+    let pages: Vec<DocTokens> = parallel(&site.plugin_pages, |_, p| page_tokens(p, bits));
+    whole.add(site.reports.len(), &pages);
     let index = whole.finish();
     if crate::profile::enabled() {
         eprintln!(
@@ -695,7 +712,7 @@ pub(crate) fn docs_js(site: &Site) -> String {
         .iter()
         .map(|t| (t.name.as_str(), t.slug.as_str()))
         .collect();
-    let meta = serde_json::json!({
+    let mut meta = serde_json::json!({
         "bits": shard_bits(site.reports.len()),
         "fold": fold_js(),
         "region": region,
@@ -703,6 +720,13 @@ pub(crate) fn docs_js(site: &Site) -> String {
         "years": years,
         "titles": titles,
     });
+    // Plugin pages, by doc id after the reports: `[path, title]`.
+    if !site.plugin_pages.is_empty() {
+        let pages: Vec<(String, &str)> = (site.plugin_pages.iter())
+            .map(|p| (format!("{}index.html", p.path), p.title.as_str()))
+            .collect();
+        meta["pages"] = serde_json::json!(pages);
+    }
     format!("nianbaoSearch.docs({});\n", js_json(&meta))
 }
 
@@ -714,6 +738,21 @@ pub(crate) fn text_js(report: &Report) -> String {
         js_json(&key),
         js_json(&doc_text(report))
     )
+}
+
+/// `search/t/p/<n>.js`: the text of plugin page `n`.
+pub(crate) fn page_text_js(site: &Site, n: usize) -> String {
+    let page = &site.plugin_pages[n];
+    format!(
+        "nianbaoSearch.text({},{});\n",
+        js_json(&format!("p/{n}")),
+        js_json(&markdown_text(&page.markdown))
+    )
+}
+
+/// The path of plugin page `n`'s text file under the site root (no year is `p`).
+pub(crate) fn page_text_path(n: usize) -> String {
+    format!("search/t/p/{n}.js")
 }
 
 /// The path of a report's text file under the site root.

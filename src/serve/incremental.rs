@@ -78,6 +78,13 @@ pub(super) fn classify(root: &Path, paths: &[PathBuf]) -> Scope {
     }
 }
 
+/// Whether a changed path is one a plugin might read: not inside a hidden folder (`.git/`).
+fn visible(root: &Path, path: &Path) -> bool {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    !rel.components()
+        .any(|c| c.as_os_str().to_string_lossy().starts_with('.'))
+}
+
 /// The outcome of one rebuild.
 #[derive(Debug, Clone, Default)]
 pub struct Rebuilt {
@@ -180,6 +187,11 @@ impl Workspace {
         let Some(state) = self.state.take() else {
             return self.rebuild_all();
         };
+        // A plugin's input is the whole site and it may read any file: any change reruns them.
+        if !state.site.config.plugins.is_empty() && paths.iter().any(|p| visible(&self.root, p)) {
+            self.state = Some(state);
+            return self.rebuild_all();
+        }
         let result = match scope {
             Scope::Nothing => {
                 self.state = Some(state);
@@ -348,6 +360,8 @@ impl Workspace {
             Target::Feed | Target::Sitemap(_) => listing,
             Target::Archive(y) => years.contains(y),
             Target::Embed(_) => true, // `page_of` made it its page
+            // Plugins run again on every change (serve reloads everything when a site has any).
+            Target::PluginPage(_) | Target::PluginSearchText(_) => true,
         };
         self.render_and_write(site, theme, hashes, plan, &dirty)
     }

@@ -246,7 +246,10 @@ pub fn serve(root: &Path, options: &ServeOptions) -> Result<(), ServeError> {
     let watcher = watch::start(
         root,
         &out,
-        options.poll,
+        (
+            options.poll,
+            Config::load(root).is_ok_and(|c| !c.plugins.is_empty()),
+        ),
         {
             let (shared, root, workspace) = (shared.clone(), root.to_path_buf(), workspace.clone());
             let quiet = options.quiet;

@@ -1,4 +1,5 @@
-//! Watching the site's sources: `site.toml`, `content/`, `themes/`, `templates/`, `static/`.
+//! Watching the site's sources: `site.toml`, `content/`, `themes/`, `templates/`, `static/`;
+//! everything under the site root when it has plugins.
 //!
 //! Events are debounced briefly (an editor's save is several events within milliseconds), batches
 //! that queue up while a rebuild runs are merged into the next one, and editor temporary files
@@ -54,21 +55,25 @@ const IDLE: Duration = Duration::from_millis(800);
 pub(super) fn start(
     root: &Path,
     out: &Path,
-    poll: bool,
+    (poll, everything): (bool, bool),
     mut on_change: impl FnMut(Vec<PathBuf>) -> bool + Send + 'static,
     mut on_idle: impl FnMut() + Send + 'static,
 ) -> notify::Result<WatchHandle> {
     let (tx, rx) = mpsc::channel::<DebounceEventResult>();
-    let targets: Vec<(PathBuf, RecursiveMode)> =
-        std::iter::once((root.to_path_buf(), RecursiveMode::NonRecursive))
-            .chain(
-                ["content", "themes", "templates", "static"]
-                    .iter()
-                    .map(|d| root.join(d))
-                    .filter(|d| d.is_dir())
-                    .map(|d| (d, RecursiveMode::Recursive)),
-            )
-            .collect();
+    // A site with plugins watches everything under its root: a plugin may read any file.
+    let top = match everything {
+        true => RecursiveMode::Recursive,
+        false => RecursiveMode::NonRecursive,
+    };
+    let targets: Vec<(PathBuf, RecursiveMode)> = std::iter::once((root.to_path_buf(), top))
+        .chain(
+            ["content", "themes", "templates", "static"]
+                .iter()
+                .map(|d| root.join(d))
+                .filter(|d| !everything && d.is_dir())
+                .map(|d| (d, RecursiveMode::Recursive)),
+        )
+        .collect();
     let debouncer: Box<dyn Send> = if poll {
         let config = notify::Config::default().with_poll_interval(POLL_INTERVAL);
         let mut d = new_debouncer_opt::<_, notify::PollWatcher, NoCache>(

@@ -12,7 +12,9 @@ pub mod table;
 
 use std::collections::{BTreeMap, HashMap};
 
-pub use model::{Attachment, Figure, Form, Report, ReportMeta, RuleFinding, Stats, Township};
+pub use model::{
+    Attachment, Figure, Form, PluginPage, Report, ReportMeta, RuleFinding, Stats, Township,
+};
 
 use crate::config::Config;
 
@@ -32,6 +34,8 @@ pub struct Site {
     /// The year when this is the offline copy of one year ([`Site::restricted_to_year`]): such
     /// a site has no feeds, sitemap, 404 page or archives of its own.
     pub archive_of: Option<u16>,
+    /// Pages added by plugins ([`crate::plugins`]), sorted by path; none in a year archive.
+    pub plugin_pages: Vec<PluginPage>,
     index: Index,
 }
 
@@ -53,7 +57,7 @@ struct Index {
     by_year: BTreeMap<u16, Vec<usize>>,
 }
 
-/// The title of a report whose front matter gives none: 「<region><township>2018年度政府信息公开工作
+/// The title of a report whose front matter gives none: 「`<region><township>`2018年度政府信息公开工作
 /// 年度报告」.
 pub fn default_title(region: &str, township_name: &str, year: u16) -> String {
     format!("{region}{township_name}{year}年度政府信息公开工作年度报告")
@@ -103,6 +107,7 @@ impl Site {
             intro,
             year_intros,
             archive_of: None,
+            plugin_pages: Vec::new(),
             index,
         }
     }

@@ -178,3 +178,16 @@ pub struct Report {
     /// Errors found in the report's files: a build refuses them, `nianbao audit` counts them.
     pub errors: usize,
 }
+
+/// A page a plugin added: Markdown rendered in the theme's page template.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PluginPage {
+    /// The page's folder under the site root, `/`-separated, ending with `/` (`local/`).
+    pub path: String,
+    /// The page title.
+    pub title: String,
+    /// The page's text (Markdown, sanitised like a narrative).
+    pub markdown: String,
+    /// The name of the plugin that made it.
+    pub plugin: String,
+}

@@ -1,5 +1,5 @@
-//! Excel workbooks: a report's `stats.xlsx` ([`template`]), a township's `compare.xlsx`
-//! ([`compare`]), the input template of `nianbao template` ([`form`]), all on one sheet model
+//! Excel workbooks: a report's `stats.xlsx` (`template`), a township's `compare.xlsx`
+//! (`compare`), the input template of `nianbao template` ([`form`]), all on one sheet model
 //! ([`sheet`]), which also holds the rust_xlsxwriter reference writers the lean ones are tested
 //! against. Every worksheet prints the same way ([`print`]).
 

@@ -1,6 +1,6 @@
 //! The spreadsheet model shared by every XLSX file (styles, a sheet as cells, merges and widths),
 //! and the reference writers: the same workbooks laid out by rust_xlsxwriter, against which the
-//! lean writers the build uses ([`super::template`], [`super::compare`]) are tested.
+//! lean writers the build uses (`template`, `compare`) are tested.
 
 use rust_xlsxwriter::{
     DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,

@@ -81,6 +81,8 @@
       if (c >= FOLD_FIRST && c <= FOLD_LAST) table[c - FOLD_FIRST] = pairs.charCodeAt(i + 1);
     }
     fold = table;
+    /* Pages added by plugins, [path, title], take the doc ids after the reports. */
+    m.pages = m.pages || [];
     meta = m;
   };
   S.shard = function (n, map) { shards[n] = map; };
@@ -236,6 +238,11 @@
   }
 
   function docInfo(id) {
+    if (id >= meta.year.length) {
+      var k = id - meta.year.length;
+      var p = meta.pages[k] || ['', ''];
+      return { id: id, township: '', slug: '', year: 0, title: p[1], key: 'p/' + k, url: p[0] };
+    }
     var t = meta.townships[meta.town[id]] || ['', ''];
     var year = meta.year[id];
     var own = Object.prototype.hasOwnProperty.call(meta.titles, String(id));
@@ -245,7 +252,8 @@
       slug: t[1],
       year: year,
       title: own ? meta.titles[id] : meta.region + t[0] + year + '年度政府信息公开工作年度报告',
-      key: year + '/' + t[1]
+      key: year + '/' + t[1],
+      url: year + '/' + t[1] + '/index.html'
     };
   }
 
@@ -303,7 +311,7 @@
       var covered = 0, weight = 0;
       for (var u in best) { covered++; weight += best[u]; }
       if (covered < enough) return;
-      out.push({ doc: doc, covered: covered, weight: weight, year: meta.year[doc], order: order[meta.town[doc]] });
+      out.push({ doc: doc, covered: covered, weight: weight, year: meta.year[doc] || 0, order: order[meta.town[doc]] || 0 });
     });
     return out.sort(function (a, b) {
       return b.covered - a.covered || b.weight - a.weight || b.year - a.year || a.order - b.order || a.doc - b.doc;
@@ -480,7 +488,7 @@
     var titleFound = terms.map(function (term) { return match(normTitle, term); });
     return {
       doc: doc,
-      url: info.key + '/index.html',
+      url: info.url,
       title: info.title,
       titleSegments: segments(info.title, marks(titleFound, terms), 0, normTitle.length),
       township: info.township,
@@ -489,7 +497,7 @@
       units: units,
       score: score,
       repeats: repeats,
-      order: order[meta.town[doc]],
+      order: order[meta.town[doc]] || 0,
       snippet: snippet(where[0], fields[where[1]][0], found[where[1]], terms)
     };
   }
@@ -614,7 +622,7 @@
         fill(a, r.titleSegments);
         var m = document.createElement('p');
         m.className = 'search-hit-meta';
-        m.textContent = r.township + ' · ' + r.year + '年度';
+        m.textContent = r.year ? r.township + ' · ' + r.year + '年度' : '本站页面';
         var p = document.createElement('p');
         p.className = 'search-hit-snippet';
         fill(p, r.snippet);
