@@ -2,7 +2,8 @@
 //! and every inline script, style and style attribute it has is allowed by hash; every report,
 //! township, year and the county has an embed that asks for no other file, links only to full
 //! pages, stays within its byte budget, is out of the sitemap, the search and the year archives;
-//! an edited report's embed is re-rendered by serve.
+//! an edited report's embed is re-rendered by serve; a site overrides the embed template and
+//! its style, and the policy follows.
 
 mod common;
 
@@ -332,4 +333,36 @@ fn serve_re_renders_the_embed_of_an_edited_report() {
         let html = fs::read_to_string(out.join(rel)).unwrap();
         assert!(html.contains("987654"), "{rel} shows the edited figure");
     }
+}
+
+#[test]
+fn a_site_overrides_the_embed_template_and_its_style_keeping_the_policy_true() {
+    let f = common::Fixture::new();
+    let default = include_str!("../themes/default/templates/embed.html");
+    f.write(
+        "templates/embed.html",
+        &default.replace("<main>", "<main class=\"own-embed\">"),
+    );
+    f.write("templates/partials/embed.css", "body{color:#123456}\n");
+    let out = f.root().join("public");
+    let (code, _, stderr) = common::run_in(
+        f.root(),
+        "build",
+        &["--quiet", "--output", out.to_str().unwrap()],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let html = fs::read_to_string(out.join("embed/2018/alpha/index.html")).unwrap();
+    assert!(
+        html.contains("<main class=\"own-embed\">"),
+        "the site's embed.html"
+    );
+    assert!(
+        html.contains("<style>body{color:#123456}</style>"),
+        "its style"
+    );
+    let policy = policy("embed/2018/alpha/index.html", &html);
+    assert!(
+        policy.contains(&csp_hash("body{color:#123456}")),
+        "the policy allows the site's own style: {policy}"
+    );
 }

@@ -2,7 +2,8 @@
 // shards work under the sub-path and from file:// (Chromium matches 'self' of a file:// page to
 // the files beside it), no page type reports a violation, an inline script and style attribute
 // injected after the build are refused while Markdown's table alignments still apply, and
-// serve's live reload (script and WebSocket) still works, for a full page and for an embed.
+// serve's live reload (script and WebSocket) and its error overlay still work, for a full page
+// and for an embed.
 import fs from "node:fs";
 import path from "node:path";
 import { spawn } from "node:child_process";
@@ -101,7 +102,7 @@ export default async function ({ scenario, assert, browser, base, site, args, de
     }
   });
 
-  await scenario("CSP: serve's live reload still connects and reloads a page and an embed", async () => {
+  await scenario("CSP: serve's live reload connects and reloads a page and an embed; its error overlay is styled", async () => {
     const root = path.join(args.work, "csp-serve-site");
     fs.cpSync(path.join(args.repo, "examples/demo"), root, { recursive: true });
     const child = spawn(args.bin, ["serve", "--port", "0", "--root", root], { stdio: ["ignore", "ignore", "pipe"] });
@@ -137,6 +138,15 @@ export default async function ({ scenario, assert, browser, base, site, args, de
         const refused = await page.evaluate(() => window.__csp);
         assert(refused.length === 0, `${rel} under serve: no CSP violation: ${refused.join(", ")}`);
       }
+      // A broken edit: the error overlay appears, styled (its styles are set through the CSSOM,
+      // which the policy does not restrict), still without a violation.
+      fs.writeFileSync(stats, text.replace(line, "  apps.new_received.total: 九八七"));
+      const page = opened[0][1];
+      await page.waitForSelector("#nianbao-error-overlay", { timeout: 15000 });
+      const position = await page.evaluate(() => getComputedStyle(document.getElementById("nianbao-error-overlay")).position);
+      assert(position === "fixed", `the error overlay is styled (position ${position})`);
+      const refused = await page.evaluate(() => window.__csp);
+      assert(refused.length === 0, `the overlay caused no CSP violation: ${refused.join(", ")}`);
       await context.close();
     } finally {
       child.kill();
