@@ -363,3 +363,20 @@ fn serve_reruns_plugins_when_a_file_they_read_changes() {
         "{status}"
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn a_program_named_by_a_relative_path_is_found_from_the_site_root() {
+    use std::os::unix::fs::PermissionsExt;
+    let f = content_pack("\n[[plugins]]\nname = \"脚本\"\ncommand = [\"plugins/page.sh\"]\n");
+    f.write(
+        "plugins/page.sh",
+        "#!/bin/sh\ncat > /dev/null\necho '{\"pages\": [{\"path\": \"notes/\", \"title\": \"说明\", \"markdown\": \"本县说明。\"}]}'\n",
+    );
+    let script = f.root().join("plugins/page.sh");
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    // Run from elsewhere: the script is found from the site root, not the caller's folder.
+    let (code, err) = build(&f);
+    assert_eq!(code, 0, "{err}");
+    assert!(read(&f, "public/notes/index.html").contains("本县说明。"));
+}

@@ -17,7 +17,14 @@ pub(crate) type Failed = String;
 /// Run `plugin` in `root` with `input` on its standard input; its standard output on success.
 pub(crate) fn run(root: &Path, plugin: &Plugin, input: &[u8]) -> Result<Vec<u8>, Failed> {
     let name = &plugin.name;
-    let mut command = Command::new(&plugin.command[0]);
+    // A program named by a relative path (a script in the site's own folders) is found from the
+    // site root, as its arguments are; a bare name (`python3`) is looked up on PATH.
+    let program = Path::new(&plugin.command[0]);
+    let program = match program.components().count() > 1 && program.is_relative() {
+        true => root.join(program),
+        false => program.to_path_buf(),
+    };
+    let mut command = Command::new(&program);
     command
         .args(&plugin.command[1..])
         .current_dir(root)
