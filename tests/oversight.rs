@@ -210,6 +210,21 @@ fn nianbao_audit_reports_and_exits_for_ci() {
         read(&out, "audit/audit.csv"),
         "the command prints the site's audit.csv"
     );
+    // --output writes the same bytes to a file (PowerShell's `>` would re-encode them).
+    let file = f.root().join("督查.csv");
+    let (code, _, stderr) = run_in(
+        f.root(),
+        "audit",
+        &["--format", "csv", "--output", file.to_str().unwrap()],
+    );
+    assert_eq!(code, 1, "the same verdict as printing: {stderr}");
+    assert_eq!(
+        fs::read(&file).unwrap(),
+        read(&out, "audit/audit.csv").into_bytes()
+    );
+    let (code, _, stderr) = run_in(f.root(), "audit", &["--output", "x.txt"]);
+    assert_eq!(code, 2, "--output needs a machine format: {stderr}");
+    assert!(stderr.contains("--output 只用于"), "{stderr}");
 }
 
 #[test]

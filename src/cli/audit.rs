@@ -28,6 +28,9 @@ pub(super) struct Args {
     /// 从严：逾期、日期未注明和统计表核对提示也算不通过（返回 1）
     #[arg(long)]
     strict: bool,
+    /// 把 json 或 csv 写入这个文件，而不是打印出来（Windows PowerShell 的 `>` 会改变文件编码）
+    #[arg(long, short, value_name = "FILE")]
+    output: Option<PathBuf>,
 }
 
 pub(super) fn run(args: Args, root: &Path, global: &Global) -> u8 {
@@ -69,14 +72,23 @@ pub(super) fn run(args: Args, root: &Path, global: &Global) -> u8 {
         };
         audit = only_year(audit, i);
     }
-    match args.format {
-        AuditFormat::Human => print_human(&site, &audit, global.quiet),
-        AuditFormat::Json => print_json(&site, &audit),
-        AuditFormat::Csv => {
-            use std::io::Write;
-            let bytes = nianbao::export::audit::csv(&site, &audit);
-            let _ = std::io::stdout().write_all(&bytes);
+    let document = match args.format {
+        AuditFormat::Human => {
+            if args.output.is_some() {
+                eprintln!("错误: --output 只用于 --format json 或 csv");
+                return EXIT_USAGE;
+            }
+            print_human(&site, &audit, global.quiet);
+            None
         }
+        AuditFormat::Json => Some(json(&site, &audit).into_bytes()),
+        AuditFormat::Csv => Some(nianbao::export::audit::csv(&site, &audit)),
+    };
+    if let Some(bytes) = document
+        && let Err(message) = write_out(args.output.as_deref(), &bytes, global.quiet)
+    {
+        eprintln!("错误: {message}");
+        return EXIT_CONTENT;
     }
     let failing = audit
         .rows
@@ -172,7 +184,25 @@ fn print_human(site: &Site, audit: &Audit, quiet: bool) {
     }
 }
 
-fn print_json(site: &Site, audit: &Audit) {
+/// Write a machine-readable document to `output`, or to stdout.
+fn write_out(output: Option<&Path>, bytes: &[u8], quiet: bool) -> Result<(), String> {
+    use std::io::Write;
+    match output {
+        Some(path) => {
+            std::fs::write(path, bytes).map_err(|e| format!("无法写入 {}：{e}", path.display()))?;
+            if !quiet {
+                eprintln!("已写入 {}（{} 字节）。", path.display(), bytes.len());
+            }
+            Ok(())
+        }
+        None => std::io::stdout()
+            .lock()
+            .write_all(bytes)
+            .map_err(|e| format!("无法写到标准输出：{e}")),
+    }
+}
+
+fn json(site: &Site, audit: &Audit) -> String {
     let years: Vec<serde_json::Value> = audit
         .summaries
         .iter()
@@ -218,8 +248,8 @@ fn print_json(site: &Site, audit: &Audit) {
         })
         .collect();
     let doc = serde_json::json!({ "years": years, "cells": cells });
-    match serde_json::to_string_pretty(&doc) {
-        Ok(text) => println!("{text}"),
-        Err(e) => eprintln!("错误: {e}"),
-    }
+    // A `Value` of strings, numbers and nulls always serialises.
+    let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    text.push('\n');
+    text
 }
