@@ -1143,3 +1143,51 @@ fn a_page_without_a_publication_date_gets_an_unknown_date_not_a_made_up_one() {
     let built = fs::read_to_string(out.join("2021/alpha/index.html")).unwrap();
     assert!(built.contains("原文未注明"));
 }
+
+/// Issue 22: a report whose whole body is one long line ending in `|` is narrative, not a table:
+/// the text is in report.md (no outline placeholders), and nothing speaks of an Excel file.
+#[test]
+fn a_body_on_one_line_ending_in_a_pipe_stays_narrative() {
+    let body = "一、总体情况。2019年，甲镇主动公开政府信息共计35条，其中政策文件4条、通知公告31条，依申请公开0件，未发生行政复议和行政诉讼。二、存在问题和改进措施：公开内容还不够全面。|";
+    let page = format!(
+        "甲镇2019年政府信息公开工作年度报告\n发布日期：2020-01-20\n文号：甲政发〔2020〕1号\n{body}\n"
+    );
+    let f = site();
+    let path = input(&f, "one-line.txt", page.as_bytes());
+    let (code, stdout, stderr) = import(&f, &[&path]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    let md = fs::read_to_string(f.root().join("content/2019/alpha/report.md")).unwrap();
+    assert!(md.contains("甲镇主动公开政府信息共计35条"), "{md}");
+    assert!(!md.contains("在此填写正文"), "{md}");
+    assert!(!stdout.contains("Excel 表只有统计数据"), "{stdout}");
+    // The page's 文号 has no front-matter field: listed with its line, not silently dropped.
+    assert!(
+        stdout.contains("第 3 行：页面信息「文号：甲政发〔2020〕1号」"),
+        "{stdout}"
+    );
+}
+
+/// A table no format recognises goes back into the narrative line for line, in its place.
+#[test]
+fn a_table_no_format_recognises_stays_in_the_narrative() {
+    let page = "甲镇2019年政府信息公开工作年度报告\n发布日期：2020-01-20\n一、概述\n下表为本镇办件情况。\n事项 | 件数 |\n户籍 | 12 |\n低保 | 3 |\n二、其他\n无。\n";
+    let f = site();
+    let path = input(&f, "odd-table.txt", page.as_bytes());
+    let (code, stdout, stderr) = import(&f, &[&path]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    let (_, body) = report_parts(&f.root().join("content/2019/alpha/report.md"));
+    let order: Vec<usize> = [
+        "下表为本镇办件情况",
+        "户籍 | 12 |",
+        "低保 | 3 |",
+        "二、其他",
+    ]
+    .iter()
+    .map(|t| {
+        body.find(t)
+            .unwrap_or_else(|| panic!("{t} missing: {body}"))
+    })
+    .collect();
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "{body}");
+    assert!(stdout.contains("已照原样放入正文"), "{stdout}");
+}

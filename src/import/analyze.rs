@@ -84,7 +84,15 @@ pub fn analyze(
     let mut findings = Vec::new();
     let township = pick_township(source, hints, townships, &mut facts)?;
     let year = pick_year(source, hints, &mut facts, &mut findings)?;
-    let stats = pick_stats(source, hints, &mut facts, &mut findings);
+    let mut stats = pick_stats(source, hints, &mut facts, &mut findings);
+    let mut blocks = source.blocks.clone();
+    let unread = stats
+        .as_ref()
+        .is_none_or(|(_, m)| m.rows_found == 0 && source.by_id.is_empty());
+    if unread && !source.tables.is_empty() && source.kind != "Excel 表格" {
+        stats = None;
+        restore_tables(source, &mut blocks, &mut findings);
+    }
     if let Some((format, m)) = &stats {
         findings.extend(hazards::narrative_figures(source, format, &m.values));
         findings.extend(hazards::channel_rows(source, format, &m.values));
@@ -127,7 +135,18 @@ pub fn analyze(
         ));
     }
     let front = front_matter(source, township, &mut findings);
-    let narrative = (!source.blocks.is_empty()).then(|| write::narrative(&source.blocks));
+    findings.extend(unused_meta(source));
+    for c in &source.captions {
+        findings.push(Finding::new(
+            Level::Note,
+            &c.at,
+            format!(
+                "表格上方的标题「{}」未导入（stats.yaml 按格式写出各表名称）",
+                c.text
+            ),
+        ));
+    }
+    let narrative = (!blocks.is_empty()).then(|| write::narrative(&blocks));
     findings.sort_by_key(|f| place_order(&f.at));
     Ok(Imported {
         year,
@@ -138,6 +157,81 @@ pub fn analyze(
         facts,
         findings,
     })
+}
+
+/// Tables no format was read from go back into the narrative where they stood: a text page's
+/// lines as printed, an HTML table one row per paragraph; nothing of the page is lost.
+fn restore_tables(source: &Source, blocks: &mut Vec<Text>, findings: &mut Vec<Finding>) {
+    for (i, grid) in source.tables.iter().enumerate() {
+        let lines = source.table_lines.get(i).filter(|l| !l.is_empty());
+        let restored: Vec<Text> = match lines {
+            Some(lines) => lines.clone(),
+            None => grid.iter().filter_map(|row| row_text(row)).collect(),
+        };
+        if let Some(first) = restored.first() {
+            findings.push(Finding::new(
+                Level::Person,
+                &first.at,
+                format!(
+                    "这里的 {} 行表格没有读出任何统计表指标，已照原样放入正文（未生成 stats.yaml）；如果它就是统计表，请用 --format 指定格式后重新导入，或照原件填写",
+                    restored.len()
+                ),
+            ));
+        }
+        blocks.extend(restored);
+    }
+    if blocks.iter().all(|b| matches!(b.at, Place::Line(_))) {
+        blocks.sort_by_key(|b| place_order(&b.at));
+    }
+}
+
+/// A grid row as one line of text: its distinct non-empty cells separated by ` | `.
+fn row_text(row: &[Text]) -> Option<Text> {
+    let mut cells: Vec<&str> = row
+        .iter()
+        .map(|c| c.text.as_str())
+        .filter(|t| !t.is_empty())
+        .collect();
+    cells.dedup();
+    let first = row.iter().find(|c| !c.text.is_empty())?;
+    Some(Text::new(cells.join(" | "), first.at.clone()))
+}
+
+/// Metadata keys that have a place in the front matter (the first of each list is used).
+const USED_META: &[&[&str]] = &[
+    &["索引号"],
+    &["发布机构"],
+    &["公开范围"],
+    &["生成日期"],
+    &["公开日期", "发布日期"],
+    &["公开方式"],
+    &["填报单位(盖章)", "填报单位"],
+    &["单位负责人"],
+    &["审核人"],
+    &["填报人"],
+    &["联系电话"],
+    &["填报日期"],
+];
+
+/// Page metadata the front matter has no place for (文号, 主题分类, a second 发布日期), listed so
+/// that nothing read from the page disappears without a word.
+fn unused_meta(source: &Source) -> Vec<Finding> {
+    let chosen: Vec<&Text> = USED_META.iter().filter_map(|k| meta(source, k)).collect();
+    source
+        .meta
+        .iter()
+        .filter(|(_, v)| !v.text.is_empty() && !chosen.iter().any(|c| std::ptr::eq(*c, v)))
+        .map(|(k, v)| {
+            Finding::new(
+                Level::Note,
+                &v.at,
+                format!(
+                    "页面信息「{k}：{}」在 report.md 中没有对应的字段，未导入",
+                    v.text
+                ),
+            )
+        })
+        .collect()
 }
 
 fn place_order(at: &Place) -> (usize, usize, usize) {

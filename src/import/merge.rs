@@ -187,6 +187,7 @@ fn skeleton_body(
     group: &mut Group,
     format: Option<&'static crate::schema::Format>,
 ) -> Result<String, String> {
+    let excel = group[0].1.kind.starts_with("Excel");
     let imported = &mut group[0].2;
     let format = format
         .or_else(|| crate::schema::format(scaffold::default_format(imported.year)))
@@ -200,7 +201,11 @@ fn skeleton_body(
     imported.findings.push(Finding::new(
         Level::Person,
         &Place::Nowhere,
-        "Excel 表只有统计数据，没有报告正文：report.md 的正文是按格式生成的提纲，需要人工填写（或再导入同一报告的网页）",
+        if excel {
+            "Excel 表只有统计数据，没有报告正文：report.md 的正文是按格式生成的提纲，需要人工填写（或再导入同一报告的网页）"
+        } else {
+            "原文中没有读到报告正文：report.md 的正文是按格式生成的提纲，需要人工照原件填写"
+        },
     ));
     Ok(body)
 }

@@ -85,6 +85,10 @@ pub struct Source {
     pub captions: Vec<Text>,
     /// The tables.
     pub tables: Vec<Grid>,
+    /// The source lines each table was read from (same index as `tables`; empty for a table
+    /// that was a grid already, HTML or Excel): a table no format recognises goes back into
+    /// the narrative as these lines.
+    pub table_lines: Vec<Vec<Text>>,
     /// Images on the page (a statistics table published as a picture).
     pub images: Vec<Text>,
     /// Lines printed above the title (a page's header and navigation), left out.

@@ -62,6 +62,7 @@ pub fn parse_text(text: &str) -> Source {
 /// pipes is found from its `统计指标` header.
 pub(super) fn from_lines(lines: Vec<Option<Text>>, mut tables: Vec<Grid>) -> Source {
     let mut prose = Vec::with_capacity(lines.len());
+    let mut table_lines: Vec<Vec<Text>> = vec![Vec::new(); tables.len()];
     let mut i = 0;
     let is_table = |l: &Option<Text>| l.as_ref().is_some_and(|l| is_table_line(&l.text));
     while i < lines.len() {
@@ -73,18 +74,35 @@ pub(super) fn from_lines(lines: Vec<Option<Text>>, mut tables: Vec<Grid>) -> Sou
                 i += 1;
             }
             let run: Vec<Text> = lines[start..i].iter().flatten().cloned().collect();
-            tables.push(pipe_grid(&run));
-            prose.push(None);
+            let grid = pipe_grid(&run);
+            if is_grid(&grid) {
+                tables.push(grid);
+                table_lines.push(run.into_iter().filter(|l| !l.text.is_empty()).collect());
+                prose.push(None);
+            } else {
+                // A paragraph that happens to end in `|` (a whole report pasted as one line)
+                // is narrative, not a one-row table.
+                prose.extend(lines[start..i].iter().cloned());
+            }
         } else {
             prose.push(lines[i].clone());
             i += 1;
         }
     }
     let mut source = classify(prose, tables);
+    source.table_lines = table_lines;
     if source.tables.is_empty() {
         bare_table(&mut source);
     }
     source
+}
+
+/// Whether pipe-separated lines make a table: at least two rows of two or more cells.
+fn is_grid(grid: &Grid) -> bool {
+    grid.iter()
+        .filter(|row| row.iter().filter(|c| !c.text.is_empty()).count() >= 2)
+        .count()
+        >= 2
 }
 
 fn is_table_line(line: &str) -> bool {
@@ -151,6 +169,7 @@ fn bare_table(source: &mut Source) {
         .position(|b| b.text.starts_with("单位负责人"))
         .map_or(source.blocks.len(), |e| start + e);
     let cells: Vec<Text> = source.blocks.drain(start..end).collect();
+    source.table_lines.push(cells.clone());
     let mut first = start;
     while first > 0 && is_caption(&key(&source.blocks[first - 1].text)) {
         first -= 1;
