@@ -1191,3 +1191,59 @@ fn a_table_no_format_recognises_stays_in_the_narrative() {
     assert!(order.windows(2).all(|w| w[0] < w[1]), "{body}");
     assert!(stdout.contains("已照原样放入正文"), "{stdout}");
 }
+
+/// Issue 22: dates are read wherever the page prints them and the report says where; labels
+/// are matched however printed (spaced, full-width, traditional, two on a line, furniture glued
+/// on); page furniture is kept out of the narrative and listed with its line.
+#[test]
+fn dates_labels_and_furniture_as_pages_print_them() {
+    let page = "首页 > 信息公开 > 年报\n\
+甲鎮2017年政府信息公開工作年報\n\
+索 引 号：1234/2018-01 發布機構：甲镇 发布目录:信息公开年报\n\
+發布日期：2018年3月21日 15:52   来源：本站\n\
+字体大小:大 中 小\n\
+打印本页\n\
+一、概述\n\
+1.组织领导 本镇成立了政务公开工作领导小组。\n\
+甲镇人民政府\n\
+2018年1月25日\n\
+【打印】 关闭窗口\n";
+    let f = site();
+    let path = input(&f, "page.txt", page.as_bytes());
+    let (code, stdout, stderr) = import(&f, &[&path]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    let dir = f.root().join("content/2017/alpha");
+    let (front, body) = report_parts(&dir.join("report.md"));
+    assert_eq!(
+        front["title"].as_str(),
+        Some("甲鎮2017年政府信息公開工作年報")
+    );
+    assert_eq!(front["index_no"].as_str(), Some("1234/2018-01"));
+    assert_eq!(front["publisher"].as_str(), Some("甲镇"));
+    assert_eq!(front["published"].as_str(), Some("2018-03-21"));
+    assert_eq!(front["generated"].as_str(), Some("2018-01-25"));
+    assert!(
+        stdout.contains("公开日期 2018-03-21（取自第 4 行“发布日期”）"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("生成日期 2018-01-25（取自第 10 行文末落款日期）"),
+        "{stdout}"
+    );
+    for furniture in ["字体", "打印", "关闭窗口", "来源", "发布目录"] {
+        assert!(!body.contains(furniture), "{furniture} in {body}");
+    }
+    for line in [5, 6, 11] {
+        assert!(
+            stdout
+                .lines()
+                .any(|l| l.contains(&format!("第 {line} 行")) && l.contains("未导入")),
+            "line {line} not listed: {stdout}"
+        );
+    }
+    assert!(body.contains("1\\.组织领导"), "{body}");
+    assert!(
+        body.contains("2018年1月25日"),
+        "the signature stays: {body}"
+    );
+}

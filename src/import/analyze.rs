@@ -1,11 +1,9 @@
 //! From a source's intermediate form to what will be written: format, year, township, front
 //! matter, narrative and figures, with every doubtful spot as a finding. Pure: no I/O.
 
-use chrono::NaiveDate;
-
+use super::dates::{self, parse_date};
 use super::detect;
 use super::hazards::{self, Finding, Level};
-use super::labels::chinese_digits;
 use super::source::{Place, Source, Text};
 use super::table::{self, Matched};
 use super::write::{self, FrontMatter};
@@ -93,6 +91,9 @@ pub fn analyze(
         stats = None;
         restore_tables(source, &mut blocks, &mut findings);
     }
+    if stats.is_some() {
+        facts.extend(table_ranges(source));
+    }
     if let Some((format, m)) = &stats {
         findings.extend(hazards::narrative_figures(source, format, &m.values));
         findings.extend(hazards::channel_rows(source, format, &m.values));
@@ -134,7 +135,7 @@ pub fn analyze(
             "正文含繁体字（可能来自转换过的镜像网站）；正文照原文导入，没有转换，请确认是否需要改用简体原文",
         ));
     }
-    let front = front_matter(source, township, &mut findings);
+    let front = front_matter(source, township, &mut facts, &mut findings);
     findings.extend(unused_meta(source));
     for c in &source.captions {
         findings.push(Finding::new(
@@ -185,6 +186,25 @@ fn restore_tables(source: &Source, blocks: &mut Vec<Text>, findings: &mut Vec<Fi
     }
 }
 
+/// The source lines each table read into stats.yaml was printed on (`统计表取自第 40–212 行`).
+fn table_ranges(source: &Source) -> Vec<String> {
+    let line = |t: &Text| match t.at {
+        Place::Line(n) => Some(n),
+        _ => None,
+    };
+    source
+        .table_lines
+        .iter()
+        .filter_map(|lines| {
+            let first = lines.iter().find_map(line)?;
+            let last = lines.iter().rev().find_map(line)?;
+            Some(format!(
+                "统计表取自第 {first}–{last} 行（数值写入 stats.yaml）"
+            ))
+        })
+        .collect()
+}
+
 /// A grid row as one line of text: its distinct non-empty cells separated by ` | `.
 fn row_text(row: &[Text]) -> Option<Text> {
     let mut cells: Vec<&str> = row
@@ -202,8 +222,16 @@ const USED_META: &[&[&str]] = &[
     &["索引号"],
     &["发布机构"],
     &["公开范围"],
-    &["生成日期"],
-    &["公开日期", "发布日期"],
+    &["生成日期", "成文日期", "发文日期", "印发日期"],
+    &[
+        "公开日期",
+        "发布日期",
+        "发布时间",
+        "公开时间",
+        "日期",
+        "时间",
+    ],
+    &["标题", "名称"],
     &["公开方式"],
     &["填报单位(盖章)", "填报单位"],
     &["单位负责人"],
@@ -396,19 +424,6 @@ fn meta<'a>(source: &'a Source, keys: &[&str]) -> Option<&'a Text> {
         .map(|(_, v)| v)
 }
 
-/// `2019-03-12`, `2019年3月12日`, `2019/3/12`, `2019.03.12` (Chinese numerals too).
-pub fn parse_date(text: &str) -> Option<NaiveDate> {
-    let t = chinese_digits(text.trim());
-    let parts: Vec<&str> = t
-        .split(|c: char| !c.is_ascii_digit())
-        .filter(|p| !p.is_empty())
-        .collect();
-    let [y, m, d] = parts.as_slice() else {
-        return None;
-    };
-    NaiveDate::from_ymd_opt(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)
-}
-
 fn date_field(
     source: &Source,
     keys: &[&str],
@@ -435,10 +450,22 @@ fn date_field(
     }
 }
 
-fn front_matter(source: &Source, township: &Township, findings: &mut Vec<Finding>) -> FrontMatter {
+fn front_matter(
+    source: &Source,
+    township: &Township,
+    facts: &mut Vec<String>,
+    findings: &mut Vec<Finding>,
+) -> FrontMatter {
     let text = |keys: &[&str]| meta(source, keys).map(|t| t.text.clone());
-    let generated = date_field(source, &["生成日期"], "生成日期", findings);
-    let published = date_field(source, &["公开日期", "发布日期"], "公开日期", findings);
+    let (published, generated) = dates::dates(source, findings);
+    for (name, d) in [("公开日期", &published), ("生成日期", &generated)] {
+        facts.push(match d {
+            Some(d) => format!("{name} {}（取自{}）", d.date, d.from),
+            None => format!("{name}：原文未注明（写为 ~）"),
+        });
+    }
+    let generated = generated.map(|d| d.date);
+    let published = published.map(|d| d.date);
     if published.is_none() {
         // A date the original does not show is never made up: it stays unknown (`~`).
         findings.push(
@@ -454,7 +481,7 @@ fn front_matter(source: &Source, township: &Township, findings: &mut Vec<Finding
         title: source
             .title
             .as_ref()
-            .filter(|t| super::labels::key(&t.text).ends_with("报告"))
+            .filter(|t| super::text::is_report_title(&super::labels::key(&t.text)))
             .map(|t| t.text.clone()),
         index_no: text(&["索引号"]),
         publisher: text(&["发布机构"]).or_else(|| Some(township.name.clone())),

@@ -162,7 +162,11 @@ pub(super) fn simplify_char(c: char) -> char {
         return c;
     }
     let map = MAP.get_or_init(|| TRADITIONAL.iter().copied().collect());
-    map.get(&c).copied().unwrap_or(c)
+    // The closed table first (labels' own characters), then search's general folding table
+    // (place names and cue words of mirror sites: 長江鎮, 統計時限).
+    map.get(&c)
+        .copied()
+        .unwrap_or_else(|| crate::search::fold_char(c))
 }
 
 /// Full-width ASCII (`１２３`, `（`, `：`) as half-width, the ideographic space as a space.

@@ -7,6 +7,7 @@
 //! that the content loader checks, and returns what happened for [`render_outcome`].
 
 mod analyze;
+mod dates;
 mod detect;
 mod hazards;
 mod html;
@@ -20,7 +21,8 @@ mod xlsx;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-pub use analyze::{AnalyzeError, Hints, Imported, analyze, parse_date};
+pub use analyze::{AnalyzeError, Hints, Imported, analyze};
+pub use dates::parse_date;
 pub use hazards::{Finding, Level};
 pub use html::parse_html;
 pub use labels::{Figure, figure, key};

@@ -4,7 +4,9 @@
 use super::labels::key;
 use super::source::{Grid, Place, Source, Text};
 
-/// Metadata keys of county CMS pages (FORMATS.md §0), as printed.
+/// Metadata keys of county CMS pages (FORMATS.md §0), as printed; the page-information keys
+/// that are furniture (来源, 点击数, 字体 …) are here too, so that a value ends where they begin
+/// and the import report lists them as left out.
 pub(super) const META_KEYS: &[&str] = &[
     "索引号",
     "发布机构",
@@ -12,12 +14,42 @@ pub(super) const META_KEYS: &[&str] = &[
     "生成日期",
     "公开日期",
     "发布日期",
+    "发布时间",
+    "公开时间",
     "公开方式",
     "文号",
+    "发文字号",
     "主题分类",
     "成文日期",
+    "发文日期",
+    "印发日期",
     "公开时限",
     "信息来源",
+    "标题",
+    "名称",
+    "日期",
+    "时间",
+    "来源",
+    "作者",
+    "点击数",
+    "点击量",
+    "点击率",
+    "访问次数",
+    "浏览次数",
+    "阅读次数",
+    "访问量",
+    "字体大小",
+    "字体",
+    "字号",
+    "发布目录",
+    "文件分类",
+    "信息分类",
+    "所属机构",
+    "所属主题",
+    "有效性",
+    "分享到",
+    "分享至",
+    "分享",
 ];
 
 /// Footer keys of the 2014-edition table.
@@ -31,19 +63,47 @@ pub(super) const FOOTER_KEYS: &[&str] = &[
     "填报日期",
 ];
 
-/// Lines that are page furniture, not report text.
-const CHROME: &[&str] = &[
+/// Words that only page furniture prints (a line of at most 40 characters with one of them is
+/// left out of the narrative and listed).
+const FURNITURE: &[&str] = &[
     "扫一扫在手机打开当前页",
     "打印本页",
     "关闭窗口",
-    "[打印本页]",
-    "[关闭窗口]",
     "[打印]",
     "[关闭]",
-    "分享到:",
-    "字体:大中小",
-    "[字体:大中小]",
+    "打印此页",
+    "分享到",
+    "分享至",
+    "字体大小",
+    "字体:",
+    "字号:",
+    "访问次数",
+    "浏览次数",
+    "阅读次数",
+    "点击数",
+    "点击量",
+    "设为首页",
+    "加入收藏",
+    "关怀版",
+    "无障碍",
+    "点击关闭",
+    "发布目录:",
+    "信息公开元数据",
 ];
+
+/// Whether a line is page furniture: a short line printing one of [`FURNITURE`], or a layout
+/// line of `|`, `-`, `+` only.
+pub(super) fn is_furniture(text: &str) -> bool {
+    let k = key(text);
+    if !k.is_empty() && k.chars().all(|c| matches!(c, '|' | '-' | '+' | '_' | '=')) {
+        return true;
+    }
+    k.chars().count() <= 40 && FURNITURE.iter().any(|w| k.contains(&key(w)))
+        || matches!(
+            k.as_str(),
+            "打印" | "关闭" | "[字体:大中小]" | "字体:大中小"
+        )
+}
 
 /// Read the text of a published report page. Pure: no I/O.
 pub fn parse_text(text: &str) -> Source {
@@ -64,7 +124,11 @@ pub(super) fn from_lines(lines: Vec<Option<Text>>, mut tables: Vec<Grid>) -> Sou
     let mut prose = Vec::with_capacity(lines.len());
     let mut table_lines: Vec<Vec<Text>> = vec![Vec::new(); tables.len()];
     let mut i = 0;
-    let is_table = |l: &Option<Text>| l.as_ref().is_some_and(|l| is_table_line(&l.text));
+    // Metadata printed between pipes (`发布机构: | 甲镇 | 发文日期: | 2020-01-06 |`) is not a table.
+    let is_table = |l: &Option<Text>| {
+        l.as_ref()
+            .is_some_and(|l| is_table_line(&l.text) && fields(l, META_KEYS).is_none())
+    };
     while i < lines.len() {
         if is_table(&lines[i]) {
             let start = i;
@@ -211,11 +275,16 @@ fn classify(lines: Vec<Option<Text>>, tables: Vec<Grid>) -> Source {
             source.meta.extend(fields);
             continue;
         }
+        // A page-information line that starts with its date (`2022年01月18日来源:本站`).
+        if !narrative_started && starts_with_date(&line.text) {
+            source.meta.push(("日期".to_string(), line));
+            continue;
+        }
         if let Some(fields) = fields(&line, FOOTER_KEYS) {
             source.meta.extend(fields);
             continue;
         }
-        if CHROME.contains(&key(&line.text).as_str()) {
+        if is_furniture(&line.text) {
             source.dropped.push(line);
             continue;
         }
@@ -236,7 +305,29 @@ fn classify(lines: Vec<Option<Text>>, tables: Vec<Grid>) -> Source {
             }
         }
     }
+    if source.title.is_none() {
+        source.title = source
+            .meta
+            .iter()
+            .find(|(k, v)| (k == "标题" || k == "名称") && is_report_title(&key(&v.text)))
+            .map(|(_, v)| v.clone());
+    }
     source
+}
+
+/// Whether a line begins with a date and is short (a page-information line, not a sentence).
+fn starts_with_date(text: &str) -> bool {
+    let k = key(text);
+    k.chars().count() <= 40
+        && k.starts_with(|c: char| c.is_ascii_digit())
+        && super::dates::parse_date(&k.chars().take(12).collect::<String>()).is_some()
+        && !k.contains('。')
+}
+
+/// Whether a (key-normalised) line names itself a report: 报告, 年报 (工作年报), 年度报告.
+pub(super) fn is_report_title(k: &str) -> bool {
+    let k = k.trim_end_matches(['.', '。', ')', ']']);
+    k.ends_with("报告") || k.ends_with("年报")
 }
 
 /// The title: the first line (within the first 40) that ends with 报告, joined with the one or
@@ -252,7 +343,7 @@ fn find_title(lines: &[Option<Text>]) -> Option<(usize, usize, String)> {
         .collect();
     for end in 0..content.len() {
         let last = key(&content[end].1.text);
-        if !last.ends_with("报告") || last.chars().count() > 80 {
+        if !is_report_title(&last) || last.contains('>') || last.chars().count() > 80 {
             continue;
         }
         let joined = |from: usize| -> Option<String> {
@@ -271,7 +362,7 @@ fn find_title(lines: &[Option<Text>]) -> Option<(usize, usize, String)> {
     // No title names a year: the first line that calls itself an annual report.
     content.iter().find_map(|(i, line)| {
         let k = key(&line.text);
-        (k.ends_with("报告") && (k.contains("年度报告") || k.contains("年报")) && !k.contains('>'))
+        (is_report_title(&k) && (k.contains("年度报告") || k.contains("年报")) && !k.contains('>'))
             .then(|| (*i, *i, line.text.clone()))
     })
 }
@@ -321,43 +412,73 @@ fn is_caption(k: &str) -> bool {
 
 /// `key: value` pairs of a line made of known keys (several may share a line:
 /// `单位负责人:向俊英 审核人:徐春娥`). `None` when the line does not start with a known key.
+/// Keys match however they are printed: spaced (`索 引 号`), full-width (`发布机构：`), in
+/// traditional characters (`發布機構`), between pipes (`发布机构: | 甲镇 |`); values keep the
+/// page's own characters.
 pub(super) fn fields(line: &Text, keys: &[&str]) -> Option<Vec<(String, Text)>> {
     let text = line
         .text
-        .trim_start_matches(['-', '*', '•', '·', ' '])
+        .trim_start_matches(['-', '*', '•', '·', ' ', '|', '\u{3000}'])
         .trim();
-    let normal: String = text.chars().map(super::labels::half_width).collect();
-    let starts = |s: &str| keys.iter().find(|k| s.starts_with(*k)).copied();
-    starts(&normal)?;
+    let orig: Vec<char> = text.chars().collect();
+    let folded: Vec<char> = orig
+        .iter()
+        .map(|c| super::labels::half_width(super::labels::simplify_char(*c)))
+        .collect();
+    let all: Vec<&str> = META_KEYS.iter().chain(FOOTER_KEYS).copied().collect();
+    let (mut key, mut at) = key_at(&folded, 0, keys)?;
     let mut out: Vec<(String, Text)> = Vec::new();
-    let mut rest = normal.as_str();
-    while let Some(k) = starts(rest) {
-        let after = rest[k.len()..].trim_start();
-        let Some(after) = after.strip_prefix(':') else {
+    loop {
+        let mut i = skip(&folded, at, &[' ', '|']);
+        if folded.get(i) != Some(&':') {
             return (!out.is_empty()).then_some(out);
-        };
-        let after = after.trim_start();
+        }
+        i = skip(&folded, i + 1, &[' ', '|']);
         // The value runs to the next known key with its colon (of either list) or the end of
         // the line; HTML pages often lose the spaces between them.
-        let next = after
-            .char_indices()
-            .filter(|(i, _)| *i > 0)
-            .find(|(i, _)| {
-                let tail = &after[*i..];
-                let tail = tail.trim_start();
-                META_KEYS
-                    .iter()
-                    .chain(FOOTER_KEYS)
-                    .any(|k| tail.starts_with(k) && tail[k.len()..].trim_start().starts_with(':'))
-            })
-            .map_or(after.len(), |(i, _)| i);
-        out.push((
-            k.to_string(),
-            Text::new(after[..next].trim(), line.at.clone()),
-        ));
-        rest = after[next..].trim_start();
+        let next = (i + 1..folded.len()).find_map(|j| {
+            let (k, end) = key_at(&folded, j, &all)?;
+            (folded.get(skip(&folded, end, &[' '])) == Some(&':')).then_some((j, k, end))
+        });
+        let end = next.as_ref().map_or(folded.len(), |n| n.0);
+        let value: String = orig[i..end].iter().collect();
+        let value = value.trim_matches([' ', '|', '\u{3000}']).trim();
+        out.push((key.to_string(), Text::new(value, line.at.clone())));
+        match next {
+            Some((_, k, e)) => (key, at) = (k, e),
+            None => return Some(out),
+        }
     }
-    Some(out)
+}
+
+fn skip(chars: &[char], mut i: usize, what: &[char]) -> usize {
+    while chars
+        .get(i)
+        .is_some_and(|c| what.contains(c) || c.is_whitespace())
+    {
+        i += 1;
+    }
+    i
+}
+
+/// The longest of `keys` printed at `at` (spaces allowed between its characters), with the
+/// index just after it.
+fn key_at<'k>(chars: &[char], at: usize, keys: &[&'k str]) -> Option<(&'k str, usize)> {
+    keys.iter()
+        .filter_map(|k| {
+            let mut i = at;
+            for (n, kc) in k.chars().enumerate() {
+                if n > 0 {
+                    i = skip(chars, i, &[' ']);
+                }
+                if chars.get(i) != Some(&kc) {
+                    return None;
+                }
+                i += 1;
+            }
+            Some((*k, i))
+        })
+        .max_by_key(|(k, _)| k.chars().count())
 }
 
 /// Title, captions and footer fields printed in a table's own rows (an Excel sheet's title
