@@ -1247,3 +1247,48 @@ fn dates_labels_and_furniture_as_pages_print_them() {
         "the signature stays: {body}"
     );
 }
+
+/// Issue 22: a file lacking both township and year names both, each with its flag, in one run;
+/// a batch ends with one table of every file and what became of it.
+#[test]
+fn every_blocking_reason_at_once_and_one_table_for_the_batch() {
+    let f = site();
+    let nothing = input(
+        &f,
+        "nothing.txt",
+        "本单位今年的政务公开工作取得了进展。\n".as_bytes(),
+    );
+    let body_only = input(
+        &f,
+        "body-only.txt",
+        "现公布乙乡2020年政府信息公开工作年度报告。本报告由乙乡人民政府编制。\n一、总体情况\n本乡主动公开信息12条。\n"
+            .as_bytes(),
+    );
+    let (code, stdout, stderr) = import(&f, &[&nothing, &body_only]);
+    assert_eq!(code, 1, "{stdout}{stderr}");
+    let refusal = stdout
+        .lines()
+        .find(|l| l.contains("nothing.txt：") && l.contains("无法确定"))
+        .unwrap_or_else(|| panic!("{stdout}"));
+    assert!(refusal.contains("--township"), "{refusal}");
+    assert!(refusal.contains("--year"), "{refusal}");
+    // The page copied without its title: township and year from the body, said where.
+    assert!(
+        f.root().join("content/2020/beta/report.md").is_file(),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("乡镇：乙乡（beta），依据正文第 1 行"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("== 本批文件一览（2 个文件）=="), "{stdout}");
+    let row = |name: &str| {
+        stdout
+            .lines()
+            .find(|l| l.trim_start().starts_with(name))
+            .unwrap_or_else(|| panic!("{name}: {stdout}"))
+            .to_string()
+    };
+    assert!(row("nothing.txt").contains("无法导入"));
+    assert!(row("body-only.txt").contains("需人工处理"));
+}

@@ -45,6 +45,9 @@ pub enum AnalyzeError {
         /// The registered townships.
         known: String,
     },
+    /// Several of the reasons above at once (each names the flag that resolves it).
+    #[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("；另外，"))]
+    Several(Vec<AnalyzeError>),
     /// Nothing in the source is a report or a table.
     #[error("没有读到任何报告内容（既没有正文也没有统计表）")]
     Empty,
@@ -80,8 +83,15 @@ pub fn analyze(
     }
     let mut facts = Vec::new();
     let mut findings = Vec::new();
-    let township = pick_township(source, hints, townships, &mut facts)?;
-    let year = pick_year(source, hints, &mut facts, &mut findings)?;
+    // Every reason to refuse is named in one run, not one per run.
+    let (township, year) = match (
+        pick_township(source, hints, townships, &mut facts),
+        pick_year(source, hints, &mut facts, &mut findings),
+    ) {
+        (Ok(t), Ok(y)) => (t, y),
+        (Err(e), Ok(_)) | (Ok(_), Err(e)) => return Err(e),
+        (Err(a), Err(b)) => return Err(AnalyzeError::Several(vec![a, b])),
+    };
     let mut stats = pick_stats(source, hints, &mut facts, &mut findings);
     let mut blocks = source.blocks.clone();
     let unread = stats
