@@ -239,8 +239,12 @@ fn stats_values(path: &Path) -> BTreeMap<String, String> {
     let Ok(text) = fs::read_to_string(path) else {
         return BTreeMap::new();
     };
+    // `format:` is a top-level key; the values are indented under `values:`.
     text.lines()
-        .filter_map(|l| l.strip_prefix("  "))
+        .filter_map(|l| {
+            l.strip_prefix("  ")
+                .or(l.starts_with("format:").then_some(l))
+        })
         .filter(|l| !l.starts_with('#'))
         .filter_map(|l| l.split_once(':'))
         .map(|(id, rest)| {

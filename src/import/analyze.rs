@@ -104,6 +104,16 @@ pub fn analyze(
     if stats.is_some() {
         facts.extend(table_ranges(source));
     }
+    if let Some(cut) = &source.cut_off {
+        findings.push(Finding::new(
+            Level::Person,
+            &cut.at,
+            format!(
+                "原文在表格中间结束（页面可能被截断）：最后一行「{}」像是下一行标签的开头，没有当作数值导入；此后各行留空",
+                cut.text
+            ),
+        ));
+    }
     if let Some((format, m)) = &stats {
         findings.extend(hazards::narrative_figures(source, format, &m.values));
         findings.extend(hazards::channel_rows(source, format, &m.values));
@@ -127,11 +137,17 @@ pub fn analyze(
             ),
         ));
     }
+    let title_key = source.title.as_ref().map(|t| super::labels::key(&t.text));
     for d in &source.dropped {
+        let repeated = title_key.as_deref() == Some(super::labels::key(&d.text).as_str());
         findings.push(Finding::new(
             Level::Note,
             &d.at,
-            format!("网页附带的文字「{}」不是报告内容，未导入", d.text),
+            if repeated {
+                format!("与标题重复的一行「{}」，未导入", d.text)
+            } else {
+                format!("网页附带的文字「{}」不是报告内容，未导入", d.text)
+            },
         ));
     }
     if source
@@ -232,12 +248,13 @@ const USED_META: &[&[&str]] = &[
     &["索引号"],
     &["发布机构"],
     &["公开范围"],
-    &["生成日期", "成文日期", "发文日期", "印发日期"],
+    &["生成日期", "成文日期", "印发日期"],
     &[
         "公开日期",
         "发布日期",
         "发布时间",
         "公开时间",
+        "发文日期",
         "日期",
         "时间",
     ],
@@ -258,7 +275,7 @@ fn unused_meta(source: &Source) -> Vec<Finding> {
     source
         .meta
         .iter()
-        .filter(|(_, v)| !v.text.is_empty() && !chosen.iter().any(|c| std::ptr::eq(*c, v)))
+        .filter(|(_, v)| !chosen.iter().any(|c| std::ptr::eq(*c, v)))
         .map(|(k, v)| {
             Finding::new(
                 Level::Note,

@@ -9,19 +9,21 @@ use super::labels::{chinese_digits, key};
 use super::source::{Place, Source, Text};
 
 /// Labels of the date the page was made public, most specific first (the content contract's
-/// `published`).
+/// `published`). County CMS pages print `发文日期` as the date the item was issued on the page
+/// (often the only date there), so it is a publication date, after the explicit ones.
 const PUBLISHED: &[&str] = &[
     "公开日期",
     "发布日期",
     "发布时间",
     "公开时间",
+    "发文日期",
     "日期",
     "时间",
 ];
 
-/// Labels of the date the document was made (`generated`: 生成日期; 成文/发文/印发 is when the
+/// Labels of the date the document was made (`generated`: 生成日期; 成文/印发 is when the
 /// office signed it, not when the public could read it).
-const GENERATED: &[&str] = &["生成日期", "成文日期", "发文日期", "印发日期"];
+const GENERATED: &[&str] = &["生成日期", "成文日期", "印发日期"];
 
 /// A date and where it was read.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -170,7 +170,13 @@ fn body_year(source: &Source) -> Option<Year> {
                 "年度信息公开",
                 "年信息公开",
             ],
-        )?;
+        )
+        .or_else(|| {
+            // `特编制2021年度街道信息公开年度报告`: the office's name between year and title.
+            (k.contains("信息公开") && (k.contains("年度报告") || k.contains("年报")))
+                .then(|| year_in(&k, &["年度"]))
+                .flatten()
+        })?;
         Some(Year {
             year: y,
             from: format!("正文{}提到的报告名称", b.at),

@@ -152,6 +152,8 @@ const TRADITIONAL: &[(char, char)] = &[
     ('陳', '陈'),
     ('劉', '刘'),
     ('張', '张'),
+    // Place names the search table leaves alone (雲 is also a surname kept in search).
+    ('雲', '云'),
 ];
 
 /// One character in simplified form.

@@ -89,6 +89,9 @@ pub struct Source {
     /// that was a grid already, HTML or Excel): a table no format recognises goes back into
     /// the narrative as these lines.
     pub table_lines: Vec<Vec<Text>>,
+    /// The last line of a page cut off inside a table, when it is the start of a row that is
+    /// not there (the number of the next row's label).
+    pub cut_off: Option<Text>,
     /// Images on the page (a statistics table published as a picture).
     pub images: Vec<Text>,
     /// Lines printed above the title (a page's header and navigation), left out.

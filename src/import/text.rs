@@ -50,6 +50,66 @@ pub(super) const META_KEYS: &[&str] = &[
     "分享到",
     "分享至",
     "分享",
+    "信息索引号",
+    "信息名称",
+    "文件名称",
+    "发布单位",
+    "组配分类",
+    "文件编号",
+    "登记号",
+    "规范性文件登记",
+];
+
+/// Page-information keys that are furniture: a line of only these is left out whole.
+const FURNITURE_KEYS: &[&str] = &[
+    "来源",
+    "作者",
+    "点击数",
+    "点击量",
+    "点击率",
+    "访问次数",
+    "浏览次数",
+    "阅读次数",
+    "访问量",
+    "字体大小",
+    "字体",
+    "字号",
+    "发布目录",
+    "分享到",
+    "分享至",
+    "分享",
+];
+
+/// Printed keys that name a front-matter field under another label.
+const ALIASES: &[(&str, &str)] = &[
+    ("信息索引号", "索引号"),
+    ("信息名称", "名称"),
+    ("文件名称", "名称"),
+    ("发布单位", "发布机构"),
+];
+
+/// Keys whose value a list layout may print on the next line (`• 成文日期:` / `2020-01-17`);
+/// page-information keys (点击数, 字体 …) never take the next line.
+const VALUE_BELOW: &[&str] = &[
+    "索引号",
+    "发布机构",
+    "公开范围",
+    "生成日期",
+    "公开日期",
+    "发布日期",
+    "发布时间",
+    "公开时间",
+    "公开方式",
+    "文号",
+    "发文字号",
+    "主题分类",
+    "成文日期",
+    "发文日期",
+    "印发日期",
+    "名称",
+    "标题",
+    "组配分类",
+    "文件编号",
 ];
 
 /// Footer keys of the 2014-edition table.
@@ -94,7 +154,7 @@ const FURNITURE: &[&str] = &[
 /// Whether a line is page furniture: a short line printing one of [`FURNITURE`], or a layout
 /// line of `|`, `-`, `+` only.
 pub(super) fn is_furniture(text: &str) -> bool {
-    let k = key(text);
+    let k = key(text.trim_start_matches(['•', '·', '*', ' ', '\u{3000}']));
     if !k.is_empty() && k.chars().all(|c| matches!(c, '|' | '-' | '+' | '_' | '=')) {
         return true;
     }
@@ -158,7 +218,83 @@ pub(super) fn from_lines(lines: Vec<Option<Text>>, mut tables: Vec<Grid>) -> Sou
     if source.tables.is_empty() {
         bare_table(&mut source);
     }
+    if source.tables.is_empty() {
+        cell_tables(&mut source);
+    }
     source
+}
+
+/// The number the row after the last labelled row would start with (`1.属于国家秘密` → 2).
+fn next_number(cells: &[Text]) -> Option<u32> {
+    let label = cells.iter().rev().find(|c| {
+        matches!(
+            super::labels::figure(&c.text),
+            super::labels::Figure::NotANumber(_)
+        )
+    })?;
+    let k = key(&label.text);
+    let digits: String = k.chars().take_while(char::is_ascii_digit).collect();
+    let n: u32 = digits.parse().ok()?;
+    k[digits.len()..].starts_with('.').then_some(n + 1)
+}
+
+/// Tables copied from a browser one cell per line (blank lines between cells or not): a run of
+/// short lines that starts at a format's label or caption and holds labels and figures becomes
+/// a grid; a line that is neither a figure nor a unit starts a row.
+fn cell_tables(source: &mut Source) {
+    let is_value = |t: &str| {
+        super::table::is_unit(t)
+            || !matches!(
+                super::labels::figure(t),
+                super::labels::Figure::NotANumber(_)
+            )
+    };
+    let cell_like = |t: &str| {
+        is_value(t)
+            || super::table::is_catalog_text(t)
+            || (t.chars().count() <= 30 && !t.contains(['。', '；', ';']))
+    };
+    let mut i = 0;
+    while i < source.blocks.len() {
+        if !super::table::is_catalog_text(&source.blocks[i].text) {
+            i += 1;
+            continue;
+        }
+        let end = (i..source.blocks.len())
+            .find(|&j| !cell_like(&source.blocks[j].text))
+            .unwrap_or(source.blocks.len());
+        let run = &source.blocks[i..end];
+        let figures = run.iter().filter(|c| is_value(&c.text)).count();
+        let labels = run
+            .iter()
+            .filter(|c| super::table::is_catalog_text(&c.text))
+            .count();
+        if figures < 3 || labels < 2 {
+            i = end.max(i + 1);
+            continue;
+        }
+        let at_end = end == source.blocks.len();
+        let cells: Vec<Text> = source.blocks.drain(i..end).collect();
+        let mut grid: Grid = Vec::new();
+        let mut read = cells.as_slice();
+        // A page cut off inside a table ends on the number of the next row's label (`2` of
+        // `2.其他法律行政法规禁止公开`): not a figure of the row above.
+        if at_end
+            && let [before @ .., last] = read
+            && next_number(before).is_some_and(|n| n.to_string() == last.text.trim())
+        {
+            source.cut_off = Some(last.clone());
+            read = before;
+        }
+        for cell in read.iter().cloned() {
+            match grid.last_mut() {
+                Some(row) if is_value(&cell.text) => row.push(cell),
+                _ => grid.push(vec![cell]),
+            }
+        }
+        source.tables.push(grid);
+        source.table_lines.push(cells);
+    }
 }
 
 /// Whether pipe-separated lines make a table: at least two rows of two or more cells.
@@ -263,8 +399,10 @@ fn classify(lines: Vec<Option<Text>>, tables: Vec<Grid>) -> Source {
         tables,
         ..Source::default()
     };
+    let lines = values_below(lines);
     let captions = caption_lines(&lines);
     let title = find_title(&lines);
+    let title_key = title.as_ref().map(|(_, _, t)| key(t));
     let mut narrative_started = false;
     for (i, line) in lines.into_iter().enumerate() {
         let Some(line) = line else { continue };
@@ -272,7 +410,14 @@ fn classify(lines: Vec<Option<Text>>, tables: Vec<Grid>) -> Source {
             continue;
         }
         if let Some(fields) = fields(&line, META_KEYS).filter(|_| !narrative_started) {
-            source.meta.extend(fields);
+            if fields
+                .iter()
+                .all(|(k, _)| FURNITURE_KEYS.contains(&k.as_str()))
+            {
+                source.dropped.push(line);
+            } else {
+                source.meta.extend(fields);
+            }
             continue;
         }
         // A page-information line that starts with its date (`2022年01月18日来源:本站`).
@@ -299,8 +444,14 @@ fn classify(lines: Vec<Option<Text>>, tables: Vec<Grid>) -> Source {
                     source.title = Some(Text::new(text.clone(), line.at.clone()));
                 }
             }
+            // The title printed again under the page's metadata.
+            _ if !narrative_started && title_key.as_deref() == Some(key(&line.text).as_str()) => {
+                source.dropped.push(line);
+            }
             _ => {
-                narrative_started = true;
+                // Short lines under the title (the office's name) leave the page information
+                // open: a date line may still follow.
+                narrative_started |= is_sentence(&line.text);
                 source.blocks.push(line);
             }
         }
@@ -315,6 +466,45 @@ fn classify(lines: Vec<Option<Text>>, tables: Vec<Grid>) -> Source {
     source
 }
 
+/// Whether a line is text of the report rather than a short line of the page's head.
+fn is_sentence(text: &str) -> bool {
+    text.chars().count() > 20 || text.contains(['。', '，', ',', '、', '；', ';'])
+}
+
+/// A list layout's labels with their value on the next non-blank line (`• 成文日期:`, blank,
+/// `2020-01-17`) joined into one `label: value` line at the value's place; the label's own line
+/// becomes blank.
+fn values_below(mut lines: Vec<Option<Text>>) -> Vec<Option<Text>> {
+    for i in 0..lines.len() {
+        let Some(line) = &lines[i] else { continue };
+        let Some(f) = fields(line, META_KEYS) else {
+            continue;
+        };
+        let [(k, v)] = f.as_slice() else { continue };
+        if !v.text.is_empty() || !VALUE_BELOW.contains(&k.as_str()) {
+            continue;
+        }
+        let Some(j) =
+            (i + 1..lines.len()).find(|&j| lines[j].as_ref().is_none_or(|l| !l.text.is_empty()))
+        else {
+            continue;
+        };
+        let Some(value) = &lines[j] else { continue };
+        let plain = value.text.chars().count() <= 80
+            && !value.text.contains('。')
+            && fields(value, META_KEYS).is_none()
+            && !is_furniture(&value.text);
+        if plain {
+            let joined = Text::new(format!("{k}:{}", value.text), value.at.clone());
+            lines[j] = Some(joined);
+            if let Some(l) = &mut lines[i] {
+                l.text.clear();
+            }
+        }
+    }
+    lines
+}
+
 /// Whether a line begins with a date and is short (a page-information line, not a sentence).
 fn starts_with_date(text: &str) -> bool {
     let k = key(text);
@@ -326,7 +516,7 @@ fn starts_with_date(text: &str) -> bool {
 
 /// Whether a (key-normalised) line names itself a report: 报告, 年报 (工作年报), 年度报告.
 pub(super) fn is_report_title(k: &str) -> bool {
-    let k = k.trim_end_matches(['.', '。', ')', ']']);
+    let k = k.trim_end_matches(['.', '。', ')', ']', '|']);
     k.ends_with("报告") || k.ends_with("年报")
 }
 
@@ -349,7 +539,11 @@ fn find_title(lines: &[Option<Text>]) -> Option<(usize, usize, String)> {
         let joined = |from: usize| -> Option<String> {
             let run = &content[from..=end];
             let consecutive = run.windows(2).all(|w| w[1].0 == w[0].0 + 1);
-            consecutive.then(|| run.iter().map(|(_, l)| l.text.as_str()).collect())
+            consecutive.then(|| {
+                run.iter()
+                    .map(|(_, l)| l.text.trim_end_matches(['|', ' ']))
+                    .collect()
+            })
         };
         for from in (end.saturating_sub(2)..=end).rev() {
             if let Some(text) = joined(from)
@@ -363,7 +557,7 @@ fn find_title(lines: &[Option<Text>]) -> Option<(usize, usize, String)> {
     content.iter().find_map(|(i, line)| {
         let k = key(&line.text);
         (is_report_title(&k) && (k.contains("年度报告") || k.contains("年报")) && !k.contains('>'))
-            .then(|| (*i, *i, line.text.clone()))
+            .then(|| (*i, *i, line.text.trim_end_matches(['|', ' ']).to_string()))
     })
 }
 
@@ -443,7 +637,11 @@ pub(super) fn fields(line: &Text, keys: &[&str]) -> Option<Vec<(String, Text)>> 
         let end = next.as_ref().map_or(folded.len(), |n| n.0);
         let value: String = orig[i..end].iter().collect();
         let value = value.trim_matches([' ', '|', '\u{3000}']).trim();
-        out.push((key.to_string(), Text::new(value, line.at.clone())));
+        let canonical = ALIASES
+            .iter()
+            .find(|(a, _)| *a == key)
+            .map_or(key, |(_, c)| *c);
+        out.push((canonical.to_string(), Text::new(value, line.at.clone())));
         match next {
             Some((_, k, e)) => (key, at) = (k, e),
             None => return Some(out),
