@@ -503,7 +503,12 @@ fn check_fixture(fixture: &Path) -> (String, Vec<String>) {
     let values = stats_values(&stats);
     match (&exp.format, stats.is_file()) {
         (Some(want), true) => {
-            let got = values.get("format").cloned().unwrap_or_default();
+            let text = fs::read_to_string(&stats).unwrap_or_default();
+            let got = text
+                .lines()
+                .find_map(|l| l.strip_prefix("format:"))
+                .map(|v| v.split('#').next().unwrap_or_default().trim().to_string())
+                .unwrap_or_default();
             if &got != want {
                 fails.push(format!("FORMAT got {got} want {want}"));
             }
