@@ -167,14 +167,83 @@ pub(super) fn is_furniture(text: &str) -> bool {
 
 /// Read the text of a published report page. Pure: no I/O.
 pub fn parse_text(text: &str) -> Source {
-    let lines: Vec<Option<Text>> = text
-        .lines()
+    let raw: Vec<&str> = text.lines().collect();
+    let aligned = aligned_rows(&raw);
+    let lines: Vec<Option<Text>> = raw
+        .iter()
         .enumerate()
-        .map(|(i, l)| Some(Text::new(l.trim(), Place::Line(i + 1))))
+        .map(|(i, l)| {
+            let text = if aligned.contains(&i) {
+                as_pipes(&split_aligned(l))
+            } else if l.trim().contains('\t') {
+                as_pipes(&l.trim().split('\t').map(str::trim).collect::<Vec<_>>())
+            } else {
+                l.trim().to_string()
+            };
+            Some(Text::new(text, Place::Line(i + 1)))
+        })
         .collect();
     let mut source = from_lines(lines, Vec::new());
     source.kind = "纯文本".to_string();
     source
+}
+
+/// Cells as a pipe-separated line (`a | b |`), the shape the table reader takes.
+fn as_pipes(cells: &[&str]) -> String {
+    let mut out = cells.join(" | ");
+    out.push_str(" |");
+    out
+}
+
+/// A line of a table aligned with spaces, split at runs of two or more spaces.
+fn split_aligned(line: &str) -> Vec<&str> {
+    let line = line.trim();
+    let mut cells = Vec::new();
+    let mut start = 0;
+    let bytes: Vec<(usize, char)> = line.char_indices().collect();
+    let mut i = 0;
+    while i < bytes.len() {
+        let (at, c) = bytes[i];
+        let spaces = bytes[i..]
+            .iter()
+            .take_while(|(_, c)| *c == ' ' || *c == '\u{3000}')
+            .count();
+        if c == '\u{3000}' || (c == ' ' && spaces >= 2) {
+            cells.push(&line[start..at]);
+            i += spaces;
+            start = bytes.get(i).map_or(line.len(), |(a, _)| *a);
+            continue;
+        }
+        i += 1;
+    }
+    cells.push(&line[start..]);
+    cells.into_iter().filter(|c| !c.is_empty()).collect()
+}
+
+/// Indices of the lines of a table aligned with spaces: from a header line naming 统计指标 (or
+/// 信息内容) to the last line split into several cells, sentences excluded.
+fn aligned_rows(raw: &[&str]) -> Vec<usize> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < raw.len() {
+        let header = split_aligned(raw[i]);
+        let k = key(raw[i]);
+        if header.len() < 2 || !(k.starts_with("统计指标") || k.starts_with("信息内容")) {
+            i += 1;
+            continue;
+        }
+        let mut last = i;
+        let mut j = i + 1;
+        while j < raw.len() && !raw[j].contains('。') {
+            if split_aligned(raw[j]).len() >= 2 {
+                last = j;
+            }
+            j += 1;
+        }
+        out.extend((i..=last).filter(|n| !raw[*n].trim().is_empty()));
+        i = last + 1;
+    }
+    out
 }
 
 /// A page's lines (`None` where a table already read as a grid was) into a source: runs of
