@@ -1292,3 +1292,26 @@ fn every_blocking_reason_at_once_and_one_table_for_the_batch() {
     assert!(row("nothing.txt").contains("无法导入"));
     assert!(row("body-only.txt").contains("需人工处理"));
 }
+
+/// Author content hygiene: an image without alt text is a warning at its file:line in `check`.
+#[test]
+fn an_image_without_alt_text_is_a_located_warning() {
+    let f = site();
+    let page = "甲镇2019年政府信息公开工作年度报告\n发布日期：2020-01-20\n一、概述\n正文。\n";
+    let path = input(&f, "p.txt", page.as_bytes());
+    let (code, stdout, _) = import(&f, &[&path]);
+    assert_eq!(code, 0, "{stdout}");
+    let md = f.root().join("content/2019/alpha/report.md");
+    let mut text = fs::read_to_string(&md).unwrap();
+    text.push_str("\n![](图.png)\n");
+    let line = text.lines().count();
+    fs::write(&md, text).unwrap();
+    f.write_bytes("content/2019/alpha/图.png", b"\x89PNG\r\n\x1a\n");
+    let (_, out, err) = run(&["check", "--root", f.root().to_str().unwrap()]);
+    let all = format!("{out}{err}");
+    assert!(
+        all.contains(&format!("content/2019/alpha/report.md:{line}:1"))
+            && all.contains("图片「图.png」没有说明文字"),
+        "{all}"
+    );
+}
