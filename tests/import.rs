@@ -1315,3 +1315,71 @@ fn an_image_without_alt_text_is_a_located_warning() {
         "{all}"
     );
 }
+
+/// A Word document made here: paragraphs, then each table of `stats` as real table cells.
+fn docx(stats: &Stats, paragraphs: &[&str]) -> Vec<u8> {
+    let esc = |s: &str| {
+        s.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+    };
+    let para = |s: &str| {
+        format!(
+            "<w:p><w:r><w:t xml:space=\"preserve\">{}</w:t></w:r></w:p>",
+            esc(s)
+        )
+    };
+    let mut body: String = paragraphs.iter().map(|p| para(p)).collect();
+    for t in tables(stats) {
+        body.push_str(&para(&t.title));
+        body.push_str("<w:tbl>");
+        for row in t.head.iter().chain(&t.body) {
+            body.push_str("<w:tr>");
+            for c in row {
+                body.push_str(&format!("<w:tc>{}</w:tc>", para(&c.text)));
+            }
+            body.push_str("</w:tr>");
+        }
+        body.push_str("</w:tbl>");
+    }
+    let xml = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\
+<w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"><w:body>{body}</w:body></w:document>"
+    );
+    let mut out = std::io::Cursor::new(Vec::new());
+    let mut zip = zip::ZipWriter::new(&mut out);
+    let options = zip::write::SimpleFileOptions::default();
+    zip.start_file("word/document.xml", options).unwrap();
+    std::io::Write::write_all(&mut zip, xml.as_bytes()).unwrap();
+    zip.finish().unwrap();
+    out.into_inner()
+}
+
+/// Issue 22: a report published as a Word attachment imports: text, headings, real table cells
+/// through the same table reader, figure for figure.
+#[test]
+fn a_word_document_imports_text_and_table_cells() {
+    let stats = sample(schema::format("gov-2021").unwrap());
+    let bytes = docx(
+        &stats,
+        &[
+            "测试县乙乡2022年度政府信息公开工作年度报告",
+            "发布日期：2023年1月18日",
+            "一、总体情况",
+            "1.组织领导 本乡成立了政务公开领导小组。",
+            "本报告所列数据的统计期限自2022年1月1日起至2022年12月31日止。",
+        ],
+    );
+    let f = site();
+    let path = input(&f, "report.docx", &bytes);
+    let (code, stdout, stderr) = import(&f, &[&path]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert!(stdout.contains("Word 文档"), "{stdout}");
+    assert!(stdout.contains("表格格式：gov-2021"), "{stdout}");
+    let dir = f.root().join("content/2022/beta");
+    assert_same_figures(&stats, &dir.join("stats.yaml"));
+    let (front, body) = report_parts(&dir.join("report.md"));
+    assert_eq!(front["published"].as_str(), Some("2023-01-18"));
+    assert!(body.contains("## 一、总体情况"), "{body}");
+    assert!(body.contains("1\\.组织领导"), "{body}");
+}
