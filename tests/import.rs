@@ -1383,3 +1383,71 @@ fn a_word_document_imports_text_and_table_cells() {
     assert!(body.contains("## 一、总体情况"), "{body}");
     assert!(body.contains("1\\.组织领导"), "{body}");
 }
+
+/// A one-page PDF made here with lopdf: `lines` drawn as text (Helvetica), or no text at all.
+fn pdf(lines: &[&str]) -> Vec<u8> {
+    use lopdf::content::{Content, Operation};
+    use lopdf::{Document, Object, Stream, dictionary};
+    let mut doc = Document::with_version("1.5");
+    let pages_id = doc.new_object_id();
+    let font_id = doc.add_object(dictionary! {
+        "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica",
+    });
+    let resources_id = doc.add_object(dictionary! {
+        "Font" => dictionary! { "F1" => font_id },
+    });
+    let mut operations = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        operations.extend([
+            Operation::new("BT", vec![]),
+            Operation::new("Tf", vec!["F1".into(), 12.into()]),
+            Operation::new("Td", vec![50.into(), (750 - 20 * i as i64).into()]),
+            Operation::new("Tj", vec![Object::string_literal(*line)]),
+            Operation::new("ET", vec![]),
+        ]);
+    }
+    let content = Content { operations };
+    let content_id = doc.add_object(Stream::new(dictionary! {}, content.encode().unwrap()));
+    let page_id = doc.add_object(dictionary! {
+        "Type" => "Page", "Parent" => pages_id, "Contents" => content_id,
+    });
+    doc.objects.insert(
+        pages_id,
+        Object::Dictionary(dictionary! {
+            "Type" => "Pages", "Kids" => vec![page_id.into()], "Count" => 1,
+            "Resources" => resources_id, "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
+        }),
+    );
+    let catalog_id = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
+    doc.trailer.set("Root", catalog_id);
+    let mut out = Vec::new();
+    doc.save_to(&mut out).unwrap();
+    out
+}
+
+/// Issue 22: a PDF's text layer imports (its tables flagged for hand entry); a PDF without a
+/// text layer is refused with a clear message.
+#[test]
+fn a_pdf_text_layer_imports_and_a_scan_is_refused() {
+    let f = site();
+    let text = input(
+        &f,
+        "report.pdf",
+        &pdf(&[
+            "Annual report 2022",
+            "Open government work went well this year.",
+        ]),
+    );
+    let scan = input(&f, "scan.pdf", &pdf(&[]));
+    let (code, stdout, stderr) = import(&f, &[&text, "--township", "beta", "--year", "2022"]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert!(stdout.contains("PDF 只导入了文字"), "{stdout}");
+    let (_, body) = report_parts(&f.root().join("content/2022/beta/report.md"));
+    assert!(body.contains("Open government work went well"), "{body}");
+    let (code, stdout, _) = import(&f, &[&scan, "--township", "beta", "--year", "2021"]);
+    assert_eq!(code, 1, "{stdout}");
+    assert!(
+        stdout.contains("scan.pdf") && stdout.contains("没有文字层"),
+        "{stdout}"
+    );
+}

@@ -94,15 +94,25 @@ pub fn analyze(
     };
     let mut stats = pick_stats(source, hints, &mut facts, &mut findings);
     let mut blocks = source.blocks.clone();
-    let unread = stats
-        .as_ref()
-        .is_none_or(|(_, m)| m.rows_found == 0 && source.by_id.is_empty());
+    let unread = source.kind.starts_with("PDF")
+        || stats
+            .as_ref()
+            .is_none_or(|(_, m)| m.rows_found == 0 && source.by_id.is_empty());
     if unread && !source.tables.is_empty() && source.kind != "Excel 表格" {
         stats = None;
         restore_tables(source, &mut blocks, &mut findings);
     }
     if stats.is_some() {
         facts.extend(table_ranges(source));
+    }
+    if source.kind.starts_with("PDF") {
+        // Text extraction gives a PDF table's cells in drawing order, which need not be the
+        // printed columns: the figures are for a person to enter from the original.
+        findings.push(Finding::new(
+            Level::Person,
+            &Place::Nowhere,
+            "PDF 只导入了文字：PDF 中表格的数字提取后不能保证栏目对应，未生成 stats.yaml；请照原件逐项录入统计表（nianbao template 生成的 Excel 模板可用于录入）",
+        ));
     }
     if let Some(cut) = &source.cut_off {
         findings.push(Finding::new(

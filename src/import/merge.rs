@@ -36,6 +36,10 @@ fn attachment(path: &Path, imported: &Imported, taken: &[(String, String)]) -> (
             format!("原表-{name}{year}年度统计表"),
             format!("{name}{year}年度统计表（原 Excel 表）"),
         ),
+        "pdf" => (
+            format!("原文-{name}{year}年度报告"),
+            format!("{name}{year}年度政府信息公开工作年度报告（原 PDF 文件）"),
+        ),
         "docx" => (
             format!("原文-{name}{year}年度报告"),
             format!("{name}{year}年度政府信息公开工作年度报告（原 Word 文档）"),
