@@ -1143,3 +1143,311 @@ fn a_page_without_a_publication_date_gets_an_unknown_date_not_a_made_up_one() {
     let built = fs::read_to_string(out.join("2021/alpha/index.html")).unwrap();
     assert!(built.contains("原文未注明"));
 }
+
+/// Issue 22: a report whose whole body is one long line ending in `|` is narrative, not a table:
+/// the text is in report.md (no outline placeholders), and nothing speaks of an Excel file.
+#[test]
+fn a_body_on_one_line_ending_in_a_pipe_stays_narrative() {
+    let body = "一、总体情况。2019年，甲镇主动公开政府信息共计35条，其中政策文件4条、通知公告31条，依申请公开0件，未发生行政复议和行政诉讼。二、存在问题和改进措施：公开内容还不够全面。|";
+    let page = format!(
+        "甲镇2019年政府信息公开工作年度报告\n发布日期：2020-01-20\n文号：甲政发〔2020〕1号\n{body}\n"
+    );
+    let f = site();
+    let path = input(&f, "one-line.txt", page.as_bytes());
+    let (code, stdout, stderr) = import(&f, &[&path]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    let md = fs::read_to_string(f.root().join("content/2019/alpha/report.md")).unwrap();
+    assert!(md.contains("甲镇主动公开政府信息共计35条"), "{md}");
+    assert!(!md.contains("在此填写正文"), "{md}");
+    assert!(!stdout.contains("Excel 表只有统计数据"), "{stdout}");
+    // The page's 文号 has no front-matter field: listed with its line, not silently dropped.
+    assert!(
+        stdout.contains("第 3 行：页面信息「文号：甲政发〔2020〕1号」"),
+        "{stdout}"
+    );
+}
+
+/// A table no format recognises goes back into the narrative line for line, in its place.
+#[test]
+fn a_table_no_format_recognises_stays_in_the_narrative() {
+    let page = "甲镇2019年政府信息公开工作年度报告\n发布日期：2020-01-20\n一、概述\n下表为本镇办件情况。\n事项 | 件数 |\n户籍 | 12 |\n低保 | 3 |\n二、其他\n无。\n";
+    let f = site();
+    let path = input(&f, "odd-table.txt", page.as_bytes());
+    let (code, stdout, stderr) = import(&f, &[&path]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    let (_, body) = report_parts(&f.root().join("content/2019/alpha/report.md"));
+    let order: Vec<usize> = [
+        "下表为本镇办件情况",
+        "户籍 | 12 |",
+        "低保 | 3 |",
+        "二、其他",
+    ]
+    .iter()
+    .map(|t| {
+        body.find(t)
+            .unwrap_or_else(|| panic!("{t} missing: {body}"))
+    })
+    .collect();
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "{body}");
+    assert!(stdout.contains("已照原样放入正文"), "{stdout}");
+}
+
+/// Issue 22: dates are read wherever the page prints them and the report says where; labels
+/// are matched however printed (spaced, full-width, traditional, two on a line, furniture glued
+/// on); page furniture is kept out of the narrative and listed with its line.
+#[test]
+fn dates_labels_and_furniture_as_pages_print_them() {
+    let page = "首页 > 信息公开 > 年报\n\
+甲鎮2017年政府信息公開工作年報\n\
+索 引 号：1234/2018-01 發布機構：甲镇 发布目录:信息公开年报\n\
+發布日期：2018年3月21日 15:52   来源：本站\n\
+字体大小:大 中 小\n\
+打印本页\n\
+一、概述\n\
+1.组织领导 本镇成立了政务公开工作领导小组。\n\
+甲镇人民政府\n\
+2018年1月25日\n\
+【打印】 关闭窗口\n";
+    let f = site();
+    let path = input(&f, "page.txt", page.as_bytes());
+    let (code, stdout, stderr) = import(&f, &[&path]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    let dir = f.root().join("content/2017/alpha");
+    let (front, body) = report_parts(&dir.join("report.md"));
+    assert_eq!(
+        front["title"].as_str(),
+        Some("甲鎮2017年政府信息公開工作年報")
+    );
+    assert_eq!(front["index_no"].as_str(), Some("1234/2018-01"));
+    assert_eq!(front["publisher"].as_str(), Some("甲镇"));
+    assert_eq!(front["published"].as_str(), Some("2018-03-21"));
+    assert_eq!(front["generated"].as_str(), Some("2018-01-25"));
+    assert!(
+        stdout.contains("公开日期 2018-03-21（取自第 4 行“发布日期”）"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("生成日期 2018-01-25（取自第 10 行文末落款日期）"),
+        "{stdout}"
+    );
+    for furniture in ["字体", "打印", "关闭窗口", "来源", "发布目录"] {
+        assert!(!body.contains(furniture), "{furniture} in {body}");
+    }
+    for line in [5, 6, 11] {
+        assert!(
+            stdout
+                .lines()
+                .any(|l| l.contains(&format!("第 {line} 行")) && l.contains("未导入")),
+            "line {line} not listed: {stdout}"
+        );
+    }
+    assert!(body.contains("1\\.组织领导"), "{body}");
+    assert!(
+        body.contains("2018年1月25日"),
+        "the signature stays: {body}"
+    );
+}
+
+/// Issue 22: a file lacking both township and year names both, each with its flag, in one run;
+/// a batch ends with one table of every file and what became of it.
+#[test]
+fn every_blocking_reason_at_once_and_one_table_for_the_batch() {
+    let f = site();
+    let nothing = input(
+        &f,
+        "nothing.txt",
+        "本单位今年的政务公开工作取得了进展。\n".as_bytes(),
+    );
+    let body_only = input(
+        &f,
+        "body-only.txt",
+        "现公布乙乡2020年政府信息公开工作年度报告。本报告由乙乡人民政府编制。\n一、总体情况\n本乡主动公开信息12条。\n"
+            .as_bytes(),
+    );
+    let (code, stdout, stderr) = import(&f, &[&nothing, &body_only]);
+    assert_eq!(code, 1, "{stdout}{stderr}");
+    let refusal = stdout
+        .lines()
+        .find(|l| l.contains("nothing.txt：") && l.contains("无法确定"))
+        .unwrap_or_else(|| panic!("{stdout}"));
+    assert!(refusal.contains("--township"), "{refusal}");
+    assert!(refusal.contains("--year"), "{refusal}");
+    // The page copied without its title: township and year from the body, said where.
+    assert!(
+        f.root().join("content/2020/beta/report.md").is_file(),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("乡镇：乙乡（beta），依据正文第 1 行"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("== 本批文件一览（2 个文件）=="), "{stdout}");
+    let row = |name: &str| {
+        stdout
+            .lines()
+            .find(|l| l.trim_start().starts_with(name))
+            .unwrap_or_else(|| panic!("{name}: {stdout}"))
+            .to_string()
+    };
+    assert!(row("nothing.txt").contains("无法导入"));
+    assert!(row("body-only.txt").contains("需人工处理"));
+}
+
+/// Author content hygiene: an image without alt text is a warning at its file:line in `check`.
+#[test]
+fn an_image_without_alt_text_is_a_located_warning() {
+    let f = site();
+    let page = "甲镇2019年政府信息公开工作年度报告\n发布日期：2020-01-20\n一、概述\n正文。\n";
+    let path = input(&f, "p.txt", page.as_bytes());
+    let (code, stdout, _) = import(&f, &[&path]);
+    assert_eq!(code, 0, "{stdout}");
+    let md = f.root().join("content/2019/alpha/report.md");
+    let mut text = fs::read_to_string(&md).unwrap();
+    text.push_str("\n![](图.png)\n");
+    let line = text.lines().count();
+    fs::write(&md, text).unwrap();
+    f.write_bytes("content/2019/alpha/图.png", b"\x89PNG\r\n\x1a\n");
+    let (_, out, err) = run(&["check", "--root", f.root().to_str().unwrap()]);
+    let all = format!("{out}{err}");
+    assert!(
+        all.contains(&format!("content/2019/alpha/report.md:{line}:1"))
+            && all.contains("图片「图.png」没有说明文字"),
+        "{all}"
+    );
+}
+
+/// A Word document made here: paragraphs, then each table of `stats` as real table cells.
+fn docx(stats: &Stats, paragraphs: &[&str]) -> Vec<u8> {
+    let esc = |s: &str| {
+        s.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+    };
+    let para = |s: &str| {
+        format!(
+            "<w:p><w:r><w:t xml:space=\"preserve\">{}</w:t></w:r></w:p>",
+            esc(s)
+        )
+    };
+    let mut body: String = paragraphs.iter().map(|p| para(p)).collect();
+    for t in tables(stats) {
+        body.push_str(&para(&t.title));
+        body.push_str("<w:tbl>");
+        for row in t.head.iter().chain(&t.body) {
+            body.push_str("<w:tr>");
+            for c in row {
+                body.push_str(&format!("<w:tc>{}</w:tc>", para(&c.text)));
+            }
+            body.push_str("</w:tr>");
+        }
+        body.push_str("</w:tbl>");
+    }
+    let xml = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\
+<w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"><w:body>{body}</w:body></w:document>"
+    );
+    let mut out = std::io::Cursor::new(Vec::new());
+    let mut zip = zip::ZipWriter::new(&mut out);
+    let options = zip::write::SimpleFileOptions::default();
+    zip.start_file("word/document.xml", options).unwrap();
+    std::io::Write::write_all(&mut zip, xml.as_bytes()).unwrap();
+    zip.finish().unwrap();
+    out.into_inner()
+}
+
+/// Issue 22: a report published as a Word attachment imports: text, headings, real table cells
+/// through the same table reader, figure for figure.
+#[test]
+fn a_word_document_imports_text_and_table_cells() {
+    let stats = sample(schema::format("gov-2021").unwrap());
+    let bytes = docx(
+        &stats,
+        &[
+            "测试县乙乡2022年度政府信息公开工作年度报告",
+            "发布日期：2023年1月18日",
+            "一、总体情况",
+            "1.组织领导 本乡成立了政务公开领导小组。",
+            "本报告所列数据的统计期限自2022年1月1日起至2022年12月31日止。",
+        ],
+    );
+    let f = site();
+    let path = input(&f, "report.docx", &bytes);
+    let (code, stdout, stderr) = import(&f, &[&path]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert!(stdout.contains("Word 文档"), "{stdout}");
+    assert!(stdout.contains("表格格式：gov-2021"), "{stdout}");
+    let dir = f.root().join("content/2022/beta");
+    assert_same_figures(&stats, &dir.join("stats.yaml"));
+    let (front, body) = report_parts(&dir.join("report.md"));
+    assert_eq!(front["published"].as_str(), Some("2023-01-18"));
+    assert!(body.contains("## 一、总体情况"), "{body}");
+    assert!(body.contains("1\\.组织领导"), "{body}");
+}
+
+/// A one-page PDF made here with lopdf: `lines` drawn as text (Helvetica), or no text at all.
+fn pdf(lines: &[&str]) -> Vec<u8> {
+    use lopdf::content::{Content, Operation};
+    use lopdf::{Document, Object, Stream, dictionary};
+    let mut doc = Document::with_version("1.5");
+    let pages_id = doc.new_object_id();
+    let font_id = doc.add_object(dictionary! {
+        "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica",
+    });
+    let resources_id = doc.add_object(dictionary! {
+        "Font" => dictionary! { "F1" => font_id },
+    });
+    let mut operations = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        operations.extend([
+            Operation::new("BT", vec![]),
+            Operation::new("Tf", vec!["F1".into(), 12.into()]),
+            Operation::new("Td", vec![50.into(), (750 - 20 * i as i64).into()]),
+            Operation::new("Tj", vec![Object::string_literal(*line)]),
+            Operation::new("ET", vec![]),
+        ]);
+    }
+    let content = Content { operations };
+    let content_id = doc.add_object(Stream::new(dictionary! {}, content.encode().unwrap()));
+    let page_id = doc.add_object(dictionary! {
+        "Type" => "Page", "Parent" => pages_id, "Contents" => content_id,
+    });
+    doc.objects.insert(
+        pages_id,
+        Object::Dictionary(dictionary! {
+            "Type" => "Pages", "Kids" => vec![page_id.into()], "Count" => 1,
+            "Resources" => resources_id, "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
+        }),
+    );
+    let catalog_id = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
+    doc.trailer.set("Root", catalog_id);
+    let mut out = Vec::new();
+    doc.save_to(&mut out).unwrap();
+    out
+}
+
+/// Issue 22: a PDF's text layer imports (its tables flagged for hand entry); a PDF without a
+/// text layer is refused with a clear message.
+#[test]
+fn a_pdf_text_layer_imports_and_a_scan_is_refused() {
+    let f = site();
+    let text = input(
+        &f,
+        "report.pdf",
+        &pdf(&[
+            "Annual report 2022",
+            "Open government work went well this year.",
+        ]),
+    );
+    let scan = input(&f, "scan.pdf", &pdf(&[]));
+    let (code, stdout, stderr) = import(&f, &[&text, "--township", "beta", "--year", "2022"]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert!(stdout.contains("PDF 只导入了文字"), "{stdout}");
+    let (_, body) = report_parts(&f.root().join("content/2022/beta/report.md"));
+    assert!(body.contains("Open government work went well"), "{body}");
+    let (code, stdout, _) = import(&f, &[&scan, "--township", "beta", "--year", "2021"]);
+    assert_eq!(code, 1, "{stdout}");
+    assert!(
+        stdout.contains("scan.pdf") && stdout.contains("没有文字层"),
+        "{stdout}"
+    );
+}

@@ -30,6 +30,62 @@ pub(crate) fn outside_links(markdown: &str) -> Vec<(String, usize)> {
         .collect()
 }
 
+/// Images of `markdown` without alt text (`![](x.png)`, raw `<img src=x>`), each with the
+/// image's target and its byte offset: a screen reader has nothing to say for them.
+pub(crate) fn images_without_alt(markdown: &str) -> Vec<(String, usize)> {
+    let mut out = Vec::new();
+    let mut open: Option<(String, usize, bool)> = None;
+    for (event, range) in Parser::new_ext(markdown, options()).into_offset_iter() {
+        match event {
+            Event::Start(Tag::Image { dest_url, .. }) => {
+                open = Some((dest_url.to_string(), range.start, false));
+            }
+            Event::Text(t) | Event::Code(t) if !t.trim().is_empty() => {
+                if let Some(o) = &mut open {
+                    o.2 = true;
+                }
+            }
+            Event::End(pulldown_cmark::TagEnd::Image) => {
+                if let Some((url, at, false)) = open.take() {
+                    out.push((url, at));
+                }
+            }
+            Event::Html(h) | Event::InlineHtml(h) => {
+                out.extend(raw_images_without_alt(&h).map(|(url, o)| (url, range.start + o)));
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// `<img …>` tags of raw HTML without a non-empty `alt`.
+fn raw_images_without_alt(html: &str) -> impl Iterator<Item = (String, usize)> + '_ {
+    let lower = html.to_ascii_lowercase();
+    let starts: Vec<usize> = lower.match_indices("<img").map(|(i, _)| i).collect();
+    starts.into_iter().filter_map(move |at| {
+        let end = html[at..].find('>').map_or(html.len(), |e| at + e);
+        let tag = &html[at..end];
+        let tag_lower = tag.to_ascii_lowercase();
+        let has_alt = tag_lower.find("alt=").is_some_and(|a| {
+            let v = tag[a + 4..].trim_start_matches(['"', '\'']);
+            !v.starts_with(['"', '\'']) && !v.trim().is_empty()
+        });
+        let src = tag_lower
+            .find("src=")
+            .map(|a| {
+                tag[a + 4..]
+                    .trim_start_matches(['"', '\''])
+                    .split(['"', '\'', ' ', '>'])
+                    .next()
+                    .unwrap_or_default()
+                    .to_string()
+            })
+            .unwrap_or_default();
+        (!has_alt).then_some((src, at))
+    })
+}
+
 fn leaves_folder(url: &str) -> bool {
     let url = url.trim();
     let lower = url.to_ascii_lowercase();
@@ -73,6 +129,15 @@ fn leaves_folder(url: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn images_without_alt_are_found() {
+        let md = "![统计表](a.png)\n\n![](b.png)\n\n<img src=\"c.png\">\n\n<img src=\"d.png\" alt=\"图\">\n";
+        let found: Vec<(String, usize)> = images_without_alt(md);
+        let urls: Vec<&str> = found.iter().map(|(u, _)| u.as_str()).collect();
+        assert_eq!(urls, ["b.png", "c.png"]);
+        assert_eq!(&md[found[1].1..found[1].1 + 4], "<img");
+    }
 
     #[test]
     fn links_leaving_the_folder_are_found() {

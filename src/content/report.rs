@@ -112,6 +112,7 @@ pub(crate) fn load(folder: &ReportFolder<'_>, diagnostics: &mut Diagnostics) -> 
         errors: 0,
     };
     check_links(&text, body, &md_file, diagnostics);
+    check_images(&text, body, &md_file, diagnostics);
     check_unfinished(&text, &md_file, diagnostics);
     let keys = KeyIndex::scan(front.yaml, front.line_offset);
     let due = folder.deadlines.due(folder.year);
@@ -283,6 +284,23 @@ fn check_links(text: &str, body: &str, file: &str, diagnostics: &mut Diagnostics
             )
             .at(Some(location))
             .hint("把文件作为附件放进报告目录，链接写成文件名，例如 [统计表](统计表.pdf)"),
+        );
+    }
+}
+
+/// Warn about images without alt text (the page gives them `alt=""`).
+fn check_images(text: &str, body: &str, file: &str, diagnostics: &mut Diagnostics) {
+    let body_start = text.len() - body.len();
+    for (url, offset) in crate::content::markdown::images_without_alt(body) {
+        let location = crate::diagnostics::location_of_offset(text, body_start + offset);
+        diagnostics.push(
+            Diagnostic::warning(
+                "report.image-alt",
+                file,
+                format!("图片「{url}」没有说明文字（alt）：读屏软件无法告诉视障读者图上是什么"),
+            )
+            .at(Some(location))
+            .hint("在方括号里写上图片内容，例如 ![2019年统计表](统计表.png)"),
         );
     }
 }

@@ -1,11 +1,9 @@
 //! From a source's intermediate form to what will be written: format, year, township, front
 //! matter, narrative and figures, with every doubtful spot as a finding. Pure: no I/O.
 
-use chrono::NaiveDate;
-
+use super::dates::{self, parse_date};
 use super::detect;
 use super::hazards::{self, Finding, Level};
-use super::labels::chinese_digits;
 use super::source::{Place, Source, Text};
 use super::table::{self, Matched};
 use super::write::{self, FrontMatter};
@@ -47,6 +45,9 @@ pub enum AnalyzeError {
         /// The registered townships.
         known: String,
     },
+    /// Several of the reasons above at once (each names the flag that resolves it).
+    #[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("；另外，"))]
+    Several(Vec<AnalyzeError>),
     /// Nothing in the source is a report or a table.
     #[error("没有读到任何报告内容（既没有正文也没有统计表）")]
     Empty,
@@ -82,9 +83,47 @@ pub fn analyze(
     }
     let mut facts = Vec::new();
     let mut findings = Vec::new();
-    let township = pick_township(source, hints, townships, &mut facts)?;
-    let year = pick_year(source, hints, &mut facts, &mut findings)?;
-    let stats = pick_stats(source, hints, &mut facts, &mut findings);
+    // Every reason to refuse is named in one run, not one per run.
+    let (township, year) = match (
+        pick_township(source, hints, townships, &mut facts),
+        pick_year(source, hints, &mut facts, &mut findings),
+    ) {
+        (Ok(t), Ok(y)) => (t, y),
+        (Err(e), Ok(_)) | (Ok(_), Err(e)) => return Err(e),
+        (Err(a), Err(b)) => return Err(AnalyzeError::Several(vec![a, b])),
+    };
+    let mut stats = pick_stats(source, hints, &mut facts, &mut findings);
+    let mut blocks = source.blocks.clone();
+    let unread = source.kind.starts_with("PDF")
+        || stats
+            .as_ref()
+            .is_none_or(|(_, m)| m.rows_found == 0 && source.by_id.is_empty());
+    if unread && !source.tables.is_empty() && source.kind != "Excel 表格" {
+        stats = None;
+        restore_tables(source, &mut blocks, &mut findings);
+    }
+    if stats.is_some() {
+        facts.extend(table_ranges(source));
+    }
+    if source.kind.starts_with("PDF") {
+        // Text extraction gives a PDF table's cells in drawing order, which need not be the
+        // printed columns: the figures are for a person to enter from the original.
+        findings.push(Finding::new(
+            Level::Person,
+            &Place::Nowhere,
+            "PDF 只导入了文字：PDF 中表格的数字提取后不能保证栏目对应，未生成 stats.yaml；请照原件逐项录入统计表（nianbao template 生成的 Excel 模板可用于录入）",
+        ));
+    }
+    if let Some(cut) = &source.cut_off {
+        findings.push(Finding::new(
+            Level::Person,
+            &cut.at,
+            format!(
+                "原文在表格中间结束（页面可能被截断）：最后一行「{}」像是下一行标签的开头，没有当作数值导入；此后各行留空",
+                cut.text
+            ),
+        ));
+    }
     if let Some((format, m)) = &stats {
         findings.extend(hazards::narrative_figures(source, format, &m.values));
         findings.extend(hazards::channel_rows(source, format, &m.values));
@@ -108,11 +147,17 @@ pub fn analyze(
             ),
         ));
     }
+    let title_key = source.title.as_ref().map(|t| super::labels::key(&t.text));
     for d in &source.dropped {
+        let repeated = title_key.as_deref() == Some(super::labels::key(&d.text).as_str());
         findings.push(Finding::new(
             Level::Note,
             &d.at,
-            format!("网页附带的文字「{}」不是报告内容，未导入", d.text),
+            if repeated {
+                format!("与标题重复的一行「{}」，未导入", d.text)
+            } else {
+                format!("网页附带的文字「{}」不是报告内容，未导入", d.text)
+            },
         ));
     }
     if source
@@ -126,8 +171,19 @@ pub fn analyze(
             "正文含繁体字（可能来自转换过的镜像网站）；正文照原文导入，没有转换，请确认是否需要改用简体原文",
         ));
     }
-    let front = front_matter(source, township, &mut findings);
-    let narrative = (!source.blocks.is_empty()).then(|| write::narrative(&source.blocks));
+    let front = front_matter(source, township, &mut facts, &mut findings);
+    findings.extend(unused_meta(source));
+    for c in &source.captions {
+        findings.push(Finding::new(
+            Level::Note,
+            &c.at,
+            format!(
+                "表格上方的标题「{}」未导入（stats.yaml 按格式写出各表名称）",
+                c.text
+            ),
+        ));
+    }
+    let narrative = (!blocks.is_empty()).then(|| write::narrative(&blocks));
     findings.sort_by_key(|f| place_order(&f.at));
     Ok(Imported {
         year,
@@ -138,6 +194,109 @@ pub fn analyze(
         facts,
         findings,
     })
+}
+
+/// Tables no format was read from go back into the narrative where they stood: a text page's
+/// lines as printed, an HTML table one row per paragraph; nothing of the page is lost.
+fn restore_tables(source: &Source, blocks: &mut Vec<Text>, findings: &mut Vec<Finding>) {
+    for (i, grid) in source.tables.iter().enumerate() {
+        let lines = source.table_lines.get(i).filter(|l| !l.is_empty());
+        let restored: Vec<Text> = match lines {
+            Some(lines) => lines.clone(),
+            None => grid.iter().filter_map(|row| row_text(row)).collect(),
+        };
+        if let Some(first) = restored.first() {
+            findings.push(Finding::new(
+                Level::Person,
+                &first.at,
+                format!(
+                    "这里的 {} 行表格没有读出任何统计表指标，已照原样放入正文（未生成 stats.yaml）；如果它就是统计表，请用 --format 指定格式后重新导入，或照原件填写",
+                    restored.len()
+                ),
+            ));
+        }
+        blocks.extend(restored);
+    }
+    if blocks.iter().all(|b| matches!(b.at, Place::Line(_))) {
+        blocks.sort_by_key(|b| place_order(&b.at));
+    }
+}
+
+/// The source lines each table read into stats.yaml was printed on (`统计表取自第 40–212 行`).
+fn table_ranges(source: &Source) -> Vec<String> {
+    let line = |t: &Text| match t.at {
+        Place::Line(n) => Some(n),
+        _ => None,
+    };
+    source
+        .table_lines
+        .iter()
+        .filter_map(|lines| {
+            let first = lines.iter().find_map(line)?;
+            let last = lines.iter().rev().find_map(line)?;
+            Some(format!(
+                "统计表取自第 {first}–{last} 行（数值写入 stats.yaml）"
+            ))
+        })
+        .collect()
+}
+
+/// A grid row as one line of text: its distinct non-empty cells separated by ` | `.
+fn row_text(row: &[Text]) -> Option<Text> {
+    let mut cells: Vec<&str> = row
+        .iter()
+        .map(|c| c.text.as_str())
+        .filter(|t| !t.is_empty())
+        .collect();
+    cells.dedup();
+    let first = row.iter().find(|c| !c.text.is_empty())?;
+    Some(Text::new(cells.join(" | "), first.at.clone()))
+}
+
+/// Metadata keys that have a place in the front matter (the first of each list is used).
+const USED_META: &[&[&str]] = &[
+    &["索引号"],
+    &["发布机构"],
+    &["公开范围"],
+    &["生成日期", "成文日期", "印发日期"],
+    &[
+        "公开日期",
+        "发布日期",
+        "发布时间",
+        "公开时间",
+        "发文日期",
+        "日期",
+        "时间",
+    ],
+    &["标题", "名称"],
+    &["公开方式"],
+    &["填报单位(盖章)", "填报单位"],
+    &["单位负责人"],
+    &["审核人"],
+    &["填报人"],
+    &["联系电话"],
+    &["填报日期"],
+];
+
+/// Page metadata the front matter has no place for (文号, 主题分类, a second 发布日期), listed so
+/// that nothing read from the page disappears without a word.
+fn unused_meta(source: &Source) -> Vec<Finding> {
+    let chosen: Vec<&Text> = USED_META.iter().filter_map(|k| meta(source, k)).collect();
+    source
+        .meta
+        .iter()
+        .filter(|(_, v)| !chosen.iter().any(|c| std::ptr::eq(*c, v)))
+        .map(|(k, v)| {
+            Finding::new(
+                Level::Note,
+                &v.at,
+                format!(
+                    "页面信息「{k}：{}」在 report.md 中没有对应的字段，未导入",
+                    v.text
+                ),
+            )
+        })
+        .collect()
 }
 
 fn place_order(at: &Place) -> (usize, usize, usize) {
@@ -302,19 +461,6 @@ fn meta<'a>(source: &'a Source, keys: &[&str]) -> Option<&'a Text> {
         .map(|(_, v)| v)
 }
 
-/// `2019-03-12`, `2019年3月12日`, `2019/3/12`, `2019.03.12` (Chinese numerals too).
-pub fn parse_date(text: &str) -> Option<NaiveDate> {
-    let t = chinese_digits(text.trim());
-    let parts: Vec<&str> = t
-        .split(|c: char| !c.is_ascii_digit())
-        .filter(|p| !p.is_empty())
-        .collect();
-    let [y, m, d] = parts.as_slice() else {
-        return None;
-    };
-    NaiveDate::from_ymd_opt(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)
-}
-
 fn date_field(
     source: &Source,
     keys: &[&str],
@@ -341,10 +487,22 @@ fn date_field(
     }
 }
 
-fn front_matter(source: &Source, township: &Township, findings: &mut Vec<Finding>) -> FrontMatter {
+fn front_matter(
+    source: &Source,
+    township: &Township,
+    facts: &mut Vec<String>,
+    findings: &mut Vec<Finding>,
+) -> FrontMatter {
     let text = |keys: &[&str]| meta(source, keys).map(|t| t.text.clone());
-    let generated = date_field(source, &["生成日期"], "生成日期", findings);
-    let published = date_field(source, &["公开日期", "发布日期"], "公开日期", findings);
+    let (published, generated) = dates::dates(source, findings);
+    for (name, d) in [("公开日期", &published), ("生成日期", &generated)] {
+        facts.push(match d {
+            Some(d) => format!("{name} {}（取自{}）", d.date, d.from),
+            None => format!("{name}：原文未注明（写为 ~）"),
+        });
+    }
+    let generated = generated.map(|d| d.date);
+    let published = published.map(|d| d.date);
     if published.is_none() {
         // A date the original does not show is never made up: it stays unknown (`~`).
         findings.push(
@@ -360,7 +518,7 @@ fn front_matter(source: &Source, township: &Township, findings: &mut Vec<Finding
         title: source
             .title
             .as_ref()
-            .filter(|t| super::labels::key(&t.text).ends_with("报告"))
+            .filter(|t| super::text::is_report_title(&super::labels::key(&t.text)))
             .map(|t| t.text.clone()),
         index_no: text(&["索引号"]),
         publisher: text(&["发布机构"]).or_else(|| Some(township.name.clone())),

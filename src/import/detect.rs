@@ -152,8 +152,37 @@ pub(super) fn year(source: &Source) -> (Option<Year>, Option<Year>) {
     match (title, period) {
         (Some(t), Some(p)) if t.year != p.year => (Some(t), Some(p)),
         (Some(t), _) => (Some(t), None),
-        (None, p) => (p, None),
+        (None, Some(p)) => (Some(p), None),
+        (None, None) => (body_year(source), None),
     }
+}
+
+/// A page copied without its title: the year of the report its first lines name
+/// (`现公布甲镇2020年政府信息公开工作年度报告`).
+fn body_year(source: &Source) -> Option<Year> {
+    source.blocks.iter().take(3).find_map(|b| {
+        let k = key(&b.text);
+        let y = year_in(
+            &k,
+            &[
+                "年度政府信息公开",
+                "年政府信息公开",
+                "年度信息公开",
+                "年信息公开",
+            ],
+        )
+        .or_else(|| {
+            // `特编制2021年度街道信息公开年度报告`: the office's name between year and title.
+            (k.contains("信息公开") && (k.contains("年度报告") || k.contains("年报")))
+                .then(|| year_in(&k, &["年度"]))
+                .flatten()
+        })?;
+        Some(Year {
+            year: y,
+            from: format!("正文{}提到的报告名称", b.at),
+            at: b.at.clone(),
+        })
+    })
 }
 
 /// The first four-digit year (19xx/20xx, Chinese numerals too) followed by one of `suffixes`.
@@ -213,7 +242,73 @@ pub(super) fn township<'a>(
             }
         }
     }
-    Err("标题、发布机构和填报单位中都没有找到已登记的乡镇名称".to_string())
+    if let Some(found) = township_in_body(source, townships)? {
+        return Ok(found);
+    }
+    Err("标题、发布机构、填报单位和正文开头结尾中都没有找到已登记的乡镇名称".to_string())
+}
+
+/// Words of the sentences that name the office issuing the report: `由甲镇人民政府编制`,
+/// `现公布甲镇2020年…报告`, `请与甲镇人民政府办公室联系`, the signature `甲镇人民政府`.
+const ISSUER_WORDS: &[&str] = &["编制", "公布", "联系", "人民政府", "办事处", "年度报告"];
+
+/// The township a page copied without its title names in its first and last lines (the
+/// sentences of [`ISSUER_WORDS`]): exactly one registered name there, book titles 《…》 aside.
+fn township_in_body<'a>(
+    source: &Source,
+    townships: &'a [Township],
+) -> Result<Option<(&'a Township, String)>, String> {
+    let n = source.blocks.len();
+    let lines = source
+        .blocks
+        .iter()
+        .take(3)
+        .chain(source.blocks.iter().skip(n.saturating_sub(5).max(3)));
+    let mut found: Vec<(&Township, &super::source::Text)> = Vec::new();
+    for b in lines {
+        let k = without_book_titles(&key(&b.text));
+        if !ISSUER_WORDS.iter().any(|w| k.contains(w)) {
+            continue;
+        }
+        for t in townships.iter().filter(|t| k.contains(&key(&t.name))) {
+            if !found.iter().any(|(f, _)| f.slug == t.slug) {
+                found.push((t, b));
+            }
+        }
+    }
+    match found.as_slice() {
+        [] => Ok(None),
+        [(t, b)] => {
+            let quoted: String = b.text.chars().take(30).collect();
+            let more = if b.text.chars().count() > 30 {
+                "…"
+            } else {
+                ""
+            };
+            Ok(Some((t, format!("正文{}「{quoted}{more}」", b.at))))
+        }
+        many => {
+            let names: Vec<&str> = many.iter().map(|(t, _)| t.name.as_str()).collect();
+            Err(format!(
+                "正文中同时出现了 {}，无法确定是哪个乡镇",
+                names.join("、")
+            ))
+        }
+    }
+}
+
+fn without_book_titles(k: &str) -> String {
+    let mut out = String::with_capacity(k.len());
+    let mut depth = 0usize;
+    for c in k.chars() {
+        match c {
+            '<' => depth += 1,
+            '>' => depth = depth.saturating_sub(1),
+            _ if depth == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    out
 }
 
 #[cfg(test)]

@@ -152,6 +152,8 @@ const TRADITIONAL: &[(char, char)] = &[
     ('陳', '陈'),
     ('劉', '刘'),
     ('張', '张'),
+    // Place names the search table leaves alone (雲 is also a surname kept in search).
+    ('雲', '云'),
 ];
 
 /// One character in simplified form.
@@ -162,7 +164,11 @@ pub(super) fn simplify_char(c: char) -> char {
         return c;
     }
     let map = MAP.get_or_init(|| TRADITIONAL.iter().copied().collect());
-    map.get(&c).copied().unwrap_or(c)
+    // The closed table first (labels' own characters), then search's general folding table
+    // (place names and cue words of mirror sites: 長江鎮, 統計時限).
+    map.get(&c)
+        .copied()
+        .unwrap_or_else(|| crate::search::fold_char(c))
 }
 
 /// Full-width ASCII (`１２３`, `（`, `：`) as half-width, the ideographic space as a space.

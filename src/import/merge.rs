@@ -36,6 +36,14 @@ fn attachment(path: &Path, imported: &Imported, taken: &[(String, String)]) -> (
             format!("原表-{name}{year}年度统计表"),
             format!("{name}{year}年度统计表（原 Excel 表）"),
         ),
+        "pdf" => (
+            format!("原文-{name}{year}年度报告"),
+            format!("{name}{year}年度政府信息公开工作年度报告（原 PDF 文件）"),
+        ),
+        "docx" => (
+            format!("原文-{name}{year}年度报告"),
+            format!("{name}{year}年度政府信息公开工作年度报告（原 Word 文档）"),
+        ),
         "htm" | "html" => (
             format!("原文-{name}{year}年度报告"),
             format!("{name}{year}年度政府信息公开工作年度报告（原网页）"),
@@ -187,6 +195,7 @@ fn skeleton_body(
     group: &mut Group,
     format: Option<&'static crate::schema::Format>,
 ) -> Result<String, String> {
+    let excel = group[0].1.kind.starts_with("Excel");
     let imported = &mut group[0].2;
     let format = format
         .or_else(|| crate::schema::format(scaffold::default_format(imported.year)))
@@ -200,7 +209,11 @@ fn skeleton_body(
     imported.findings.push(Finding::new(
         Level::Person,
         &Place::Nowhere,
-        "Excel 表只有统计数据，没有报告正文：report.md 的正文是按格式生成的提纲，需要人工填写（或再导入同一报告的网页）",
+        if excel {
+            "Excel 表只有统计数据，没有报告正文：report.md 的正文是按格式生成的提纲，需要人工填写（或再导入同一报告的网页）"
+        } else {
+            "原文中没有读到报告正文：report.md 的正文是按格式生成的提纲，需要人工照原件填写"
+        },
     ));
     Ok(body)
 }
@@ -407,6 +420,7 @@ pub(super) fn render(outcome: &Outcome, dry_run: bool) -> String {
             let _ = writeln!(out, "  - {}：{why}", path.display());
         }
     }
+    batch_table(&mut out, outcome);
     let count = |s: &[Status]| {
         outcome
             .reports
@@ -433,4 +447,52 @@ pub(super) fn render(outcome: &Outcome, dry_run: bool) -> String {
         out.push_str("数值都照原表导入；请逐项处理上面的“需人工处理”和“警告”，再运行 nianbao check 和 nianbao serve 核对。\n");
     }
     out
+}
+
+/// One row per file of the batch: imported, needs attention or refused, and why.
+fn batch_table(out: &mut String, outcome: &Outcome) {
+    let name = |p: &Path| {
+        p.file_name().map_or_else(
+            || p.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        )
+    };
+    let mut rows: Vec<(String, &str, String)> = Vec::new();
+    for r in &outcome.reports {
+        for s in &r.sources {
+            let person = s
+                .findings
+                .iter()
+                .filter(|f| f.level == Level::Person)
+                .count();
+            let (result, note) = match r.status {
+                Status::Exists | Status::Invalid => ("未写入", status_line(r)),
+                _ if person > 0 => (
+                    "需人工处理",
+                    format!("{}（{person} 项需人工处理）", r.folder),
+                ),
+                _ => ("已导入", r.folder.clone()),
+            };
+            rows.push((name(&s.path), result, note));
+        }
+    }
+    for (path, why) in &outcome.failed {
+        rows.push((name(path), "无法导入", why.clone()));
+    }
+    rows.sort_by(|a, b| a.0.cmp(&b.0));
+    let width = rows
+        .iter()
+        .map(|r| unicode_width::UnicodeWidthStr::width(r.0.as_str()))
+        .max()
+        .unwrap_or(0)
+        .max(4);
+    let pad = |s: &str, w: usize| {
+        let n = w.saturating_sub(unicode_width::UnicodeWidthStr::width(s));
+        format!("{s}{}", " ".repeat(n))
+    };
+    let _ = writeln!(out, "\n== 本批文件一览（{} 个文件）==", rows.len());
+    let _ = writeln!(out, "  {}  {}  说明", pad("文件", width), pad("结果", 10));
+    for (file, result, note) in &rows {
+        let _ = writeln!(out, "  {}  {}  {note}", pad(file, width), pad(result, 10));
+    }
 }

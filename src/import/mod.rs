@@ -7,7 +7,9 @@
 //! that the content loader checks, and returns what happened for [`render_outcome`].
 
 mod analyze;
+mod dates;
 mod detect;
+mod docx;
 mod hazards;
 mod html;
 mod labels;
@@ -20,10 +22,13 @@ mod xlsx;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-pub use analyze::{AnalyzeError, Hints, Imported, analyze, parse_date};
+pub use analyze::{AnalyzeError, Hints, Imported, analyze};
+pub use dates::parse_date;
+pub use docx::{DocxError, parse_docx};
 pub use hazards::{Finding, Level};
 pub use html::parse_html;
 pub use labels::{Figure, figure, key};
+pub use pdf::{PdfError, parse_pdf};
 pub use source::{Grid, Place, Source, Text};
 pub use text::parse_text;
 pub use xlsx::{XlsxError, parse_xlsx};
@@ -55,7 +60,7 @@ pub enum ImportError {
     #[error("找不到要导入的文件或目录：{0}")]
     NoInput(PathBuf),
     /// No importable file was given.
-    #[error("没有可导入的文件（支持 .txt、.htm、.html、.xls、.xlsx）")]
+    #[error("没有可导入的文件（支持 .txt、.htm、.html、.xls、.xlsx、.docx、.pdf）")]
     Nothing,
 }
 
@@ -135,6 +140,18 @@ pub fn read_source(path: &Path) -> Result<Source, String> {
     if ext == "xlsx" || ext == "xls" {
         return parse_xlsx(&bytes).map_err(|e| e.to_string());
     }
+    if ext == "docx" {
+        return parse_docx(&bytes).map_err(|e| e.to_string());
+    }
+    if ext == "pdf" {
+        return parse_pdf(&bytes).map_err(|e| e.to_string());
+    }
+    if ext == "doc" {
+        return Err(
+            "旧版 Word 文档（.doc）无法直接读取：请在 Word 或 WPS 中另存为 .docx 后再导入"
+                .to_string(),
+        );
+    }
     let decoded = encoding::decode(&bytes).map_err(|e| e.to_string())?;
     let text = decoded.text.as_ref();
     let looks_html = ext == "htm"
@@ -172,7 +189,9 @@ fn collect(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, ImportError> {
                     .and_then(|e| e.to_str())
                     .unwrap_or_default()
                     .to_ascii_lowercase();
-                if ["txt", "htm", "html", "xls", "xlsx"].contains(&ext.as_str()) {
+                if ["txt", "htm", "html", "xls", "xlsx", "docx", "doc", "pdf"]
+                    .contains(&ext.as_str())
+                {
                     files.push(entry.path().to_path_buf());
                 }
             }
@@ -232,6 +251,7 @@ pub fn run(root: &Path, inputs: &[PathBuf], options: &Options) -> Result<Outcome
 }
 
 mod merge;
+mod pdf;
 use merge::write_report;
 
 /// The import report, in Chinese, for stdout.

@@ -85,6 +85,13 @@ pub struct Source {
     pub captions: Vec<Text>,
     /// The tables.
     pub tables: Vec<Grid>,
+    /// The source lines each table was read from (same index as `tables`; empty for a table
+    /// that was a grid already, HTML or Excel): a table no format recognises goes back into
+    /// the narrative as these lines.
+    pub table_lines: Vec<Vec<Text>>,
+    /// The last line of a page cut off inside a table, when it is the start of a row that is
+    /// not there (the number of the next row's label).
+    pub cut_off: Option<Text>,
     /// Images on the page (a statistics table published as a picture).
     pub images: Vec<Text>,
     /// Lines printed above the title (a page's header and navigation), left out.

@@ -80,6 +80,29 @@ fn pick(
         .ok_or(candidates[0])
 }
 
+/// Whether a printed text is a row label, a column heading or a table caption of any format
+/// (`规范性文件`, `本年新制作数量`, `第二十条第(一)项`): a line of a table copied one cell per line.
+pub(super) fn is_catalog_text(text: &str) -> bool {
+    static KEYS: std::sync::OnceLock<std::collections::HashSet<String>> =
+        std::sync::OnceLock::new();
+    let keys = KEYS.get_or_init(|| {
+        let mut keys = std::collections::HashSet::new();
+        for f in crate::schema::formats() {
+            for t in &f.tables {
+                keys.insert(key(&t.title));
+                keys.extend(t.columns.iter().map(|c| key(&c.label)));
+                keys.extend(t.rows.iter().map(|r| key(&r.label)));
+            }
+        }
+        keys.extend(VARIANTS.iter().map(|(_, v, _)| key(v)));
+        keys.extend(["统计指标", "单位", "统计数", "信息内容"].map(key));
+        keys.remove("");
+        keys
+    });
+    let k = key(text);
+    keys.contains(&k) || (k.starts_with("第二十条第") && k.chars().count() <= 12)
+}
+
 /// How many printed row labels of `format` the grids contain (for format detection).
 pub(super) fn label_hits(format: &Format, grids: &[Grid]) -> usize {
     let index = row_index(format);
@@ -611,7 +634,26 @@ fn missing_tables(format: &Format, taken: &HashMap<(usize, usize), Text>, m: &mu
             }
             continue;
         }
-        if !taken.keys().any(|(tt, _)| *tt == t) {
+        let found = taken.keys().filter(|(tt, _)| *tt == t).count();
+        let missing: Vec<&str> = table
+            .rows
+            .iter()
+            .enumerate()
+            .filter(|(r, row)| !row.label.is_empty() && !taken.contains_key(&(t, *r)))
+            .map(|(_, row)| row.label.as_str())
+            .collect();
+        if found > 0 && !missing.is_empty() {
+            m.findings.push(Finding::new(
+                Level::Person,
+                &super::source::Place::Nowhere,
+                format!(
+                    "「{}」表中没有读到这些行：{}（原文可能被截断或漏印），这些行留空；如原表有数值请手工填写",
+                    table.title,
+                    missing.join("、")
+                ),
+            ));
+        }
+        if found == 0 {
             m.findings.push(Finding::new(
                 Level::Person,
                 &super::source::Place::Nowhere,

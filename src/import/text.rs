@@ -4,7 +4,9 @@
 use super::labels::key;
 use super::source::{Grid, Place, Source, Text};
 
-/// Metadata keys of county CMS pages (FORMATS.md §0), as printed.
+/// Metadata keys of county CMS pages (FORMATS.md §0), as printed; the page-information keys
+/// that are furniture (来源, 点击数, 字体 …) are here too, so that a value ends where they begin
+/// and the import report lists them as left out.
 pub(super) const META_KEYS: &[&str] = &[
     "索引号",
     "发布机构",
@@ -12,12 +14,102 @@ pub(super) const META_KEYS: &[&str] = &[
     "生成日期",
     "公开日期",
     "发布日期",
+    "发布时间",
+    "公开时间",
     "公开方式",
     "文号",
+    "发文字号",
     "主题分类",
     "成文日期",
+    "发文日期",
+    "印发日期",
     "公开时限",
     "信息来源",
+    "标题",
+    "名称",
+    "日期",
+    "时间",
+    "来源",
+    "作者",
+    "点击数",
+    "点击量",
+    "点击率",
+    "访问次数",
+    "浏览次数",
+    "阅读次数",
+    "访问量",
+    "字体大小",
+    "字体",
+    "字号",
+    "发布目录",
+    "文件分类",
+    "信息分类",
+    "所属机构",
+    "所属主题",
+    "有效性",
+    "分享到",
+    "分享至",
+    "分享",
+    "信息索引号",
+    "信息名称",
+    "文件名称",
+    "发布单位",
+    "组配分类",
+    "文件编号",
+    "登记号",
+    "规范性文件登记",
+];
+
+/// Page-information keys that are furniture: a line of only these is left out whole.
+const FURNITURE_KEYS: &[&str] = &[
+    "来源",
+    "作者",
+    "点击数",
+    "点击量",
+    "点击率",
+    "访问次数",
+    "浏览次数",
+    "阅读次数",
+    "访问量",
+    "字体大小",
+    "字体",
+    "字号",
+    "发布目录",
+    "分享到",
+    "分享至",
+    "分享",
+];
+
+/// Printed keys that name a front-matter field under another label.
+const ALIASES: &[(&str, &str)] = &[
+    ("信息索引号", "索引号"),
+    ("信息名称", "名称"),
+    ("文件名称", "名称"),
+    ("发布单位", "发布机构"),
+];
+
+/// Keys whose value a list layout may print on the next line (`• 成文日期:` / `2020-01-17`);
+/// page-information keys (点击数, 字体 …) never take the next line.
+const VALUE_BELOW: &[&str] = &[
+    "索引号",
+    "发布机构",
+    "公开范围",
+    "生成日期",
+    "公开日期",
+    "发布日期",
+    "发布时间",
+    "公开时间",
+    "公开方式",
+    "文号",
+    "发文字号",
+    "主题分类",
+    "成文日期",
+    "发文日期",
+    "印发日期",
+    "名称",
+    "标题",
+    "组配分类",
+    "文件编号",
 ];
 
 /// Footer keys of the 2014-edition table.
@@ -31,30 +123,127 @@ pub(super) const FOOTER_KEYS: &[&str] = &[
     "填报日期",
 ];
 
-/// Lines that are page furniture, not report text.
-const CHROME: &[&str] = &[
+/// Words that only page furniture prints (a line of at most 40 characters with one of them is
+/// left out of the narrative and listed).
+const FURNITURE: &[&str] = &[
     "扫一扫在手机打开当前页",
     "打印本页",
     "关闭窗口",
-    "[打印本页]",
-    "[关闭窗口]",
     "[打印]",
     "[关闭]",
-    "分享到:",
-    "字体:大中小",
-    "[字体:大中小]",
+    "打印此页",
+    "分享到",
+    "分享至",
+    "字体大小",
+    "字体:",
+    "字号:",
+    "访问次数",
+    "浏览次数",
+    "阅读次数",
+    "点击数",
+    "点击量",
+    "设为首页",
+    "加入收藏",
+    "关怀版",
+    "无障碍",
+    "点击关闭",
+    "发布目录:",
+    "信息公开元数据",
 ];
+
+/// Whether a line is page furniture: a short line printing one of [`FURNITURE`], or a layout
+/// line of `|`, `-`, `+` only.
+pub(super) fn is_furniture(text: &str) -> bool {
+    let k = key(text.trim_start_matches(['•', '·', '*', ' ', '\u{3000}']));
+    if !k.is_empty() && k.chars().all(|c| matches!(c, '|' | '-' | '+' | '_' | '=')) {
+        return true;
+    }
+    k.chars().count() <= 40 && FURNITURE.iter().any(|w| k.contains(&key(w)))
+        || matches!(
+            k.as_str(),
+            "打印" | "关闭" | "[字体:大中小]" | "字体:大中小"
+        )
+}
 
 /// Read the text of a published report page. Pure: no I/O.
 pub fn parse_text(text: &str) -> Source {
-    let lines: Vec<Option<Text>> = text
-        .lines()
+    let raw: Vec<&str> = text.lines().collect();
+    let aligned = aligned_rows(&raw);
+    let lines: Vec<Option<Text>> = raw
+        .iter()
         .enumerate()
-        .map(|(i, l)| Some(Text::new(l.trim(), Place::Line(i + 1))))
+        .map(|(i, l)| {
+            let text = if aligned.contains(&i) {
+                as_pipes(&split_aligned(l))
+            } else if l.trim().contains('\t') {
+                as_pipes(&l.trim().split('\t').map(str::trim).collect::<Vec<_>>())
+            } else {
+                l.trim().to_string()
+            };
+            Some(Text::new(text, Place::Line(i + 1)))
+        })
         .collect();
     let mut source = from_lines(lines, Vec::new());
     source.kind = "纯文本".to_string();
     source
+}
+
+/// Cells as a pipe-separated line (`a | b |`), the shape the table reader takes.
+fn as_pipes(cells: &[&str]) -> String {
+    let mut out = cells.join(" | ");
+    out.push_str(" |");
+    out
+}
+
+/// A line of a table aligned with spaces, split at runs of two or more spaces.
+fn split_aligned(line: &str) -> Vec<&str> {
+    let line = line.trim();
+    let mut cells = Vec::new();
+    let mut start = 0;
+    let bytes: Vec<(usize, char)> = line.char_indices().collect();
+    let mut i = 0;
+    while i < bytes.len() {
+        let (at, c) = bytes[i];
+        let spaces = bytes[i..]
+            .iter()
+            .take_while(|(_, c)| *c == ' ' || *c == '\u{3000}')
+            .count();
+        if c == '\u{3000}' || (c == ' ' && spaces >= 2) {
+            cells.push(&line[start..at]);
+            i += spaces;
+            start = bytes.get(i).map_or(line.len(), |(a, _)| *a);
+            continue;
+        }
+        i += 1;
+    }
+    cells.push(&line[start..]);
+    cells.into_iter().filter(|c| !c.is_empty()).collect()
+}
+
+/// Indices of the lines of a table aligned with spaces: from a header line naming 统计指标 (or
+/// 信息内容) to the last line split into several cells, sentences excluded.
+fn aligned_rows(raw: &[&str]) -> Vec<usize> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < raw.len() {
+        let header = split_aligned(raw[i]);
+        let k = key(raw[i]);
+        if header.len() < 2 || !(k.starts_with("统计指标") || k.starts_with("信息内容")) {
+            i += 1;
+            continue;
+        }
+        let mut last = i;
+        let mut j = i + 1;
+        while j < raw.len() && !raw[j].contains('。') {
+            if split_aligned(raw[j]).len() >= 2 {
+                last = j;
+            }
+            j += 1;
+        }
+        out.extend((i..=last).filter(|n| !raw[*n].trim().is_empty()));
+        i = last + 1;
+    }
+    out
 }
 
 /// A page's lines (`None` where a table already read as a grid was) into a source: runs of
@@ -62,8 +251,13 @@ pub fn parse_text(text: &str) -> Source {
 /// pipes is found from its `统计指标` header.
 pub(super) fn from_lines(lines: Vec<Option<Text>>, mut tables: Vec<Grid>) -> Source {
     let mut prose = Vec::with_capacity(lines.len());
+    let mut table_lines: Vec<Vec<Text>> = vec![Vec::new(); tables.len()];
     let mut i = 0;
-    let is_table = |l: &Option<Text>| l.as_ref().is_some_and(|l| is_table_line(&l.text));
+    // Metadata printed between pipes (`发布机构: | 甲镇 | 发文日期: | 2020-01-06 |`) is not a table.
+    let is_table = |l: &Option<Text>| {
+        l.as_ref()
+            .is_some_and(|l| is_table_line(&l.text) && fields(l, META_KEYS).is_none())
+    };
     while i < lines.len() {
         if is_table(&lines[i]) {
             let start = i;
@@ -73,18 +267,111 @@ pub(super) fn from_lines(lines: Vec<Option<Text>>, mut tables: Vec<Grid>) -> Sou
                 i += 1;
             }
             let run: Vec<Text> = lines[start..i].iter().flatten().cloned().collect();
-            tables.push(pipe_grid(&run));
-            prose.push(None);
+            let grid = pipe_grid(&run);
+            if is_grid(&grid) {
+                tables.push(grid);
+                table_lines.push(run.into_iter().filter(|l| !l.text.is_empty()).collect());
+                prose.push(None);
+            } else {
+                // A paragraph that happens to end in `|` (a whole report pasted as one line)
+                // is narrative, not a one-row table.
+                prose.extend(lines[start..i].iter().cloned());
+            }
         } else {
             prose.push(lines[i].clone());
             i += 1;
         }
     }
     let mut source = classify(prose, tables);
+    source.table_lines = table_lines;
     if source.tables.is_empty() {
         bare_table(&mut source);
     }
+    if source.tables.is_empty() {
+        cell_tables(&mut source);
+    }
     source
+}
+
+/// The number the row after the last labelled row would start with (`1.属于国家秘密` → 2).
+fn next_number(cells: &[Text]) -> Option<u32> {
+    let label = cells.iter().rev().find(|c| {
+        matches!(
+            super::labels::figure(&c.text),
+            super::labels::Figure::NotANumber(_)
+        )
+    })?;
+    let k = key(&label.text);
+    let digits: String = k.chars().take_while(char::is_ascii_digit).collect();
+    let n: u32 = digits.parse().ok()?;
+    k[digits.len()..].starts_with('.').then_some(n + 1)
+}
+
+/// Tables copied from a browser one cell per line (blank lines between cells or not): a run of
+/// short lines that starts at a format's label or caption and holds labels and figures becomes
+/// a grid; a line that is neither a figure nor a unit starts a row.
+fn cell_tables(source: &mut Source) {
+    let is_value = |t: &str| {
+        super::table::is_unit(t)
+            || !matches!(
+                super::labels::figure(t),
+                super::labels::Figure::NotANumber(_)
+            )
+    };
+    let cell_like = |t: &str| {
+        is_value(t)
+            || super::table::is_catalog_text(t)
+            || (t.chars().count() <= 30 && !t.contains(['。', '；', ';']))
+    };
+    let mut i = 0;
+    while i < source.blocks.len() {
+        if !super::table::is_catalog_text(&source.blocks[i].text) {
+            i += 1;
+            continue;
+        }
+        let end = (i..source.blocks.len())
+            .find(|&j| !cell_like(&source.blocks[j].text))
+            .unwrap_or(source.blocks.len());
+        let run = &source.blocks[i..end];
+        let figures = run.iter().filter(|c| is_value(&c.text)).count();
+        let labels = run
+            .iter()
+            .filter(|c| super::table::is_catalog_text(&c.text))
+            .count();
+        if figures < 3 || labels < 2 {
+            i = end.max(i + 1);
+            continue;
+        }
+        let at_end = end == source.blocks.len();
+        let cells: Vec<Text> = source.blocks.drain(i..end).collect();
+        let mut grid: Grid = Vec::new();
+        let mut read = cells.as_slice();
+        // A page cut off inside a table ends on the number of the next row's label (`2` of
+        // `2.其他法律行政法规禁止公开`): not a figure of the row above.
+        if at_end
+            && let [before @ .., last] = read
+            && next_number(before).is_some_and(|n| n.to_string() == last.text.trim())
+        {
+            source.cut_off = Some(last.clone());
+            read = before;
+        }
+        for cell in read.iter().cloned() {
+            match grid.last_mut() {
+                Some(row) if is_value(&cell.text) => row.push(cell),
+                _ => grid.push(vec![cell]),
+            }
+        }
+        source.tables.push(grid);
+        source.table_lines.push(cells);
+    }
+}
+
+/// Whether pipe-separated lines make a table: at least two rows of two or more cells.
+fn is_grid(grid: &Grid) -> bool {
+    grid.iter()
+        .filter(|row| row.iter().filter(|c| !c.text.is_empty()).count() >= 2)
+        .count()
+        >= 2
 }
 
 fn is_table_line(line: &str) -> bool {
@@ -151,6 +438,7 @@ fn bare_table(source: &mut Source) {
         .position(|b| b.text.starts_with("单位负责人"))
         .map_or(source.blocks.len(), |e| start + e);
     let cells: Vec<Text> = source.blocks.drain(start..end).collect();
+    source.table_lines.push(cells.clone());
     let mut first = start;
     while first > 0 && is_caption(&key(&source.blocks[first - 1].text)) {
         first -= 1;
@@ -180,8 +468,10 @@ fn classify(lines: Vec<Option<Text>>, tables: Vec<Grid>) -> Source {
         tables,
         ..Source::default()
     };
+    let lines = values_below(lines);
     let captions = caption_lines(&lines);
     let title = find_title(&lines);
+    let title_key = title.as_ref().map(|(_, _, t)| key(t));
     let mut narrative_started = false;
     for (i, line) in lines.into_iter().enumerate() {
         let Some(line) = line else { continue };
@@ -189,14 +479,26 @@ fn classify(lines: Vec<Option<Text>>, tables: Vec<Grid>) -> Source {
             continue;
         }
         if let Some(fields) = fields(&line, META_KEYS).filter(|_| !narrative_started) {
-            source.meta.extend(fields);
+            if fields
+                .iter()
+                .all(|(k, _)| FURNITURE_KEYS.contains(&k.as_str()))
+            {
+                source.dropped.push(line);
+            } else {
+                source.meta.extend(fields);
+            }
+            continue;
+        }
+        // A page-information line that starts with its date (`2022年01月18日来源:本站`).
+        if !narrative_started && starts_with_date(&line.text) {
+            source.meta.push(("日期".to_string(), line));
             continue;
         }
         if let Some(fields) = fields(&line, FOOTER_KEYS) {
             source.meta.extend(fields);
             continue;
         }
-        if CHROME.contains(&key(&line.text).as_str()) {
+        if is_furniture(&line.text) {
             source.dropped.push(line);
             continue;
         }
@@ -211,13 +513,80 @@ fn classify(lines: Vec<Option<Text>>, tables: Vec<Grid>) -> Source {
                     source.title = Some(Text::new(text.clone(), line.at.clone()));
                 }
             }
+            // The title printed again under the page's metadata.
+            _ if !narrative_started && title_key.as_deref() == Some(key(&line.text).as_str()) => {
+                source.dropped.push(line);
+            }
             _ => {
-                narrative_started = true;
+                // Short lines under the title (the office's name) leave the page information
+                // open: a date line may still follow.
+                narrative_started |= is_sentence(&line.text);
                 source.blocks.push(line);
             }
         }
     }
+    if source.title.is_none() {
+        source.title = source
+            .meta
+            .iter()
+            .find(|(k, v)| (k == "标题" || k == "名称") && is_report_title(&key(&v.text)))
+            .map(|(_, v)| v.clone());
+    }
     source
+}
+
+/// Whether a line is text of the report rather than a short line of the page's head.
+fn is_sentence(text: &str) -> bool {
+    text.chars().count() > 20 || text.contains(['。', '，', ',', '、', '；', ';'])
+}
+
+/// A list layout's labels with their value on the next non-blank line (`• 成文日期:`, blank,
+/// `2020-01-17`) joined into one `label: value` line at the value's place; the label's own line
+/// becomes blank.
+fn values_below(mut lines: Vec<Option<Text>>) -> Vec<Option<Text>> {
+    for i in 0..lines.len() {
+        let Some(line) = &lines[i] else { continue };
+        let Some(f) = fields(line, META_KEYS) else {
+            continue;
+        };
+        let [(k, v)] = f.as_slice() else { continue };
+        if !v.text.is_empty() || !VALUE_BELOW.contains(&k.as_str()) {
+            continue;
+        }
+        let Some(j) =
+            (i + 1..lines.len()).find(|&j| lines[j].as_ref().is_none_or(|l| !l.text.is_empty()))
+        else {
+            continue;
+        };
+        let Some(value) = &lines[j] else { continue };
+        let plain = value.text.chars().count() <= 80
+            && !value.text.contains('。')
+            && fields(value, META_KEYS).is_none()
+            && !is_furniture(&value.text);
+        if plain {
+            let joined = Text::new(format!("{k}:{}", value.text), value.at.clone());
+            lines[j] = Some(joined);
+            if let Some(l) = &mut lines[i] {
+                l.text.clear();
+            }
+        }
+    }
+    lines
+}
+
+/// Whether a line begins with a date and is short (a page-information line, not a sentence).
+fn starts_with_date(text: &str) -> bool {
+    let k = key(text);
+    k.chars().count() <= 40
+        && k.starts_with(|c: char| c.is_ascii_digit())
+        && super::dates::parse_date(&k.chars().take(12).collect::<String>()).is_some()
+        && !k.contains('。')
+}
+
+/// Whether a (key-normalised) line names itself a report: 报告, 年报 (工作年报), 年度报告.
+pub(super) fn is_report_title(k: &str) -> bool {
+    let k = k.trim_end_matches(['.', '。', ')', ']', '|']);
+    k.ends_with("报告") || k.ends_with("年报")
 }
 
 /// The title: the first line (within the first 40) that ends with 报告, joined with the one or
@@ -233,13 +602,17 @@ fn find_title(lines: &[Option<Text>]) -> Option<(usize, usize, String)> {
         .collect();
     for end in 0..content.len() {
         let last = key(&content[end].1.text);
-        if !last.ends_with("报告") || last.chars().count() > 80 {
+        if !is_report_title(&last) || last.contains('>') || last.chars().count() > 80 {
             continue;
         }
         let joined = |from: usize| -> Option<String> {
             let run = &content[from..=end];
             let consecutive = run.windows(2).all(|w| w[1].0 == w[0].0 + 1);
-            consecutive.then(|| run.iter().map(|(_, l)| l.text.as_str()).collect())
+            consecutive.then(|| {
+                run.iter()
+                    .map(|(_, l)| l.text.trim_end_matches(['|', ' ']))
+                    .collect()
+            })
         };
         for from in (end.saturating_sub(2)..=end).rev() {
             if let Some(text) = joined(from)
@@ -252,8 +625,8 @@ fn find_title(lines: &[Option<Text>]) -> Option<(usize, usize, String)> {
     // No title names a year: the first line that calls itself an annual report.
     content.iter().find_map(|(i, line)| {
         let k = key(&line.text);
-        (k.ends_with("报告") && (k.contains("年度报告") || k.contains("年报")) && !k.contains('>'))
-            .then(|| (*i, *i, line.text.clone()))
+        (is_report_title(&k) && (k.contains("年度报告") || k.contains("年报")) && !k.contains('>'))
+            .then(|| (*i, *i, line.text.trim_end_matches(['|', ' ']).to_string()))
     })
 }
 
@@ -302,43 +675,77 @@ fn is_caption(k: &str) -> bool {
 
 /// `key: value` pairs of a line made of known keys (several may share a line:
 /// `单位负责人:向俊英 审核人:徐春娥`). `None` when the line does not start with a known key.
+/// Keys match however they are printed: spaced (`索 引 号`), full-width (`发布机构：`), in
+/// traditional characters (`發布機構`), between pipes (`发布机构: | 甲镇 |`); values keep the
+/// page's own characters.
 pub(super) fn fields(line: &Text, keys: &[&str]) -> Option<Vec<(String, Text)>> {
     let text = line
         .text
-        .trim_start_matches(['-', '*', '•', '·', ' '])
+        .trim_start_matches(['-', '*', '•', '·', ' ', '|', '\u{3000}'])
         .trim();
-    let normal: String = text.chars().map(super::labels::half_width).collect();
-    let starts = |s: &str| keys.iter().find(|k| s.starts_with(*k)).copied();
-    starts(&normal)?;
+    let orig: Vec<char> = text.chars().collect();
+    let folded: Vec<char> = orig
+        .iter()
+        .map(|c| super::labels::half_width(super::labels::simplify_char(*c)))
+        .collect();
+    let all: Vec<&str> = META_KEYS.iter().chain(FOOTER_KEYS).copied().collect();
+    let (mut key, mut at) = key_at(&folded, 0, keys)?;
     let mut out: Vec<(String, Text)> = Vec::new();
-    let mut rest = normal.as_str();
-    while let Some(k) = starts(rest) {
-        let after = rest[k.len()..].trim_start();
-        let Some(after) = after.strip_prefix(':') else {
+    loop {
+        let mut i = skip(&folded, at, &[' ', '|']);
+        if folded.get(i) != Some(&':') {
             return (!out.is_empty()).then_some(out);
-        };
-        let after = after.trim_start();
+        }
+        i = skip(&folded, i + 1, &[' ', '|']);
         // The value runs to the next known key with its colon (of either list) or the end of
         // the line; HTML pages often lose the spaces between them.
-        let next = after
-            .char_indices()
-            .filter(|(i, _)| *i > 0)
-            .find(|(i, _)| {
-                let tail = &after[*i..];
-                let tail = tail.trim_start();
-                META_KEYS
-                    .iter()
-                    .chain(FOOTER_KEYS)
-                    .any(|k| tail.starts_with(k) && tail[k.len()..].trim_start().starts_with(':'))
-            })
-            .map_or(after.len(), |(i, _)| i);
-        out.push((
-            k.to_string(),
-            Text::new(after[..next].trim(), line.at.clone()),
-        ));
-        rest = after[next..].trim_start();
+        let next = (i + 1..folded.len()).find_map(|j| {
+            let (k, end) = key_at(&folded, j, &all)?;
+            (folded.get(skip(&folded, end, &[' '])) == Some(&':')).then_some((j, k, end))
+        });
+        let end = next.as_ref().map_or(folded.len(), |n| n.0);
+        let value: String = orig[i..end].iter().collect();
+        let value = value.trim_matches([' ', '|', '\u{3000}']).trim();
+        let canonical = ALIASES
+            .iter()
+            .find(|(a, _)| *a == key)
+            .map_or(key, |(_, c)| *c);
+        out.push((canonical.to_string(), Text::new(value, line.at.clone())));
+        match next {
+            Some((_, k, e)) => (key, at) = (k, e),
+            None => return Some(out),
+        }
     }
-    Some(out)
+}
+
+fn skip(chars: &[char], mut i: usize, what: &[char]) -> usize {
+    while chars
+        .get(i)
+        .is_some_and(|c| what.contains(c) || c.is_whitespace())
+    {
+        i += 1;
+    }
+    i
+}
+
+/// The longest of `keys` printed at `at` (spaces allowed between its characters), with the
+/// index just after it.
+fn key_at<'k>(chars: &[char], at: usize, keys: &[&'k str]) -> Option<(&'k str, usize)> {
+    keys.iter()
+        .filter_map(|k| {
+            let mut i = at;
+            for (n, kc) in k.chars().enumerate() {
+                if n > 0 {
+                    i = skip(chars, i, &[' ']);
+                }
+                if chars.get(i) != Some(&kc) {
+                    return None;
+                }
+                i += 1;
+            }
+            Some((*k, i))
+        })
+        .max_by_key(|(k, _)| k.chars().count())
 }
 
 /// Title, captions and footer fields printed in a table's own rows (an Excel sheet's title

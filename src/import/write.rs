@@ -141,22 +141,23 @@ fn heading_level(text: &str) -> Option<usize> {
     None
 }
 
-/// Escape what Markdown would read as markup; a paragraph's leading marker too.
+/// Escape what Markdown would read as markup; a paragraph's leading marker too. CommonMark
+/// takes a backslash as an escape only before ASCII punctuation (`\\1` shows the backslash), so
+/// an ordered-list marker is escaped at its `.` or `)`: `1\\. 组织领导`.
 fn escape(text: &str, paragraph: bool) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
-        if matches!(c, '\\' | '*' | '_' | '`' | '<' | '[' | ']') {
+        // `&` starts an entity (`&copy;` would show ©).
+        if matches!(c, '\\' | '*' | '_' | '`' | '<' | '[' | ']' | '&') {
             out.push('\\');
         }
         out.push(c);
     }
     if paragraph {
-        let marker = out.starts_with(['#', '>', '-', '+', '=', '|', '~'])
-            || out
-                .trim_start_matches(|c: char| c.is_ascii_digit())
-                .starts_with(['.', ')'])
-                && out.starts_with(|c: char| c.is_ascii_digit());
-        if marker {
+        let digits = out.len() - out.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        if digits > 0 && out[digits..].starts_with(['.', ')']) {
+            out.insert(digits, '\\');
+        } else if out.starts_with(['#', '>', '-', '+', '=', '|', '~']) {
             out.insert(0, '\\');
         }
     }
@@ -209,6 +210,39 @@ mod tests {
     #[test]
     fn markup_is_escaped() {
         let md = narrative(&[Text::new("1. 不是列表 *也不是强调*", Place::Line(1))]);
-        assert_eq!(md, "\\1. 不是列表 \\*也不是强调\\*\n");
+        assert_eq!(md, "1\\. 不是列表 \\*也不是强调\\*\n");
+    }
+
+    /// Every escape the importer writes is one CommonMark honours: the rendered page shows the
+    /// text exactly as printed, with no backslash (issue 22: `<p>\\1.组织领导`).
+    #[test]
+    fn the_rendered_narrative_shows_the_text_as_printed() {
+        let lines = [
+            "1.组织领导",
+            "2) 制度建设",
+            "1. 不是列表 *也不是强调*",
+            "- 横线开头",
+            "# 井号开头",
+            "> 引用号开头",
+            "+ 加号",
+            "a_b [c] <d> `e` \\f &copy; &amp;",
+            "| 竖线 |",
+            "2018.全年",
+        ];
+        let blocks: Vec<Text> = lines
+            .iter()
+            .enumerate()
+            .map(|(i, l)| Text::new(*l, Place::Line(i + 1)))
+            .collect();
+        let html = crate::render::markdown::render(&narrative(&blocks)).html;
+        for line in lines {
+            let shown = line
+                .replace('&', "&amp;")
+                .replace('<', "&lt;")
+                .replace('>', "&gt;");
+            assert!(html.contains(&format!(">{shown}<")), "{line} → {html}");
+        }
+        // The one backslash shown is the one printed in the source.
+        assert_eq!(html.matches('\\').count(), 1, "{html}");
     }
 }

@@ -34,10 +34,72 @@ pub fn render(markdown: &str) -> Rendered {
     let headings = anchor_headings(&mut events);
     let mut raw = String::with_capacity(markdown.len() * 3 / 2);
     html::push_html(&mut raw, events.into_iter());
+    let clean = sanitizer().clean(&raw).to_string();
     Rendered {
-        html: sanitizer().clean(&raw).to_string(),
+        html: unwrap_bare_anchors(&with_empty_alt(&clean)),
         headings,
     }
+}
+
+/// Every `<img>` of sanitised HTML with an `alt` (empty when the author wrote none: the image is
+/// then announced as decoration, not by its file name). Sanitised HTML quotes every attribute.
+fn with_empty_alt(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(at) = rest.find("<img") {
+        let end = rest[at..].find('>').map_or(rest.len(), |e| at + e);
+        out.push_str(&rest[..end]);
+        if !rest[at..end].contains(" alt=\"") {
+            let self_closing = rest[..end].ends_with('/');
+            if self_closing {
+                out.pop();
+            }
+            out.push_str(" alt=\"\"");
+            if self_closing {
+                out.push_str(" /");
+            }
+        }
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Anchors the sanitiser left without `href` (a `javascript:` link) unwrapped: their text stays,
+/// no empty `<a>` (anchors with an `id` are targets and stay).
+fn unwrap_bare_anchors(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    let mut open_bare = 0usize;
+    loop {
+        let next_open = rest.find("<a ").into_iter().chain(rest.find("<a>")).min();
+        let next_close = rest.find("</a>");
+        match (next_open, next_close) {
+            (Some(o), c) if c.is_none_or(|c| o < c) => {
+                let end = rest[o..].find('>').map_or(rest.len(), |e| o + e + 1);
+                let tag = &rest[o..end];
+                out.push_str(&rest[..o]);
+                if tag.contains("href=") || tag.contains(" id=") {
+                    out.push_str(tag);
+                } else {
+                    open_bare += 1;
+                }
+                rest = &rest[end..];
+            }
+            (_, Some(c)) => {
+                out.push_str(&rest[..c]);
+                if open_bare > 0 {
+                    open_bare -= 1;
+                } else {
+                    out.push_str("</a>");
+                }
+                rest = &rest[c + 4..];
+            }
+            _ => break,
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 fn anchor_headings(events: &mut [Event<'_>]) -> Vec<Heading> {
@@ -139,6 +201,19 @@ mod tests {
         assert!(!r.html.contains("onerror"));
         assert!(!r.html.contains("javascript:"));
         assert!(!r.html.contains("<iframe"));
+    }
+
+    #[test]
+    fn images_get_alt_and_anchors_without_href_are_unwrapped() {
+        let r = render(
+            "![](a.png) <img src=\"b.png\"> ![图](c.png)\n\n[点我](javascript:alert(1)) 与 [官网](https://e.com)\n",
+        );
+        assert_eq!(r.html.matches("alt=\"\"").count(), 2, "{}", r.html);
+        assert!(r.html.contains("alt=\"图\""), "{}", r.html);
+        assert!(r.html.contains("点我 与"), "{}", r.html);
+        assert!(!r.html.contains("<a rel"), "{}", r.html);
+        assert_eq!(r.html.matches("<a ").count(), 1, "{}", r.html);
+        assert_eq!(r.html.matches("</a>").count(), 1, "{}", r.html);
     }
 
     #[test]

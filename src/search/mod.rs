@@ -84,6 +84,18 @@ fn fold_table() -> &'static [u16] {
     })
 }
 
+/// The simplified form of one character by the folding table (the character itself when it has
+/// none): the importer folds the labels it reads with the same table as search.
+pub(crate) fn fold_char(c: char) -> char {
+    if !FOLD_RANGE.contains(&(c as u32)) {
+        return c;
+    }
+    match fold_table()[(c as u32 - FOLD_RANGE.start()) as usize] {
+        0 => c,
+        folded => char::from_u32(u32::from(folded)).unwrap_or(c),
+    }
+}
+
 /// The folding table as `search.js` reads it from `docs.js`: each traditional character followed
 /// by its simplified form.
 fn fold_js() -> String {
