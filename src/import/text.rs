@@ -585,7 +585,8 @@ fn starts_with_date(text: &str) -> bool {
 
 /// Whether a (key-normalised) line names itself a report: 报告, 年报 (工作年报), 年度报告.
 pub(super) fn is_report_title(k: &str) -> bool {
-    let k = k.trim_end_matches(['.', '。', ')', ']', '|']);
+    // A sentence that ends naming the report (`…现编制…年度报告。`) is not a title.
+    let k = k.trim_end_matches([')', ']', '|']);
     k.ends_with("报告") || k.ends_with("年报")
 }
 
@@ -625,7 +626,10 @@ fn find_title(lines: &[Option<Text>]) -> Option<(usize, usize, String)> {
     // No title names a year: the first line that calls itself an annual report.
     content.iter().find_map(|(i, line)| {
         let k = key(&line.text);
-        (is_report_title(&k) && (k.contains("年度报告") || k.contains("年报")) && !k.contains('>'))
+        (is_report_title(&k)
+            && (k.contains("年度报告") || k.contains("年报"))
+            && !k.contains(['>', ','])
+            && k.chars().count() <= 80)
             .then(|| (*i, *i, line.text.trim_end_matches(['|', ' ']).to_string()))
     })
 }
