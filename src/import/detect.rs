@@ -126,10 +126,11 @@ pub(super) fn year(source: &Source) -> (Option<Year>, Option<Year>) {
         .blocks
         .iter()
         .find_map(|b| {
+            let text = key(&b.text);
             let at = ["统计期限", "统计时限", "统计期间", "统计时间"]
                 .iter()
-                .find_map(|k| b.text.find(k))?;
-            let y = year_in(&b.text[at..], &["年1月1日", "年01月01日", "年"])?;
+                .find_map(|k| text.find(k))?;
+            let y = year_in(&text[at..], &["年1月1日", "年01月01日", "年"])?;
             Some(Year {
                 year: y,
                 from: "统计期限的说明".to_string(),

@@ -186,11 +186,20 @@ pub(super) fn has_traditional(text: &str) -> bool {
 }
 
 /// The comparison key of a label: simplified characters, half-width punctuation, no spaces or
-/// line breaks, no quotation marks, `1、`/`1．` as `1.`, and the seed's typo 《条列》 as 《条例》.
+/// line breaks, no quotation marks, `1、`/`1．` as `1.`, the pinyin some mirror sites print after
+/// each character (`統(tǒng)計`) left out, and the seed's typo 《条列》 as 《条例》.
 /// Everything else must match exactly.
 pub fn key(label: &str) -> String {
     let mut out = String::with_capacity(label.len());
-    for c in label.chars() {
+    let chars: Vec<char> = label.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        i += 1;
+        if let Some(len) = pinyin_gloss(&chars[i - 1..], out.chars().last()) {
+            i += len - 1;
+            continue;
+        }
         let c = half_width(simplify_char(c));
         if c.is_whitespace() || matches!(c, '"' | '\'' | '“' | '”' | '‘' | '’' | '\u{200B}')
         {
@@ -208,6 +217,19 @@ pub fn key(label: &str) -> String {
         out.push(c);
     }
     out.replace("<条列>", "<条例>")
+}
+
+/// The length of a pinyin gloss in brackets (`(tǒng)`) at the start of `chars`, right after a
+/// Chinese character `before`: a mirror site's annotation, not printed text of the report.
+fn pinyin_gloss(chars: &[char], before: Option<char>) -> Option<usize> {
+    if !matches!(chars.first(), Some('(' | '（')) || !before.is_some_and(|b| b >= '\u{4E00}') {
+        return None;
+    }
+    let close = chars.iter().take(9).position(|c| matches!(c, ')' | '）'))?;
+    let inner = &chars[1..close];
+    let pinyin = |c: &char| c.is_ascii_lowercase() || ('\u{00E0}'..='\u{01DC}').contains(c);
+    (!inner.is_empty() && inner.iter().all(pinyin) && inner.iter().any(|c| !c.is_ascii()))
+        .then_some(close + 1)
 }
 
 /// A printed figure read from a cell: exact, or why it is not a figure.
@@ -341,6 +363,13 @@ mod tests {
 
     #[test]
     fn keys_tolerate_width_spaces_breaks_and_traditional_only() {
+        assert_eq!(key("數(shù)據(jù)統(tǒng)計期限"), key("数据统计期限"));
+        assert_eq!(key("长江(cháng)"), "长江");
+        assert_eq!(
+            key("(一)主动公开(zdgk)"),
+            "(一)主动公开(zdgk)",
+            "no tone mark: printed"
+        );
         assert_eq!(key("统 计 指 标"), key("統計指標"));
         assert_eq!(
             key("（一）主动公开\n政府信息数"),

@@ -314,10 +314,19 @@ fn list_row(
     let mut figures: Vec<(&Text, Figure)> = Vec::new();
     let mut value_column = None;
     for (j, c) in rest.iter().enumerate().filter(|(_, c)| !c.text.is_empty()) {
+        if j > 0 && is_span_copy(&rest[j - 1], c) {
+            continue;
+        }
         if is_unit(&c.text) && unit.is_none() {
             unit = Some(c);
         } else {
             let f = figure(&c.text);
+            if matches!(f, Figure::NotANumber(ref mark) if is_dash(mark))
+                && columns.value.is_some_and(|v| v != columns.first + j)
+            {
+                // `——` outside the 统计数 column marks "no unit" (2014 section rows).
+                continue;
+            }
             if !matches!(f, Figure::Blank) {
                 value_column = Some(columns.first + j);
             }
@@ -400,7 +409,8 @@ fn grid_row(
 ) {
     let table = &format.tables[at.0];
     let row = &table.rows[at.1];
-    let mut values = rest;
+    let printed = printed_cells(rest);
+    let mut values = printed.as_slice();
     while values.len() > table.columns.len() && values.last().is_some_and(|c| c.text.is_empty()) {
         values = &values[..values.len() - 1];
     }
@@ -424,6 +434,31 @@ fn grid_row(
         let unit = (col.id == "amount_10k_yuan" && yuan_fee_column).then_some("元");
         put(format, cell, text, &figure(&text.text), unit, label, m);
     }
+}
+
+/// Whether a mark is a dash or slash printed in place of a unit or figure.
+fn is_dash(mark: &str) -> bool {
+    !mark.is_empty()
+        && mark
+            .chars()
+            .all(|c| matches!(c, '—' | '-' | '－' | '―' | '/' | '／'))
+}
+
+/// Whether `cell` is a copy of `before` made by a `colspan` (an HTML or Word table cell keeps the
+/// place of the cell it copies): one printed cell, not two figures.
+fn is_span_copy(before: &Text, cell: &Text) -> bool {
+    matches!(cell.at, super::source::Place::Table { .. }) && before.at == cell.at
+}
+
+/// The cells of a row as printed: a cell spanning several columns counts once.
+fn printed_cells(cells: &[Text]) -> Vec<Text> {
+    let mut out: Vec<Text> = Vec::with_capacity(cells.len());
+    for c in cells {
+        if !out.last().is_some_and(|before| is_span_copy(before, c)) {
+            out.push(c.clone());
+        }
+    }
+    out
 }
 
 /// The one data row of the review/litigation table: 15 figures, no label.
