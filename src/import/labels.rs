@@ -222,7 +222,7 @@ pub fn key(label: &str) -> String {
 /// The length of a pinyin gloss in brackets (`(tǒng)`) at the start of `chars`, right after a
 /// Chinese character `before`: a mirror site's annotation, not printed text of the report.
 fn pinyin_gloss(chars: &[char], before: Option<char>) -> Option<usize> {
-    if !matches!(chars.first(), Some('(' | '（')) || !before.is_some_and(|b| b >= '\u{4E00}') {
+    if !matches!(chars.first(), Some('(' | '（')) || before.is_none_or(|b| b < '\u{4E00}') {
         return None;
     }
     let close = chars.iter().take(9).position(|c| matches!(c, ')' | '）'))?;
