@@ -80,8 +80,8 @@ impl<'a> Producer<'a> {
         let site = self.site;
         match &file.target {
             Target::Home => page("index.html", pages::home(site)),
-            Target::Year(year) => {
-                let mut c = pages::year(site, *year);
+            Target::Year(year, n) => {
+                let mut c = pages::year(site, *year, *n);
                 if site.archive_of.is_none() {
                     pages::insert_archive(
                         &mut c,
@@ -106,7 +106,8 @@ impl<'a> Producer<'a> {
                 }
                 _ => export::figures::csv(site, *year),
             })),
-            Target::Audit => page("audit.html", render::audit::page(site)),
+            Target::Audit(n) => page("audit.html", render::audit::page(site, *n)),
+            Target::TownshipList(n) => page("townships.html", pages::township_list(site, *n)),
             Target::AuditData(kind) => {
                 let audit = crate::site::audit::audit(site);
                 Ok(Content::Bytes(match kind {

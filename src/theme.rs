@@ -22,8 +22,9 @@ macro_rules! embed {
 const DEFAULT_TEMPLATES: &[(&str, &str)] = embed!("templates", include_str:
     "404.html", "audit.html", "base.html", "county.html", "data.html", "index.html",
     "partials/charts.html",
-    "partials/compare_legend.html", "partials/qr.html", "partials/stats_table.html",
-    "report.html", "search.html", "township.html", "year.html",
+    "partials/compare_legend.html", "partials/pager.html", "partials/qr.html",
+    "partials/stats_table.html", "report.html", "search.html", "township.html", "townships.html",
+    "year.html",
 );
 const DEFAULT_STATIC: &[(&str, &[u8])] = embed!("static", include_bytes:
     "care.js", "search.js", "sort.js", "style.css");

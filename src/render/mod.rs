@@ -8,6 +8,7 @@ pub(crate) mod compare_view;
 pub(crate) mod feeds;
 pub(crate) mod headline;
 pub mod markdown;
+pub(crate) mod pager;
 pub mod pages;
 pub mod qr;
 pub(crate) mod table;
