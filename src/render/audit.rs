@@ -147,8 +147,7 @@ fn cell_view(site: &Site, cell: &Cell) -> CellView {
 }
 
 /// The context of `/audit/index.html`.
-pub(crate) fn page(site: &Site, page: usize) -> Context {
-    let audit = audit::audit(site);
+pub(crate) fn page(site: &Site, page: usize, audit: &audit::Audit) -> Context {
     let mut c = Context::new();
     let pages = crate::render::pager::pager(site, "audit", Some(page));
     if pages.is_empty() {

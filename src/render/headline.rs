@@ -9,7 +9,7 @@ use crate::plan::urls;
 use crate::render::compare_view::format_short;
 use crate::site::Site;
 use crate::site::figure::text as figure_text;
-use crate::site::headline::{FormatFigures, Total, county_figures, year_figures};
+use crate::site::headline::{FormatFigures, Total, county_figures};
 
 #[derive(Debug, Serialize)]
 pub(crate) struct FiguresTable {
@@ -82,8 +82,13 @@ fn table(site: &Site, year: u16, f: &FormatFigures, range: &Range<usize>) -> Fig
 
 /// The tables of a year page: one per format used that year by a township of `range` (the
 /// townships of the page), with that page's rows and the county totals.
-pub(crate) fn year_tables(site: &Site, year: u16, range: &Range<usize>) -> Vec<FiguresTable> {
-    year_figures(site, year)
+pub(crate) fn year_tables(
+    site: &Site,
+    year: u16,
+    figures: &[FormatFigures],
+    range: &Range<usize>,
+) -> Vec<FiguresTable> {
+    figures
         .iter()
         .map(|f| table(site, year, f, range))
         .filter(|t| !t.rows.is_empty())

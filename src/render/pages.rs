@@ -242,9 +242,26 @@ pub(crate) fn township_list(site: &Site, page: usize) -> Context {
     c
 }
 
+/// What every page of a year's list shows a part of, computed once per year: the comparison
+/// of its townships and each format's key figures.
+pub(crate) struct YearLists {
+    comparison: crate::site::compare::YearComparison,
+    figures: Vec<crate::site::headline::FormatFigures>,
+}
+
+impl YearLists {
+    /// Compute the lists of `year`.
+    pub(crate) fn new(site: &Site, year: u16) -> Self {
+        YearLists {
+            comparison: year_comparison(site, year),
+            figures: crate::site::headline::year_figures(site, year),
+        }
+    }
+}
+
 /// A year page: every township's report of that year, and who has not published; past
 /// [`crate::plan::LIST_PAGE`] townships, page `page` of them (the county totals on every page).
-pub(crate) fn year(site: &Site, year: u16, page: usize) -> Context {
+pub(crate) fn year(site: &Site, year: u16, page: usize, lists: &YearLists) -> Context {
     let mut c = Context::new();
     let pages = pager(site, &year.to_string(), Some(page));
     if pages.is_empty() {
@@ -284,10 +301,14 @@ pub(crate) fn year(site: &Site, year: u16, page: usize) -> Context {
         .collect();
     c.insert("reports", &reports);
     c.insert("missing", &missing);
-    let mut cmp = year_comparison(site, year);
-    cmp.rows.retain(|r| on_page(&r.township));
-    c.insert("compare", &compare_view::year_view(site, year, &cmp));
-    c.insert("figures", &super::headline::year_tables(site, year, &range));
+    c.insert(
+        "compare",
+        &compare_view::year_view(site, year, &lists.comparison, &on_page),
+    );
+    c.insert(
+        "figures",
+        &super::headline::year_tables(site, year, &lists.figures, &range),
+    );
     let name = save_name(
         &[&site.config.portal.region, &year.to_string(), "主要指标"],
         "x",
