@@ -6,7 +6,9 @@
 # For each size it generates a corpus (gen_corpus, 10 years), then measures with /usr/bin/time:
 # nianbao full build (wall, CPU, peak RSS), `check`, a no-change rebuild (and how many files it
 # rewrote), serve's save→reload time (bench/serve_latency.py), and a Hugo build of the equivalent
-# site (bench/hugo_site.py). Runs alternate between the tools; medians of 5 builds (BENCH_RUNS)
+# site (bench/hugo_site.py), and what a reader downloads: the largest HTML page, the home page and
+# the bytes one common-word search loads (search.js run in node by tests/js/search_harness.js).
+# Runs alternate between the tools; medians of 5 builds (BENCH_RUNS)
 # are reported, and every run is listed.
 # Everything is written to /dev/shm (tmpfs: on a virtual disk under memory pressure, reads wait). The table goes to
 # bench/RESULTS.md with the machine line. Not part of CI: it takes minutes and needs Hugo
@@ -24,9 +26,28 @@ if ! command -v hugo >/dev/null; then
   echo "installing hugo (Debian package)…" >&2
   apt-get update -qq && apt-get install -y -qq hugo >/dev/null
 fi
+command -v node >/dev/null || { echo "bench/run.sh measures search downloads with node: install Node.js (apt-get install nodejs)" >&2; exit 1; }
 cargo build --release --quiet --bin nianbao --example gen_corpus
-NIANBAO=$PWD/target/release/nianbao
-GEN=$PWD/target/release/examples/gen_corpus
+TARGET=${CARGO_TARGET_DIR:-$PWD/target}
+NIANBAO=$TARGET/release/nianbao
+GEN=$TARGET/release/examples/gen_corpus
+# The common word whose search download is recorded: in every synthetic report.
+SEARCH_WORD=${BENCH_SEARCH_WORD:-信息公开}
+
+# page_sizes OUT → "largest_bytes largest_path home_bytes"
+page_sizes() {
+  local largest
+  largest=$(find "$1" -name '*.html' -printf '%s %P\n' | sort -n | tail -1)
+  echo "$largest $(stat -c %s "$1/index.html")"
+}
+
+# search_bytes OUT → bytes that one search for SEARCH_WORD downloads (index, shards, texts)
+search_bytes() {
+  printf '{"searches":[{"q":"%s","want":10}]}' "$SEARCH_WORD" \
+    | node tests/js/search_harness.js themes/default/static/search.js "$1" \
+    | python3 -c 'import json,sys; a=json.load(sys.stdin); print(sum(f[1] for f in a["searches"][0]["loaded"]))'
+}
+kb() { awk -v b="$1" 'BEGIN {printf "%.0f KB", b/1000}'; }
 
 # time_cmd LABEL CMD… → prints "wall_s cpu_percent rss_mib"
 time_cmd() {
@@ -84,12 +105,14 @@ for n in "${SIZES[@]}"; do
   else
     ncfiles=$(echo "$nochange" | grep -o '（[0-9]* 个有变化）' | grep -o '[0-9]*' || echo "?")
   fi
+  read -r big_bytes big_path home_bytes < <(page_sizes "$WORK/out-$n")
+  sbytes=$(search_bytes "$WORK/out-$n")
   latency=$(python3 bench/serve_latency.py "$NIANBAO" "$corpus" 5 2>/dev/null | awk '/median/ {print $3}')
   ratio=$(awk -v a="$nbw" -v b="$huw" 'BEGIN {printf "%.2f", a/b}')
   # Free the tmpfs before the next size: outputs are gigabytes, and memory pressure distorts timings.
   rm -rf "$WORK/out-$n" "$WORK/.out-$n.staging" "$WORK/hugo-out-$n"
   walls[$n]=$nbw
-  rows+=("| $n | $nbw s | $nbc% | $nbm MiB | $huw s | $hum MiB | **$ratio** | $cw s | $ncw s ($ncfiles rewritten) | $latency |")
+  rows+=("| $n | $nbw s | $nbc% | $nbm MiB | $huw s | $hum MiB | **$ratio** | $cw s | $ncw s ($ncfiles rewritten) | $latency | $(kb "$big_bytes") (\`$big_path\`) | $(kb "$home_bytes") | $(kb "$sbytes") |")
   echo "${rows[-1]}" >&2
 done
 
@@ -101,14 +124,17 @@ done
   echo "attachments in every fifth report); output on tmpfs; build times are medians of $RUNS alternated runs;"
   echo "$SETTLED."
   echo
-  echo "| reports | nianbao build | CPU | peak RSS | Hugo build | Hugo RSS | nianbao/Hugo | check | no-change rebuild | serve save→reload |"
-  echo "|---|---|---|---|---|---|---|---|---|---|"
+  echo "| reports | nianbao build | CPU | peak RSS | Hugo build | Hugo RSS | nianbao/Hugo | check | no-change rebuild | serve save→reload | largest page | home page | search \"$SEARCH_WORD\" |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
   printf '%s\n' "${rows[@]}"
   echo
   if [ -n "${walls[10000]:-}" ] && [ -n "${walls[20000]:-}" ]; then
-    echo "Growth: the 20000-report build takes $(awk -v a="${walls[20000]}" -v b="${walls[10000]}" 'BEGIN {printf "%.2f", a/b}')× the 10000-report build (target ≤ 2.1)."
+    echo "Growth: the 20000-report build takes $(awk -v a="${walls[20000]}" -v b="${walls[10000]}" 'BEGIN {printf "%.2f", a/b}')× the 10000-report build (target ≤ 2.05)."
     echo
   fi
+  echo "Pages and search are measured on the last build: the largest HTML page (target ≤ 300 KB), the"
+  echo "home page (≤ 100 KB), and every file one search for a common word downloads (≤ 100 KB)."
+  echo
   echo "Every timed build, in the order run (the medians above are taken from these; this machine's"
   echo "timings move by 10-30% from run to run, Hugo's most at 20,000 reports):"
   echo

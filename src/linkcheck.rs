@@ -475,7 +475,7 @@ impl<'a> Checker<'a> {
                 first_line: 1,
                 folder: None,
             }),
-            Target::Year(y) => site.year_intros.get(y).map(|text| Source {
+            Target::Year(y, _) => site.year_intros.get(y).map(|text| Source {
                 file: format!("content/{y}/{}", crate::content::INTRO_FILE),
                 text,
                 first_line: 1,

@@ -15,8 +15,9 @@ use crate::theme::Theme;
 pub enum Target {
     /// `/index.html`.
     Home,
-    /// `/<year>/index.html`.
-    Year(u16),
+    /// `/<year>/index.html`, and past [`LIST_PAGE`] townships its further pages
+    /// `/<year>/page-<n>.html` (the second number: the page, from 0).
+    Year(u16, usize),
     /// `/townships/<slug>/index.html`, by township index.
     Township(usize),
     /// `/<year>/<slug>/index.html`, by report index.
@@ -29,8 +30,12 @@ pub enum Target {
     DataIndex,
     /// `/<year>/figures.{csv,xlsx}`: the year's key figures of each table format.
     YearFigures(u16, DataKind),
-    /// `/audit/index.html`: oversight of publication, townships × years.
-    Audit,
+    /// `/audit/index.html`: oversight of publication, townships × years; past [`LIST_PAGE`]
+    /// townships, its further pages `/audit/page-<n>.html` (the page, from 0).
+    Audit(usize),
+    /// `/townships/index.html` and `/townships/page-<n>.html`: the township list, made only past
+    /// [`LIST_PAGE`] townships (a smaller site lists them on the home page).
+    TownshipList(usize),
     /// `/audit/audit.{csv,xlsx}`.
     AuditData(DataKind),
     /// `/data/all.csv` or `/data/all.json`.
@@ -74,8 +79,8 @@ pub enum Embedded {
     Report(usize),
     /// A township's comparison over the years, by township index.
     Township(usize),
-    /// A year's comparison across townships.
-    Year(u16),
+    /// A year's comparison across townships: the townships of page `n` of the year's list.
+    Year(u16, usize),
     /// The county totals over the years.
     County,
 }
@@ -86,7 +91,7 @@ impl Embedded {
         Some(match *target {
             Target::Report(i) => Embedded::Report(i),
             Target::Township(i) => Embedded::Township(i),
-            Target::Year(y) => Embedded::Year(y),
+            Target::Year(y, page) => Embedded::Year(y, page),
             Target::County => Embedded::County,
             _ => return None,
         })
@@ -97,7 +102,7 @@ impl Embedded {
         match self {
             Embedded::Report(i) => Target::Report(i),
             Embedded::Township(i) => Target::Township(i),
-            Embedded::Year(y) => Target::Year(y),
+            Embedded::Year(y, page) => Target::Year(y, page),
             Embedded::County => Target::County,
         }
     }
@@ -109,13 +114,14 @@ impl Target {
         matches!(
             self,
             Target::Home
-                | Target::Year(_)
+                | Target::Year(..)
+                | Target::TownshipList(_)
                 | Target::Township(_)
                 | Target::Report(_)
                 | Target::NotFound
                 | Target::County
                 | Target::DataIndex
-                | Target::Audit
+                | Target::Audit(_)
                 | Target::SearchPage
                 | Target::Embed(_)
                 | Target::PluginPage(_)
@@ -126,13 +132,14 @@ impl Target {
     pub(crate) fn template(&self) -> Option<&'static str> {
         Some(match self {
             Target::Home => "index.html",
-            Target::Year(_) => "year.html",
+            Target::Year(..) => "year.html",
+            Target::TownshipList(_) => "townships.html",
             Target::Township(_) => "township.html",
             Target::Report(_) => "report.html",
             Target::NotFound => "404.html",
             Target::County => "county.html",
             Target::DataIndex => "data.html",
-            Target::Audit => "audit.html",
+            Target::Audit(_) => "audit.html",
             Target::Embed(_) => "embed.html",
             Target::PluginPage(_) => "page.html",
             _ => return None,
@@ -207,6 +214,18 @@ pub(crate) mod urls {
     pub(crate) fn year(year: u16) -> String {
         format!("{year}/index.html")
     }
+    /// Page `page` (from 0) of a paginated list whose first page is `<dir>/index.html`.
+    pub(crate) fn list_page(dir: &str, page: usize) -> String {
+        if page == 0 {
+            format!("{dir}/index.html")
+        } else {
+            format!("{dir}/page-{}.html", page + 1)
+        }
+    }
+    /// Page `page` (from 0) of a year's list.
+    pub(crate) fn year_page(year: u16, page: usize) -> String {
+        list_page(&year.to_string(), page)
+    }
     /// The key figures of a year.
     pub(crate) fn year_figures(year: u16, kind: super::DataKind) -> String {
         format!("{year}/figures.{}", kind.extension())
@@ -234,10 +253,6 @@ pub(crate) mod urls {
     /// The data page.
     pub(crate) fn data() -> String {
         "data/index.html".to_string()
-    }
-    /// The oversight page.
-    pub(crate) fn audit() -> String {
-        "audit/index.html".to_string()
     }
     /// A download of the oversight page: `audit.csv`, `audit.xlsx`.
     pub(crate) fn audit_data(kind: super::DataKind) -> String {
@@ -299,6 +314,25 @@ pub(crate) mod urls {
     }
 }
 
+/// Townships one page of a list shows (the year pages, the township list, the audit page): a
+/// site of more townships splits these lists into pages of this many townships each, so that no
+/// page grows with the site (a page of 50 townships × 10 years of audit cells is ~130 KB).
+pub(crate) const LIST_PAGE: usize = 50;
+
+/// How many pages a list of `townships` townships takes: 1 up to [`LIST_PAGE`].
+pub(crate) fn list_pages(townships: usize) -> usize {
+    townships.div_ceil(LIST_PAGE).max(1)
+}
+
+/// The townships (index range) page `page` of a list lists.
+pub(crate) fn list_range(townships: usize, page: usize) -> std::ops::Range<usize> {
+    if list_pages(townships) == 1 {
+        return 0..townships;
+    }
+    let start = (page * LIST_PAGE).min(townships);
+    start..(start + LIST_PAGE).min(townships)
+}
+
 /// Pages one sitemap file lists at most: the protocol's limit (its other limit, 50 MB, is ten
 /// times what 50,000 of these entries take).
 pub(crate) const SITEMAP_URLS: usize = 50_000;
@@ -328,12 +362,25 @@ pub fn plan(site: &Site, theme: &Theme) -> Vec<PlannedFile> {
     add(urls::data(), Target::DataIndex);
     add("data/all.csv".to_string(), Target::AllData(DataKind::Csv));
     add("data/all.json".to_string(), Target::AllData(DataKind::Json));
-    add(urls::audit(), Target::Audit);
+    let pages = list_pages(site.townships.len());
+    for page in 0..pages {
+        add(urls::list_page("audit", page), Target::Audit(page));
+    }
+    if pages > 1 {
+        for page in 0..pages {
+            add(
+                urls::list_page("townships", page),
+                Target::TownshipList(page),
+            );
+        }
+    }
     for kind in [DataKind::Csv, DataKind::Xlsx] {
         add(urls::audit_data(kind), Target::AuditData(kind));
     }
     for year in site.years() {
-        add(urls::year(year), Target::Year(year));
+        for page in 0..pages {
+            add(urls::year_page(year, page), Target::Year(year, page));
+        }
         for kind in [DataKind::Csv, DataKind::Xlsx] {
             add(
                 urls::year_figures(year, kind),
@@ -450,8 +497,9 @@ mod tests {
                 .map(|f| f.path)
                 .collect()
         };
-        // 45,000 reports, 4,500 townships and the site's own pages: under the limit.
-        assert!(parts(&site_of(45_000)).is_empty());
+        // 44,000 reports, 4,400 townships, 88 pages of each list (ten years, the audit, the
+        // townships) and the site's own pages: under the limit.
+        assert!(parts(&site_of(44_000)).is_empty());
         // 46,000 reports and 4,600 townships: over it.
         assert_eq!(parts(&site_of(46_000)), ["sitemap-1.xml", "sitemap-2.xml"]);
     }

@@ -21,6 +21,10 @@ pub struct Producer<'a> {
     /// Built by the first shard produced, shared by the others.
     search: std::sync::OnceLock<search::SearchIndex>,
     archive_sizes: BTreeMap<u16, u64>,
+    /// Each year's lists, computed by the first of its pages, shared by the others.
+    year_lists: BTreeMap<u16, std::sync::OnceLock<pages::YearLists>>,
+    /// The audit, computed by the first of its pages.
+    audit: std::sync::OnceLock<crate::site::audit::Audit>,
 }
 
 impl<'a> Producer<'a> {
@@ -32,6 +36,12 @@ impl<'a> Producer<'a> {
             shared: pages::Shared::new(site),
             search: std::sync::OnceLock::new(),
             archive_sizes: Default::default(),
+            year_lists: site
+                .years()
+                .into_iter()
+                .map(|y| (y, std::sync::OnceLock::new()))
+                .collect(),
+            audit: std::sync::OnceLock::new(),
         }
     }
 
@@ -82,8 +92,10 @@ impl<'a> Producer<'a> {
         let site = self.site;
         match &file.target {
             Target::Home => page("index.html", pages::home(site)),
-            Target::Year(year) => {
-                let mut c = pages::year(site, *year);
+            Target::Year(year, n) => {
+                let lists =
+                    self.year_lists[year].get_or_init(|| pages::YearLists::new(site, *year));
+                let mut c = pages::year(site, *year, *n, lists);
                 if site.archive_of.is_none() {
                     pages::insert_archive(
                         &mut c,
@@ -108,14 +120,18 @@ impl<'a> Producer<'a> {
                 }
                 _ => export::figures::csv(site, *year),
             })),
-            Target::Audit => page("audit.html", render::audit::page(site)),
+            Target::Audit(n) => {
+                let audit = self.audit.get_or_init(|| crate::site::audit::audit(site));
+                page("audit.html", render::audit::page(site, *n, audit))
+            }
+            Target::TownshipList(n) => page("townships.html", pages::township_list(site, *n)),
             Target::AuditData(kind) => {
-                let audit = crate::site::audit::audit(site);
+                let audit = self.audit.get_or_init(|| crate::site::audit::audit(site));
                 Ok(Content::Bytes(match kind {
                     DataKind::Xlsx => {
-                        export::audit::xlsx(site, &audit).map_err(|e| xlsx_error(&file.path, &e))?
+                        export::audit::xlsx(site, audit).map_err(|e| xlsx_error(&file.path, &e))?
                     }
-                    _ => export::audit::csv(site, &audit),
+                    _ => export::audit::csv(site, audit),
                 }))
             }
             Target::AllData(kind) => Ok(Content::CountyFile {
@@ -151,7 +167,13 @@ impl<'a> Producer<'a> {
             ))),
             Target::Archive(year) => Ok(Content::Archive(*year)),
             Target::Embed(e) => {
-                let c = embed::context(site, self.theme, &self.shared, *e, &file.path)?;
+                let lists = match e {
+                    Embedded::Year(y, _) => {
+                        Some(self.year_lists[y].get_or_init(|| pages::YearLists::new(site, *y)))
+                    }
+                    _ => None,
+                };
+                let c = embed::context(site, self.theme, &self.shared, *e, &file.path, lists)?;
                 self.theme.render("embed.html", &c).map(Content::Bytes)
             }
             Target::PluginPage(i) => page("page.html", pages::plugin_page(site, *i)),

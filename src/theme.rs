@@ -23,9 +23,9 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = embed!("templates", include_str:
     "404.html", "audit.html", "base.html", "county.html", "data.html", "embed.html", "index.html",
     "page.html", "partials/charts.html", "partials/compare_legend.html",
     "partials/county_compare.html", "partials/embed.css", "partials/embed.js",
-    "partials/embed_code.html", "partials/qr.html", "partials/stats_table.html",
-    "partials/township_compare.html", "partials/year_compare.html",
-    "report.html", "search.html", "township.html", "year.html",
+    "partials/embed_code.html", "partials/pager.html", "partials/qr.html",
+    "partials/stats_table.html", "partials/township_compare.html", "partials/year_compare.html",
+    "report.html", "search.html", "township.html", "townships.html", "year.html",
 );
 const DEFAULT_STATIC: &[(&str, &[u8])] = embed!("static", include_bytes:
     "care.js", "search.js", "sort.js", "style.css");

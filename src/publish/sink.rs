@@ -66,5 +66,5 @@ pub(crate) fn put<S: Sink>(
 /// Whether a file must be written after the year archives: a year page shows the size of its
 /// year's archive. Build and `serve` both order their writes by it.
 pub(crate) fn after_archives(target: &Target) -> bool {
-    matches!(target, Target::Year(_))
+    matches!(target, Target::Year(..))
 }

@@ -147,10 +147,20 @@ fn cell_view(site: &Site, cell: &Cell) -> CellView {
 }
 
 /// The context of `/audit/index.html`.
-pub(crate) fn page(site: &Site) -> Context {
-    let audit = audit::audit(site);
+pub(crate) fn page(site: &Site, page: usize, audit: &audit::Audit) -> Context {
     let mut c = Context::new();
-    c.insert("page_title", "督查：各乡镇年报公开情况");
+    let pages = crate::render::pager::pager(site, "audit", Some(page));
+    if pages.is_empty() {
+        c.insert("page_title", "督查：各乡镇年报公开情况");
+    } else {
+        c.insert(
+            "page_title",
+            &format!("督查：各乡镇年报公开情况（第 {} 页）", page + 1),
+        );
+    }
+    c.insert("page", &(page + 1));
+    c.insert("page_count", &pages.len());
+    c.insert("pages", &pages);
     let years_with_reports = site.years();
     let years: Vec<YearView> = audit
         .summaries
@@ -173,10 +183,12 @@ pub(crate) fn page(site: &Site) -> Context {
             }
         })
         .collect();
+    let range = crate::plan::list_range(site.townships.len(), page);
     let rows: Vec<RowView> = audit
         .rows
         .iter()
         .enumerate()
+        .filter(|(t, _)| range.contains(t))
         .map(|(t, cells)| RowView {
             name: site.townships[t].name.clone(),
             href: urls::township(&site.townships[t].slug),

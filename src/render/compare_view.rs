@@ -367,11 +367,17 @@ pub(crate) struct YearCompareView {
 }
 
 /// Build the year comparison view.
-pub(crate) fn year_view(site: &Site, year: u16, cmp: &YearComparison) -> YearCompareView {
+pub(crate) fn year_view(
+    site: &Site,
+    year: u16,
+    cmp: &YearComparison,
+    keep: &dyn Fn(&str) -> bool,
+) -> YearCompareView {
     let mut has_approximate = false;
     let rows = cmp
         .rows
         .iter()
+        .filter(|row| keep(&row.township))
         .map(|row| {
             let township = site.township(&row.township);
             let report = site.report(year, &row.township);

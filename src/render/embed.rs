@@ -22,11 +22,22 @@ pub(crate) fn context(
     shared: &pages::Shared,
     e: Embedded,
     path: &str,
+    year_lists: Option<&pages::YearLists>,
 ) -> Result<Context, Diagnostic> {
     let (mut c, kind) = match e {
         Embedded::Report(i) => (pages::report_table(site, i), "report"),
         Embedded::Township(i) => (pages::township(site, i), "township"),
-        Embedded::Year(y) => (pages::year(site, y), "year"),
+        Embedded::Year(y, page) => {
+            let computed;
+            let lists = match year_lists {
+                Some(lists) => lists,
+                None => {
+                    computed = pages::YearLists::new(site, y);
+                    &computed
+                }
+            };
+            (pages::year(site, y, page, lists), "year")
+        }
         Embedded::County => (pages::county(site), "county"),
     };
     let page = page_path(path);
@@ -68,7 +79,13 @@ fn title(site: &Site, e: Embedded) -> String {
             )
         }
         Embedded::Township(i) => format!("{}历年政府信息公开数据对比", site.townships[i].name),
-        Embedded::Year(y) => format!("{y}年度各乡镇政府信息公开主要指标对比"),
+        Embedded::Year(y, 0) => format!("{y}年度各乡镇政府信息公开主要指标对比"),
+        Embedded::Year(y, page) => {
+            format!(
+                "{y}年度各乡镇政府信息公开主要指标对比（第 {} 页）",
+                page + 1
+            )
+        }
         Embedded::County => {
             let region = &site.config.portal.region;
             let region = if region.is_empty() { "全县" } else { region };
@@ -99,7 +116,7 @@ pub(crate) fn code(site: &Site, e: Embedded, path: &str) -> Option<Code> {
             let slug = &site.townships[i].slug;
             site.reports_of_township(slug).any(|r| r.stats.is_some())
         }
-        Embedded::Year(_) | Embedded::County => true,
+        Embedded::Year(..) | Embedded::County => true,
     };
     if !has_table {
         return None;

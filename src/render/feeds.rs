@@ -175,7 +175,7 @@ fn lastmod(site: &Site, target: &crate::plan::Target) -> Option<NaiveDate> {
     use crate::plan::Target;
     match target {
         Target::Report(i) => site.reports[*i].meta.published,
-        Target::Year(y) => site
+        Target::Year(y, _) => site
             .reports_of_year(*y)
             .filter_map(|r| r.meta.published)
             .max(),

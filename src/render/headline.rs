@@ -1,13 +1,15 @@
 //! The year's own key figures per table format ([`crate::site::headline`]) as the year and
 //! county pages show them.
 
+use std::ops::Range;
+
 use serde::Serialize;
 
 use crate::plan::urls;
 use crate::render::compare_view::format_short;
 use crate::site::Site;
 use crate::site::figure::text as figure_text;
-use crate::site::headline::{FormatFigures, Total, county_figures, year_figures};
+use crate::site::headline::{FormatFigures, Total, county_figures};
 
 #[derive(Debug, Serialize)]
 pub(crate) struct FiguresTable {
@@ -46,7 +48,7 @@ fn total_text(t: &Total) -> TotalText {
     }
 }
 
-fn table(site: &Site, year: u16, f: &FormatFigures) -> FiguresTable {
+fn table(site: &Site, year: u16, f: &FormatFigures, range: &Range<usize>) -> FiguresTable {
     FiguresTable {
         short: format_short(&f.format.id),
         name: f.format.name.clone(),
@@ -59,6 +61,7 @@ fn table(site: &Site, year: u16, f: &FormatFigures) -> FiguresTable {
         rows: f
             .rows
             .iter()
+            .filter(|(t, _)| range.contains(t))
             .map(|(t, values)| {
                 let township = &site.townships[*t];
                 let texts: Vec<String> = values
@@ -77,11 +80,18 @@ fn table(site: &Site, year: u16, f: &FormatFigures) -> FiguresTable {
     }
 }
 
-/// The tables of a year page: one per format used that year.
-pub(crate) fn year_tables(site: &Site, year: u16) -> Vec<FiguresTable> {
-    year_figures(site, year)
+/// The tables of a year page: one per format used that year by a township of `range` (the
+/// townships of the page), with that page's rows and the county totals.
+pub(crate) fn year_tables(
+    site: &Site,
+    year: u16,
+    figures: &[FormatFigures],
+    range: &Range<usize>,
+) -> Vec<FiguresTable> {
+    figures
         .iter()
-        .map(|f| table(site, year, f))
+        .map(|f| table(site, year, f, range))
+        .filter(|t| !t.rows.is_empty())
         .collect()
 }
 

@@ -10,6 +10,7 @@ pub(crate) mod embed;
 pub(crate) mod feeds;
 pub(crate) mod headline;
 pub mod markdown;
+pub(crate) mod pager;
 pub mod pages;
 pub mod qr;
 pub(crate) mod table;

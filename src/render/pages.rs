@@ -9,7 +9,10 @@ use tera::Context;
 use super::compare_view;
 use super::markdown;
 use super::table::TableHtml;
-use crate::plan::{DataKind, urls};
+use std::collections::HashSet;
+
+use super::pager::{PagerLink, pager};
+use crate::plan::{DataKind, list_pages, list_range, urls};
 use crate::schema::{self, compare};
 use crate::site::compare::{county_totals, township_comparison, year_comparison};
 use crate::site::table::{self, TableView};
@@ -142,7 +145,25 @@ struct TownshipRow {
     years: Vec<Link>,
 }
 
-/// The home page: introduction, every year (newest first), every township.
+/// The slugs of the townships page `page` of a list shows.
+fn page_slugs(site: &Site, page: usize) -> HashSet<&str> {
+    site.townships[list_range(site.townships.len(), page)]
+        .iter()
+        .map(|t| t.slug.as_str())
+        .collect()
+}
+
+#[derive(Debug, Serialize)]
+struct YearPages {
+    year: u16,
+    href: String,
+    count: usize,
+    pages: Vec<PagerLink>,
+}
+
+/// The home page: introduction, every year (newest first), every township. Past
+/// [`crate::plan::LIST_PAGE`] townships it lists the pages of each year and of the township list
+/// instead of every report (each report stays two clicks away).
 pub(crate) fn home(site: &Site) -> Context {
     let mut c = Context::new();
     c.insert("page_title", &site.config.title);
@@ -154,6 +175,26 @@ pub(crate) fn home(site: &Site) -> Context {
             .map(|m| markdown::render(m).html)
             .unwrap_or_default(),
     );
+    c.insert("report_count", &site.reports.len());
+    c.insert("township_count", &site.townships.len());
+    let paged = list_pages(site.townships.len()) > 1;
+    c.insert("paged", &paged);
+    if paged {
+        let years: Vec<YearPages> = site
+            .years()
+            .into_iter()
+            .map(|y| YearPages {
+                year: y,
+                href: urls::year(y),
+                count: site.reports_of_year(y).count(),
+                pages: pager(site, &y.to_string(), None),
+            })
+            .collect();
+        c.insert("years", &years);
+        c.insert("township_pages", &pager(site, "townships", None));
+        c.insert("townships", &Vec::<TownshipRow>::new());
+        return c;
+    }
     let years: Vec<YearGroup> = site
         .years()
         .into_iter()
@@ -167,8 +208,13 @@ pub(crate) fn home(site: &Site) -> Context {
         })
         .collect();
     c.insert("years", &years);
-    let townships: Vec<TownshipRow> = site
-        .townships
+    c.insert("townships", &township_rows(site, 0..site.townships.len()));
+    c
+}
+
+/// Rows of the township list: each township with links to its reports.
+fn township_rows(site: &Site, range: std::ops::Range<usize>) -> Vec<TownshipRow> {
+    site.townships[range]
         .iter()
         .map(|t| TownshipRow {
             name: t.name.clone(),
@@ -181,17 +227,56 @@ pub(crate) fn home(site: &Site) -> Context {
                 })
                 .collect(),
         })
-        .collect();
-    c.insert("townships", &townships);
-    c.insert("report_count", &site.reports.len());
+        .collect()
+}
+
+/// One page of the township list (made only for a site of more than one page of townships).
+pub(crate) fn township_list(site: &Site, page: usize) -> Context {
+    let mut c = Context::new();
+    let pages = pager(site, "townships", Some(page));
+    c.insert("page_title", &format!("乡镇列表（第 {} 页）", page + 1));
+    c.insert("page", &(page + 1));
+    c.insert("page_count", &pages.len());
+    c.insert("pages", &pages);
+    c.insert(
+        "townships",
+        &township_rows(site, list_range(site.townships.len(), page)),
+    );
     c
 }
 
-/// A year page: every township's report of that year, and who has not published.
-pub(crate) fn year(site: &Site, year: u16) -> Context {
+/// What every page of a year's list shows a part of, computed once per year: the comparison
+/// of its townships and each format's key figures.
+pub(crate) struct YearLists {
+    comparison: crate::site::compare::YearComparison,
+    figures: Vec<crate::site::headline::FormatFigures>,
+}
+
+impl YearLists {
+    /// Compute the lists of `year`.
+    pub(crate) fn new(site: &Site, year: u16) -> Self {
+        YearLists {
+            comparison: year_comparison(site, year),
+            figures: crate::site::headline::year_figures(site, year),
+        }
+    }
+}
+
+/// A year page: every township's report of that year, and who has not published; past
+/// [`crate::plan::LIST_PAGE`] townships, page `page` of them (the county totals on every page).
+pub(crate) fn year(site: &Site, year: u16, page: usize, lists: &YearLists) -> Context {
     let mut c = Context::new();
-    c.insert("page_title", &format!("{year}年度"));
+    let pages = pager(site, &year.to_string(), Some(page));
+    if pages.is_empty() {
+        c.insert("page_title", &format!("{year}年度"));
+    } else {
+        c.insert("page_title", &format!("{year}年度（第 {} 页）", page + 1));
+    }
+    c.insert("page", &(page + 1));
+    c.insert("page_count", &pages.len());
+    c.insert("pages", &pages);
     c.insert("year", &year);
+    c.insert("report_count", &site.reports_of_year(year).count());
     c.insert("archive", &None::<ArchiveLink>);
     c.insert(
         "intro_html",
@@ -201,12 +286,15 @@ pub(crate) fn year(site: &Site, year: u16) -> Context {
             .map(|m| markdown::render(m).html)
             .unwrap_or_default(),
     );
+    let range = list_range(site.townships.len(), page);
+    let slugs = page_slugs(site, page);
+    let on_page = |slug: &str| pages.is_empty() || slugs.contains(slug);
     let reports: Vec<ReportItem> = site
         .reports_of_year(year)
+        .filter(|r| on_page(&r.township))
         .map(|r| report_item(site, r))
         .collect();
-    let missing: Vec<Link> = site
-        .townships
+    let missing: Vec<Link> = site.townships[range.clone()]
         .iter()
         .filter(|t| t.existed_in(year) && site.report(year, &t.slug).is_none())
         .map(|t| Link {
@@ -218,9 +306,12 @@ pub(crate) fn year(site: &Site, year: u16) -> Context {
     c.insert("missing", &missing);
     c.insert(
         "compare",
-        &compare_view::year_view(site, year, &year_comparison(site, year)),
+        &compare_view::year_view(site, year, &lists.comparison, &on_page),
     );
-    c.insert("figures", &super::headline::year_tables(site, year));
+    c.insert(
+        "figures",
+        &super::headline::year_tables(site, year, &lists.figures, &range),
+    );
     let name = save_name(
         &[&site.config.portal.region, &year.to_string(), "主要指标"],
         "x",

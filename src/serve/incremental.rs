@@ -330,6 +330,11 @@ impl Workspace {
             .iter()
             .map(|t| slugs.contains(t.slug.as_str()))
             .collect();
+        let page_changed: Vec<bool> = (0..plan::list_pages(site.townships.len()))
+            .map(|page| {
+                township_changed[plan::list_range(site.townships.len(), page)].contains(&true)
+            })
+            .collect();
         let report_township_changed: Vec<bool> = site
             .reports
             .iter()
@@ -341,8 +346,16 @@ impl Workspace {
             Target::DataIndex => figures,
             Target::County | Target::AllData(_) => figures,
             // Dates, rule warnings and blank cells of every report.
-            Target::Audit | Target::AuditData(_) => listing || figures,
-            Target::Year(y) => years.contains(y) && (listing || figures),
+            // A page of the audit and year lists shows its own townships' rows and, on every
+            // page, totals of all of them (a change of membership replans, so which page a
+            // township is on cannot move here).
+            Target::AuditData(_) => listing || figures,
+            // The yearly summary is on the first page.
+            Target::Audit(page) => (listing || figures) && (*page == 0 || page_changed[*page]),
+            Target::Year(y, page) => {
+                years.contains(y) && (figures || listing && page_changed[*page])
+            }
+            Target::TownshipList(page) => listing && page_changed[*page],
             Target::YearFigures(y, _) => years.contains(y) && figures,
             Target::Township(i) => township_changed[*i] && (listing || figures),
             Target::TownshipData(i, _) => township_changed[*i] && (listing || figures),
@@ -395,7 +408,7 @@ impl Workspace {
         let needed = |f: &PlannedFile| {
             needed(f)
                 || (sink::after_archives(&f.target)
-                    && matches!(f.target, Target::Year(y) if resized.contains(&y)))
+                    && matches!(f.target, Target::Year(y, _) if resized.contains(&y)))
         };
         let rebuilt = if through_staging {
             self.write_through_staging(&plan, &producer, &ready, previous)?
@@ -704,9 +717,9 @@ fn aggregate(target: &Target) -> bool {
         Target::AllData(_)
             | Target::Archive(_)
             | Target::SearchShard(_)
-            | Target::Year(_)
+            | Target::Year(..)
             | Target::County
-            | Target::Audit
+            | Target::Audit(_)
             | Target::AuditData(_)
     )
 }
