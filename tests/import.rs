@@ -1190,6 +1190,11 @@ fn a_table_no_format_recognises_stays_in_the_narrative() {
     .collect();
     assert!(order.windows(2).all(|w| w[0] < w[1]), "{body}");
     assert!(stdout.contains("已照原样放入正文"), "{stdout}");
+    assert_eq!(
+        stdout.matches("--format").count(),
+        1,
+        "one note per table, not a second general one: {stdout}"
+    );
 }
 
 /// Issue 22: dates are read wherever the page prints them and the report says where; labels

@@ -419,11 +419,15 @@ fn pick_stats(
                 d.format
             }
             None => {
-                findings.push(Finding::new(
-                    Level::Person,
-                    &first_cell(source),
-                    "有表格，但从表中的标签认不出是哪种统计表格式（2014、2019 或 2021 年版），未生成 stats.yaml；可用 --format 指定后重新导入",
-                ));
+                // A page's tables go back into the narrative, each with its own note saying so
+                // (`restore_tables`); only a workbook's need this one.
+                if source.kind == "Excel 表格" {
+                    findings.push(Finding::new(
+                        Level::Person,
+                        &first_cell(source),
+                        "有表格，但从表中的标签认不出是哪种统计表格式（2014、2019 或 2021 年版），未生成 stats.yaml；可用 --format 指定后重新导入",
+                    ));
+                }
                 return None;
             }
         },
