@@ -24,7 +24,8 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = embed!("templates", include_str:
     "page.html", "partials/charts.html", "partials/compare_legend.html",
     "partials/county_compare.html", "partials/embed.css", "partials/embed.js",
     "partials/embed_code.html", "partials/pager.html", "partials/qr.html",
-    "partials/stats_table.html", "partials/township_compare.html", "partials/year_compare.html",
+    "partials/stats_table.html", "partials/township_compare.html", "partials/township_rows.html",
+    "partials/year_compare.html",
     "report.html", "search.html", "township.html", "townships.html", "year.html",
 );
 const DEFAULT_STATIC: &[(&str, &[u8])] = embed!("static", include_bytes:
