@@ -220,6 +220,9 @@ fn websocket_sends_the_status_then_reload() {
         f.write(&format!("content/{year}/alpha/统计表.xls"), "xls");
     }
     let server = Server::start(f.root(), &[]);
+    // A file the first build leaves for later is answered once everything is written: from then
+    // on the only messages are the edit's.
+    assert_eq!(server.get("/nianbao/search/docs.js").0, 200);
     let mut stream = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
     stream
         .set_read_timeout(Some(Duration::from_secs(20)))
@@ -428,4 +431,21 @@ fn a_draft_is_previewed_and_left_out_of_the_build() {
     let (code, _, stderr) = common::run_in(f.root(), "check", &[]);
     assert_eq!(code, 1);
     assert!(stderr.contains("draft 只能写 true 或 false"), "{stderr}");
+}
+
+#[test]
+fn the_preview_gives_embed_code_and_qr_the_published_address() {
+    let f = Fixture::new();
+    let server = Server::start(f.root(), &[]);
+    let (status, _, body) = server.get(PAGE);
+    assert_eq!(status, 200);
+    // The 嵌入本表 code is HTML-escaped text inside the page.
+    assert!(
+        body.contains("&lt;iframe src=&quot;https://example.gov.cn/nianbao/embed/2018/alpha/"),
+        "the code to paste names site.toml's base_url"
+    );
+    assert!(
+        !body.contains("127.0.0.1"),
+        "no preview address in a page a clerk copies from"
+    );
 }

@@ -161,19 +161,34 @@ async fn files(State(shared): State<Arc<Shared>>, method: Method, uri: Uri) -> R
         }
         Err(Refusal::NotFound) => return not_found(&shared).await,
     };
-    let mut file = shared.out.join(&rel);
+    if let Some(found) = file_response(&shared, path, &rel).await {
+        return found;
+    }
+    // The first build wrote the pages first; a download, search file or embed asked for in the
+    // meantime is answered once it is written.
+    let mut completing = shared.completing.subscribe();
+    if *completing.borrow() {
+        let _ = completing.wait_for(|busy| !busy).await;
+        if let Some(found) = file_response(&shared, path, &rel).await {
+            return found;
+        }
+    }
+    not_found(&shared).await
+}
+
+/// The file at `rel` (or the redirect to its directory), if there is one.
+async fn file_response(shared: &Shared, path: &str, rel: &str) -> Option<Response> {
+    let mut file = shared.out.join(rel);
     if rel.is_empty() || rel.ends_with('/') {
         file = file.join("index.html");
     } else if file.is_dir() {
-        return redirect(&format!("{path}/"));
+        return Some(redirect(&format!("{path}/")));
     }
     if !inside(&shared.out, &file) {
-        return not_found(&shared).await;
+        return None;
     }
-    match tokio::fs::read(&file).await {
-        Ok(bytes) => respond(StatusCode::OK, &file, bytes, &shared.base),
-        Err(_) => not_found(&shared).await,
-    }
+    let bytes = tokio::fs::read(&file).await.ok()?;
+    Some(respond(StatusCode::OK, &file, bytes, &shared.base))
 }
 
 /// The canonical file stays inside the canonical output (no symlink escapes).
@@ -284,6 +299,46 @@ fn inject(mut html: Vec<u8>, base: &str) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn shared_in(out: &Path, completing: bool) -> Arc<Shared> {
+        Arc::new(Shared {
+            out: out.to_path_buf(),
+            base: "/nianbao/".to_string(),
+            status: std::sync::RwLock::new(super::super::Status::Ok(String::new(), 0)),
+            messages: tokio::sync::broadcast::channel(4).0,
+            completing: tokio::sync::watch::Sender::new(completing),
+        })
+    }
+
+    async fn get_status(shared: &Arc<Shared>, path: &str) -> StatusCode {
+        let uri: Uri = path.parse().expect("a test path");
+        files(State(shared.clone()), Method::GET, uri)
+            .await
+            .status()
+    }
+
+    #[tokio::test]
+    async fn a_file_still_being_written_after_the_first_build_is_awaited() {
+        let tmp = tempfile::tempdir().expect("tmp");
+        let shared = shared_in(tmp.path(), true);
+        let writer = shared.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+            std::fs::create_dir_all(writer.out.join("search")).expect("dir");
+            std::fs::write(writer.out.join("search/docs.js"), "x").expect("write");
+            writer.completing.send_replace(false);
+        });
+        assert_eq!(
+            get_status(&shared, "/nianbao/search/docs.js").await,
+            StatusCode::OK
+        );
+        // Once everything is written, a missing file is a plain 404 without waiting.
+        std::fs::write(tmp.path().join("404.html"), "<p>404</p>").expect("404 page");
+        assert_eq!(
+            get_status(&shared, "/nianbao/search/none.js").await,
+            StatusCode::NOT_FOUND
+        );
+    }
 
     #[test]
     fn traversal_is_refused_in_every_spelling() {

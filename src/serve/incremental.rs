@@ -125,6 +125,9 @@ pub struct Workspace {
     pending_aggregates: bool,
     /// Years whose deferred archive is still to be written.
     pending_archives: BTreeSet<u16>,
+    /// The first build wrote only the pages: downloads, search, embeds, feeds and archives
+    /// are still to be written by [`Workspace::flush_deferred`].
+    completing: bool,
     hashes_scratch: HashMap<String, u64>,
     /// Sizes of the year archives written, shown on the year pages.
     archive_sizes: BTreeMap<u16, u64>,
@@ -143,6 +146,7 @@ impl Workspace {
             defer_aggregates: false,
             pending_aggregates: false,
             pending_archives: BTreeSet::new(),
+            completing: false,
             hashes_scratch: HashMap::new(),
             archive_sizes: BTreeMap::new(),
             warnings: Diagnostics::new(),
@@ -396,11 +400,21 @@ impl Workspace {
         timer.lap("plan");
         let needed = |f: &PlannedFile| dirty(&f.target) || !previous.contains_key(&f.path);
         let count = plan.iter().filter(|f| needed(f)).count();
+        // serve's first build writes the pages and answers; the rest follows (`completing`).
+        let first = self.defer_aggregates && previous.is_empty();
+        let completing = std::mem::take(&mut self.completing);
         // Large rebuilds go through the staging tree (bounded memory, atomic); small ones are
         // rendered in memory, with serve's county-wide data files left for later.
-        let through_staging = count * 2 > plan.len();
-        let defer = self.defer_aggregates && !through_staging;
-        let deferred = |f: &PlannedFile| defer && aggregate(&f.target);
+        let through_staging = !completing && count * 2 > plan.len();
+        let defer = self.defer_aggregates && (!through_staging || first);
+        let deferred = |f: &PlannedFile| {
+            defer
+                && if first {
+                    not_browsed(&f.target)
+                } else {
+                    aggregate(&f.target)
+                }
+        };
         // Archives first (sink::after_archives): a year page shows its archive's size.
         let (ready, resized) =
             self.prerender_archives(&plan, &producer, &|f| needed(f) && !deferred(f))?;
@@ -410,8 +424,19 @@ impl Workspace {
                 || (sink::after_archives(&f.target)
                     && matches!(f.target, Target::Year(y, _) if resized.contains(&y)))
         };
-        let rebuilt = if through_staging {
-            self.write_through_staging(&plan, &producer, &ready, previous)?
+        let rebuilt = if first && through_staging {
+            let selected: Vec<&PlannedFile> = plan.iter().filter(|f| !deferred(f)).collect();
+            let rebuilt = self.write_through_staging(&selected, &producer, &ready, previous)?;
+            self.completing = selected.len() < plan.len();
+            self.pending_aggregates = self.completing;
+            self.pending_archives = site_years(&plan);
+            rebuilt
+        } else if through_staging {
+            let all: Vec<&PlannedFile> = plan.iter().collect();
+            self.write_through_staging(&all, &producer, &ready, previous)?
+        } else if completing {
+            let selected: Vec<&PlannedFile> = plan.iter().filter(|f| needed(f)).collect();
+            self.write_streaming(&plan, &selected, &producer, &ready, previous)?
         } else {
             self.pending_aggregates |= plan.iter().any(|f| deferred(f) && needed(f));
             self.pending_archives
@@ -465,18 +490,19 @@ impl Workspace {
         Ok((ready, resized))
     }
 
-    /// Render the whole plan into the staging tree beside the output and swap it in: memory stays
-    /// bounded at any size, unchanged files are hard-linked, and a failure changes nothing.
+    /// Render the selected files (the whole plan, or the pages of serve's first build) into the
+    /// staging tree beside the output and swap it in: memory stays bounded at any size, unchanged
+    /// files are hard-linked, and a failure changes nothing.
     fn write_through_staging(
         &mut self,
-        plan: &[PlannedFile],
+        selected: &[&PlannedFile],
         producer: &Producer<'_>,
         ready: &HashMap<String, Vec<u8>>,
         previous: HashMap<String, u64>,
     ) -> Result<Rebuilt, Diagnostics> {
         let staging = Staging::new(&self.root, &self.out)
             .map_err(|e| Diagnostics::from(Diagnostic::error("output", "", e.to_string())))?;
-        let results: Vec<Result<(String, u64), Diagnostic>> = plan
+        let results: Vec<Result<(String, u64), Diagnostic>> = selected
             .par_iter()
             .map(|f| {
                 if let Target::AllData(kind) = f.target {
@@ -515,7 +541,7 @@ impl Workspace {
         self.pending_aggregates = false;
         self.pending_archives.clear();
         Ok(Rebuilt {
-            rendered: plan.len(),
+            rendered: selected.len(),
             written: stats.written,
             removed: stats.removed,
             ..Rebuilt::default()
@@ -533,34 +559,8 @@ impl Workspace {
         previous: HashMap<String, u64>,
     ) -> Result<Rebuilt, Diagnostics> {
         let profile = crate::profile::enabled();
-        let (county, selected): (Vec<&PlannedFile>, Vec<&PlannedFile>) = selected
-            .iter()
-            .partition(|f| matches!(f.target, Target::AllData(_)));
         let mut previous = previous;
-        // (county files rendered, county files written)
-        let mut streamed = (0, 0);
-        for f in county {
-            let started = Instant::now();
-            let json = f.target == Target::AllData(crate::plan::DataKind::Json);
-            let changed = self
-                .stream_in_place(producer.site(), &f.path, json, &mut previous)
-                .map_err(|e| {
-                    Diagnostics::from(Diagnostic::error(
-                        "output.write",
-                        f.path.clone(),
-                        format!("无法写入预览文件：{e}"),
-                    ))
-                })?;
-            streamed.0 += 1;
-            streamed.1 += usize::from(changed);
-            if profile {
-                eprintln!(
-                    "    {}: {:.1} ms",
-                    f.path,
-                    started.elapsed().as_secs_f64() * 1e3
-                );
-            }
-        }
+        let (streamed, selected) = self.write_county(selected, producer, &mut previous)?;
         let rendered: Vec<Result<(&str, Vec<u8>), Diagnostic>> = selected
             .par_iter()
             .map(|f| {
@@ -596,13 +596,8 @@ impl Workspace {
         for (path, bytes) in &files {
             let hash = hash_of(bytes);
             if hashes.get(*path) != Some(&hash) {
-                in_place::write(&self.out, path, bytes).map_err(|e| {
-                    Diagnostics::from(Diagnostic::error(
-                        "output.write",
-                        path.to_string(),
-                        format!("无法写入预览文件：{e}"),
-                    ))
-                })?;
+                in_place::write(&self.out, path, bytes)
+                    .map_err(|e| Diagnostics::from(write_error(path, e)))?;
                 hashes.insert(path.to_string(), hash);
                 rebuilt.written += 1;
                 if path.ends_with(".html") {
@@ -610,9 +605,119 @@ impl Workspace {
                 }
             }
         }
+        rebuilt.removed = self.remove_stale(plan, &mut hashes, known_before == files.len());
+        self.hashes_scratch = hashes;
+        Ok(rebuilt)
+    }
+
+    /// Render and write the selected files in parallel, each as soon as it is rendered: the
+    /// files serve's first build left for later (tens of thousands on a large site, too many to
+    /// hold in memory). They did not exist before, so an error cannot spoil a page being shown.
+    fn write_streaming(
+        &mut self,
+        plan: &[PlannedFile],
+        selected: &[&PlannedFile],
+        producer: &Producer<'_>,
+        ready: &HashMap<String, Vec<u8>>,
+        previous: HashMap<String, u64>,
+    ) -> Result<Rebuilt, Diagnostics> {
+        let mut previous = previous;
+        let (streamed, selected) = self.write_county(selected, producer, &mut previous)?;
+        let out = &self.out;
+        let known = &previous;
+        let written: Vec<Result<(&str, u64, bool), Diagnostic>> = selected
+            .par_iter()
+            .map(|f| {
+                let bytes = render_bytes(producer, f, ready)?;
+                let hash = hash_of(&bytes);
+                let changed = known.get(&f.path) != Some(&hash);
+                if changed {
+                    in_place::write(out, &f.path, &bytes).map_err(|e| write_error(&f.path, e))?;
+                }
+                Ok((f.path.as_str(), hash, changed))
+            })
+            .collect();
+        let files = match successes(written) {
+            Ok(files) => files,
+            Err(errors) => {
+                self.hashes_scratch = previous;
+                return Err(errors);
+            }
+        };
+        let known_before = files
+            .iter()
+            .filter(|(p, ..)| previous.contains_key(*p))
+            .count();
+        let mut hashes = previous;
+        let mut rebuilt = Rebuilt {
+            rendered: files.len() + streamed.0,
+            written: streamed.1,
+            ..Rebuilt::default()
+        };
+        for (path, hash, changed) in &files {
+            hashes.insert(path.to_string(), *hash);
+            if *changed {
+                rebuilt.written += 1;
+                if path.ends_with(".html") {
+                    rebuilt.pages.push(path.to_string());
+                }
+            }
+        }
+        rebuilt.removed = self.remove_stale(plan, &mut hashes, known_before == files.len());
+        self.hashes_scratch = hashes;
+        Ok(rebuilt)
+    }
+
+    /// Stream the county-wide data files among `selected` into place; returns (rendered, written)
+    /// and the other files.
+    fn write_county<'p>(
+        &self,
+        selected: &[&'p PlannedFile],
+        producer: &Producer<'_>,
+        previous: &mut HashMap<String, u64>,
+    ) -> Result<((usize, usize), Vec<&'p PlannedFile>), Diagnostics> {
+        let profile = crate::profile::enabled();
+        let (county, rest): (Vec<&PlannedFile>, Vec<&PlannedFile>) = selected
+            .iter()
+            .partition(|f| matches!(f.target, Target::AllData(_)));
+        // (county files rendered, county files written)
+        let mut streamed = (0, 0);
+        for f in county {
+            let started = Instant::now();
+            let json = f.target == Target::AllData(crate::plan::DataKind::Json);
+            let changed = self
+                .stream_in_place(producer.site(), &f.path, json, previous)
+                .map_err(|e| {
+                    Diagnostics::from(Diagnostic::error(
+                        "output.write",
+                        f.path.clone(),
+                        format!("无法写入预览文件：{e}"),
+                    ))
+                })?;
+            streamed.0 += 1;
+            streamed.1 += usize::from(changed);
+            if profile {
+                eprintln!(
+                    "    {}: {:.1} ms",
+                    f.path,
+                    started.elapsed().as_secs_f64() * 1e3
+                );
+            }
+        }
+        Ok((streamed, rest))
+    }
+
+    /// Delete the files written before that are no longer planned; returns how many.
+    /// `all_known`: every file rendered now was known before.
+    fn remove_stale(
+        &self,
+        plan: &[PlannedFile],
+        hashes: &mut HashMap<String, u64>,
+        all_known: bool,
+    ) -> usize {
         // Every planned file not rendered now was known before, so when no rendered file was new
         // and the counts agree, the known files are exactly the planned ones: nothing is stale.
-        let stale: Vec<String> = if hashes.len() == plan.len() && known_before == files.len() {
+        let stale: Vec<String> = if hashes.len() == plan.len() && all_known {
             Vec::new()
         } else {
             let planned: std::collections::HashSet<&str> =
@@ -623,13 +728,11 @@ impl Workspace {
                 .cloned()
                 .collect()
         };
-        for path in stale {
-            in_place::remove(&self.out, &path);
-            hashes.remove(&path);
-            rebuilt.removed += 1;
+        for path in &stale {
+            in_place::remove(&self.out, path);
+            hashes.remove(path);
         }
-        self.hashes_scratch = hashes;
-        Ok(rebuilt)
+        stale.len()
     }
 
     /// Stream a county-wide file into place when its hash changed; returns whether it did.
@@ -646,6 +749,12 @@ impl Workspace {
             hashes.insert(rel.to_string(), hash);
         }
         Ok(written.is_some())
+    }
+
+    /// Whether serve's first build wrote only the pages, leaving the other files to
+    /// [`Workspace::flush_deferred`].
+    pub fn completing(&self) -> bool {
+        self.completing
     }
 
     /// Whether county-wide data files wait for [`Workspace::flush_deferred`].
@@ -699,7 +808,7 @@ fn successes<T>(results: Vec<Result<T, Diagnostic>>) -> Result<Vec<T>, Diagnosti
     Err(errors)
 }
 
-fn write_error(path: &str, e: crate::publish::staging::OutputError) -> Diagnostic {
+fn write_error(path: &str, e: impl std::fmt::Display) -> Diagnostic {
     Diagnostic::error(
         "output.write",
         path.to_string(),
@@ -722,6 +831,37 @@ fn aggregate(target: &Target) -> bool {
             | Target::Audit(_)
             | Target::AuditData(_)
     )
+}
+
+/// Files no reader needs to browse the pages: serve's first build leaves them until the
+/// preview answers (downloads, search index, embeds, feeds, the sitemap and the year archives).
+fn not_browsed(target: &Target) -> bool {
+    matches!(
+        target,
+        Target::AllData(_)
+            | Target::AuditData(_)
+            | Target::YearFigures(..)
+            | Target::ReportData(..)
+            | Target::TownshipData(..)
+            | Target::Archive(_)
+            | Target::SearchDocs
+            | Target::SearchShard(_)
+            | Target::SearchText(_)
+            | Target::PluginSearchText(_)
+            | Target::Feed
+            | Target::Sitemap(_)
+            | Target::Embed(_)
+    )
+}
+
+/// The years that have an archive in the plan.
+fn site_years(plan: &[PlannedFile]) -> BTreeSet<u16> {
+    plan.iter()
+        .filter_map(|f| match f.target {
+            Target::Archive(y) => Some(y),
+            _ => None,
+        })
+        .collect()
 }
 
 /// The page an embed copies (it changes when its page does, and is as slow to make), or the

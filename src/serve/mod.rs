@@ -83,6 +83,8 @@ pub struct Shared {
     pub status: RwLock<Status>,
     /// Reload and status messages to browsers.
     pub messages: broadcast::Sender<String>,
+    /// True while the files serve's first build left for later are being written.
+    pub completing: tokio::sync::watch::Sender<bool>,
 }
 
 impl Shared {
@@ -209,12 +211,16 @@ pub fn serve(root: &Path, options: &ServeOptions) -> Result<(), ServeError> {
         base: base.clone(),
         status: RwLock::new(Status::Ok(String::new(), 0)),
         messages,
+        completing: tokio::sync::watch::Sender::new(false),
     });
     let mut workspace = Workspace::new(
         root,
         &out,
         Options {
-            base_url: Some(url.clone()),
+            // Pages link relatively, so the preview needs no address of its own; keeping
+            // site.toml's base_url gives the 嵌入本表 code, QR codes, canonical links and feeds
+            // the published address the clerk will paste into the county CMS.
+            base_url: None,
             strict: false,
             // A preview shows unfinished work (with its warnings); publishing refuses it.
             allow_draft: true,
@@ -225,8 +231,13 @@ pub fn serve(root: &Path, options: &ServeOptions) -> Result<(), ServeError> {
         Ok(r) => {
             shared.set(ok_status(workspace.warnings(), root), false);
             if !options.quiet {
+                let rest = if workspace.completing() {
+                    "；下载文件、搜索索引、嵌入页和离线归档接着在后台生成"
+                } else {
+                    ""
+                };
                 eprintln!(
-                    "已生成 {} 个文件（{}），用时 {} 毫秒。",
+                    "已生成 {} 个文件（{}），用时 {} 毫秒{rest}。",
                     r.rendered,
                     warnings_hint(r.warnings),
                     r.elapsed.as_millis()
@@ -242,7 +253,11 @@ pub fn serve(root: &Path, options: &ServeOptions) -> Result<(), ServeError> {
     if options.open {
         open_browser(&url);
     }
+    let completing = workspace.completing();
     let workspace = Arc::new(std::sync::Mutex::new(workspace));
+    if completing {
+        complete_in_background(&workspace, &shared, root, options.quiet);
+    }
     let watcher = watch::start(
         root,
         &out,
@@ -316,6 +331,42 @@ fn rebuild(
             false
         }
     }
+}
+
+/// Write the files the first build left for later on another thread, while the pages are
+/// served; returns once that thread holds the workspace, so that no rebuild comes first.
+fn complete_in_background(
+    workspace: &Arc<std::sync::Mutex<Workspace>>,
+    shared: &Arc<Shared>,
+    root: &Path,
+    quiet: bool,
+) {
+    shared.completing.send_replace(true);
+    let (locked, wait) = std::sync::mpsc::channel();
+    let (workspace, shared, root) = (workspace.clone(), shared.clone(), root.to_path_buf());
+    std::thread::spawn(move || {
+        let start = Instant::now();
+        if let Ok(mut ws) = workspace.lock() {
+            let _ = locked.send(());
+            match ws.flush_deferred() {
+                Ok(r) => {
+                    if !r.pages.is_empty() {
+                        shared.reload_pages(&r.pages);
+                    }
+                    if !quiet {
+                        eprintln!(
+                            "后台生成完毕：下载文件、搜索索引、嵌入页和离线归档共 {} 个文件，用时 {} 毫秒。",
+                            r.rendered,
+                            start.elapsed().as_millis()
+                        );
+                    }
+                }
+                Err(d) => print_errors(&d, &root, true),
+            }
+        }
+        shared.completing.send_replace(false);
+    });
+    let _ = wait.recv();
 }
 
 /// Bring the county-wide files and overview pages up to date once the sources are quiet, and
