@@ -316,6 +316,11 @@ pub(super) fn from_lines(lines: Vec<Option<Text>>, mut tables: Vec<Grid>) -> Sou
             {
                 i += 1;
             }
+            // A page cut off inside a table ends on a figure whose `|` never came
+            // (`行政事业性收费 |`, `0 |`, `0`): the last cell of the table, not a paragraph.
+            if let Some(end) = cut_off_cell(&lines, i) {
+                i = end;
+            }
             let run: Vec<Text> = lines[start..i].iter().flatten().cloned().collect();
             let grid = pipe_grid(&run);
             if is_grid(&grid) {
@@ -341,6 +346,24 @@ pub(super) fn from_lines(lines: Vec<Option<Text>>, mut tables: Vec<Grid>) -> Sou
         cell_tables(&mut source);
     }
     source
+}
+
+/// The end of the page when its only remaining line (from `at`) is a bare figure: the cell a
+/// page cut off inside a pipe table ends on.
+fn cut_off_cell(lines: &[Option<Text>], at: usize) -> Option<usize> {
+    let rest: Vec<&Text> = lines[at..]
+        .iter()
+        .flatten()
+        .filter(|l| !l.text.is_empty())
+        .collect();
+    let [last] = rest.as_slice() else {
+        return None;
+    };
+    (!matches!(
+        super::labels::figure(&last.text),
+        super::labels::Figure::NotANumber(_)
+    ))
+    .then_some(lines.len())
 }
 
 /// The number the row after the last labelled row would start with (`1.属于国家秘密` → 2).
@@ -656,7 +679,8 @@ fn values_below(mut lines: Vec<Option<Text>>) -> Vec<Option<Text>> {
 
 /// Whether a line begins with a date and is short (a page-information line, not a sentence).
 fn starts_with_date(text: &str) -> bool {
-    let k = key(text);
+    // The layout pipes some pages print after it do not make it a long line.
+    let k = key(text.trim_end_matches(['|', ' ', '\u{3000}']));
     k.chars().count() <= 40
         && k.starts_with(|c: char| c.is_ascii_digit())
         && super::dates::parse_date(&k.chars().take(12).collect::<String>()).is_some()
@@ -1040,5 +1064,31 @@ mod tests {
         );
         assert_eq!(s.dropped.len(), 2);
         assert_eq!(s.blocks[0].text, "一、总体情况");
+    }
+
+    #[test]
+    fn a_figure_left_without_its_pipe_at_the_cut_is_a_table_cell() {
+        let s = parse_text(
+            "甲乡2020年政府信息公开工作年度报告\n正文。\n|\n行政处罚 |\n1 |\n2 |\n|\n行政事业性收费 |\n3 |\n4 \n",
+        );
+        assert_eq!(s.tables.len(), 1);
+        let last: Vec<&str> = s.tables[0]
+            .last()
+            .unwrap()
+            .iter()
+            .map(|c| c.text.as_str())
+            .collect();
+        assert_eq!(last, ["行政事业性收费", "3", "4"]);
+        assert_eq!(s.blocks.len(), 1);
+    }
+
+    #[test]
+    fn a_date_line_followed_by_layout_pipes_is_page_information() {
+        let pipes = "|".repeat(300);
+        let s = parse_text(&format!(
+            "甲乡2021年政府信息公开工作年度报告\n2022-01-20 作者:佚名 点击数: | {pipes}\n正文。\n"
+        ));
+        assert_eq!(s.meta[0].0, "日期");
+        assert_eq!(s.blocks.len(), 1);
     }
 }
