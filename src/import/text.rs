@@ -812,8 +812,9 @@ pub(super) fn fields(line: &Text, keys: &[&str]) -> Option<Vec<(String, Text)>> 
         }
         i = skip(&folded, i + 1, &[' ', '|']);
         // The value runs to the next known key with its colon (of either list) or the end of
-        // the line; HTML pages often lose the spaces between them.
-        let next = (i + 1..folded.len()).find_map(|j| {
+        // the line; HTML pages often lose the spaces between them. An empty value is followed
+        // at once by the next key (`文号: | 公开日期: | 2015-07-27`).
+        let next = (i..folded.len()).find_map(|j| {
             let (k, end) = key_at(&folded, j, &all)?;
             (folded.get(skip(&folded, end, &[' '])) == Some(&':')).then_some((j, k, end))
         });
@@ -1090,5 +1091,16 @@ mod tests {
         ));
         assert_eq!(s.meta[0].0, "日期");
         assert_eq!(s.blocks.len(), 1);
+    }
+
+    #[test]
+    fn an_empty_value_is_followed_at_once_by_the_next_key() {
+        let line = Text::new("发文字号: | 发文时间:2022-01-25 |", Place::Line(1));
+        let f = fields(&line, META_KEYS).unwrap();
+        let got: Vec<(&str, &str)> = f
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.text.as_str()))
+            .collect();
+        assert_eq!(got, [("发文字号", ""), ("发文时间", "2022-01-25")]);
     }
 }
