@@ -26,7 +26,8 @@
 //!   fewer than 12 characters must equal a whole body line, so a lone `0` or `政府信息公开` is not
 //!   found inside a sentence by chance);
 //!   a line that begins with the title counts when the rest is in the body;
-//! - FRONT MATTER: the line is short (≤ 80 characters, no `。`) and contains a front-matter value
+//! - FRONT MATTER: the line is short (≤ 80 characters after `norm`, so layout pipes do not count;
+//!   no `。`) and contains a front-matter value
 //!   (title, index_no, publisher, scope, channel, published, generated; a date also in its
 //!   `2021年1月19日` / `2021/01/19` forms), or it is a lone label (`• 成文日期:`, ≤ 10 characters
 //!   ending in `:`) whose next non-blank line holds such a value;
@@ -429,7 +430,7 @@ fn nothing_lost(
                 && s.len() > title.len()
                 && in_body(&s[title.len()..]));
         let front_matter =
-            label_of_next || (line.chars().count() <= 80 && !line.contains('。') && has_value(&s));
+            label_of_next || (s.chars().count() <= 80 && !line.contains('。') && has_value(&s));
         let table = stats_written
             && if n > 0 {
                 ranges.iter().any(|(a, b)| (*a..=*b).contains(&n))

@@ -149,7 +149,11 @@ pub fn analyze(
     }
     let title_key = source.title.as_ref().map(|t| super::labels::key(&t.text));
     for d in &source.dropped {
-        let repeated = title_key.as_deref() == Some(super::labels::key(&d.text).as_str());
+        let k = super::labels::key(&d.text);
+        // Also half of a title printed again over two lines.
+        let repeated = title_key
+            .as_deref()
+            .is_some_and(|t| t == k || (k.chars().count() >= 4 && t.contains(k.as_str())));
         findings.push(Finding::new(
             Level::Note,
             &d.at,
@@ -264,7 +268,9 @@ const USED_META: &[&[&str]] = &[
         "发布日期",
         "发布时间",
         "公开时间",
+        "发表日期",
         "发文日期",
+        "发文时间",
         "日期",
         "时间",
     ],

@@ -58,6 +58,12 @@ pub(super) const META_KEYS: &[&str] = &[
     "文件编号",
     "登记号",
     "规范性文件登记",
+    "发表日期",
+    "发文时间",
+    "更新时间",
+    "发文机关",
+    "主题词",
+    "关键词",
 ];
 
 /// Page-information keys that are furniture: a line of only these is left out whole.
@@ -110,6 +116,49 @@ const VALUE_BELOW: &[&str] = &[
     "标题",
     "组配分类",
     "文件编号",
+    "发表日期",
+];
+
+/// Keys a county CMS prints in a metadata grid WITHOUT colons, label and value separated only
+/// by spaces or table pipes (`索 引 号 | 0142/2021-00012 | 分 类 | 报告 |`, `成文日期 2024-01-16
+/// 发布机构 甲镇`). Only labels that no report sentence or table row begins with, so that a line
+/// starting with one of them (followed by a space or a pipe) is the page's metadata.
+const ROW_KEYS: &[&str] = &[
+    "索引号",
+    "信息索引号",
+    "分类",
+    "发布机构",
+    "发布单位",
+    "发文机关",
+    "发文日期",
+    "发文时间",
+    "发表日期",
+    "成文日期",
+    "生成日期",
+    "公开日期",
+    "发布日期",
+    "发布时间",
+    "标题",
+    "文号",
+    "发文字号",
+    "文件编号",
+    "主题词",
+    "关键词",
+    "内容概述",
+    "时效",
+    "是否有效",
+    "有效性",
+    "效力状况",
+    "公开形式",
+    "公开方式",
+    "公开范围",
+    "公开时限",
+    "责任部门",
+    "组配分类",
+    "主题分类",
+    "信息分类",
+    "所属机构",
+    "体裁",
 ];
 
 /// Footer keys of the 2014-edition table.
@@ -149,6 +198,7 @@ const FURNITURE: &[&str] = &[
     "点击关闭",
     "发布目录:",
     "信息公开元数据",
+    "点击查看解读",
 ];
 
 /// Whether a line is page furniture: a short line printing one of [`FURNITURE`], or a layout
@@ -256,7 +306,7 @@ pub(super) fn from_lines(lines: Vec<Option<Text>>, mut tables: Vec<Grid>) -> Sou
     // Metadata printed between pipes (`发布机构: | 甲镇 | 发文日期: | 2020-01-06 |`) is not a table.
     let is_table = |l: &Option<Text>| {
         l.as_ref()
-            .is_some_and(|l| is_table_line(&l.text) && fields(l, META_KEYS).is_none())
+            .is_some_and(|l| is_table_line(&l.text) && meta_fields(l).is_none())
     };
     while i < lines.len() {
         if is_table(&lines[i]) {
@@ -265,6 +315,11 @@ pub(super) fn from_lines(lines: Vec<Option<Text>>, mut tables: Vec<Grid>) -> Sou
                 && (is_table(&lines[i]) || lines[i].as_ref().is_some_and(|l| l.text.is_empty()))
             {
                 i += 1;
+            }
+            // A page cut off inside a table ends on a figure whose `|` never came
+            // (`行政事业性收费 |`, `0 |`, `0`): the last cell of the table, not a paragraph.
+            if let Some(end) = cut_off_cell(&lines, i) {
+                i = end;
             }
             let run: Vec<Text> = lines[start..i].iter().flatten().cloned().collect();
             let grid = pipe_grid(&run);
@@ -291,6 +346,24 @@ pub(super) fn from_lines(lines: Vec<Option<Text>>, mut tables: Vec<Grid>) -> Sou
         cell_tables(&mut source);
     }
     source
+}
+
+/// The end of the page when its only remaining line (from `at`) is a bare figure: the cell a
+/// page cut off inside a pipe table ends on.
+fn cut_off_cell(lines: &[Option<Text>], at: usize) -> Option<usize> {
+    let rest: Vec<&Text> = lines[at..]
+        .iter()
+        .flatten()
+        .filter(|l| !l.text.is_empty())
+        .collect();
+    let [last] = rest.as_slice() else {
+        return None;
+    };
+    (!matches!(
+        super::labels::figure(&last.text),
+        super::labels::Figure::NotANumber(_)
+    ))
+    .then_some(lines.len())
 }
 
 /// The number the row after the last labelled row would start with (`1.属于国家秘密` → 2).
@@ -472,13 +545,14 @@ fn classify(lines: Vec<Option<Text>>, tables: Vec<Grid>) -> Source {
     let captions = caption_lines(&lines);
     let title = find_title(&lines);
     let title_key = title.as_ref().map(|(_, _, t)| key(t));
+    let repeated = split_repeats(&lines, title.as_ref(), title_key.as_deref());
     let mut narrative_started = false;
     for (i, line) in lines.into_iter().enumerate() {
         let Some(line) = line else { continue };
         if line.text.is_empty() {
             continue;
         }
-        if let Some(fields) = fields(&line, META_KEYS).filter(|_| !narrative_started) {
+        if let Some(fields) = meta_fields(&line).filter(|_| !narrative_started) {
             if fields
                 .iter()
                 .all(|(k, _)| FURNITURE_KEYS.contains(&k.as_str()))
@@ -514,7 +588,10 @@ fn classify(lines: Vec<Option<Text>>, tables: Vec<Grid>) -> Source {
                 }
             }
             // The title printed again under the page's metadata.
-            _ if !narrative_started && title_key.as_deref() == Some(key(&line.text).as_str()) => {
+            _ if !narrative_started
+                && (title_key.as_deref() == Some(key(&line.text).as_str())
+                    || repeated.contains(&i)) =>
+            {
                 source.dropped.push(line);
             }
             _ => {
@@ -533,6 +610,32 @@ fn classify(lines: Vec<Option<Text>>, tables: Vec<Grid>) -> Source {
             .map(|(_, v)| v.clone());
     }
     source
+}
+
+/// The title printed again over two lines under the page's metadata (`甲乡人民政府` /
+/// `2024年政府信息公开工作年度报告`): the indices of both lines, when only together they are the
+/// title.
+fn split_repeats(
+    lines: &[Option<Text>],
+    title: Option<&(usize, usize, String)>,
+    title_key: Option<&str>,
+) -> Vec<usize> {
+    let (Some((_, last, _)), Some(title_key)) = (title, title_key) else {
+        return Vec::new();
+    };
+    let content: Vec<(usize, String)> = lines
+        .iter()
+        .enumerate()
+        .skip(last + 1)
+        .filter_map(|(i, l)| l.as_ref().map(|l| (i, key(&l.text))))
+        .filter(|(_, k)| !k.is_empty())
+        .take(12)
+        .collect();
+    content
+        .windows(2)
+        .find(|w| format!("{}{}", w[0].1, w[1].1) == title_key)
+        .map(|w| vec![w[0].0, w[1].0])
+        .unwrap_or_default()
 }
 
 /// Whether a line is text of the report rather than a short line of the page's head.
@@ -576,7 +679,8 @@ fn values_below(mut lines: Vec<Option<Text>>) -> Vec<Option<Text>> {
 
 /// Whether a line begins with a date and is short (a page-information line, not a sentence).
 fn starts_with_date(text: &str) -> bool {
-    let k = key(text);
+    // The layout pipes some pages print after it do not make it a long line.
+    let k = key(text.trim_end_matches(['|', ' ', '\u{3000}']));
     k.chars().count() <= 40
         && k.starts_with(|c: char| c.is_ascii_digit())
         && super::dates::parse_date(&k.chars().take(12).collect::<String>()).is_some()
@@ -586,8 +690,18 @@ fn starts_with_date(text: &str) -> bool {
 /// Whether a (key-normalised) line names itself a report: 报告, 年报 (工作年报), 年度报告.
 pub(super) fn is_report_title(k: &str) -> bool {
     // A sentence that ends naming the report (`…现编制…年度报告。`) is not a title.
-    let k = k.trim_end_matches([')', ']', '|']);
+    let k = title_text(k).trim_end_matches([')', ']', '|']);
     k.ends_with("报告") || k.ends_with("年报")
+}
+
+/// A title line as the title: the layout pipes a page prints after it (`…年度报告 | |||…`) and
+/// the file extension a document-sharing site prints as its heading (`…年度报告.docx`) left out.
+pub(super) fn title_text(text: &str) -> &str {
+    let t = text.trim_end_matches(['|', ' ', '\u{3000}']);
+    [".docx", ".doc", ".pdf", ".wps", ".DOCX", ".DOC", ".PDF"]
+        .iter()
+        .find_map(|ext| t.strip_suffix(ext))
+        .unwrap_or(t)
 }
 
 /// The title: the first line (within the first 40) that ends with 报告, joined with the one or
@@ -598,22 +712,18 @@ fn find_title(lines: &[Option<Text>]) -> Option<(usize, usize, String)> {
         .iter()
         .enumerate()
         .filter_map(|(i, l)| l.as_ref().map(|l| (i, l)))
-        .filter(|(_, l)| !l.text.is_empty() && fields(l, META_KEYS).is_none())
+        .filter(|(_, l)| !l.text.is_empty() && meta_fields(l).is_none())
         .take(40)
         .collect();
     for end in 0..content.len() {
-        let last = key(&content[end].1.text);
+        let last = key(title_text(&content[end].1.text));
         if !is_report_title(&last) || last.contains('>') || last.chars().count() > 80 {
             continue;
         }
         let joined = |from: usize| -> Option<String> {
             let run = &content[from..=end];
             let consecutive = run.windows(2).all(|w| w[1].0 == w[0].0 + 1);
-            consecutive.then(|| {
-                run.iter()
-                    .map(|(_, l)| l.text.trim_end_matches(['|', ' ']))
-                    .collect()
-            })
+            consecutive.then(|| run.iter().map(|(_, l)| title_text(&l.text)).collect())
         };
         for from in (end.saturating_sub(2)..=end).rev() {
             if let Some(text) = joined(from)
@@ -625,12 +735,12 @@ fn find_title(lines: &[Option<Text>]) -> Option<(usize, usize, String)> {
     }
     // No title names a year: the first line that calls itself an annual report.
     content.iter().find_map(|(i, line)| {
-        let k = key(&line.text);
+        let k = key(title_text(&line.text));
         (is_report_title(&k)
             && (k.contains("年度报告") || k.contains("年报"))
             && !k.contains(['>', ','])
             && k.chars().count() <= 80)
-            .then(|| (*i, *i, line.text.trim_end_matches(['|', ' ']).to_string()))
+            .then(|| (*i, *i, title_text(&line.text).to_string()))
     })
 }
 
@@ -702,8 +812,9 @@ pub(super) fn fields(line: &Text, keys: &[&str]) -> Option<Vec<(String, Text)>> 
         }
         i = skip(&folded, i + 1, &[' ', '|']);
         // The value runs to the next known key with its colon (of either list) or the end of
-        // the line; HTML pages often lose the spaces between them.
-        let next = (i + 1..folded.len()).find_map(|j| {
+        // the line; HTML pages often lose the spaces between them. An empty value is followed
+        // at once by the next key (`文号: | 公开日期: | 2015-07-27`).
+        let next = (i..folded.len()).find_map(|j| {
             let (k, end) = key_at(&folded, j, &all)?;
             (folded.get(skip(&folded, end, &[' '])) == Some(&':')).then_some((j, k, end))
         });
@@ -720,6 +831,59 @@ pub(super) fn fields(line: &Text, keys: &[&str]) -> Option<Vec<(String, Text)>> 
             None => return Some(out),
         }
     }
+}
+
+/// A metadata row printed without colons (see [`ROW_KEYS`]): `索 引 号 | 0142/2021-00012 | 分 类
+/// | 报告 |`, `成文日期 2024-01-16 发布机构 甲镇`, `关键词 发布机构 政务服务局` (an empty
+/// 关键词). The keys are found where a word or cell begins and ends; each value runs to the next
+/// key. `None` unless the line starts with a key; a sentence (`。`) is never a row.
+pub(super) fn row_fields(line: &Text) -> Option<Vec<(String, Text)>> {
+    let text = line.text.trim_start_matches(['|', ' ', '\u{3000}']).trim();
+    if text.contains(['。', '；', ';']) || text.chars().count() > 160 {
+        return None;
+    }
+    let orig: Vec<char> = text.chars().collect();
+    let folded: Vec<char> = orig
+        .iter()
+        .map(|c| super::labels::half_width(super::labels::simplify_char(*c)))
+        .collect();
+    let edge = |c: Option<&char>| c.is_none_or(|c| *c == '|' || c.is_whitespace());
+    let key_here = |i: usize| -> Option<(&'static str, usize)> {
+        if i > 0 && !edge(folded.get(i - 1)) {
+            return None;
+        }
+        let (k, end) = key_at(&folded, i, ROW_KEYS)?;
+        edge(folded.get(end)).then_some((k, end))
+    };
+    let (first, end) = key_here(0)?;
+    let mut found = vec![(0, first, end)];
+    let mut i = end;
+    while i < folded.len() {
+        match key_here(i) {
+            Some((k, e)) => {
+                found.push((i, k, e));
+                i = e;
+            }
+            None => i += 1,
+        }
+    }
+    let out = found
+        .iter()
+        .enumerate()
+        .map(|(n, (_, k, end))| {
+            let stop = found.get(n + 1).map_or(orig.len(), |f| f.0);
+            let value: String = orig[*end..stop].iter().collect();
+            let value = value.trim_matches([' ', '|', '\u{3000}']).trim();
+            let canonical = ALIASES.iter().find(|(a, _)| a == k).map_or(*k, |(_, c)| *c);
+            (canonical.to_string(), Text::new(value, line.at.clone()))
+        })
+        .collect();
+    Some(out)
+}
+
+/// The metadata fields of a line, with or without colons.
+fn meta_fields(line: &Text) -> Option<Vec<(String, Text)>> {
+    fields(line, META_KEYS).or_else(|| row_fields(line))
 }
 
 fn skip(chars: &[char], mut i: usize, what: &[char]) -> usize {
@@ -843,5 +1007,100 @@ mod tests {
         );
         assert_eq!(s.meta[0].0, "索引号");
         assert_eq!(s.blocks[0].text, "正文。");
+    }
+
+    #[test]
+    fn metadata_rows_without_colons_are_metadata() {
+        let s = parse_text(
+            "索 引 号 | 0142/2021-00012 | 分 类 | 报告 |\n发布机构 | 甲镇 | 发文日期 | 2022-01-04 |\n关键词 发布机构 政务服务局\n成文日期 2024-01-16 发布机构 甲镇\n组配分类 政府信息公开年报\n2023年甲镇政府信息公开工作年度报告\n一、总体情况\n",
+        );
+        let meta: Vec<(&str, &str)> = s
+            .meta
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.text.as_str()))
+            .collect();
+        assert_eq!(
+            meta,
+            [
+                ("索引号", "0142/2021-00012"),
+                ("分类", "报告"),
+                ("发布机构", "甲镇"),
+                ("发文日期", "2022-01-04"),
+                ("关键词", ""),
+                ("发布机构", "政务服务局"),
+                ("成文日期", "2024-01-16"),
+                ("发布机构", "甲镇"),
+                ("组配分类", "政府信息公开年报"),
+            ]
+        );
+        assert!(s.tables.is_empty());
+        assert_eq!(s.title.unwrap().text, "2023年甲镇政府信息公开工作年度报告");
+        assert_eq!(s.blocks[0].text, "一、总体情况");
+        // A sentence or a word that only begins with a key is not a row.
+        let line = |t: &str| Text::new(t, Place::Line(1));
+        assert!(row_fields(&line("分类管理各项信息,做到及时公开。")).is_none());
+        assert!(row_fields(&line("标题党现象")).is_none());
+    }
+
+    #[test]
+    fn a_title_keeps_neither_layout_pipes_nor_a_file_extension() {
+        let pipes = "|".repeat(300);
+        let s = parse_text(&format!(
+            "甲镇2023年政府信息公开工作年度报告 | {pipes}\n发布时间:2024-01-05 11:19\n正文。\n"
+        ));
+        assert_eq!(s.title.unwrap().text, "甲镇2023年政府信息公开工作年度报告");
+        assert_eq!(s.meta[0].0, "发布时间");
+        let s = parse_text("甲苏木2021年政府信息公开工作年度报告.docx\n正文。\n");
+        assert_eq!(
+            s.title.unwrap().text,
+            "甲苏木2021年政府信息公开工作年度报告"
+        );
+        assert_eq!(s.blocks.len(), 1);
+    }
+
+    #[test]
+    fn a_title_repeated_over_two_lines_is_dropped() {
+        let s = parse_text(
+            "甲乡人民政府2024年政府信息公开工作年度报告\n甲乡人民政府2024年政府信息公开工作\n年度报告\n一、总体情况\n",
+        );
+        assert_eq!(s.dropped.len(), 2);
+        assert_eq!(s.blocks[0].text, "一、总体情况");
+    }
+
+    #[test]
+    fn a_figure_left_without_its_pipe_at_the_cut_is_a_table_cell() {
+        let s = parse_text(
+            "甲乡2020年政府信息公开工作年度报告\n正文。\n|\n行政处罚 |\n1 |\n2 |\n|\n行政事业性收费 |\n3 |\n4 \n",
+        );
+        assert_eq!(s.tables.len(), 1);
+        let last: Vec<&str> = s.tables[0]
+            .last()
+            .unwrap()
+            .iter()
+            .map(|c| c.text.as_str())
+            .collect();
+        assert_eq!(last, ["行政事业性收费", "3", "4"]);
+        assert_eq!(s.blocks.len(), 1);
+    }
+
+    #[test]
+    fn a_date_line_followed_by_layout_pipes_is_page_information() {
+        let pipes = "|".repeat(300);
+        let s = parse_text(&format!(
+            "甲乡2021年政府信息公开工作年度报告\n2022-01-20 作者:佚名 点击数: | {pipes}\n正文。\n"
+        ));
+        assert_eq!(s.meta[0].0, "日期");
+        assert_eq!(s.blocks.len(), 1);
+    }
+
+    #[test]
+    fn an_empty_value_is_followed_at_once_by_the_next_key() {
+        let line = Text::new("发文字号: | 发文时间:2022-01-25 |", Place::Line(1));
+        let f = fields(&line, META_KEYS).unwrap();
+        let got: Vec<(&str, &str)> = f
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.text.as_str()))
+            .collect();
+        assert_eq!(got, [("发文字号", ""), ("发文时间", "2022-01-25")]);
     }
 }
