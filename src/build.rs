@@ -394,11 +394,16 @@ fn write_in_order(
     let mut producer = Producer::new(&loaded.site, &loaded.theme);
     let Archives { ahead, twins, .. } = archives;
     progress.set_length(plan.len() as u64);
-    // A report's embed is made with its page (from the same tables): its own planned file is
-    // skipped.
+    // A report's or township's embed is made with its page (from the same tables): its own
+    // planned file is skipped.
     let (first, year_pages): (Vec<_>, Vec<_>) = plan
         .iter()
-        .filter(|f| !matches!(f.target, Target::Embed(plan::Embedded::Report(_))))
+        .filter(|f| {
+            !matches!(
+                f.target,
+                Target::Embed(plan::Embedded::Report(_) | plan::Embedded::Township(_))
+            )
+        })
         .cloned()
         .partition(|f| !sink::after_archives(&f.target));
     let sink = |file: &PlannedFile, content: Content, extra: archive::Extra| {

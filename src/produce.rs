@@ -97,6 +97,35 @@ impl<'a> Producer<'a> {
         })
     }
 
+    /// The page of township `i` at `file` and its embed, from one context (no archive copy).
+    pub(crate) fn township_set(
+        &self,
+        file: &PlannedFile,
+        i: usize,
+    ) -> Result<ReportSet, Diagnostic> {
+        let page = pages::township(self.site, i);
+        let embed_path = urls::embed(&file.path);
+        let embed_context = embed::township_context(
+            self.site,
+            self.embed_inline()?,
+            &self.shared,
+            i,
+            &embed_path,
+            &page,
+        );
+        let embed = self.theme.render("embed.html", &embed_context)?;
+        drop(embed_context);
+        let mut context = self.with_qr(page, file);
+        self.shared.insert_into(&mut context, &file.path);
+        self.insert_embed_code(&mut context, file);
+        let live = self.theme.render("township.html", &context)?;
+        Ok(ReportSet {
+            live,
+            twin: None,
+            embed: (embed_path, embed),
+        })
+    }
+
     /// The sizes of the year archives already written, shown beside their links on year pages
     /// (a build writes the archives first; `check` and `serve` show the links without sizes).
     pub(crate) fn set_archive_sizes(&mut self, sizes: BTreeMap<u16, u64>) {
@@ -242,7 +271,7 @@ impl<'a> Producer<'a> {
     }
 }
 
-/// A report's page, its archive copy and its embed ([`Producer::report_set`]).
+/// A page, its archive copy and its embed ([`Producer::report_set`], [`Producer::township_set`]).
 pub(crate) struct ReportSet {
     /// The live page.
     pub(crate) live: Vec<u8>,

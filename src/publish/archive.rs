@@ -298,7 +298,7 @@ impl Twins {
         }
     }
 
-    /// Produce `file` for the live site; a report page comes with its embed and, in an archived
+    /// Produce `file` for the live site; a report or township page comes with its embed and, in an archived
     /// year, the archive's copy; a search shard comes from the index built together with the
     /// archives' indexes.
     pub(crate) fn produce(
@@ -311,6 +311,16 @@ impl Twins {
             Target::Report(i) => {
                 let archive = self.shared.get(&producer.site().reports[i].year);
                 let set = producer.report_set(file, i, archive)?;
+                Ok((
+                    Content::Bytes(set.live),
+                    Extra {
+                        twin: set.twin,
+                        embed: Some(set.embed),
+                    },
+                ))
+            }
+            Target::Township(i) => {
+                let set = producer.township_set(file, i)?;
                 Ok((
                     Content::Bytes(set.live),
                     Extra {

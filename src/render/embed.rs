@@ -90,6 +90,29 @@ pub(crate) fn report_context(
     c
 }
 
+/// The context of township `i`'s embed at `path`, from the context of its full page (`page`,
+/// [`pages::township`]'s values): the comparison is computed once for both.
+pub(crate) fn township_context(
+    site: &Site,
+    inline: &Inline,
+    shared: &pages::Shared,
+    i: usize,
+    path: &str,
+    page: &Context,
+) -> Context {
+    let mut c = page.clone();
+    complete(
+        &mut c,
+        site,
+        inline,
+        shared,
+        Embedded::Township(i),
+        "township",
+        path,
+    );
+    c
+}
+
 /// Add what every embed has to the context `c` of the embed `e` at `path`.
 fn complete(
     c: &mut Context,
