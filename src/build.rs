@@ -261,7 +261,7 @@ pub fn check(root: &Path, options: &Options) -> Result<(Summary, Diagnostics), F
     let pages = std::sync::Mutex::new(Vec::new());
     let (mut diagnostics, output_error) = render_all(
         &plan,
-        |f: &PlannedFile| Ok((producer.produce(f)?, None)),
+        |f: &PlannedFile| Ok((producer.produce(f)?, archive::Extra::default())),
         &ProgressBar::hidden(),
         |file, content, _| {
             if let (Content::Bytes(bytes), true) = (&content, file.target.is_page()) {
@@ -394,18 +394,30 @@ fn write_in_order(
     let mut producer = Producer::new(&loaded.site, &loaded.theme);
     let Archives { ahead, twins, .. } = archives;
     progress.set_length(plan.len() as u64);
+    // A report's or township's embed is made with its page (from the same tables): its own
+    // planned file is skipped.
     let (first, year_pages): (Vec<_>, Vec<_>) = plan
         .iter()
+        .filter(|f| {
+            !matches!(
+                f.target,
+                Target::Embed(plan::Embedded::Report(_) | plan::Embedded::Township(_))
+            )
+        })
         .cloned()
         .partition(|f| !sink::after_archives(&f.target));
-    let sink = |file: &PlannedFile, content: Content, twin: Option<Vec<u8>>| {
+    let sink = |file: &PlannedFile, content: Content, extra: archive::Extra| {
         let path = file.path.as_str();
-        if let (Some(twin), Target::Report(i)) = (twin, &file.target) {
+        if let (Some(twin), Target::Report(i)) = (extra.twin, &file.target) {
             let year = loaded.site.reports[*i].year;
             ahead.add(year, path, &twin).map_err(|e| OutputError::Io {
                 path: path.into(),
                 source: e,
             })?;
+        }
+        if let Some((embed_path, embed)) = extra.embed {
+            staging.write(&embed_path, &embed)?;
+            progress.inc(1);
         }
         let mut sink = Staged { staging, ahead };
         sink::put(&mut sink, &loaded.site, &loaded.theme, path, content)
@@ -563,8 +575,8 @@ fn render_all<P, F>(
     sink: F,
 ) -> RenderErrors
 where
-    P: Fn(&PlannedFile) -> Result<(Content, Option<Vec<u8>>), Diagnostic> + Sync,
-    F: Fn(&PlannedFile, Content, Option<Vec<u8>>) -> Result<(), OutputError> + Sync,
+    P: Fn(&PlannedFile) -> Result<(Content, archive::Extra), Diagnostic> + Sync,
+    F: Fn(&PlannedFile, Content, archive::Extra) -> Result<(), OutputError> + Sync,
 {
     let profile = crate::profile::Kinds::from_env();
     let outcomes: Vec<Result<(), Result<Diagnostic, OutputError>>> = plan
@@ -572,9 +584,9 @@ where
         .progress_with(progress.clone())
         .map(|file| {
             let started = Instant::now();
-            let (content, twin) = produce(file).map_err(Ok)?;
+            let (content, extra) = produce(file).map_err(Ok)?;
             let rendered = started.elapsed();
-            let result = sink(file, content, twin).map_err(Err);
+            let result = sink(file, content, extra).map_err(Err);
             profile.record(
                 || kind_of(&file.target),
                 rendered,

@@ -25,6 +25,8 @@ pub struct Producer<'a> {
     year_lists: BTreeMap<u16, std::sync::OnceLock<pages::YearLists>>,
     /// The audit, computed by the first of its pages.
     audit: std::sync::OnceLock<crate::site::audit::Audit>,
+    /// The embeds' inline style and script, made by the first embed.
+    embed_inline: std::sync::OnceLock<Result<embed::Inline, Diagnostic>>,
 }
 
 impl<'a> Producer<'a> {
@@ -42,27 +44,86 @@ impl<'a> Producer<'a> {
                 .map(|y| (y, std::sync::OnceLock::new()))
                 .collect(),
             audit: std::sync::OnceLock::new(),
+            embed_inline: std::sync::OnceLock::new(),
         }
     }
 
-    /// The page of report `i` at `file` twice: as the live site shows it, and as its year's
-    /// archive shows it (`archive`: that archive's navigation, no links to other years). Both
-    /// come from one context (narrative, tables, QR code), which is what rendering
-    /// [`Site::restricted_to_year`] would give at half the cost.
-    pub(crate) fn report_and_archive_twin(
+    /// The embeds' inline style and script.
+    fn embed_inline(&self) -> Result<&embed::Inline, Diagnostic> {
+        self.embed_inline
+            .get_or_init(|| embed::Inline::new(self.theme))
+            .as_ref()
+            .map_err(Clone::clone)
+    }
+
+    /// The page of report `i` at `file`, with its embed (for a full build, which writes both),
+    /// and, given `archive` (that archive's navigation), the page as its year's archive shows it
+    /// (no links to other years). All come from one context (narrative, tables, QR code), which
+    /// is what rendering the embed and [`Site::restricted_to_year`] apart would give at a
+    /// fraction of the cost.
+    pub(crate) fn report_set(
         &self,
         file: &PlannedFile,
         i: usize,
-        archive: &pages::Shared,
-    ) -> Result<(Vec<u8>, Vec<u8>), Diagnostic> {
+        archive: Option<&pages::Shared>,
+    ) -> Result<ReportSet, Diagnostic> {
         let mut context = self.with_qr(pages::report(self.site, i), file);
+        let embed_path = urls::embed(&file.path);
+        let embed_context = embed::report_context(
+            self.site,
+            self.embed_inline()?,
+            &self.shared,
+            i,
+            &embed_path,
+            &context,
+        );
+        let embed = self.theme.render("embed.html", &embed_context)?;
+        drop(embed_context);
         self.shared.insert_into(&mut context, &file.path);
         self.insert_embed_code(&mut context, file);
         let live = self.theme.render("report.html", &context)?;
-        pages::without_other_years(&mut context);
-        archive.insert_into(&mut context, &file.path);
-        let twin = self.theme.render("report.html", &context)?;
-        Ok((live, twin))
+        let twin = match archive {
+            Some(archive) => {
+                pages::without_other_years(&mut context);
+                archive.insert_into(&mut context, &file.path);
+                Some(self.theme.render("report.html", &context)?)
+            }
+            None => None,
+        };
+        Ok(ReportSet {
+            live,
+            twin,
+            embed: (embed_path, embed),
+        })
+    }
+
+    /// The page of township `i` at `file` and its embed, from one context (no archive copy).
+    pub(crate) fn township_set(
+        &self,
+        file: &PlannedFile,
+        i: usize,
+    ) -> Result<ReportSet, Diagnostic> {
+        let page = pages::township(self.site, i);
+        let embed_path = urls::embed(&file.path);
+        let embed_context = embed::township_context(
+            self.site,
+            self.embed_inline()?,
+            &self.shared,
+            i,
+            &embed_path,
+            &page,
+        );
+        let embed = self.theme.render("embed.html", &embed_context)?;
+        drop(embed_context);
+        let mut context = self.with_qr(page, file);
+        self.shared.insert_into(&mut context, &file.path);
+        self.insert_embed_code(&mut context, file);
+        let live = self.theme.render("township.html", &context)?;
+        Ok(ReportSet {
+            live,
+            twin: None,
+            embed: (embed_path, embed),
+        })
     }
 
     /// The sizes of the year archives already written, shown beside their links on year pages
@@ -173,7 +234,14 @@ impl<'a> Producer<'a> {
                     }
                     _ => None,
                 };
-                let c = embed::context(site, self.theme, &self.shared, *e, &file.path, lists)?;
+                let c = embed::context(
+                    site,
+                    self.embed_inline()?,
+                    &self.shared,
+                    *e,
+                    &file.path,
+                    lists,
+                );
                 self.theme.render("embed.html", &c).map(Content::Bytes)
             }
             Target::PluginPage(i) => page("page.html", pages::plugin_page(site, *i)),
@@ -201,6 +269,16 @@ impl<'a> Producer<'a> {
         context.insert("qr_svg", &svg);
         context
     }
+}
+
+/// A page, its archive copy and its embed ([`Producer::report_set`], [`Producer::township_set`]).
+pub(crate) struct ReportSet {
+    /// The live page.
+    pub(crate) live: Vec<u8>,
+    /// The page as its year's archive shows it, when asked for.
+    pub(crate) twin: Option<Vec<u8>>,
+    /// The embed's path and bytes.
+    pub(crate) embed: (String, Vec<u8>),
 }
 
 fn report_data(

@@ -298,27 +298,45 @@ impl Twins {
         }
     }
 
-    /// Produce `file` for the live site, with the archive's copy of a report page of an archived
-    /// year; a search shard comes from the index built together with the archives' indexes.
+    /// Produce `file` for the live site; a report or township page comes with its embed and, in an archived
+    /// year, the archive's copy; a search shard comes from the index built together with the
+    /// archives' indexes.
     pub(crate) fn produce(
         &self,
         producer: &Producer<'_>,
         file: &PlannedFile,
-    ) -> Result<(Content, Option<Vec<u8>>), Diagnostic> {
+    ) -> Result<(Content, Extra), Diagnostic> {
         use crate::plan::Target;
         match file.target {
-            Target::Report(i) => match self.shared.get(&producer.site().reports[i].year) {
-                Some(archive) => {
-                    let (live, twin) = producer.report_and_archive_twin(file, i, archive)?;
-                    Ok((Content::Bytes(live), Some(twin)))
-                }
-                None => Ok((producer.produce(file)?, None)),
-            },
+            Target::Report(i) => {
+                let archive = self.shared.get(&producer.site().reports[i].year);
+                let set = producer.report_set(file, i, archive)?;
+                Ok((
+                    Content::Bytes(set.live),
+                    Extra {
+                        twin: set.twin,
+                        embed: Some(set.embed),
+                    },
+                ))
+            }
+            Target::Township(i) => {
+                let set = producer.township_set(file, i)?;
+                Ok((
+                    Content::Bytes(set.live),
+                    Extra {
+                        twin: set.twin,
+                        embed: Some(set.embed),
+                    },
+                ))
+            }
             Target::SearchShard(n) => {
                 let (index, _) = self.indexes(producer.site());
-                Ok((Content::Bytes(index.shard(n).as_bytes().to_vec()), None))
+                Ok((
+                    Content::Bytes(index.shard(n).as_bytes().to_vec()),
+                    Extra::default(),
+                ))
             }
-            _ => Ok((producer.produce(file)?, None)),
+            _ => Ok((producer.produce(file)?, Extra::default())),
         }
     }
 
@@ -333,6 +351,16 @@ impl Twins {
     fn archive_search(&self, year: u16) -> Option<&SearchIndex> {
         self.search.get().and_then(|(_, years)| years.get(&year))
     }
+}
+
+/// What a build makes beside a planned file: a report page's archive copy (its twin) and its
+/// embed (whose own planned file the build then skips).
+#[derive(Default)]
+pub(crate) struct Extra {
+    /// The archive's copy of a report page.
+    pub(crate) twin: Option<Vec<u8>>,
+    /// A report's embed: its path and bytes.
+    pub(crate) embed: Option<(String, Vec<u8>)>,
 }
 
 /// What a build's archive of `year` takes instead of rendering `file`: the entry compressed

@@ -12,18 +12,36 @@ use crate::diagnostics::Diagnostic;
 use crate::plan::{Embedded, urls};
 use crate::site::Site;
 
+/// The inline style and script of every embed, and the policy that allows exactly them: the
+/// same for every embed of a build, made once.
+pub(crate) struct Inline {
+    style: String,
+    script: String,
+    csp: String,
+}
+
+impl Inline {
+    /// The theme's embed style and script.
+    pub(crate) fn new(theme: &Theme) -> Result<Inline, Diagnostic> {
+        let style = inline(theme, "partials/embed.css")?;
+        let script = inline(theme, "partials/embed.js")?;
+        let csp = csp::embed(&style, &script);
+        Ok(Inline { style, script, csp })
+    }
+}
+
 /// The context of the embed `e` at `path`: the full page's context with what every page shares,
 /// what kind of embed it is,
 /// the link back to the full page, and the inline style and script with the policy that allows
 /// exactly them.
 pub(crate) fn context(
     site: &Site,
-    theme: &Theme,
+    inline: &Inline,
     shared: &pages::Shared,
     e: Embedded,
     path: &str,
     year_lists: Option<&pages::YearLists>,
-) -> Result<Context, Diagnostic> {
+) -> Context {
     let (mut c, kind) = match e {
         Embedded::Report(i) => (pages::report_table(site, i), "report"),
         Embedded::Township(i) => (pages::township(site, i), "township"),
@@ -40,19 +58,81 @@ pub(crate) fn context(
         }
         Embedded::County => (pages::county(site), "county"),
     };
+    complete(&mut c, site, inline, shared, e, kind, path);
+    c
+}
+
+/// The context of report `i`'s embed at `path`, taken from the context of its full page
+/// (`page`): the same values [`pages::report_table`] computes, its tables rendered once for both.
+pub(crate) fn report_context(
+    site: &Site,
+    inline: &Inline,
+    shared: &pages::Shared,
+    i: usize,
+    path: &str,
+    page: &Context,
+) -> Context {
+    let mut c = Context::new();
+    for key in pages::REPORT_TABLE_KEYS {
+        if let Some(value) = page.get(key) {
+            c.insert_value(key, value.clone());
+        }
+    }
+    complete(
+        &mut c,
+        site,
+        inline,
+        shared,
+        Embedded::Report(i),
+        "report",
+        path,
+    );
+    c
+}
+
+/// The context of township `i`'s embed at `path`, from the context of its full page (`page`,
+/// [`pages::township`]'s values): the comparison is computed once for both.
+pub(crate) fn township_context(
+    site: &Site,
+    inline: &Inline,
+    shared: &pages::Shared,
+    i: usize,
+    path: &str,
+    page: &Context,
+) -> Context {
+    let mut c = page.clone();
+    complete(
+        &mut c,
+        site,
+        inline,
+        shared,
+        Embedded::Township(i),
+        "township",
+        path,
+    );
+    c
+}
+
+/// Add what every embed has to the context `c` of the embed `e` at `path`.
+fn complete(
+    c: &mut Context,
+    site: &Site,
+    inline: &Inline,
+    shared: &pages::Shared,
+    e: Embedded,
+    kind: &'static str,
+    path: &str,
+) {
     let page = page_path(path);
-    shared.insert_into(&mut c, path);
+    shared.insert_into(c, path);
     c.insert("embed_kind", kind);
     c.insert("embed_title", &title(site, e));
     c.insert("page_href", page);
-    let style = inline(theme, "partials/embed.css")?;
-    let script = inline(theme, "partials/embed.js")?;
-    c.insert("csp", &csp::embed(&style, &script));
-    c.insert("embed_style", &style);
-    c.insert("embed_script", &script);
+    c.insert("csp", &inline.csp);
+    c.insert("embed_style", &inline.style);
+    c.insert("embed_script", &inline.script);
     // Search engines are told the full page is the one to show.
     c.insert("canonical", &urls::absolute(&site.config.base_url, page));
-    Ok(c)
 }
 
 /// The full page an embed at `path` copies.

@@ -50,15 +50,17 @@ pub(crate) struct Shared {
     site: SiteView,
     years: Vec<Link>,
     base_path: String,
-    csp: String,
+    /// `site`, `years` and the page policy as template values, converted once: every page inserts them, and
+    /// a value's maps and lists are shared, not copied, when it is inserted again.
+    values: [tera::Value; 3],
 }
 
 impl Shared {
     /// Compute the shared part once per build.
     pub(crate) fn new(site: &Site) -> Self {
         let c = &site.config;
-        Shared {
-            site: SiteView {
+        Shared::from_parts(
+            SiteView {
                 title: c.title.clone(),
                 region: c.portal.region.clone(),
                 base_url: c.base_url.clone(),
@@ -67,26 +69,44 @@ impl Shared {
                 notice: c.portal.notice.clone().unwrap_or_default(),
                 archive_of: site.archive_of,
             },
-            years: site
-                .years()
+            site.years()
                 .into_iter()
                 .map(|y| Link {
                     text: format!("{y}年度"),
                     href: urls::year(y),
                 })
                 .collect(),
-            base_path: c.base_path().to_string(),
-            csp: super::csp::page(),
+            c.base_path().to_string(),
+        )
+    }
+
+    fn from_parts(site: SiteView, years: Vec<Link>, base_path: String) -> Self {
+        let csp = super::csp::page();
+        let values = [
+            tera::Value::from_serializable(&site),
+            tera::Value::from_serializable(&years),
+            tera::Value::from_serializable(&csp),
+        ];
+        Shared {
+            site,
+            years,
+            base_path,
+            values,
         }
     }
 
     /// What the pages of the offline archive of `year` share: the site's own settings, that
     /// year alone in the navigation (as [`Shared::new`] of [`Site::restricted_to_year`] gives).
     pub(crate) fn for_archive(site: &Site, year: u16) -> Self {
-        let mut shared = Shared::new(site);
-        shared.site.archive_of = Some(year);
-        shared.years.retain(|y| y.href == urls::year(year));
-        shared
+        let Shared {
+            site: mut view,
+            mut years,
+            base_path,
+            ..
+        } = Shared::new(site);
+        view.archive_of = Some(year);
+        years.retain(|y| y.href == urls::year(year));
+        Shared::from_parts(view, years, base_path)
     }
 
     /// Add the shared values for the page at `path`.
@@ -99,9 +119,10 @@ impl Shared {
         };
         context.insert("root", &root);
         context.insert("canonical", &urls::absolute(&self.site.base_url, path));
-        context.insert("site", &self.site);
-        context.insert("nav_years", &self.years);
-        context.insert("csp", &self.csp);
+        let [site, years, csp] = &self.values;
+        context.insert_value("site", site.clone());
+        context.insert_value("nav_years", years.clone());
+        context.insert_value("csp", csp.clone());
     }
 }
 
@@ -786,7 +807,8 @@ fn stats_view(r: &Report) -> Option<StatsView> {
 }
 
 /// What a report's embed shows: its title and official table, without the narrative, whose
-/// Markdown is the costly part of a report page.
+/// Markdown is the costly part of a report page. The values are those of [`report`] under the
+/// same keys ([`REPORT_TABLE_KEYS`]), so that an embed can also take them from its page's context.
 pub(crate) fn report_table(site: &Site, index: usize) -> Context {
     let r = &site.reports[index];
     let mut c = Context::new();
@@ -796,6 +818,9 @@ pub(crate) fn report_table(site: &Site, index: usize) -> Context {
     c.insert("stats", &stats_view(r));
     c
 }
+
+/// The keys of [`report_table`]'s context.
+pub(crate) const REPORT_TABLE_KEYS: [&str; 4] = ["page_title", "title", "year", "stats"];
 
 /// Drop a report page's links to the township's other years (a year archive has none).
 pub(crate) fn without_other_years(context: &mut Context) {
