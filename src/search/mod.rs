@@ -494,20 +494,43 @@ impl ShardBuilder {
     }
 }
 
+/// A posting list (`doc << 2 | field`, doc ids ascending) as base-64 varints: one entry per
+/// run of consecutive doc ids with the same field, `gap << 3 | run << 2 | field` where `gap` is
+/// the doc ids skipped since the previous entry's last doc, and when `run` is set, a second varint
+/// saying how many more docs follow the first. A token in every report of a county (信息, 公开)
+/// costs a few characters instead of one per report.
 fn encode_postings(postings: &[u32], out: &mut String) {
-    let mut prev = 0;
-    for &p in postings {
-        let doc = p >> 2;
-        let mut v = (doc - prev) << 2 | (p & 3);
-        prev = doc;
-        loop {
-            let more = v >= 32;
-            let digit = (v & 31) | if more { 32 } else { 0 };
-            out.push(ALPHABET[digit as usize] as char);
-            v >>= 5;
-            if !more {
-                break;
-            }
+    let mut next = 0u32;
+    let mut i = 0;
+    while i < postings.len() {
+        let (doc, field) = (postings[i] >> 2, postings[i] & 3);
+        let mut j = i;
+        while postings
+            .get(j + 1)
+            .is_some_and(|&p| p >> 2 == (postings[j] >> 2) + 1 && p & 3 == field)
+        {
+            j += 1;
+        }
+        // A run of two costs as much as two entries: runs start at three docs.
+        let more = if j - i >= 2 { j - i } else { 0 };
+        push_varint((doc - next) << 3 | u32::from(more > 0) << 2 | field, out);
+        if more > 0 {
+            push_varint(more as u32, out);
+        }
+        let last = if more > 0 { j } else { i };
+        next = (postings[last] >> 2) + 1;
+        i = last + 1;
+    }
+}
+
+fn push_varint(mut v: u32, out: &mut String) {
+    loop {
+        let more = v >= 32;
+        let digit = (v & 31) | if more { 32 } else { 0 };
+        out.push(ALPHABET[digit as usize] as char);
+        v >>= 5;
+        if !more {
+            break;
         }
     }
 }
@@ -685,11 +708,12 @@ fn parallel_mut<T: Send>(items: &mut [T], f: impl Fn(usize, &mut T) + Sync) {
     });
 }
 
-/// `search/docs.js`: shard count, region, townships `[name, slug]`, the reports as
+/// `search/docs.js`: shard count, region, the township count, the reports as
 /// `[year, [first, last, first, last…]]` (inclusive runs of township indices, in the site's
 /// order, which makes the doc ids: a county where every township reports every year takes a few
 /// bytes per year), the titles that are not the default one, by doc id, and the folding table
 /// (`fold`, about 13 KB: `search.js` must normalise as the index did, and has no other source).
+/// Township names and slugs are in [`towns_js`]: a page of hits needs a few of 2,000.
 pub(crate) fn docs_js(site: &Site) -> String {
     let region = &site.config.portal.region;
     let index: HashMap<&str, usize> = site
@@ -719,16 +743,12 @@ pub(crate) fn docs_js(site: &Site) -> String {
             titles.insert(id.to_string(), &r.meta.title);
         }
     }
-    let townships: Vec<(&str, &str)> = site
-        .townships
-        .iter()
-        .map(|t| (t.name.as_str(), t.slug.as_str()))
-        .collect();
     let mut meta = serde_json::json!({
         "bits": shard_bits(site.reports.len()),
+        "chunk": TOWNS_PER_CHUNK,
         "fold": fold_js(),
         "region": region,
-        "townships": townships,
+        "towns": site.townships.len(),
         "years": years,
         "titles": titles,
     });
@@ -742,17 +762,87 @@ pub(crate) fn docs_js(site: &Site) -> String {
     format!("nianbaoSearch.docs({});\n", js_json(&meta))
 }
 
-/// `search/t/<year>/<slug>.js`: the text of one report.
+/// Townships per `search/w-<k>.js`: the hits of a page are in about as many chunks as hits.
+pub(crate) const TOWNS_PER_CHUNK: usize = 16;
+
+/// `search/towns.js` (`None`, for the township filter) or `search/w-<k>.js` (the chunk `k`, for
+/// the hits shown): `[name, slug]` of townships from index `first` on.
+pub(crate) fn towns_js(site: &Site, chunk: Option<usize>) -> String {
+    let (first, count) = match chunk {
+        Some(k) => (k * TOWNS_PER_CHUNK, TOWNS_PER_CHUNK),
+        None => (0, site.townships.len()),
+    };
+    let towns: Vec<(&str, &str)> = (site.townships.iter().skip(first).take(count))
+        .map(|t| (t.name.as_str(), t.slug.as_str()))
+        .collect();
+    format!("nianbaoSearch.towns({first},{});\n", js_json(&towns))
+}
+
+/// The path of township chunk `k` under the site root.
+pub(crate) fn towns_chunk_path(k: usize) -> String {
+    format!("search/w-{k}.js")
+}
+
+/// Characters of a report's body in its first text file: enough for the snippet and the check of
+/// a common word (which the first paragraphs have several times); the rest is loaded only when
+/// the first part cannot decide (see `search.js`).
+pub(crate) const HEAD_CHARS: usize = 600;
+
+/// Whether a report's body may be longer than [`HEAD_CHARS`], and so has a second text file
+/// (decided from the narrative's length, which the body never exceeds, so that the plan need not
+/// parse it; the second file may then be empty).
+pub(crate) fn has_rest(report: &Report) -> bool {
+    report.narrative.len() > HEAD_CHARS
+}
+
+/// The body of `text` split after [`HEAD_CHARS`] characters when the report [`has_rest`].
+fn split_body(report: &Report, body: &str) -> (usize, bool) {
+    if !has_rest(report) {
+        return (body.len(), false);
+    }
+    let at = body
+        .char_indices()
+        .nth(HEAD_CHARS)
+        .map_or(body.len(), |(i, _)| i);
+    (at, true)
+}
+
+/// `search/t/<year>/<slug>.js`: a report's headings, table labels and the first part of its
+/// body, with `r: 1` when `search/r/<year>/<slug>.js` has the rest.
 pub(crate) fn text_js(report: &Report) -> String {
     let key = format!("{}/{}", report.year, report.township);
+    let mut text = doc_text(report);
+    let (at, rest) = split_body(report, &text.body);
+    text.body.truncate(at);
+    let mut value = serde_json::to_value(&text).unwrap_or_default();
+    if rest {
+        value["r"] = serde_json::json!(1);
+    }
     format!(
         "nianbaoSearch.text({},{});\n",
         js_json(&key),
-        js_json(&doc_text(report))
+        js_json(&value)
     )
 }
 
-/// `search/t/p/<n>.js`: the text of plugin page `n`.
+/// `search/r/<year>/<slug>.js`: the rest of a report's body after [`text_js`]'s part.
+pub(crate) fn rest_js(report: &Report) -> String {
+    let key = format!("{}/{}", report.year, report.township);
+    let text = doc_text(report);
+    let (at, _) = split_body(report, &text.body);
+    format!(
+        "nianbaoSearch.rest({},{});\n",
+        js_json(&key),
+        js_json(&&text.body[at..])
+    )
+}
+
+/// The path of the rest of a report's text under the site root.
+pub(crate) fn rest_path(year: u16, slug: &str) -> String {
+    format!("search/r/{year}/{slug}.js")
+}
+
+/// `search/t/p/<n>.js`: the text of plugin page `n` (whole: pages are few).
 pub(crate) fn page_text_js(site: &Site, n: usize) -> String {
     let page = &site.plugin_pages[n];
     format!(
@@ -967,10 +1057,17 @@ mod tests {
     }
 
     #[test]
-    fn postings_are_delta_varints() {
+    fn postings_are_gap_varints_with_runs() {
         let mut s = String::new();
-        // doc 0 title, doc 1 body, doc 100 heading: values 3, 5, 398.
+        // doc 0 title, doc 1 body, doc 100 heading: values 3, 1, 98 << 3 | 2 = 786.
         encode_postings(&[3, 1 << 2 | 1, 100 << 2 | 2], &mut s);
-        assert_eq!(s, "DFuM");
+        assert_eq!(s, "DByY");
+        // Docs 0–99 in the body: one run (0 << 3 | 4 | 1 = 5, then 99 more); 100 and 101 in a
+        // heading are two entries (a run of two would cost as much).
+        let mut postings: Vec<u32> = (0..100).map(|d| d << 2 | 1).collect();
+        postings.extend([100 << 2 | 2, 101 << 2 | 2]);
+        s.clear();
+        encode_postings(&postings, &mut s);
+        assert_eq!(s, "FjDCC");
     }
 }
