@@ -12,15 +12,27 @@
 //!
 //! Output, all JavaScript files that call a global registration function (scripts load from
 //! `file://`, `fetch` does not):
-//! - `search/docs.js`: shard count, townships, which township reported in which year (the doc
-//!   ids), titles other than the default one, the folding table;
+//! - `search/docs.js`: shard count, township count, which township reported in which year (the
+//!   doc ids), titles other than the default one, the folding table;
 //! - `search/s-<n>.js`: the postings of the tokens whose hash falls into shard `n`;
-//! - `search/t/<year>/<slug>.js`: one report's headings, body text and table labels, loaded only
-//!   for the hits shown (phrase and proximity check, ranking and snippet).
+//! - `search/w-<k>.js`: `[name, slug]` of 16 townships (chunk `k`), loaded for the hits shown;
+//!   `search/towns.js`: all of them, loaded only for the township filter;
+//! - `search/t/<year>/<slug>.js`: one report's headings, table labels and the first
+//!   [`HEAD_CHARS`] characters of its body, loaded only for the hits shown (phrase and proximity
+//!   check, ranking and snippet), with `r: 1` when the body goes on in
+//!   `search/r/<year>/<slug>.js` — which `search.js` loads only when the first part cannot decide
+//!   the hit as the whole text would (a common word is verbatim in it often enough).
 //!
 //! A posting list is a string of base-64 varints (5 payload bits per character, the sixth bit
-//! says "more"), one per report: `(doc id − previous doc id) << 2 | field`, where the field is
-//! the best place the token occurs in that report: 3 title, 2 heading, 1 body or table label.
+//! says "more"), one per run of consecutive reports with the same field:
+//! `gap << 3 | run << 2 | field`, where `gap` counts the doc ids skipped since the previous run
+//! and the field is the best place the token occurs in that report (3 title, 2 heading, 1 body
+//! or table label); when `run` is set, a second varint says how many more consecutive reports
+//! follow with the same field. A token in every report costs a few characters.
+//!
+//! A common word's first page of hits at 20,000 reports thus loads about 50–80 KB: docs.js
+//! (13 KB, mostly the folding table), a few shards of a few hundred bytes, a few township chunks
+//! and ten first parts of texts (~3.3 KB each), plus the rest of a text where needed.
 
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{BuildHasherDefault, Hasher};
