@@ -256,6 +256,26 @@ pub fn doc_text(report: &Report) -> DocText {
     doc
 }
 
+/// [`doc_text`] for the two text files of one report, which are made one after the other on
+/// the same thread: the narrative's last text is kept (per thread, checked against the whole
+/// narrative), so that the second file does not parse the Markdown again.
+fn doc_text_again(report: &Report) -> DocText {
+    thread_local! {
+        static LAST: std::cell::RefCell<Option<(String, DocText)>> =
+            const { std::cell::RefCell::new(None) };
+    }
+    let mut doc = LAST.with_borrow_mut(|last| match last {
+        Some((narrative, text)) if *narrative == report.narrative => text.clone(),
+        _ => {
+            let text = markdown_text(&report.narrative);
+            *last = Some((report.narrative.clone(), text.clone()));
+            text
+        }
+    });
+    doc.labels = table_labels(report).join("；");
+    doc
+}
+
 /// Headings and text of a Markdown document, without markup.
 fn markdown_text(markdown: &str) -> DocText {
     let mut doc = DocText::default();
@@ -823,7 +843,7 @@ fn split_body(report: &Report, body: &str) -> (usize, bool) {
 /// body, with `r: 1` when `search/r/<year>/<slug>.js` has the rest.
 pub(crate) fn text_js(report: &Report) -> String {
     let key = format!("{}/{}", report.year, report.township);
-    let mut text = doc_text(report);
+    let mut text = doc_text_again(report);
     let (at, rest) = split_body(report, &text.body);
     text.body.truncate(at);
     let mut value = serde_json::to_value(&text).unwrap_or_default();
@@ -840,7 +860,7 @@ pub(crate) fn text_js(report: &Report) -> String {
 /// `search/r/<year>/<slug>.js`: the rest of a report's body after [`text_js`]'s part.
 pub(crate) fn rest_js(report: &Report) -> String {
     let key = format!("{}/{}", report.year, report.township);
-    let text = doc_text(report);
+    let text = doc_text_again(report);
     let (at, _) = split_body(report, &text.body);
     format!(
         "nianbaoSearch.rest({},{});\n",
