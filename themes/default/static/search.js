@@ -28,8 +28,13 @@
  *
  * Script API (window.nianbaoSearch): normalize(text) (folds traditional characters once docs.js
  * is loaded: ready()), tokenize(query), shardOf(token, bits), search(query, {year, township},
- * want) → Promise of {terms, total, complete, results}; loader(path) → Promise can be replaced
- * (tests load the files with node).
+ * want) → Promise of {terms, total, complete, results}; years() (once ready()); townships() →
+ * Promise of [name, slug] (loads towns.js, which a search without a township filter does not);
+ * loader(path) → Promise can be replaced (tests load the files with node).
+ *
+ * Files a search loads: docs.js, the shards of its tokens (s-<n>.js), the township chunks of the
+ * hits shown (w-<k>.js), their texts' first parts (t/<year>/<slug>.js) and, only where that part
+ * cannot decide a hit as the whole text would, the rest of the body (r/<year>/<slug>.js).
  */
 (function (root) {
   'use strict';
