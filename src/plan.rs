@@ -54,8 +54,14 @@ pub enum Target {
     SearchDocs,
     /// `/search/s-<n>.js`: one shard of the search index (depends on every report's text).
     SearchShard(usize),
-    /// `/search/t/<year>/<slug>.js`: one report's text for search, by report index.
+    /// `/search/t/<year>/<slug>.js`: the first part of one report's text for search, by report
+    /// index.
     SearchText(usize),
+    /// `/search/r/<year>/<slug>.js`: the rest of a long report's body text, by report index.
+    SearchTextRest(usize),
+    /// `/search/towns.js` (`None`): every township; `/search/w-<k>.js`: the townships of
+    /// chunk `k` (see [`crate::search::TOWNS_PER_CHUNK`]).
+    SearchTowns(Option<usize>),
     /// `/atom.xml`: the newest reports, with absolute URLs.
     Feed,
     /// `/sitemap.xml` (`None`): every page, with absolute URLs; past `SITEMAP_URLS`
@@ -422,11 +428,21 @@ pub fn plan(site: &Site, theme: &Theme) -> Vec<PlannedFile> {
     for n in 0..1usize << search::shard_bits(site.reports.len()) {
         add(format!("search/s-{n}.js"), Target::SearchShard(n));
     }
+    add("search/towns.js".to_string(), Target::SearchTowns(None));
+    for k in 0..site.townships.len().div_ceil(search::TOWNS_PER_CHUNK) {
+        add(search::towns_chunk_path(k), Target::SearchTowns(Some(k)));
+    }
     for (i, r) in site.reports.iter().enumerate() {
         add(
             search::text_path(r.year, &r.township),
             Target::SearchText(i),
         );
+        if search::has_rest(r) {
+            add(
+                search::rest_path(r.year, &r.township),
+                Target::SearchTextRest(i),
+            );
+        }
     }
     for (i, page) in site.plugin_pages.iter().enumerate() {
         add(format!("{}index.html", page.path), Target::PluginPage(i));

@@ -220,6 +220,12 @@ impl<'a> Producer<'a> {
             Target::SearchText(i) => Ok(Content::Bytes(
                 search::text_js(&site.reports[*i]).into_bytes(),
             )),
+            Target::SearchTextRest(i) => Ok(Content::Bytes(
+                search::rest_js(&site.reports[*i]).into_bytes(),
+            )),
+            Target::SearchTowns(chunk) => {
+                Ok(Content::Bytes(search::towns_js(site, *chunk).into_bytes()))
+            }
             Target::Feed => Ok(Content::Bytes(feeds::atom(site))),
             Target::Sitemap(part) => Ok(Content::Bytes(feeds::sitemap(
                 site,

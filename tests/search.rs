@@ -36,10 +36,19 @@ fn node() -> &'static str {
 
 /// Run the harness over a built site (`out` holds `search/`) with `requests`.
 fn harness(out: &Path, requests: &Value) -> Value {
+    harness_with(
+        &repo_root().join("themes/default/static/search.js"),
+        out,
+        requests,
+    )
+}
+
+/// [`harness`] with another copy of search.js.
+fn harness_with(search_js: &Path, out: &Path, requests: &Value) -> Value {
     let root = repo_root();
     let mut child = Command::new(node())
         .arg(root.join("tests/js/search_harness.js"))
-        .arg(root.join("themes/default/static/search.js"))
+        .arg(search_js)
         .arg(out)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -292,8 +301,18 @@ fn hits_rank_by_coverage_then_title_heading_body_and_scattered_bigrams_are_no_hi
     assert_eq!(fold, json!(entries), "the table of t2s.txt, in file order");
     assert_eq!(
         meta,
-        json!({"bits":3,"region":"测试县","titles":{"2":"乙乡依申请公开专项报告"},
-               "townships":[["甲镇","alpha"],["乙乡","beta"]],"years":[[2020,[1,1]],[2018,[0,1]]]})
+        json!({"bits":3,"chunk":16,"region":"测试县","titles":{"2":"乙乡依申请公开专项报告"},
+               "towns":2,"years":[[2020,[1,1]],[2018,[0,1]]]})
+    );
+    let towns = r#"nianbaoSearch.towns(0,[["甲镇","alpha"],["乙乡","beta"]]);"#;
+    assert_eq!(
+        std::fs::read_to_string(out.join("search/towns.js")).unwrap(),
+        format!("{towns}\n")
+    );
+    assert_eq!(
+        std::fs::read_to_string(out.join("search/w-0.js")).unwrap(),
+        format!("{towns}\n"),
+        "one chunk of townships"
     );
     let answers = searches(
         &out,
@@ -509,7 +528,15 @@ fn report_texts(out: &Path) -> std::collections::BTreeMap<String, String> {
     )
     .unwrap();
     let region = meta["region"].as_str().unwrap();
-    let names: std::collections::HashMap<&str, &str> = meta["townships"]
+    let towns = std::fs::read_to_string(out.join("search/towns.js")).unwrap();
+    let towns: Value = serde_json::from_str(
+        towns
+            .strip_prefix("nianbaoSearch.towns(0,")
+            .and_then(|d| d.strip_suffix(");\n"))
+            .unwrap(),
+    )
+    .unwrap();
+    let names: std::collections::HashMap<&str, &str> = towns
         .as_array()
         .unwrap()
         .iter()
@@ -532,6 +559,17 @@ fn report_texts(out: &Path) -> std::collections::BTreeMap<String, String> {
                 all.push(' ');
             }
             all.push_str(text["b"].as_str().unwrap());
+            if text["r"] == 1 {
+                let rest = std::fs::read_to_string(out.join(format!("search/r/{key}.js"))).unwrap();
+                let [_, rest]: [Value; 2] = serde_json::from_str(&format!(
+                    "[{}]",
+                    rest.strip_prefix("nianbaoSearch.rest(")
+                        .and_then(|t| t.strip_suffix(");\n"))
+                        .unwrap()
+                ))
+                .unwrap();
+                all.push_str(rest.as_str().unwrap());
+            }
             all.push(' ');
             all.push_str(text["l"].as_str().unwrap());
             texts.insert(key, search::normalize(&all));
@@ -655,4 +693,125 @@ fn the_search_page_and_header_box_link_relatively() {
     let report = std::fs::read_to_string(out.join("2018/beijinggang/index.html")).unwrap();
     assert!(report.contains(r#"action="../../search/index.html""#));
     assert!(out.join("static/search.js").is_file());
+}
+
+/// A generated county of 40 townships × 10 years (400 reports), built once.
+fn generated_county() -> &'static Path {
+    static OUT: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
+    &OUT.get_or_init(|| {
+        let tmp = tempfile::tempdir().expect("temp dir");
+        let corpus = tmp.path().join("corpus");
+        let status = Command::new(env!("CARGO"))
+            .args(["run", "--quiet", "--example", "gen_corpus", "--"])
+            .args(["--townships", "40", "--years", "10", "--out"])
+            .arg(&corpus)
+            .current_dir(repo_root())
+            .status()
+            .expect("cargo runs");
+        assert!(status.success(), "gen_corpus failed");
+        let out = tmp.path().join("out");
+        let (code, _, err) = run_in(&corpus, "build", &["--output", out.to_str().unwrap()]);
+        assert_eq!(code, 0, "{err}");
+        (tmp, out)
+    })
+    .1
+}
+
+/// Common words: in the title, the headings or the table labels of every generated report.
+const COMMON: [&str; 3] = ["信息公开", "政府信息公开", "申请"];
+
+#[test]
+fn a_token_in_every_report_has_a_posting_of_a_few_characters() {
+    let out = generated_county();
+    let bits = search::shard_bits(400);
+    for token in ["信息", "公开", "报告"] {
+        let shard = search::shard_of(token, bits);
+        let js = std::fs::read_to_string(out.join(format!("search/s-{shard}.js"))).unwrap();
+        let posting = js
+            .split(&format!("\"{token}\":\""))
+            .nth(1)
+            .and_then(|p| p.split('"').next())
+            .unwrap_or_else(|| panic!("{token} is in shard {shard}"));
+        // One character per report before runs: 400.
+        assert!(posting.len() <= 40, "{token}: {} characters", posting.len());
+    }
+    // And the search finds all of them from those postings.
+    let answer = &searches(out, &[("信息公开", "", "")])[0];
+    assert_eq!(answer["total"], 400, "{answer}");
+}
+
+#[test]
+fn a_common_word_downloads_little_and_the_first_part_of_a_text_decides_as_the_whole_would() {
+    let out = generated_county();
+    let list: Vec<Value> = COMMON
+        .iter()
+        .chain(&["依申请公开 2020", "存在的主要问题", "镇", "行政复议"])
+        .map(|q| json!({"q": q, "want": 10}))
+        .collect();
+    let requests = json!({ "searches": list });
+    let answers = harness(out, &requests)["searches"]
+        .as_array()
+        .unwrap()
+        .clone();
+    for answer in &answers[..COMMON.len()] {
+        let files = answer["loaded"].as_array().unwrap();
+        let bytes: u64 = files.iter().map(|f| f[1].as_u64().unwrap()).sum();
+        assert_eq!(urls(answer).len(), 10, "{answer}");
+        // Before: 13 KB of folding table, every township, and ten whole texts (~11 KB each),
+        // 127 KB; the target at 20,000 reports is 100 KB.
+        assert!(
+            bytes <= 100_000,
+            "{}: {bytes} bytes: {files:?}",
+            answer["q"]
+        );
+        assert!(
+            !files.iter().any(|f| f[0] == "towns.js"),
+            "no list of all townships without a township filter: {files:?}"
+        );
+    }
+    // The same search.js made to load every report's whole body before checking it.
+    let search_js =
+        std::fs::read_to_string(repo_root().join("themes/default/static/search.js")).unwrap();
+    let sure = "var sure = !text.r || (";
+    assert_eq!(search_js.matches(sure).count(), 1);
+    let tmp = tempfile::tempdir().unwrap();
+    let whole = tmp.path().join("search.js");
+    std::fs::write(
+        &whole,
+        search_js.replace(sure, "var sure = !text.r || (false && "),
+    )
+    .unwrap();
+    let wholes = harness_with(&whole, out, &requests)["searches"]
+        .as_array()
+        .unwrap()
+        .clone();
+    let mut rests = 0;
+    for (answer, whole) in answers.iter().zip(&wholes) {
+        assert_eq!(answer["results"], whole["results"], "{}", answer["q"]);
+        assert_eq!(answer["total"], whole["total"], "{}", answer["q"]);
+        let loaded = |a: &Value| a["loaded"].as_array().unwrap().len();
+        rests += loaded(whole) - loaded(answer);
+    }
+    assert!(rests >= 20, "the common words skip most rests: {rests}");
+}
+
+#[test]
+fn a_township_filter_loads_the_township_list_and_keeps_to_it() {
+    let out = generated_county();
+    let towns = std::fs::read_to_string(out.join("search/w-1.js")).unwrap();
+    let slug = towns
+        .split("\",\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .unwrap();
+    let answer = &searches(out, &[("信息公开", "", slug)])[0];
+    assert_eq!(answer["total"], 10, "ten years of one township: {answer}");
+    assert!(
+        urls(answer)
+            .iter()
+            .all(|u| u.contains(&format!("/{slug}/"))),
+        "{answer}"
+    );
+    let files = answer["loaded"].as_array().unwrap();
+    assert!(files.iter().any(|f| f[0] == "towns.js"), "{files:?}");
 }

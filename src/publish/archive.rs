@@ -382,7 +382,9 @@ pub(crate) fn ready(
         Target::SearchShard(n) => twins
             .archive_search(year)
             .map(|index| Ready::Bytes(index.shard(n).as_bytes().to_vec())),
-        Target::ReportData(..) | Target::SearchText(_) => Some(Ready::Copy(live.join(&file.path))),
+        Target::ReportData(..) | Target::SearchText(_) | Target::SearchTextRest(_) => {
+            Some(Ready::Copy(live.join(&file.path)))
+        }
         _ => None,
     }
 }

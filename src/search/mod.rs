@@ -12,15 +12,27 @@
 //!
 //! Output, all JavaScript files that call a global registration function (scripts load from
 //! `file://`, `fetch` does not):
-//! - `search/docs.js`: shard count, townships, which township reported in which year (the doc
-//!   ids), titles other than the default one, the folding table;
+//! - `search/docs.js`: shard count, township count, which township reported in which year (the
+//!   doc ids), titles other than the default one, the folding table;
 //! - `search/s-<n>.js`: the postings of the tokens whose hash falls into shard `n`;
-//! - `search/t/<year>/<slug>.js`: one report's headings, body text and table labels, loaded only
-//!   for the hits shown (phrase and proximity check, ranking and snippet).
+//! - `search/w-<k>.js`: `[name, slug]` of 16 townships (chunk `k`), loaded for the hits shown;
+//!   `search/towns.js`: all of them, loaded only for the township filter;
+//! - `search/t/<year>/<slug>.js`: one report's headings, table labels and the first
+//!   [`HEAD_CHARS`] characters of its body, loaded only for the hits shown (phrase and proximity
+//!   check, ranking and snippet), with `r: 1` when the body goes on in
+//!   `search/r/<year>/<slug>.js` — which `search.js` loads only when the first part cannot decide
+//!   the hit as the whole text would (a common word is verbatim in it often enough).
 //!
 //! A posting list is a string of base-64 varints (5 payload bits per character, the sixth bit
-//! says "more"), one per report: `(doc id − previous doc id) << 2 | field`, where the field is
-//! the best place the token occurs in that report: 3 title, 2 heading, 1 body or table label.
+//! says "more"), one per run of consecutive reports with the same field:
+//! `gap << 3 | run << 2 | field`, where `gap` counts the doc ids skipped since the previous run
+//! and the field is the best place the token occurs in that report (3 title, 2 heading, 1 body
+//! or table label); when `run` is set, a second varint says how many more consecutive reports
+//! follow with the same field. A token in every report costs a few characters.
+//!
+//! A common word's first page of hits at 20,000 reports thus loads about 50–80 KB: docs.js
+//! (13 KB, mostly the folding table), a few shards of a few hundred bytes, a few township chunks
+//! and ten first parts of texts (~3.3 KB each), plus the rest of a text where needed.
 
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{BuildHasherDefault, Hasher};
@@ -240,6 +252,26 @@ pub struct DocText {
 /// The text of a report as search sees it.
 pub fn doc_text(report: &Report) -> DocText {
     let mut doc = markdown_text(&report.narrative);
+    doc.labels = table_labels(report).join("；");
+    doc
+}
+
+/// [`doc_text`] for the two text files of one report, which are made one after the other on
+/// the same thread: the narrative's last text is kept (per thread, checked against the whole
+/// narrative), so that the second file does not parse the Markdown again.
+fn doc_text_again(report: &Report) -> DocText {
+    thread_local! {
+        static LAST: std::cell::RefCell<Option<(String, DocText)>> =
+            const { std::cell::RefCell::new(None) };
+    }
+    let mut doc = LAST.with_borrow_mut(|last| match last {
+        Some((narrative, text)) if *narrative == report.narrative => text.clone(),
+        _ => {
+            let text = markdown_text(&report.narrative);
+            *last = Some((report.narrative.clone(), text.clone()));
+            text
+        }
+    });
     doc.labels = table_labels(report).join("；");
     doc
 }
@@ -494,20 +526,43 @@ impl ShardBuilder {
     }
 }
 
+/// A posting list (`doc << 2 | field`, doc ids ascending) as base-64 varints: one entry per
+/// run of consecutive doc ids with the same field, `gap << 3 | run << 2 | field` where `gap` is
+/// the doc ids skipped since the previous entry's last doc, and when `run` is set, a second varint
+/// saying how many more docs follow the first. A token in every report of a county (信息, 公开)
+/// costs a few characters instead of one per report.
 fn encode_postings(postings: &[u32], out: &mut String) {
-    let mut prev = 0;
-    for &p in postings {
-        let doc = p >> 2;
-        let mut v = (doc - prev) << 2 | (p & 3);
-        prev = doc;
-        loop {
-            let more = v >= 32;
-            let digit = (v & 31) | if more { 32 } else { 0 };
-            out.push(ALPHABET[digit as usize] as char);
-            v >>= 5;
-            if !more {
-                break;
-            }
+    let mut next = 0u32;
+    let mut i = 0;
+    while i < postings.len() {
+        let (doc, field) = (postings[i] >> 2, postings[i] & 3);
+        let mut j = i;
+        while postings
+            .get(j + 1)
+            .is_some_and(|&p| p >> 2 == (postings[j] >> 2) + 1 && p & 3 == field)
+        {
+            j += 1;
+        }
+        // A run of two costs as much as two entries: runs start at three docs.
+        let more = if j - i >= 2 { j - i } else { 0 };
+        push_varint((doc - next) << 3 | u32::from(more > 0) << 2 | field, out);
+        if more > 0 {
+            push_varint(more as u32, out);
+        }
+        let last = if more > 0 { j } else { i };
+        next = (postings[last] >> 2) + 1;
+        i = last + 1;
+    }
+}
+
+fn push_varint(mut v: u32, out: &mut String) {
+    loop {
+        let more = v >= 32;
+        let digit = (v & 31) | if more { 32 } else { 0 };
+        out.push(ALPHABET[digit as usize] as char);
+        v >>= 5;
+        if !more {
+            break;
         }
     }
 }
@@ -685,11 +740,12 @@ fn parallel_mut<T: Send>(items: &mut [T], f: impl Fn(usize, &mut T) + Sync) {
     });
 }
 
-/// `search/docs.js`: shard count, region, townships `[name, slug]`, the reports as
+/// `search/docs.js`: shard count, region, the township count, the reports as
 /// `[year, [first, last, first, last…]]` (inclusive runs of township indices, in the site's
 /// order, which makes the doc ids: a county where every township reports every year takes a few
 /// bytes per year), the titles that are not the default one, by doc id, and the folding table
 /// (`fold`, about 13 KB: `search.js` must normalise as the index did, and has no other source).
+/// Township names and slugs are in [`towns_js`]: a page of hits needs a few of 2,000.
 pub(crate) fn docs_js(site: &Site) -> String {
     let region = &site.config.portal.region;
     let index: HashMap<&str, usize> = site
@@ -719,16 +775,12 @@ pub(crate) fn docs_js(site: &Site) -> String {
             titles.insert(id.to_string(), &r.meta.title);
         }
     }
-    let townships: Vec<(&str, &str)> = site
-        .townships
-        .iter()
-        .map(|t| (t.name.as_str(), t.slug.as_str()))
-        .collect();
     let mut meta = serde_json::json!({
         "bits": shard_bits(site.reports.len()),
+        "chunk": TOWNS_PER_CHUNK,
         "fold": fold_js(),
         "region": region,
-        "townships": townships,
+        "towns": site.townships.len(),
         "years": years,
         "titles": titles,
     });
@@ -742,17 +794,87 @@ pub(crate) fn docs_js(site: &Site) -> String {
     format!("nianbaoSearch.docs({});\n", js_json(&meta))
 }
 
-/// `search/t/<year>/<slug>.js`: the text of one report.
+/// Townships per `search/w-<k>.js`: the hits of a page are in about as many chunks as hits.
+pub(crate) const TOWNS_PER_CHUNK: usize = 16;
+
+/// `search/towns.js` (`None`, for the township filter) or `search/w-<k>.js` (the chunk `k`, for
+/// the hits shown): `[name, slug]` of townships from index `first` on.
+pub(crate) fn towns_js(site: &Site, chunk: Option<usize>) -> String {
+    let (first, count) = match chunk {
+        Some(k) => (k * TOWNS_PER_CHUNK, TOWNS_PER_CHUNK),
+        None => (0, site.townships.len()),
+    };
+    let towns: Vec<(&str, &str)> = (site.townships.iter().skip(first).take(count))
+        .map(|t| (t.name.as_str(), t.slug.as_str()))
+        .collect();
+    format!("nianbaoSearch.towns({first},{});\n", js_json(&towns))
+}
+
+/// The path of township chunk `k` under the site root.
+pub(crate) fn towns_chunk_path(k: usize) -> String {
+    format!("search/w-{k}.js")
+}
+
+/// Characters of a report's body in its first text file: enough for the snippet and the check of
+/// a common word (which the first paragraphs have several times); the rest is loaded only when
+/// the first part cannot decide (see `search.js`).
+pub(crate) const HEAD_CHARS: usize = 600;
+
+/// Whether a report's body may be longer than [`HEAD_CHARS`], and so has a second text file
+/// (decided from the narrative's length, which the body never exceeds, so that the plan need not
+/// parse it; the second file may then be empty).
+pub(crate) fn has_rest(report: &Report) -> bool {
+    report.narrative.len() > HEAD_CHARS
+}
+
+/// The body of `text` split after [`HEAD_CHARS`] characters when the report [`has_rest`].
+fn split_body(report: &Report, body: &str) -> (usize, bool) {
+    if !has_rest(report) {
+        return (body.len(), false);
+    }
+    let at = body
+        .char_indices()
+        .nth(HEAD_CHARS)
+        .map_or(body.len(), |(i, _)| i);
+    (at, true)
+}
+
+/// `search/t/<year>/<slug>.js`: a report's headings, table labels and the first part of its
+/// body, with `r: 1` when `search/r/<year>/<slug>.js` has the rest.
 pub(crate) fn text_js(report: &Report) -> String {
     let key = format!("{}/{}", report.year, report.township);
+    let mut text = doc_text_again(report);
+    let (at, rest) = split_body(report, &text.body);
+    text.body.truncate(at);
+    let mut value = serde_json::to_value(&text).unwrap_or_default();
+    if rest {
+        value["r"] = serde_json::json!(1);
+    }
     format!(
         "nianbaoSearch.text({},{});\n",
         js_json(&key),
-        js_json(&doc_text(report))
+        js_json(&value)
     )
 }
 
-/// `search/t/p/<n>.js`: the text of plugin page `n`.
+/// `search/r/<year>/<slug>.js`: the rest of a report's body after [`text_js`]'s part.
+pub(crate) fn rest_js(report: &Report) -> String {
+    let key = format!("{}/{}", report.year, report.township);
+    let text = doc_text_again(report);
+    let (at, _) = split_body(report, &text.body);
+    format!(
+        "nianbaoSearch.rest({},{});\n",
+        js_json(&key),
+        js_json(&&text.body[at..])
+    )
+}
+
+/// The path of the rest of a report's text under the site root.
+pub(crate) fn rest_path(year: u16, slug: &str) -> String {
+    format!("search/r/{year}/{slug}.js")
+}
+
+/// `search/t/p/<n>.js`: the text of plugin page `n` (whole: pages are few).
 pub(crate) fn page_text_js(site: &Site, n: usize) -> String {
     let page = &site.plugin_pages[n];
     format!(
@@ -967,10 +1089,17 @@ mod tests {
     }
 
     #[test]
-    fn postings_are_delta_varints() {
+    fn postings_are_gap_varints_with_runs() {
         let mut s = String::new();
-        // doc 0 title, doc 1 body, doc 100 heading: values 3, 5, 398.
+        // doc 0 title, doc 1 body, doc 100 heading: values 3, 1, 98 << 3 | 2 = 786.
         encode_postings(&[3, 1 << 2 | 1, 100 << 2 | 2], &mut s);
-        assert_eq!(s, "DFuM");
+        assert_eq!(s, "DByY");
+        // Docs 0–99 in the body: one run (0 << 3 | 4 | 1 = 5, then 99 more); 100 and 101 in a
+        // heading are two entries (a run of two would cost as much).
+        let mut postings: Vec<u32> = (0..100).map(|d| d << 2 | 1).collect();
+        postings.extend([100 << 2 | 2, 101 << 2 | 2]);
+        s.clear();
+        encode_postings(&postings, &mut s);
+        assert_eq!(s, "FjDCC");
     }
 }

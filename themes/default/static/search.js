@@ -17,7 +17,7 @@
  *    extra characters between neighbours (one field at a time). A report stays a hit when its
  *    chains still cover enough units; hits rank by units covered, then by field (a verbatim term
  *    counting again, twice), then by how often the terms occur verbatim, then newest year, then a
- *    per-query order of townships (a hash of the query and the slug), so that among equals no
+ *    per-query order of townships (a hash of the query and the township's index), so that among equals no
  *    township is always first.
  *
  * Page hooks (search.html): #search-app (data-root: the site root relative to the page,
@@ -28,8 +28,13 @@
  *
  * Script API (window.nianbaoSearch): normalize(text) (folds traditional characters once docs.js
  * is loaded: ready()), tokenize(query), shardOf(token, bits), search(query, {year, township},
- * want) → Promise of {terms, total, complete, results}; loader(path) → Promise can be replaced
- * (tests load the files with node).
+ * want) → Promise of {terms, total, complete, results}; years() (once ready()); townships() →
+ * Promise of [name, slug] (loads towns.js, which a search without a township filter does not);
+ * loader(path) → Promise can be replaced (tests load the files with node).
+ *
+ * Files a search loads: docs.js, the shards of its tokens (s-<n>.js), the township chunks of the
+ * hits shown (w-<k>.js), their texts' first parts (t/<year>/<slug>.js) and, only where that part
+ * cannot decide a hit as the whole text would, the rest of the body (r/<year>/<slug>.js).
  */
 (function (root) {
   'use strict';
@@ -57,6 +62,7 @@
   var fold = null;
   var shards = {};
   var texts = {};
+  var towns = [];
   var loading = {};
 
   /* Registration, called by the index files. */
@@ -86,7 +92,17 @@
     meta = m;
   };
   S.shard = function (n, map) { shards[n] = map; };
+  /* A report's text: headings, table labels and the first part of the body; `r` when the rest
+   * of the body is in r/<key>.js (loaded only when the first part cannot decide a hit). */
   S.text = function (key, t) { texts[key] = t; };
+  S.rest = function (key, rest) {
+    var t = texts[key];
+    if (t && t.r) { t.b += rest; t.r = 0; t.n = null; }
+  };
+  /* Townships [name, slug] from index `first` on: w-<k>.js a chunk, towns.js all. */
+  S.towns = function (first, list) {
+    list.forEach(function (t, i) { towns[first + i] = t; });
+  };
 
   /* Where the index files are, relative to the page. */
   S.base = '';
@@ -221,16 +237,23 @@
     return terms;
   }
 
-  /* doc id → best field, from a posting string. */
+  /* doc id → best field, from a posting string: varints `gap << 3 | run << 2 | field`, where a
+   * run is followed by the count of further consecutive docs with the same field. */
   function decode(postings) {
     var out = new Map();
-    var doc = 0, v = 0, scale = 1;
+    var next = 0, v = 0, scale = 1, run = -1;
     for (var i = 0; i < postings.length; i++) {
       var d = ALPHABET.indexOf(postings.charAt(i));
       v += (d & 31) * scale;
       if (d & 32) { scale *= 32; continue; }
-      doc += Math.floor(v / 4);
-      out.set(doc, v % 4);
+      if (run >= 0) {
+        for (var k = 0; k < v; k++) out.set(next++, run);
+        run = -1;
+      } else {
+        next += Math.floor(v / 8);
+        out.set(next++, v % 4);
+        if (v & 4) run = v % 4;
+      }
       v = 0;
       scale = 1;
     }
@@ -243,7 +266,7 @@
       var p = meta.pages[k] || ['', ''];
       return { id: id, township: '', slug: '', year: 0, title: p[1], key: 'p/' + k, url: p[0] };
     }
-    var t = meta.townships[meta.town[id]] || ['', ''];
+    var t = towns[meta.town[id]] || ['', ''];
     var year = meta.year[id];
     var own = Object.prototype.hasOwnProperty.call(meta.titles, String(id));
     return {
@@ -303,7 +326,7 @@
     var out = [];
     fields.forEach(function (row, doc) {
       if (year && meta.year[doc] !== year) return;
-      if (filters.township && (meta.townships[meta.town[doc]] || [])[1] !== filters.township) return;
+      if (filters.township && meta.town[doc] !== filters.town) return;
       best = {};
       looked.forEach(function (t, k) {
         if (row[k]) t.units.forEach(function (u) { best[u] = Math.max(best[u] || 0, row[k]); });
@@ -311,7 +334,7 @@
       var covered = 0, weight = 0;
       for (var u in best) { covered++; weight += best[u]; }
       if (covered < enough) return;
-      out.push({ doc: doc, covered: covered, weight: weight, year: meta.year[doc] || 0, order: order[meta.town[doc]] || 0 });
+      out.push({ doc: doc, covered: covered, weight: weight, year: meta.year[doc] || 0, order: order(meta.town[doc]) });
     });
     return out.sort(function (a, b) {
       return b.covered - a.covered || b.weight - a.weight || b.year - a.year || a.order - b.order || a.doc - b.doc;
@@ -442,6 +465,7 @@
       end = w[1];
     });
     if (end < norm.length) out.push(['…', false]);
+    out.reach = end;
     return out;
   }
 
@@ -471,7 +495,7 @@
       score += best * weight + 2 * term.units * verbatim;
       repeats += Math.min(count, MAX_OCCURRENCES);
     });
-    if (!covered || covered < need(units)) return null;
+    if (!covered || covered < need(units)) return text.r ? { sure: false } : null;
     /* The snippet comes from the part with the most of the query: the body unless the table
      * labels or a heading have more. */
     var body = 1 + n.h.length;
@@ -484,6 +508,17 @@
       });
       if (value > whereValue) { where = part; whereValue = value; }
     });
+    var snip = snippet(where[0], fields[where[1]][0], found[where[1]], terms);
+    /* Without the rest of the body (text.r), the hit is what the whole text would give when every
+     * term is verbatim in the body's first part (covered and field weights cannot rise: the rest
+     * is body), MAX_OCCURRENCES times in what is loaded, and the snippet ends a term's length
+     * before the part does (so the body is where it comes from, with the same marks). */
+    var sure = !text.r || (where === parts[0] && terms.every(function (term, j) {
+      var count = 0;
+      fields.forEach(function (f, i) { count += found[i][j].verbatim; });
+      return found[body][j].verbatim && count >= MAX_OCCURRENCES &&
+        snip.reach + term.text.length <= n.b.length;
+    }));
     var normTitle = normalize(info.title);
     var titleFound = terms.map(function (term) { return match(normTitle, term); });
     return {
@@ -497,8 +532,9 @@
       units: units,
       score: score,
       repeats: repeats,
-      order: order[meta.town[doc]] || 0,
-      snippet: snippet(where[0], fields[where[1]][0], found[where[1]], terms)
+      order: order(meta.town[doc]),
+      snippet: snip,
+      sure: sure
     };
   }
 
@@ -515,6 +551,13 @@
     if (!tokensAt(normalize(query)).units) return Promise.resolve({ terms: [], total: 0, complete: true, results: [] });
     var terms, looked, order;
     return load('docs.js').then(function () {
+      /* A township filter names a slug: the list of townships says which index it is. */
+      return filters.township ? load('towns.js') : null;
+    }).then(function () {
+      if (filters.township) {
+        filters = { year: filters.year, township: filters.township, town: -1 };
+        towns.forEach(function (t, i) { if (t[1] === filters.township) filters.town = i; });
+      }
       /* Parsed once the folding table is there. */
       terms = parse(query);
       looked = lookups(terms);
@@ -526,7 +569,12 @@
       return Promise.all(needed.map(function (n) { return load('s-' + n + '.js'); }));
     }).then(function () {
       var key = terms.map(function (t) { return t.text; }).join(' ');
-      order = meta.townships.map(function (t) { return hash(key + '\n' + t[1]); });
+      var orders = [];
+      order = function (town) {
+        if (town === undefined) return 0;
+        if (orders[town] === undefined) orders[town] = hash(key + '\n' + town);
+        return orders[town];
+      };
       return verify(candidates(looked, filters, order), terms, order, want);
     });
   };
@@ -550,12 +598,24 @@
       }
       var batch = cands.slice(next, next + PAGE);
       next += batch.length;
-      return Promise.all(batch.map(function (c) {
-        return load('t/' + docInfo(c.doc).key + '.js');
-      })).then(function () {
+      var chunks = [];
+      batch.forEach(function (c) {
+        var k = Math.floor(meta.town[c.doc] / meta.chunk);
+        if (c.doc < meta.year.length && chunks.indexOf(k) < 0) chunks.push(k);
+      });
+      return Promise.all(chunks.map(function (k) { return load('w-' + k + '.js'); })).then(function () {
+        return Promise.all(batch.map(function (c) { return load('t/' + docInfo(c.doc).key + '.js'); }));
+      }).then(function () {
+        /* The rest of a body only where its first part cannot decide. */
+        var unsure = batch.filter(function (c) {
+          var hit = check(c.doc, terms, order);
+          return hit && !hit.sure;
+        });
+        return Promise.all(unsure.map(function (c) { return load('r/' + docInfo(c.doc).key + '.js'); }));
+      }).then(function () {
         batch.forEach(function (c) {
           var hit = check(c.doc, terms, order);
-          if (hit) results.push(hit);
+          if (hit && hit.sure !== false) results.push(hit);
         });
         return step();
       });
@@ -567,10 +627,13 @@
     return meta.years.map(function (e) { return e[0]; }).sort(function (a, b) { return b - a; });
   };
 
+  /* Promise of the townships that have reports, [name, slug] (loads towns.js). */
   S.townships = function () {
-    var used = {};
-    meta.town.forEach(function (t) { used[t] = true; });
-    return meta.townships.filter(function (t, i) { return used[i]; });
+    return load('docs.js').then(function () { return load('towns.js'); }).then(function () {
+      var used = {};
+      meta.town.forEach(function (t) { used[t] = true; });
+      return towns.filter(function (t, i) { return used[i]; });
+    });
   };
 
   S.ready = function () { return load('docs.js'); };
@@ -682,13 +745,30 @@
       run(shown);
     });
 
+    /* The township list (all townships, tens of KB in a large county) is loaded when the filter
+     * is used, not for every search. */
+    var listed = null;
+    function listTownships() {
+      if (!listed) {
+        listed = S.townships().then(function (list) {
+          var chosen = township.value;
+          list.forEach(function (t) { option(township, t[1], t[0]); });
+          township.value = chosen;
+        });
+      }
+      return listed;
+    }
+    ['focus', 'pointerdown'].forEach(function (e) { township.addEventListener(e, listTownships); });
     S.ready().then(function () {
       S.years().forEach(function (y) { option(year, String(y), y + '年度'); });
-      S.townships().forEach(function (t) { option(township, t[1], t[0]); });
       year.value = params.get('year') || '';
-      township.value = params.get('township') || '';
-      run(-1);
-    }, function () {
+      var wanted = params.get('township') || '';
+      if (!wanted) return run(-1);
+      return listTownships().then(function () {
+        township.value = wanted;
+        run(-1);
+      });
+    }).catch(function () {
       status.textContent = '搜索索引加载失败，请刷新页面后重试。';
     });
   }
