@@ -848,6 +848,8 @@ fn not_browsed(target: &Target) -> bool {
             | Target::SearchDocs
             | Target::SearchShard(_)
             | Target::SearchText(_)
+            | Target::SearchTextRest(_)
+            | Target::SearchTowns(_)
             | Target::PluginSearchText(_)
             | Target::Feed
             | Target::Sitemap(_)
