@@ -161,12 +161,15 @@ async fn files(State(shared): State<Arc<Shared>>, method: Method, uri: Uri) -> R
         }
         Err(Refusal::NotFound) => return not_found(&shared).await,
     };
+    let mut completing = shared.completing.subscribe();
+    if *completing.borrow() && pending(&shared, &rel) {
+        let _ = completing.wait_for(|busy| !busy).await;
+    }
     if let Some(found) = file_response(&shared, path, &rel).await {
         return found;
     }
     // The first build wrote the pages first; a download, search file or embed asked for in the
     // meantime is answered once it is written.
-    let mut completing = shared.completing.subscribe();
     if *completing.borrow() {
         let _ = completing.wait_for(|busy| !busy).await;
         if let Some(found) = file_response(&shared, path, &rel).await {
@@ -174,6 +177,18 @@ async fn files(State(shared): State<Arc<Shared>>, method: Method, uri: Uri) -> R
         }
     }
     not_found(&shared).await
+}
+
+/// Whether `rel` names a file still to be written after the first build.
+fn pending(shared: &Shared, rel: &str) -> bool {
+    let Ok(pending) = shared.pending.read() else {
+        return false;
+    };
+    if rel.is_empty() || rel.ends_with('/') {
+        pending.contains(&format!("{rel}index.html"))
+    } else {
+        pending.contains(rel)
+    }
 }
 
 /// The file at `rel` (or the redirect to its directory), if there is one.
@@ -307,6 +322,7 @@ mod tests {
             status: std::sync::RwLock::new(super::super::Status::Ok(String::new(), 0)),
             messages: tokio::sync::broadcast::channel(4).0,
             completing: tokio::sync::watch::Sender::new(completing),
+            pending: std::sync::RwLock::default(),
         })
     }
 
@@ -338,6 +354,30 @@ mod tests {
             get_status(&shared, "/nianbao/search/none.js").await,
             StatusCode::NOT_FOUND
         );
+    }
+
+    #[tokio::test]
+    async fn a_pending_file_already_on_disk_is_served_only_once_written_whole() {
+        let tmp = tempfile::tempdir().expect("tmp");
+        let shared = shared_in(tmp.path(), true);
+        std::fs::create_dir_all(tmp.path().join("data")).expect("dir");
+        std::fs::write(tmp.path().join("data/all.csv"), "half").expect("write");
+        if let Ok(mut pending) = shared.pending.write() {
+            pending.insert("data/all.csv".to_string());
+        }
+        let writer = shared.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+            std::fs::write(writer.out.join("data/all.csv"), "whole").expect("write");
+            writer.completing.send_replace(false);
+        });
+        let uri: Uri = "/nianbao/data/all.csv".parse().expect("a test path");
+        let response = files(State(shared.clone()), Method::GET, uri).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        let body = axum::body::to_bytes(response.into_body(), 1 << 20)
+            .await
+            .expect("body");
+        assert_eq!(&body[..], b"whole");
     }
 
     #[test]

@@ -632,8 +632,14 @@ impl Workspace {
                 let bytes = render_bytes(producer, f, ready)?;
                 let hash = hash_of(&bytes);
                 let changed = known.get(&f.path) != Some(&hash);
+                // Files never written in this preview go straight into place: requests for
+                // them wait for the pass (serve's `Shared::pending`).
+                let write = match known.get(&f.path) {
+                    None => in_place::write_new,
+                    Some(_) => in_place::write,
+                };
                 if changed {
-                    in_place::write(out, &f.path, &bytes).map_err(|e| write_error(&f.path, e))?;
+                    write(out, &f.path, &bytes).map_err(|e| write_error(&f.path, e))?;
                 }
                 Ok((f.path.as_str(), hash, changed))
             })
@@ -756,6 +762,24 @@ impl Workspace {
     /// [`Workspace::flush_deferred`].
     pub fn completing(&self) -> bool {
         self.completing
+    }
+
+    /// The files serve's first build left for [`Workspace::flush_deferred`], by path (empty
+    /// when it wrote everything).
+    pub fn pending_paths(&self) -> std::collections::HashSet<String> {
+        match (&self.state, self.completing) {
+            (
+                Some(State {
+                    plan: Some(plan), ..
+                }),
+                true,
+            ) => plan
+                .iter()
+                .filter(|f| not_browsed(&f.target))
+                .map(|f| f.path.clone())
+                .collect(),
+            _ => Default::default(),
+        }
     }
 
     /// Whether county-wide data files wait for [`Workspace::flush_deferred`].

@@ -85,6 +85,9 @@ pub struct Shared {
     pub messages: broadcast::Sender<String>,
     /// True while the files serve's first build left for later are being written.
     pub completing: tokio::sync::watch::Sender<bool>,
+    /// Those files, by path: while `completing`, a request for one waits (they are written
+    /// straight into place, so one may be half written).
+    pub pending: RwLock<std::collections::HashSet<String>>,
 }
 
 impl Shared {
@@ -212,6 +215,7 @@ pub fn serve(root: &Path, options: &ServeOptions) -> Result<(), ServeError> {
         status: RwLock::new(Status::Ok(String::new(), 0)),
         messages,
         completing: tokio::sync::watch::Sender::new(false),
+        pending: RwLock::default(),
     });
     let mut workspace = Workspace::new(
         root,
@@ -254,6 +258,9 @@ pub fn serve(root: &Path, options: &ServeOptions) -> Result<(), ServeError> {
         open_browser(&url);
     }
     let completing = workspace.completing();
+    if let Ok(mut pending) = shared.pending.write() {
+        *pending = workspace.pending_paths();
+    }
     let workspace = Arc::new(std::sync::Mutex::new(workspace));
     if completing {
         complete_in_background(&workspace, &shared, root, options.quiet);
