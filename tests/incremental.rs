@@ -61,6 +61,29 @@ fn replace(path: &Path, from: &str, to: &str) {
 }
 
 #[test]
+fn a_stopped_preview_writes_nothing_more() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("site");
+    copy_tree(&repo_root().join("examples/demo"), &site);
+    let out = tmp.path().join("serve-out");
+    let mut ws = Workspace::new(&site, &out, Options::default());
+    ws.defer_aggregates(true);
+    ws.rebuild_all().expect("initial build");
+    assert!(ws.completing());
+    let pages_first = snapshot_tree(&out);
+    // serve stopping while the rest is still to be written: nothing more may appear in the
+    // preview folder it is about to remove.
+    ws.stop_flag()
+        .store(true, std::sync::atomic::Ordering::Relaxed);
+    let stopped = ws.flush_deferred().expect_err("a stopped rebuild");
+    assert!(
+        stopped.iter().all(|d| d.code == "serve.stopped"),
+        "{stopped:?}"
+    );
+    assert_eq!(snapshot_tree(&out), pages_first);
+}
+
+#[test]
 fn incremental_output_equals_a_fresh_full_build_after_every_edit() {
     let tmp = tempfile::tempdir().unwrap();
     let site = tmp.path().join("site");
@@ -277,10 +300,11 @@ fn one_report_edit_renders_only_what_depends_on_it() {
     ws.defer_aggregates(true);
     let r = ws.apply(std::slice::from_ref(&f)).unwrap();
     // The 32 less the year page, county page (and their embeds), all.csv, all.json, archive,
-    // 8 search shards and the oversight page with its CSV and XLSX.
-    assert_eq!(r.rendered, 14);
+    // 8 search shards, the oversight page with its CSV and XLSX, and the year's figures.csv and
+    // figures.xlsx.
+    assert_eq!(r.rendered, 12);
     // all.csv, all.json, the 8 search shards, the year's archive, the county page, the oversight
-    // page, audit.csv, audit.xlsx, every year page (a year page shows its archive's size), and
+    // page, audit.csv, audit.xlsx, the year's figures.csv and figures.xlsx, every year page (a year page shows its archive's size), and
     // the embeds of every year page and of the county page (aggregates like their pages); of the
     // pages, only the edited year's and the county page and their embeds change (the edit breaks
     // no rule and blanks no cell, so the oversight page stays the same).
@@ -289,7 +313,7 @@ fn one_report_edit_renders_only_what_depends_on_it() {
         .filter(|e| e.as_ref().unwrap().file_type().unwrap().is_dir())
         .count();
     let mut flushed = ws.flush_deferred().unwrap();
-    assert_eq!(flushed.rendered, 16 + 2 * years);
+    assert_eq!(flushed.rendered, 18 + 2 * years);
     flushed.pages.sort();
     assert_eq!(
         flushed.pages,

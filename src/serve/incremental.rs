@@ -9,6 +9,8 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::hash::Hasher;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -123,7 +125,7 @@ pub struct Workspace {
     /// first).
     defer_aggregates: bool,
     pending_aggregates: bool,
-    /// Years whose deferred archive is still to be written.
+    /// Years whose deferred archive (and figures downloads) are still to be written.
     pending_archives: BTreeSet<u16>,
     /// The first build wrote only the pages: downloads, search, embeds, feeds and archives
     /// are still to be written by [`Workspace::flush_deferred`].
@@ -133,6 +135,9 @@ pub struct Workspace {
     archive_sizes: BTreeMap<u16, u64>,
     /// The warnings of the content as it now is (serve shows them in the page).
     warnings: Diagnostics,
+    /// Set when serve stops: a rebuild in progress renders nothing more, so that the preview
+    /// folder can be removed without a writer recreating it.
+    stop: Arc<AtomicBool>,
 }
 
 impl Workspace {
@@ -150,7 +155,13 @@ impl Workspace {
             hashes_scratch: HashMap::new(),
             archive_sizes: BTreeMap::new(),
             warnings: Diagnostics::new(),
+            stop: Arc::default(),
         }
+    }
+
+    /// The flag that stops a rebuild in progress (serve sets it when it stops).
+    pub fn stop_flag(&self) -> Arc<AtomicBool> {
+        self.stop.clone()
     }
 
     /// The warnings of the content as it was last loaded, sorted.
@@ -472,10 +483,14 @@ impl Workspace {
             .filter(|f| matches!(f.target, Target::Archive(_)) && selected(f))
             .collect();
         let none = HashMap::new();
+        let stop = &*self.stop;
         let rendered = successes(
             archives
                 .par_iter()
-                .map(|f| Ok((f, render_bytes(producer, f, &none)?)))
+                .map(|f| {
+                    stopping(stop, &f.path)?;
+                    Ok((f, render_bytes(producer, f, &none)?))
+                })
                 .collect(),
         )?;
         let mut resized = BTreeSet::new();
@@ -625,10 +640,12 @@ impl Workspace {
         let mut previous = previous;
         let (streamed, selected) = self.write_county(selected, producer, &mut previous)?;
         let out = &self.out;
+        let stop = &*self.stop;
         let known = &previous;
         let written: Vec<Result<(&str, u64, bool), Diagnostic>> = selected
             .par_iter()
             .map(|f| {
+                stopping(stop, &f.path)?;
                 let bytes = render_bytes(producer, f, ready)?;
                 let hash = hash_of(&bytes);
                 let changed = known.get(&f.path) != Some(&hash);
@@ -805,12 +822,24 @@ impl Workspace {
         let defer = std::mem::replace(&mut self.defer_aggregates, false);
         let years = std::mem::take(&mut self.pending_archives);
         let result = self.render_and_write(site, theme, hashes, plan, &|t| match t {
-            Target::Archive(y) => years.contains(y),
+            Target::Archive(y) | Target::YearFigures(y, _) => years.contains(y),
             t => aggregate(t),
         });
         self.defer_aggregates = defer;
         result
     }
+}
+
+/// An error instead of rendering `path` once serve is stopping.
+fn stopping(stop: &AtomicBool, path: &str) -> Result<(), Diagnostic> {
+    if stop.load(Ordering::Relaxed) {
+        return Err(Diagnostic::error(
+            "serve.stopped",
+            path.to_string(),
+            "预览已停止，未生成此文件".to_string(),
+        ));
+    }
+    Ok(())
 }
 
 /// Files rendered ahead of the others, by path.
@@ -842,13 +871,15 @@ fn write_error(path: &str, e: impl std::fmt::Display) -> Diagnostic {
 }
 
 /// Files that depend on many reports and are slow to make: an incremental rebuild in serve writes
-/// them after the browser has reloaded (county-wide data, year archives, search index shards, and
-/// the overview pages whose tables list every township: a year page of 1,000 townships takes
-/// longer than the edited report's own files). Pages among them are reloaded again once written.
+/// them after the browser has reloaded (county-wide data, a year's figures downloads, year
+/// archives, search index shards, and the overview pages whose tables list every township: a year
+/// page of 1,000 townships takes longer than the edited report's own files; a year's figures.xlsx
+/// about 90 ms). Pages among them are reloaded again once written.
 fn aggregate(target: &Target) -> bool {
     matches!(
         page_of(target),
         Target::AllData(_)
+            | Target::YearFigures(..)
             | Target::Archive(_)
             | Target::SearchShard(_)
             | Target::Year(..)

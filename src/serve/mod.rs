@@ -258,6 +258,7 @@ pub fn serve(root: &Path, options: &ServeOptions) -> Result<(), ServeError> {
         open_browser(&url);
     }
     let completing = workspace.completing();
+    let stop = workspace.stop_flag();
     if let Ok(mut pending) = shared.pending.write() {
         *pending = workspace.pending_paths();
     }
@@ -303,6 +304,10 @@ pub fn serve(root: &Path, options: &ServeOptions) -> Result<(), ServeError> {
     }
     drop(watcher);
     drop(runtime);
+    // A rebuild still writing (the first build's completion) stops at its next file and lets go
+    // of the workspace; only then is the preview folder removed, or the writer would recreate it.
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    drop(workspace.lock());
     drop(work);
     result.map_err(|e| ServeError::Other(e.to_string()))
 }
@@ -368,6 +373,7 @@ fn complete_in_background(
                         );
                     }
                 }
+                Err(d) if d.iter().any(|d| d.code == "serve.stopped") => {}
                 Err(d) => print_errors(&d, &root, true),
             }
         }
