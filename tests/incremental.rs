@@ -60,15 +60,22 @@ fn replace(path: &Path, from: &str, to: &str) {
     fs::write(path, text.replacen(from, to, 1)).unwrap();
 }
 
-#[test]
-fn a_stopped_preview_writes_nothing_more() {
-    let tmp = tempfile::tempdir().unwrap();
-    let site = tmp.path().join("site");
+/// A copy of the demo site under `dir`, its preview folder, and a workspace after serve's first
+/// build (the pages written, the rest left for `flush_deferred`).
+fn serve_first_build(dir: &Path) -> (PathBuf, PathBuf, Workspace) {
+    let site = dir.join("site");
     copy_tree(&repo_root().join("examples/demo"), &site);
-    let out = tmp.path().join("serve-out");
+    let out = dir.join("serve-out");
     let mut ws = Workspace::new(&site, &out, Options::default());
     ws.defer_aggregates(true);
     ws.rebuild_all().expect("initial build");
+    (site, out, ws)
+}
+
+#[test]
+fn a_stopped_preview_writes_nothing_more() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (_, out, mut ws) = serve_first_build(tmp.path());
     assert!(ws.completing());
     let pages_first = snapshot_tree(&out);
     // serve stopping while the rest is still to be written: nothing more may appear in the
@@ -86,12 +93,7 @@ fn a_stopped_preview_writes_nothing_more() {
 #[test]
 fn incremental_output_equals_a_fresh_full_build_after_every_edit() {
     let tmp = tempfile::tempdir().unwrap();
-    let site = tmp.path().join("site");
-    copy_tree(&repo_root().join("examples/demo"), &site);
-    let out = tmp.path().join("serve-out");
-    let mut ws = Workspace::new(&site, &out, Options::default());
-    ws.defer_aggregates(true);
-    ws.rebuild_all().expect("initial build");
+    let (site, out, mut ws) = serve_first_build(tmp.path());
     let full = full_build(&site, tmp.path(), 0);
     // serve's first build writes the pages (and attachments) and answers at once; downloads,
     // search, embeds, feeds and archives follow.

@@ -648,10 +648,11 @@ impl Workspace {
                 stopping(stop, &f.path)?;
                 let bytes = render_bytes(producer, f, ready)?;
                 let hash = hash_of(&bytes);
-                let changed = known.get(&f.path) != Some(&hash);
+                let before = known.get(&f.path);
+                let changed = before != Some(&hash);
                 // Files never written in this preview go straight into place: requests for
                 // them wait for the pass (serve's `Shared::pending`).
-                let write = match known.get(&f.path) {
+                let write = match before {
                     None => in_place::write_new,
                     Some(_) => in_place::write,
                 };
@@ -784,13 +785,9 @@ impl Workspace {
     /// The files serve's first build left for [`Workspace::flush_deferred`], by path (empty
     /// when it wrote everything).
     pub fn pending_paths(&self) -> std::collections::HashSet<String> {
-        match (&self.state, self.completing) {
-            (
-                Some(State {
-                    plan: Some(plan), ..
-                }),
-                true,
-            ) => plan
+        let plan = self.state.as_ref().and_then(|s| s.plan.as_ref());
+        match plan {
+            Some(plan) if self.completing => plan
                 .iter()
                 .filter(|f| not_browsed(&f.target))
                 .map(|f| f.path.clone())
