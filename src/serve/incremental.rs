@@ -13,6 +13,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
+/// The hash of every file written to the preview, by path.
+type Hashes = HashMap<String, u64, foldhash::fast::RandomState>;
+
 use rayon::prelude::*;
 
 use crate::build::{self, Failure, Options};
@@ -109,10 +112,19 @@ pub struct Rebuilt {
 struct State {
     site: Site,
     theme: Theme,
-    hashes: HashMap<String, u64>,
+    hashes: Hashes,
     /// The plan of the last rebuild, reused while no report, township or attachment appears or
     /// disappears.
-    plan: Option<Vec<PlannedFile>>,
+    plan: Option<KeptPlan>,
+}
+
+/// A plan kept from the last rebuild.
+struct KeptPlan {
+    files: Vec<PlannedFile>,
+    /// Whether every file of the plan has a hash in [`State::hashes`] (established after the
+    /// reload, in [`Workspace::flush_deferred`]): a save then looks up no path among tens of
+    /// thousands, which cost a 10,000-report save about 10 ms.
+    all_written: bool,
 }
 
 /// A site kept in memory and its output directory, updated incrementally.
@@ -130,7 +142,7 @@ pub struct Workspace {
     /// The first build wrote only the pages: downloads, search, embeds, feeds and archives
     /// are still to be written by [`Workspace::flush_deferred`].
     completing: bool,
-    hashes_scratch: HashMap<String, u64>,
+    hashes_scratch: Hashes,
     /// Sizes of the year archives written, shown on the year pages.
     archive_sizes: BTreeMap<u16, u64>,
     /// The warnings of the content as it now is (serve shows them in the page).
@@ -152,7 +164,7 @@ impl Workspace {
             pending_aggregates: false,
             pending_archives: BTreeSet::new(),
             completing: false,
-            hashes_scratch: HashMap::new(),
+            hashes_scratch: Hashes::default(),
             archive_sizes: BTreeMap::new(),
             warnings: Diagnostics::new(),
             stop: Arc::default(),
@@ -402,16 +414,24 @@ impl Workspace {
         &mut self,
         site: Site,
         theme: Theme,
-        previous: HashMap<String, u64>,
-        plan: Option<Vec<PlannedFile>>,
+        previous: Hashes,
+        plan: Option<KeptPlan>,
         dirty: &(dyn Fn(&Target) -> bool + Sync),
     ) -> Result<Rebuilt, Diagnostics> {
         let timer = crate::profile::Laps::start();
-        let plan = plan.unwrap_or_else(|| plan::plan(&site, &theme));
+        let (plan, all_written) = match plan {
+            Some(kept) => (kept.files, kept.all_written),
+            None => (plan::plan(&site, &theme), false),
+        };
         let mut producer = Producer::new(&site, &theme);
         timer.lap("plan");
-        let needed = |f: &PlannedFile| dirty(&f.target) || !previous.contains_key(&f.path);
-        let count = plan.iter().filter(|f| needed(f)).count();
+        // One pass, by position in the plan: a lookup of every path costs tens of milliseconds on
+        // a large site, which a save would otherwise pay once per selection below.
+        let mut needed: Vec<bool> = plan
+            .par_iter()
+            .map(|f| dirty(&f.target) || !(all_written || previous.contains_key(&f.path)))
+            .collect();
+        let count = needed.iter().filter(|n| **n).count();
         // serve's first build writes the pages and answers; the rest follows (`completing`).
         let first = self.defer_aggregates && previous.is_empty();
         let completing = std::mem::take(&mut self.completing);
@@ -428,16 +448,28 @@ impl Workspace {
                 }
         };
         // Archives first (sink::after_archives): a year page shows its archive's size.
-        let (ready, resized) =
-            self.prerender_archives(&plan, &producer, &|f| needed(f) && !deferred(f))?;
+        let archives: Vec<&PlannedFile> = plan
+            .iter()
+            .zip(&needed)
+            .filter(|(f, n)| matches!(f.target, Target::Archive(_)) && **n && !deferred(f))
+            .map(|(f, _)| f)
+            .collect();
+        let (ready, resized) = self.prerender_archives(&archives, &producer)?;
+        timer.lap("archives");
         producer.set_archive_sizes(self.archive_sizes.clone());
-        let needed = |f: &PlannedFile| {
-            needed(f)
-                || (sink::after_archives(&f.target)
-                    && matches!(f.target, Target::Year(y, _) if resized.contains(&y)))
+        for (f, n) in plan.iter().zip(needed.iter_mut()) {
+            *n |= sink::after_archives(&f.target)
+                && matches!(f.target, Target::Year(y, _) if resized.contains(&y));
+        }
+        let chosen = |keep: &dyn Fn(&PlannedFile, bool) -> bool| -> Vec<&PlannedFile> {
+            plan.iter()
+                .zip(&needed)
+                .filter(|(f, n)| keep(f, **n))
+                .map(|(f, _)| f)
+                .collect()
         };
         let rebuilt = if first && through_staging {
-            let selected: Vec<&PlannedFile> = plan.iter().filter(|f| !deferred(f)).collect();
+            let selected = chosen(&|f, _| !deferred(f));
             let rebuilt = self.write_through_staging(&selected, &producer, &ready, previous)?;
             self.completing = selected.len() < plan.len();
             self.pending_aggregates = self.completing;
@@ -447,17 +479,17 @@ impl Workspace {
             let all: Vec<&PlannedFile> = plan.iter().collect();
             self.write_through_staging(&all, &producer, &ready, previous)?
         } else if completing {
-            let selected: Vec<&PlannedFile> = plan.iter().filter(|f| needed(f)).collect();
+            let selected = chosen(&|_, needed| needed);
             self.write_streaming(&plan, &selected, &producer, &ready, previous)?
         } else {
-            self.pending_aggregates |= plan.iter().any(|f| deferred(f) && needed(f));
+            let postponed = chosen(&|f, needed| needed && deferred(f));
+            self.pending_aggregates |= !postponed.is_empty();
             self.pending_archives
-                .extend(plan.iter().filter_map(|f| match f.target {
-                    Target::Archive(y) if deferred(f) && needed(f) => Some(y),
+                .extend(postponed.iter().filter_map(|f| match f.target {
+                    Target::Archive(y) => Some(y),
                     _ => None,
                 }));
-            let selected: Vec<&PlannedFile> =
-                plan.iter().filter(|f| needed(f) && !deferred(f)).collect();
+            let selected = chosen(&|f, needed| needed && !deferred(f));
             self.write_in_place(&plan, &selected, &producer, &ready, previous)?
         };
         timer.lap("render+write");
@@ -465,7 +497,11 @@ impl Workspace {
             site,
             theme,
             hashes: std::mem::take(&mut self.hashes_scratch),
-            plan: Some(plan),
+            // Every file needed was written; none was added to the plan.
+            plan: Some(KeptPlan {
+                files: plan,
+                all_written,
+            }),
         });
         Ok(rebuilt)
     }
@@ -474,14 +510,9 @@ impl Workspace {
     /// them by path, and the years whose archive changed size.
     fn prerender_archives(
         &mut self,
-        plan: &[PlannedFile],
+        archives: &[&PlannedFile],
         producer: &Producer<'_>,
-        selected: &(dyn Fn(&PlannedFile) -> bool + Sync),
     ) -> Result<(Ready, BTreeSet<u16>), Diagnostics> {
-        let archives: Vec<&PlannedFile> = plan
-            .iter()
-            .filter(|f| matches!(f.target, Target::Archive(_)) && selected(f))
-            .collect();
         let none = HashMap::new();
         let stop = &*self.stop;
         let rendered = successes(
@@ -514,7 +545,7 @@ impl Workspace {
         selected: &[&PlannedFile],
         producer: &Producer<'_>,
         ready: &HashMap<String, Vec<u8>>,
-        previous: HashMap<String, u64>,
+        previous: Hashes,
     ) -> Result<Rebuilt, Diagnostics> {
         let staging = Staging::new(&self.root, &self.out)
             .map_err(|e| Diagnostics::from(Diagnostic::error("output", "", e.to_string())))?;
@@ -543,7 +574,7 @@ impl Workspace {
                 Ok((f.path.clone(), hash))
             })
             .collect();
-        let hashes: HashMap<String, u64> = match successes(results) {
+        let hashes: Hashes = match successes(results) {
             Ok(files) => files.into_iter().collect(),
             Err(errors) => {
                 self.hashes_scratch = previous;
@@ -572,11 +603,13 @@ impl Workspace {
         selected: &[&PlannedFile],
         producer: &Producer<'_>,
         ready: &HashMap<String, Vec<u8>>,
-        previous: HashMap<String, u64>,
+        previous: Hashes,
     ) -> Result<Rebuilt, Diagnostics> {
         let profile = crate::profile::enabled();
         let mut previous = previous;
+        let timer = crate::profile::Laps::start();
         let (streamed, selected) = self.write_county(selected, producer, &mut previous)?;
+        timer.lap("county");
         let rendered: Vec<Result<(&str, Vec<u8>), Diagnostic>> = selected
             .par_iter()
             .map(|f| {
@@ -599,6 +632,7 @@ impl Workspace {
                 return Err(errors);
             }
         };
+        timer.lap("render");
         let known_before = files
             .iter()
             .filter(|(p, _)| previous.contains_key(*p))
@@ -621,7 +655,9 @@ impl Workspace {
                 }
             }
         }
+        timer.lap("write");
         rebuilt.removed = self.remove_stale(plan, &mut hashes, known_before == files.len());
+        timer.lap("stale");
         self.hashes_scratch = hashes;
         Ok(rebuilt)
     }
@@ -635,7 +671,7 @@ impl Workspace {
         selected: &[&PlannedFile],
         producer: &Producer<'_>,
         ready: &HashMap<String, Vec<u8>>,
-        previous: HashMap<String, u64>,
+        previous: Hashes,
     ) -> Result<Rebuilt, Diagnostics> {
         let mut previous = previous;
         let (streamed, selected) = self.write_county(selected, producer, &mut previous)?;
@@ -699,7 +735,7 @@ impl Workspace {
         &self,
         selected: &[&'p PlannedFile],
         producer: &Producer<'_>,
-        previous: &mut HashMap<String, u64>,
+        previous: &mut Hashes,
     ) -> Result<((usize, usize), Vec<&'p PlannedFile>), Diagnostics> {
         let profile = crate::profile::enabled();
         let (county, rest): (Vec<&PlannedFile>, Vec<&PlannedFile>) = selected
@@ -734,12 +770,7 @@ impl Workspace {
 
     /// Delete the files written before that are no longer planned; returns how many.
     /// `all_known`: every file rendered now was known before.
-    fn remove_stale(
-        &self,
-        plan: &[PlannedFile],
-        hashes: &mut HashMap<String, u64>,
-        all_known: bool,
-    ) -> usize {
+    fn remove_stale(&self, plan: &[PlannedFile], hashes: &mut Hashes, all_known: bool) -> usize {
         // Every planned file not rendered now was known before, so when no rendered file was new
         // and the counts agree, the known files are exactly the planned ones: nothing is stale.
         let stale: Vec<String> = if hashes.len() == plan.len() && all_known {
@@ -766,7 +797,7 @@ impl Workspace {
         site: &Site,
         rel: &str,
         json: bool,
-        hashes: &mut HashMap<String, u64>,
+        hashes: &mut Hashes,
     ) -> std::io::Result<bool> {
         let known = hashes.get(rel).copied();
         let written = in_place::stream(&self.out, rel, known, |w| stream_county(site, json, w))?;
@@ -788,6 +819,7 @@ impl Workspace {
         let plan = self.state.as_ref().and_then(|s| s.plan.as_ref());
         match plan {
             Some(plan) if self.completing => plan
+                .files
                 .iter()
                 .filter(|f| not_browsed(&f.target))
                 .map(|f| f.path.clone())
@@ -823,6 +855,15 @@ impl Workspace {
             t => aggregate(t),
         });
         self.defer_aggregates = defer;
+        if let Some(State {
+            hashes,
+            plan: Some(kept),
+            ..
+        }) = &mut self.state
+        {
+            kept.all_written =
+                kept.all_written || kept.files.iter().all(|f| hashes.contains_key(&f.path));
+        }
         result
     }
 }
