@@ -41,7 +41,16 @@ def main() -> int:
 
     threading.Thread(target=pump, daemon=True).start()
     try:
-        wait_for(lines_q, "正在预览", 600)
+        # A large site's first build answers with the pages and writes the rest in the
+        # background; a save during that waits for it, which is not what this measures.
+        background = False
+        while True:
+            _, line = wait_for(lines_q, "", 600)
+            background |= "在后台生成" in line
+            if "正在预览" in line:
+                break
+        if background:
+            wait_for(lines_q, "后台生成完毕", 1200)
         time.sleep(0.5)
         results = []
         for r in range(rounds):
