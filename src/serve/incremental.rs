@@ -13,9 +13,6 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-/// The hash of every file written to the preview, by path.
-type Hashes = HashMap<String, u64, foldhash::fast::RandomState>;
-
 use rayon::prelude::*;
 
 use crate::build::{self, Failure, Options};
@@ -28,6 +25,9 @@ use crate::publish::sink;
 use crate::publish::staging::Staging;
 use crate::site::{Report, Site};
 use crate::theme::Theme;
+
+/// The hash of every file written to the preview, by path.
+type Hashes = HashMap<String, u64, foldhash::fast::RandomState>;
 
 /// What a change touches, from the cheapest to the most expensive rebuild.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -455,7 +455,7 @@ impl Workspace {
             .map(|(f, _)| f)
             .collect();
         let (ready, resized) = self.prerender_archives(&archives, &producer)?;
-        timer.lap("archives");
+        timer.lap("select+archives");
         producer.set_archive_sizes(self.archive_sizes.clone());
         for (f, n) in plan.iter().zip(needed.iter_mut()) {
             *n |= sink::after_archives(&f.target)
@@ -497,7 +497,8 @@ impl Workspace {
             site,
             theme,
             hashes: std::mem::take(&mut self.hashes_scratch),
-            // Every file needed was written; none was added to the plan.
+            // The files needed were written and the plan is the one given: what was written
+            // before still is.
             plan: Some(KeptPlan {
                 files: plan,
                 all_written,

@@ -18,7 +18,7 @@ use tokio::sync::broadcast;
 
 use crate::build::Options;
 use crate::config::Config;
-use crate::diagnostics::{Diagnostics, render_human};
+use crate::diagnostics::{Diagnostic, Diagnostics, Severity, render_human};
 pub use incremental::{Rebuilt, Scope, Workspace};
 
 /// Settings of `serve`.
@@ -129,7 +129,7 @@ struct WarningTexts {
 
 /// The warnings of one file and their text.
 struct FileWarnings {
-    warnings: Vec<crate::diagnostics::Diagnostic>,
+    warnings: Vec<Diagnostic>,
     stamp: Option<(std::time::SystemTime, u64)>,
     text: String,
 }
@@ -137,9 +137,9 @@ struct FileWarnings {
 impl WarningTexts {
     /// The warnings of `diagnostics` as [`listed`] gives them.
     fn listed(&mut self, diagnostics: &Diagnostics, root: &Path) -> String {
-        let warnings: Vec<&crate::diagnostics::Diagnostic> = diagnostics
+        let warnings: Vec<&Diagnostic> = diagnostics
             .iter()
-            .filter(|d| d.severity == crate::diagnostics::Severity::Warning)
+            .filter(|d| d.severity == Severity::Warning)
             .collect();
         let mut kept = std::collections::HashMap::with_capacity(self.by_file.len());
         let mut parts = Vec::new();
@@ -154,11 +154,7 @@ impl WarningTexts {
             let entry = known.unwrap_or_else(|| FileWarnings {
                 warnings: group.iter().map(|d| (*d).clone()).collect(),
                 stamp,
-                text: group
-                    .iter()
-                    .map(|d| render_human(d, crate::build::source_of(root, d).as_deref(), false))
-                    .collect::<Vec<_>>()
-                    .join("\n"),
+                text: human_text(group.iter().copied(), root),
             });
             parts.push(entry.text.clone());
             kept.insert(file.clone(), entry);
@@ -169,7 +165,7 @@ impl WarningTexts {
 }
 
 fn plain(diagnostics: &Diagnostics, root: &Path) -> String {
-    listed(diagnostics, root, crate::diagnostics::Severity::Error)
+    listed(diagnostics, root, Severity::Error)
 }
 
 fn listed(
@@ -177,13 +173,13 @@ fn listed(
     root: &Path,
     severity: crate::diagnostics::Severity,
 ) -> String {
+    human_text(diagnostics.iter().filter(|d| d.severity == severity), root)
+}
+
+/// `diagnostics` as people read them, each with its source line, one after another.
+fn human_text<'a>(diagnostics: impl Iterator<Item = &'a Diagnostic>, root: &Path) -> String {
     diagnostics
-        .iter()
-        .filter(|d| d.severity == severity)
-        .map(|d| {
-            let source = crate::build::source_of(root, d);
-            render_human(d, source.as_deref(), false)
-        })
+        .map(|d| render_human(d, crate::build::source_of(root, d).as_deref(), false))
         .collect::<Vec<_>>()
         .join("\n")
 }
@@ -486,7 +482,6 @@ fn open_browser(url: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diagnostics::Diagnostic;
 
     fn warnings(items: &[(&str, usize, &str)]) -> Diagnostics {
         let mut ds = Diagnostics::new();
@@ -511,10 +506,7 @@ mod tests {
         ]);
         let mut texts = WarningTexts::default();
         let first = texts.listed(&ds, root);
-        assert_eq!(
-            first,
-            listed(&ds, root, crate::diagnostics::Severity::Warning)
-        );
+        assert_eq!(first, listed(&ds, root, Severity::Warning));
         assert!(
             first.contains("二: 2") && first.contains("三: 3"),
             "{first}"
@@ -526,18 +518,12 @@ mod tests {
         std::fs::write(root.join("b.yaml"), "三: 33333\n").expect("write");
         let edited = texts.listed(&ds, root);
         assert!(edited.contains("三: 33333"), "{edited}");
-        assert_eq!(
-            edited,
-            listed(&ds, root, crate::diagnostics::Severity::Warning)
-        );
+        assert_eq!(edited, listed(&ds, root, Severity::Warning));
 
         // A warning gone from a file is gone from the text.
         let fewer = warnings(&[("a.yaml", 2, "甲"), ("b.yaml", 1, "乙")]);
         let text = texts.listed(&fewer, root);
         assert!(!text.contains("丙"), "{text}");
-        assert_eq!(
-            text,
-            listed(&fewer, root, crate::diagnostics::Severity::Warning)
-        );
+        assert_eq!(text, listed(&fewer, root, Severity::Warning));
     }
 }
