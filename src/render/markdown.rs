@@ -34,11 +34,20 @@ pub fn render(markdown: &str) -> Rendered {
     let headings = anchor_headings(&mut events);
     let mut raw = String::with_capacity(markdown.len() * 3 / 2);
     html::push_html(&mut raw, events.into_iter());
-    let clean = sanitizer().clean(&raw).to_string();
+    let clean = sanitised(&raw);
     Rendered {
         html: unwrap_bare_anchors(&with_empty_alt(&clean)),
         headings,
     }
+}
+
+/// `raw` through the sanitiser, serialised straight into one buffer (its `Display` serialises,
+/// then copies the whole page again through a formatter).
+fn sanitised(raw: &str) -> String {
+    let mut out = Vec::with_capacity(raw.len() + raw.len() / 8);
+    // Writing into a Vec cannot fail, and html5ever serialises UTF-8 only.
+    let _ = sanitizer().clean(raw).write_to(&mut out);
+    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 /// Every `<img>` of sanitised HTML with an `alt` (empty when the author wrote none: the image is
@@ -71,31 +80,33 @@ fn unwrap_bare_anchors(html: &str) -> String {
     let mut out = String::with_capacity(html.len());
     let mut rest = html;
     let mut open_bare = 0usize;
-    loop {
-        let next_open = rest.find("<a ").into_iter().chain(rest.find("<a>")).min();
-        let next_close = rest.find("</a>");
-        match (next_open, next_close) {
-            (Some(o), c) if c.is_none_or(|c| o < c) => {
-                let end = rest[o..].find('>').map_or(rest.len(), |e| o + e + 1);
-                let tag = &rest[o..end];
-                out.push_str(&rest[..o]);
-                if tag.contains("href=") || tag.contains(" id=") {
-                    out.push_str(tag);
-                } else {
-                    open_bare += 1;
-                }
-                rest = &rest[end..];
+    // One pass from `<` to `<`: searching the rest of the page for each kind of tag at every
+    // step made long narratives with many links quadratic.
+    let mut from = 0;
+    while let Some(at) = rest[from..].find('<').map(|i| from + i) {
+        let tail = &rest[at..];
+        if tail.starts_with("<a ") || tail.starts_with("<a>") {
+            let end = tail.find('>').map_or(rest.len(), |e| at + e + 1);
+            let tag = &rest[at..end];
+            out.push_str(&rest[..at]);
+            if tag.contains("href=") || tag.contains(" id=") {
+                out.push_str(tag);
+            } else {
+                open_bare += 1;
             }
-            (_, Some(c)) => {
-                out.push_str(&rest[..c]);
-                if open_bare > 0 {
-                    open_bare -= 1;
-                } else {
-                    out.push_str("</a>");
-                }
-                rest = &rest[c + 4..];
+            rest = &rest[end..];
+            from = 0;
+        } else if tail.starts_with("</a>") {
+            out.push_str(&rest[..at]);
+            if open_bare > 0 {
+                open_bare -= 1;
+            } else {
+                out.push_str("</a>");
             }
-            _ => break,
+            rest = &rest[at + 4..];
+            from = 0;
+        } else {
+            from = at + 1;
         }
     }
     out.push_str(rest);
@@ -214,6 +225,18 @@ mod tests {
         assert!(!r.html.contains("<a rel"), "{}", r.html);
         assert_eq!(r.html.matches("<a ").count(), 1, "{}", r.html);
         assert_eq!(r.html.matches("</a>").count(), 1, "{}", r.html);
+    }
+
+    #[test]
+    fn bare_anchors_are_unwrapped_in_one_pass_and_the_rest_kept_byte_for_byte() {
+        let html = "<p><a>甲</a> <abbr>缩</abbr> <a id=\"t\">乙</a> <a href=\"x\">丙</a> <b>&lt;a </b></p>\
+                    <p><a rel=\"n\">丁</a><a href=\"y\"></a></p></a>";
+        assert_eq!(
+            unwrap_bare_anchors(html),
+            "<p>甲 <abbr>缩</abbr> <a id=\"t\">乙</a> <a href=\"x\">丙</a> <b>&lt;a </b></p>\
+             <p>丁<a href=\"y\"></a></p></a>"
+        );
+        assert_eq!(unwrap_bare_anchors("无链接 < 1"), "无链接 < 1");
     }
 
     #[test]
