@@ -1,6 +1,6 @@
 //! The pipeline: load → validate → plan → render (parallel) → write (staging → swap).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -258,16 +258,32 @@ pub fn check(root: &Path, options: &Options) -> Result<(Summary, Diagnostics), F
     let plan = plan::plan(&loaded.site, &loaded.theme);
     let producer = Producer::new(&loaded.site, &loaded.theme);
     let checker = linkcheck::Checker::new(&loaded.site, &loaded.theme, &plan);
+    // As in a build, a report's or township's embed is made with its page, from one context.
+    let (embeds, rendered): (Vec<&PlannedFile>, Vec<&PlannedFile>) =
+        plan.iter().partition(|f| made_with_its_page(&f.target));
+    let embeds: HashMap<&str, &PlannedFile> =
+        embeds.into_iter().map(|f| (f.path.as_str(), f)).collect();
+    let rendered: Vec<PlannedFile> = rendered.into_iter().cloned().collect();
+    let twins = archive::Twins::new(&loaded.site, []);
     let pages = std::sync::Mutex::new(Vec::new());
+    let check_page = |file: &PlannedFile, bytes: &[u8]| {
+        let findings = checker.page(file, &String::from_utf8_lossy(bytes));
+        if let Ok(mut pages) = pages.lock() {
+            pages.push((file.path.clone(), findings));
+        }
+    };
     let (mut diagnostics, output_error) = render_all(
-        &plan,
-        |f: &PlannedFile| Ok((producer.produce(f)?, archive::Extra::default())),
+        &rendered,
+        |f: &PlannedFile| twins.produce(&producer, f),
         &ProgressBar::hidden(),
-        |file, content, _| {
+        |file, content, extra| {
             if let (Content::Bytes(bytes), true) = (&content, file.target.is_page()) {
-                let findings = checker.page(file, &String::from_utf8_lossy(bytes));
-                if let Ok(mut pages) = pages.lock() {
-                    pages.push((file.path.clone(), findings));
+                check_page(file, bytes);
+            }
+            if let Some((path, bytes)) = extra.embed {
+                debug_assert!(embeds.contains_key(path.as_str()), "unplanned embed {path}");
+                if let Some(embed) = embeds.get(path.as_str()) {
+                    check_page(embed, &bytes);
                 }
             }
             Ok(())
@@ -398,12 +414,7 @@ fn write_in_order(
     // planned file is skipped.
     let (first, year_pages): (Vec<_>, Vec<_>) = plan
         .iter()
-        .filter(|f| {
-            !matches!(
-                f.target,
-                Target::Embed(plan::Embedded::Report(_) | plan::Embedded::Township(_))
-            )
-        })
+        .filter(|f| !made_with_its_page(&f.target))
         .cloned()
         .partition(|f| !sink::after_archives(&f.target));
     let sink = |file: &PlannedFile, content: Content, extra: archive::Extra| {
@@ -461,6 +472,15 @@ fn write_in_order(
     progress.finish_and_clear();
     phase("year pages");
     errors
+}
+
+/// Whether `target` is an embed that is made with its page ([`archive::Twins::produce`]) rather
+/// than on its own.
+fn made_with_its_page(target: &Target) -> bool {
+    matches!(
+        target,
+        Target::Embed(plan::Embedded::Report(_) | plan::Embedded::Township(_))
+    )
 }
 
 /// Record what the build read and made in the output's marker, and swap the staging tree in;

@@ -10,6 +10,7 @@
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
+use memchr::memchr;
 use pulldown_cmark::{Event, Parser, Tag};
 
 use crate::content::markdown;
@@ -226,10 +227,6 @@ fn scan_attributes<'a>(
             });
         }
     }
-}
-
-fn memchr(needle: u8, haystack: &[u8]) -> Option<usize> {
-    haystack.iter().position(|&b| b == needle)
 }
 
 fn find_ignore_case(haystack: &str, needle: &str) -> Option<usize> {
