@@ -112,7 +112,7 @@ for n in "${SIZES[@]}"; do
   # Free the tmpfs before the next size: outputs are gigabytes, and memory pressure distorts timings.
   rm -rf "$WORK/out-$n" "$WORK/.out-$n.staging" "$WORK/hugo-out-$n"
   walls[$n]=$nbw
-  rows+=("| $n | $nbw s | $nbc% | $nbm MiB | $huw s | $hum MiB | **$ratio** | $cw s | $ncw s ($ncfiles rewritten) | $latency | $(kb "$big_bytes") (\`$big_path\`) | $(kb "$home_bytes") | $(kb "$sbytes") |")
+  rows+=("| $n | $nbw s | $nbc% | $nbm MiB | $huw s | $hum MiB | **$ratio** | $cw s | $ncw s ($ncfiles rewritten) | $latency ms | $(kb "$big_bytes") (\`$big_path\`) | $(kb "$home_bytes") | $(kb "$sbytes") |")
   echo "${rows[-1]}" >&2
 done
 
