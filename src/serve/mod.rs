@@ -168,11 +168,9 @@ fn plain(diagnostics: &Diagnostics, root: &Path) -> String {
     listed(diagnostics, root, Severity::Error)
 }
 
-fn listed(
-    diagnostics: &Diagnostics,
-    root: &Path,
-    severity: crate::diagnostics::Severity,
-) -> String {
+/// The diagnostics of `severity` as people read them (the warnings panel's text is
+/// [`WarningTexts::listed`], kept between rebuilds).
+fn listed(diagnostics: &Diagnostics, root: &Path, severity: Severity) -> String {
     human_text(diagnostics.iter().filter(|d| d.severity == severity), root)
 }
 
