@@ -15,7 +15,6 @@ use super::pager::{PagerLink, pager};
 use crate::plan::{DataKind, list_pages, list_range, urls};
 use crate::schema::{self, compare};
 use crate::site::compare::{county_totals, township_comparison, year_comparison};
-use crate::site::table::{self, TableView};
 use crate::site::{Report, Site};
 
 /// Link to a page, relative to the site root (templates prefix `root`).
@@ -801,7 +800,7 @@ fn stats_view(r: &Report) -> Option<StatsView> {
         format_id: s.format.id.clone(),
         format_name: s.format.name.clone(),
         edition: s.format.edition.clone(),
-        tables: table::tables(s).iter().map(TableView::to_html).collect(),
+        tables: super::table::tables_html(s),
         findings: s.findings.iter().map(finding_view).collect(),
     })
 }
