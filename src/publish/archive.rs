@@ -366,7 +366,8 @@ pub(crate) struct Extra {
 /// What a build's archive of `year` takes instead of rendering `file`: the entry compressed
 /// [`Ahead`] (report pages, county-file slices), the year's search shards built by the live
 /// `producer`, or the live file just written under `live` when its bytes are the same in a year
-/// archive as in the whole site (they depend on their report alone: data files, search texts).
+/// archive as in the whole site (they depend on their report or their year alone: data files,
+/// search texts, the year's figures).
 pub(crate) fn ready(
     ahead: &Ahead,
     twins: &Twins,
@@ -382,9 +383,12 @@ pub(crate) fn ready(
         Target::SearchShard(n) => twins
             .archive_search(year)
             .map(|index| Ready::Bytes(index.shard(n).as_bytes().to_vec())),
-        Target::ReportData(..) | Target::SearchText(_) | Target::SearchTextRest(_) => {
-            Some(Ready::Copy(live.join(&file.path)))
-        }
+        // A year's figures depend on the townships and that year's reports alone, which the
+        // year's site has as the whole site does.
+        Target::ReportData(..)
+        | Target::SearchText(_)
+        | Target::SearchTextRest(_)
+        | Target::YearFigures(..) => Some(Ready::Copy(live.join(&file.path))),
         _ => None,
     }
 }
