@@ -1,12 +1,11 @@
 //! An official table as HTML: the markup is fixed (themes style it with CSS), and writing it here
 //! costs a fraction of a per-cell template loop.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::Arc;
 
 use serde::Serialize;
 
-use crate::schema::Format;
+use crate::schema::{Format, PerFormat};
 use crate::site::Stats;
 use crate::site::table::{CellView, TableView};
 
@@ -32,15 +31,11 @@ impl TableView {
             256 + 96 * self.body.len() * self.body.first().map_or(1, Vec::len),
         );
         write_table(self, &mut h, |h, c| push_cell(h, c, false));
-        self.html_of(h)
-    }
-
-    fn html_of(&self, html: String) -> TableHtml {
         TableHtml {
             id: self.id.clone(),
             title: self.title.clone(),
             layout: self.layout,
-            html,
+            html: h,
         }
     }
 }
@@ -138,12 +133,7 @@ impl Template {
 /// The value cell `cell` of `stats`, as [`push_cell`] writes the cell that
 /// [`crate::site::table`] makes of it.
 fn push_value(h: &mut String, stats: &Stats, cell: usize, id: &str) {
-    // Findings are few (most reports have none): a scan per cell is cheaper than a map.
-    let mut notes = (1..)
-        .zip(&stats.findings)
-        .filter(|(_, f)| f.cell == cell)
-        .map(|(n, _)| n)
-        .peekable();
+    let mut notes = crate::site::table::finding_numbers(stats, cell).peekable();
     let flagged = notes.peek().is_some();
     let value = stats.values.get(cell).copied().flatten();
     h.push_str(match (value.is_some(), flagged) {
@@ -169,17 +159,14 @@ fn push_value(h: &mut String, stats: &Stats, cell: usize, id: &str) {
 /// The templates of `format`'s tables, made on first use; `None` when a value cell's id is not
 /// the format's (then the tables are written cell by cell).
 fn template(format: &'static Format) -> Option<Arc<Vec<Template>>> {
-    type Cache = Mutex<HashMap<String, Option<Arc<Vec<Template>>>>>;
-    static CACHE: OnceLock<Cache> = OnceLock::new();
-    let cache = CACHE.get_or_init(Default::default);
-    if let Some(made) = cache.lock().ok().and_then(|c| c.get(&format.id).cloned()) {
-        return made;
+    static TEMPLATES: PerFormat<Option<Arc<Vec<Template>>>> = PerFormat::new();
+    let made = TEMPLATES.get_or_try_make(format, || {
+        Ok::<_, std::convert::Infallible>(make_templates(format).map(Arc::new))
+    });
+    match made {
+        Ok(made) => made,
+        Err(never) => match never {},
     }
-    let made = make_templates(format).map(Arc::new);
-    if let Ok(mut c) = cache.lock() {
-        c.insert(format.id.clone(), made.clone());
-    }
-    made
 }
 
 fn make_templates(format: &'static Format) -> Option<Vec<Template>> {

@@ -9,7 +9,7 @@ pub mod compare;
 mod rules;
 
 use std::collections::HashMap;
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 
 pub use catalog::{Column, Layout, Row, Table};
 pub use rules::{Comparison, Rule, RuleKind};
@@ -105,6 +105,34 @@ pub fn format(id: &str) -> Option<&'static Format> {
 /// The ids of all formats, for messages.
 pub fn format_ids() -> Vec<&'static str> {
     formats().iter().map(|f| f.id.as_str()).collect()
+}
+
+/// Something made once per table format and kept for the whole run (the templates of its tables
+/// and workbooks): made on first use, shared after. A failed making is not kept.
+pub(crate) struct PerFormat<T>(OnceLock<Mutex<HashMap<String, T>>>);
+
+impl<T: Clone> PerFormat<T> {
+    /// An empty cache, for a `static`.
+    pub(crate) const fn new() -> Self {
+        PerFormat(OnceLock::new())
+    }
+
+    /// The value of `format`, made by `make` the first time.
+    pub(crate) fn get_or_try_make<E>(
+        &self,
+        format: &Format,
+        make: impl FnOnce() -> Result<T, E>,
+    ) -> Result<T, E> {
+        let cache = self.0.get_or_init(Default::default);
+        if let Some(made) = cache.lock().ok().and_then(|c| c.get(&format.id).cloned()) {
+            return Ok(made);
+        }
+        let made = make()?;
+        if let Ok(mut c) = cache.lock() {
+            c.insert(format.id.clone(), made.clone());
+        }
+        Ok(made)
+    }
 }
 
 #[cfg(test)]

@@ -95,17 +95,21 @@ fn table(t: &Table, stats: &Stats) -> TableView {
     }
 }
 
+/// The numbers (from 1) of the rule findings shown beside the value cell `cell`.
+pub(crate) fn finding_numbers(stats: &Stats, cell: usize) -> impl Iterator<Item = usize> + '_ {
+    // Findings are few (most reports have none): a scan per cell is cheaper than a map.
+    (1..)
+        .zip(&stats.findings)
+        .filter(move |(_, f)| f.cell == cell)
+        .map(|(n, _)| n)
+}
+
 fn value_cell(stats: &Stats, index: Option<usize>) -> CellView {
     let Some(i) = index else {
         return CellView::plain("", "num none");
     };
     let id = stats.format.cells[i].id.clone();
-    // Findings are few (most reports have none): a scan per cell is cheaper than a map.
-    let notes: Vec<usize> = (1..)
-        .zip(&stats.findings)
-        .filter(|(_, f)| f.cell == i)
-        .map(|(n, _)| n)
-        .collect();
+    let notes: Vec<usize> = finding_numbers(stats, i).collect();
     match stats.values[i] {
         Some(v) => CellView {
             id,

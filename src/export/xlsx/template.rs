@@ -4,9 +4,8 @@
 //! build; filling a template costs a fraction of that. The full path (`sheet::stats_xlsx`) stays
 //! the reference: a test checks that both give the same cells.
 
-use std::collections::HashMap;
 use std::io::Write;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::Arc;
 
 use rust_decimal::Decimal;
 use rust_xlsxwriter::XlsxError;
@@ -14,7 +13,7 @@ use zip::write::SimpleFileOptions;
 
 use super::print::header_title;
 use super::sheet::{self, PROBE_COLUMN};
-use crate::schema::Format;
+use crate::schema::{Format, PerFormat};
 use crate::site::{Report, Stats};
 
 /// Sentinel values are `SENTINEL + cell index`.
@@ -43,19 +42,9 @@ struct Template {
     blank_style: String,
 }
 
-type Cache = Mutex<HashMap<String, Arc<Template>>>;
-
 fn template(format: &'static Format) -> Result<Arc<Template>, XlsxError> {
-    static CACHE: OnceLock<Cache> = OnceLock::new();
-    let cache = CACHE.get_or_init(Default::default);
-    if let Some(t) = cache.lock().ok().and_then(|c| c.get(&format.id).cloned()) {
-        return Ok(t);
-    }
-    let built = Arc::new(build(format)?);
-    if let Ok(mut c) = cache.lock() {
-        c.insert(format.id.clone(), built.clone());
-    }
-    Ok(built)
+    static TEMPLATES: PerFormat<Arc<Template>> = PerFormat::new();
+    TEMPLATES.get_or_try_make(format, || build(format).map(Arc::new))
 }
 
 pub(super) fn other(message: impl Into<String>) -> XlsxError {
