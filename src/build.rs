@@ -1,7 +1,7 @@
 //! The pipeline: load → validate → plan → render (parallel) → write (staging → swap).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use indicatif::{ParallelProgressIterator, ProgressBar};
@@ -319,7 +319,8 @@ pub fn build(
     phase("loaded");
     let plan = plan::plan(&loaded.site, &loaded.theme);
     let staging = Staging::new(root, output)?;
-    let archives = Archives::new(&loaded.site, &marker, &sources.1);
+    let store = (!options.allow_draft).then(|| crate::publish::kept::Kept::of_site(root));
+    let archives = Archives::new(&loaded.site, &marker, &sources.1, store);
     let errors = write_in_order(&loaded, &plan, &staging, &archives, progress, &phase);
     let (mut summary, diagnostics) = finish(loaded, &plan, errors, start)?;
     summary.written = stamp_and_commit(staging, &summary, sources)?;
@@ -363,18 +364,40 @@ fn up_to_date(stamp: &crate::publish::stamp::Stamp, start: Instant) -> Summary {
 }
 
 /// The year archives of a build: which years keep the archive the live output has (their
-/// sources did not change), and what the others reuse from the live rendering.
+/// sources did not change), which take the archive kept beside the site, and what the others
+/// reuse from the live rendering.
 struct Archives {
     unchanged: BTreeSet<u16>,
+    /// Archives kept beside the site from an earlier build of the same sources, by year.
+    kept: BTreeMap<u16, PathBuf>,
+    /// The fingerprint of each year's sources, under which its archive is kept.
+    prints: BTreeMap<u16, u64>,
+    /// Where archives are kept for the next build; none for a build with drafts (a preview).
+    store: Option<crate::publish::kept::Kept>,
     ahead: archive::Ahead,
     twins: archive::Twins,
 }
 
 impl Archives {
+    /// Keep the archive of `year` just put at `staged` beside the site, unless it is kept already.
+    /// A store that cannot be written costs the next build the archive, nothing else.
+    fn keep(&self, year: u16, staged: &Path) {
+        let (Some(store), Some(&print)) = (&self.store, self.prints.get(&year)) else {
+            return;
+        };
+        if store.find(year, print).is_none()
+            && let Err(e) = store.keep(year, print, staged)
+            && crate::profile::enabled()
+        {
+            eprintln!("archive {year} not kept: {e}");
+        }
+    }
+
     fn new(
         site: &Site,
         marker: &crate::publish::stamp::Marker,
         prints: &BTreeMap<u16, u64>,
+        store: Option<crate::publish::kept::Kept>,
     ) -> Self {
         let recorded = marker.archives();
         let unchanged: BTreeSet<u16> = prints
@@ -387,8 +410,19 @@ impl Archives {
             .into_iter()
             .filter(|y| !unchanged.contains(y))
             .collect();
+        let kept: BTreeMap<u16, PathBuf> = written
+            .iter()
+            .filter_map(|&y| Some((y, store.as_ref()?.find(y, *prints.get(&y)?)?)))
+            .collect();
+        let written: Vec<u16> = written
+            .into_iter()
+            .filter(|y| !kept.contains_key(y))
+            .collect();
         Archives {
             unchanged,
+            kept,
+            prints: prints.clone(),
+            store,
             ahead: archive::Ahead::new(site, written.iter().copied(), archive::AHEAD_BUDGET),
             twins: archive::Twins::new(site, written),
         }
@@ -447,14 +481,7 @@ fn write_in_order(
             bytes >> 20
         );
     }
-    let unchanged = |year: u16| archives.unchanged.contains(&year);
-    let (sizes, archive_errors) = write_archives(
-        plan,
-        &producer,
-        staging,
-        Reused { ahead, twins },
-        &unchanged,
-    );
+    let (sizes, archive_errors) = write_archives(plan, &producer, staging, archives);
     phase("archived");
     producer.set_archive_sizes(sizes);
     let year_errors = render_all(
@@ -502,21 +529,15 @@ fn stamp_and_commit(
     Ok(staging.commit()?.written)
 }
 
-/// Write every planned year archive (in parallel) into the staging tree; returns their sizes.
-/// What the archives reuse from the live build: entries compressed ahead and the twins' indexes.
-struct Reused<'a> {
-    ahead: &'a archive::Ahead,
-    twins: &'a archive::Twins,
-}
-
+/// Put every planned year archive (in parallel) into the staging tree: the one kept beside the
+/// site or in the live output when its sources did not change, else a new one (kept for the next
+/// build); returns their sizes.
 fn write_archives(
     plan: &[PlannedFile],
     producer: &Producer<'_>,
     staging: &Staging,
-    reused: Reused<'_>,
-    unchanged: &(dyn Fn(u16) -> bool + Sync),
+    archives: &Archives,
 ) -> (BTreeMap<u16, u64>, RenderErrors) {
-    let Reused { ahead, twins } = reused;
     let years: Vec<(u16, &str)> = plan
         .iter()
         .filter_map(|f| match f.target {
@@ -527,32 +548,21 @@ fn write_archives(
     let outcomes: Vec<_> = years
         .par_iter()
         .map(|&(year, path)| {
-            if unchanged(year)
-                && let Ok(Some(size)) = staging.keep_live(path)
+            if let Some(kept) = archives.kept.get(&year)
+                && let Ok(size) = staging.put_existing(path, kept)
             {
                 return (year, Ok(size), None);
             }
-            let mut failed = None;
-            let reuse = |f: &PlannedFile| archive::ready(ahead, twins, year, f, staging.dir());
-            let written = staging.write_file(path, |file| {
-                archive::write_year_reusing(
-                    producer.site(),
-                    producer.theme(),
-                    year,
-                    archive::PatchWriter::new(file)?,
-                    &reuse,
-                )
-                .map_err(|e| {
-                    match e {
-                        archive::ArchiveError::Render(d) => failed = Some(*d),
-                        other => {
-                            failed =
-                                Some(Diagnostic::error("output.archive", path, other.to_string()))
-                        }
-                    }
-                    std::io::Error::other("archive")
-                })
-            });
+            let (written, failed) = if archives.unchanged.contains(&year)
+                && let Ok(Some(size)) = staging.keep_live(path)
+            {
+                (Ok(size), None)
+            } else {
+                make_archive(producer, staging, archives, year, path)
+            };
+            if written.is_ok() {
+                archives.keep(year, &staging.dir().join(path));
+            }
             (year, written, failed)
         })
         .collect();
@@ -571,6 +581,38 @@ fn write_archives(
         }
     }
     (sizes, (diagnostics, output_error))
+}
+
+/// Write the archive of `year` at `path` of the staging tree; returns its size, or why not.
+fn make_archive(
+    producer: &Producer<'_>,
+    staging: &Staging,
+    archives: &Archives,
+    year: u16,
+    path: &str,
+) -> (Result<u64, OutputError>, Option<Diagnostic>) {
+    let Archives { ahead, twins, .. } = archives;
+    let mut failed = None;
+    let reuse = |f: &PlannedFile| archive::ready(ahead, twins, year, f, staging.dir());
+    let written = staging.write_file(path, |file| {
+        archive::write_year_reusing(
+            producer.site(),
+            producer.theme(),
+            year,
+            archive::PatchWriter::new(file)?,
+            &reuse,
+        )
+        .map_err(|e| {
+            match e {
+                archive::ArchiveError::Render(d) => failed = Some(*d),
+                other => {
+                    failed = Some(Diagnostic::error("output.archive", path, other.to_string()))
+                }
+            }
+            std::io::Error::other("archive")
+        })
+    });
+    (written, failed)
 }
 
 /// The kind of a planned file in the profile's table: `Report`, `ReportData.xlsx`…

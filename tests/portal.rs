@@ -586,6 +586,8 @@ fn a_rebuild_keeps_the_archives_of_untouched_years() {
         old_2020,
         "2020 changed: its archive is made anew"
     );
+    // Made anew, not taken from the archives kept beside the site.
+    fs::remove_dir_all(f.root().join(".nianbao-cache")).unwrap();
     let fresh = tempfile::tempdir().unwrap();
     build(&f, &fresh.path().join("p"));
     for y in [2018, 2020] {
@@ -601,6 +603,91 @@ fn a_rebuild_keeps_the_archives_of_untouched_years() {
     f.edit("site.toml", "测试县年报", "测试县年度报告");
     build(&f, &out);
     assert_ne!(bytes(2018), old_2018);
+}
+
+/// The archives kept beside the site (`.nianbao-cache/archives/`) serve a build into an empty
+/// folder, year by year: a year whose sources changed is made anew and kept in place of the old.
+#[test]
+fn a_build_into_an_empty_folder_takes_the_archives_kept_beside_the_site() {
+    use std::os::unix::fs::MetadataExt;
+    let f = Fixture::new();
+    let tmp = tempfile::tempdir().unwrap();
+    let kept_dir = f.root().join(".nianbao-cache/archives");
+    let kept = |y: u16| -> Vec<PathBuf> {
+        fs::read_dir(&kept_dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| {
+                p.file_name()
+                    .unwrap()
+                    .to_string_lossy()
+                    .starts_with(&format!("{y}-"))
+            })
+            .collect()
+    };
+    let inode = |p: &Path| fs::metadata(p).unwrap().ino();
+    let first = tmp.path().join("first");
+    build(&f, &first);
+    for y in [2018, 2020] {
+        let [one] = kept(y).try_into().expect("one kept archive per year");
+        assert_eq!(
+            fs::read(&one).unwrap(),
+            fs::read(first.join(format!("archive/{y}.zip"))).unwrap()
+        );
+    }
+
+    f.edit("content/2020/beta/report.md", "正文。", "正文有改动。");
+    let second = tmp.path().join("second");
+    build(&f, &second);
+    let [kept_2018] = kept(2018).try_into().unwrap();
+    assert_eq!(
+        inode(&second.join("archive/2018.zip")),
+        inode(&kept_2018),
+        "2018 untouched: the kept archive is taken"
+    );
+    let [kept_2020] = kept(2020)
+        .try_into()
+        .expect("the old 2020 archive is replaced");
+    let new_2020 = fs::read(second.join("archive/2020.zip")).unwrap();
+    assert_ne!(new_2020, fs::read(first.join("archive/2020.zip")).unwrap());
+    assert_eq!(fs::read(&kept_2020).unwrap(), new_2020, "and kept");
+
+    // What a build makes with no kept archives at all: the same bytes.
+    fs::remove_dir_all(f.root().join(".nianbao-cache")).unwrap();
+    let fresh = tmp.path().join("fresh");
+    build(&f, &fresh);
+    assert_eq!(snapshot(&second), snapshot(&fresh));
+
+    // A preview with drafts neither takes the kept archives nor keeps its own.
+    build(&f, &second);
+    let [published_2018] = kept(2018).try_into().unwrap();
+    let drafts = tmp.path().join("drafts");
+    let (code, _, err) = run_in(
+        f.root(),
+        "build",
+        &["--allow-draft", "--output", drafts.to_str().unwrap()],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert_ne!(
+        inode(&drafts.join("archive/2018.zip")),
+        inode(&published_2018)
+    );
+    assert_eq!(kept(2018), [published_2018]);
+
+    // A store that cannot be written costs nothing but the time: the build is complete.
+    fs::remove_dir_all(f.root().join(".nianbao-cache")).unwrap();
+    fs::write(f.root().join(".nianbao-cache"), "not a folder").unwrap();
+    let blocked = tmp.path().join("blocked");
+    build(&f, &blocked);
+    assert_eq!(snapshot(&blocked), snapshot(&fresh));
+}
+
+/// Every file of a built site but the output's marker, relative path → bytes.
+fn snapshot(out: &Path) -> Vec<(String, Vec<u8>)> {
+    common::snapshot_tree(out)
+        .into_iter()
+        .filter(|(p, _)| p != ".nianbao")
+        .collect()
 }
 
 #[test]

@@ -241,6 +241,25 @@ impl Staging {
         Ok(Some(meta.len()))
     }
 
+    /// Put the file at `source` (outside the output) at `rel`, linked when the file system
+    /// allows; returns its size.
+    pub(crate) fn put_existing(&self, rel: &str, source: &Path) -> Result<u64, OutputError> {
+        let (staged, live) = self.plan(rel)?;
+        let size = fs::metadata(source)
+            .map_err(|e| OutputError::Read {
+                path: source.to_path_buf(),
+                source: e,
+            })?
+            .len();
+        self.link_or_copy(source, &staged)?;
+        if shares_inode(source, &live) {
+            self.count(|s| s.unchanged += 1);
+        } else {
+            self.count(|s| s.written += 1);
+        }
+        Ok(size)
+    }
+
     /// Put a copy of the file at `source` at `rel`.
     pub(crate) fn copy(&self, rel: &str, source: &Path) -> Result<(), OutputError> {
         let bytes = fs::read(source).map_err(|e| OutputError::Read {

@@ -128,6 +128,8 @@ pub(crate) fn fingerprints(root: &Path, options: &Inputs<'_>) -> (u64, BTreeMap<
     all.write_u8(u8::from(options.strict));
     all.write_u8(u8::from(options.allow_draft));
     shared.write(options.base_url.unwrap_or("").as_bytes());
+    // Drafts are in an archive built with --allow-draft: a published one must never be taken for it.
+    shared.write_u8(u8::from(options.allow_draft));
     let mut years: BTreeMap<u16, DefaultHasher> = BTreeMap::new();
     walk_sources(root, |rel, meta| {
         add_file(&mut all, rel, meta);
