@@ -145,14 +145,20 @@ pub fn read_plain(text: &str) -> Option<Stats> {
     }
     let mut values: Vec<Option<Figure>> = vec![None; format.cells.len()];
     let mut seen = vec![false; format.cells.len()];
+    // Files list the cells in the format's order: the next cell is tried before the lookup.
+    let mut next = 0;
     for line in lines {
         let entry = line.strip_prefix("  ")?;
         let (key, rest) = entry.split_once(": ")?;
-        let raw = match rest.find(" #") {
+        let raw = match comment_start(rest) {
             Some(i) => rest[..i].trim_end(),
             None => rest,
         };
-        let index = format.cell_index(key)?;
+        let index = match format.cells.get(next) {
+            Some(cell) if cell.id == key => next,
+            _ => format.cell_index(key)?,
+        };
+        next = index + 1;
         if std::mem::replace(&mut seen[index], true) {
             return None;
         }
@@ -168,6 +174,12 @@ pub fn read_plain(text: &str) -> Option<Stats> {
         values,
         findings: Vec::new(),
     })
+}
+
+/// Where ` #` (a comment after a value) starts in `rest`.
+fn comment_start(rest: &str) -> Option<usize> {
+    let bytes = rest.as_bytes();
+    memchr::memchr_iter(b'#', bytes).find_map(|i| (i > 0 && bytes[i - 1] == b' ').then(|| i - 1))
 }
 
 /// `12`, `-3` (signed cells only) or `1.50` (decimal cells only); no leading zeros.
@@ -471,6 +483,24 @@ fn nearest_id<'a>(format: &'a Format, id: &str) -> Option<&'a str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_comment_starts_where_the_first_space_hash_does() {
+        for rest in [
+            "12", "12 # 注", "12 #", "#12", "1#2 # 注 # 又", "~  # 空", "12#3", " #", "", "# #",
+        ] {
+            assert_eq!(comment_start(rest), rest.find(" #"), "{rest:?}");
+        }
+    }
+
+    #[test]
+    fn cells_out_of_the_format_s_order_read_as_in_order() {
+        let ordered = "format: gov-2014\nvalues:\n  proactive.normative_docs_published: 2\n  proactive.normative_docs_issued: 5\n";
+        let swapped = "format: gov-2014\nvalues:\n  proactive.normative_docs_issued: 5\n  proactive.normative_docs_published: 2\n";
+        let (a, b) = (read_plain(ordered).unwrap(), read_plain(swapped).unwrap());
+        assert_eq!(a.values, b.values);
+        assert!(a.values.iter().filter(|v| v.is_some()).count() == 2);
+    }
 
     fn parse_ok(text: &str) -> (Option<Stats>, Diagnostics) {
         let mut ds = Diagnostics::new();
