@@ -487,7 +487,16 @@ mod tests {
     #[test]
     fn a_comment_starts_where_the_first_space_hash_does() {
         for rest in [
-            "12", "12 # 注", "12 #", "#12", "1#2 # 注 # 又", "~  # 空", "12#3", " #", "", "# #",
+            "12",
+            "12 # 注",
+            "12 #",
+            "#12",
+            "1#2 # 注 # 又",
+            "~  # 空",
+            "12#3",
+            " #",
+            "",
+            "# #",
         ] {
             assert_eq!(comment_start(rest), rest.find(" #"), "{rest:?}");
         }

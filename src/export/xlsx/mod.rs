@@ -6,6 +6,7 @@
 pub(crate) mod compare;
 pub mod form;
 pub(crate) mod list;
+mod package;
 pub(crate) mod print;
 pub mod sheet;
 pub(crate) mod template;

@@ -4,13 +4,12 @@
 //! build; filling a template costs a fraction of that. The full path (`sheet::stats_xlsx`) stays
 //! the reference: a test checks that both give the same cells.
 
-use std::io::Write;
 use std::sync::Arc;
 
 use rust_decimal::Decimal;
 use rust_xlsxwriter::XlsxError;
-use zip::write::SimpleFileOptions;
 
+use super::package::{Entry, Package};
 use super::print::header_title;
 use super::sheet::{self, PROBE_COLUMN};
 use crate::schema::{Format, PerFormat};
@@ -221,9 +220,9 @@ pub(super) enum Part {
     Sheet(String),
     /// A part carrying the probe's title or date marks, filled for each file.
     Marked(String, String),
-    /// A part that is the same in every file, compressed once: a one-entry ZIP whose entry is
-    /// copied as it is (styles and theme are most of a workbook's compression work otherwise).
-    Packed(Vec<u8>),
+    /// A part that is the same in every file, compressed once and copied as it is (styles and
+    /// theme are most of a workbook's compression work otherwise).
+    Packed(Entry),
 }
 
 /// The entries of a probe workbook as [`Part`]s in order, and the text of its sheet `sheet`.
@@ -246,24 +245,10 @@ pub(super) fn package_parts(
         } else if text.contains(TITLE_MARK) || text.contains(DATE_MARK) {
             Part::Marked(name, text)
         } else {
-            let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-            zip.start_file(name.as_str(), part_options())
-                .map_err(zip_error)?;
-            zip.write_all(text.as_bytes())
-                .map_err(|e| other(e.to_string()))?;
-            Part::Packed(zip.finish().map_err(zip_error)?.into_inner())
+            Part::Packed(Entry::deflated(&name, text.as_bytes()).map_err(io)?)
         });
     }
     Ok((parts, sheet_xml))
-}
-
-/// Entry options of every workbook part: fixed, so that output is reproducible.
-fn part_options() -> SimpleFileOptions {
-    SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated)
-        .compression_level(Some(1))
-        .unix_permissions(0o600)
-        .last_modified_time(zip::DateTime::default())
 }
 
 /// Zip a workbook package: `parts` in order, with `sheet` as the worksheet and the probe's title
@@ -275,33 +260,24 @@ pub(super) fn zip_package(
     date: &str,
 ) -> Result<Vec<u8>, XlsxError> {
     let title = escape(title);
-    let zip_error = |e: zip::result::ZipError| other(e.to_string());
-    let io = |e: std::io::Error| other(e.to_string());
-    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::with_capacity(16 * 1024)));
+    let mut package = Package::with_capacity(16 * 1024);
     for part in parts {
         match part {
-            Part::Sheet(name) => {
-                zip.start_file(name.as_str(), part_options())
-                    .map_err(zip_error)?;
-                zip.write_all(sheet.as_bytes()).map_err(io)?;
-            }
+            Part::Sheet(name) => package.add(name, sheet.as_bytes()),
             Part::Marked(name, text) => {
-                zip.start_file(name.as_str(), part_options())
-                    .map_err(zip_error)?;
                 let filled = text.replace(TITLE_MARK, &title).replace(DATE_MARK, date);
-                zip.write_all(filled.as_bytes()).map_err(io)?;
+                package.add(name, filled.as_bytes())
             }
-            Part::Packed(one) => {
-                let mut packed = zip::ZipArchive::new(std::io::Cursor::new(one.as_slice()))
-                    .map_err(zip_error)?;
-                zip.raw_copy_file(packed.by_index_raw(0).map_err(zip_error)?)
-                    .map_err(zip_error)?;
-            }
+            Part::Packed(entry) => package.add_entry(entry),
         }
+        .map_err(io)?;
     }
-    zip.finish()
-        .map(|c| c.into_inner())
-        .map_err(|e| other(e.to_string()))
+    package.finish().map_err(io)
+}
+
+/// An I/O error of packaging as the workbook library's error.
+fn io(e: std::io::Error) -> XlsxError {
+    other(e.to_string())
 }
 
 #[cfg(test)]
