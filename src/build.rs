@@ -545,6 +545,11 @@ fn write_archives(
             _ => None,
         })
         .collect();
+    if let Some(store) = &archives.store {
+        let all: Vec<u16> = years.iter().map(|&(y, _)| y).collect();
+        // A cache: what cannot be removed now is tried again by the next build.
+        let _ = store.forget_other_years(&all);
+    }
     let outcomes: Vec<_> = years
         .par_iter()
         .map(|&(year, path)| {

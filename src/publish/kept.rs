@@ -65,12 +65,30 @@ impl Kept {
 
     /// Remove the archives of `year` kept under another name than `name`.
     fn remove_others(&self, year: u16, name: &str) -> io::Result<()> {
-        let prefix = format!("{year}-");
+        self.remove_where(|y, file_name| y == year && file_name != name)
+    }
+
+    /// Remove the archives kept of years the site no longer has.
+    pub(crate) fn forget_other_years(&self, years: &[u16]) -> io::Result<()> {
+        if !self.dir.is_dir() {
+            return Ok(());
+        }
+        self.remove_where(|y, _| !years.contains(&y))
+    }
+
+    /// Remove every kept archive for which `gone(year, file name)` holds.
+    fn remove_where(&self, gone: impl Fn(u16, &str) -> bool) -> io::Result<()> {
         for entry in fs::read_dir(&self.dir)? {
             let entry = entry?;
             let file_name = entry.file_name();
             let file_name = file_name.to_string_lossy();
-            if file_name.starts_with(&prefix) && file_name.ends_with(".zip") && file_name != name {
+            let year = file_name
+                .strip_suffix(".zip")
+                .and_then(|stem| stem.split_once('-'))
+                .and_then(|(year, _)| year.parse::<u16>().ok());
+            if let Some(year) = year
+                && gone(year, &file_name)
+            {
                 fs::remove_file(entry.path())?;
             }
         }
@@ -117,5 +135,9 @@ mod tests {
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
             .collect();
         assert_eq!(names.len(), 2, "no temporary files left: {names:?}");
+
+        kept.forget_other_years(&[2019]).unwrap();
+        assert_eq!(kept.find(2018, 2), None, "a year the site no longer has");
+        assert!(kept.find(2019, 1).is_some());
     }
 }
