@@ -127,3 +127,18 @@ pub mod site;
 pub mod theme;
 #[doc(hidden)]
 pub mod validate;
+
+/// Helpers shared by unit tests.
+#[cfg(test)]
+pub(crate) mod testing {
+    /// A small xorshift generator from `seed`: each call gives a number below its argument.
+    /// Reproducible, so a failing case can be replayed.
+    pub(crate) fn xorshift(mut seed: u64) -> impl FnMut(u64) -> u64 {
+        move |below| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % below
+        }
+    }
+}

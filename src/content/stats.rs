@@ -508,7 +508,7 @@ mod tests {
         let swapped = "format: gov-2014\nvalues:\n  proactive.normative_docs_issued: 5\n  proactive.normative_docs_published: 2\n";
         let (a, b) = (read_plain(ordered).unwrap(), read_plain(swapped).unwrap());
         assert_eq!(a.values, b.values);
-        assert!(a.values.iter().filter(|v| v.is_some()).count() == 2);
+        assert_eq!(a.values.iter().filter(|v| v.is_some()).count(), 2);
     }
 
     fn parse_ok(text: &str) -> (Option<Stats>, Diagnostics) {

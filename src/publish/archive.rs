@@ -744,13 +744,7 @@ mod tests {
     fn a_patch_writer_writes_what_a_cursor_holds() {
         // Writes of every size around the buffer's, seeks back into and before the buffer,
         // to the end and forward, flushes in between: the file must hold exactly what a cursor does.
-        let mut seed = 0x2545_f491_4f6c_dd1du64;
-        let mut next = |below: u64| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed % below
-        };
+        let mut next = crate::testing::xorshift(0x2545_f491_4f6c_dd1du64);
         // One pattern to take every write from: a write is a slice of it.
         let pattern: Vec<u8> = (0..PATCH_BUFFER + 263).map(|i| i as u8).collect();
         let mut file = io::Cursor::new(Vec::new());

@@ -229,20 +229,15 @@ impl Staging {
     /// Keep the live output's file at `rel` as it is (linked, not rewritten); returns its size, or
     /// `None` when the live output has no such file.
     pub(crate) fn keep_live(&self, rel: &str) -> Result<Option<u64>, OutputError> {
-        let (staged, live) = self.plan(rel)?;
-        let Ok(meta) = fs::metadata(&live) else {
-            return Ok(None);
-        };
-        if !meta.is_file() {
+        let (_, live) = self.plan(rel)?;
+        if !fs::metadata(&live).is_ok_and(|m| m.is_file()) {
             return Ok(None);
         }
-        self.link_or_copy(&live, &staged)?;
-        self.count(|s| s.unchanged += 1);
-        Ok(Some(meta.len()))
+        self.put_existing(rel, &live).map(Some)
     }
 
-    /// Put the file at `source` (outside the output) at `rel`, linked when the file system
-    /// allows; returns its size.
+    /// Put the file at `source` at `rel`, linked when the file system allows (counted as unchanged
+    /// when it is the live output's file); returns its size.
     pub(crate) fn put_existing(&self, rel: &str, source: &Path) -> Result<u64, OutputError> {
         let (staged, live) = self.plan(rel)?;
         let size = fs::metadata(source)
@@ -252,7 +247,7 @@ impl Staging {
             })?
             .len();
         self.link_or_copy(source, &staged)?;
-        if shares_inode(source, &live) {
+        if source == live || shares_inode(source, &live) {
             self.count(|s| s.unchanged += 1);
         } else {
             self.count(|s| s.written += 1);

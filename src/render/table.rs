@@ -299,13 +299,7 @@ mod tests {
     fn templates_write_the_same_tables_as_the_cells() {
         // Every format, with figures (whole, decimal, negative), blanks, and the findings its
         // rules give on those values (so that flagged cells and their notes are covered).
-        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
-        let mut next = |below: u64| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed % below
-        };
+        let mut next = crate::testing::xorshift(0x9e37_79b9_7f4a_7c15u64);
         let mut flagged = 0;
         for format in formats() {
             for _ in 0..20 {

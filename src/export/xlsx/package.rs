@@ -169,13 +169,7 @@ mod tests {
 
     #[test]
     fn a_package_is_byte_for_byte_what_the_zip_library_writes() {
-        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
-        let mut next = |below: u64| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed % below
-        };
+        let mut next = crate::testing::xorshift(0x9e37_79b9_7f4a_7c15u64);
         let words = [
             "<row r=\"",
             "\"><c t=\"s\"><v>",
