@@ -9,7 +9,7 @@
 # rewrote), serve's save→reload time (bench/serve_latency.py), and a Hugo build of the equivalent
 # site (bench/hugo_site.py), and what a reader downloads: the largest HTML page, the home page and
 # the bytes one common-word search loads (search.js run in node by tests/js/search_harness.js).
-# Runs alternate between the tools; medians of 5 builds (BENCH_RUNS)
+# Runs alternate between the tools and take the sizes in turn; medians of 5 builds (BENCH_RUNS)
 # are reported, and every run is listed.
 # Everything is written to /dev/shm (tmpfs: on a virtual disk under memory pressure, reads wait). The table goes to
 # bench/RESULTS.md with the machine line. Not part of CI: it takes minutes and needs Hugo
@@ -50,11 +50,11 @@ search_bytes() {
 }
 kb() { awk -v b="$1" 'BEGIN {printf "%.0f KB", b/1000}'; }
 
-# time_cmd LABEL CMD… → prints "wall_s cpu_percent rss_mib"
+# time_cmd CMD… → prints "wall_s cpu_percent rss_mib cpu_s" (cpu_s: user + system seconds)
 time_cmd() {
   local log; log=$(mktemp)
-  /usr/bin/time -f "%e %P %M" -o "$log" "$@" >/dev/null 2>&1 || { echo "FAILED: $*" >&2; cat "$log" >&2; return 1; }
-  awk '{gsub("%","",$2); printf "%s %s %.0f\n", $1, $2, $3/1024}' "$log"
+  /usr/bin/time -f "%e %P %M %U %S" -o "$log" "$@" >/dev/null 2>&1 || { echo "FAILED: $*" >&2; cat "$log" >&2; return 1; }
+  awk '{gsub("%","",$2); printf "%s %s %.0f %.2f\n", $1, $2, $3/1024, $4+$5}' "$log"
   rm -f "$log"
 }
 
@@ -73,41 +73,54 @@ machine="$(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /pro
 rows=()
 made_rows=()
 runs_log=()
-declare -A walls made_walls
+declare -A walls made_walls cpus nb_wall nb_cpu nb_rss nb_secs hu_wall hu_rss made_wall made_rss
 for n in "${SIZES[@]}"; do
   towns=$((n / 10))
   corpus=$WORK/corpus-$n
   [ -d "$corpus/content" ] || "$GEN" --townships "$towns" --years 10 --out "$corpus" --force >/dev/null 2>&1
   hugo_src=$WORK/hugo-src-$n
   [ -d "$hugo_src" ] || python3 bench/hugo_site.py "$corpus" "$hugo_src" >/dev/null
-  nb_wall=(); nb_cpu=(); nb_rss=(); hu_wall=(); hu_rss=(); made_wall=(); made_rss=()
-  for r in $(seq "$RUNS"); do
-    # Each tool builds with neither tool's output on the tmpfs; nianbao goes second so that its
-    # last output stays for the no-change rebuild below.
+done
+
+# The runs interleave the sizes (run 1 of every size, then run 2…): this machine's speed drifts
+# over minutes, and a drift between the sizes' runs would show as growth.
+for r in $(seq "$RUNS"); do
+  for n in "${SIZES[@]}"; do
+    corpus=$WORK/corpus-$n
+    hugo_src=$WORK/hugo-src-$n
+    # Each tool builds with neither tool's output on the tmpfs.
     rm -rf "$WORK/out-$n" "$WORK/.out-$n.staging" "$WORK/hugo-out-$n"
     settle
-    read -r w c m < <(time_cmd hugo --quiet -s "$hugo_src" -d "$WORK/hugo-out-$n")
-    hu_wall+=("$w"); hu_rss+=("$m")
+    read -r w c m _ < <(time_cmd hugo --quiet -s "$hugo_src" -d "$WORK/hugo-out-$n")
+    hu_wall[$n]+="$w "; hu_rss[$n]+="$m "; hugo_w=$w
     rm -rf "$WORK/hugo-out-$n"
     # Without the archives kept beside the site: every year archive is made (and kept).
     rm -rf "$corpus/.nianbao-cache"
     settle
-    read -r w c m < <(time_cmd "$NIANBAO" build --quiet --root "$corpus" --output "$WORK/out-$n")
-    made_wall+=("$w"); made_rss+=("$m"); made="$w s | $c% | $m MiB"
+    read -r w c m _ < <(time_cmd "$NIANBAO" build --quiet --root "$corpus" --output "$WORK/out-$n")
+    made_wall[$n]+="$w "; made_rss[$n]+="$m "; made="$w s | $c% | $m MiB"
     rm -rf "$WORK/out-$n" "$WORK/.out-$n.staging"
     # Into an empty output again, with the archives that build kept.
     settle
-    read -r w c m < <(time_cmd "$NIANBAO" build --quiet --root "$corpus" --output "$WORK/out-$n")
-    nb_wall+=("$w"); nb_cpu+=("$c"); nb_rss+=("$m")
-    runs_log+=("| $n | $r | ${hu_wall[-1]} s | $w s | $c% | $m MiB | $made |")
+    read -r w c m secs < <(time_cmd "$NIANBAO" build --quiet --root "$corpus" --output "$WORK/out-$n")
+    nb_wall[$n]+="$w "; nb_cpu[$n]+="$c "; nb_rss[$n]+="$m "; nb_secs[$n]+="$secs "
+    rm -rf "$WORK/out-$n" "$WORK/.out-$n.staging"
+    runs_log+=("| $n | $r | $hugo_w s | $w s | $secs s | $c% | $m MiB | $made |")
     echo "${runs_log[-1]}" >&2
   done
-  nbw=$(printf '%s\n' "${nb_wall[@]}" | median); nbc=$(printf '%s\n' "${nb_cpu[@]}" | median)
-  nbm=$(printf '%s\n' "${nb_rss[@]}" | median); huw=$(printf '%s\n' "${hu_wall[@]}" | median)
-  hum=$(printf '%s\n' "${hu_rss[@]}" | median)
-  madew=$(printf '%s\n' "${made_wall[@]}" | median); madem=$(printf '%s\n' "${made_rss[@]}" | median)
+done
+
+for n in "${SIZES[@]}"; do
+  corpus=$WORK/corpus-$n
+  med() { printf '%s\n' $1 | median; }
+  nbw=$(med "${nb_wall[$n]}"); nbc=$(med "${nb_cpu[$n]}"); nbm=$(med "${nb_rss[$n]}")
+  nbs=$(med "${nb_secs[$n]}"); huw=$(med "${hu_wall[$n]}"); hum=$(med "${hu_rss[$n]}")
+  madew=$(med "${made_wall[$n]}"); madem=$(med "${made_rss[$n]}")
   settle
-  read -r cw _ cm < <(time_cmd "$NIANBAO" check --quiet --root "$corpus")
+  read -r cw _ cm _ < <(time_cmd "$NIANBAO" check --quiet --root "$corpus")
+  # An output to rebuild without a change, and to measure pages and search on.
+  "$NIANBAO" build --quiet --root "$corpus" --output "$WORK/out-$n" >/dev/null 2>&1
+  settle
   nochange=$( { /usr/bin/time -f "%e" "$NIANBAO" build --root "$corpus" --output "$WORK/out-$n" 2>&1 >/dev/null; } | grep -E "个有变化|已是最新|^[0-9.]+$" | tr '\n' ' ')
   ncw=$(echo "$nochange" | awk '{print $NF}')
   if echo "$nochange" | grep -q "已是最新"; then
@@ -122,9 +135,9 @@ for n in "${SIZES[@]}"; do
   made_ratio=$(awk -v a="$madew" -v b="$huw" 'BEGIN {printf "%.2f", a/b}')
   # Free the tmpfs before the next size: outputs are gigabytes, and memory pressure distorts timings.
   rm -rf "$WORK/out-$n" "$WORK/.out-$n.staging" "$WORK/hugo-out-$n"
-  walls[$n]=$nbw; made_walls[$n]=$madew
+  walls[$n]=$nbw; made_walls[$n]=$madew; cpus[$n]=$nbs
   made_rows+=("| $n | $madew s | $madem MiB | $huw s | **$made_ratio** |")
-  rows+=("| $n | $nbw s | $nbc% | $nbm MiB | $huw s | $hum MiB | **$ratio** | $cw s | $ncw s ($ncfiles rewritten) | $latency ms | $(kb "$big_bytes") (\`$big_path\`) | $(kb "$home_bytes") | $(kb "$sbytes") |")
+  rows+=("| $n | $nbw s | $nbs s | $nbc% | $nbm MiB | $huw s | $hum MiB | **$ratio** | $cw s | $ncw s ($ncfiles rewritten) | $latency ms | $(kb "$big_bytes") (\`$big_path\`) | $(kb "$home_bytes") | $(kb "$sbytes") |")
   echo "${rows[-1]}" >&2
 done
 
@@ -139,8 +152,8 @@ done
   echo "makes and keeps every year archive), then with the archives that build kept, as every build after"
   echo "a site's first one finds them. The first table is the second kind; the one after it the first."
   echo
-  echo "| reports | nianbao build | CPU | peak RSS | Hugo build | Hugo RSS | nianbao/Hugo | check | no-change rebuild | serve save→reload | largest page | home page | search \"$SEARCH_WORD\" |"
-  echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+  echo "| reports | nianbao build | CPU time | CPU | peak RSS | Hugo build | Hugo RSS | nianbao/Hugo | check | no-change rebuild | serve save→reload | largest page | home page | search \"$SEARCH_WORD\" |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
   printf '%s\n' "${rows[@]}"
   echo
   echo "Every year archive made (no archives kept beside the site):"
@@ -150,17 +163,18 @@ done
   printf '%s\n' "${made_rows[@]}"
   echo
   if [ -n "${walls[10000]:-}" ] && [ -n "${walls[20000]:-}" ]; then
-    echo "Growth: the 20000-report build takes $(awk -v a="${walls[20000]}" -v b="${walls[10000]}" 'BEGIN {printf "%.2f", a/b}')× the 10000-report build (target ≤ 2.05); with every archive made, $(awk -v a="${made_walls[20000]}" -v b="${made_walls[10000]}" 'BEGIN {printf "%.2f", a/b}')×."
+    echo "Growth: the 20000-report build takes $(awk -v a="${walls[20000]}" -v b="${walls[10000]}" 'BEGIN {printf "%.2f", a/b}')× the 10000-report build (target ≤ 2.05); with every archive made, $(awk -v a="${made_walls[20000]}" -v b="${made_walls[10000]}" 'BEGIN {printf "%.2f", a/b}')×. In CPU time (user + system, medians) the 20000-report build takes $(awk -v a="${cpus[20000]}" -v b="${cpus[10000]}" 'BEGIN {printf "%.2f", a/b}')× the 10000-report one."
     echo
   fi
   echo "Pages and search are measured on the last build: the largest HTML page (target ≤ 300 KB), the"
   echo "home page (≤ 100 KB), and every file one search for a common word downloads (≤ 100 KB)."
   echo
   echo "Every timed build, in the order run (the medians above are taken from these; this machine's"
-  echo "timings move by 10-30% from run to run, Hugo's most at 20,000 reports):"
+  echo "timings move by 10-30% from run to run, Hugo's most at 20,000 reports; the runs take the sizes in"
+  echo "turn, so that a drift of the machine's speed falls on every size alike):"
   echo
-  echo "| reports | run | Hugo | nianbao | nianbao CPU | nianbao RSS | archives made: nianbao | CPU | RSS |"
-  echo "|---|---|---|---|---|---|---|---|---|"
+  echo "| reports | run | Hugo | nianbao | nianbao CPU time | nianbao CPU | nianbao RSS | archives made: nianbao | CPU | RSS |"
+  echo "|---|---|---|---|---|---|---|---|---|---|"
   printf '%s\n' "${runs_log[@]}"
   echo
   echo "nianbao builds more than Hugo here: besides the pages it writes three data files per report"
