@@ -221,7 +221,7 @@ await scenario("serve: editing a report reloads the open page", async () => {
     const report = path.join(root, "content/2020/qingshan/report.md");
     const marker = "浏览器自动刷新测试段落";
     fs.appendFileSync(report, `\n\n${marker}\n`);
-    await page.waitForFunction((m) => document.body.innerText.includes(m), marker, { timeout: 15000 });
+    await page.waitForFunction((m) => document.body?.innerText.includes(m), marker, { timeout: 15000 });
     await shot(page, "serve-reloaded");
     // A new title: the report page reloads at once; the year page, written once the sources are
     // quiet, is reloaded by name afterwards, and that second reload leaves the report page alone.
@@ -232,9 +232,9 @@ await scenario("serve: editing a report reloads the open page", async () => {
     const text = fs.readFileSync(report, "utf8");
     assert(/^title: .*$/m.test(text), "report.md has a title line");
     fs.writeFileSync(report, text.replace(/^title: .*$/m, `title: ${retitled}`));
-    await page.waitForFunction((t) => document.body.innerText.includes(t), retitled, { timeout: 15000 });
+    await page.waitForFunction((t) => document.body?.innerText.includes(t), retitled, { timeout: 15000 });
     await page.evaluate(() => { window.__notReloaded = true; });
-    await yearPage.waitForFunction((t) => document.body.innerText.includes(t), retitled, { timeout: 15000 });
+    await yearPage.waitForFunction((t) => document.body?.innerText.includes(t), retitled, { timeout: 15000 });
     await page.waitForTimeout(1500);
     assert(await page.evaluate(() => window.__notReloaded === true), "the report page was not reloaded again");
     await context.close();

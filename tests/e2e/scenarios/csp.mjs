@@ -134,7 +134,7 @@ export default async function ({ scenario, assert, browser, base, site, args, de
       assert(line, "the demo's stats.yaml has apps.new_received.total");
       fs.writeFileSync(stats, text.replace(line, "  apps.new_received.total: 987654"));
       for (const [rel, page] of opened) {
-        await page.waitForFunction(() => document.body.innerText.includes("987654"), null, { timeout: 15000 });
+        await page.waitForFunction(() => document.body?.innerText.includes("987654"), null, { timeout: 15000 });
         const refused = await page.evaluate(() => window.__csp);
         assert(refused.length === 0, `${rel} under serve: no CSP violation: ${refused.join(", ")}`);
       }
