@@ -68,6 +68,9 @@ settle() {
 SETTLED=$([ -w /proc/sys/vm/drop_caches ] && echo "page cache dropped before each build" || echo "page cache not dropped (not root)")
 
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+# med "1.2 3.4 …" → the median of a space-separated list (the runs of one size)
+# shellcheck disable=SC2086
+med() { printf '%s\n' $1 | median; }
 
 machine="$(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(uname -sr), hugo $(hugo version | awk '{print $2}'), nianbao $(git rev-parse --short HEAD)"
 rows=()
@@ -112,12 +115,11 @@ done
 
 for n in "${SIZES[@]}"; do
   corpus=$WORK/corpus-$n
-  med() { printf '%s\n' $1 | median; }
   nbw=$(med "${nb_wall[$n]}"); nbc=$(med "${nb_cpu[$n]}"); nbm=$(med "${nb_rss[$n]}")
   nbs=$(med "${nb_secs[$n]}"); huw=$(med "${hu_wall[$n]}"); hum=$(med "${hu_rss[$n]}")
   madew=$(med "${made_wall[$n]}"); madem=$(med "${made_rss[$n]}")
   settle
-  read -r cw _ cm _ < <(time_cmd "$NIANBAO" check --quiet --root "$corpus")
+  read -r cw _ < <(time_cmd "$NIANBAO" check --quiet --root "$corpus")
   # An output to rebuild without a change, and to measure pages and search on.
   "$NIANBAO" build --quiet --root "$corpus" --output "$WORK/out-$n" >/dev/null 2>&1
   settle

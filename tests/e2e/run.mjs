@@ -75,6 +75,12 @@ async function axeCheck(page, label) {
   return result.violations.length ? `${result.violations.length} (${result.violations.map((v) => `${v.id}/${v.impact}`).join(", ")})` : 0;
 }
 
+// Until the page shows `text`. A page that serve is reloading has a moment without a body: the
+// check must wait through it, not fail on it.
+function untilText(page, text, timeout = 15000) {
+  return page.waitForFunction((t) => document.body?.innerText.includes(t), text, { timeout });
+}
+
 async function shot(page, name) {
   await page.screenshot({ path: path.join(args.artifacts, `${name}.png`), fullPage: true });
 }
@@ -221,7 +227,7 @@ await scenario("serve: editing a report reloads the open page", async () => {
     const report = path.join(root, "content/2020/qingshan/report.md");
     const marker = "浏览器自动刷新测试段落";
     fs.appendFileSync(report, `\n\n${marker}\n`);
-    await page.waitForFunction((m) => document.body?.innerText.includes(m), marker, { timeout: 15000 });
+    await untilText(page, marker);
     await shot(page, "serve-reloaded");
     // A new title: the report page reloads at once; the year page, written once the sources are
     // quiet, is reloaded by name afterwards, and that second reload leaves the report page alone.
@@ -232,9 +238,9 @@ await scenario("serve: editing a report reloads the open page", async () => {
     const text = fs.readFileSync(report, "utf8");
     assert(/^title: .*$/m.test(text), "report.md has a title line");
     fs.writeFileSync(report, text.replace(/^title: .*$/m, `title: ${retitled}`));
-    await page.waitForFunction((t) => document.body?.innerText.includes(t), retitled, { timeout: 15000 });
+    await untilText(page, retitled);
     await page.evaluate(() => { window.__notReloaded = true; });
-    await yearPage.waitForFunction((t) => document.body?.innerText.includes(t), retitled, { timeout: 15000 });
+    await untilText(yearPage, retitled);
     await page.waitForTimeout(1500);
     assert(await page.evaluate(() => window.__notReloaded === true), "the report page was not reloaded again");
     await context.close();
@@ -247,7 +253,7 @@ const extraScenarios = path.join(path.dirname(new URL(import.meta.url).pathname)
 if (fs.existsSync(extraScenarios)) {
   for (const file of fs.readdirSync(extraScenarios).filter((f) => f.endsWith(".mjs")).sort()) {
     const mod = await import(path.join(extraScenarios, file));
-    await mod.default({ scenario, assert, browser, base, site, args, shot, axeCheck, phone, desktop, serveStatic, SUB_PATH });
+    await mod.default({ scenario, assert, browser, base, site, args, shot, axeCheck, phone, desktop, serveStatic, untilText, SUB_PATH });
   }
 }
 

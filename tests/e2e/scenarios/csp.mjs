@@ -40,7 +40,7 @@ const PROBE = `<script>window.__injected = true;</script>
 <p id="csp-probe" style="color: rgb(255, 0, 0)">注入的段落</p>
 <table><tr><td id="csp-align" style="text-align:center">居中</td></tr></table>`;
 
-export default async function ({ scenario, assert, browser, base, site, args, desktop }) {
+export default async function ({ scenario, assert, browser, base, site, args, desktop, untilText }) {
   await scenario("CSP: every page type works with its policy, under the sub-path and from file://", async () => {
     const context = await browser.newContext(desktop);
     await context.addInitScript(collectViolations);
@@ -134,7 +134,7 @@ export default async function ({ scenario, assert, browser, base, site, args, de
       assert(line, "the demo's stats.yaml has apps.new_received.total");
       fs.writeFileSync(stats, text.replace(line, "  apps.new_received.total: 987654"));
       for (const [rel, page] of opened) {
-        await page.waitForFunction(() => document.body?.innerText.includes("987654"), null, { timeout: 15000 });
+        await untilText(page, "987654");
         const refused = await page.evaluate(() => window.__csp);
         assert(refused.length === 0, `${rel} under serve: no CSP violation: ${refused.join(", ")}`);
       }
