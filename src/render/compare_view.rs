@@ -86,6 +86,10 @@ pub(crate) struct TownshipCompareView {
     years: Vec<YearHead>,
     eras: Vec<Era>,
     groups: Vec<Group>,
+    /// The table's `<tbody>` groups as HTML, the same markup a template would make of `groups`.
+    /// It holds no link that depends on the page's depth, so the page and its embed share it;
+    /// drawing hundreds of cells through the template engine was most of a township page's time.
+    body: String,
     notes: Vec<String>,
     charts: Vec<ChartView>,
 }
@@ -182,11 +186,13 @@ pub(crate) fn township_view(
             }
         })
         .collect();
+    let body = body_html(&groups, years.len() + 2);
     TownshipCompareView {
         legend: legend(cmp),
         years,
         eras,
         groups,
+        body,
         notes: cmp.notes.clone(),
         charts,
     }
@@ -246,6 +252,84 @@ fn legend(cmp: &TownshipComparison) -> String {
 
 /// Years with a figure an indicator needs before its change over the years is drawn.
 const MIN_CHART_YEARS: usize = 2;
+
+/// The `<tbody>` of each group, `columns` wide (indicator, unit and one column a year).
+fn body_html(groups: &[Group], columns: usize) -> String {
+    let cells: usize = groups
+        .iter()
+        .flat_map(|g| &g.rows)
+        .map(|r| r.cells.len())
+        .sum();
+    let mut h = String::with_capacity(256 + cells * 96);
+    let mut number = itoa::Buffer::new();
+    for g in groups {
+        h.push_str("\n  <tbody>\n    <tr class=\"group\"><th scope=\"rowgroup\" colspan=\"");
+        h.push_str(number.format(columns));
+        h.push_str("\">");
+        push_escaped(&mut h, &g.title);
+        h.push_str("</th></tr>");
+        for row in &g.rows {
+            h.push_str("\n    <tr>\n      <th scope=\"row\">");
+            push_escaped(&mut h, &row.label);
+            h.push_str("</th>\n      <td class=\"unit\">");
+            push_escaped(&mut h, &row.unit);
+            h.push_str("</td>");
+            for c in &row.cells {
+                push_cell(&mut h, c, &mut number);
+            }
+            h.push_str("\n    </tr>");
+        }
+        h.push_str("\n  </tbody>");
+    }
+    h
+}
+
+fn push_cell(h: &mut String, c: &CellText, number: &mut itoa::Buffer) {
+    h.push_str("\n      <td class=\"cell ");
+    push_escaped(h, &c.class);
+    h.push_str("\">");
+    if c.sr.is_empty() {
+        h.push_str("<span class=\"value\">");
+        push_escaped(h, &c.text);
+        h.push_str("</span>");
+    } else {
+        h.push_str("<span class=\"visually-hidden\">");
+        push_escaped(h, &c.sr);
+        h.push_str("</span><span aria-hidden=\"true\">");
+        push_escaped(h, &c.text);
+        h.push_str("</span>");
+    }
+    if let Some(note) = c.note.filter(|n| *n != 0) {
+        let note = number.format(note);
+        h.push_str("<sup class=\"note-ref\"><a href=\"#note-");
+        h.push_str(note);
+        h.push_str("\">注");
+        h.push_str(note);
+        h.push_str("</a></sup>");
+    }
+    if !c.change.is_empty() {
+        h.push_str("<span class=\"change\"><span class=\"visually-hidden\">比上年</span>");
+        push_escaped(h, &c.change);
+        h.push_str("</span>");
+    }
+    h.push_str("</td>");
+}
+
+/// Escape text for HTML as the template engine does (`&`, `<`, `>`, `"`).
+fn push_escaped(h: &mut String, text: &str) {
+    let mut rest = text;
+    while let Some(at) = rest.find(['&', '<', '>', '"']) {
+        h.push_str(&rest[..at]);
+        h.push_str(match rest.as_bytes()[at] {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            _ => "&quot;",
+        });
+        rest = &rest[at + 1..];
+    }
+    h.push_str(rest);
+}
 
 fn group_title(row: &CompareRow, cmp: &TownshipComparison) -> String {
     if row.across_formats {
