@@ -17,6 +17,9 @@ pub(crate) fn options() -> Options {
 /// Links to other pages of the site (`../../2019/alpha/`) leave the folder too, so only targets
 /// that name a file (an extension other than `.html`) or a path on a computer are returned.
 pub(crate) fn outside_links(markdown: &str) -> Vec<(String, usize)> {
+    if !may_link(markdown) {
+        return Vec::new();
+    }
     Parser::new_ext(markdown, options())
         .into_offset_iter()
         .filter_map(|(event, range)| match event {
@@ -34,6 +37,9 @@ pub(crate) fn outside_links(markdown: &str) -> Vec<(String, usize)> {
 /// image's target and its byte offset: a screen reader has nothing to say for them.
 pub(crate) fn images_without_alt(markdown: &str) -> Vec<(String, usize)> {
     let mut out = Vec::new();
+    if !markdown.contains("![") && !markdown.contains('<') {
+        return out;
+    }
     let mut open: Option<(String, usize, bool)> = None;
     for (event, range) in Parser::new_ext(markdown, options()).into_offset_iter() {
         match event {
@@ -57,6 +63,13 @@ pub(crate) fn images_without_alt(markdown: &str) -> Vec<(String, usize)> {
         }
     }
     out
+}
+
+/// Whether `markdown` can hold a link or image at all: an inline one needs `](`, a reference
+/// one its definition's `]:`, an autolink or raw HTML a `<`. Most narratives have none, and
+/// parsing every one of a province's narratives only to find that was measurable.
+fn may_link(markdown: &str) -> bool {
+    markdown.contains("](") || markdown.contains("]:") || markdown.contains('<')
 }
 
 /// `<img …>` tags of raw HTML without a non-empty `alt`.
@@ -154,5 +167,17 @@ mod tests {
                 "sub/../../x.pdf"
             ]
         );
+    }
+
+    #[test]
+    fn reference_links_and_autolinks_are_found_without_inline_brackets() {
+        let md = "见[附件][1]和 <file:///C:/x.doc>。\n\n[1]: ../../secret.pdf\n";
+        let found: Vec<String> = outside_links(md).into_iter().map(|(u, _)| u).collect();
+        assert_eq!(found, ["../../secret.pdf", "file:///C:/x.doc"]);
+        let md = "![][图]\n\n[图]: a.png\n";
+        assert_eq!(images_without_alt(md).len(), 1);
+        // Nothing that can be a link or an image: nothing found, without a parse.
+        assert!(!may_link("正文（见附件）[1] ！[注]"));
+        assert!(outside_links("正文（见附件）[1] ！[注]").is_empty());
     }
 }
