@@ -113,22 +113,38 @@ impl Audit {
     /// Count the errors of each report folder (`content/<year>/<slug>/`) among `diagnostics`,
     /// including folders whose report could not be loaded at all.
     pub fn count_errors(&mut self, site: &Site, diagnostics: &crate::diagnostics::Diagnostics) {
+        // Counted once per folder: matching every cell against every diagnostic grew with the
+        // square of a province's size.
+        let mut per_folder: std::collections::HashMap<&str, usize> =
+            std::collections::HashMap::new();
+        let files: Vec<String> = diagnostics
+            .iter()
+            .filter(|d| d.severity == crate::diagnostics::Severity::Error)
+            .map(|d| d.file.replace('\\', "/"))
+            .collect();
+        for file in &files {
+            if let Some(folder) = report_folder(file) {
+                *per_folder.entry(folder).or_default() += 1;
+            }
+        }
         for row in &mut self.rows {
             for cell in row.iter_mut() {
                 let folder = format!(
                     "content/{}/{}/",
                     cell.year, site.townships[cell.township].slug
                 );
-                cell.errors = diagnostics
-                    .iter()
-                    .filter(|d| {
-                        d.severity == crate::diagnostics::Severity::Error
-                            && d.file.replace('\\', "/").starts_with(&folder)
-                    })
-                    .count();
+                cell.errors = per_folder.get(folder.as_str()).copied().unwrap_or(0);
             }
         }
     }
+}
+
+/// `content/<year>/<slug>/` of a file inside a report folder.
+fn report_folder(file: &str) -> Option<&str> {
+    let rest = file.strip_prefix("content/")?;
+    let year_end = rest.find('/')?;
+    let slug_end = year_end + 1 + rest[year_end + 1..].find('/')?;
+    Some(&file[..file.len() - rest.len() + slug_end + 1])
 }
 
 /// Audit every township for every report year of the site.
