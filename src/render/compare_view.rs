@@ -315,16 +315,17 @@ fn push_cell(h: &mut String, c: &CellText, number: &mut itoa::Buffer) {
     h.push_str("</td>");
 }
 
-/// Escape text for HTML as the template engine does (`&`, `<`, `>`, `"`).
+/// Escape text for HTML as the template engine does (`&`, `<`, `>`, `"`, `'`).
 fn push_escaped(h: &mut String, text: &str) {
     let mut rest = text;
-    while let Some(at) = rest.find(['&', '<', '>', '"']) {
+    while let Some(at) = rest.find(['&', '<', '>', '"', '\'']) {
         h.push_str(&rest[..at]);
         h.push_str(match rest.as_bytes()[at] {
             b'&' => "&amp;",
             b'<' => "&lt;",
             b'>' => "&gt;",
-            _ => "&quot;",
+            b'"' => "&quot;",
+            _ => "&#39;",
         });
         rest = &rest[at + 1..];
     }
@@ -570,5 +571,82 @@ pub(crate) fn county_view(
         indicators: heads(indicators),
         years,
         charts,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cell(text: &str, class: &str, sr: &str, change: &str, note: Option<usize>) -> CellText {
+        CellText {
+            text: text.into(),
+            class: class.into(),
+            sr: sr.into(),
+            change: change.into(),
+            note,
+            sort: String::new(),
+        }
+    }
+
+    /// The markup the template engine made of `groups` before the body was drawn in Rust.
+    const TEMPLATE_LOOP: &str = r##"{%- for g in groups %}
+  <tbody>
+    <tr class="group"><th scope="rowgroup" colspan="{{ columns }}">{{ g.title }}</th></tr>
+    {%- for row in g.rows %}
+    <tr>
+      <th scope="row">{{ row.label }}</th>
+      <td class="unit">{{ row.unit }}</td>
+      {%- for c in row.cells %}
+      <td class="cell {{ c.class }}">{% if c.sr %}<span class="visually-hidden">{{ c.sr }}</span><span aria-hidden="true">{{ c.text }}</span>{% else %}<span class="value">{{ c.text }}</span>{% endif %}{% if c.note %}<sup class="note-ref"><a href="#note-{{ c.note }}">注{{ c.note }}</a></sup>{% endif %}{% if c.change %}<span class="change"><span class="visually-hidden">比上年</span>{{ c.change }}</span>{% endif %}</td>
+      {%- endfor %}
+    </tr>
+    {%- endfor %}
+  </tbody>
+  {%- endfor %}"##;
+
+    #[test]
+    fn the_body_is_the_markup_the_template_made() {
+        let groups = vec![
+            Group {
+                title: "跨格式可比的指标 & <其他> \"引\" '单'".into(),
+                rows: vec![
+                    RowText {
+                        label: "申请数 <a> & 'x'".into(),
+                        unit: "件".into(),
+                        cells: vec![
+                            cell("12", "reported", "", "+3", None),
+                            cell("", "blank boundary", "未填报", "", Some(2)),
+                            cell("—", "none", "未统计", "", Some(0)),
+                            cell("5*", "reported partial", "", "−58.3% \"&\"", Some(11)),
+                        ],
+                    },
+                    RowText {
+                        label: "办结".into(),
+                        unit: String::new(),
+                        cells: vec![cell(
+                            "未发布",
+                            "none unpublished",
+                            "该年度未发布报告",
+                            "",
+                            None,
+                        )],
+                    },
+                ],
+            },
+            Group {
+                title: "仅2014年版表格统计的指标".into(),
+                rows: Vec::new(),
+            },
+        ];
+        let mut tera = tera::Tera::default();
+        tera.autoescape_on(vec![".html"]);
+        tera.add_raw_template("loop.html", TEMPLATE_LOOP).unwrap();
+        let mut context = tera::Context::new();
+        context.insert("groups", &groups);
+        context.insert("columns", &6);
+        let by_template = tera.render("loop.html", &context).unwrap();
+        assert_eq!(body_html(&groups, 6), by_template);
+        assert!(by_template.contains("&#39;"), "{by_template}");
     }
 }
