@@ -264,7 +264,6 @@ mod tests {
 
     #[test]
     fn tenths_are_written_as_the_standard_formatter_writes_them() {
-        let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
         let mut samples: Vec<f64> = vec![
             0.0,
             -0.0,
@@ -287,10 +286,9 @@ mod tests {
             f64::NAN,
             f64::INFINITY,
         ];
+        let mut random = crate::testing::xorshift(0x2545_F491_4F6C_DD1D);
         for _ in 0..200_000 {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
+            let seed = random(u64::MAX);
             let scale = [1.0, 10.0, 1000.0, 1e6][(seed >> 60) as usize % 4];
             samples.push((seed >> 11) as f64 / (1u64 << 53) as f64 * scale);
             // Values a chart draws: steps of hundredths and thousandths.

@@ -46,14 +46,13 @@ fn render_with(markdown: &str, direct: bool) -> Rendered {
     let plain = direct && events.iter().all(is_plain);
     let mut raw = String::with_capacity(markdown.len() * 3 / 2);
     html::push_html(&mut raw, events.into_iter());
-    let clean = plain
-        .then(|| plain::sanitised(&raw))
-        .flatten()
-        .unwrap_or_else(|| sanitised(&raw));
-    Rendered {
-        html: unwrap_bare_anchors(&with_empty_alt(&clean)),
-        headings,
-    }
+    // The direct path writes no image and keeps every link's address, so only the
+    // sanitiser's output needs alt texts added and emptied anchors unwrapped.
+    let html = match plain.then(|| plain::sanitised(&raw)).flatten() {
+        Some(html) => html,
+        None => unwrap_bare_anchors(&with_empty_alt(&sanitised(&raw))),
+    };
+    Rendered { html, headings }
 }
 
 /// Whether pulldown-cmark writes `event` as markup whose sanitised form [`plain::sanitised`] can
@@ -251,7 +250,7 @@ mod plain {
             }
             let value = decoded(value)?;
             let value = match attribute {
-                "style" => alignment(&value)?.to_string(),
+                "style" => super::allowed_alignment(&value)?.to_string(),
                 "href" if !allowed_url(&value) => return None,
                 _ => value,
             };
@@ -296,16 +295,6 @@ mod plain {
         let (name, rest) = attributes.split_once("=\"")?;
         let (value, rest) = rest.split_once('"')?;
         Some((name, value, rest.strip_prefix(' ').unwrap_or(rest)))
-    }
-
-    /// The alignment a table cell's style asks for, in the one spelling the CSP allows (the
-    /// sanitiser's attribute filter does the same).
-    fn alignment(style: &str) -> Option<&'static str> {
-        let squeezed: String = style.chars().filter(|c| !c.is_whitespace()).collect();
-        super::super::csp::ALIGNMENTS
-            .iter()
-            .find(|a| **a == squeezed)
-            .copied()
     }
 
     /// Whether the sanitiser keeps `url` as it is: a relative URL (no scheme), or one with a
@@ -393,6 +382,21 @@ mod plain {
     }
 }
 
+/// The alignment a table cell's `style` asks for, in the one spelling whose hash the pages' CSP
+/// allows; `None` for any other style (`expression(…)`, `url(…)`), which is dropped. The
+/// sanitiser's attribute filter and the direct path both write styles through it.
+fn allowed_alignment(style: &str) -> Option<&'static str> {
+    let squeezed: String = style
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != ';')
+        .collect::<String>()
+        .to_ascii_lowercase();
+    super::csp::ALIGNMENTS
+        .iter()
+        .find(|a| squeezed == a.replace(' ', ""))
+        .copied()
+}
+
 fn sanitizer() -> &'static ammonia::Builder<'static> {
     static BUILDER: OnceLock<ammonia::Builder<'static>> = OnceLock::new();
     BUILDER.get_or_init(|| {
@@ -409,16 +413,7 @@ fn sanitizer() -> &'static ammonia::Builder<'static> {
             if attribute != "style" {
                 return Some(value.into());
             }
-            let squeezed: String = value
-                .chars()
-                .filter(|c| !c.is_whitespace() && *c != ';')
-                .collect::<String>()
-                .to_ascii_lowercase();
-            // Written back in the one spelling whose hash the page's CSP allows.
-            super::csp::ALIGNMENTS
-                .iter()
-                .find(|a| squeezed == a.replace(' ', ""))
-                .map(|a| (*a).into())
+            allowed_alignment(value).map(Into::into)
         });
         b
     })
@@ -575,13 +570,8 @@ mod tests {
             "![图](a.png)", "<br>", "\t缩进", "    代码", "```", "[^1]", "2019年", "1.5", "|",
         ];
         const GLUE: &[&str] = &["", " ", "\n", "\n\n", "  \n", "\n- ", "\n| "];
-        let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
-        let mut next = |n: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n as u64) as usize
-        };
+        let mut random = crate::testing::xorshift(0x9E37_79B9_7F4A_7C15);
+        let mut next = |n: usize| random(n as u64) as usize;
         let mut direct_count = 0;
         for _ in 0..3000 {
             let mut markdown = String::new();
