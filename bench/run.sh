@@ -71,6 +71,13 @@ median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a
 # med "1.2 3.4 …" → the median of a space-separated list (the runs of one size)
 # shellcheck disable=SC2086
 med() { printf '%s\n' $1 | median; }
+# pair_ratios "a1 a2 …" "b1 b2 …" → "a1/b1, a2/b2, … (median m)": the runs of two sizes paired in
+# the order run, so that a drift of the machine between runs does not enter a ratio
+# shellcheck disable=SC2086
+pair_ratios() {
+  paste -d' ' <(printf '%s\n' $1) <(printf '%s\n' $2) | awk '{printf "%.2f\n", $1/$2}' > "$WORK/.ratios"
+  echo "$(paste -sd, "$WORK/.ratios" | sed 's/,/, /g') (median $(median < "$WORK/.ratios"))"
+}
 
 machine="$(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(uname -sr), hugo $(hugo version | awk '{print $2}'), nianbao $(git rev-parse --short HEAD)"
 rows=()
@@ -166,6 +173,8 @@ done
   echo
   if [ -n "${walls[10000]:-}" ] && [ -n "${walls[20000]:-}" ]; then
     echo "Growth: the 20000-report build takes $(awk -v a="${walls[20000]}" -v b="${walls[10000]}" 'BEGIN {printf "%.2f", a/b}')× the 10000-report build (target ≤ 2.05); with every archive made, $(awk -v a="${made_walls[20000]}" -v b="${made_walls[10000]}" 'BEGIN {printf "%.2f", a/b}')×. In CPU time (user + system, medians) the 20000-report build takes $(awk -v a="${cpus[20000]}" -v b="${cpus[10000]}" 'BEGIN {printf "%.2f", a/b}')× the 10000-report one."
+    echo
+    echo "Growth run by run (each run's 20000-report build against the 10000-report build made just before it, minutes apart): wall $(pair_ratios "${nb_wall[20000]}" "${nb_wall[10000]}"), CPU time $(pair_ratios "${nb_secs[20000]}" "${nb_secs[10000]}")."
     echo
   fi
   echo "Pages and search are measured on the last build: the largest HTML page (target ≤ 300 KB), the"
