@@ -103,7 +103,7 @@ impl<'a> Producer<'a> {
         file: &PlannedFile,
         i: usize,
     ) -> Result<ReportSet, Diagnostic> {
-        let page = pages::township(self.site, i);
+        let page = pages::township(self.site, i, self.theme.draws_compare_groups);
         let embed_path = urls::embed(&file.path);
         let embed_context = embed::township_context(
             self.site,
@@ -169,7 +169,10 @@ impl<'a> Producer<'a> {
             }
             Target::Township(i) => page(
                 "township.html",
-                self.with_qr(pages::township(site, *i), file),
+                self.with_qr(
+                    pages::township(site, *i, self.theme.draws_compare_groups),
+                    file,
+                ),
             ),
             Target::Report(i) => page("report.html", self.with_qr(pages::report(site, *i), file)),
             Target::NotFound => page("404.html", pages::not_found()),
@@ -247,6 +250,7 @@ impl<'a> Producer<'a> {
                     *e,
                     &file.path,
                     lists,
+                    self.theme.draws_compare_groups,
                 );
                 self.theme.render("embed.html", &c).map(Content::Bytes)
             }

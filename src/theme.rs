@@ -48,6 +48,10 @@ pub struct Theme {
     pub sources: BTreeMap<String, String>,
     /// Static files by output path under `static/`.
     pub statics: BTreeMap<String, StaticFile>,
+    /// Whether a template names `groups`, i.e. draws a township comparison's rows itself instead
+    /// of writing the body nianbao draws (`compare.body`). Only then are the rows, hundreds of
+    /// cells, handed to the template engine.
+    pub(crate) draws_compare_groups: bool,
 }
 
 impl std::fmt::Debug for Theme {
@@ -123,6 +127,7 @@ impl Theme {
             .iter()
             .map(|(k, (_, s))| (k.clone(), s.clone()))
             .collect();
+        let draws_compare_groups = templates.values().any(|(text, _)| text.contains("groups"));
         let mut tera = tera::Tera::new();
         tera.autoescape_on(vec![".html", ".xml"]);
         tera.add_raw_templates(templates.iter().map(|(k, (t, _))| (k.as_str(), t.as_str())))
@@ -131,6 +136,7 @@ impl Theme {
             tera,
             sources,
             statics,
+            draws_compare_groups,
         })
     }
 

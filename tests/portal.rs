@@ -760,3 +760,40 @@ fn an_unknown_publication_date_builds_and_is_shown_as_unknown() {
         assert!(!text.contains("2021-01-"), "{path}: no date was made up");
     }
 }
+
+/// The row labels of the township comparison table in a township page, in order.
+fn compare_row_labels(page: &str, row_start: &str) -> Vec<String> {
+    let table = page
+        .split_once("<table class=\"compare\">")
+        .and_then(|(_, rest)| rest.split_once("</table>"))
+        .map(|(table, _)| table)
+        .expect("a comparison table");
+    table
+        .split(row_start)
+        .skip(1)
+        .filter_map(|s| s.split_once("</th>").map(|(label, _)| label.to_string()))
+        .collect()
+}
+
+#[test]
+fn a_theme_drawing_the_comparison_rows_itself_still_gets_them() {
+    let f = Fixture::new();
+    let (_keep, out) = built(&f);
+    let page = fs::read_to_string(out.join("townships/alpha/index.html")).unwrap();
+    let drawn = compare_row_labels(&page, "<th scope=\"row\">");
+    assert!(!drawn.is_empty(), "the default theme's table has rows");
+
+    // A theme that writes its own rows from `compare.groups`, as themes could before the body
+    // was drawn by nianbao.
+    f.write(
+        "templates/partials/township_compare.html",
+        "<table class=\"compare\">{% for g in compare.groups %}{% for r in g.rows %}\
+         <tr><th class=\"own\">{{ r.label }}</th>{% for c in r.cells %}<td>{{ c.text }}</td>{% endfor %}</tr>\
+         {% endfor %}{% endfor %}</table>",
+    );
+    let (_keep2, out) = built(&f);
+    let page = fs::read_to_string(out.join("townships/alpha/index.html")).unwrap();
+    assert_eq!(compare_row_labels(&page, "<th class=\"own\">"), drawn);
+    let embed = fs::read_to_string(out.join("embed/townships/alpha/index.html")).unwrap();
+    assert_eq!(compare_row_labels(&embed, "<th class=\"own\">"), drawn);
+}

@@ -85,7 +85,9 @@ pub(crate) struct TownshipCompareView {
     legend: String,
     years: Vec<YearHead>,
     eras: Vec<Era>,
-    groups: Vec<Group>,
+    /// Left out of the context when no template reads it (see [`township_view`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    groups: Option<Vec<Group>>,
     /// The table's `<tbody>` groups as HTML, the same markup a template would make of `groups`.
     /// It holds no link that depends on the page's depth, so the page and its embed share it;
     /// drawing hundreds of cells through the template engine was most of a township page's time.
@@ -94,11 +96,13 @@ pub(crate) struct TownshipCompareView {
     charts: Vec<ChartView>,
 }
 
-/// Build the township comparison view.
+/// Build the township comparison view; its rows as data (`groups`) only `with_groups`, for a
+/// theme that draws the table itself.
 pub(crate) fn township_view(
     slug: &str,
     name: &str,
     cmp: &TownshipComparison,
+    with_groups: bool,
 ) -> TownshipCompareView {
     let years: Vec<YearHead> = cmp
         .years
@@ -191,7 +195,7 @@ pub(crate) fn township_view(
         legend: legend(cmp),
         years,
         eras,
-        groups,
+        groups: with_groups.then_some(groups),
         body,
         notes: cmp.notes.clone(),
         charts,

@@ -41,10 +41,11 @@ pub(crate) fn context(
     e: Embedded,
     path: &str,
     year_lists: Option<&pages::YearLists>,
+    with_groups: bool,
 ) -> Context {
     let (mut c, kind) = match e {
         Embedded::Report(i) => (pages::report_table(site, i), "report"),
-        Embedded::Township(i) => (pages::township(site, i), "township"),
+        Embedded::Township(i) => (pages::township(site, i, with_groups), "township"),
         Embedded::Year(y, page) => {
             let computed;
             let lists = match year_lists {

@@ -541,7 +541,10 @@ struct TownshipReport {
 }
 
 /// A township page: every year's report with its dates.
-pub(crate) fn township(site: &Site, index: usize) -> Context {
+///
+/// `with_groups`: whether the comparison's rows go into the context as data beside the drawn
+/// body ([`crate::theme::Theme::draws_compare_groups`]).
+pub(crate) fn township(site: &Site, index: usize, with_groups: bool) -> Context {
     let t = &site.townships[index];
     let mut c = Context::new();
     c.insert("page_title", &t.name);
@@ -578,7 +581,7 @@ pub(crate) fn township(site: &Site, index: usize) -> Context {
     let has_data = !cmp.rows.is_empty() && site.archive_of.is_none();
     c.insert(
         "compare",
-        &compare_view::township_view(&t.slug, &t.name, &cmp),
+        &compare_view::township_view(&t.slug, &t.name, &cmp, with_groups),
     );
     let downloads: Vec<Download> = if has_data {
         [

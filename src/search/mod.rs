@@ -134,7 +134,20 @@ fn normalize_char(table: &[u16], c: char) -> char {
 /// The normalised form of a text (see the module documentation), as many UTF-16 code units long.
 pub fn normalize(text: &str) -> String {
     let table = fold_table();
-    text.chars().map(|c| normalize_char(table, c)).collect()
+    let mut out = String::with_capacity(text.len());
+    // Most characters of a narrative are their own normal form: copy the unchanged stretches
+    // whole rather than re-encoding them one by one (this was 3% of a large build).
+    let mut unchanged_from = 0;
+    for (i, c) in text.char_indices() {
+        let n = normalize_char(table, c);
+        if n != c {
+            out.push_str(&text[unchanged_from..i]);
+            out.push(n);
+            unchanged_from = i + c.len_utf8();
+        }
+    }
+    out.push_str(&text[unchanged_from..]);
+    out
 }
 
 /// Han ideographs (with extensions and compatibility forms) and 〇.
@@ -951,6 +964,43 @@ mod tests {
             n.encode_utf16().count(),
             "positions must carry over to the original text"
         );
+    }
+
+    #[test]
+    fn normalisation_equals_folding_each_character() {
+        let table = fold_table();
+        let pieces = [
+            "a",
+            "Z",
+            "ＡＢ",
+            "ｚ",
+            "１",
+            "　",
+            " ",
+            "政务",
+            "國",
+            "體",
+            "們",
+            "，",
+            "。",
+            "😀",
+            "é",
+            "\u{FF5E}",
+            "\u{FF5F}",
+            "\u{2F00}",
+            "\n",
+            "信息公開",
+            "IPv6",
+            "𠀀",
+        ];
+        let mut next = crate::testing::xorshift(0x5EED_2026);
+        for _ in 0..3000 {
+            let text: String = (0..next(12))
+                .map(|_| pieces[next(pieces.len() as u64) as usize])
+                .collect();
+            let each: String = text.chars().map(|c| normalize_char(table, c)).collect();
+            assert_eq!(normalize(&text), each, "{text:?}");
+        }
     }
 
     #[test]
