@@ -2,7 +2,8 @@
 //! content. Pages come from [`crate::render`], data files from [`crate::export`], search files
 //! from [`crate::search`], copies are named, not read. Writing is the publish layer's job.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use crate::diagnostics::Diagnostic;
 use crate::export;
@@ -11,6 +12,7 @@ use crate::plan::{Content, DataKind, Embedded, PlannedFile, Target, plan, urls};
 use crate::render::{self, StaticFile, Theme, embed, feeds, pages, qr};
 use crate::search;
 use crate::site::Site;
+use crate::site::compare::{TownshipComparison, township_comparison};
 
 /// Produces the planned files of one site with one theme: every output is a function of the
 /// planned file, the site, the theme and the sizes of the year archives (which year pages show).
@@ -27,6 +29,33 @@ pub struct Producer<'a> {
     audit: std::sync::OnceLock<crate::site::audit::Audit>,
     /// The embeds' inline style and script, made by the first embed.
     embed_inline: std::sync::OnceLock<Result<embed::Inline, Diagnostic>>,
+    /// Townships' comparisons lately computed: a township's page, CSV and workbook are planned
+    /// one after another and each needs the same comparison.
+    recent_comparisons: RecentComparisons,
+}
+
+/// A few townships' comparisons, by township index, for the files produced next to each other.
+#[derive(Default)]
+struct RecentComparisons(std::sync::Mutex<HashMap<usize, Arc<TownshipComparison>>>);
+
+impl RecentComparisons {
+    /// How many are kept at most: enough for every thread's current township.
+    const KEPT: usize = 64;
+
+    /// The comparison of township `i` of `site`, computed unless it was lately.
+    fn get(&self, site: &Site, i: usize) -> Arc<TownshipComparison> {
+        if let Some(known) = self.0.lock().ok().and_then(|m| m.get(&i).cloned()) {
+            return known;
+        }
+        let computed = Arc::new(township_comparison(site, &site.townships[i].slug));
+        if let Ok(mut m) = self.0.lock() {
+            if m.len() >= Self::KEPT {
+                m.clear();
+            }
+            m.insert(i, Arc::clone(&computed));
+        }
+        computed
+    }
 }
 
 impl<'a> Producer<'a> {
@@ -45,6 +74,7 @@ impl<'a> Producer<'a> {
                 .collect(),
             audit: std::sync::OnceLock::new(),
             embed_inline: std::sync::OnceLock::new(),
+            recent_comparisons: RecentComparisons::default(),
         }
     }
 
@@ -103,7 +133,8 @@ impl<'a> Producer<'a> {
         file: &PlannedFile,
         i: usize,
     ) -> Result<ReportSet, Diagnostic> {
-        let page = pages::township(self.site, i, self.theme.draws_compare_groups);
+        let cmp = self.recent_comparisons.get(self.site, i);
+        let page = pages::township(self.site, i, &cmp, self.theme.draws_compare_groups);
         let embed_path = urls::embed(&file.path);
         let embed_context = embed::township_context(
             self.site,
@@ -170,7 +201,12 @@ impl<'a> Producer<'a> {
             Target::Township(i) => page(
                 "township.html",
                 self.with_qr(
-                    pages::township(site, *i, self.theme.draws_compare_groups),
+                    pages::township(
+                        site,
+                        *i,
+                        &self.recent_comparisons.get(site, *i),
+                        self.theme.draws_compare_groups,
+                    ),
                     file,
                 ),
             ),
@@ -205,7 +241,8 @@ impl<'a> Producer<'a> {
                 report_data(site, *i, *kind).map_err(|e| xlsx_error(&file.path, &e))
             }
             Target::TownshipData(i, kind) => {
-                township_data(site, *i, *kind).map_err(|e| xlsx_error(&file.path, &e))
+                let cmp = self.recent_comparisons.get(site, *i);
+                township_data(site, *i, &cmp, *kind).map_err(|e| xlsx_error(&file.path, &e))
             }
             Target::Static(name) => Ok(match &self.theme.statics[name] {
                 StaticFile::Embedded(bytes) => Content::Embedded(bytes),
@@ -315,10 +352,10 @@ fn report_data(
 fn township_data(
     site: &Site,
     index: usize,
+    cmp: &TownshipComparison,
     kind: DataKind,
 ) -> Result<Content, rust_xlsxwriter::XlsxError> {
     let township = &site.townships[index];
-    let cmp = crate::site::compare::township_comparison(site, &township.slug);
     Ok(Content::Bytes(match kind {
         DataKind::Xlsx => {
             let newest = site
@@ -329,10 +366,10 @@ fn township_data(
             xlsx_compare::compare_xlsx(
                 &format!("{}历年政府信息公开统计对比", township.name),
                 created,
-                &cmp,
+                cmp,
             )?
         }
-        _ => data::compare_csv(&township.slug, &township.name, &cmp),
+        _ => data::compare_csv(&township.slug, &township.name, cmp),
     }))
 }
 

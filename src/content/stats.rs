@@ -149,7 +149,7 @@ pub fn read_plain(text: &str) -> Option<Stats> {
     let mut next = 0;
     for line in lines {
         let entry = line.strip_prefix("  ")?;
-        let (key, rest) = entry.split_once(": ")?;
+        let (key, rest) = split_key(entry)?;
         let raw = match comment_start(rest) {
             Some(i) => rest[..i].trim_end(),
             None => rest,
@@ -174,6 +174,15 @@ pub fn read_plain(text: &str) -> Option<Stats> {
         values,
         findings: Vec::new(),
     })
+}
+
+/// `key: rest` split at the first `": "`, as `split_once(": ")` does; a byte search, as this runs
+/// for every line of every table.
+fn split_key(entry: &str) -> Option<(&str, &str)> {
+    let bytes = entry.as_bytes();
+    memchr::memchr_iter(b':', bytes)
+        .find(|&i| bytes.get(i + 1) == Some(&b' '))
+        .map(|i| (&entry[..i], &entry[i + 2..]))
 }
 
 /// Where ` #` (a comment after a value) starts in `rest`.
@@ -483,6 +492,16 @@ fn nearest_id<'a>(format: &'a Format, id: &str) -> Option<&'a str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn split_key_is_split_once_at_colon_space() {
+        for entry in [
+            "a: 1", "a:1", "a: ", ":: x", "a:b: c", "a::  b", "", ":", ": ", "a:", "数: 字",
+            "a :b: c",
+        ] {
+            assert_eq!(split_key(entry), entry.split_once(": "), "{entry:?}");
+        }
+    }
 
     #[test]
     fn a_comment_starts_where_the_first_space_hash_does() {

@@ -45,7 +45,15 @@ pub(crate) fn context(
 ) -> Context {
     let (mut c, kind) = match e {
         Embedded::Report(i) => (pages::report_table(site, i), "report"),
-        Embedded::Township(i) => (pages::township(site, i, with_groups), "township"),
+        Embedded::Township(i) => (
+            pages::township(
+                site,
+                i,
+                &crate::site::compare::township_comparison(site, &site.townships[i].slug),
+                with_groups,
+            ),
+            "township",
+        ),
         Embedded::Year(y, page) => {
             let computed;
             let lists = match year_lists {

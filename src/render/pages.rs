@@ -14,7 +14,7 @@ use std::collections::HashSet;
 use super::pager::{PagerLink, pager};
 use crate::plan::{DataKind, list_pages, list_range, urls};
 use crate::schema::{self, compare};
-use crate::site::compare::{county_totals, township_comparison, year_comparison};
+use crate::site::compare::{TownshipComparison, county_totals, year_comparison};
 use crate::site::{Report, Site};
 
 /// Link to a page, relative to the site root (templates prefix `root`).
@@ -540,11 +540,16 @@ struct TownshipReport {
     format: String,
 }
 
-/// A township page: every year's report with its dates.
+/// A township page: every year's report with its dates, and `cmp`, the township's comparison.
 ///
 /// `with_groups`: whether the comparison's rows go into the context as data beside the drawn
 /// body ([`crate::theme::Theme::draws_compare_groups`]).
-pub(crate) fn township(site: &Site, index: usize, with_groups: bool) -> Context {
+pub(crate) fn township(
+    site: &Site,
+    index: usize,
+    cmp: &TownshipComparison,
+    with_groups: bool,
+) -> Context {
     let t = &site.townships[index];
     let mut c = Context::new();
     c.insert("page_title", &t.name);
@@ -576,12 +581,11 @@ pub(crate) fn township(site: &Site, index: usize, with_groups: bool) -> Context 
         })
         .collect();
     c.insert("reports", &reports);
-    let cmp = township_comparison(site, &t.slug);
     // A one-year archive has nothing to compare across years to download.
     let has_data = !cmp.rows.is_empty() && site.archive_of.is_none();
     c.insert(
         "compare",
-        &compare_view::township_view(&t.slug, &t.name, &cmp, with_groups),
+        &compare_view::township_view(&t.slug, &t.name, cmp, with_groups),
     );
     let downloads: Vec<Download> = if has_data {
         [
