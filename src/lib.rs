@@ -107,6 +107,7 @@ pub mod export;
 pub mod import;
 #[doc(hidden)]
 pub mod linkcheck;
+mod markup;
 #[doc(hidden)]
 pub mod plan;
 pub mod plugins;

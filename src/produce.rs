@@ -133,8 +133,7 @@ impl<'a> Producer<'a> {
         file: &PlannedFile,
         i: usize,
     ) -> Result<ReportSet, Diagnostic> {
-        let cmp = self.recent_comparisons.get(self.site, i);
-        let page = pages::township(self.site, i, &cmp, self.theme.draws_compare_groups);
+        let page = self.township_page(i);
         let embed_path = urls::embed(&file.path);
         let embed_context = embed::township_context(
             self.site,
@@ -155,6 +154,13 @@ impl<'a> Producer<'a> {
             twin: None,
             embed: (embed_path, embed),
         })
+    }
+
+    /// The context of township `i`'s page, with the rows of its comparison as data when the
+    /// theme draws them itself.
+    fn township_page(&self, i: usize) -> tera::Context {
+        let cmp = self.recent_comparisons.get(self.site, i);
+        pages::township(self.site, i, &cmp, self.theme.draws_compare_groups)
     }
 
     /// The sizes of the year archives already written, shown beside their links on year pages
@@ -198,18 +204,9 @@ impl<'a> Producer<'a> {
                 }
                 page("year.html", c)
             }
-            Target::Township(i) => page(
-                "township.html",
-                self.with_qr(
-                    pages::township(
-                        site,
-                        *i,
-                        &self.recent_comparisons.get(site, *i),
-                        self.theme.draws_compare_groups,
-                    ),
-                    file,
-                ),
-            ),
+            Target::Township(i) => {
+                page("township.html", self.with_qr(self.township_page(*i), file))
+            }
             Target::Report(i) => page("report.html", self.with_qr(pages::report(site, *i), file)),
             Target::NotFound => page("404.html", pages::not_found()),
             Target::County => page("county.html", pages::county(site)),

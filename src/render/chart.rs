@@ -185,10 +185,7 @@ pub(crate) fn line_chart(id: &str, title: &str, unit: &str, points: &[Point]) ->
 }
 
 fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+    crate::markup::escaped(text, None)
 }
 
 #[cfg(test)]

@@ -321,19 +321,7 @@ fn push_cell(h: &mut String, c: &CellText, number: &mut itoa::Buffer) {
 
 /// Escape text for HTML as the template engine does (`&`, `<`, `>`, `"`, `'`).
 fn push_escaped(h: &mut String, text: &str) {
-    let mut rest = text;
-    while let Some(at) = rest.find(['&', '<', '>', '"', '\'']) {
-        h.push_str(&rest[..at]);
-        h.push_str(match rest.as_bytes()[at] {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            _ => "&#39;",
-        });
-        rest = &rest[at + 1..];
-    }
-    h.push_str(rest);
+    crate::markup::push_escaped(h, text, Some("&#39;"));
 }
 
 fn group_title(row: &CompareRow, cmp: &TownshipComparison) -> String {

@@ -141,10 +141,11 @@ impl Audit {
 
 /// `content/<year>/<slug>/` of a file inside a report folder.
 fn report_folder(file: &str) -> Option<&str> {
-    let rest = file.strip_prefix("content/")?;
+    const CONTENT: &str = "content/";
+    let rest = file.strip_prefix(CONTENT)?;
     let year_end = rest.find('/')?;
     let slug_end = year_end + 1 + rest[year_end + 1..].find('/')?;
-    Some(&file[..file.len() - rest.len() + slug_end + 1])
+    Some(&file[..CONTENT.len() + slug_end + 1])
 }
 
 /// Audit every township for every report year of the site.
