@@ -26,12 +26,13 @@ const TOWNSHIPS: &str = "\
   kind: 乡
 ";
 
-/// The seed page beside the repository (`../shared/`), as in CI.
+/// The seed page: the text of the 2018 北景港镇 report as the county website published it, which
+/// the content pack keeps as the report's attachment (the project's own source document).
 fn seed_path() -> PathBuf {
-    let path = repo_root().join("../shared/seed-beijinggang-2018.txt");
+    let path = repo_root().join("content/2018/beijinggang/原文-北景港镇2018年度报告.txt");
     assert!(
         path.is_file(),
-        "the seed {} is missing: the import tests need ../shared/seed-beijinggang-2018.txt beside the repository",
+        "the seed {} is missing from the content pack",
         path.display()
     );
     path
