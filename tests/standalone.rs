@@ -148,18 +148,18 @@ fn escapes_of_line(root: &Path, dir: &Path, line: &str, kind: Option<Kind>) -> V
         Some(Kind::Rust) => {
             // Files the compiler includes are relative to the including file.
             for marker in ["#[path = ", "include_str!(", "include_bytes!("] {
-                if let Some(p) = literal_after(line, marker) {
-                    if resolve(root, dir, p).is_none() {
-                        bad.push(format!("{marker}\"{p}\" leaves the repository"));
-                    }
+                if let Some(p) = literal_after(line, marker)
+                    && resolve(root, dir, p).is_none()
+                {
+                    bad.push(format!("{marker}\"{p}\" leaves the repository"));
                 }
             }
             // Files the tests open are relative to the repository root.
             for marker in ["repo_root().join(", "CARGO_MANIFEST_DIR\")).join("] {
-                if let Some(p) = literal_after(line, marker) {
-                    if resolve(root, root, p).is_none() {
-                        bad.push(format!("{marker}\"{p}\" leaves the repository"));
-                    }
+                if let Some(p) = literal_after(line, marker)
+                    && resolve(root, root, p).is_none()
+                {
+                    bad.push(format!("{marker}\"{p}\" leaves the repository"));
                 }
             }
         }
