@@ -46,10 +46,19 @@ pub struct Plugin {
     /// Seconds the command may run before it is stopped.
     #[serde(default = "default_timeout")]
     pub timeout_s: u64,
+    /// The largest answer (standard output) accepted, in MiB; a longer one is refused while it
+    /// is read, so a runaway plugin cannot fill the memory.
+    #[serde(default = "default_max_output")]
+    pub max_output_mib: u64,
 }
 
 fn default_timeout() -> u64 {
     30
+}
+
+/// 64 MiB: a hundred times the JSON of a large county's model, far below a build's memory.
+fn default_max_output() -> u64 {
+    64
 }
 
 /// The `[portal]` table.
@@ -72,7 +81,7 @@ fn default_theme() -> String {
     "default".to_string()
 }
 
-const KNOWN_KEYS: &str = "title, base_url, language, theme, [portal] region, notice, [deadlines] default, [[deadlines.exception]] year, due, note, [[plugins]] name, command, timeout_s";
+const KNOWN_KEYS: &str = "title, base_url, language, theme, [portal] region, notice, [deadlines] default, [[deadlines.exception]] year, due, note, [[plugins]] name, command, timeout_s, max_output_mib";
 
 impl Config {
     /// Read and check `site.toml` under `root`.
@@ -183,6 +192,15 @@ fn check_plugins(plugins: &[Plugin], text: &str) -> Result<(), Diagnostic> {
             return Err(error(
                 "timeout_s",
                 format!("插件「{}」的 timeout_s 必须大于 0", p.name),
+            ));
+        }
+        if p.max_output_mib == 0 || p.max_output_mib > 4096 {
+            return Err(error(
+                "max_output_mib",
+                format!(
+                    "插件「{}」的 max_output_mib 必须在 1 到 4096 之间（单位 MiB，默认 64）",
+                    p.name
+                ),
             ));
         }
     }

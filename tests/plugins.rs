@@ -380,3 +380,224 @@ fn a_program_named_by_a_relative_path_is_found_from_the_site_root() {
     assert_eq!(code, 0, "{err}");
     assert!(read(&f, "public/notes/index.html").contains("本县说明。"));
 }
+
+/// A Python plugin written to `plugins/<file>` of the fixture, with `extra` settings.
+fn script_plugin(f: &Fixture, name: &str, file: &str, script: &str, extra: &str) {
+    f.write(&format!("plugins/{file}"), script);
+    let toml = read(f, "site.toml");
+    f.write(
+        "site.toml",
+        &format!("{toml}\n[[plugins]]\nname = \"{name}\"\ncommand = [\"python3\", \"plugins/{file}\"]\n{extra}"),
+    );
+}
+
+/// Whether the process `pid` still runs (a zombie waiting for its parent has ended).
+fn running(pid: u32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| {
+        stat.rsplit(')')
+            .next()
+            .is_some_and(|s| !s.trim_start().starts_with('Z'))
+    })
+}
+
+/// The pid a plugin's child wrote into the fixture.
+fn child_pid(f: &Fixture) -> u32 {
+    read(f, "child.pid").trim().parse().expect("a pid")
+}
+
+/// Wait a moment for a killed process to go (the kernel ends it asynchronously).
+fn gone_soon(pid: u32) -> bool {
+    let until = Instant::now() + Duration::from_secs(3);
+    while Instant::now() < until {
+        if !running(pid) {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    false
+}
+
+const CHILD_HOLDING_OUTPUT: &str = "\
+import subprocess, sys
+child = subprocess.Popen(['sleep', '120'])
+open('child.pid', 'w').write(str(child.pid))
+sys.stdin.read()
+print('{\"pages\": []}')
+sys.stdout.flush()
+";
+
+#[cfg(unix)]
+#[test]
+fn a_child_left_holding_the_output_does_not_keep_the_build_waiting() {
+    let f = content_pack("");
+    script_plugin(
+        &f,
+        "留子进程",
+        "leaves_child.py",
+        CHILD_HOLDING_OUTPUT,
+        "timeout_s = 10\n",
+    );
+    let started = Instant::now();
+    let (code, err) = build(&f);
+    let took = started.elapsed();
+    assert_eq!(code, 0, "the plugin answered and exited: {err}");
+    assert!(took < Duration::from_secs(10), "the build waited {took:?}");
+    let pid = child_pid(&f);
+    assert!(gone_soon(pid), "the plugin's child {pid} was left running");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_plugin_past_its_timeout_is_stopped_with_its_children() {
+    let f = content_pack(LOCAL);
+    let (code, err) = build(&f);
+    assert_eq!(code, 0, "{err}");
+    let before = snapshot_tree(&f.root().join("public"));
+    let hangs = CHILD_HOLDING_OUTPUT.replace("sys.stdin.read()", "import time; time.sleep(120)");
+    script_plugin(&f, "挂起插件", "hangs.py", &hangs, "timeout_s = 2\n");
+    let started = Instant::now();
+    let (code, err) = build(&f);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("插件「挂起插件」运行超过 2 秒"),
+        "the message names the plugin and its timeout: {err}"
+    );
+    assert!(started.elapsed() < Duration::from_secs(10));
+    let pid = child_pid(&f);
+    assert!(gone_soon(pid), "the plugin's child {pid} was left running");
+    assert!(snapshot_tree(&f.root().join("public")) == before);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_child_that_left_the_group_holding_the_output_ends_at_the_timeout() {
+    let f = content_pack("");
+    let escapes = CHILD_HOLDING_OUTPUT.replace(
+        "['sleep', '120']",
+        "['sleep', '120'], start_new_session=True",
+    );
+    script_plugin(&f, "脱离插件", "escapes.py", &escapes, "timeout_s = 2\n");
+    let started = Instant::now();
+    let (code, err) = build(&f);
+    let took = started.elapsed();
+    // Its own session is out of reach of the group: the build stops waiting at the timeout.
+    let pid = child_pid(&f);
+    let _ = std::process::Command::new("kill")
+        .arg(pid.to_string())
+        .status();
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("插件「脱离插件」运行超过 2 秒"), "{err}");
+    assert!(took < Duration::from_secs(8), "the build waited {took:?}");
+}
+
+/// A plugin answering with a page of `mib` MiB, written in pieces (the plugin stays small).
+fn big_answer(mib: usize) -> String {
+    format!(
+        "\
+import sys
+sys.stdin.read()
+sys.stdout.write('{{\"pages\": [{{\"path\": \"big/\", \"title\": \"大\", \"markdown\": \"')
+for _ in range({mib}):
+    sys.stdout.write('x' * 1048576)
+sys.stdout.write('\"}}]}}')
+"
+    )
+}
+
+/// Build with `python3` measuring the largest resident size of nianbao and the plugin (KiB).
+fn build_measuring_memory(f: &Fixture) -> (i32, String, u64) {
+    let out = f.root().join("public");
+    let measure = "\
+import resource, subprocess, sys
+r = subprocess.run(sys.argv[1:], capture_output=True, text=True)
+sys.stderr.write(r.stderr)
+print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+sys.exit(r.returncode)
+";
+    let output = std::process::Command::new("python3")
+        .args([
+            "-c",
+            measure,
+            env!("CARGO_BIN_EXE_nianbao"),
+            "build",
+            "--output",
+        ])
+        .arg(&out)
+        .current_dir(f.root())
+        .output()
+        .expect("python3 runs");
+    let rss = String::from_utf8_lossy(&output.stdout)
+        .trim()
+        .parse()
+        .expect("ru_maxrss");
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+        rss,
+    )
+}
+
+#[test]
+fn an_answer_over_the_limit_is_refused_while_read_with_memory_bounded() {
+    let f = content_pack(LOCAL);
+    let (code, err) = build(&f);
+    assert_eq!(code, 0, "{err}");
+    let before = snapshot_tree(&f.root().join("public"));
+    script_plugin(&f, "巨量插件", "big.py", &big_answer(100), "");
+    let (code, err, rss_kib) = build_measuring_memory(&f);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("插件「巨量插件」的输出超过 64 MiB（max_output_mib）"),
+        "the default limit, naming the plugin: {err}"
+    );
+    // The answer is cut at 64 MiB while read: neither 100 MiB of it nor its parse are held.
+    assert!(rss_kib < 160 * 1024, "peak {rss_kib} KiB");
+    eprintln!("peak resident size with a 100 MiB answer: {rss_kib} KiB");
+    assert!(snapshot_tree(&f.root().join("public")) == before);
+}
+
+#[test]
+fn the_answer_limit_is_set_per_plugin() {
+    let f = content_pack("");
+    script_plugin(
+        &f,
+        "小限额",
+        "two.py",
+        &big_answer(2),
+        "max_output_mib = 1\n",
+    );
+    let (code, err) = build(&f);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("插件「小限额」的输出超过 1 MiB"), "{err}");
+
+    let f = content_pack("");
+    script_plugin(
+        &f,
+        "大限额",
+        "two.py",
+        &big_answer(2),
+        "max_output_mib = 3\n",
+    );
+    let (code, err) = build(&f);
+    assert_eq!(
+        code, 0,
+        "a 2 MiB page within a 3 MiB limit is published: {err}"
+    );
+    let page = read(&f, "public/big/index.html");
+    assert!(page.len() > 2 * 1024 * 1024);
+
+    let f = content_pack("");
+    script_plugin(
+        &f,
+        "零限额",
+        "two.py",
+        &big_answer(1),
+        "max_output_mib = 0\n",
+    );
+    let (code, err) = build(&f);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("max_output_mib 必须在 1 到 4096 之间"),
+        "{err}"
+    );
+}
