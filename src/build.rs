@@ -318,7 +318,9 @@ pub fn build(
     };
     phase("loaded");
     let plan = plan::plan(&loaded.site, &loaded.theme);
-    let staging = Staging::new(root, output)?;
+    let park =
+        crate::publish::kept::parked_staging(root, &crate::publish::staging::absolute(output));
+    let staging = Staging::with_park(root, output, Some(park))?;
     let store = (!options.allow_draft).then(|| crate::publish::kept::Kept::of_site(root));
     let archives = Archives::new(&loaded.site, &marker, &sources.1, store);
     let errors = write_in_order(&loaded, &plan, &staging, &archives, progress, &phase);

@@ -18,7 +18,17 @@ const FOLDER: &str = ".nianbao-cache";
 
 /// What a person who finds the folder reads.
 const README: &str = "此文件夹由 nianbao 自动生成，保存已经生成过的年度离线归档（archives/），\
-下次生成网站时直接使用，不必重新制作。可以随时删除，删除后下次生成时会重新制作。\n";
+下次生成网站时直接使用，不必重新制作；staging/ 中是上一次生成时替换下来的网站副本，\
+下次生成时用来少写文件。可以随时删除，删除后下次生成时会重新制作。\n";
+
+/// Where the staging tree of the output at `target` waits between builds: under the site's own
+/// folder, so that nothing of nianbao's stays beside an output a web server serves.
+pub(crate) fn parked_staging(root: &Path, target: &Path) -> PathBuf {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(target.as_os_str().as_encoded_bytes());
+    let name: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
+    root.join(FOLDER).join("staging").join(name)
+}
 
 /// The kept archives of one site.
 pub(crate) struct Kept {

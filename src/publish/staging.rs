@@ -7,6 +7,11 @@
 //! inode, same mtime, nothing rewritten — rsync then sends only what changed), other files are
 //! written anew, and files no longer planned are removed. Nothing deletes and recreates whole
 //! trees, which is slow on ext4 right after mass deletes.
+//!
+//! Between builds the staging tree must not stay beside the output: that folder is often a web
+//! server's, which would serve the stale copy. A build therefore parks it under the site's
+//! `.nianbao-cache/` (one rename, when both are on one file system; else it is removed) and takes
+//! it back beside the output at the start of the next build, where the swap needs it.
 
 use std::collections::HashSet;
 use std::fs;
@@ -101,12 +106,25 @@ pub(crate) struct Staging {
     empty: bool,
     /// Directories of the staging tree known to exist.
     made_dirs: Mutex<HashSet<PathBuf>>,
+    /// Where the staging tree waits between builds (see the module's documentation); `None`
+    /// keeps it beside the output (serve's private preview folder).
+    park: Option<PathBuf>,
 }
 
 impl Staging {
     /// Prepare the staging tree for `target`, after checking that `target` may be replaced and
     /// does not overlap the site at `root`.
     pub(crate) fn new(root: &Path, target: &Path) -> Result<Staging, OutputError> {
+        Staging::with_park(root, target, None)
+    }
+
+    /// [`Staging::new`], with the staging tree taken from `park` now and put back there when
+    /// the staging is done (committed or abandoned).
+    pub(crate) fn with_park(
+        root: &Path,
+        target: &Path,
+        park: Option<PathBuf>,
+    ) -> Result<Staging, OutputError> {
         let target = absolute(target);
         check_not_sources(&absolute(root), &target)?;
         if target.exists() && !is_replaceable(&target) {
@@ -119,6 +137,9 @@ impl Staging {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "public".into());
         let dir = parent.join(format!(".{name}.staging"));
+        if let Some(park) = &park {
+            unpark(park, &dir);
+        }
         if dir.exists() && !dir.join(MARKER).is_file() {
             fs::remove_dir_all(&dir).map_err(io_err(&dir))?;
         }
@@ -131,6 +152,7 @@ impl Staging {
             planned: Mutex::new(HashSet::new()),
             stats: Mutex::new(WriteStats::default()),
             empty,
+            park,
         };
         // The marker is rewritten with the build's stamp at the end; it is not counted as output.
         let (marker, _) = staging.plan(MARKER)?;
@@ -354,6 +376,41 @@ impl Staging {
         }
         self.count(|s| s.removed = removed);
         Ok(())
+    }
+}
+
+impl Drop for Staging {
+    /// The staging tree leaves the output's folder: parked, or kept beside it only without a
+    /// place to park.
+    fn drop(&mut self) {
+        if let Some(park) = &self.park {
+            park_tree(&self.dir, park);
+        }
+    }
+}
+
+/// Move the staging tree `dir` to `park` (one rename); where that fails (another file system,
+/// no write access to the site) it is removed, never left beside the output.
+fn park_tree(dir: &Path, park: &Path) {
+    if fs::symlink_metadata(dir).is_err() {
+        return;
+    }
+    let parked = park.parent().is_some_and(|p| fs::create_dir_all(p).is_ok())
+        && (fs::symlink_metadata(park).is_err() || fs::remove_dir_all(park).is_ok())
+        && fs::rename(dir, park).is_ok();
+    if !parked {
+        let _ = fs::remove_dir_all(dir);
+    }
+}
+
+/// Bring a parked staging tree back to `dir`, beside the output; one that cannot come (another
+/// file system) is of no use and is removed.
+fn unpark(park: &Path, dir: &Path) {
+    if fs::symlink_metadata(park).is_err() || fs::symlink_metadata(dir).is_ok() {
+        return;
+    }
+    if fs::rename(park, dir).is_err() {
+        let _ = fs::remove_dir_all(park);
     }
 }
 
