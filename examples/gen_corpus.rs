@@ -393,10 +393,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let region = if args.demo { "示例县" } else { "合成县" };
     let towns = towns(&args, &mut rng);
     let notice = "示例数据：本站全部内容由程序生成，不代表任何真实乡镇";
+    // The oversight is as of mid-year after the last report year, whatever day the site is built.
+    let last = args.first_year + args.years - 1;
     fs::write(
         root.join("site.toml"),
         format!(
-            "title = \"{region}乡镇政府信息公开工作年度报告（示例数据）\"\nbase_url = \"https://example.gov.cn/nianbao/\"\nlanguage = \"zh-CN\"\n\n[portal]\nregion = \"{region}\"\nnotice = \"{notice}\"\n"
+            "title = \"{region}乡镇政府信息公开工作年度报告（示例数据）\"\nbase_url = \"https://example.gov.cn/nianbao/\"\nlanguage = \"zh-CN\"\n\n[portal]\nregion = \"{region}\"\nnotice = \"{notice}\"\n\n# 示例数据到 {last} 年度为止：督查按 {} 年 6 月 30 日统计，结果不随生成日期变化。\n[audit]\nas_of = \"{}-06-30\"\n",
+            last + 1,
+            last + 1
         ),
     )?;
     let mut registry = String::from("# 示例数据：虚构的乡镇名录\n");

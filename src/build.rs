@@ -31,6 +31,9 @@ pub struct Options {
     /// Publish work left unfinished (placeholders of `new` and `import`): a preview does, a
     /// build and a check refuse it unless asked.
     pub allow_draft: bool,
+    /// The day the oversight is made as of (see [`crate::config::Config::as_of`]); `None` is
+    /// site.toml's `[audit] as_of`, else today ([`crate::dates::today`]).
+    pub as_of: Option<chrono::NaiveDate>,
 }
 
 impl Options {
@@ -40,7 +43,20 @@ impl Options {
             base_url: self.base_url.as_deref(),
             strict: self.strict,
             allow_draft: self.allow_draft,
+            as_of: self.as_of_or_today(),
         }
+    }
+
+    /// [`Options::as_of`], or today.
+    fn as_of_or_today(&self) -> chrono::NaiveDate {
+        self.as_of.unwrap_or_else(crate::dates::today)
+    }
+
+    /// The day a site with `config` is audited as of: the option, else site.toml's, else today.
+    fn as_of_for(&self, config: &Config) -> chrono::NaiveDate {
+        self.as_of
+            .or(config.as_of)
+            .unwrap_or_else(crate::dates::today)
     }
 }
 
@@ -102,6 +118,7 @@ pub fn export_json(root: &Path, options: &Options) -> Result<String, Failure> {
 
 fn load_with(root: &Path, options: &Options, plugins: bool) -> Result<Loaded, Failure> {
     let mut config = Config::load(root).map_err(|d| Failure::Content(d.into()))?;
+    config.as_of = Some(options.as_of_for(&config));
     if let Some(url) = &options.base_url {
         config
             .set_base_url(url)
@@ -163,7 +180,8 @@ fn has_plugins(root: &Path) -> bool {
 /// are left out as a build leaves them out. Fails only when settings or the township registry
 /// cannot be read.
 pub fn load_for_audit(root: &Path, options: &Options) -> Result<(Site, Diagnostics), Failure> {
-    let config = Config::load(root).map_err(|d| Failure::Content(d.into()))?;
+    let mut config = Config::load(root).map_err(|d| Failure::Content(d.into()))?;
+    config.as_of = Some(options.as_of_for(&config));
     let (site, mut diagnostics) = content::load_site_with_errors(root, config);
     let Some(site) = site else {
         return Err(Failure::Content(diagnostics));
@@ -322,6 +340,7 @@ pub fn build(
         crate::publish::kept::parked_staging(root, &crate::publish::staging::absolute(output));
     let staging = Staging::with_park(root, output, Some(park))?;
     let store = (!options.allow_draft).then(|| crate::publish::kept::Kept::of_site(root));
+    let sources = (sources.0, with_audit_days(&loaded.site, sources.1));
     let archives = Archives::new(&loaded.site, &marker, &sources.1, store);
     let errors = write_in_order(&loaded, &plan, &staging, &archives, progress, &phase);
     let (mut summary, diagnostics) = finish(loaded, &plan, errors, start)?;
@@ -351,6 +370,21 @@ fn fingerprint_and_load(
 
 /// The fingerprint of all sources, and of each year's (for its archive).
 type Fingerprints = (u64, BTreeMap<u16, u64>);
+
+/// Each year's fingerprint with the day its archive's oversight is made as of
+/// ([`Site::archive_as_of`]), which stays the same once the year's deadline has passed.
+fn with_audit_days(site: &Site, prints: BTreeMap<u16, u64>) -> BTreeMap<u16, u64> {
+    use std::hash::{Hash, Hasher};
+    prints
+        .into_iter()
+        .map(|(year, print)| {
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            print.hash(&mut h);
+            site.archive_as_of(year).hash(&mut h);
+            (year, h.finish())
+        })
+        .collect()
+}
 
 /// The summary of a build that found its output up to date.
 fn up_to_date(stamp: &crate::publish::stamp::Stamp, start: Instant) -> Summary {

@@ -32,6 +32,25 @@ pub struct Config {
     /// Outside commands that add pages and findings (`[[plugins]]`), run in this order.
     #[serde(default)]
     pub plugins: Vec<Plugin>,
+    /// The oversight's settings (`[audit]`).
+    #[serde(default)]
+    pub audit: AuditSettings,
+    /// The date the oversight is made as of: `--as-of`, else `[audit] as_of`, else the build's
+    /// day ([`crate::dates::today`]) — what was due by then and what was not yet. `None` (a
+    /// site made without loading, as in unit tests) audits the years that have reports, as if
+    /// every deadline had passed.
+    #[serde(skip)]
+    pub as_of: Option<chrono::NaiveDate>,
+}
+
+/// The `[audit]` table.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq, Default)]
+#[serde(deny_unknown_fields)]
+pub struct AuditSettings {
+    /// A fixed as-of date, `YYYY-MM-DD` (a demonstration site, a frozen copy); unset, the
+    /// oversight is as of the day of the build.
+    #[serde(default)]
+    pub as_of: Option<String>,
 }
 
 /// One `[[plugins]]` entry: an outside command speaking the JSON protocol of
@@ -81,7 +100,7 @@ fn default_theme() -> String {
     "default".to_string()
 }
 
-const KNOWN_KEYS: &str = "title, base_url, language, theme, [portal] region, notice, [deadlines] default, [[deadlines.exception]] year, due, note, [[plugins]] name, command, timeout_s, max_output_mib";
+const KNOWN_KEYS: &str = "title, base_url, language, theme, [portal] region, notice, [deadlines] default, [[deadlines.exception]] year, due, note, [[plugins]] name, command, timeout_s, max_output_mib, [audit] as_of";
 
 impl Config {
     /// Read and check `site.toml` under `root`.
@@ -124,6 +143,18 @@ impl Config {
                 .hint("公开期限写成 [deadlines] default = \"01-20\"（次年的月-日）；某一年度例外写成 [[deadlines.exception]] year = 2022、due = \"2023-02-28\"、note = \"说明\""));
         }
         check_plugins(&config.plugins, text)?;
+        if let Some(day) = &config.audit.as_of {
+            config.as_of = Some(crate::dates::parse_date(day).ok_or_else(|| {
+                Diagnostic::error(
+                    "config.audit",
+                    CONFIG_FILE,
+                    format!("督查日期 as_of「{day}」不是有效日期"),
+                )
+                .at_line(line_of_key(text, "as_of"))
+                .field("audit.as_of")
+                .hint("写成 [audit] as_of = \"2025-03-01\"；不写则按生成当天统计")
+            })?);
+        }
         Ok(config)
     }
 

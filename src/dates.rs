@@ -18,6 +18,50 @@ pub(crate) fn parse_date(text: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
 }
 
+/// A date in a spelling clerks write by hand — `2019年4月10日`, `2019.4.10`, `2019/04/10`,
+/// `2019-4-10` — which content does not accept (one spelling, `YYYY-MM-DD`, everywhere); used to
+/// say exactly what to write instead.
+pub(crate) fn hand_written(text: &str) -> Option<NaiveDate> {
+    let text = text.trim();
+    let text = text.strip_suffix('日').unwrap_or(text);
+    let parts: Vec<&str> = text.split(['年', '月', '.', '/', '-']).collect();
+    let [year, month, day] = parts[..] else {
+        return None;
+    };
+    let digits = |s: &str, max: usize| {
+        let s = s.trim();
+        (!s.is_empty() && s.len() <= max && s.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| s.parse::<u32>().ok())
+            .flatten()
+    };
+    let year = i32::try_from(digits(year, 4).filter(|_| year.trim().len() == 4)?).ok()?;
+    NaiveDate::from_ymd_opt(year, digits(month, 2)?, digits(day, 2)?)
+}
+
+/// Today in China Standard Time (UTC+8), where the reports are due; the day of
+/// `SOURCE_DATE_EPOCH` (seconds, the reproducible-builds convention) when that is set, so that
+/// a build can be repeated byte for byte on another day.
+pub fn today() -> NaiveDate {
+    let seconds = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok())
+        .unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(0))
+        });
+    day_in_china(seconds)
+}
+
+/// The day in China Standard Time of a moment given in seconds since 1970 (UTC).
+fn day_in_china(seconds: i64) -> NaiveDate {
+    const CHINA: i64 = 8 * 3600;
+    let days = (seconds + CHINA).div_euclid(86_400);
+    NaiveDate::from_ymd_opt(1970, 1, 1)
+        .and_then(|epoch| epoch.checked_add_signed(chrono::TimeDelta::days(days)))
+        .unwrap_or_default()
+}
+
 /// The first report year the 2019 条例 governs.
 const FIRST_YEAR_OF_2019_REGULATION: u16 = 2019;
 
@@ -144,6 +188,37 @@ mod tests {
 
     fn date(text: &str) -> NaiveDate {
         parse_date(text).expect("a date")
+    }
+
+    #[test]
+    fn hand_written_dates_are_recognised_for_the_hint_only() {
+        for text in [
+            "2019年4月10日",
+            "2019.4.10",
+            "2019/04/10",
+            "2019-4-10",
+            " 2019年04月10日 ",
+        ] {
+            assert_eq!(hand_written(text), Some(date("2019-04-10")), "{text}");
+            assert_eq!(parse_date(text), None, "{text} is not accepted as content");
+        }
+        for text in [
+            "2019年4月",
+            "19.4.10",
+            "2019.4.31",
+            "2019年4月10日下午",
+            "四月十日",
+        ] {
+            assert_eq!(hand_written(text), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn the_day_is_the_day_in_china() {
+        // 2024-02-29 16:00 UTC is 2024-03-01 00:00 in Beijing; a second before is still 02-29.
+        assert_eq!(day_in_china(1_709_222_400), date("2024-03-01"));
+        assert_eq!(day_in_china(1_709_222_399), date("2024-02-29"));
+        assert_eq!(day_in_china(0), date("1970-01-01"));
     }
 
     #[test]

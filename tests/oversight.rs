@@ -28,7 +28,7 @@ fn audit_rows(out: &Path) -> Vec<Vec<String>> {
     assert_eq!(
         lines.next(),
         Some(
-            "year,township,name,status,published,deadline,days_late,errors,warnings,blank_cells,total_cells"
+            "year,township,name,status,published,deadline,days_late,errors,warnings,rule_warnings,has_table,blank_cells,total_cells,as_of"
         )
     );
     lines
@@ -46,6 +46,12 @@ fn row<'a>(rows: &'a [Vec<String>], year: &str, township: &str) -> &'a [String] 
 /// unknown date, gamma merged away after 2018 and missing in 2018.
 fn every_status() -> Fixture {
     let f = Fixture::new();
+    // As of mid-2020: 2019 is the last year due.
+    f.edit(
+        "site.toml",
+        "as_of = \"2021-06-30\"",
+        "as_of = \"2020-06-30\"",
+    );
     f.write(
         "content/townships.yaml",
         "- slug: alpha\n  name: 甲镇\n  kind: 镇\n  order: 1\n- slug: beta\n  name: 乙乡\n  kind: 乡\n  order: 2\n  since: 2019\n- slug: gamma\n  name: 丙镇\n  kind: 镇\n  order: 3\n  until: 2018\n",
@@ -81,8 +87,11 @@ fn every_status_has_its_known_answer_in_the_csv_and_the_page() {
             "0",
             "0",
             "0",
-            "60",
-            "65"
+            "0",
+            "true",
+            "53",
+            "58",
+            "2020-06-30"
         ]
     );
     assert_eq!(
@@ -96,7 +105,19 @@ fn every_status_has_its_known_answer_in_the_csv_and_the_page() {
     assert_eq!(row(&rows, "2018", "beta")[3], "not_required");
     assert_eq!(
         row(&rows, "2018", "gamma")[3..],
-        ["missing", "", "2019-03-31", "", "", "", "", ""]
+        [
+            "missing",
+            "",
+            "2019-03-31",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "2020-06-30"
+        ]
     );
     assert_eq!(row(&rows, "2019", "gamma")[3], "not_required");
     let page = read(&out, "audit/index.html");
@@ -190,7 +211,7 @@ fn nianbao_audit_reports_and_exits_for_ci() {
     assert_eq!(code, 1, "--strict fails on lateness and unknown dates");
     let (code, _, stderr) = run_in(f.root(), "audit", &["--year", "2030"]);
     assert_eq!(code, 2, "{stderr}");
-    assert!(stderr.contains("没有 2030 年度"), "{stderr}");
+    assert!(stderr.contains("2030 年度不在督查范围内"), "{stderr}");
     // JSON and CSV carry the same statuses as the site's audit.csv.
     let (_, json, _) = run_in(f.root(), "audit", &["--format", "json"]);
     let doc: serde_json::Value = serde_json::from_str(&json).expect("one JSON document");
@@ -222,9 +243,15 @@ fn nianbao_audit_reports_and_exits_for_ci() {
         fs::read(&file).unwrap(),
         read(&out, "audit/audit.csv").into_bytes()
     );
-    let (code, _, stderr) = run_in(f.root(), "audit", &["--output", "x.txt"]);
-    assert_eq!(code, 2, "--output needs a machine format: {stderr}");
-    assert!(stderr.contains("--output 只用于"), "{stderr}");
+    // The text report can be written to a file too.
+    let text = f.root().join("督查.txt");
+    let (code, _, _) = run_in(f.root(), "audit", &["--output", text.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    assert!(
+        fs::read_to_string(&text)
+            .unwrap()
+            .contains("2018 年度：已发布 1/2")
+    );
 }
 
 #[test]
@@ -236,8 +263,9 @@ fn a_broken_report_is_counted_not_hidden() {
     );
     let (code, stdout, _) = run_in(f.root(), "audit", &[]);
     assert_eq!(code, 1);
+    // The report exists: it is never missing; its date cannot be read.
     assert!(
-        stdout.contains("丙镇（gamma）：未发布，1 个错误"),
+        stdout.contains("丙镇（gamma）：日期未注明，1 个错误"),
         "{stdout}"
     );
     assert!(

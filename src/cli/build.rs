@@ -13,6 +13,9 @@ pub(super) struct Args {
     /// 允许发布未完成的内容（新建或导入后还没有替换的占位文字、待核对标记）；默认把它们当作错误
     #[arg(long)]
     pub(super) allow_draft: bool,
+    /// 督查页和各乡镇公开记录按哪一天统计（YYYY-MM-DD，默认今天；公开期限在这天之后的计为“未到期”）
+    #[arg(long, value_name = "DATE", value_parser = super::parse_as_of)]
+    pub(super) as_of: Option<chrono::NaiveDate>,
 }
 
 pub(super) fn run(args: Args, root: &Path, global: &Global) -> u8 {
@@ -20,6 +23,7 @@ pub(super) fn run(args: Args, root: &Path, global: &Global) -> u8 {
         output,
         base_url,
         allow_draft,
+        as_of,
     } = args;
     let output = if output.is_absolute() {
         output
@@ -34,6 +38,7 @@ pub(super) fn run(args: Args, root: &Path, global: &Global) -> u8 {
         base_url,
         strict: false,
         allow_draft,
+        as_of,
     };
     let progress = progress_bar(global.quiet);
     let result = nianbao::build::build(root, &output, &options, &progress);

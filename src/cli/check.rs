@@ -13,6 +13,9 @@ pub(super) struct Args {
     /// 允许未完成的内容（新建或导入后还没有替换的占位文字、待核对标记）；默认把它们当作错误
     #[arg(long)]
     pub(super) allow_draft: bool,
+    /// 督查页和各乡镇公开记录按哪一天统计（YYYY-MM-DD，默认今天；公开期限在这天之后的计为“未到期”）
+    #[arg(long, value_name = "DATE", value_parser = super::parse_as_of)]
+    pub(super) as_of: Option<chrono::NaiveDate>,
 }
 
 pub(super) fn run(args: Args, root: &Path, global: &Global) -> u8 {
@@ -20,11 +23,13 @@ pub(super) fn run(args: Args, root: &Path, global: &Global) -> u8 {
         strict,
         format,
         allow_draft,
+        as_of,
     } = args;
     let options = Options {
         base_url: None,
         strict,
         allow_draft,
+        as_of,
     };
     let result = nianbao::build::check(root, &options);
     if format == Format::Json {

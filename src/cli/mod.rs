@@ -185,3 +185,11 @@ fn progress_bar(quiet: bool) -> ProgressBar {
 fn seconds(d: Duration) -> String {
     format!("{:.2} 秒", d.as_secs_f64())
 }
+
+/// `--as-of`: a strict `YYYY-MM-DD` date, with the hand-written spellings named in the message.
+fn parse_as_of(text: &str) -> Result<chrono::NaiveDate, String> {
+    chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .ok()
+        .filter(|_| text.trim().len() == 10)
+        .ok_or_else(|| format!("「{text}」不是有效日期，请写成 YYYY-MM-DD，例如 2025-03-01"))
+}

@@ -126,9 +126,17 @@ impl<'a> FieldReader<'a> {
         match parse_date(&text) {
             Some(date) => Some(date),
             None => {
+                let hint = match crate::dates::hand_written(&text) {
+                    Some(date) => format!(
+                        "日期只能写成 YYYY-MM-DD 一种形式：这里应写成 {key}: {date}（年份四位，月和日各两位，用 - 隔开）"
+                    ),
+                    None => {
+                        "日期写成 YYYY-MM-DD，例如 2019-03-12，且须是日历上存在的日子".to_string()
+                    }
+                };
                 let d = self
                     .error("field.date", key, format!("{label}「{text}」不是有效日期"))
-                    .hint("日期写成 YYYY-MM-DD，例如 2019-03-12，且须是日历上存在的日子");
+                    .hint(hint);
                 self.diagnostics.push(d);
                 None
             }

@@ -18,7 +18,7 @@ use rayon::prelude::*;
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics, display_path};
 use crate::encoding::{self, TextEncoding};
-use crate::site::{Report, Site, Township};
+use crate::site::{Report, Site, Township, UnloadedReport};
 
 /// The content directory under the site root.
 pub(crate) const CONTENT_DIR: &str = "content";
@@ -181,12 +181,14 @@ pub fn load_site_with_errors(root: &Path, config: Config) -> (Option<Site>, Diag
     let registry_failed = diagnostics.has_errors();
     let layout = discover(root, &content, &mut diagnostics);
     let mut reports_diagnostics = Diagnostics::new();
+    let mut unloaded = Vec::new();
     let reports = load_reports(
         root,
         &config,
         &townships,
         &layout.reports,
         &mut reports_diagnostics,
+        &mut unloaded,
     );
     // A broken registry leaves every folder "unregistered": only the registry's own errors say
     // what to fix.
@@ -207,10 +209,9 @@ pub fn load_site_with_errors(root: &Path, config: Config) -> (Option<Site>, Diag
     if registry_failed {
         return (None, diagnostics);
     }
-    (
-        Some(Site::new(config, townships, reports, intro, year_intros)),
-        diagnostics,
-    )
+    let mut site = Site::new(config, townships, reports, intro, year_intros);
+    site.unloaded = unloaded;
+    (Some(site), diagnostics)
 }
 
 fn load_townships(root: &Path, diagnostics: &mut Diagnostics) -> Vec<Township> {
@@ -407,8 +408,9 @@ fn load_reports(
     townships: &[Township],
     found: &[FoundReport],
     diagnostics: &mut Diagnostics,
+    unloaded: &mut Vec<UnloadedReport>,
 ) -> Vec<Report> {
-    let results: Vec<(Option<Report>, Diagnostics)> = found
+    let results: Vec<(Loaded, Diagnostics)> = found
         .par_iter()
         .map(|f| {
             let mut ds = Diagnostics::new();
@@ -419,9 +421,24 @@ fn load_reports(
     let mut reports = Vec::with_capacity(results.len());
     for (report, ds) in results {
         diagnostics.extend(ds);
-        reports.extend(report);
+        match report {
+            Loaded::Report(r) => reports.push(r),
+            Loaded::Unloaded(u) => unloaded.push(u),
+            Loaded::Unregistered => {}
+        }
     }
     reports
+}
+
+/// What a report folder gave. Short-lived (one per folder, moved straight into the site), so
+/// the report is not boxed for the sake of the rarer variants.
+#[allow(clippy::large_enum_variant)]
+enum Loaded {
+    Report(Report),
+    /// Its report has errors: what the oversight still knows of it.
+    Unloaded(UnloadedReport),
+    /// Its township is not registered: not a township's report at all.
+    Unregistered,
 }
 
 fn load_report_folder(
@@ -430,11 +447,11 @@ fn load_report_folder(
     townships: &[Township],
     f: &FoundReport,
     diagnostics: &mut Diagnostics,
-) -> Option<Report> {
+) -> Loaded {
     let Some(township) = townships.iter().find(|t| t.slug == f.slug) else {
         let known: Vec<&str> = townships.iter().map(|t| t.slug.as_str()).collect();
         diagnostics.push(unregistered(root, f, &known));
-        return None;
+        return Loaded::Unregistered;
     };
     let folder = report::ReportFolder {
         root,
@@ -444,10 +461,21 @@ fn load_report_folder(
         region: &config.portal.region,
         deadlines: &config.deadlines,
     };
-    let errors = diagnostics.error_count();
-    let mut report = report::load(&folder, diagnostics)?;
-    report.errors = diagnostics.error_count() - errors;
-    Some(report)
+    let (errors, warnings) = (diagnostics.error_count(), diagnostics.warning_count());
+    if !township.existed_in(f.year) {
+        diagnostics.push(outside_existence(root, f, township));
+    }
+    let report = report::load(&folder, diagnostics);
+    let errors = diagnostics.error_count() - errors;
+    let warnings = diagnostics.warning_count() - warnings;
+    match report {
+        Some(mut report) => {
+            report.errors = errors;
+            report.warnings = warnings;
+            Loaded::Report(report)
+        }
+        None => Loaded::Unloaded(report::unloaded(&folder, errors, warnings)),
+    }
 }
 
 /// Load the one report folder `content/<year>/<slug>/` of a site whose settings and township
@@ -473,9 +501,29 @@ pub(crate) fn reload_report(
     let report = load_report_folder(root, config, townships, &found, &mut diagnostics);
     diagnostics.sort();
     match report {
-        Some(r) if !diagnostics.has_errors() => Ok((Some(r), diagnostics)),
+        Loaded::Report(r) if !diagnostics.has_errors() => Ok((Some(r), diagnostics)),
         _ => Err(diagnostics),
     }
+}
+
+/// A report of a year the township did not exist in (`since`/`until` of the registry).
+fn outside_existence(root: &Path, f: &FoundReport, township: &Township) -> Diagnostic {
+    let rel = display_path(root, &f.dir).replace('\\', "/");
+    let span = match (township.since, township.until) {
+        (Some(s), Some(u)) => format!("{s}—{u} 年"),
+        (Some(s), None) => format!("{s} 年起"),
+        (None, Some(u)) => format!("到 {u} 年为止"),
+        (None, None) => String::new(),
+    };
+    Diagnostic::warning(
+        "report.township-inactive",
+        rel,
+        format!(
+            "{}（{}）在乡镇名录中登记为{span}存在，却有 {} 年度的报告",
+            township.name, township.slug, f.year
+        ),
+    )
+    .hint("核对报告所在的年度目录，或改正 content/townships.yaml 中该乡镇的 since（设立年度）和 until（撤并年度）")
 }
 
 fn unregistered(root: &Path, f: &FoundReport, known: &[&str]) -> Diagnostic {

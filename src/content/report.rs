@@ -10,7 +10,7 @@ use super::stats;
 use super::yaml::{self, KeyIndex, type_name};
 use super::{ReadError, read_content};
 use crate::diagnostics::{Diagnostic, Diagnostics, display_path};
-use crate::site::{Attachment, Form, Report, ReportMeta, Township};
+use crate::site::{Attachment, Form, Report, ReportMeta, Township, UnloadedReport};
 use crate::validate;
 
 /// The report text file in every report folder.
@@ -90,11 +90,11 @@ pub(crate) fn load(folder: &ReportFolder<'_>, diagnostics: &mut Diagnostics) -> 
     let before = diagnostics.error_count();
     let meta = parse_front_matter(front, &md_file, folder, diagnostics);
     let attachments = list_attachments(folder, &rel, diagnostics);
-    let stats = stats::load(
-        &folder.dir.join(STATS_FILE),
-        &format!("{rel}/{STATS_FILE}"),
-        diagnostics,
-    );
+    let stats_path = folder.dir.join(STATS_FILE);
+    let stats = stats::load(&stats_path, &format!("{rel}/{STATS_FILE}"), diagnostics);
+    if stats.is_none() && !stats_path.exists() {
+        diagnostics.push(no_table(&rel));
+    }
     let mut meta = meta?;
     let attachments = attach_titles(attachments, &mut meta.1, &md_file, diagnostics);
     if diagnostics.error_count() > before {
@@ -110,6 +110,7 @@ pub(crate) fn load(folder: &ReportFolder<'_>, diagnostics: &mut Diagnostics) -> 
         stats,
         attachments,
         errors: 0,
+        warnings: 0,
     };
     check_links(&text, body, &md_file, diagnostics);
     check_images(&text, body, &md_file, diagnostics);
@@ -124,6 +125,49 @@ pub(crate) fn load(folder: &ReportFolder<'_>, diagnostics: &mut Diagnostics) -> 
         diagnostics,
     );
     Some(report)
+}
+
+/// The code of the warning for a report without a statistics table.
+pub(crate) const NO_TABLE: &str = "report.no-stats";
+
+/// A report folder without stats.yaml: the report publishes no statistics table.
+fn no_table(rel: &str) -> Diagnostic {
+    Diagnostic::warning(
+        NO_TABLE,
+        rel.to_string(),
+        "报告没有统计表（报告目录中没有 stats.yaml）：页面显示“无统计表”，督查计为一条警告",
+    )
+    .hint("按原文的统计表建立 stats.yaml（nianbao new 生成骨架，或 nianbao template 生成 Excel 填报模板后导入）；原文确实没有统计表时保留这条警告")
+}
+
+/// What the oversight still knows of a report folder whose report has errors: the 公开日期 when
+/// report.md states one that reads as a date, and the table when stats.yaml reads. Read again on
+/// this cold path (with the errors already reported), not carried through the loader.
+pub(crate) fn unloaded(
+    folder: &ReportFolder<'_>,
+    errors: usize,
+    warnings: usize,
+) -> UnloadedReport {
+    let mut quiet = Diagnostics::new();
+    let published = crate::content::read_text(&folder.dir.join(REPORT_FILE))
+        .ok()
+        .and_then(|text| {
+            let (front, _) = split_front_matter(&text).ok()?;
+            let map: serde_yaml::Mapping = serde_yaml::from_str(front.yaml).ok()?;
+            match map.get("published")? {
+                Value::String(s) => crate::dates::parse_date(s.trim()),
+                _ => None,
+            }
+        });
+    let stats = stats::load(&folder.dir.join(STATS_FILE), STATS_FILE, &mut quiet);
+    UnloadedReport {
+        year: folder.year,
+        township: folder.township.slug.clone(),
+        published,
+        stats,
+        errors,
+        warnings,
+    }
 }
 
 /// Front matter text and its first line, then the body.

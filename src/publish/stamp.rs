@@ -20,6 +20,10 @@ pub(crate) struct Inputs<'a> {
     pub strict: bool,
     /// Unfinished work is allowed.
     pub allow_draft: bool,
+    /// The day the oversight is made as of (the audit page and the publication records say
+    /// what was due by then). Only the whole site's fingerprint holds it: a year archive's
+    /// depends on the day only until the year is settled ([`crate::site::Site::archive_as_of`]).
+    pub as_of: chrono::NaiveDate,
 }
 
 const SOURCES: [&str; 5] = ["site.toml", "content", "themes", "templates", "static"];
@@ -127,6 +131,7 @@ pub(crate) fn fingerprints(root: &Path, options: &Inputs<'_>) -> (u64, BTreeMap<
     all.write(options.base_url.unwrap_or("").as_bytes());
     all.write_u8(u8::from(options.strict));
     all.write_u8(u8::from(options.allow_draft));
+    all.write(options.as_of.to_string().as_bytes());
     shared.write(options.base_url.unwrap_or("").as_bytes());
     // Drafts are in an archive built with --allow-draft: a published one must never be taken for it.
     shared.write_u8(u8::from(options.allow_draft));

@@ -14,7 +14,7 @@ use crate::site::audit::{self, Cell, Status};
 struct CellView {
     /// 按时, 逾期 N 天, …
     status: String,
-    /// CSS class: `on-time`, `late`, `missing`, `date-unknown`, `not-required`.
+    /// CSS class: `on-time`, `late`, `missing`, `date-unknown`, `not-required`, `not-due`.
     class: &'static str,
     /// Sort key: days late (on time 0, date unknown and missing after every late report).
     sort: String,
@@ -49,6 +49,7 @@ struct YearView {
     late: usize,
     date_unknown: usize,
     missing: usize,
+    not_due: usize,
 }
 
 /// One year of a township's publication record.
@@ -70,6 +71,7 @@ fn class(status: Status) -> &'static str {
         Status::Missing => "missing",
         Status::DateUnknown => "date-unknown",
         Status::NotRequired => "not-required",
+        Status::NotDue => "not-due",
     }
 }
 
@@ -80,7 +82,7 @@ fn sort_key(status: Status) -> String {
         Status::Late(days) => days.to_string(),
         Status::DateUnknown => "100000".to_string(),
         Status::Missing => "200000".to_string(),
-        Status::NotRequired => String::new(),
+        Status::NotRequired | Status::NotDue => String::new(),
     }
 }
 
@@ -94,12 +96,11 @@ fn problems_text(cell: &Cell) -> String {
 }
 
 fn blank_text(cell: &Cell) -> String {
-    if cell.total_cells == 0 {
-        return if cell.report.is_some() {
-            "无统计表".to_string()
-        } else {
-            String::new()
-        };
+    if !cell.has_report() {
+        return String::new();
+    }
+    if !cell.has_table {
+        return "无统计表".to_string();
     }
     format!("空白 {}%", blank_percent(cell))
 }
@@ -180,6 +181,7 @@ pub(crate) fn page(site: &Site, page: usize, audit: &audit::Audit) -> Context {
                 late: s.late,
                 date_unknown: s.date_unknown,
                 missing: s.missing,
+                not_due: s.not_due,
             }
         })
         .collect();
@@ -197,6 +199,10 @@ pub(crate) fn page(site: &Site, page: usize, audit: &audit::Audit) -> Context {
         .collect();
     c.insert("years", &years);
     c.insert("rows", &rows);
+    c.insert(
+        "as_of",
+        &audit.as_of.map(|d| d.to_string()).unwrap_or_default(),
+    );
     let region = &site.config.portal.region;
     c.insert("csv_name", &save_name(&[region, "年报督查"], "csv"));
     c.insert("xlsx_name", &save_name(&[region, "年报督查"], "xlsx"));

@@ -1088,6 +1088,7 @@ mod tests {
             stats: None,
             attachments: Vec::new(),
             errors: 0,
+            warnings: 0,
         };
         let text = doc_text(&report);
         assert_eq!(text.headings, ["一、概述"]);

@@ -269,6 +269,8 @@ pub fn serve(root: &Path, options: &ServeOptions) -> Result<(), ServeError> {
             strict: false,
             // A preview shows unfinished work (with its warnings); publishing refuses it.
             allow_draft: true,
+            // The oversight as of the day the preview started.
+            as_of: None,
         },
     );
     workspace.defer_aggregates(true);

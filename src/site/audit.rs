@@ -1,13 +1,17 @@
 //! Oversight (督查): for every township and report year, whether the report was published, on
-//! time, late or without a date, with what checking it found and how much of its table is blank.
+//! time, late or without a date, or is not yet due, with what checking found and how much of
+//! its table is blank.
 //!
 //! One model serves the `/audit/` page, `audit.csv`/`audit.xlsx`, the township pages' publication
-//! records and `nianbao audit`. It depends only on the site, so the same content gives the same
-//! audit: lateness is measured against the deadline, never against today's date.
+//! records and `nianbao audit`. It depends only on the site, whose settings carry the day the
+//! audit is made as of ([`crate::config::Config::as_of`]): every report year from the first a
+//! township was set up to the year before that day is audited, reports or not, and the as-of
+//! year too where it has reports. Lateness is measured against the deadline; the as-of day only
+//! decides what is not yet due.
 
 use chrono::NaiveDate;
 
-use super::{Report, Site};
+use super::{Site, Stats};
 use crate::dates::Due;
 
 /// The state of one township's report for one year.
@@ -17,16 +21,20 @@ pub enum Status {
     OnTime,
     /// Published this many days after the deadline.
     Late(i64),
-    /// No report although the township existed that year.
+    /// No report although the township existed that year and the deadline has passed.
     Missing,
-    /// Published, but the original does not show the date (`published: ~`).
+    /// Published, but its date is not known: the original does not show it (`published: ~`),
+    /// or report.md states it in a form that cannot be read (an error says how to write it).
     DateUnknown,
     /// The township did not exist that year (`since`/`until`), and there is no report.
     NotRequired,
+    /// No report yet, and the deadline is after the as-of day.
+    NotDue,
 }
 
 impl Status {
-    /// The CSV/JSON code: `on_time`, `late`, `missing`, `date_unknown`, `not_required`.
+    /// The CSV/JSON code: `on_time`, `late`, `missing`, `date_unknown`, `not_required`,
+    /// `not_due`.
     pub fn code(self) -> &'static str {
         match self {
             Status::OnTime => "on_time",
@@ -34,10 +42,11 @@ impl Status {
             Status::Missing => "missing",
             Status::DateUnknown => "date_unknown",
             Status::NotRequired => "not_required",
+            Status::NotDue => "not_due",
         }
     }
 
-    /// The words of the page: 按时, 逾期 N 天, 未发布, 日期未注明, 不需发布.
+    /// The words of the page: 按时, 逾期 N 天, 未发布, 日期未注明, 不需发布, 未到期.
     pub fn text(self) -> String {
         match self {
             Status::OnTime => "按时".to_string(),
@@ -45,6 +54,7 @@ impl Status {
             Status::Missing => "未发布".to_string(),
             Status::DateUnknown => "日期未注明".to_string(),
             Status::NotRequired => "不需发布".to_string(),
+            Status::NotDue => "未到期".to_string(),
         }
     }
 
@@ -61,8 +71,11 @@ pub struct Cell {
     pub year: u16,
     /// The township's index in [`Site::townships`].
     pub township: usize,
-    /// The report's index in [`Site::reports`], when there is one.
+    /// The report's index in [`Site::reports`], when there is one that loaded.
     pub report: Option<usize>,
+    /// The folder holds a report that could not be loaded ([`Site::unloaded`]): it exists and
+    /// has errors.
+    pub unloaded: bool,
     /// Its state.
     pub status: Status,
     /// The 公开日期, when there is a report that shows it.
@@ -71,12 +84,24 @@ pub struct Cell {
     pub due: Option<Due>,
     /// Errors found in the report's files (a published site has none).
     pub errors: usize,
+    /// Warnings found in the report's files, counted as `nianbao check` counts them.
+    pub warnings: usize,
     /// Consistency rules of its table that the figures break (shown on its page).
     pub rule_warnings: usize,
-    /// Blank cells of its table.
+    /// The report has a statistics table (false also without a report).
+    pub has_table: bool,
+    /// Cells of its table that can be filled and are blank.
     pub blank_cells: usize,
-    /// All cells of its table (0 for a report without one).
+    /// Cells of its table that can be filled: every cell but the headings, and a heading when
+    /// the report printed a value on it (0 without a table).
     pub total_cells: usize,
+}
+
+impl Cell {
+    /// Whether a report exists for the cell (loaded or not).
+    pub fn has_report(&self) -> bool {
+        self.report.is_some() || self.unloaded
+    }
 }
 
 /// One year's totals.
@@ -84,7 +109,7 @@ pub struct Cell {
 pub struct YearSummary {
     /// The report year.
     pub year: u16,
-    /// Townships that had to publish.
+    /// Townships whose report was due by the as-of day, and those that published early.
     pub required: usize,
     /// Reports published (of townships that had to, and of others).
     pub published: usize,
@@ -96,12 +121,16 @@ pub struct YearSummary {
     pub date_unknown: usize,
     /// Townships that had to publish and did not.
     pub missing: usize,
+    /// Townships whose report is not yet due and not yet published.
+    pub not_due: usize,
 }
 
 /// The audit of a whole site.
 #[derive(Debug, Clone)]
 pub struct Audit {
-    /// Report years, newest first: every year from the first report to the last.
+    /// The day the audit is made as of; `None` for a site loaded without one.
+    pub as_of: Option<NaiveDate>,
+    /// Report years, newest first (see the module's documentation).
     pub years: Vec<u16>,
     /// Per township (display order), one cell per year of [`Audit::years`].
     pub rows: Vec<Vec<Cell>>,
@@ -110,45 +139,85 @@ pub struct Audit {
 }
 
 impl Audit {
-    /// Count the errors of each report folder (`content/<year>/<slug>/`) among `diagnostics`,
-    /// including folders whose report could not be loaded at all.
-    pub fn count_errors(&mut self, site: &Site, diagnostics: &crate::diagnostics::Diagnostics) {
+    /// The audit restricted to `year` (one of [`Audit::years`]) and to the townships for which
+    /// `keep` holds; `None` when the year is not audited.
+    pub fn only(&self, year: Option<u16>, keep: impl Fn(usize) -> bool) -> Option<Audit> {
+        let columns: Vec<usize> = match year {
+            Some(y) => vec![self.years.iter().position(|&x| x == y)?],
+            None => (0..self.years.len()).collect(),
+        };
+        let rows: Vec<Vec<Cell>> = self
+            .rows
+            .iter()
+            .filter(|row| row.first().is_some_and(|c| keep(c.township)))
+            .map(|row| columns.iter().map(|&i| row[i].clone()).collect())
+            .collect();
+        let summaries = columns
+            .iter()
+            .enumerate()
+            .map(|(j, &i)| summary(self.years[i], rows.iter().map(|row| &row[j])))
+            .collect();
+        Some(Audit {
+            as_of: self.as_of,
+            years: columns.iter().map(|&i| self.years[i]).collect(),
+            rows,
+            summaries,
+        })
+    }
+
+    /// The cells in the one order every form lists them: newest year first, then townships in
+    /// display order.
+    pub fn cells(&self) -> impl Iterator<Item = &Cell> {
+        (0..self.years.len()).flat_map(move |y| self.rows.iter().map(move |row| &row[y]))
+    }
+}
+
+impl Audit {
+    /// Count the errors and warnings of each report folder (`content/<year>/<slug>/`) among
+    /// `diagnostics` — as `nianbao check` lists them, after its promotions — including folders
+    /// whose report could not be loaded.
+    pub fn count_findings(&mut self, site: &Site, diagnostics: &crate::diagnostics::Diagnostics) {
+        use crate::diagnostics::Severity;
         // Counted once per folder: matching every cell against every diagnostic grew with the
         // square of a province's size.
-        let mut per_folder: std::collections::HashMap<&str, usize> =
+        let mut per_folder: std::collections::HashMap<(&str, &str), (usize, usize)> =
             std::collections::HashMap::new();
-        let files: Vec<String> = diagnostics
-            .iter()
-            .filter(|d| d.severity == crate::diagnostics::Severity::Error)
-            .map(|d| d.file.replace('\\', "/"))
-            .collect();
-        for file in &files {
-            if let Some(folder) = report_folder(file) {
-                *per_folder.entry(folder).or_default() += 1;
+        for d in diagnostics.iter() {
+            if let Some(folder) = report_folder(&d.file) {
+                let counts = per_folder.entry(folder).or_default();
+                match d.severity {
+                    Severity::Error => counts.0 += 1,
+                    Severity::Warning => counts.1 += 1,
+                }
             }
         }
         for row in &mut self.rows {
             for cell in row.iter_mut() {
-                let folder = format!(
-                    "content/{}/{}/",
-                    cell.year, site.townships[cell.township].slug
-                );
-                cell.errors = per_folder.get(folder.as_str()).copied().unwrap_or(0);
+                let year = cell.year.to_string();
+                let slug = site.townships[cell.township].slug.as_str();
+                let (errors, warnings) = per_folder
+                    .get(&(year.as_str(), slug))
+                    .copied()
+                    .unwrap_or_default();
+                cell.errors = errors;
+                cell.warnings = warnings;
             }
         }
     }
 }
 
-/// `content/<year>/<slug>/` of a file inside a report folder.
-fn report_folder(file: &str) -> Option<&str> {
-    const CONTENT: &str = "content/";
-    let rest = file.strip_prefix(CONTENT)?;
-    let year_end = rest.find('/')?;
-    let slug_end = year_end + 1 + rest[year_end + 1..].find('/')?;
-    Some(&file[..CONTENT.len() + slug_end + 1])
+/// The year and slug of a file inside a report folder `content/<year>/<slug>/…`, or of the
+/// folder itself.
+fn report_folder(file: &str) -> Option<(&str, &str)> {
+    let rest = file
+        .strip_prefix("content/")
+        .or_else(|| file.strip_prefix("content\\"))?;
+    let mut parts = rest.split(['/', '\\']);
+    let (year, slug) = (parts.next()?, parts.next()?);
+    (!year.is_empty() && !slug.is_empty()).then_some((year, slug))
 }
 
-/// Audit every township for every report year of the site.
+/// Audit every township for every audited report year of the site.
 pub fn audit(site: &Site) -> Audit {
     let years = audit_years(site);
     let rows: Vec<Vec<Cell>> = (0..site.townships.len())
@@ -160,6 +229,7 @@ pub fn audit(site: &Site) -> Audit {
         .map(|(i, &year)| summary(year, rows.iter().map(|row| &row[i])))
         .collect();
     Audit {
+        as_of: site.config.as_of,
         years,
         rows,
         summaries,
@@ -175,51 +245,133 @@ pub fn township_record(site: &Site, township: usize) -> Vec<Cell> {
         .collect()
 }
 
+/// The audited report years, newest first: a year archive's own year; else from the first year
+/// a township was set up (or the first report) to the year before the as-of day, and the as-of
+/// year when it has reports. Without an as-of day, the years from the first to the last report.
 fn audit_years(site: &Site) -> Vec<u16> {
-    let years = site.years();
-    match (years.last(), years.first()) {
-        (Some(&first), Some(&last)) => (first..=last).rev().collect(),
-        _ => Vec::new(),
+    if let Some(year) = site.archive_of {
+        return vec![year];
     }
+    let report_years = site
+        .reports
+        .iter()
+        .map(|r| r.year)
+        .chain(site.unloaded.iter().map(|u| u.year));
+    let (first_report, last_report) = report_years.fold((None, None), |(lo, hi), y| {
+        (
+            Some(lo.map_or(y, |l: u16| l.min(y))),
+            Some(hi.map_or(y, |h: u16| h.max(y))),
+        )
+    });
+    let Some(as_of) = site.config.as_of else {
+        return match (first_report, last_report) {
+            (Some(first), Some(last)) => (first..=last).rev().collect(),
+            _ => Vec::new(),
+        };
+    };
+    let as_of_year =
+        u16::try_from(as_of.format("%Y").to_string().parse::<i32>().unwrap_or(0)).unwrap_or(0);
+    let last_due = as_of_year.saturating_sub(1);
+    let first_since = site.townships.iter().filter_map(|t| t.since).min();
+    let first = [first_since, first_report]
+        .into_iter()
+        .flatten()
+        .min()
+        .unwrap_or(last_due);
+    let has_reports_of = |year: u16| {
+        site.reports_of_year(year).next().is_some() || site.unloaded.iter().any(|u| u.year == year)
+    };
+    let last = if has_reports_of(as_of_year) {
+        as_of_year
+    } else {
+        last_due
+    };
+    (first..=last).rev().collect()
+}
+
+/// What a report folder holds for the audit, loaded or not.
+struct Found<'a> {
+    published: Option<NaiveDate>,
+    stats: Option<&'a Stats>,
+    errors: usize,
+    warnings: usize,
+}
+
+fn found<'a>(site: &'a Site, report: Option<usize>, year: u16, slug: &str) -> Option<Found<'a>> {
+    if let Some(r) = report.map(|i| &site.reports[i]) {
+        return Some(Found {
+            published: r.meta.published,
+            stats: r.stats.as_ref(),
+            errors: r.errors,
+            warnings: r.warnings,
+        });
+    }
+    let u = site
+        .unloaded
+        .iter()
+        .find(|u| u.year == year && u.township == slug)?;
+    Some(Found {
+        published: u.published,
+        stats: u.stats.as_ref(),
+        errors: u.errors,
+        warnings: u.warnings,
+    })
 }
 
 fn cell(site: &Site, township: usize, year: u16) -> Cell {
     let t = &site.townships[township];
     let due = site.config.deadlines.due(year);
     let index = site.report_index(year, &t.slug);
-    let report: Option<&Report> = index.map(|i| &site.reports[i]);
-    let status = match report {
-        None if t.existed_in(year) => Status::Missing,
-        None => Status::NotRequired,
-        Some(r) => match (r.meta.published, &due) {
+    let found = found(site, index, year, &t.slug);
+    let not_yet_due = match (site.config.as_of, &due) {
+        (Some(as_of), Some(d)) => d.date > as_of,
+        _ => false,
+    };
+    let status = match &found {
+        None if !t.existed_in(year) => Status::NotRequired,
+        None if not_yet_due => Status::NotDue,
+        None => Status::Missing,
+        Some(f) => match (f.published, &due) {
             (None, _) => Status::DateUnknown,
             (Some(p), Some(d)) if p > d.date => Status::Late((p - d.date).num_days()),
             (Some(_), _) => Status::OnTime,
         },
     };
-    let (blank_cells, total_cells) = report.and_then(|r| r.stats.as_ref()).map_or((0, 0), |s| {
-        (
-            s.values.iter().filter(|v| v.is_none()).count(),
-            s.values.len(),
-        )
-    });
+    let stats = found.as_ref().and_then(|f| f.stats);
+    let (blank_cells, total_cells) = stats.map_or((0, 0), fillable_cells);
     Cell {
         year,
         township,
         report: index,
+        unloaded: index.is_none() && found.is_some(),
         status,
-        published: report.and_then(|r| r.meta.published),
+        published: found.as_ref().and_then(|f| f.published),
         due,
-        errors: report.map_or(0, |r| r.errors),
-        rule_warnings: report
-            .and_then(|r| r.stats.as_ref())
-            .map_or(0, |s| s.findings.len()),
+        errors: found.as_ref().map_or(0, |f| f.errors),
+        warnings: found.as_ref().map_or(0, |f| f.warnings),
+        rule_warnings: stats.map_or(0, |s| s.findings.len()),
+        has_table: stats.is_some(),
         blank_cells,
         total_cells,
     }
 }
 
-fn summary<'a>(year: u16, cells: impl Iterator<Item = &'a Cell>) -> YearSummary {
+/// (blank, fillable) cells of a table: a heading row is a cell only when the report printed a
+/// value on it.
+fn fillable_cells(stats: &Stats) -> (usize, usize) {
+    stats
+        .format
+        .cells
+        .iter()
+        .zip(&stats.values)
+        .filter(|(cell, value)| !cell.heading || value.is_some())
+        .fold((0, 0), |(blank, total), (_, value)| {
+            (blank + usize::from(value.is_none()), total + 1)
+        })
+}
+
+/// The totals of `cells` (one year's, or one township's over the years).
+pub(crate) fn summary<'a>(year: u16, cells: impl Iterator<Item = &'a Cell>) -> YearSummary {
     let mut s = YearSummary {
         year,
         required: 0,
@@ -228,6 +380,7 @@ fn summary<'a>(year: u16, cells: impl Iterator<Item = &'a Cell>) -> YearSummary 
         late: 0,
         date_unknown: 0,
         missing: 0,
+        not_due: 0,
     };
     for c in cells {
         match c.status {
@@ -235,6 +388,10 @@ fn summary<'a>(year: u16, cells: impl Iterator<Item = &'a Cell>) -> YearSummary 
             Status::Late(_) => s.late += 1,
             Status::DateUnknown => s.date_unknown += 1,
             Status::Missing => s.missing += 1,
+            Status::NotDue => {
+                s.not_due += 1;
+                continue;
+            }
             Status::NotRequired => continue,
         }
         s.required += 1;
@@ -249,7 +406,7 @@ fn summary<'a>(year: u16, cells: impl Iterator<Item = &'a Cell>) -> YearSummary 
 mod tests {
     use super::*;
     use crate::site::compare::tests_support::report;
-    use crate::site::{Site, Township};
+    use crate::site::{Report, Site, Township};
 
     fn township(slug: &str, since: Option<u16>, until: Option<u16>) -> Township {
         Township {

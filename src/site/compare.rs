@@ -477,6 +477,7 @@ pub mod tests_support {
             stats: None,
             attachments: Vec::new(),
             errors: 0,
+            warnings: 0,
         }
     }
 }

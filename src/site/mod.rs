@@ -14,6 +14,7 @@ use std::collections::{BTreeMap, HashMap};
 
 pub use model::{
     Attachment, Figure, Form, PluginPage, Report, ReportMeta, RuleFinding, Stats, Township,
+    UnloadedReport,
 };
 
 use crate::config::Config;
@@ -36,6 +37,9 @@ pub struct Site {
     pub archive_of: Option<u16>,
     /// Pages added by plugins ([`crate::plugins`]), sorted by path; none in a year archive.
     pub plugin_pages: Vec<PluginPage>,
+    /// Report folders whose reports could not be loaded: only `nianbao audit` sees them (a
+    /// build with errors publishes nothing), so that a broken report is never taken as missing.
+    pub unloaded: Vec<UnloadedReport>,
     index: Index,
 }
 
@@ -108,6 +112,7 @@ impl Site {
             year_intros,
             archive_of: None,
             plugin_pages: Vec::new(),
+            unloaded: Vec::new(),
             index,
         }
     }
@@ -130,7 +135,19 @@ impl Site {
             year_intros,
         );
         site.archive_of = Some(year);
+        site.config.as_of = self.archive_as_of(year);
         site
+    }
+
+    /// The day the archive of `year` makes its oversight as of: the site's day, but never after
+    /// the year's deadline — past it every state is settled, so a finished year's archive stays
+    /// the same from day to day.
+    pub fn archive_as_of(&self, year: u16) -> Option<chrono::NaiveDate> {
+        let as_of = self.config.as_of?;
+        match self.config.deadlines.due(year) {
+            Some(due) if due.date < as_of => Some(due.date),
+            _ => Some(as_of),
+        }
     }
 
     /// Take the site apart again (incremental rebuilds replace single reports).

@@ -177,6 +177,26 @@ pub struct Report {
     pub attachments: Vec<Attachment>,
     /// Errors found in the report's files: a build refuses them, `nianbao audit` counts them.
     pub errors: usize,
+    /// Warnings found in the report's files, counted as `nianbao check` counts them.
+    pub warnings: usize,
+}
+
+/// A report folder whose report could not be loaded (it has errors): what the oversight still
+/// knows of it. The report exists, so it is never counted as missing.
+#[derive(Debug, Clone)]
+pub struct UnloadedReport {
+    /// The report year (from the folder).
+    pub year: u16,
+    /// The township slug (from the folder).
+    pub township: String,
+    /// The 公开日期, when report.md states one that can be read.
+    pub published: Option<chrono::NaiveDate>,
+    /// The statistics table, when stats.yaml could be read.
+    pub stats: Option<Stats>,
+    /// Errors found in the folder's files.
+    pub errors: usize,
+    /// Warnings found in the folder's files.
+    pub warnings: usize,
 }
 
 /// A page a plugin added: Markdown rendered in the theme's page template.
