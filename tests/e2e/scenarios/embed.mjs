@@ -70,7 +70,7 @@ ${townshipFrame}
         await page.goto(outsideUrl);
         await page.waitForFunction(() => {
           const frames = [...document.querySelectorAll("iframe[data-nianbao-embed]")];
-          return frames.length === 2 && frames.every((f) => f.style.height !== "600px");
+          return frames.length === 2 && frames.every((f) => f.style.height !== "");
         }, null, { timeout: 15000 });
         await page.waitForTimeout(300);
         for (const [name, part] of [["report", "embed/2018/beijinggang/"], ["township", "embed/townships/beijinggang/"]]) {
@@ -108,7 +108,7 @@ ${townshipFrame}
       const page = await context.newPage();
       await page.goto(outsideUrl);
       const iframe = page.locator(`iframe[src$="embed/townships/beijinggang/"]`);
-      await page.waitForFunction(() => [...document.querySelectorAll("iframe")].every((f) => f.style.height !== "600px"));
+      await page.waitForFunction(() => [...document.querySelectorAll("iframe")].every((f) => f.style.height !== ""));
       const wide = await iframe.evaluate((f) => f.getBoundingClientRect().height);
       await page.setViewportSize({ width: 390, height: 844 });
       await page.waitForFunction((h) => document.querySelectorAll("iframe")[1].getBoundingClientRect().height !== h, wide, { timeout: 5000 });
