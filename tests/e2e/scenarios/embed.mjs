@@ -90,8 +90,10 @@ ${townshipFrame}
         await page.waitForTimeout(200);
         await shot(page, `embed-outside-${label}`);
         const asked = [...new Set(log)].sort();
-        const expected = [`${SUB_PATH}embed/2018/beijinggang/`, `${SUB_PATH}embed/townships/beijinggang/`];
-        assert(JSON.stringify(asked) === JSON.stringify(expected), `${label}: the embeds asked for nothing but themselves: ${asked.join(", ")}`);
+        // The two embeds, and the host script the pasted code loads from the portal (the host
+        // page asks for it; the embeds themselves ask for nothing else).
+        const expected = [`${SUB_PATH}embed/2018/beijinggang/`, `${SUB_PATH}embed/townships/beijinggang/`, `${SUB_PATH}static/embed-host.js`];
+        assert(JSON.stringify(asked) === JSON.stringify(expected), `${label}: the embeds asked for nothing but themselves and the host script: ${asked.join(", ")}`);
         // A link in an embed opens the full page in the whole window, not inside the frame.
         const frame = await (await page.locator(`iframe[src$="embed/2018/beijinggang/"]`).elementHandle()).contentFrame();
         const title = frame.locator("h1 a");
