@@ -29,7 +29,11 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = embed!("templates", include_str:
     "report.html", "search.html", "township.html", "townships.html", "year.html",
 );
 const DEFAULT_STATIC: &[(&str, &[u8])] = embed!("static", include_bytes:
-    "care.js", "search.js", "sort.js", "style.css");
+    "care.js", "embed-host.js", "search.js", "sort.js", "style.css");
+
+/// Static files every site publishes whatever its theme: the embed code of every full page
+/// points at them on the portal, so a theme copied before they existed still has them.
+const ALWAYS_STATIC: &[&str] = &["embed-host.js"];
 
 /// A static file of the theme or site.
 #[derive(Debug, Clone)]
@@ -82,6 +86,13 @@ impl Theme {
                 statics.insert(rel.to_string(), StaticFile::Disk(path.to_path_buf()));
                 Ok(())
             })?;
+            for (rel, bytes) in DEFAULT_STATIC {
+                if ALWAYS_STATIC.contains(rel) {
+                    statics
+                        .entry((*rel).to_string())
+                        .or_insert(StaticFile::Embedded(bytes));
+                }
+            }
             // A theme copied before a template existed (an older copy without `embed.html`)
             // still builds: what it lacks comes from the default theme.
             for (rel, text) in DEFAULT_TEMPLATES {

@@ -194,6 +194,8 @@ pub(crate) struct Code {
     href: String,
     /// The embed's published address.
     url: String,
+    /// The portal's origin (`https://host[:port]`), what a host page's CSP must allow.
+    origin: String,
 }
 
 /// The embed code of the full page at `path` (whose embed is `e`), or `None` when the page has
@@ -213,35 +215,66 @@ pub(crate) fn code(site: &Site, e: Embedded, path: &str) -> Option<Code> {
     let href = urls::embed(path);
     let url = urls::absolute(&site.config.base_url, &href);
     let title = title(site, e);
+    let host_script = urls::absolute(&site.config.base_url, HOST_SCRIPT);
+    // No inline style or script: a host page whose Content-Security-Policy allows the portal in
+    // `frame-src` and `script-src` takes it as it is. Without the script the frame keeps the
+    // `width`/`height` attributes (presentational, not styles) and scrolls.
     let code = format!(
-        "<iframe src=\"{url}\" title=\"{title}\" loading=\"lazy\" \
-         style=\"width:100%;height:600px;border:0\" data-nianbao-embed></iframe>\n{LISTENER}"
+        "<iframe src=\"{url}\" title=\"{title}\" loading=\"lazy\" width=\"100%\" \
+         height=\"600\" data-nianbao-embed></iframe>\n\
+         <script src=\"{host_script}\" async></script>"
     );
     Some(Code {
         what: title,
         code,
         href,
+        origin: origin(&url),
         url,
     })
 }
 
-/// The parent page's half: sets each embed's frame to the height it reports. Without it the
-/// frame keeps the fixed height of its `style` and scrolls.
-const LISTENER: &str = r#"<script>
-addEventListener("message", function (e) {
-  var d = e.data, f = document.querySelectorAll("iframe[data-nianbao-embed]");
-  if (!d || d.type !== "nianbao-embed-height") return;
-  for (var i = 0; i < f.length; i++) if (f[i].contentWindow === e.source) f[i].style.height = d.height + "px";
-});
-</script>"#;
+/// The origin of an absolute `http(s)` URL: scheme, host and port, no path.
+fn origin(url: &str) -> String {
+    let after_scheme = url.find("://").map_or(0, |i| i + 3);
+    let end = url[after_scheme..]
+        .find('/')
+        .map_or(url.len(), |i| after_scheme + i);
+    url[..end].to_string()
+}
+
+/// The host page's half, a static file of the theme (`themes/default/static/embed-host.js`,
+/// published for every theme): sets each embed's frame to the height it reports, and to its
+/// print height while the page prints. Without it the frame keeps its attributes' height.
+pub(crate) const HOST_SCRIPT: &str = "static/embed-host.js";
 
 #[cfg(test)]
 mod tests {
     #[test]
-    fn the_listener_and_the_theme_script_speak_the_same_message() {
-        let message = "\"nianbao-embed-height\"";
-        assert!(super::LISTENER.contains(message));
+    fn the_host_script_and_the_theme_script_speak_the_same_messages() {
+        let host = include_str!("../../themes/default/static/embed-host.js");
         let script = include_str!("../../themes/default/templates/partials/embed.js");
-        assert!(script.contains(message), "{script}");
+        for message in [
+            "\"nianbao-embed-height\"",
+            "\"nianbao-embed-ask\"",
+            "print_height",
+        ] {
+            assert!(host.contains(message), "{message} in embed-host.js");
+            assert!(script.contains(message), "{message} in embed.js");
+        }
+        assert!(super::HOST_SCRIPT.ends_with("/embed-host.js"));
+    }
+
+    #[test]
+    fn the_origin_is_scheme_host_and_port() {
+        for (url, origin) in [
+            (
+                "https://www.example.gov.cn/nianbao/embed/",
+                "https://www.example.gov.cn",
+            ),
+            ("http://127.0.0.1:8080/x/", "http://127.0.0.1:8080"),
+            ("https://example.gov.cn/", "https://example.gov.cn"),
+        ] {
+            assert_eq!(super::origin(url), origin);
+        }
     }
 }

@@ -70,7 +70,7 @@ ${townshipFrame}
         await page.goto(outsideUrl);
         await page.waitForFunction(() => {
           const frames = [...document.querySelectorAll("iframe[data-nianbao-embed]")];
-          return frames.length === 2 && frames.every((f) => f.style.height !== "600px");
+          return frames.length === 2 && frames.every((f) => f.style.height !== "");
         }, null, { timeout: 15000 });
         await page.waitForTimeout(300);
         for (const [name, part] of [["report", "embed/2018/beijinggang/"], ["township", "embed/townships/beijinggang/"]]) {
@@ -90,8 +90,10 @@ ${townshipFrame}
         await page.waitForTimeout(200);
         await shot(page, `embed-outside-${label}`);
         const asked = [...new Set(log)].sort();
-        const expected = [`${SUB_PATH}embed/2018/beijinggang/`, `${SUB_PATH}embed/townships/beijinggang/`];
-        assert(JSON.stringify(asked) === JSON.stringify(expected), `${label}: the embeds asked for nothing but themselves: ${asked.join(", ")}`);
+        // The two embeds, and the host script the pasted code loads from the portal (the host
+        // page asks for it; the embeds themselves ask for nothing else).
+        const expected = [`${SUB_PATH}embed/2018/beijinggang/`, `${SUB_PATH}embed/townships/beijinggang/`, `${SUB_PATH}static/embed-host.js`];
+        assert(JSON.stringify(asked) === JSON.stringify(expected), `${label}: the embeds asked for nothing but themselves and the host script: ${asked.join(", ")}`);
         // A link in an embed opens the full page in the whole window, not inside the frame.
         const frame = await (await page.locator(`iframe[src$="embed/2018/beijinggang/"]`).elementHandle()).contentFrame();
         const title = frame.locator("h1 a");
@@ -108,7 +110,7 @@ ${townshipFrame}
       const page = await context.newPage();
       await page.goto(outsideUrl);
       const iframe = page.locator(`iframe[src$="embed/townships/beijinggang/"]`);
-      await page.waitForFunction(() => [...document.querySelectorAll("iframe")].every((f) => f.style.height !== "600px"));
+      await page.waitForFunction(() => [...document.querySelectorAll("iframe")].every((f) => f.style.height !== ""));
       const wide = await iframe.evaluate((f) => f.getBoundingClientRect().height);
       await page.setViewportSize({ width: 390, height: 844 });
       await page.waitForFunction((h) => document.querySelectorAll("iframe")[1].getBoundingClientRect().height !== h, wide, { timeout: 5000 });
