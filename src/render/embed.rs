@@ -41,6 +41,7 @@ pub(crate) fn context(
     e: Embedded,
     path: &str,
     year_lists: Option<&pages::YearLists>,
+    county_totals: Option<&crate::site::totals::CountyTotals>,
     with_groups: bool,
 ) -> Context {
     let (mut c, kind) = match e {
@@ -65,7 +66,17 @@ pub(crate) fn context(
             };
             (pages::year(site, y, page, lists), "year")
         }
-        Embedded::County => (pages::county(site), "county"),
+        Embedded::County => {
+            let computed;
+            let totals = match county_totals {
+                Some(totals) => totals,
+                None => {
+                    computed = crate::site::totals::county_totals(site);
+                    &computed
+                }
+            };
+            (pages::county(site, totals), "county")
+        }
     };
     complete(&mut c, site, inline, shared, e, kind, path);
     c
