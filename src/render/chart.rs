@@ -262,6 +262,20 @@ mod tests {
     }
 
     #[test]
+    fn a_total_s_point_says_how_many_townships_it_covers() {
+        let mut a = p(2019, Some(414));
+        a.covers = Some((4, 4));
+        let mut b = p(2020, Some(310));
+        b.covers = Some((3, 4));
+        let svg = line_chart("c", "t", "件", &[a, b]);
+        assert!(
+            svg.contains("<title>2020年：310件（3/4 个乡镇）</title>"),
+            "{svg}"
+        );
+        assert!(svg.contains("2019年 414件（4/4 个乡镇）"), "{svg}");
+    }
+
+    #[test]
     fn nice_axis() {
         assert_eq!(nice_max(147.0), 200.0);
         assert_eq!(nice_max(8.0), 8.0);

@@ -340,3 +340,132 @@ fn edition(format_id: &str) -> String {
         .strip_prefix("gov-")
         .map_or_else(|| format_id.to_string(), |y| format!("{y}年版"))
 }
+
+#[cfg(test)]
+mod tests {
+    use rust_decimal::Decimal;
+
+    use super::*;
+    use crate::site::{Report, Stats};
+
+    fn report(year: u16, township: &str, format_id: &str, set: &[(&str, Option<i64>)]) -> Report {
+        let format = crate::schema::format(format_id).unwrap();
+        let mut values = vec![None; format.cells.len()];
+        for (id, v) in set {
+            values[format.cell_index(id).unwrap()] = v.map(Decimal::from);
+        }
+        Report {
+            stats: Some(Stats {
+                format,
+                values,
+                findings: Vec::new(),
+            }),
+            ..crate::site::compare::tests_support::report(year, township, "")
+        }
+    }
+
+    /// Townships `t0`…`t<n-1>`, the last one set up in `since`.
+    fn site(n: usize, since: u16, reports: Vec<Report>) -> Site {
+        let config =
+            crate::config::Config::parse("title = \"t\"\nbase_url = \"https://a.cn/\"\n").unwrap();
+        let townships = (0..n)
+            .map(|i| Township {
+                slug: format!("t{i}"),
+                name: format!("{i}号镇"),
+                kind: "镇".into(),
+                code: None,
+                order: i as i64,
+                formerly: Vec::new(),
+                since: (i + 1 == n).then_some(since),
+                until: None,
+            })
+            .collect();
+        Site::new(config, townships, reports, None, Default::default())
+    }
+
+    fn received(year: u16, township: &str, v: Option<i64>) -> Report {
+        report(
+            year,
+            township,
+            "gov-2019",
+            &[("apps.new_received.total", v)],
+        )
+    }
+
+    fn cell<'a>(totals: &'a CountyTotals, year: u16) -> &'a TotalCell {
+        let i = totals
+            .indicators
+            .iter()
+            .position(|i| i.id == "apps.new_received")
+            .unwrap();
+        &totals.years.iter().find(|y| y.year == year).unwrap().cells[i]
+    }
+
+    #[test]
+    fn a_township_set_up_later_is_not_expected_before_and_its_arrival_breaks_the_change() {
+        let s = site(
+            3,
+            2020,
+            vec![
+                received(2019, "t0", Some(5)),
+                received(2019, "t1", Some(0)),
+                received(2020, "t0", Some(7)),
+                received(2020, "t1", Some(2)),
+                received(2020, "t2", Some(9)),
+                received(2021, "t0", Some(8)),
+                received(2021, "t1", Some(2)),
+                received(2021, "t2", Some(9)),
+            ],
+        );
+        let totals = county_totals(&s);
+        assert_eq!(totals.years[0].expected, [0, 1], "t2 did not exist in 2019");
+        let c2019 = cell(&totals, 2019);
+        assert_eq!(c2019.total.sum, Some(Decimal::from(5)), "0 is a figure");
+        assert_eq!(c2019.covers_text(), "2/2 个乡镇");
+        let c2020 = cell(&totals, 2020);
+        assert_eq!(c2020.comparability, Comparability::DifferentTownships);
+        assert_eq!(c2020.change, None);
+        assert_eq!(c2020.reason, "乡镇不同：2019 年缺 2号镇（尚未设立）");
+        let c2021 = cell(&totals, 2021);
+        assert_eq!(c2021.comparability, Comparability::SameFormat);
+        assert_eq!(c2021.change.map(|c| c.delta), Some(Decimal::from(1)));
+    }
+
+    #[test]
+    fn a_reason_names_five_townships_and_counts_the_rest() {
+        let mut reports: Vec<Report> = (0..8)
+            .map(|t| received(2019, &format!("t{t}"), Some(1)))
+            .collect();
+        reports.push(received(2020, "t0", Some(1)));
+        reports.extend((1..8).map(|t| received(2020, &format!("t{t}"), None)));
+        let totals = county_totals(&site(8, 2000, reports));
+        let c = cell(&totals, 2020);
+        assert_eq!(c.total.sum, Some(Decimal::ONE));
+        assert_eq!(c.covers_text(), "1/8 个乡镇");
+        assert!(
+            c.reason
+                .starts_with("乡镇不同：2020 年缺 1号镇（未填报）、")
+                && c.reason.ends_with("5号镇（未填报）等 7 个乡镇"),
+            "{}",
+            c.reason
+        );
+    }
+
+    #[test]
+    fn no_township_reporting_is_no_total_and_no_change() {
+        let totals = county_totals(&site(
+            2,
+            2000,
+            vec![
+                received(2019, "t0", Some(3)),
+                received(2020, "t0", None),
+                received(2020, "t1", None),
+            ],
+        ));
+        let c = cell(&totals, 2020);
+        assert_eq!(c.total.sum, None, "blank is not 0");
+        assert!(c.townships.is_empty());
+        assert_eq!(c.comparability, Comparability::Missing);
+        assert_eq!(c.reason, "2020 年没有乡镇填报此项");
+    }
+}
