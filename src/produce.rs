@@ -296,8 +296,10 @@ impl<'a> Producer<'a> {
                     &self.shared,
                     *e,
                     &file.path,
-                    lists,
-                    (*e == Embedded::County).then(|| self.county_totals()),
+                    embed::Computed {
+                        year_lists: lists,
+                        county_totals: (*e == Embedded::County).then(|| self.county_totals()),
+                    },
                     self.theme.draws_compare_groups,
                 );
                 self.theme.render("embed.html", &c).map(Content::Bytes)

@@ -392,7 +392,7 @@ mod tests {
         )
     }
 
-    fn cell<'a>(totals: &'a CountyTotals, year: u16) -> &'a TotalCell {
+    fn cell(totals: &CountyTotals, year: u16) -> &TotalCell {
         let i = totals
             .indicators
             .iter()
