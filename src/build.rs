@@ -661,7 +661,10 @@ fn kind_of(target: &Target) -> String {
     let kind = format!("{target:?}");
     kind.split('(').next().unwrap_or_default().to_string()
         + &match target {
-            Target::ReportData(_, k) | Target::TownshipData(_, k) | Target::AllData(k) => {
+            Target::ReportData(_, k)
+            | Target::TownshipData(_, k)
+            | Target::AllData(k)
+            | Target::CountyTotals(k) => {
                 format!(".{}", k.extension())
             }
             _ => String::new(),

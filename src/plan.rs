@@ -26,6 +26,8 @@ pub enum Target {
     NotFound,
     /// `/county/index.html`: county totals over the years.
     County,
+    /// `/county/totals.{csv,json}`: the county totals as data.
+    CountyTotals(DataKind),
     /// `/data/index.html`: downloads and the data dictionary.
     DataIndex,
     /// `/<year>/figures.{csv,xlsx}`: the year's key figures of each table format.
@@ -256,6 +258,10 @@ pub(crate) mod urls {
     pub(crate) fn county() -> String {
         "county/index.html".to_string()
     }
+    /// The county totals as data: `totals.csv`, `totals.json`.
+    pub(crate) fn county_totals(kind: super::DataKind) -> String {
+        format!("county/totals.{}", kind.extension())
+    }
     /// The data page.
     pub(crate) fn data() -> String {
         "data/index.html".to_string()
@@ -365,6 +371,9 @@ pub fn plan(site: &Site, theme: &Theme) -> Vec<PlannedFile> {
         }
     }
     add(urls::county(), Target::County);
+    for kind in [DataKind::Csv, DataKind::Json] {
+        add(urls::county_totals(kind), Target::CountyTotals(kind));
+    }
     add(urls::data(), Target::DataIndex);
     add("data/all.csv".to_string(), Target::AllData(DataKind::Csv));
     add("data/all.json".to_string(), Target::AllData(DataKind::Json));

@@ -13,6 +13,7 @@ use crate::render::{self, StaticFile, Theme, embed, feeds, pages, qr};
 use crate::search;
 use crate::site::Site;
 use crate::site::compare::{TownshipComparison, township_comparison};
+use crate::site::totals::{CountyTotals, county_totals};
 
 /// Produces the planned files of one site with one theme: every output is a function of the
 /// planned file, the site, the theme and the sizes of the year archives (which year pages show).
@@ -27,6 +28,8 @@ pub struct Producer<'a> {
     year_lists: BTreeMap<u16, std::sync::OnceLock<pages::YearLists>>,
     /// The audit, computed by the first of its pages.
     audit: std::sync::OnceLock<crate::site::audit::Audit>,
+    /// The county totals, computed by the first of the county page, its embed and its data files.
+    county_totals: std::sync::OnceLock<CountyTotals>,
     /// The embeds' inline style and script, made by the first embed.
     embed_inline: std::sync::OnceLock<Result<embed::Inline, Diagnostic>>,
     /// Townships' comparisons lately computed: a township's page, CSV and workbook are planned
@@ -73,9 +76,15 @@ impl<'a> Producer<'a> {
                 .map(|y| (y, std::sync::OnceLock::new()))
                 .collect(),
             audit: std::sync::OnceLock::new(),
+            county_totals: std::sync::OnceLock::new(),
             embed_inline: std::sync::OnceLock::new(),
             recent_comparisons: RecentComparisons::default(),
         }
+    }
+
+    /// The county totals of the site, computed once.
+    fn county_totals(&self) -> &CountyTotals {
+        self.county_totals.get_or_init(|| county_totals(self.site))
     }
 
     /// The embeds' inline style and script.
@@ -209,7 +218,11 @@ impl<'a> Producer<'a> {
             }
             Target::Report(i) => page("report.html", self.with_qr(pages::report(site, *i), file)),
             Target::NotFound => page("404.html", pages::not_found()),
-            Target::County => page("county.html", pages::county(site)),
+            Target::County => page("county.html", pages::county(site, self.county_totals())),
+            Target::CountyTotals(kind) => Ok(Content::Bytes(match kind {
+                DataKind::Json => export::totals::json(site, self.county_totals()),
+                _ => export::totals::csv(site, self.county_totals()),
+            })),
             Target::DataIndex => page("data.html", pages::data_index(site)),
             Target::YearFigures(year, kind) => Ok(Content::Bytes(match kind {
                 DataKind::Xlsx => {
@@ -283,7 +296,10 @@ impl<'a> Producer<'a> {
                     &self.shared,
                     *e,
                     &file.path,
-                    lists,
+                    embed::Computed {
+                        year_lists: lists,
+                        county_totals: (*e == Embedded::County).then(|| self.county_totals()),
+                    },
                     self.theme.draws_compare_groups,
                 );
                 self.theme.render("embed.html", &c).map(Content::Bytes)

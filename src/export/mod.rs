@@ -6,4 +6,5 @@
 pub mod audit;
 pub mod data;
 pub(crate) mod figures;
+pub(crate) mod totals;
 pub mod xlsx;

@@ -1,7 +1,8 @@
 //! Line charts as inline SVG, computed at build time: no JavaScript, no chart library.
 //!
 //! A year without a figure (blank, not collected, or no report) leaves a gap in the line — never a
-//! drop to 0. Two years whose figures mean different things (a change of definition) are not joined. Colours come
+//! drop to 0. Two years whose figures mean different things (a change of definition, or county
+//! totals over different townships) are not joined. Colours come
 //! from CSS variables, so themes and the print stylesheet restyle charts.
 
 use std::fmt::Write;
@@ -22,6 +23,18 @@ pub(crate) struct Point {
     pub grade: Option<Grade>,
     /// A line joins this point to the previous year's: the two figures mean the same thing.
     pub joined: bool,
+    /// For a total over townships: how many it sums, of how many (said in the point's title and
+    /// the description, 「3/4 个乡镇」).
+    pub covers: Option<(usize, usize)>,
+}
+
+impl Point {
+    /// `（3/4 个乡镇）` for a total, nothing otherwise.
+    fn covers_text(&self) -> String {
+        self.covers
+            .map(|(n, m)| format!("（{n}/{m} 个乡镇）"))
+            .unwrap_or_default()
+    }
 }
 
 const WIDTH: f64 = 320.0;
@@ -104,8 +117,9 @@ pub(crate) fn line_chart(id: &str, title: &str, unit: &str, points: &[Point]) ->
         .iter()
         .map(|p| match p.value {
             Some(v) => format!(
-                "{}年 {v}{unit}{}",
+                "{}年 {v}{unit}{}{}",
                 p.year,
+                p.covers_text(),
                 if p.grade == Some(Grade::Approximate) {
                     "（口径近似）"
                 } else {
@@ -172,11 +186,12 @@ pub(crate) fn line_chart(id: &str, title: &str, unit: &str, points: &[Point]) ->
         if let Some(v) = p.value.and_then(|v| v.to_f64()) {
             let _ = write!(
                 svg,
-                r#"<circle class="point" cx="{}" cy="{}" r="3.5"><title>{}年：{}{unit}</title></circle>"#,
+                r#"<circle class="point" cx="{}" cy="{}" r="3.5"><title>{}年：{}{unit}{}</title></circle>"#,
                 Tenths(x(p.year)),
                 Tenths(y(v)),
                 p.year,
-                p.value.unwrap_or_default()
+                p.value.unwrap_or_default(),
+                p.covers_text()
             );
         }
     }
@@ -198,6 +213,7 @@ mod tests {
             value: v.map(Decimal::from),
             grade: Some(Grade::Same),
             joined: true,
+            covers: None,
         }
     }
 
@@ -243,6 +259,20 @@ mod tests {
             3,
             "every figure is still a point"
         );
+    }
+
+    #[test]
+    fn a_total_s_point_says_how_many_townships_it_covers() {
+        let mut a = p(2019, Some(414));
+        a.covers = Some((4, 4));
+        let mut b = p(2020, Some(310));
+        b.covers = Some((3, 4));
+        let svg = line_chart("c", "t", "件", &[a, b]);
+        assert!(
+            svg.contains("<title>2020年：310件（3/4 个乡镇）</title>"),
+            "{svg}"
+        );
+        assert!(svg.contains("2019年 414件（4/4 个乡镇）"), "{svg}");
     }
 
     #[test]

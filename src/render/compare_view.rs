@@ -7,7 +7,10 @@ use crate::plan::urls;
 use crate::schema::compare::{Grade, Indicator};
 use crate::schema::format;
 use crate::site::Site;
-use crate::site::compare::{CompareRow, Measure, Total, TownshipComparison, YearComparison};
+use crate::site::compare::{
+    Comparability, CompareRow, Measure, TownshipComparison, YearComparison, change_text,
+};
+use crate::site::totals::{CountyTotals, TotalCell, YearTotals};
 
 /// `gov-2014` → `2014年版`.
 pub(crate) fn format_short(format_id: &str) -> String {
@@ -175,6 +178,7 @@ pub(crate) fn township_view(
                         value: cell.and_then(|c| c.measure.value()),
                         grade: cell.and_then(|c| c.grade),
                         joined: cell.is_some_and(|c| c.change.is_some()),
+                        covers: None,
                     }
                 })
                 .collect();
@@ -200,14 +204,6 @@ pub(crate) fn township_view(
         notes: cmp.notes.clone(),
         charts,
     }
-}
-
-/// Whether two years' county totals may be joined by a line: both complete (every township whose
-/// table has the row filled it in) and neither holding a figure that only approximately matches
-/// the indicator. Anything else would draw a change that is a change of counting.
-fn totals_compare(previous: &Total, current: &Total) -> bool {
-    let complete = |t: &Total| t.sum.is_some() && t.reported == t.collected && !t.approximate;
-    complete(previous) && complete(current)
 }
 
 /// The legend of a township's comparison, from its real history: the years its table format
@@ -398,30 +394,26 @@ struct YearRowText {
     cells: Vec<CellText>,
 }
 
-fn total_text(t: &Total) -> CellText {
+/// The text of a county total: the sum (empty when no township reported it, `—` when no
+/// township's table collects it) and the townships it covers, 「3/4 个乡镇」.
+fn total_text(cell: &TotalCell) -> CellText {
+    let t = &cell.total;
     let text = match t.sum {
-        Some(sum) => sum.to_string(),
+        Some(sum) => crate::site::figure::text(sum),
         None if t.collected > 0 => String::new(),
         None => "—".to_string(),
     };
-    let change = if t.collected > t.reported || t.approximate {
-        format!(
-            "{}/{} 个乡镇填报{}",
-            t.reported,
-            t.collected,
-            if t.approximate {
-                "，含口径近似数"
-            } else {
-                ""
-            }
-        )
-    } else if t.collected > 0 {
-        format!("{} 个乡镇", t.collected)
+    // A total no township's table collects covers nothing: `—` says it all.
+    let mut change = if t.collected > 0 || t.sum.is_some() {
+        cell.covers_text()
     } else {
         String::new()
     };
+    if t.approximate {
+        change.push_str("，含口径近似数");
+    }
     CellText {
-        sort: t.sum.map(|s| s.to_string()).unwrap_or_default(),
+        sort: t.sum.map(crate::site::figure::text).unwrap_or_default(),
         sr: if t.sum.is_none() {
             "无数据".to_string()
         } else {
@@ -448,6 +440,7 @@ pub(crate) fn year_view(
     site: &Site,
     year: u16,
     cmp: &YearComparison,
+    totals: &YearTotals,
     keep: &dyn Fn(&str) -> bool,
 ) -> YearCompareView {
     let mut has_approximate = false;
@@ -492,16 +485,28 @@ pub(crate) fn year_view(
     YearCompareView {
         indicators: heads(&cmp.indicators),
         rows,
-        totals: cmp.totals.iter().map(total_text).collect(),
+        totals: totals.cells.iter().map(total_text).collect(),
         has_approximate,
     }
+}
+
+/// One county total of the county table: the total with the townships it covers, and its
+/// change from the previous year or why there is none.
+#[derive(Debug, Serialize)]
+struct CountyCell {
+    #[serde(flatten)]
+    total: CellText,
+    /// 比上年: `+12（+3.0%）`.
+    diff: String,
+    /// Why the total is not compared with the previous year's (乡镇不同：…, 口径不同：…).
+    reason: String,
 }
 
 #[derive(Debug, Serialize)]
 struct CountyYear {
     year: u16,
     href: String,
-    cells: Vec<CellText>,
+    cells: Vec<CountyCell>,
 }
 
 /// County totals per year, with charts.
@@ -512,39 +517,63 @@ pub(crate) struct CountyView {
     charts: Vec<ChartView>,
 }
 
-/// Build the county view from totals per year (ascending).
-pub(crate) fn county_view(
-    region: &str,
-    indicators: &[&Indicator],
-    totals: &[(u16, Vec<Total>)],
-) -> CountyView {
+/// Build the county view from the county totals: the table and one chart per indicator reported
+/// in enough years, whose line joins two years exactly where the table gives a change.
+pub(crate) fn county_view(region: &str, totals: &CountyTotals) -> CountyView {
     let years = totals
+        .years
         .iter()
-        .map(|(year, t)| CountyYear {
-            year: *year,
-            href: urls::year(*year),
-            cells: t.iter().map(total_text).collect(),
+        .map(|y| CountyYear {
+            year: y.year,
+            href: urls::year(y.year),
+            cells: y
+                .cells
+                .iter()
+                .map(|cell| CountyCell {
+                    total: total_text(cell),
+                    diff: cell
+                        .change
+                        .map(|c| change_text(cell.comparability, Some(c)))
+                        .unwrap_or_default(),
+                    reason: match cell.comparability {
+                        Comparability::DifferentTownships
+                        | Comparability::DifferentDefinition
+                        | Comparability::PartlyReported => cell.reason.clone(),
+                        _ => String::new(),
+                    },
+                })
+                .collect(),
         })
         .collect();
-    let charts = indicators
+    let charts = totals
+        .indicators
         .iter()
         .enumerate()
         .filter(|(i, _)| {
-            totals.iter().filter(|(_, t)| t[*i].sum.is_some()).count() >= MIN_CHART_YEARS
+            totals
+                .years
+                .iter()
+                .filter(|y| y.cells[*i].total.sum.is_some())
+                .count()
+                >= MIN_CHART_YEARS
         })
         .map(|(i, ind)| {
             let points: Vec<Point> = totals
+                .years
                 .iter()
-                .enumerate()
-                .map(|(k, (year, t))| Point {
-                    year: *year,
-                    value: t[i].sum,
-                    grade: Some(if t[i].approximate {
-                        Grade::Approximate
-                    } else {
-                        Grade::Same
-                    }),
-                    joined: k > 0 && totals_compare(&totals[k - 1].1[i], &t[i]),
+                .map(|y| {
+                    let cell = &y.cells[i];
+                    Point {
+                        year: y.year,
+                        value: cell.total.sum,
+                        grade: Some(if cell.total.approximate {
+                            Grade::Approximate
+                        } else {
+                            Grade::Same
+                        }),
+                        joined: cell.joined(),
+                        covers: Some((cell.townships.len(), cell.of)),
+                    }
                 })
                 .collect();
             let title = format!("{region}合计：{}（{}）", ind.label, ind.unit);
@@ -560,7 +589,7 @@ pub(crate) fn county_view(
         })
         .collect();
     CountyView {
-        indicators: heads(indicators),
+        indicators: heads(&totals.indicators),
         years,
         charts,
     }

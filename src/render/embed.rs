@@ -30,6 +30,15 @@ impl Inline {
     }
 }
 
+/// What the producer has already computed for the page an embed copies (computed here when not).
+#[derive(Clone, Copy, Default)]
+pub(crate) struct Computed<'a> {
+    /// A year embed's lists.
+    pub(crate) year_lists: Option<&'a pages::YearLists>,
+    /// The county embed's totals.
+    pub(crate) county_totals: Option<&'a crate::site::totals::CountyTotals>,
+}
+
 /// The context of the embed `e` at `path`: the full page's context with what every page shares,
 /// what kind of embed it is,
 /// the link back to the full page, and the inline style and script with the policy that allows
@@ -40,9 +49,13 @@ pub(crate) fn context(
     shared: &pages::Shared,
     e: Embedded,
     path: &str,
-    year_lists: Option<&pages::YearLists>,
+    computed: Computed<'_>,
     with_groups: bool,
 ) -> Context {
+    let Computed {
+        year_lists,
+        county_totals,
+    } = computed;
     let (mut c, kind) = match e {
         Embedded::Report(i) => (pages::report_table(site, i), "report"),
         Embedded::Township(i) => (
@@ -65,7 +78,17 @@ pub(crate) fn context(
             };
             (pages::year(site, y, page, lists), "year")
         }
-        Embedded::County => (pages::county(site), "county"),
+        Embedded::County => {
+            let computed;
+            let totals = match county_totals {
+                Some(totals) => totals,
+                None => {
+                    computed = crate::site::totals::county_totals(site);
+                    &computed
+                }
+            };
+            (pages::county(site, totals), "county")
+        }
     };
     complete(&mut c, site, inline, shared, e, kind, path);
     c

@@ -14,7 +14,8 @@ use std::collections::HashSet;
 use super::pager::{PagerLink, pager};
 use crate::plan::{DataKind, list_pages, list_range, urls};
 use crate::schema::{self, compare};
-use crate::site::compare::{TownshipComparison, county_totals, year_comparison};
+use crate::site::compare::{TownshipComparison, year_comparison};
+use crate::site::totals::{CountyTotals, YearTotals, year_totals};
 use crate::site::{Report, Site};
 
 /// Link to a page, relative to the site root (templates prefix `root`).
@@ -266,17 +267,20 @@ pub(crate) fn township_list(site: &Site, page: usize) -> Context {
 }
 
 /// What every page of a year's list shows a part of, computed once per year: the comparison
-/// of its townships and each format's key figures.
+/// of its townships, the county totals and each format's key figures.
 pub(crate) struct YearLists {
     comparison: crate::site::compare::YearComparison,
+    totals: YearTotals,
     figures: Vec<crate::site::headline::FormatFigures>,
 }
 
 impl YearLists {
     /// Compute the lists of `year`.
     pub(crate) fn new(site: &Site, year: u16) -> Self {
+        let comparison = year_comparison(site, year);
         YearLists {
-            comparison: year_comparison(site, year),
+            totals: year_totals(site, year, &comparison),
+            comparison,
             figures: crate::site::headline::year_figures(site, year),
         }
     }
@@ -326,7 +330,7 @@ pub(crate) fn year(site: &Site, year: u16, page: usize, lists: &YearLists) -> Co
     c.insert("missing", &missing);
     c.insert(
         "compare",
-        &compare_view::year_view(site, year, &lists.comparison, &on_page),
+        &compare_view::year_view(site, year, &lists.comparison, &lists.totals, &on_page),
     );
     c.insert(
         "figures",
@@ -385,8 +389,9 @@ pub(crate) fn search() -> Context {
     c
 }
 
-/// The county page: totals of the key indicators per year, with charts.
-pub(crate) fn county(site: &Site) -> Context {
+/// The county page: totals of the key indicators per year (`totals`, the site's
+/// [`crate::site::totals::county_totals`]), with charts.
+pub(crate) fn county(site: &Site, totals: &CountyTotals) -> Context {
     let mut c = Context::new();
     let region = if site.config.portal.region.is_empty() {
         "全县".to_string()
@@ -395,11 +400,10 @@ pub(crate) fn county(site: &Site) -> Context {
     };
     c.insert("page_title", &format!("{region}历年汇总"));
     c.insert("region", &region);
-    let indicators: Vec<_> = compare::key_indicators().collect();
-    c.insert(
-        "county",
-        &compare_view::county_view(&region, &indicators, &county_totals(site)),
-    );
+    c.insert("county", &compare_view::county_view(&region, totals));
+    let named = &site.config.portal.region;
+    c.insert("totals_csv_name", &save_name(&[named, "历年合计"], "csv"));
+    c.insert("totals_json_name", &save_name(&[named, "历年合计"], "json"));
     c.insert("figures", &super::headline::county_tables(site));
     c
 }
@@ -446,6 +450,11 @@ pub(crate) fn data_index(site: &Site) -> Context {
     let region = &site.config.portal.region;
     c.insert("all_csv_name", &save_name(&[region, "全部数据"], "csv"));
     c.insert("all_json_name", &save_name(&[region, "全部数据"], "json"));
+    c.insert("totals_csv_name", &save_name(&[region, "历年合计"], "csv"));
+    c.insert(
+        "totals_json_name",
+        &save_name(&[region, "历年合计"], "json"),
+    );
     c.insert(
         "report_count",
         &site.reports.iter().filter(|r| r.stats.is_some()).count(),

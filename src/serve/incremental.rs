@@ -371,7 +371,7 @@ impl Workspace {
             // Titles, dates and formats are listed on the home and data pages.
             Target::Home => listing,
             Target::DataIndex => figures,
-            Target::County | Target::AllData(_) => figures,
+            Target::County | Target::CountyTotals(_) | Target::AllData(_) => figures,
             // Dates, rule warnings and blank cells of every report.
             // A page of the audit and year lists shows its own townships' rows and, on every
             // page, totals of all of them (a change of membership replans, so which page a
@@ -923,6 +923,7 @@ fn aggregate(target: &Target) -> bool {
             | Target::SearchShard(_)
             | Target::Year(..)
             | Target::County
+            | Target::CountyTotals(_)
             | Target::Audit(_)
             | Target::AuditData(_)
     )
@@ -934,6 +935,7 @@ fn not_browsed(target: &Target) -> bool {
     matches!(
         target,
         Target::AllData(_)
+            | Target::CountyTotals(_)
             | Target::AuditData(_)
             | Target::YearFigures(..)
             | Target::ReportData(..)

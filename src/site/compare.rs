@@ -83,6 +83,8 @@ pub enum Comparability {
     PartlyReported,
     /// One of the years has no figure (blank, not collected, or no report).
     Missing,
+    /// Two county totals that sum different townships: no change.
+    DifferentTownships,
 }
 
 impl Comparability {
@@ -95,6 +97,7 @@ impl Comparability {
             Comparability::DifferentDefinition => "different_definition",
             Comparability::PartlyReported => "partly_reported",
             Comparability::Missing => "missing",
+            Comparability::DifferentTownships => "different_townships",
         }
     }
 
@@ -122,6 +125,7 @@ pub fn change_text(comparability: Comparability, change: Option<Change>) -> Stri
     match comparability {
         Comparability::DifferentDefinition => "口径不同".to_string(),
         Comparability::PartlyReported => "含未填报项，不比较".to_string(),
+        Comparability::DifferentTownships => "乡镇不同，不比较".to_string(),
         _ => String::new(),
     }
 }
@@ -167,12 +171,20 @@ pub fn compare(previous: Sided<'_>, current: Sided<'_>) -> (Comparability, Optio
     if b0 > 0 || b1 > 0 {
         return (Comparability::PartlyReported, None);
     }
-    let delta = after - before;
-    let percent = (!before.is_zero()).then(|| {
-        (delta * Decimal::ONE_HUNDRED / before)
-            .round_dp_with_strategy(1, RoundingStrategy::MidpointAwayFromZero)
-    });
-    (comparability, Some(Change { delta, percent }))
+    (comparability, Some(Change::between(before, after)))
+}
+
+impl Change {
+    /// The change from `before` to `after`: the difference, and the percentage (one decimal,
+    /// halves away from zero) unless `before` is 0.
+    pub fn between(before: Decimal, after: Decimal) -> Change {
+        let delta = after - before;
+        let percent = (!before.is_zero()).then(|| {
+            (delta * Decimal::ONE_HUNDRED / before)
+                .round_dp_with_strategy(1, RoundingStrategy::MidpointAwayFromZero)
+        });
+        Change { delta, percent }
+    }
 }
 
 /// A year column of a township's comparison: every year from its first report to its last,
@@ -437,16 +449,6 @@ pub fn year_comparison(site: &Site, year: u16) -> YearComparison {
         rows,
         totals,
     }
-}
-
-/// County totals per year (ascending) for the key indicators.
-pub fn county_totals(site: &Site) -> Vec<(u16, Vec<Total>)> {
-    let mut years = site.years();
-    years.reverse();
-    years
-        .into_iter()
-        .map(|y| (y, year_comparison(site, y).totals))
-        .collect()
 }
 
 /// Test helpers shared with other modules' tests.

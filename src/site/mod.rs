@@ -9,6 +9,7 @@ pub mod figure;
 pub mod headline;
 mod model;
 pub mod table;
+pub mod totals;
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -179,7 +180,12 @@ impl Site {
         self.index.by_year.keys().rev().copied().collect()
     }
 
-    /// The township with this slug.
+    /// The index in [`Site::townships`] of the township with this slug.
+    pub fn township_index(&self, slug: &str) -> Option<usize> {
+        self.index.township.get(slug).copied()
+    }
+
+    /// A township by slug.
     pub fn township(&self, slug: &str) -> Option<&Township> {
         self.index.township.get(slug).map(|&i| &self.townships[i])
     }
