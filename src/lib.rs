@@ -50,8 +50,7 @@
 //! let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
 //! let out = tempfile::tempdir().expect("a temporary folder");
 //! let public = out.path().join("public");
-//! let quiet = indicatif::ProgressBar::hidden();
-//! let (summary, _warnings) = build(root, &public, &Options::default(), &quiet).expect("built");
+//! let (summary, _warnings) = build(root, &public, &Options::default(), &()).expect("built");
 //! assert_eq!(summary.reports, 1);
 //! assert!(summary.pages >= 9);
 //! let page = std::fs::read_to_string(public.join("2018/beijinggang/index.html")).unwrap();
@@ -104,6 +103,7 @@ pub mod diagnostics;
 pub mod encoding;
 #[doc(hidden)]
 pub mod export;
+#[cfg(feature = "import")]
 pub mod import;
 #[doc(hidden)]
 pub mod linkcheck;
@@ -122,6 +122,7 @@ pub mod scaffold;
 pub mod schema;
 #[doc(hidden)]
 pub mod search;
+#[cfg(feature = "serve")]
 pub mod serve;
 pub mod site;
 #[doc(hidden)]

@@ -453,6 +453,7 @@ fn load_report_folder(
 /// Load the one report folder `content/<year>/<slug>/` of a site whose settings and township
 /// registry are already loaded (serve's incremental rebuild), with its warnings. `Ok((None, _))`
 /// when the folder is gone.
+#[cfg(feature = "serve")]
 pub(crate) fn reload_report(
     root: &Path,
     config: &Config,
