@@ -24,16 +24,16 @@ use nianbao::build::{Failure, Options, Summary};
 use nianbao::diagnostics::{Diagnostics, render_human};
 
 /// Exit code: success (warnings allowed).
-pub const EXIT_OK: u8 = 0;
+pub(crate) const EXIT_OK: u8 = 0;
 /// Exit code: the content has errors, or the output could not be written.
-pub const EXIT_CONTENT: u8 = 1;
+pub(crate) const EXIT_CONTENT: u8 = 1;
 /// Exit code: the command line was wrong.
-pub const EXIT_USAGE: u8 = 2;
+pub(crate) const EXIT_USAGE: u8 = 2;
 
 /// nianbao（年报）：把乡镇政府信息公开工作年度报告生成静态公开网站。
 #[derive(Debug, Parser)]
 #[command(name = "nianbao", version, about, long_about = None)]
-pub struct Cli {
+pub(crate) struct Cli {
     #[command(flatten)]
     global: Global,
     #[command(subcommand)]
@@ -89,7 +89,7 @@ enum Format {
 }
 
 /// Run the parsed command line; returns the exit code.
-pub fn run(cli: Cli) -> u8 {
+pub(crate) fn run(cli: Cli) -> u8 {
     let root = cli.global.root.clone();
     if !root.is_dir() {
         eprintln!("错误: 站点根目录 {} 不存在或不是目录", root.display());

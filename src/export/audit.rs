@@ -9,7 +9,7 @@ use crate::site::Site;
 use crate::site::audit::{Audit, Cell, Status};
 
 /// The columns, in order (the contract document lists them).
-pub const HEADER: [&str; 11] = [
+pub(crate) const HEADER: [&str; 11] = [
     "year",
     "township",
     "name",
@@ -46,7 +46,7 @@ fn ordered(audit: &Audit) -> impl Iterator<Item = &Cell> {
 }
 
 /// The rows of [`HEADER`]; fields without a report are empty.
-pub fn rows(site: &Site, audit: &Audit) -> Vec<[String; 11]> {
+pub(crate) fn rows(site: &Site, audit: &Audit) -> Vec<[String; 11]> {
     ordered(audit).map(|c| fields(site, c)).collect()
 }
 
