@@ -4,7 +4,6 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use indicatif::{ParallelProgressIterator, ProgressBar};
 use rayon::prelude::*;
 use thiserror::Error;
 
@@ -59,6 +58,20 @@ impl Options {
             .unwrap_or_else(crate::dates::today)
     }
 }
+
+/// Where [`build`] reports how far it got: told the number of files once, then one step per file
+/// written. The command line draws a progress bar; `&()` shows nothing.
+pub trait Progress: Sync {
+    /// The number of steps the build will take.
+    fn set_length(&self, _steps: u64) {}
+    /// `steps` more are done.
+    fn inc(&self, _steps: u64) {}
+    /// The build has written everything (the bar can go).
+    fn finish(&self) {}
+}
+
+/// No progress shown.
+impl Progress for () {}
 
 /// What a run did, for the one-line summary.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -293,7 +306,7 @@ pub fn check(root: &Path, options: &Options) -> Result<(Summary, Diagnostics), F
     let (mut diagnostics, output_error) = render_all(
         &rendered,
         |f: &PlannedFile| twins.produce(&producer, f),
-        &ProgressBar::hidden(),
+        &(),
         |file, content, extra| {
             if let (Content::Bytes(bytes), true) = (&content, file.target.is_page()) {
                 check_page(file, bytes);
@@ -317,7 +330,7 @@ pub fn build(
     root: &Path,
     output: &Path,
     options: &Options,
-    progress: &ProgressBar,
+    progress: &dyn Progress,
 ) -> Result<(Summary, Diagnostics), Failure> {
     let start = Instant::now();
     let phase = |name: &str| crate::profile::phase(name, start);
@@ -474,7 +487,7 @@ fn write_in_order(
     plan: &[PlannedFile],
     staging: &Staging,
     archives: &Archives,
-    progress: &ProgressBar,
+    progress: &dyn Progress,
     phase: &dyn Fn(&str),
 ) -> RenderErrors {
     let mut producer = Producer::new(&loaded.site, &loaded.theme);
@@ -532,7 +545,7 @@ fn write_in_order(
             errors.1 = output_error;
         }
     }
-    progress.finish_and_clear();
+    progress.finish();
     phase("year pages");
     errors
 }
@@ -677,7 +690,7 @@ type RenderErrors = (Diagnostics, Option<OutputError>);
 fn render_all<P, F>(
     plan: &[PlannedFile],
     produce: P,
-    progress: &ProgressBar,
+    progress: &dyn Progress,
     sink: F,
 ) -> RenderErrors
 where
@@ -687,10 +700,11 @@ where
     let profile = crate::profile::Kinds::from_env();
     let outcomes: Vec<Result<(), Result<Diagnostic, OutputError>>> = plan
         .par_iter()
-        .progress_with(progress.clone())
         .map(|file| {
             let started = Instant::now();
-            let (content, extra) = produce(file).map_err(Ok)?;
+            let produced = produce(file);
+            progress.inc(1);
+            let (content, extra) = produced.map_err(Ok)?;
             let rendered = started.elapsed();
             let result = sink(file, content, extra).map_err(Err);
             profile.record(

@@ -390,23 +390,25 @@ fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
 /// Render a diagnostic for a person: the message line, the source line with a marker under the
 /// position when `source` (the file's text) is given, and the hint. `color` adds terminal colours.
 pub fn render_human(d: &Diagnostic, source: Option<&str>, color: bool) -> String {
-    use console::Style;
     use unicode_width::UnicodeWidthStr;
-    let paint = |style: Style, text: &str| {
+    // ANSI SGR codes: the caller has decided that the terminal shows colours.
+    const RED_BOLD: &str = "31;1";
+    const YELLOW_BOLD: &str = "33;1";
+    const BOLD: &str = "1";
+    const DIM: &str = "2";
+    const CYAN: &str = "36";
+    let paint = |style: &str, text: &str| {
         if color {
-            style.apply_to(text).to_string()
+            format!("\x1b[{style}m{text}\x1b[0m")
         } else {
             text.to_string()
         }
     };
     let severity = match d.severity {
-        Severity::Error => paint(Style::new().red().bold(), d.severity.label()),
-        Severity::Warning => paint(Style::new().yellow().bold(), d.severity.label()),
+        Severity::Error => paint(RED_BOLD, d.severity.label()),
+        Severity::Warning => paint(YELLOW_BOLD, d.severity.label()),
     };
-    let mut out = format!(
-        "{severity}: {}: ",
-        paint(Style::new().bold(), &d.position())
-    );
+    let mut out = format!("{severity}: {}: ", paint(BOLD, &d.position()));
     if let Some(field) = &d.field {
         out.push_str(&format!("[{field}] "));
     }
@@ -418,24 +420,15 @@ pub fn render_human(d: &Diagnostic, source: Option<&str>, color: bool) -> String
         let number = loc.line.to_string();
         let gutter = " ".repeat(number.len());
         let line = line.trim_end_matches('\r');
-        out.push_str(&format!(
-            "  {} │ {line}\n",
-            paint(Style::new().dim(), &number)
-        ));
+        out.push_str(&format!("  {} │ {line}\n", paint(DIM, &number)));
         if loc.column > 0 {
             let before: String = line.chars().take(loc.column - 1).collect();
             let pad = " ".repeat(UnicodeWidthStr::width(before.as_str()));
-            out.push_str(&format!(
-                "  {gutter} │ {pad}{}\n",
-                paint(Style::new().red().bold(), "^")
-            ));
+            out.push_str(&format!("  {gutter} │ {pad}{}\n", paint(RED_BOLD, "^")));
         }
     }
     if let Some(hint) = &d.hint {
-        out.push_str(&format!(
-            "  {}: {hint}\n",
-            paint(Style::new().cyan(), "提示")
-        ));
+        out.push_str(&format!("  {}: {hint}\n", paint(CYAN, "提示")));
     }
     out
 }

@@ -1,5 +1,7 @@
 //! The `nianbao` command: arguments → library calls → messages and exit codes.
 
+#![warn(unreachable_pub)]
+
 mod cli;
 
 use std::process::ExitCode;

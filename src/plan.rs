@@ -106,6 +106,7 @@ impl Embedded {
     }
 
     /// The full page this is a copy of (an embed changes exactly when its page does).
+    #[cfg(feature = "serve")]
     pub(crate) fn page(self) -> Target {
         match self {
             Embedded::Report(i) => Target::Report(i),

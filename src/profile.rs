@@ -1,8 +1,7 @@
 //! Timings for finding where a build spends its time, printed on stderr when the environment
 //! variable `NIANBAO_PROFILE` is set: phases of a build ([`phase`]), time per kind of output file
-//! ([`Kinds`]) and the steps of a `serve` rebuild ([`Laps`]). Off, each costs one branch.
+//! ([`Kinds`]) and the steps of a `serve` rebuild (`Laps`). Off, each costs one branch.
 
-use std::cell::Cell;
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
@@ -66,12 +65,14 @@ impl Kinds {
 }
 
 /// Phase timings printed when `NIANBAO_PROFILE` is set.
-pub(crate) struct Laps(Option<Cell<Instant>>);
+#[cfg(feature = "serve")]
+pub(crate) struct Laps(Option<std::cell::Cell<Instant>>);
 
+#[cfg(feature = "serve")]
 impl Laps {
     /// Laps from now; silent unless profiling is on.
     pub(crate) fn start() -> Laps {
-        Laps(enabled().then(|| Cell::new(Instant::now())))
+        Laps(enabled().then(|| std::cell::Cell::new(Instant::now())))
     }
 
     /// Print the time since the previous lap.

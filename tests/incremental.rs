@@ -32,13 +32,7 @@ fn without_marker(tree: Vec<(String, Vec<u8>)>) -> Vec<(String, Vec<u8>)> {
 
 fn full_build(site: &Path, scratch: &Path, round: usize) -> Vec<(String, Vec<u8>)> {
     let out = scratch.join(format!("full-{round}"));
-    build::build(
-        site,
-        &out,
-        &Options::default(),
-        &indicatif::ProgressBar::hidden(),
-    )
-    .expect("full build");
+    build::build(site, &out, &Options::default(), &()).expect("full build");
     without_marker(snapshot_tree(&out))
 }
 

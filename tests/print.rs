@@ -209,12 +209,8 @@ fn workbooks_print_one_page_wide_with_labels_and_figures_on_every_page() {
     let work = tempfile::tempdir().unwrap();
     let public = work.path().join("public");
     let demo = repo_root().join("examples/demo");
-    if let Err(e) = nianbao::build::build(
-        &demo,
-        &public,
-        &nianbao::build::Options::default(),
-        &indicatif::ProgressBar::hidden(),
-    ) {
+    if let Err(e) = nianbao::build::build(&demo, &public, &nianbao::build::Options::default(), &())
+    {
         panic!("the demo builds: {e:?}");
     }
     let books = work.path().join("books");

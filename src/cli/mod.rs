@@ -11,9 +11,11 @@ mod audit;
 mod build;
 mod check;
 mod export;
+#[cfg(feature = "import")]
 mod import;
 mod init;
 mod new;
+#[cfg(feature = "serve")]
 mod serve;
 mod template;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -22,16 +24,16 @@ use nianbao::build::{Failure, Options, Summary};
 use nianbao::diagnostics::{Diagnostics, render_human};
 
 /// Exit code: success (warnings allowed).
-pub const EXIT_OK: u8 = 0;
+pub(crate) const EXIT_OK: u8 = 0;
 /// Exit code: the content has errors, or the output could not be written.
-pub const EXIT_CONTENT: u8 = 1;
+pub(crate) const EXIT_CONTENT: u8 = 1;
 /// Exit code: the command line was wrong.
-pub const EXIT_USAGE: u8 = 2;
+pub(crate) const EXIT_USAGE: u8 = 2;
 
 /// nianbao（年报）：把乡镇政府信息公开工作年度报告生成静态公开网站。
 #[derive(Debug, Parser)]
 #[command(name = "nianbao", version, about, long_about = None)]
-pub struct Cli {
+pub(crate) struct Cli {
     #[command(flatten)]
     global: Global,
     #[command(subcommand)]
@@ -52,12 +54,14 @@ struct Global {
 enum Command {
     /// 生成网站（默认输出到 public/）
     Build(build::Args),
+    #[cfg(feature = "serve")]
     /// 本地预览：生成网站并在浏览器中查看，修改内容后自动刷新
     Serve(serve::Args),
     /// 在空目录中新建一个可以直接预览的网站（示例报告的占位文字替换成真实内容后即可生成发布）
     Init(init::Args),
     /// 新建一份年度报告的骨架（report.md 和列出全部指标的 stats.yaml）
     New(new::Args),
+    #[cfg(feature = "import")]
     /// 导入已发布的旧报告（网页文本、保存的网页、Excel 统计表），生成 report.md 和 stats.yaml
     Import(import::Args),
     /// 生成一种统计表格式的 Excel 填报模板（官方表样，只需在浅黄色格子里填数字）
@@ -85,7 +89,7 @@ enum Format {
 }
 
 /// Run the parsed command line; returns the exit code.
-pub fn run(cli: Cli) -> u8 {
+pub(crate) fn run(cli: Cli) -> u8 {
     let root = cli.global.root.clone();
     if !root.is_dir() {
         eprintln!("错误: 站点根目录 {} 不存在或不是目录", root.display());
@@ -94,9 +98,11 @@ pub fn run(cli: Cli) -> u8 {
     let global = &cli.global;
     match cli.command {
         Command::Build(args) => build::run(args, &root, global),
+        #[cfg(feature = "serve")]
         Command::Serve(args) => serve::run(args, &root, global),
         Command::Init(args) => init::run(args, &root, global),
         Command::New(args) => new::run(args, &root, global),
+        #[cfg(feature = "import")]
         Command::Import(args) => import::run(args, &root, global),
         Command::Template(args) => template::run(args, &root, global),
         Command::Check(args) => check::run(args, &root, global),
@@ -169,9 +175,24 @@ fn print_diagnostics(root: &Path, diagnostics: &Diagnostics, max_warnings: Optio
     }
 }
 
-fn progress_bar(quiet: bool) -> ProgressBar {
+/// The build's progress on stderr (the library reports it through [`nianbao::build::Progress`]).
+struct Bar(ProgressBar);
+
+impl nianbao::build::Progress for Bar {
+    fn set_length(&self, steps: u64) {
+        self.0.set_length(steps);
+    }
+    fn inc(&self, steps: u64) {
+        self.0.inc(steps);
+    }
+    fn finish(&self) {
+        self.0.finish_and_clear();
+    }
+}
+
+fn progress_bar(quiet: bool) -> Bar {
     if quiet || !std::io::stderr().is_terminal() {
-        return ProgressBar::hidden();
+        return Bar(ProgressBar::hidden());
     }
     let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
     if let Ok(style) =
@@ -179,7 +200,7 @@ fn progress_bar(quiet: bool) -> ProgressBar {
     {
         bar.set_style(style.progress_chars("=> "));
     }
-    bar
+    Bar(bar)
 }
 
 fn seconds(d: Duration) -> String {

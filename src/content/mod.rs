@@ -167,7 +167,7 @@ pub fn load_site(root: &Path, config: Config) -> (Option<Site>, Diagnostics) {
 /// Load the site under `root` even when some reports have errors, leaving those reports out:
 /// what oversight needs (one broken report must not hide the others). `None` only when there is
 /// no content folder or the township registry cannot be read.
-pub fn load_site_with_errors(root: &Path, config: Config) -> (Option<Site>, Diagnostics) {
+pub(crate) fn load_site_with_errors(root: &Path, config: Config) -> (Option<Site>, Diagnostics) {
     let mut diagnostics = Diagnostics::new();
     let content = root.join(CONTENT_DIR);
     if !content.is_dir() {
@@ -481,6 +481,7 @@ fn load_report_folder(
 /// Load the one report folder `content/<year>/<slug>/` of a site whose settings and township
 /// registry are already loaded (serve's incremental rebuild), with its warnings. `Ok((None, _))`
 /// when the folder is gone.
+#[cfg(feature = "serve")]
 pub(crate) fn reload_report(
     root: &Path,
     config: &Config,

@@ -4,6 +4,7 @@
 //! Only this layer writes to the output directory.
 
 pub mod archive;
+#[cfg(feature = "serve")]
 pub(crate) mod in_place;
 pub(crate) mod kept;
 pub(crate) mod sink;

@@ -114,6 +114,7 @@ pub(crate) struct Staging {
 impl Staging {
     /// Prepare the staging tree for `target`, after checking that `target` may be replaced and
     /// does not overlap the site at `root`.
+    #[cfg(any(feature = "serve", test))]
     pub(crate) fn new(root: &Path, target: &Path) -> Result<Staging, OutputError> {
         Staging::with_park(root, target, None)
     }

@@ -98,6 +98,7 @@ fn fold_table() -> &'static [u16] {
 
 /// The simplified form of one character by the folding table (the character itself when it has
 /// none): the importer folds the labels it reads with the same table as search.
+#[cfg(feature = "import")]
 pub(crate) fn fold_char(c: char) -> char {
     if !FOLD_RANGE.contains(&(c as u32)) {
         return c;
