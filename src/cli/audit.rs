@@ -217,8 +217,10 @@ fn notes(c: &Cell) -> Vec<String> {
     if c.errors > 0 {
         notes.push(format!("{} 个错误", c.errors));
     }
-    if c.warnings > 0 {
-        notes.push(format!("{} 条警告", c.warnings));
+    match (c.warnings, c.rule_warnings) {
+        (0, _) => {}
+        (w, 0) => notes.push(format!("{w} 条警告")),
+        (w, r) => notes.push(format!("{w} 条警告（其中 {r} 条统计表核对提示）")),
     }
     if c.has_report() && !c.has_table {
         notes.push("无统计表".to_string());
