@@ -159,6 +159,12 @@ fn every_report_township_year_and_the_county_has_an_embed() {
         "the embed code needs no inline style on the host"
     );
     assert!(
+        page.contains(&format!(
+            "&lt;p&gt;&lt;a href=&quot;{BASE}2020/qingshan/&quot;&gt;在年报网站查看或打印完整表格&lt;/a&gt;&lt;/p&gt;"
+        )),
+        "the embed code links to the full page, which prints the whole table"
+    );
+    assert!(
         page.contains("frame-src 和 script-src 中加入本站的地址 https://xxgk.example.gov.cn"),
         "the host's CSP is named"
     );

@@ -242,9 +242,14 @@ pub(crate) fn code(site: &Site, e: Embedded, path: &str) -> Option<Code> {
     // No inline style or script: a host page whose Content-Security-Policy allows the portal in
     // `frame-src` and `script-src` takes it as it is. Without the script the frame keeps the
     // `width`/`height` attributes (presentational, not styles) and scrolls.
+    // A plain link to the full page below the frame: where the host's script cannot give the
+    // frame its printed height (printing across origins, scripts not allowed), readers still
+    // reach a page that prints the whole table.
+    let page = urls::absolute(&site.config.base_url, path);
     let code = format!(
         "<iframe src=\"{url}\" title=\"{title}\" loading=\"lazy\" width=\"100%\" \
          height=\"600\" data-nianbao-embed></iframe>\n\
+         <p><a href=\"{page}\">在年报网站查看或打印完整表格</a></p>\n\
          <script src=\"{host_script}\" async></script>"
     );
     Some(Code {
