@@ -42,6 +42,8 @@ pub enum Target {
     AuditData(DataKind),
     /// `/data/all.csv` or `/data/all.json`.
     AllData(DataKind),
+    /// `/data/portal.json`: the portal's machine-readable face ([`crate::export::portal`]).
+    Portal,
     /// `/<year>/<slug>/stats.{csv,json,xlsx}`, by report index.
     ReportData(usize, DataKind),
     /// `/townships/<slug>/compare.{csv,xlsx}`, by township index.
@@ -267,6 +269,10 @@ pub(crate) mod urls {
     pub(crate) fn data() -> String {
         "data/index.html".to_string()
     }
+    /// The portal's machine-readable face.
+    pub(crate) fn portal() -> String {
+        "data/portal.json".to_string()
+    }
     /// A download of the oversight page: `audit.csv`, `audit.xlsx`.
     pub(crate) fn audit_data(kind: super::DataKind) -> String {
         format!("audit/audit.{}", kind.extension())
@@ -378,6 +384,9 @@ pub fn plan(site: &Site, theme: &Theme) -> Vec<PlannedFile> {
     add(urls::data(), Target::DataIndex);
     add("data/all.csv".to_string(), Target::AllData(DataKind::Csv));
     add("data/all.json".to_string(), Target::AllData(DataKind::Json));
+    if site.archive_of.is_none() {
+        add(urls::portal(), Target::Portal);
+    }
     let pages = list_pages(site.townships.len());
     for page in 0..pages {
         add(urls::list_page("audit", page), Target::Audit(page));

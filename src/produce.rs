@@ -244,6 +244,10 @@ impl<'a> Producer<'a> {
                     _ => export::audit::csv(site, audit),
                 }))
             }
+            Target::Portal => {
+                let audit = self.audit.get_or_init(|| crate::site::audit::audit(site));
+                Ok(Content::Bytes(export::portal::json(site, audit)))
+            }
             Target::AllData(kind) => Ok(Content::CountyFile {
                 json: *kind == DataKind::Json,
             }),

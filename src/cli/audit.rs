@@ -247,59 +247,14 @@ fn write_out(output: Option<&Path>, bytes: &[u8], quiet: bool) -> Result<(), Str
 }
 
 fn json(site: &Site, audit: &Audit) -> String {
-    let years: Vec<serde_json::Value> = audit
-        .summaries
-        .iter()
-        .map(|s| {
-            let due = site.config.deadlines.due(s.year);
-            serde_json::json!({
-                "year": s.year,
-                "deadline": due.as_ref().map(|d| d.date.to_string()),
-                "basis": due.map(|d| d.basis),
-                "required": s.required,
-                "published": s.published,
-                "on_time": s.on_time,
-                "late": s.late,
-                "date_unknown": s.date_unknown,
-                "missing": s.missing,
-                "not_due": s.not_due,
-            })
-        })
-        .collect();
-    // The same fields as audit.csv, typed: counts as numbers, blanks as null.
-    let cells: Vec<serde_json::Value> = nianbao::export::audit::rows(site, audit)
-        .into_iter()
-        .map(|row| {
-            let object: serde_json::Map<String, serde_json::Value> = nianbao::export::audit::HEADER
-                .iter()
-                .zip(row)
-                .map(|(name, value)| (name.to_string(), typed(name, value)))
-                .collect();
-            serde_json::Value::Object(object)
-        })
-        .collect();
     let doc = serde_json::json!({
         "as_of": audit.as_of.map(|d| d.to_string()),
-        "years": years,
-        "cells": cells,
+        "years": nianbao::export::audit::json_years(site, audit),
+        // The same fields as audit.csv, typed.
+        "cells": nianbao::export::audit::json_cells(site, audit),
     });
     // A `Value` of strings, numbers and nulls always serialises.
     let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
     text.push('\n');
     text
-}
-
-/// A CSV field as JSON: empty → null, counts → numbers, `has_table` → a boolean.
-fn typed(name: &str, value: String) -> serde_json::Value {
-    if value.is_empty() {
-        return serde_json::Value::Null;
-    }
-    match name {
-        "year" | "days_late" | "errors" | "warnings" | "rule_warnings" | "blank_cells"
-        | "total_cells" => value
-            .parse::<i64>()
-            .map_or(serde_json::Value::String(value), Into::into),
-        "has_table" => serde_json::Value::Bool(value == "true"),
-        _ => serde_json::Value::String(value),
-    }
 }

@@ -83,6 +83,60 @@ fn fields(site: &Site, audit: &Audit, c: &Cell) -> [String; 14] {
     ]
 }
 
+/// The rows of [`HEADER`] as JSON objects, typed: counts as numbers, blanks as null,
+/// `has_table` as a boolean (`nianbao audit --format json`, `data/portal.json`).
+pub fn json_cells(site: &Site, audit: &Audit) -> Vec<serde_json::Value> {
+    rows(site, audit)
+        .into_iter()
+        .map(|row| {
+            let object: serde_json::Map<String, serde_json::Value> = HEADER
+                .iter()
+                .zip(row)
+                .map(|(name, value)| (name.to_string(), typed(name, value)))
+                .collect();
+            serde_json::Value::Object(object)
+        })
+        .collect()
+}
+
+/// A CSV field as JSON: empty → null, counts → numbers, `has_table` → a boolean.
+fn typed(name: &str, value: String) -> serde_json::Value {
+    if value.is_empty() {
+        return serde_json::Value::Null;
+    }
+    match name {
+        "year" | "days_late" | "errors" | "warnings" | "rule_warnings" | "blank_cells"
+        | "total_cells" => value
+            .parse::<i64>()
+            .map_or(serde_json::Value::String(value), Into::into),
+        "has_table" => serde_json::Value::Bool(value == "true"),
+        _ => serde_json::Value::String(value),
+    }
+}
+
+/// Each year's summary as JSON, with its deadline.
+pub fn json_years(site: &Site, audit: &Audit) -> Vec<serde_json::Value> {
+    audit
+        .summaries
+        .iter()
+        .map(|s| {
+            let due = site.config.deadlines.due(s.year);
+            serde_json::json!({
+                "year": s.year,
+                "deadline": due.as_ref().map(|d| d.date.to_string()),
+                "basis": due.map(|d| d.basis),
+                "required": s.required,
+                "published": s.published,
+                "on_time": s.on_time,
+                "late": s.late,
+                "date_unknown": s.date_unknown,
+                "missing": s.missing,
+                "not_due": s.not_due,
+            })
+        })
+        .collect()
+}
+
 /// `audit.csv`: UTF-8 with BOM.
 pub fn csv(site: &Site, audit: &Audit) -> Vec<u8> {
     super::data::csv_bytes(&HEADER, rows(site, audit).into_iter().map(Vec::from))

@@ -6,5 +6,6 @@
 pub mod audit;
 pub mod data;
 pub(crate) mod figures;
+pub mod portal;
 pub(crate) mod totals;
 pub mod xlsx;

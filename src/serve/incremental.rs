@@ -376,7 +376,7 @@ impl Workspace {
             // A page of the audit and year lists shows its own townships' rows and, on every
             // page, totals of all of them (a change of membership replans, so which page a
             // township is on cannot move here).
-            Target::AuditData(_) => listing || figures,
+            Target::AuditData(_) | Target::Portal => listing || figures,
             // The yearly summary is on the first page.
             Target::Audit(page) => (listing || figures) && (*page == 0 || page_changed[*page]),
             Target::Year(y, page) => {
@@ -926,6 +926,7 @@ fn aggregate(target: &Target) -> bool {
             | Target::CountyTotals(_)
             | Target::Audit(_)
             | Target::AuditData(_)
+            | Target::Portal
     )
 }
 
@@ -937,6 +938,7 @@ fn not_browsed(target: &Target) -> bool {
         Target::AllData(_)
             | Target::CountyTotals(_)
             | Target::AuditData(_)
+            | Target::Portal
             | Target::YearFigures(..)
             | Target::ReportData(..)
             | Target::TownshipData(..)
