@@ -269,8 +269,7 @@ fn audit_years(site: &Site) -> Vec<u16> {
             _ => Vec::new(),
         };
     };
-    let as_of_year =
-        u16::try_from(as_of.format("%Y").to_string().parse::<i32>().unwrap_or(0)).unwrap_or(0);
+    let as_of_year = u16::try_from(chrono::Datelike::year(&as_of)).unwrap_or(0);
     let last_due = as_of_year.saturating_sub(1);
     let first_since = site.townships.iter().filter_map(|t| t.since).min();
     let first = [first_since, first_report]
@@ -500,5 +499,38 @@ mod tests {
         );
         let y2018 = audit.summaries[1];
         assert_eq!((y2018.required, y2018.published, y2018.missing), (2, 1, 1));
+    }
+
+    #[test]
+    fn as_of_a_day_every_due_year_is_audited_and_the_rest_is_not_due() {
+        let mut s = site(
+            "",
+            vec![
+                dated(2019, "a", Some("2020-01-10")),
+                dated(2022, "b", Some("2023-01-05")),
+            ],
+        );
+        s.config.as_of = crate::dates::parse_date("2023-01-20");
+        let audit = audit(&s);
+        // 2022 has a report (published early), 2021 and 2020 nobody's: all audited.
+        assert_eq!(audit.years, vec![2022, 2021, 2020, 2019]);
+        assert_eq!(
+            audit.rows[0][0].status,
+            Status::NotDue,
+            "a, 2022: due 2023-01-31"
+        );
+        assert_eq!(audit.rows[1][0].status, Status::OnTime, "b published early");
+        assert_eq!(audit.rows[0][1].status, Status::Missing, "a, 2021");
+        let y2022 = audit.summaries[0];
+        assert_eq!((y2022.required, y2022.not_due, y2022.missing), (1, 1, 0));
+        // The archive of 2019, made today, audits 2019 as of its deadline: settled.
+        let archive = s.restricted_to_year(2019);
+        assert_eq!(archive.config.as_of, crate::dates::parse_date("2020-01-31"));
+        assert_eq!(super::audit(&archive).years, vec![2019]);
+        // The archive of 2022 before its deadline keeps the day: what is not due changes.
+        assert_eq!(
+            s.restricted_to_year(2022).config.as_of,
+            crate::dates::parse_date("2023-01-20")
+        );
     }
 }
