@@ -42,7 +42,7 @@ pub enum Target {
     AuditData(DataKind),
     /// `/data/all.csv` or `/data/all.json`.
     AllData(DataKind),
-    /// `/data/portal.json`: the portal's machine-readable face ([`crate::export::portal`]).
+    /// `/data/portal.json`: the portal's machine-readable face (written by `export::portal`).
     Portal,
     /// `/<year>/<slug>/stats.{csv,json,xlsx}`, by report index.
     ReportData(usize, DataKind),
