@@ -256,7 +256,10 @@ mod tests {
     #[test]
     fn reads_what_the_writer_writes() {
         assert_eq!(SCHEMA, crate::export::portal::SCHEMA);
-        assert_eq!(SCHEMA_VERSION, u64::from(crate::export::portal::SCHEMA_VERSION));
+        assert_eq!(
+            SCHEMA_VERSION,
+            u64::from(crate::export::portal::SCHEMA_VERSION)
+        );
     }
 
     #[test]
