@@ -406,3 +406,108 @@ fn a_federation_site_has_no_content_folder() {
     assert_eq!(code, 1, "{err}");
     assert!(err.contains("联合门户站点不能有 content/ 目录"), "{err}");
 }
+
+/// The query docs/内容格式.md shows for the on-time rate per county per year.
+fn documented_query() -> String {
+    let doc = fs::read_to_string(repo_root().join("docs/内容格式.md")).unwrap();
+    let start = doc
+        .find("```sql\n")
+        .expect("docs/内容格式.md shows the DuckDB query")
+        + 7;
+    let end = start + doc[start..].find("```").unwrap();
+    doc[start..end].to_string()
+}
+
+#[test]
+fn duckdb_reads_the_union_with_numbers_and_the_documented_query_gives_on_time_rates() {
+    let python = repo_root().join("tests/.venv/bin/python");
+    assert!(
+        python.is_file(),
+        "tests/.venv is missing: run tests/run.sh, or python3 -m venv tests/.venv && tests/.venv/bin/pip install -r tests/requirements.txt (the duckdb package)"
+    );
+    let c = city();
+    let (code, _, err) = build(&c.root(), &c.out(), &[]);
+    assert_eq!(code, 0, "{err}");
+    let data = c.out().join("data");
+    // The documented query reads audit.csv files; the union's value column is numeric.
+    let script = format!(
+        "import duckdb, json, sys\n\
+         con = duckdb.connect()\n\
+         types = {{r[0]: r[1] for r in con.execute(\"DESCRIBE SELECT * FROM read_csv_auto('all.csv')\").fetchall()}}\n\
+         count = con.execute(\"SELECT count(*) FROM read_csv_auto('all.csv')\").fetchone()[0]\n\
+         total = con.execute(\"SELECT sum(value) FROM read_csv_auto('all.csv')\").fetchone()[0]\n\
+         rows = con.execute(sys.stdin.read()).fetchall()\n\
+         print(json.dumps({{'types': types, 'count': count, 'total': float(total), 'rows': [[str(x) for x in r] for r in rows]}}))\n"
+    );
+    let mut child = std::process::Command::new(&python)
+        .arg("-c")
+        .arg(&script)
+        .current_dir(&data)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let query = documented_query().replace("'*/audit/audit.csv'", "'../audit/audit.csv'");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(query.as_bytes())
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let answer: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(answer["types"]["value"], "DOUBLE", "{answer}");
+    assert_eq!(answer["types"]["year"], "BIGINT", "{answer}");
+    let all = csv_rows(&data.join("all.csv"));
+    assert_eq!(answer["count"].as_u64(), Some(all.len() as u64 - 1));
+    let sum: f64 = all[1..]
+        .iter()
+        .filter_map(|r| r[9].parse::<f64>().ok())
+        .sum();
+    assert!((answer["total"].as_f64().unwrap() - sum).abs() < 1e-6);
+    // The on-time rate per county per year, computed here from audit.csv.
+    let audit = csv_rows(&c.out().join("audit/audit.csv"));
+    let mut expected = std::collections::BTreeMap::new();
+    for r in &audit[1..] {
+        if matches!(r[5].as_str(), "not_required" | "not_due") {
+            continue;
+        }
+        let e = expected
+            .entry((r[0].clone(), r[2].clone()))
+            .or_insert((0u32, 0u32));
+        e.1 += 1;
+        if r[5] == "on_time" {
+            e.0 += 1;
+        }
+    }
+    let rows = answer["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), expected.len(), "{answer}");
+    for row in rows {
+        let key = (
+            row[0].as_str().unwrap().to_string(),
+            row[1].as_str().unwrap().to_string(),
+        );
+        let (on_time, required) = expected[&key];
+        assert_eq!(
+            row[2].as_str().unwrap().parse::<u32>().unwrap(),
+            required,
+            "{row}"
+        );
+        assert_eq!(
+            row[3].as_str().unwrap().parse::<u32>().unwrap(),
+            on_time,
+            "{row}"
+        );
+        let rate: f64 = row[4].as_str().unwrap().parse().unwrap();
+        assert!(
+            (rate - (f64::from(on_time) * 100.0 / f64::from(required))).abs() < 0.051,
+            "{row}"
+        );
+    }
+}

@@ -232,14 +232,13 @@ fn keep(dir: &Path, fresh: &Fresh, today: NaiveDate) -> Result<Loaded, FetchErro
     })
 }
 
+/// Reads a file of the member by its path under the base URL.
+type Getter = Box<dyn Fn(&str) -> Result<Vec<u8>, FetchError>>;
+
 /// Read and check a member's three files.
 fn fetch(source: &Source, limits: Limits) -> Result<Fresh, FetchError> {
     let max = limits.max_mib << 20;
-    let (portal, doc, get): (
-        Vec<u8>,
-        PortalDoc,
-        Box<dyn Fn(&str) -> Result<Vec<u8>, FetchError>>,
-    ) = match source {
+    let (portal, doc, get): (Vec<u8>, PortalDoc, Getter) = match source {
         Source::Folder(folder) => {
             let read = {
                 let folder = folder.clone();
