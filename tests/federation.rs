@@ -430,18 +430,16 @@ fn duckdb_reads_the_union_with_numbers_and_the_documented_query_gives_on_time_ra
     assert_eq!(code, 0, "{err}");
     let data = c.out().join("data");
     // The documented query reads audit.csv files; the union's value column is numeric.
-    let script = format!(
-        "import duckdb, json, sys\n\
+    let script = "import duckdb, json, sys\n\
          con = duckdb.connect()\n\
-         types = {{r[0]: r[1] for r in con.execute(\"DESCRIBE SELECT * FROM read_csv_auto('all.csv')\").fetchall()}}\n\
+         types = {r[0]: r[1] for r in con.execute(\"DESCRIBE SELECT * FROM read_csv_auto('all.csv')\").fetchall()}\n\
          count = con.execute(\"SELECT count(*) FROM read_csv_auto('all.csv')\").fetchone()[0]\n\
          total = con.execute(\"SELECT sum(value) FROM read_csv_auto('all.csv')\").fetchone()[0]\n\
          rows = con.execute(sys.stdin.read()).fetchall()\n\
-         print(json.dumps({{'types': types, 'count': count, 'total': float(total), 'rows': [[str(x) for x in r] for r in rows]}}))\n"
-    );
+         print(json.dumps({'types': types, 'count': count, 'total': float(total), 'rows': [[str(x) for x in r] for r in rows]}))\n";
     let mut child = std::process::Command::new(&python)
         .arg("-c")
-        .arg(&script)
+        .arg(script)
         .current_dir(&data)
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
