@@ -33,9 +33,20 @@ pub struct Options {
     /// The day the oversight is made as of (see [`crate::config::Config::as_of`]); `None` is
     /// site.toml's `[audit] as_of`, else today ([`crate::dates::today`]).
     pub as_of: Option<chrono::NaiveDate>,
+    /// A federation portal: build from the members' cached copies alone, fetching nothing.
+    pub offline: bool,
 }
 
 impl Options {
+    /// These settings for a federation portal.
+    fn federation(&self) -> crate::federate::Settings {
+        crate::federate::Settings {
+            base_url: self.base_url.clone(),
+            as_of: self.as_of,
+            offline: self.offline,
+        }
+    }
+
     /// These settings as the output's stamp records them.
     fn stamp_inputs(&self) -> crate::publish::stamp::Inputs<'_> {
         crate::publish::stamp::Inputs {
@@ -285,6 +296,10 @@ fn publishable(site: Site, diagnostics: &mut Diagnostics) -> Site {
 /// link, anchor, image and attachment reference of its pages, writing nothing.
 pub fn check(root: &Path, options: &Options) -> Result<(Summary, Diagnostics), Failure> {
     let start = Instant::now();
+    if crate::federate::is_federation(root) {
+        let result = crate::federate::check(root, &options.federation());
+        return federation_summary(result, options, start);
+    }
     let loaded = load(root, options)?;
     let plan = plan::plan(&loaded.site, &loaded.theme);
     let producer = Producer::new(&loaded.site, &loaded.theme);
@@ -333,6 +348,10 @@ pub fn build(
     progress: &dyn Progress,
 ) -> Result<(Summary, Diagnostics), Failure> {
     let start = Instant::now();
+    if crate::federate::is_federation(root) {
+        let result = crate::federate::build(root, output, &options.federation());
+        return federation_summary(result, options, start);
+    }
     let phase = |name: &str| crate::profile::phase(name, start);
     let marker = crate::publish::stamp::Marker::read(output);
     let (sources, loaded) = fingerprint_and_load(root, options, &marker);
@@ -360,6 +379,32 @@ pub fn build(
     summary.written = stamp_and_commit(staging, &summary, sources)?;
     phase("committed");
     summary.elapsed = start.elapsed();
+    Ok((summary, diagnostics))
+}
+
+/// A federation run's outcome as a build's summary (`reports`: the members' reports).
+fn federation_summary(
+    result: Result<(crate::federate::Outcome, Diagnostics), crate::federate::Failure>,
+    options: &Options,
+    start: Instant,
+) -> Result<(Summary, Diagnostics), Failure> {
+    let (outcome, mut diagnostics) = result.map_err(|e| match e {
+        crate::federate::Failure::Content(d) => Failure::Content(d),
+        crate::federate::Failure::Output(e) => Failure::Output(e),
+    })?;
+    if options.strict && diagnostics.warning_count() > 0 {
+        diagnostics.promote_warnings();
+        return Err(Failure::Content(diagnostics));
+    }
+    let summary = Summary {
+        reports: outcome.reports,
+        pages: outcome.pages,
+        files: outcome.files,
+        warnings: diagnostics.warning_count(),
+        written: outcome.written,
+        up_to_date: false,
+        elapsed: start.elapsed(),
+    };
     Ok((summary, diagnostics))
 }
 

@@ -41,6 +41,47 @@ pub struct Config {
     /// every deadline had passed.
     #[serde(skip)]
     pub as_of: Option<chrono::NaiveDate>,
+    /// A city's federation portal (`[federation]`): the site reads the members' published
+    /// portals instead of a `content/` folder (a site is either a county or a federation).
+    #[serde(default)]
+    pub federation: Option<Federation>,
+}
+
+/// The `[federation]` table: the member counties and how their portals are fetched.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Federation {
+    /// Seconds a member's server may take to answer one request (connecting and reading).
+    #[serde(default = "default_fetch_timeout")]
+    pub timeout_s: u64,
+    /// The largest file accepted from a member, in MiB (its `all.csv` is the largest).
+    #[serde(default = "default_fetch_max")]
+    pub max_mib: u64,
+    /// The members, in the order the pages list them (`[[federation.members]]`).
+    #[serde(default)]
+    pub members: Vec<Member>,
+}
+
+/// One `[[federation.members]]` entry.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Member {
+    /// The county's name as the city's pages show it.
+    pub name: String,
+    /// Its code in URLs, data files and the cache: lowercase letters, digits and `-`.
+    pub slug: String,
+    /// Its published portal: the `base_url` of a county portal (`http://` or `https://`), or a
+    /// folder holding a built county portal (relative to the site root).
+    pub source: String,
+}
+
+fn default_fetch_timeout() -> u64 {
+    20
+}
+
+/// 256 MiB: the all.csv of a county with 1,000 reports is about 15 MiB.
+fn default_fetch_max() -> u64 {
+    256
 }
 
 /// The `[audit]` table.
@@ -100,7 +141,7 @@ fn default_theme() -> String {
     "default".to_string()
 }
 
-const KNOWN_KEYS: &str = "title, base_url, language, theme, [portal] region, notice, [deadlines] default, [[deadlines.exception]] year, due, note, [[plugins]] name, command, timeout_s, max_output_mib, [audit] as_of";
+const KNOWN_KEYS: &str = "title, base_url, language, theme, [portal] region, notice, [deadlines] default, [[deadlines.exception]] year, due, note, [[plugins]] name, command, timeout_s, max_output_mib, [audit] as_of, [federation] timeout_s, max_mib, [[federation.members]] name, slug, source";
 
 impl Config {
     /// Read and check `site.toml` under `root`.
@@ -143,6 +184,9 @@ impl Config {
                 .hint("公开期限写成 [deadlines] default = \"01-20\"（次年的月-日）；某一年度例外写成 [[deadlines.exception]] year = 2022、due = \"2023-02-28\"、note = \"说明\""));
         }
         check_plugins(&config.plugins, text)?;
+        if let Some(federation) = &config.federation {
+            check_federation(federation, text)?;
+        }
         if let Some(day) = &config.audit.as_of {
             config.as_of = Some(crate::dates::parse_date(day).ok_or_else(|| {
                 Diagnostic::error(
@@ -193,6 +237,65 @@ pub fn normalize_base_url(url: &str) -> Result<String, String> {
         url.push('/');
     }
     Ok(url)
+}
+
+/// Every member has a name, a slug of its own and a source; the limits are positive.
+fn check_federation(federation: &Federation, text: &str) -> Result<(), Diagnostic> {
+    let error = |key: &str, message: String| {
+        Diagnostic::error("config.federation", CONFIG_FILE, message)
+            .at_line(line_of_key(text, key))
+            .field(format!("federation.{key}"))
+            .hint("每个成员写成 [[federation.members]]、name = \"甲县\"、slug = \"jiaxian\"、source = \"https://…/nianbao/\"（或已生成的县级门户目录）")
+    };
+    if federation.members.is_empty() {
+        return Err(error(
+            "members",
+            "联合门户至少要有一个成员 [[federation.members]]".to_string(),
+        ));
+    }
+    if federation.timeout_s == 0 || federation.timeout_s > 600 {
+        return Err(error(
+            "timeout_s",
+            "federation.timeout_s 必须在 1 到 600 之间（单位秒，默认 20）".to_string(),
+        ));
+    }
+    if federation.max_mib == 0 || federation.max_mib > 4096 {
+        return Err(error(
+            "max_mib",
+            "federation.max_mib 必须在 1 到 4096 之间（单位 MiB，默认 256）".to_string(),
+        ));
+    }
+    for (i, m) in federation.members.iter().enumerate() {
+        if m.name.trim().is_empty() {
+            return Err(error(
+                "name",
+                format!("第 {} 个成员的名称 name 不能为空", i + 1),
+            ));
+        }
+        let slug_ok = !m.slug.is_empty()
+            && m.slug
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+        if !slug_ok {
+            return Err(error(
+                "slug",
+                format!(
+                    "成员「{}」的代号 slug「{}」只能由小写字母、数字和 - 组成",
+                    m.name, m.slug
+                ),
+            ));
+        }
+        if federation.members[..i].iter().any(|o| o.slug == m.slug) {
+            return Err(error("slug", format!("成员代号「{}」重复", m.slug)));
+        }
+        if m.source.trim().is_empty() {
+            return Err(error(
+                "source",
+                format!("成员「{}」的来源 source 不能为空", m.name),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Every plugin has a name of its own and a program to run.

@@ -127,6 +127,8 @@ pub mod encoding;
 // (`xlsx::sheet`, `xlsx::form`) and benches/hot.rs (`data`).
 #[doc(hidden)]
 pub mod export;
+pub mod federate;
+pub mod federation;
 #[cfg(feature = "import")]
 pub mod import;
 // Public (hidden) for tests/ (`check_tree`, the checker run on files built outside the library).

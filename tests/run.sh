@@ -2,7 +2,8 @@
 # The README's test command: installs what the browser and print tests need when it is missing
 # (Debian's chromium and CJK fonts, LibreOffice Calc and poppler's pdftotext, and a Java runtime
 # for the Nu HTML checker with apt-get, Node.js if absent, the Node packages of tests/e2e with
-# `npm ci`), Hugo and Python 3 for the example site and plugins, then runs every test with `cargo test`. Extra arguments go to cargo test.
+# `npm ci`), Hugo and Python 3 for the example site and plugins, the pinned Python packages of
+# tests/requirements.txt in tests/.venv (python3 -m venv), then runs every test with `cargo test`. Extra arguments go to cargo test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,6 +20,7 @@ command -v java >/dev/null 2>&1 || PACKAGES="$PACKAGES default-jre-headless"
 # tests/hugo.rs builds the Hugo example (examples/hugo/); tests/plugins.rs runs the Python plugins.
 command -v hugo >/dev/null 2>&1 || PACKAGES="$PACKAGES hugo"
 command -v python3 >/dev/null 2>&1 || PACKAGES="$PACKAGES python3"
+python3 -c "import venv, ensurepip" >/dev/null 2>&1 || PACKAGES="$PACKAGES python3-venv"
 if [ -n "$PACKAGES" ]; then
   echo "== installing browser- and print-test dependencies:$PACKAGES =="
   $SUDO apt-get update -qq
@@ -31,6 +33,15 @@ if [ ! -d tests/e2e/node_modules/playwright-core ] || [ ! -d tests/e2e/node_modu
   # --ignore-scripts: vnu-jar's install script would download a JRE from GitHub when java is
   # missing; Debian's default-jre-headless (above) is used instead.
   npm ci --prefix tests/e2e --no-audit --no-fund --ignore-scripts
+fi
+# One virtual environment for the tests' Python packages (tests/requirements.txt, pinned):
+# made with python3 -m venv when missing, and brought up to the requirements when they change.
+if [ ! -x tests/.venv/bin/python ]; then
+  python3 -m venv tests/.venv
+fi
+if [ ! -f tests/.venv/.installed ] || [ tests/requirements.txt -nt tests/.venv/.installed ]; then
+  tests/.venv/bin/pip install --quiet --disable-pip-version-check -r tests/requirements.txt
+  touch tests/.venv/.installed
 fi
 echo "== $(chromium --version), node $(node --version), $(soffice --version | head -n 1)," \
   "$(java -version 2>&1 | head -n 1) =="

@@ -16,6 +16,9 @@ pub(super) struct Args {
     /// 督查页和各乡镇公开记录按哪一天统计（YYYY-MM-DD，默认今天；公开期限在这天之后的计为“未到期”）
     #[arg(long, value_name = "DATE", value_parser = super::parse_as_of)]
     pub(super) as_of: Option<chrono::NaiveDate>,
+    /// 联合门户：不读取各县门户，只用缓存中上次读到的数据（.nianbao-cache/federation/）
+    #[arg(long)]
+    pub(super) offline: bool,
 }
 
 pub(super) fn run(args: Args, root: &Path, global: &Global) -> u8 {
@@ -24,6 +27,7 @@ pub(super) fn run(args: Args, root: &Path, global: &Global) -> u8 {
         base_url,
         allow_draft,
         as_of,
+        offline,
     } = args;
     let output = if output.is_absolute() {
         output
@@ -39,6 +43,7 @@ pub(super) fn run(args: Args, root: &Path, global: &Global) -> u8 {
         strict: false,
         allow_draft,
         as_of,
+        offline,
     };
     let progress = progress_bar(global.quiet);
     let result = nianbao::build::build(root, &output, &options, &progress);

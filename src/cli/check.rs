@@ -16,6 +16,9 @@ pub(super) struct Args {
     /// 督查页和各乡镇公开记录按哪一天统计（YYYY-MM-DD，默认今天；公开期限在这天之后的计为“未到期”）
     #[arg(long, value_name = "DATE", value_parser = super::parse_as_of)]
     pub(super) as_of: Option<chrono::NaiveDate>,
+    /// 联合门户：不读取各县门户，只用缓存中上次读到的数据（.nianbao-cache/federation/）
+    #[arg(long)]
+    pub(super) offline: bool,
 }
 
 pub(super) fn run(args: Args, root: &Path, global: &Global) -> u8 {
@@ -24,12 +27,14 @@ pub(super) fn run(args: Args, root: &Path, global: &Global) -> u8 {
         format,
         allow_draft,
         as_of,
+        offline,
     } = args;
     let options = Options {
         base_url: None,
         strict,
         allow_draft,
         as_of,
+        offline,
     };
     let result = nianbao::build::check(root, &options);
     if format == Format::Json {

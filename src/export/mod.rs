@@ -5,6 +5,7 @@
 
 pub mod audit;
 pub mod data;
+pub mod federation;
 pub(crate) mod figures;
 pub mod portal;
 pub(crate) mod totals;

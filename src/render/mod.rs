@@ -7,6 +7,7 @@ pub(crate) mod chart;
 pub(crate) mod compare_view;
 pub(crate) mod csp;
 pub(crate) mod embed;
+pub(crate) mod federation;
 pub(crate) mod feeds;
 pub(crate) mod headline;
 pub mod markdown;

@@ -43,6 +43,8 @@ struct SiteView {
     generator: String,
     notice: String,
     archive_of: Option<u16>,
+    /// A city's federation portal: its own navigation, no search or feed.
+    federation: bool,
 }
 
 /// What every page shares: site settings and navigation.
@@ -68,6 +70,7 @@ impl Shared {
                 generator: format!("nianbao {}", env!("CARGO_PKG_VERSION")),
                 notice: c.portal.notice.clone().unwrap_or_default(),
                 archive_of: site.archive_of,
+                federation: false,
             },
             site.years()
                 .into_iter()
@@ -93,6 +96,24 @@ impl Shared {
             base_path,
             values,
         }
+    }
+
+    /// What the pages of a federation portal share: its settings, no year navigation.
+    pub(crate) fn for_federation(c: &crate::config::Config) -> Self {
+        Shared::from_parts(
+            SiteView {
+                title: c.title.clone(),
+                region: c.portal.region.clone(),
+                base_url: c.base_url.clone(),
+                language: c.language.clone(),
+                generator: format!("nianbao {}", env!("CARGO_PKG_VERSION")),
+                notice: c.portal.notice.clone().unwrap_or_default(),
+                archive_of: None,
+                federation: true,
+            },
+            Vec::new(),
+            c.base_path().to_string(),
+        )
     }
 
     /// What the pages of the offline archive of `year` share: the site's own settings, that

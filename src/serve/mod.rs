@@ -271,6 +271,7 @@ pub fn serve(root: &Path, options: &ServeOptions) -> Result<(), ServeError> {
             allow_draft: true,
             // The oversight as of the day the preview started.
             as_of: None,
+            offline: false,
         },
     );
     workspace.defer_aggregates(true);
