@@ -125,6 +125,16 @@ pub fn analyze(
         ));
     }
     if let Some((format, m)) = &stats {
+        if m.values.iter().all(Option::is_none) {
+            findings.push(Finding::new(
+                Level::Person,
+                &first_cell(source),
+                format!(
+                    "原文的统计表（认出 {} 个指标行）每一栏都是空白：stats.yaml 的各项都写为 ~（未填报）；如果原件另有填好的表，请照原件填写",
+                    m.rows_found
+                ),
+            ));
+        }
         findings.extend(hazards::narrative_figures(source, format, &m.values));
         findings.extend(hazards::channel_rows(source, format, &m.values));
         if format.id != crate::scaffold::default_format(year) {

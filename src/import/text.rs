@@ -345,7 +345,42 @@ pub(super) fn from_lines(lines: Vec<Option<Text>>, mut tables: Vec<Grid>) -> Sou
     if source.tables.is_empty() {
         cell_tables(&mut source);
     }
+    release_headings(&mut source);
     source
+}
+
+/// A section heading of the report read into a table's lines (`三、收到和处理政府信息公开申请情况`
+/// between two tables copied one cell per line) goes back into the narrative where it stood: it
+/// is the report's heading, not a cell, and a table's line range never swallows it.
+fn release_headings(source: &mut Source) {
+    let mut released = Vec::new();
+    for (lines, grid) in source.table_lines.iter_mut().zip(source.tables.iter_mut()) {
+        let (headings, kept): (Vec<Text>, Vec<Text>) = std::mem::take(lines)
+            .into_iter()
+            .partition(|l| super::table::is_section_heading(&l.text));
+        *lines = kept;
+        for heading in headings {
+            for row in grid.iter_mut() {
+                row.retain(|c| c.at != heading.at || c.text.is_empty());
+            }
+            grid.retain(|row| row.iter().any(|c| !c.text.is_empty()));
+            let text = heading
+                .text
+                .trim_matches(|c: char| c == '|' || c.is_whitespace())
+                .to_string();
+            released.push(Text::new(text, heading.at));
+        }
+    }
+    if released.is_empty() {
+        return;
+    }
+    source.blocks.extend(released);
+    if source.blocks.iter().all(|b| matches!(b.at, Place::Line(_))) {
+        source.blocks.sort_by_key(|b| match b.at {
+            Place::Line(n) => n,
+            _ => 0,
+        });
+    }
 }
 
 /// The end of the page when its only remaining line (from `at`) is a bare figure: the cell a
@@ -411,7 +446,10 @@ fn cell_tables(source: &mut Source) {
             .iter()
             .filter(|c| super::table::is_catalog_text(&c.text))
             .count();
-        if figures < 3 || labels < 2 {
+        // A table printed with every cell blank (a form published unfilled) is still the
+        // table: its many labels are cells, not one-word paragraphs.
+        let blank_form = figures == 0 && labels >= 10;
+        if (figures < 3 || labels < 2) && !blank_form {
             i = end.max(i + 1);
             continue;
         }
@@ -1102,5 +1140,33 @@ mod tests {
             .map(|(k, v)| (k.as_str(), v.text.as_str()))
             .collect();
         assert_eq!(got, [("发文字号", ""), ("发文时间", "2022-01-25")]);
+    }
+
+    #[test]
+    fn a_section_heading_between_tables_stays_in_the_narrative() {
+        let s = parse_text(
+            "甲乡2020年政府信息公开工作年度报告\n二、主动公开政府信息情况\n第二十条第（一）项\n信息内容\n本年制发件数\n本年废止件数\n现行有效件数\n规章\n0\n0\n0\n行政规范性文件\n1\n0\n2\n三、收到和处理政府信息公开申请情况\n申请人情况\n自然人\n",
+        );
+        assert_eq!(s.tables.len(), 1);
+        let blocks: Vec<&str> = s.blocks.iter().map(|b| b.text.as_str()).collect();
+        assert!(
+            blocks.contains(&"三、收到和处理政府信息公开申请情况"),
+            "{blocks:?}"
+        );
+        assert!(
+            s.table_lines[0].iter().all(|l| !l.text.starts_with("三、")),
+            "{:?}",
+            s.table_lines[0]
+        );
+    }
+
+    #[test]
+    fn a_blank_form_is_a_table_not_one_word_paragraphs() {
+        let labels = "第二十条第（一）项\n信息内容\n本年制发件数\n本年废止件数\n现行有效件数\n规章\n行政规范性文件\n第二十条第（五）项\n信息内容\n本年处理决定数量\n行政许可\n第二十条第（六）项\n信息内容\n本年处理决定数量\n行政处罚\n行政强制\n";
+        let s = parse_text(&format!(
+            "甲乡2020年政府信息公开工作年度报告\n一、总体情况\n本年度我乡主动公开信息。\n{labels}"
+        ));
+        assert_eq!(s.tables.len(), 1);
+        assert_eq!(s.blocks.len(), 2, "{:?}", s.blocks);
     }
 }
