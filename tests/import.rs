@@ -1457,3 +1457,64 @@ fn a_pdf_text_layer_imports_and_a_scan_is_refused() {
         "{stdout}"
     );
 }
+
+/// The import report's check is `nianbao check`'s: the same count of errors, the review line the
+/// importer writes counted as the error `check` makes of it, and the report says what to do.
+#[test]
+fn the_import_report_and_check_count_the_same_errors() {
+    let f = site();
+    let path = input(
+        &f,
+        "page.txt",
+        "甲镇2020年政府信息公开工作年度报告\n发布日期：2021-01-20\n一、总体情况\n本年度甲镇主动公开政府信息。\n"
+            .as_bytes(),
+    );
+    let (code, stdout, stderr) = import(&f, &[&path]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert!(
+        stdout.contains("内容检查（与 nianbao check 相同）：1 个错误"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("下一步："), "{stdout}");
+    assert!(
+        stdout.contains("全站检查（即 nianbao check）==\n  1 个错误"),
+        "{stdout}"
+    );
+    let root = f.root().to_str().expect("utf-8");
+    let (code, _, stderr) = run(&["check", "--root", root]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("失败：1 个错误"), "{stderr}");
+    assert!(stderr.contains("导入的报告还没有核对"), "{stderr}");
+}
+
+/// A refusal names the ten registered townships closest to the source, once, not the registry.
+#[test]
+fn a_refusal_names_the_ten_closest_townships_once() {
+    let f = site();
+    let mut registry = String::from(TOWNSHIPS);
+    for i in 0..30 {
+        let name: String = ["东", "西", "南", "北", "中"][i % 5].to_string()
+            + ["山", "河", "湖", "林", "桥", "岭"][i / 5]
+            + "乡";
+        registry.push_str(&format!("- slug: t{i}\n  name: {name}\n  kind: 乡\n"));
+    }
+    f.write("content/townships.yaml", &registry);
+    let path = input(
+        &f,
+        "page.txt",
+        "北湖镇2020年政府信息公开工作年度报告\n一、总体情况\n本年度主动公开政府信息。\n".as_bytes(),
+    );
+    let (code, stdout, _) = import(&f, &[&path]);
+    assert_eq!(code, 1, "{stdout}");
+    assert!(
+        stdout.contains("共 33 个，与原文最接近的 10 个是 北湖乡（t13）"),
+        "{stdout}"
+    );
+    let listed = stdout
+        .split("最接近的 10 个是 ")
+        .nth(1)
+        .and_then(|l| l.lines().next())
+        .unwrap_or_default();
+    assert_eq!(listed.split('、').count(), 10, "{stdout}");
+    assert_eq!(stdout.matches("北湖乡").count(), 1, "{stdout}");
+}

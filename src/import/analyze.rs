@@ -328,16 +328,95 @@ fn place_order(at: &Place) -> (usize, usize, usize) {
     }
 }
 
-fn known(townships: &[Township]) -> String {
-    let list: Vec<String> = townships
+/// How many registered townships a refusal names.
+const SHOWN: usize = 10;
+
+/// The ten registered townships closest to what the source says (`text`): the longest run of
+/// characters a name shares with it, then the registry's order. A refusal names these, never
+/// a registry of hundreds.
+fn known(townships: &[Township], text: &str) -> String {
+    let text: Vec<char> = super::labels::key(text).chars().collect();
+    let mut scored: Vec<(usize, usize, &Township)> = townships
         .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            let name: Vec<char> = super::labels::key(&t.name).chars().collect();
+            (shared_run(&name, &text), i, t)
+        })
+        .collect();
+    scored.sort_by_key(|(score, i, _)| (std::cmp::Reverse(*score), *i));
+    listing(
+        scored.into_iter().map(|(_, _, t)| t),
+        townships.len(),
+        "原文",
+    )
+}
+
+/// The registered townships closest to a mistyped `--township` slug.
+fn known_slugs(townships: &[Township], slug: &str) -> String {
+    let mut sorted: Vec<&Township> = townships.iter().collect();
+    let distance = |t: &Township| strsim::normalized_damerau_levenshtein(&t.slug, slug);
+    sorted.sort_by(|a, b| distance(b).total_cmp(&distance(a)));
+    listing(sorted.into_iter(), townships.len(), slug)
+}
+
+/// The first [`SHOWN`] of `sorted` as `name（slug）`, saying how many there are in all.
+fn listing<'a>(sorted: impl Iterator<Item = &'a Township>, total: usize, to: &str) -> String {
+    let list: Vec<String> = sorted
+        .take(SHOWN)
         .map(|t| format!("{}（{}）", t.name, t.slug))
         .collect();
     if list.is_empty() {
         "（无）".to_string()
+    } else if total > SHOWN {
+        format!(
+            "共 {total} 个，与{to}最接近的 {SHOWN} 个是 {}",
+            list.join("、")
+        )
     } else {
         list.join("、")
     }
+}
+
+/// The length of the longest run of characters `a` and `b` share.
+fn shared_run(a: &[char], b: &[char]) -> usize {
+    let mut best = 0;
+    let mut previous = vec![0usize; b.len() + 1];
+    for x in a {
+        let mut current = vec![0usize; b.len() + 1];
+        for (j, y) in b.iter().enumerate() {
+            if x == y {
+                current[j + 1] = previous[j] + 1;
+                best = best.max(current[j + 1]);
+            }
+        }
+        previous = current;
+    }
+    best
+}
+
+/// What a source says about who issued it: the title, the publisher and the first and last
+/// lines of the text (where the township names itself).
+fn issuer_text(source: &Source) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    parts.extend(source.title.iter().map(|t| t.text.as_str()));
+    parts.extend(
+        source
+            .meta
+            .iter()
+            .filter(|(k, _)| k == "发布机构" || k.starts_with("填报单位"))
+            .map(|(_, v)| v.text.as_str()),
+    );
+    let n = source.blocks.len();
+    parts.extend(source.blocks.iter().take(3).map(|b| b.text.as_str()));
+    parts.extend(
+        source
+            .blocks
+            .iter()
+            .skip(n.saturating_sub(3).max(3))
+            .map(|b| b.text.as_str()),
+    );
+    parts.join("\n")
 }
 
 fn pick_township<'a>(
@@ -352,7 +431,7 @@ fn pick_township<'a>(
             .find(|t| &t.slug == slug || t.formerly.contains(slug))
             .ok_or_else(|| AnalyzeError::UnknownSlug {
                 slug: slug.clone(),
-                known: known(townships),
+                known: known_slugs(townships, slug),
             })?;
         facts.push(format!(
             "乡镇：{}（{}），由 --township 指定",
@@ -367,7 +446,7 @@ fn pick_township<'a>(
         }
         Err(reason) => Err(AnalyzeError::NoTownship {
             reason: format!("{reason}；可用 --township 指定"),
-            known: known(townships),
+            known: known(townships, &issuer_text(source)),
         }),
     }
 }

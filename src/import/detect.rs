@@ -250,8 +250,17 @@ pub(super) fn township<'a>(
 }
 
 /// Words of the sentences that name the office issuing the report: `由甲镇人民政府编制`,
-/// `现公布甲镇2020年…报告`, `请与甲镇人民政府办公室联系`, the signature `甲镇人民政府`.
-const ISSUER_WORDS: &[&str] = &["编制", "公布", "联系", "人民政府", "办事处", "年度报告"];
+/// `现公布甲镇2020年…报告`, `现将甲乡2024年度…报告如下`, `请与甲镇人民政府办公室联系`, the signature `甲镇人民政府`.
+const ISSUER_WORDS: &[&str] = &[
+    "编制",
+    "公布",
+    "联系",
+    "人民政府",
+    "办事处",
+    "年度报告",
+    "现将",
+    "报告如下",
+];
 
 /// The township a page copied without its title names in its first and last lines (the
 /// sentences of [`ISSUER_WORDS`]): exactly one registered name there, book titles 《…》 aside.

@@ -119,6 +119,13 @@ pub struct Outcome {
 }
 
 impl Outcome {
+    /// Whether any report was written (not a dry run, not refused).
+    pub fn wrote_any(&self) -> bool {
+        self.reports
+            .iter()
+            .any(|r| matches!(r.status, Status::Created | Status::Replaced))
+    }
+
     /// Whether anything failed (exit code 1).
     pub fn has_errors(&self) -> bool {
         !self.failed.is_empty()
