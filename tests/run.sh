@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The README's test command: installs what the browser and print tests need when it is missing
-# (Debian's chromium and CJK fonts, LibreOffice Calc and poppler's pdftotext, and a Java runtime
+# (Debian's chromium and CJK fonts, LibreOffice Calc and Writer and poppler's pdftotext, and a Java runtime
 # for the Nu HTML checker with apt-get, Node.js if absent, the Node packages of tests/e2e with
-# `npm ci`), Hugo and Python 3 for the example site and plugins, then runs every test with `cargo test`. Extra arguments go to cargo test.
+# `npm ci`), Hugo and Python 3 for the example site and plugins, python-docx in tests/.venv for the Word import tests, then runs every test with `cargo test`. Extra arguments go to cargo test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,6 +13,10 @@ command -v chromium >/dev/null 2>&1 || PACKAGES="chromium fonts-noto-cjk"
 command -v node >/dev/null 2>&1 || PACKAGES="$PACKAGES nodejs npm"
 # tests/print.rs prints the generated workbooks to PDF and reads the pages back.
 command -v soffice >/dev/null 2>&1 || PACKAGES="$PACKAGES libreoffice-calc-nogui fonts-noto-cjk"
+# tests/import_word.rs (and the PDF import tests) make Word documents and PDFs with Writer.
+dpkg -s libreoffice-writer-nogui >/dev/null 2>&1 || PACKAGES="$PACKAGES libreoffice-writer-nogui"
+# tests/.venv (below) needs Debian's venv module.
+python3 -c "import ensurepip" >/dev/null 2>&1 || PACKAGES="$PACKAGES python3-venv"
 { command -v pdftotext && command -v pdfinfo; } >/dev/null 2>&1 || PACKAGES="$PACKAGES poppler-utils"
 # tests/browser.rs runs the Nu HTML checker (vnu.jar from the npm package vnu-jar) on Java.
 command -v java >/dev/null 2>&1 || PACKAGES="$PACKAGES default-jre-headless"
@@ -31,6 +35,11 @@ if [ ! -d tests/e2e/node_modules/playwright-core ] || [ ! -d tests/e2e/node_modu
   # --ignore-scripts: vnu-jar's install script would download a JRE from GitHub when java is
   # missing; Debian's default-jre-headless (above) is used instead.
   npm ci --prefix tests/e2e --no-audit --no-fund --ignore-scripts
+fi
+# tests/import_word.rs writes Word documents with python-docx, in a venv of its own (gitignored).
+if ! tests/.venv/bin/python -c "import docx" >/dev/null 2>&1; then
+  python3 -m venv tests/.venv
+  tests/.venv/bin/pip install --quiet python-docx
 fi
 echo "== $(chromium --version), node $(node --version), $(soffice --version | head -n 1)," \
   "$(java -version 2>&1 | head -n 1) =="

@@ -4,7 +4,7 @@
 use super::dates::{self, parse_date};
 use super::detect;
 use super::hazards::{self, Finding, Level};
-use super::source::{Place, Source, Text};
+use super::source::{Place, Shape, Source, Text};
 use super::table::{self, Matched};
 use super::write::{self, FrontMatter};
 use crate::schema::{self, Format};
@@ -94,13 +94,39 @@ pub fn analyze(
     };
     let mut stats = pick_stats(source, hints, &mut facts, &mut findings);
     let mut blocks = source.blocks.clone();
+    let mut shapes = source.shapes.clone();
     let unread = source.kind.starts_with("PDF")
         || stats
             .as_ref()
             .is_none_or(|(_, m)| m.rows_found == 0 && source.by_id.is_empty());
     if unread && !source.tables.is_empty() && source.kind != "Excel 表格" {
         stats = None;
-        restore_tables(source, &mut blocks, &mut findings);
+        let all: Vec<usize> = (0..source.tables.len()).collect();
+        restore_tables(source, &all, true, &mut blocks, &mut shapes, &mut findings);
+    } else if let Some((format, _)) = &stats {
+        // A table of the narrative beside the statistics (a Word document's small table in
+        // section 一): no label of the format in it, so it goes back where it stood.
+        let other: Vec<usize> = source
+            .tables
+            .iter()
+            .enumerate()
+            .filter(|(i, grid)| {
+                matches!(source.table_at.get(*i), Some(Place::Paragraph(_)))
+                    && table::label_hits(format, std::slice::from_ref(*grid)) == 0
+            })
+            .map(|(i, _)| i)
+            .collect();
+        findings.retain(
+            |f| !matches!(f.at, Place::Table { table, .. } if other.contains(&(table - 1))),
+        );
+        restore_tables(
+            source,
+            &other,
+            false,
+            &mut blocks,
+            &mut shapes,
+            &mut findings,
+        );
     }
     if stats.is_some() {
         facts.extend(table_ranges(source));
@@ -197,7 +223,7 @@ pub fn analyze(
             ),
         ));
     }
-    let narrative = (!blocks.is_empty()).then(|| write::narrative(&blocks));
+    let narrative = (!blocks.is_empty()).then(|| write::narrative(&blocks, &shapes));
     findings.sort_by_key(|f| place_order(&f.at));
     Ok(Imported {
         year,
@@ -211,9 +237,51 @@ pub fn analyze(
 }
 
 /// Tables no format was read from go back into the narrative where they stood: a text page's
-/// lines as printed, an HTML table one row per paragraph; nothing of the page is lost.
-fn restore_tables(source: &Source, blocks: &mut Vec<Text>, findings: &mut Vec<Finding>) {
-    for (i, grid) in source.tables.iter().enumerate() {
+/// lines as printed, an HTML table one row per paragraph, a Word table as a Markdown table at
+/// its place among the paragraphs; nothing of the page is lost.
+fn restore_tables(
+    source: &Source,
+    which: &[usize],
+    unread: bool,
+    blocks: &mut Vec<Text>,
+    shapes: &mut Vec<(Place, Shape)>,
+    findings: &mut Vec<Finding>,
+) {
+    for &i in which {
+        let Some(grid) = source.tables.get(i) else {
+            continue;
+        };
+        if let Some(at @ Place::Paragraph(p)) = source.table_at.get(i)
+            && !grid.is_empty()
+        {
+            let position = blocks
+                .iter()
+                .position(|b| matches!(b.at, Place::Paragraph(q) if q > *p))
+                .unwrap_or(blocks.len());
+            blocks.insert(position, Text::new(write::table(grid), at.clone()));
+            shapes.push((at.clone(), Shape::Markdown));
+            let first = grid[0].first().map_or(Place::Nowhere, |c| c.at.clone());
+            findings.push(if unread {
+                Finding::new(
+                    Level::Person,
+                    &first,
+                    format!(
+                        "这里的 {} 行表格没有读出任何统计表指标，已作为表格放入正文原处（未生成 stats.yaml）；如果它就是统计表，请用 --format 指定格式后重新导入，或照原件填写",
+                        grid.len()
+                    ),
+                )
+            } else {
+                Finding::new(
+                    Level::Note,
+                    &first,
+                    format!(
+                        "这个 {} 行的表格不是统计表，已作为表格放入正文原处",
+                        grid.len()
+                    ),
+                )
+            });
+            continue;
+        }
         let lines = source.table_lines.get(i).filter(|l| !l.is_empty());
         let restored: Vec<Text> = match lines {
             Some(lines) => lines.clone(),

@@ -29,7 +29,7 @@ pub use hazards::{Finding, Level};
 pub use html::parse_html;
 pub use labels::{Figure, figure, key};
 pub use pdf::{PdfError, parse_pdf};
-pub use source::{Grid, Place, Source, Text};
+pub use source::{Grid, Place, Shape, Source, Text};
 pub use text::parse_text;
 pub use xlsx::{XlsxError, parse_xlsx};
 
