@@ -198,10 +198,11 @@ fn marker(line: &str) -> Option<Marker> {
                 .trim_start_matches(|c: char| NUMERALS.contains(c) || c.is_ascii_digit())
                 .len();
         let rest = &inner[n..];
-        if n > 0 && n <= 9 {
-            if let Some(r) = rest.strip_prefix(['）', ')']) {
-                return rest_ok(r).then_some(Marker::Paren);
-            }
+        if n > 0
+            && n <= 9
+            && let Some(r) = rest.strip_prefix(['）', ')'])
+        {
+            return rest_ok(r).then_some(Marker::Paren);
         }
         return None;
     }
@@ -213,10 +214,11 @@ fn marker(line: &str) -> Option<Marker> {
         - line
             .trim_start_matches(|c: char| NUMERALS.contains(c))
             .len();
-    if n > 0 && n <= 9 {
-        if let Some(r) = line[n..].strip_prefix('、') {
-            return rest_ok(r).then_some(Marker::Numeral);
-        }
+    if n > 0
+        && n <= 9
+        && let Some(r) = line[n..].strip_prefix('、')
+    {
+        return rest_ok(r).then_some(Marker::Numeral);
     }
     None
 }

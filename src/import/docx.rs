@@ -174,10 +174,10 @@ impl Styles {
                 "style" => id = attr(&e, "styleId"),
                 "name" => {
                     let name = attr(&e, "val").unwrap_or_default().to_ascii_lowercase();
-                    if let (Some(i), Some(n)) = (&id, name.strip_prefix("heading ")) {
-                        if let Ok(n) = n.trim().parse::<usize>() {
-                            self.outline.insert(i.clone(), n.saturating_sub(1));
-                        }
+                    if let (Some(i), Some(n)) = (&id, name.strip_prefix("heading "))
+                        && let Ok(n) = n.trim().parse::<usize>()
+                    {
+                        self.outline.insert(i.clone(), n.saturating_sub(1));
                     }
                 }
                 "outlineLvl" => {

@@ -117,7 +117,8 @@ pub(super) fn narrative(blocks: &[Text], shapes: &[(Place, Shape)]) -> String {
             .find(|(at, _)| *at == block.at)
             .map(|(_, s)| s);
         let item = matches!(shape, Some(Shape::Item(_)));
-        if !out.is_empty() && !(item && previous_item) {
+        let same_list = item && previous_item;
+        if !out.is_empty() && !same_list {
             out.push('\n');
         }
         previous_item = item;
