@@ -64,6 +64,8 @@ pub(super) const META_KEYS: &[&str] = &[
     "发文机关",
     "主题词",
     "关键词",
+    "公文生成日期",
+    "分类",
 ];
 
 /// Page-information keys that are furniture: a line of only these is left out whole.
@@ -89,6 +91,7 @@ const FURNITURE_KEYS: &[&str] = &[
 /// Printed keys that name a front-matter field under another label.
 const ALIASES: &[(&str, &str)] = &[
     ("信息索引号", "索引号"),
+    ("公文生成日期", "生成日期"),
     ("信息名称", "名称"),
     ("文件名称", "名称"),
     ("发布单位", "发布机构"),
@@ -611,6 +614,8 @@ fn classify(lines: Vec<Option<Text>>, tables: Vec<Grid>) -> Source {
             continue;
         }
         if is_furniture(&line.text) {
+            // `【字体：大 中 小】 发布时间:2025-01-20 【打印】`: the page's date is on it.
+            source.meta.extend(labelled_dates(&line));
             source.dropped.push(line);
             continue;
         }
@@ -619,7 +624,10 @@ fn classify(lines: Vec<Option<Text>>, tables: Vec<Grid>) -> Source {
             continue;
         }
         match &title {
-            Some((first, _, _)) if i < *first => source.before_title.push(line),
+            Some((first, _, _)) if i < *first => {
+                source.meta.extend(labelled_dates(&line));
+                source.before_title.push(line);
+            }
             Some((first, last, text)) if i <= *last => {
                 if i == *first {
                     source.title = Some(Text::new(text.clone(), line.at.clone()));
@@ -919,6 +927,66 @@ pub(super) fn row_fields(line: &Text) -> Option<Vec<(String, Text)>> {
     Some(out)
 }
 
+/// Labels of the dates a page prints (publication and document dates).
+const DATE_KEYS: &[&str] = &[
+    "公开日期",
+    "发布日期",
+    "发布时间",
+    "公开时间",
+    "发表日期",
+    "发文日期",
+    "发文时间",
+    "生成日期",
+    "成文日期",
+    "印发日期",
+    "公文生成日期",
+];
+
+/// The labelled dates of a line that is not metadata as a whole (page furniture, a header):
+/// `发布时间:2025-01-20` wherever it stands, its value the date only.
+fn labelled_dates(line: &Text) -> Vec<(String, Text)> {
+    let orig: Vec<char> = line.text.chars().collect();
+    let folded: Vec<char> = orig
+        .iter()
+        .map(|c| super::labels::half_width(super::labels::simplify_char(*c)))
+        .collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < folded.len() {
+        let Some((k, end)) = key_at(&folded, i, DATE_KEYS) else {
+            i += 1;
+            continue;
+        };
+        let colon = skip(&folded, end, &[' ']);
+        if folded.get(colon) == Some(&':') {
+            let start = skip(&folded, colon + 1, &[' ']);
+            let value: String = orig[start..]
+                .iter()
+                .take_while(|c| c.is_ascii_digit() || "-/.年月日".contains(**c))
+                .collect();
+            if super::dates::parse_date(&value).is_some() {
+                let canonical = ALIASES.iter().find(|(a, _)| *a == k).map_or(k, |(_, c)| *c);
+                out.push((canonical.to_string(), Text::new(value, line.at.clone())));
+            }
+        }
+        i = end;
+    }
+    out
+}
+
+/// A metadata key printed alone in a table cell (`索 引 号`, `发布日期：`), canonical.
+pub(super) fn meta_key(cell: &str) -> Option<&'static str> {
+    let folded: Vec<char> = cell
+        .trim()
+        .trim_end_matches([':', '：'])
+        .chars()
+        .map(|c| super::labels::half_width(super::labels::simplify_char(c)))
+        .collect();
+    let (k, end) = key_at(&folded, 0, META_KEYS)?;
+    (skip(&folded, end, &[' ']) == folded.len())
+        .then(|| ALIASES.iter().find(|(a, _)| *a == k).map_or(k, |(_, c)| *c))
+}
+
 /// The metadata fields of a line, with or without colons.
 fn meta_fields(line: &Text) -> Option<Vec<(String, Text)>> {
     fields(line, META_KEYS).or_else(|| row_fields(line))
@@ -1168,5 +1236,25 @@ mod tests {
         ));
         assert_eq!(s.tables.len(), 1);
         assert_eq!(s.blocks.len(), 2, "{:?}", s.blocks);
+    }
+
+    #[test]
+    fn labelled_dates_on_any_line_and_fields_that_end_at_the_next_label() {
+        let s = parse_text(
+            "索引号:11430626-00825395-0/2019-00005 分  类: 综合政务\n公文生成日期:2026-01-16\n甲镇2025年政府信息公开工作年度报告\n【字体：大 中 小】 发布时间:2026-01-20 【打印本页】\n正文。\n",
+        );
+        let meta: Vec<(&str, &str)> = s
+            .meta
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.text.as_str()))
+            .collect();
+        assert!(
+            meta.contains(&("索引号", "11430626-00825395-0/2019-00005")),
+            "{meta:?}"
+        );
+        assert!(meta.contains(&("分类", "综合政务")), "{meta:?}");
+        assert!(meta.contains(&("生成日期", "2026-01-16")), "{meta:?}");
+        assert!(meta.contains(&("发布时间", "2026-01-20")), "{meta:?}");
+        assert_eq!(s.dropped.len(), 1);
     }
 }
