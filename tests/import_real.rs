@@ -30,7 +30,8 @@
 //!   no `。`) and contains a front-matter value
 //!   (title, index_no, publisher, scope, channel, published, generated; a date also in its
 //!   `2021年1月19日` / `2021/01/19` forms), or it is a lone label (`• 成文日期:`, ≤ 10 characters
-//!   ending in `:`) whose next non-blank line holds such a value;
+//!   ending in `:`, or a date's label of ≤ 6 characters without its colon: `撰写时间`) whose next
+//!   non-blank line holds such a value;
 //! - TABLE: stats.yaml was written and the import report (stdout) has a line naming `统计表` with the
 //!   line range `第 A–B 行` (or `第 A-B 行`) holding N; for HTML, the text is inside a `<table>`;
 //! - FURNITURE: the import report has a line naming `第 N 行` (HTML: quoting the line, or its first
@@ -153,10 +154,12 @@ fn norm_markdown(line: &str) -> String {
     )
 }
 
-/// A metadata label standing alone (`• 成文日期:`), its value on a later line.
+/// A metadata label standing alone (`• 成文日期:`, or a date's label without its colon:
+/// `撰写时间`), its value on a later line.
 fn is_label_only(normalised: &str) -> bool {
     let s = normalised.trim_start_matches(['•', '·']);
-    s.ends_with(':') && s.chars().count() <= 10
+    (s.ends_with(':') && s.chars().count() <= 10)
+        || (s.chars().count() <= 6 && (s.ends_with("日期") || s.ends_with("时间")))
 }
 
 fn is_layout(line: &str) -> bool {

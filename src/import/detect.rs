@@ -326,15 +326,26 @@ fn township_in_body<'a>(
     }
 }
 
+/// `k` without the book titles 《…》 it quotes (a directory's or a regulation's name is not the
+/// issuer), except the report's own name (`现发布《甲镇2025年政府信息公开工作年度报告》`).
 fn without_book_titles(k: &str) -> String {
     let mut out = String::with_capacity(k.len());
     let mut depth = 0usize;
+    let mut inner = String::new();
     for c in k.chars() {
         match c {
-            '<' => depth += 1,
-            '>' => depth = depth.saturating_sub(1),
+            '<' => {
+                depth += 1;
+                inner.clear();
+            }
+            '>' => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 && super::text::is_report_title(&inner) {
+                    out.push_str(&inner);
+                }
+            }
             _ if depth == 0 => out.push(c),
-            _ => {}
+            _ => inner.push(c),
         }
     }
     out

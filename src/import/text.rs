@@ -66,6 +66,7 @@ pub(super) const META_KEYS: &[&str] = &[
     "关键词",
     "公文生成日期",
     "分类",
+    "撰写时间",
 ];
 
 /// Page-information keys that are furniture: a line of only these is left out whole.
@@ -92,6 +93,7 @@ const FURNITURE_KEYS: &[&str] = &[
 const ALIASES: &[(&str, &str)] = &[
     ("信息索引号", "索引号"),
     ("公文生成日期", "生成日期"),
+    ("撰写时间", "成文日期"),
     ("信息名称", "名称"),
     ("文件名称", "名称"),
     ("发布单位", "发布机构"),
@@ -604,6 +606,16 @@ fn classify(lines: Vec<Option<Text>>, tables: Vec<Grid>) -> Source {
             }
             continue;
         }
+        // A page-information line with a labelled date somewhere in it, not a sentence
+        // (`www.example.gov.cn 发布时间:2026-01-22 来源:甲镇 阅读次数:`).
+        if !narrative_started && !line.text.contains('。') {
+            let dates = labelled_dates(&line);
+            if !dates.is_empty() {
+                source.meta.extend(dates);
+                source.dropped.push(line);
+                continue;
+            }
+        }
         // A page-information line that starts with its date (`2022年01月18日来源:本站`).
         if !narrative_started && starts_with_date(&line.text) {
             source.meta.push(("日期".to_string(), line));
@@ -695,11 +707,20 @@ fn is_sentence(text: &str) -> bool {
 fn values_below(mut lines: Vec<Option<Text>>) -> Vec<Option<Text>> {
     for i in 0..lines.len() {
         let Some(line) = &lines[i] else { continue };
-        let Some(f) = fields(line, META_KEYS) else {
-            continue;
+        // `• 成文日期:`, or a date's label alone without its colon (`撰写时间`, `日期`) when a
+        // date follows.
+        let bare = meta_key(&line.text)
+            .filter(|_| !line.text.trim_end().ends_with([':', '：']))
+            .filter(|k| DATE_KEYS.contains(k) || *k == "日期");
+        let (k, v) = match (fields(line, META_KEYS), bare) {
+            (_, Some(k)) => (k.to_string(), String::new()),
+            (Some(f), None) => match f.as_slice() {
+                [(k, v)] => (k.clone(), v.text.clone()),
+                _ => continue,
+            },
+            (None, None) => continue,
         };
-        let [(k, v)] = f.as_slice() else { continue };
-        if !v.text.is_empty() || !VALUE_BELOW.contains(&k.as_str()) {
+        if !v.is_empty() || !(VALUE_BELOW.contains(&k.as_str()) || bare.is_some()) {
             continue;
         }
         let Some(j) =
@@ -711,7 +732,8 @@ fn values_below(mut lines: Vec<Option<Text>>) -> Vec<Option<Text>> {
         let plain = value.text.chars().count() <= 80
             && !value.text.contains('。')
             && fields(value, META_KEYS).is_none()
-            && !is_furniture(&value.text);
+            && !is_furniture(&value.text)
+            && (bare.is_none() || super::dates::parse_date(&value.text).is_some());
         if plain {
             let joined = Text::new(format!("{k}:{}", value.text), value.at.clone());
             lines[j] = Some(joined);
@@ -940,6 +962,7 @@ const DATE_KEYS: &[&str] = &[
     "成文日期",
     "印发日期",
     "公文生成日期",
+    "撰写时间",
 ];
 
 /// The labelled dates of a line that is not metadata as a whole (page furniture, a header):
