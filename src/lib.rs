@@ -20,7 +20,7 @@
 //! All are on by default, so that `cargo build` makes the whole `nianbao` command:
 //!
 //! - `import`: the `import` module, reading published HTML pages, Excel (XLS/XLSX), PDF and Word
-//!   files into content files (scraper, calamine, lopdf, quick-xml).
+//!   files into content files (scraper, calamine, pdf-extract, quick-xml).
 //! - `serve`: the `serve` module, the preview server with live reload (axum, tokio, notify).
 //! - `cli`: what only the `nianbao` binary needs (clap, indicatif, mimalloc); the binary is built
 //!   only with it, and has the `serve` and `import` subcommands only with those features.

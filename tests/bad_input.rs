@@ -483,3 +483,34 @@ fn the_sample_township_s_folders_can_be_deleted() {
         "any unregistered folder: register it or delete it: {stderr}"
     );
 }
+
+/// Text pasted from Word: numbered lines and a tab-separated block are published as a list and
+/// a table; a numbered line glued to its paragraph and rows of different widths are warnings
+/// (not errors) that name the line and show the Markdown to write.
+#[test]
+fn pasted_word_text_is_published_as_meant_and_doubts_are_warnings() {
+    let f = Fixture::new();
+    f.edit(
+        REPORT,
+        "正文。\n",
+        "正文。\n1、建立制度。\n2、公开目录。\n\n项目\t数量\n主动公开\t12\n\n（一）主动公开情况\n本年度主动公开政府信息12条。\n\n甲\t乙\t丙\n丁\t戊\n",
+    );
+    let (code, _, stderr) = run_in(f.root(), "check", &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stderr.contains("警告: content/2018/alpha/report.md:19:1"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("### （一）主动公开情况"), "{stderr}");
+    assert!(
+        stderr.contains("警告: content/2018/alpha/report.md:22:1"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("| 丁 | 戊 |  |"), "{stderr}");
+    let (code, _, stderr) = run_in(f.root(), "build", &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let page = std::fs::read_to_string(f.root().join("public/2018/alpha/index.html")).unwrap();
+    assert!(page.contains("<li>1、建立制度。</li>"), "{page}");
+    assert!(page.contains("<td>主动公开</td>"), "{page}");
+    assert!(page.contains("（一）主动公开情况本年度"), "{page}");
+}

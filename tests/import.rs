@@ -1431,29 +1431,96 @@ fn pdf(lines: &[&str]) -> Vec<u8> {
     out
 }
 
-/// Issue 22: a PDF's text layer imports (its tables flagged for hand entry); a PDF without a
-/// text layer is refused with a clear message.
+/// A PDF whose text does not decode to Chinese (here Latin text in Helvetica, as a font without
+/// a usable map gives mojibake) is refused, saying it cannot be read and what to import instead;
+/// a PDF without a text layer is refused too. Chinese PDFs made by LibreOffice and Chromium are
+/// read in tests/import_pdf.rs.
 #[test]
-fn a_pdf_text_layer_imports_and_a_scan_is_refused() {
+fn a_pdf_that_does_not_read_as_chinese_and_a_scan_are_refused() {
     let f = site();
     let text = input(
         &f,
         "report.pdf",
         &pdf(&[
-            "Annual report 2022",
+            "W''p AR,'5 W''p",
             "Open government work went well this year.",
         ]),
     );
     let scan = input(&f, "scan.pdf", &pdf(&[]));
     let (code, stdout, stderr) = import(&f, &[&text, "--township", "beta", "--year", "2022"]);
-    assert_eq!(code, 0, "{stdout}{stderr}");
-    assert!(stdout.contains("PDF 只导入了文字"), "{stdout}");
-    let (_, body) = report_parts(&f.root().join("content/2022/beta/report.md"));
-    assert!(body.contains("Open government work went well"), "{body}");
+    assert_eq!(code, 1, "{stdout}{stderr}");
+    assert!(
+        stdout.contains("report.pdf")
+            && stdout.contains("无法正确读出")
+            && stdout.contains(".docx"),
+        "{stdout}"
+    );
+    assert!(!f.root().join("content/2022/beta/report.md").exists());
     let (code, stdout, _) = import(&f, &[&scan, "--township", "beta", "--year", "2021"]);
     assert_eq!(code, 1, "{stdout}");
     assert!(
         stdout.contains("scan.pdf") && stdout.contains("没有文字层"),
         "{stdout}"
     );
+}
+
+/// The import report's check is `nianbao check`'s: the same count of errors, the review line the
+/// importer writes counted as the error `check` makes of it, and the report says what to do.
+#[test]
+fn the_import_report_and_check_count_the_same_errors() {
+    let f = site();
+    let path = input(
+        &f,
+        "page.txt",
+        "甲镇2020年政府信息公开工作年度报告\n发布日期：2021-01-20\n一、总体情况\n本年度甲镇主动公开政府信息。\n"
+            .as_bytes(),
+    );
+    let (code, stdout, stderr) = import(&f, &[&path]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert!(
+        stdout.contains("内容检查（与 nianbao check 相同）：1 个错误"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("下一步："), "{stdout}");
+    assert!(
+        stdout.contains("全站检查（即 nianbao check）==\n  1 个错误"),
+        "{stdout}"
+    );
+    let root = f.root().to_str().expect("utf-8");
+    let (code, _, stderr) = run(&["check", "--root", root]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("失败：1 个错误"), "{stderr}");
+    assert!(stderr.contains("导入的报告还没有核对"), "{stderr}");
+}
+
+/// A refusal names the ten registered townships closest to the source, once, not the registry.
+#[test]
+fn a_refusal_names_the_ten_closest_townships_once() {
+    let f = site();
+    let mut registry = String::from(TOWNSHIPS);
+    for i in 0..30 {
+        let name: String = ["东", "西", "南", "北", "中"][i % 5].to_string()
+            + ["山", "河", "湖", "林", "桥", "岭"][i / 5]
+            + "乡";
+        registry.push_str(&format!("- slug: t{i}\n  name: {name}\n  kind: 乡\n"));
+    }
+    f.write("content/townships.yaml", &registry);
+    let path = input(
+        &f,
+        "page.txt",
+        "北湖镇2020年政府信息公开工作年度报告\n一、总体情况\n本年度主动公开政府信息。\n".as_bytes(),
+    );
+    let (code, stdout, _) = import(&f, &[&path]);
+    assert_eq!(code, 1, "{stdout}");
+    assert!(
+        stdout.contains("共 33 个，与原文最接近的 10 个是 北湖乡（t13）"),
+        "{stdout}"
+    );
+    let listed = stdout
+        .split("最接近的 10 个是 ")
+        .nth(1)
+        .and_then(|l| l.lines().next())
+        .unwrap_or_default();
+    assert_eq!(listed.split('、').count(), 10, "{stdout}");
+    assert_eq!(stdout.matches("北湖乡").count(), 1, "{stdout}");
 }

@@ -30,7 +30,8 @@
 //!   no `。`) and contains a front-matter value
 //!   (title, index_no, publisher, scope, channel, published, generated; a date also in its
 //!   `2021年1月19日` / `2021/01/19` forms), or it is a lone label (`• 成文日期:`, ≤ 10 characters
-//!   ending in `:`) whose next non-blank line holds such a value;
+//!   ending in `:`, or a date's label of ≤ 6 characters without its colon: `撰写时间`) whose next
+//!   non-blank line holds such a value;
 //! - TABLE: stats.yaml was written and the import report (stdout) has a line naming `统计表` with the
 //!   line range `第 A–B 行` (or `第 A-B 行`) holding N; for HTML, the text is inside a `<table>`;
 //! - FURNITURE: the import report has a line naming `第 N 行` (HTML: quoting the line, or its first
@@ -153,10 +154,12 @@ fn norm_markdown(line: &str) -> String {
     )
 }
 
-/// A metadata label standing alone (`• 成文日期:`), its value on a later line.
+/// A metadata label standing alone (`• 成文日期:`, or a date's label without its colon:
+/// `撰写时间`), its value on a later line.
 fn is_label_only(normalised: &str) -> bool {
     let s = normalised.trim_start_matches(['•', '·']);
-    s.ends_with(':') && s.chars().count() <= 10
+    (s.ends_with(':') && s.chars().count() <= 10)
+        || (s.chars().count() <= 6 && (s.ends_with("日期") || s.ends_with("时间")))
 }
 
 fn is_layout(line: &str) -> bool {
@@ -374,6 +377,26 @@ fn quotes(line: &str) -> Vec<&str> {
         .collect()
 }
 
+/// The six sections of the national report template (国办公开办函〔2021〕30号): their
+/// numbered headings are the report's own text, never a cell of a statistics table.
+const SECTIONS: [&str; 6] = [
+    "总体情况",
+    "主动公开政府信息情况",
+    "收到和处理政府信息公开申请情况",
+    "政府信息公开行政复议、行政诉讼情况",
+    "存在的主要问题及改进情况",
+    "其他需要报告的事项",
+];
+
+/// A section heading of a report (`三、收到和处理政府信息公开申请情况`, after `norm`).
+fn is_numbered_heading(normalised: &str) -> bool {
+    let rest = normalised.trim_start_matches(|c: char| "一二三四五六七八九十".contains(c));
+    rest.len() < normalised.len()
+        && rest
+            .strip_prefix('、')
+            .is_some_and(|r| SECTIONS.iter().any(|t| norm(t) == r))
+}
+
 /// Every unaccounted or doubly counted source line, as short notes.
 fn nothing_lost(
     source: &Path,
@@ -431,7 +454,11 @@ fn nothing_lost(
                 && in_body(&s[title.len()..]));
         let front_matter =
             label_of_next || (s.chars().count() <= 80 && !line.contains('。') && has_value(&s));
+        // A section heading (`三、收到和处理政府信息公开申请情况`) inside a table's range was
+        // swallowed by it: the report's own heading must stand in report.md.
+        let swallowed_heading = is_numbered_heading(&s);
         let table = stats_written
+            && !swallowed_heading
             && if n > 0 {
                 ranges.iter().any(|(a, b)| (*a..=*b).contains(&n))
             } else {
@@ -801,6 +828,16 @@ fn the_nothing_lost_rule_catches_a_lost_line_and_a_double_count() {
     // A table range in the report accounts for line 5 once stats.yaml is written.
     let report = format!("{report}\n  统计表：2019 年版，第 5–5 行");
     assert!(nothing_lost(&src, &front, "正文第一句。\n", &report, true).is_empty());
+    // A section heading inside a table's range is lost: the range swallowed it.
+    fs::write(
+        &src,
+        "甲镇2020年报告\n发布日期:2021-01-02\n1 |\n三、收到和处理政府信息公开申请情况\n",
+    )
+    .expect("write");
+    let report = "  统计表：2019 年版，第 3–4 行";
+    let problems = nothing_lost(&src, &front, "", report, true);
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(problems[0].starts_with("LOST l.4"), "{problems:?}");
 }
 
 #[test]

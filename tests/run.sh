@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # The README's test command: installs what the browser and print tests need when it is missing
-# (Debian's chromium and CJK fonts, LibreOffice Calc and poppler's pdftotext, and a Java runtime
+# (Debian's chromium and CJK fonts, LibreOffice Calc and Writer and poppler's pdftotext, and a Java runtime
 # for the Nu HTML checker with apt-get, Node.js if absent, the Node packages of tests/e2e with
 # `npm ci`), Hugo and Python 3 for the example site and plugins, the pinned Python packages of
-# tests/requirements.txt in tests/.venv (python3 -m venv), then runs every test with `cargo test`. Extra arguments go to cargo test.
+# tests/requirements.txt (python-docx, DuckDB, the web-archive tools) in tests/.venv (python3 -m venv), then runs every test with `cargo test`. Extra arguments go to cargo test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,6 +14,8 @@ command -v chromium >/dev/null 2>&1 || PACKAGES="chromium fonts-noto-cjk"
 command -v node >/dev/null 2>&1 || PACKAGES="$PACKAGES nodejs npm"
 # tests/print.rs prints the generated workbooks to PDF and reads the pages back.
 command -v soffice >/dev/null 2>&1 || PACKAGES="$PACKAGES libreoffice-calc-nogui fonts-noto-cjk"
+# tests/import_word.rs (and the PDF import tests) make Word documents and PDFs with Writer.
+dpkg -s libreoffice-writer-nogui >/dev/null 2>&1 || PACKAGES="$PACKAGES libreoffice-writer-nogui"
 { command -v pdftotext && command -v pdfinfo; } >/dev/null 2>&1 || PACKAGES="$PACKAGES poppler-utils"
 # tests/browser.rs runs the Nu HTML checker (vnu.jar from the npm package vnu-jar) on Java.
 command -v java >/dev/null 2>&1 || PACKAGES="$PACKAGES default-jre-headless"

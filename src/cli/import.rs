@@ -52,6 +52,9 @@ fn import(root: &Path, inputs: &[PathBuf], options: &nianbao::import::Options) -
                 "{}",
                 nianbao::import::render_outcome(&outcome, options.dry_run)
             );
+            if !options.dry_run && outcome.wrote_any() {
+                print!("{}", site_check(root, &outcome));
+            }
             if outcome.has_errors() {
                 EXIT_CONTENT
             } else {
@@ -71,4 +74,63 @@ fn import(root: &Path, inputs: &[PathBuf], options: &nianbao::import::Options) -
             EXIT_CONTENT
         }
     }
+}
+
+/// The whole site checked as `nianbao check` checks it, after the import wrote: the same
+/// errors and warnings, those of the imported folders apart from the rest of the site (an
+/// `init` sample township's placeholders), and what to do.
+fn site_check(root: &Path, outcome: &nianbao::import::Outcome) -> String {
+    use std::fmt::Write as _;
+    let diagnostics = match nianbao::build::check(root, &Options::default()) {
+        Ok((_, d)) | Err(Failure::Content(d)) => d,
+        Err(Failure::Usage(m)) => return format!("\n全站检查（nianbao check）未能运行：{m}\n"),
+        Err(Failure::Output(e)) => return format!("\n全站检查（nianbao check）未能运行：{e}\n"),
+    };
+    let imported: Vec<String> = outcome
+        .reports
+        .iter()
+        .map(|r| format!("{}/", r.folder))
+        .collect();
+    let (mine, others): (Vec<_>, Vec<_>) = diagnostics.iter().partition(|d| {
+        imported
+            .iter()
+            .any(|f| d.file.replace('\\', "/").starts_with(f))
+    });
+    let errors = |ds: &[&nianbao::diagnostics::Diagnostic]| {
+        ds.iter()
+            .filter(|d| d.severity == nianbao::diagnostics::Severity::Error)
+            .count()
+    };
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "\n== 全站检查（即 nianbao check）==\n  {} 个错误，{} 条警告：本次导入的报告 {} 个错误，站点其他位置 {} 个错误",
+        diagnostics.error_count(),
+        diagnostics.warning_count(),
+        errors(&mine),
+        errors(&others)
+    );
+    let mut files: Vec<&str> = others
+        .iter()
+        .filter(|d| d.severity == nianbao::diagnostics::Severity::Error)
+        .map(|d| d.file.as_str())
+        .collect();
+    files.dedup();
+    if !files.is_empty() {
+        let shown: Vec<&str> = files.iter().take(10).copied().collect();
+        let _ = writeln!(
+            out,
+            "  其他位置有错误的文件：{}{}（不是这次导入写的；nianbao init 的示例乡镇不需要时，删去它的报告目录并从 content/townships.yaml 中删去它）",
+            shown.join("、"),
+            if files.len() > shown.len() {
+                " 等"
+            } else {
+                ""
+            }
+        );
+    }
+    if diagnostics.error_count() > 0 {
+        out.push_str("  运行 nianbao check 查看每个错误的位置和改法。\n");
+    }
+    out
 }

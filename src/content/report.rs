@@ -114,6 +114,7 @@ pub(crate) fn load(folder: &ReportFolder<'_>, diagnostics: &mut Diagnostics) -> 
     };
     check_links(&text, body, &md_file, diagnostics);
     check_images(&text, body, &md_file, diagnostics);
+    check_pasted(&text, body, &md_file, diagnostics);
     check_unfinished(&text, &md_file, diagnostics);
     let keys = KeyIndex::scan(front.yaml, front.line_offset);
     let due = folder.deadlines.due(folder.year);
@@ -328,6 +329,20 @@ fn check_links(text: &str, body: &str, file: &str, diagnostics: &mut Diagnostics
             )
             .at(Some(location))
             .hint("把文件作为附件放进报告目录，链接写成文件名，例如 [统计表](统计表.pdf)"),
+        );
+    }
+}
+
+/// Warn about pasted lines a rule could misread (see [`crate::content::markdown::pasted_doubts`]),
+/// showing the Markdown to write.
+fn check_pasted(text: &str, body: &str, file: &str, diagnostics: &mut Diagnostics) {
+    let body_start = text.len() - body.len();
+    for doubt in crate::content::markdown::pasted_doubts(body) {
+        let location = crate::diagnostics::location_of_offset(text, body_start + doubt.offset);
+        diagnostics.push(
+            Diagnostic::warning("report.pasted", file, doubt.message)
+                .at(Some(location))
+                .hint(format!("写成：\n{}", doubt.write.trim_end())),
         );
     }
 }

@@ -4,7 +4,7 @@
 use super::dates::{self, parse_date};
 use super::detect;
 use super::hazards::{self, Finding, Level};
-use super::source::{Place, Source, Text};
+use super::source::{Place, Shape, Source, Text};
 use super::table::{self, Matched};
 use super::write::{self, FrontMatter};
 use crate::schema::{self, Format};
@@ -94,13 +94,39 @@ pub fn analyze(
     };
     let mut stats = pick_stats(source, hints, &mut facts, &mut findings);
     let mut blocks = source.blocks.clone();
+    let mut shapes = source.shapes.clone();
     let unread = source.kind.starts_with("PDF")
         || stats
             .as_ref()
             .is_none_or(|(_, m)| m.rows_found == 0 && source.by_id.is_empty());
     if unread && !source.tables.is_empty() && source.kind != "Excel 表格" {
         stats = None;
-        restore_tables(source, &mut blocks, &mut findings);
+        let all: Vec<usize> = (0..source.tables.len()).collect();
+        restore_tables(source, &all, true, &mut blocks, &mut shapes, &mut findings);
+    } else if let Some((format, _)) = &stats {
+        // A table of the narrative beside the statistics (a Word document's small table in
+        // section 一): no label of the format in it, so it goes back where it stood.
+        let other: Vec<usize> = source
+            .tables
+            .iter()
+            .enumerate()
+            .filter(|(i, grid)| {
+                matches!(source.table_at.get(*i), Some(Place::Paragraph(_)))
+                    && table::label_hits(format, std::slice::from_ref(*grid)) == 0
+            })
+            .map(|(i, _)| i)
+            .collect();
+        findings.retain(
+            |f| !matches!(f.at, Place::Table { table, .. } if other.contains(&(table - 1))),
+        );
+        restore_tables(
+            source,
+            &other,
+            false,
+            &mut blocks,
+            &mut shapes,
+            &mut findings,
+        );
     }
     if stats.is_some() {
         facts.extend(table_ranges(source));
@@ -125,6 +151,16 @@ pub fn analyze(
         ));
     }
     if let Some((format, m)) = &stats {
+        if m.values.iter().all(Option::is_none) {
+            findings.push(Finding::new(
+                Level::Person,
+                &first_cell(source),
+                format!(
+                    "原文的统计表（认出 {} 个指标行）每一栏都是空白：stats.yaml 的各项都写为 ~（未填报）；如果原件另有填好的表，请照原件填写",
+                    m.rows_found
+                ),
+            ));
+        }
         findings.extend(hazards::narrative_figures(source, format, &m.values));
         findings.extend(hazards::channel_rows(source, format, &m.values));
         if format.id != crate::scaffold::default_format(year) {
@@ -187,7 +223,7 @@ pub fn analyze(
             ),
         ));
     }
-    let narrative = (!blocks.is_empty()).then(|| write::narrative(&blocks));
+    let narrative = (!blocks.is_empty()).then(|| write::narrative(&blocks, &shapes));
     findings.sort_by_key(|f| place_order(&f.at));
     Ok(Imported {
         year,
@@ -201,9 +237,51 @@ pub fn analyze(
 }
 
 /// Tables no format was read from go back into the narrative where they stood: a text page's
-/// lines as printed, an HTML table one row per paragraph; nothing of the page is lost.
-fn restore_tables(source: &Source, blocks: &mut Vec<Text>, findings: &mut Vec<Finding>) {
-    for (i, grid) in source.tables.iter().enumerate() {
+/// lines as printed, an HTML table one row per paragraph, a Word table as a Markdown table at
+/// its place among the paragraphs; nothing of the page is lost.
+fn restore_tables(
+    source: &Source,
+    which: &[usize],
+    unread: bool,
+    blocks: &mut Vec<Text>,
+    shapes: &mut Vec<(Place, Shape)>,
+    findings: &mut Vec<Finding>,
+) {
+    for &i in which {
+        let Some(grid) = source.tables.get(i) else {
+            continue;
+        };
+        if let Some(at @ Place::Paragraph(p)) = source.table_at.get(i)
+            && !grid.is_empty()
+        {
+            let position = blocks
+                .iter()
+                .position(|b| matches!(b.at, Place::Paragraph(q) if q > *p))
+                .unwrap_or(blocks.len());
+            blocks.insert(position, Text::new(write::table(grid), at.clone()));
+            shapes.push((at.clone(), Shape::Markdown));
+            let first = grid[0].first().map_or(Place::Nowhere, |c| c.at.clone());
+            findings.push(if unread {
+                Finding::new(
+                    Level::Person,
+                    &first,
+                    format!(
+                        "这里的 {} 行表格没有读出任何统计表指标，已作为表格放入正文原处（未生成 stats.yaml）；如果它就是统计表，请用 --format 指定格式后重新导入，或照原件填写",
+                        grid.len()
+                    ),
+                )
+            } else {
+                Finding::new(
+                    Level::Note,
+                    &first,
+                    format!(
+                        "这个 {} 行的表格不是统计表，已作为表格放入正文原处",
+                        grid.len()
+                    ),
+                )
+            });
+            continue;
+        }
         let lines = source.table_lines.get(i).filter(|l| !l.is_empty());
         let restored: Vec<Text> = match lines {
             Some(lines) => lines.clone(),
@@ -318,16 +396,95 @@ fn place_order(at: &Place) -> (usize, usize, usize) {
     }
 }
 
-fn known(townships: &[Township]) -> String {
-    let list: Vec<String> = townships
+/// How many registered townships a refusal names.
+const SHOWN: usize = 10;
+
+/// The ten registered townships closest to what the source says (`text`): the longest run of
+/// characters a name shares with it, then the registry's order. A refusal names these, never
+/// a registry of hundreds.
+fn known(townships: &[Township], text: &str) -> String {
+    let text: Vec<char> = super::labels::key(text).chars().collect();
+    let mut scored: Vec<(usize, usize, &Township)> = townships
         .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            let name: Vec<char> = super::labels::key(&t.name).chars().collect();
+            (shared_run(&name, &text), i, t)
+        })
+        .collect();
+    scored.sort_by_key(|(score, i, _)| (std::cmp::Reverse(*score), *i));
+    listing(
+        scored.into_iter().map(|(_, _, t)| t),
+        townships.len(),
+        "原文",
+    )
+}
+
+/// The registered townships closest to a mistyped `--township` slug.
+fn known_slugs(townships: &[Township], slug: &str) -> String {
+    let mut sorted: Vec<&Township> = townships.iter().collect();
+    let distance = |t: &Township| strsim::normalized_damerau_levenshtein(&t.slug, slug);
+    sorted.sort_by(|a, b| distance(b).total_cmp(&distance(a)));
+    listing(sorted.into_iter(), townships.len(), slug)
+}
+
+/// The first [`SHOWN`] of `sorted` as `name（slug）`, saying how many there are in all.
+fn listing<'a>(sorted: impl Iterator<Item = &'a Township>, total: usize, to: &str) -> String {
+    let list: Vec<String> = sorted
+        .take(SHOWN)
         .map(|t| format!("{}（{}）", t.name, t.slug))
         .collect();
     if list.is_empty() {
         "（无）".to_string()
+    } else if total > SHOWN {
+        format!(
+            "共 {total} 个，与{to}最接近的 {SHOWN} 个是 {}",
+            list.join("、")
+        )
     } else {
         list.join("、")
     }
+}
+
+/// The length of the longest run of characters `a` and `b` share.
+fn shared_run(a: &[char], b: &[char]) -> usize {
+    let mut best = 0;
+    let mut previous = vec![0usize; b.len() + 1];
+    for x in a {
+        let mut current = vec![0usize; b.len() + 1];
+        for (j, y) in b.iter().enumerate() {
+            if x == y {
+                current[j + 1] = previous[j] + 1;
+                best = best.max(current[j + 1]);
+            }
+        }
+        previous = current;
+    }
+    best
+}
+
+/// What a source says about who issued it: the title, the publisher and the first and last
+/// lines of the text (where the township names itself).
+fn issuer_text(source: &Source) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    parts.extend(source.title.iter().map(|t| t.text.as_str()));
+    parts.extend(
+        source
+            .meta
+            .iter()
+            .filter(|(k, _)| k == "发布机构" || k.starts_with("填报单位"))
+            .map(|(_, v)| v.text.as_str()),
+    );
+    let n = source.blocks.len();
+    parts.extend(source.blocks.iter().take(3).map(|b| b.text.as_str()));
+    parts.extend(
+        source
+            .blocks
+            .iter()
+            .skip(n.saturating_sub(3).max(3))
+            .map(|b| b.text.as_str()),
+    );
+    parts.join("\n")
 }
 
 fn pick_township<'a>(
@@ -342,7 +499,7 @@ fn pick_township<'a>(
             .find(|t| &t.slug == slug || t.formerly.contains(slug))
             .ok_or_else(|| AnalyzeError::UnknownSlug {
                 slug: slug.clone(),
-                known: known(townships),
+                known: known_slugs(townships, slug),
             })?;
         facts.push(format!(
             "乡镇：{}（{}），由 --township 指定",
@@ -357,7 +514,7 @@ fn pick_township<'a>(
         }
         Err(reason) => Err(AnalyzeError::NoTownship {
             reason: format!("{reason}；可用 --township 指定"),
-            known: known(townships),
+            known: known(townships, &issuer_text(source)),
         }),
     }
 }

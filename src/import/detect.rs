@@ -137,6 +137,7 @@ pub(super) fn year(source: &Source) -> (Option<Year>, Option<Year>) {
                 at: b.at.clone(),
             })
         })
+        .or_else(|| source.blocks.iter().take(12).find_map(period_span))
         .or_else(|| {
             source.captions.iter().find_map(|c| {
                 let k = key(&c.text);
@@ -156,6 +157,24 @@ pub(super) fn year(source: &Source) -> (Option<Year>, Option<Year>) {
         (None, Some(p)) => (Some(p), None),
         (None, None) => (body_year(source), None),
     }
+}
+
+/// A year's whole span said in a sentence of the opening without the word 统计期限
+/// (`内容涵盖2025年1月1日至2025年12月31日期间`): the year of both ends.
+fn period_span(b: &super::source::Text) -> Option<Year> {
+    let text = key(&b.text);
+    let at = text
+        .find("年1月1日至")
+        .or_else(|| text.find("年01月01日至"))?;
+    let start = text[..at].char_indices().rev().nth(3).map(|(i, _)| i)?;
+    let y = year_in(&text[start..], &["年1月1日", "年01月01日"])?;
+    let end = &text[at..];
+    let closes = end.contains(&format!("{y}年12月31日")) || end.starts_with("年1月1日至12月31日");
+    closes.then(|| Year {
+        year: y,
+        from: "统计期限的说明".to_string(),
+        at: b.at.clone(),
+    })
 }
 
 /// A page copied without its title: the year of the report its first lines name
@@ -250,8 +269,17 @@ pub(super) fn township<'a>(
 }
 
 /// Words of the sentences that name the office issuing the report: `由甲镇人民政府编制`,
-/// `现公布甲镇2020年…报告`, `请与甲镇人民政府办公室联系`, the signature `甲镇人民政府`.
-const ISSUER_WORDS: &[&str] = &["编制", "公布", "联系", "人民政府", "办事处", "年度报告"];
+/// `现公布甲镇2020年…报告`, `现将甲乡2024年度…报告如下`, `请与甲镇人民政府办公室联系`, the signature `甲镇人民政府`.
+const ISSUER_WORDS: &[&str] = &[
+    "编制",
+    "公布",
+    "联系",
+    "人民政府",
+    "办事处",
+    "年度报告",
+    "现将",
+    "报告如下",
+];
 
 /// The township a page copied without its title names in its first and last lines (the
 /// sentences of [`ISSUER_WORDS`]): exactly one registered name there, book titles 《…》 aside.
@@ -298,15 +326,26 @@ fn township_in_body<'a>(
     }
 }
 
+/// `k` without the book titles 《…》 it quotes (a directory's or a regulation's name is not the
+/// issuer), except the report's own name (`现发布《甲镇2025年政府信息公开工作年度报告》`).
 fn without_book_titles(k: &str) -> String {
     let mut out = String::with_capacity(k.len());
     let mut depth = 0usize;
+    let mut inner = String::new();
     for c in k.chars() {
         match c {
-            '<' => depth += 1,
-            '>' => depth = depth.saturating_sub(1),
+            '<' => {
+                depth += 1;
+                inner.clear();
+            }
+            '>' => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 && super::text::is_report_title(&inner) {
+                    out.push_str(&inner);
+                }
+            }
             _ if depth == 0 => out.push(c),
-            _ => {}
+            _ => inner.push(c),
         }
     }
     out
@@ -328,5 +367,11 @@ mod tests {
             year_in("统计时限为2018年1月1日至12月31日", &["年1月1日"]),
             Some(2018)
         );
+        let span = |t: &str| period_span(&super::super::source::Text::new(t, Place::Line(1)));
+        assert_eq!(
+            span("本报告内容涵盖2025年1月1日至2025年12月31日期间").map(|y| y.year),
+            Some(2025)
+        );
+        assert_eq!(span("自2024年1月1日至2025年3月1日").map(|y| y.year), None);
     }
 }

@@ -113,8 +113,27 @@ impl Walker {
         self.flush();
         let number = self.tables.len() + 1;
         let grid = expand(node, number);
-        let is_meta = grid.iter().flatten().any(|c| c.text.starts_with("索引号"));
+        let is_meta = grid.iter().flatten().any(|c| c.text.starts_with("索引号"))
+            || grid.first().is_some_and(|r| key_row(r));
         if is_meta {
+            // Keys printed in one row and their values in the row under it.
+            if grid.len() >= 2
+                && grid
+                    .chunks(2)
+                    .all(|p| key_row(&p[0]) && p.get(1).is_none_or(|v| !key_row(v)))
+            {
+                for pair in grid.chunks(2) {
+                    let [keys, values] = pair else { continue };
+                    for (k, v) in keys.iter().zip(values) {
+                        if !k.text.is_empty() {
+                            self.current =
+                                format!("{}: {}", k.text.trim_end_matches([':', '：']), v.text);
+                            self.flush();
+                        }
+                    }
+                }
+                return;
+            }
             for row in grid {
                 let mut cells: Vec<String> = row.into_iter().map(|c| c.text).collect();
                 cells.dedup();
@@ -126,6 +145,16 @@ impl Walker {
         self.lines.push(None);
         self.tables.push(grid);
     }
+}
+
+/// A row of metadata keys only (`索引号 | 发布机构 | 发布日期`): the first row of a metadata
+/// table printed as keys over values.
+fn key_row(row: &[Text]) -> bool {
+    let cells: Vec<&Text> = row.iter().filter(|c| !c.text.is_empty()).collect();
+    cells.len() >= 2
+        && cells
+            .iter()
+            .all(|c| super::text::meta_key(&c.text).is_some())
 }
 
 fn has_descendant_table(node: NodeRef<'_, Node>) -> bool {
@@ -284,6 +313,27 @@ mod tests {
         );
         assert_eq!(s.blocks[0].text, "第一段文字。");
         assert_eq!(s.images.len(), 1);
+        assert!(s.tables.is_empty());
+    }
+
+    #[test]
+    fn metadata_printed_as_keys_over_values_keeps_its_values() {
+        let s = parse_html(
+            "<table><tr><td>索引号</td><td>发布机构</td><td>发布日期：</td></tr><tr><td>1/2026-5</td><td>甲镇人民政府</td><td>2026-01-22</td></tr></table><h1>甲镇2025年政府信息公开工作年度报告</h1><p>正文。</p>",
+        );
+        let meta: Vec<(&str, &str)> = s
+            .meta
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.text.as_str()))
+            .collect();
+        assert_eq!(
+            meta,
+            [
+                ("索引号", "1/2026-5"),
+                ("发布机构", "甲镇人民政府"),
+                ("发布日期", "2026-01-22")
+            ]
+        );
         assert!(s.tables.is_empty());
     }
 }

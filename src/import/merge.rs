@@ -157,7 +157,7 @@ pub(super) fn write_report(
         .cloned()
         .collect();
     let exists = written.iter().any(|(name, _)| dir.join(name).exists());
-    let status = if check.has_errors() {
+    let status = if blocking(&check) > 0 {
         Status::Invalid
     } else if exists && !options.force {
         Status::Exists
@@ -268,6 +268,15 @@ fn compare_tables(group: &mut Group) {
     }
 }
 
+/// The errors of a written report's check that keep it from being written: all but the
+/// unfinished work the import itself leaves for the clerk (the review line).
+fn blocking(check: &Diagnostics) -> usize {
+    check
+        .iter()
+        .filter(|d| d.severity == Severity::Error && d.code != report::UNFINISHED)
+        .count()
+}
+
 /// Write the files into a private copy of the folder and load it as `nianbao build` would.
 fn check_staged(
     folder: &str,
@@ -289,6 +298,9 @@ fn check_staged(
         deadlines: &config.deadlines,
     };
     let _ = report::load(&report_folder, &mut diagnostics);
+    // The same severities as `nianbao check`: what is left to finish (the review line, a
+    // placeholder) is an error there until it is done.
+    diagnostics.promote_where(|d| d.code == report::UNFINISHED);
     diagnostics.sort();
     Ok(diagnostics)
 }
@@ -396,6 +408,18 @@ fn render_report(out: &mut String, r: &ReportOutcome) {
                 .map_or(String::new(), |h| format!("（提示：{h}）"));
             let _ = writeln!(out, "    - {label} {}：{}{hint}", d.position(), d.message);
         }
+        let unfinished = errors - blocking(&r.check);
+        if unfinished > 0
+            && matches!(
+                r.status,
+                Status::Created | Status::Replaced | Status::WouldCreate
+            )
+        {
+            let _ = writeln!(
+                out,
+                "  下一步：上面 {unfinished} 个错误是导入后待核对的标记，不是导入失败。对照原件核对 report.md 和 stats.yaml，处理完“需人工处理”各项后删去标记行，nianbao check 即可通过；核对期间可用 nianbao serve 或 nianbao check --allow-draft 预览和检查"
+            );
+        }
     }
 }
 
@@ -477,7 +501,10 @@ fn batch_table(out: &mut String, outcome: &Outcome) {
         }
     }
     for (path, why) in &outcome.failed {
-        rows.push((name(path), "无法导入", why.clone()));
+        // The reason's first clause: the whole of it (with the townships it names) is listed
+        // once, under 无法导入的文件.
+        let first = why.split(['。', '；']).next().unwrap_or(why);
+        rows.push((name(path), "无法导入", first.to_string()));
     }
     rows.sort_by(|a, b| a.0.cmp(&b.0));
     let width = rows

@@ -29,7 +29,7 @@ pub use hazards::{Finding, Level};
 pub use html::parse_html;
 pub use labels::{Figure, figure, key};
 pub use pdf::{PdfError, parse_pdf};
-pub use source::{Grid, Place, Source, Text};
+pub use source::{Grid, Place, Shape, Source, Text};
 pub use text::parse_text;
 pub use xlsx::{XlsxError, parse_xlsx};
 
@@ -119,6 +119,13 @@ pub struct Outcome {
 }
 
 impl Outcome {
+    /// Whether any report was written (not a dry run, not refused).
+    pub fn wrote_any(&self) -> bool {
+        self.reports
+            .iter()
+            .any(|r| matches!(r.status, Status::Created | Status::Replaced))
+    }
+
     /// Whether anything failed (exit code 1).
     pub fn has_errors(&self) -> bool {
         !self.failed.is_empty()

@@ -67,6 +67,19 @@ impl Text {
     }
 }
 
+/// How a narrative block was printed, when its reader knows (a Word document's styles and
+/// numbering): written as such in report.md instead of guessed from its text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Shape {
+    /// A heading of this Markdown level (Word's Heading 1 is 2: the page's title is 1).
+    Heading(usize),
+    /// A list item at this depth (0 for the outer list); its marker (`1、`, `（一）`) is in its
+    /// text, as printed.
+    Item(usize),
+    /// Markdown already (a table of the narrative, cells escaped): written as it is.
+    Markdown,
+}
+
 /// One table as printed: rows of cells, spans already expanded (a merged cell's text is
 /// repeated in every position it covers).
 pub type Grid = Vec<Vec<Text>>;
@@ -100,6 +113,11 @@ pub struct Source {
     pub dropped: Vec<Text>,
     /// A short description of the reader for the import report (`纯文本（UTF-8）`).
     pub kind: String,
+    /// The shapes of narrative blocks, by the place of the block (see [`Shape`]).
+    pub shapes: Vec<(Place, Shape)>,
+    /// Where each table stood among the paragraphs (same index as `tables`; `Nowhere` when the
+    /// reader does not know): a table read into no statistics goes back there.
+    pub table_at: Vec<Place>,
     /// Figures located by indicator id (the 指标位置 sheet of a `nianbao template` workbook):
     /// id and the value cell's text; when present they are read by id, not by label.
     pub by_id: Vec<(String, Text)>,

@@ -103,6 +103,33 @@ pub(super) fn is_catalog_text(text: &str) -> bool {
     keys.contains(&k) || (k.starts_with("第二十条第") && k.chars().count() <= 12)
 }
 
+/// A report section heading that names a statistics table (`三、收到和处理政府信息公开申请情况`):
+/// a numbered heading of the narrative printed just above or below a table, never a cell of it.
+pub(super) fn is_section_heading(text: &str) -> bool {
+    static TITLES: std::sync::OnceLock<std::collections::HashSet<String>> =
+        std::sync::OnceLock::new();
+    let titles = TITLES.get_or_init(|| {
+        let mut titles = std::collections::HashSet::new();
+        for f in crate::schema::formats() {
+            titles.extend(f.tables.iter().map(|t| key(&t.title)));
+        }
+        titles.extend(
+            [
+                "总体情况",
+                "主动公开政府信息情况",
+                "存在的主要问题及改进情况",
+                "其他需要报告的事项",
+            ]
+            .map(key),
+        );
+        titles.remove("");
+        titles
+    });
+    let k = key(text.trim_matches(|c: char| c == '|' || c.is_whitespace()));
+    let rest = k.trim_start_matches(|c: char| "一二三四五六七八九十".contains(c));
+    rest.len() < k.len() && rest.strip_prefix('、').is_some_and(|r| titles.contains(r))
+}
+
 /// How many printed row labels of `format` the grids contain (for format detection).
 pub(super) fn label_hits(format: &Format, grids: &[Grid]) -> usize {
     let index = row_index(format);

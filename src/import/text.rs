@@ -64,6 +64,9 @@ pub(super) const META_KEYS: &[&str] = &[
     "发文机关",
     "主题词",
     "关键词",
+    "公文生成日期",
+    "分类",
+    "撰写时间",
 ];
 
 /// Page-information keys that are furniture: a line of only these is left out whole.
@@ -89,6 +92,8 @@ const FURNITURE_KEYS: &[&str] = &[
 /// Printed keys that name a front-matter field under another label.
 const ALIASES: &[(&str, &str)] = &[
     ("信息索引号", "索引号"),
+    ("公文生成日期", "生成日期"),
+    ("撰写时间", "成文日期"),
     ("信息名称", "名称"),
     ("文件名称", "名称"),
     ("发布单位", "发布机构"),
@@ -345,7 +350,42 @@ pub(super) fn from_lines(lines: Vec<Option<Text>>, mut tables: Vec<Grid>) -> Sou
     if source.tables.is_empty() {
         cell_tables(&mut source);
     }
+    release_headings(&mut source);
     source
+}
+
+/// A section heading of the report read into a table's lines (`三、收到和处理政府信息公开申请情况`
+/// between two tables copied one cell per line) goes back into the narrative where it stood: it
+/// is the report's heading, not a cell, and a table's line range never swallows it.
+fn release_headings(source: &mut Source) {
+    let mut released = Vec::new();
+    for (lines, grid) in source.table_lines.iter_mut().zip(source.tables.iter_mut()) {
+        let (headings, kept): (Vec<Text>, Vec<Text>) = std::mem::take(lines)
+            .into_iter()
+            .partition(|l| super::table::is_section_heading(&l.text));
+        *lines = kept;
+        for heading in headings {
+            for row in grid.iter_mut() {
+                row.retain(|c| c.at != heading.at || c.text.is_empty());
+            }
+            grid.retain(|row| row.iter().any(|c| !c.text.is_empty()));
+            let text = heading
+                .text
+                .trim_matches(|c: char| c == '|' || c.is_whitespace())
+                .to_string();
+            released.push(Text::new(text, heading.at));
+        }
+    }
+    if released.is_empty() {
+        return;
+    }
+    source.blocks.extend(released);
+    if source.blocks.iter().all(|b| matches!(b.at, Place::Line(_))) {
+        source.blocks.sort_by_key(|b| match b.at {
+            Place::Line(n) => n,
+            _ => 0,
+        });
+    }
 }
 
 /// The end of the page when its only remaining line (from `at`) is a bare figure: the cell a
@@ -411,7 +451,10 @@ fn cell_tables(source: &mut Source) {
             .iter()
             .filter(|c| super::table::is_catalog_text(&c.text))
             .count();
-        if figures < 3 || labels < 2 {
+        // A table printed with every cell blank (a form published unfilled) is still the
+        // table: its many labels are cells, not one-word paragraphs.
+        let blank_form = figures == 0 && labels >= 10;
+        if (figures < 3 || labels < 2) && !blank_form {
             i = end.max(i + 1);
             continue;
         }
@@ -563,6 +606,16 @@ fn classify(lines: Vec<Option<Text>>, tables: Vec<Grid>) -> Source {
             }
             continue;
         }
+        // A page-information line with a labelled date somewhere in it, not a sentence
+        // (`www.example.gov.cn 发布时间:2026-01-22 来源:甲镇 阅读次数:`).
+        if !narrative_started && !line.text.contains('。') {
+            let dates = labelled_dates(&line);
+            if !dates.is_empty() {
+                source.meta.extend(dates);
+                source.dropped.push(line);
+                continue;
+            }
+        }
         // A page-information line that starts with its date (`2022年01月18日来源:本站`).
         if !narrative_started && starts_with_date(&line.text) {
             source.meta.push(("日期".to_string(), line));
@@ -573,6 +626,8 @@ fn classify(lines: Vec<Option<Text>>, tables: Vec<Grid>) -> Source {
             continue;
         }
         if is_furniture(&line.text) {
+            // `【字体：大 中 小】 发布时间:2025-01-20 【打印】`: the page's date is on it.
+            source.meta.extend(labelled_dates(&line));
             source.dropped.push(line);
             continue;
         }
@@ -581,7 +636,10 @@ fn classify(lines: Vec<Option<Text>>, tables: Vec<Grid>) -> Source {
             continue;
         }
         match &title {
-            Some((first, _, _)) if i < *first => source.before_title.push(line),
+            Some((first, _, _)) if i < *first => {
+                source.meta.extend(labelled_dates(&line));
+                source.before_title.push(line);
+            }
             Some((first, last, text)) if i <= *last => {
                 if i == *first {
                     source.title = Some(Text::new(text.clone(), line.at.clone()));
@@ -649,11 +707,20 @@ fn is_sentence(text: &str) -> bool {
 fn values_below(mut lines: Vec<Option<Text>>) -> Vec<Option<Text>> {
     for i in 0..lines.len() {
         let Some(line) = &lines[i] else { continue };
-        let Some(f) = fields(line, META_KEYS) else {
-            continue;
+        // `• 成文日期:`, or a date's label alone without its colon (`撰写时间`, `日期`) when a
+        // date follows.
+        let bare = meta_key(&line.text)
+            .filter(|_| !line.text.trim_end().ends_with([':', '：']))
+            .filter(|k| DATE_KEYS.contains(k) || *k == "日期");
+        let (k, v) = match (fields(line, META_KEYS), bare) {
+            (_, Some(k)) => (k.to_string(), String::new()),
+            (Some(f), None) => match f.as_slice() {
+                [(k, v)] => (k.clone(), v.text.clone()),
+                _ => continue,
+            },
+            (None, None) => continue,
         };
-        let [(k, v)] = f.as_slice() else { continue };
-        if !v.text.is_empty() || !VALUE_BELOW.contains(&k.as_str()) {
+        if !v.is_empty() || !(VALUE_BELOW.contains(&k.as_str()) || bare.is_some()) {
             continue;
         }
         let Some(j) =
@@ -665,7 +732,8 @@ fn values_below(mut lines: Vec<Option<Text>>) -> Vec<Option<Text>> {
         let plain = value.text.chars().count() <= 80
             && !value.text.contains('。')
             && fields(value, META_KEYS).is_none()
-            && !is_furniture(&value.text);
+            && !is_furniture(&value.text)
+            && (bare.is_none() || super::dates::parse_date(&value.text).is_some());
         if plain {
             let joined = Text::new(format!("{k}:{}", value.text), value.at.clone());
             lines[j] = Some(joined);
@@ -879,6 +947,67 @@ pub(super) fn row_fields(line: &Text) -> Option<Vec<(String, Text)>> {
         })
         .collect();
     Some(out)
+}
+
+/// Labels of the dates a page prints (publication and document dates).
+const DATE_KEYS: &[&str] = &[
+    "公开日期",
+    "发布日期",
+    "发布时间",
+    "公开时间",
+    "发表日期",
+    "发文日期",
+    "发文时间",
+    "生成日期",
+    "成文日期",
+    "印发日期",
+    "公文生成日期",
+    "撰写时间",
+];
+
+/// The labelled dates of a line that is not metadata as a whole (page furniture, a header):
+/// `发布时间:2025-01-20` wherever it stands, its value the date only.
+fn labelled_dates(line: &Text) -> Vec<(String, Text)> {
+    let orig: Vec<char> = line.text.chars().collect();
+    let folded: Vec<char> = orig
+        .iter()
+        .map(|c| super::labels::half_width(super::labels::simplify_char(*c)))
+        .collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < folded.len() {
+        let Some((k, end)) = key_at(&folded, i, DATE_KEYS) else {
+            i += 1;
+            continue;
+        };
+        let colon = skip(&folded, end, &[' ']);
+        if folded.get(colon) == Some(&':') {
+            let start = skip(&folded, colon + 1, &[' ']);
+            let value: String = orig[start..]
+                .iter()
+                .take_while(|c| c.is_ascii_digit() || "-/.年月日".contains(**c))
+                .collect();
+            if super::dates::parse_date(&value).is_some() {
+                let canonical = ALIASES.iter().find(|(a, _)| *a == k).map_or(k, |(_, c)| *c);
+                out.push((canonical.to_string(), Text::new(value, line.at.clone())));
+            }
+        }
+        i = end;
+    }
+    out
+}
+
+/// A metadata key printed alone in a table cell (`索 引 号`, `发布日期：`), canonical.
+pub(super) fn meta_key(cell: &str) -> Option<&'static str> {
+    let folded: Vec<char> = cell
+        .trim()
+        .trim_end_matches([':', '：'])
+        .chars()
+        .map(|c| super::labels::half_width(super::labels::simplify_char(c)))
+        .collect();
+    let (k, end) = key_at(&folded, 0, META_KEYS)?;
+    (skip(&folded, end, &[' ']) == folded.len())
+        .then(|| ALIASES.iter().find(|(a, _)| *a == k).map_or(k, |(_, c)| *c))
 }
 
 /// The metadata fields of a line, with or without colons.
@@ -1102,5 +1231,53 @@ mod tests {
             .map(|(k, v)| (k.as_str(), v.text.as_str()))
             .collect();
         assert_eq!(got, [("发文字号", ""), ("发文时间", "2022-01-25")]);
+    }
+
+    #[test]
+    fn a_section_heading_between_tables_stays_in_the_narrative() {
+        let s = parse_text(
+            "甲乡2020年政府信息公开工作年度报告\n二、主动公开政府信息情况\n第二十条第（一）项\n信息内容\n本年制发件数\n本年废止件数\n现行有效件数\n规章\n0\n0\n0\n行政规范性文件\n1\n0\n2\n三、收到和处理政府信息公开申请情况\n申请人情况\n自然人\n",
+        );
+        assert_eq!(s.tables.len(), 1);
+        let blocks: Vec<&str> = s.blocks.iter().map(|b| b.text.as_str()).collect();
+        assert!(
+            blocks.contains(&"三、收到和处理政府信息公开申请情况"),
+            "{blocks:?}"
+        );
+        assert!(
+            s.table_lines[0].iter().all(|l| !l.text.starts_with("三、")),
+            "{:?}",
+            s.table_lines[0]
+        );
+    }
+
+    #[test]
+    fn a_blank_form_is_a_table_not_one_word_paragraphs() {
+        let labels = "第二十条第（一）项\n信息内容\n本年制发件数\n本年废止件数\n现行有效件数\n规章\n行政规范性文件\n第二十条第（五）项\n信息内容\n本年处理决定数量\n行政许可\n第二十条第（六）项\n信息内容\n本年处理决定数量\n行政处罚\n行政强制\n";
+        let s = parse_text(&format!(
+            "甲乡2020年政府信息公开工作年度报告\n一、总体情况\n本年度我乡主动公开信息。\n{labels}"
+        ));
+        assert_eq!(s.tables.len(), 1);
+        assert_eq!(s.blocks.len(), 2, "{:?}", s.blocks);
+    }
+
+    #[test]
+    fn labelled_dates_on_any_line_and_fields_that_end_at_the_next_label() {
+        let s = parse_text(
+            "索引号:11430626-00825395-0/2019-00005 分  类: 综合政务\n公文生成日期:2026-01-16\n甲镇2025年政府信息公开工作年度报告\n【字体：大 中 小】 发布时间:2026-01-20 【打印本页】\n正文。\n",
+        );
+        let meta: Vec<(&str, &str)> = s
+            .meta
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.text.as_str()))
+            .collect();
+        assert!(
+            meta.contains(&("索引号", "11430626-00825395-0/2019-00005")),
+            "{meta:?}"
+        );
+        assert!(meta.contains(&("分类", "综合政务")), "{meta:?}");
+        assert!(meta.contains(&("生成日期", "2026-01-16")), "{meta:?}");
+        assert!(meta.contains(&("发布时间", "2026-01-20")), "{meta:?}");
+        assert_eq!(s.dropped.len(), 1);
     }
 }

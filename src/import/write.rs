@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use super::source::Text;
+use super::source::{Place, Shape, Text};
 
 /// Front-matter fields in the content format's order (docs/内容格式.md), with their comments.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -104,16 +104,70 @@ pub(super) fn front_matter(fm: &FrontMatter, origin: &str) -> String {
 
 /// The narrative as Markdown: one paragraph per block; short numbered lines become headings
 /// (`一、` → `##`, `1、`/`(一)` → `###`) when they are not sentences.
-pub(super) fn narrative(blocks: &[Text]) -> String {
+///
+/// A block whose reader knows its shape (`shapes`, a Word document's headings, lists and
+/// tables) is written as that shape; list items of one list are written without blank lines
+/// between them.
+pub(super) fn narrative(blocks: &[Text], shapes: &[(Place, Shape)]) -> String {
     let mut out = String::new();
+    let mut previous_item = false;
     for block in blocks {
-        if !out.is_empty() {
+        let shape = shapes
+            .iter()
+            .find(|(at, _)| *at == block.at)
+            .map(|(_, s)| s);
+        let item = matches!(shape, Some(Shape::Item(_)));
+        let same_list = item && previous_item;
+        if !out.is_empty() && !same_list {
             out.push('\n');
         }
+        previous_item = item;
         let text = block.text.trim();
-        let prefix = heading_level(text).map_or(String::new(), |n| format!("{} ", "#".repeat(n)));
-        let _ = writeln!(out, "{prefix}{}", escape(text, prefix.is_empty()));
+        match shape {
+            Some(Shape::Markdown) => {
+                out.push_str(text);
+                out.push('\n');
+            }
+            Some(Shape::Item(depth)) => {
+                let _ = writeln!(out, "{}- {}", "  ".repeat(*depth), escape(text, true));
+            }
+            Some(Shape::Heading(n)) => {
+                let _ = writeln!(out, "{} {}", "#".repeat(*n), escape(text, false));
+            }
+            None => {
+                let prefix =
+                    heading_level(text).map_or(String::new(), |n| format!("{} ", "#".repeat(n)));
+                let _ = writeln!(out, "{prefix}{}", escape(text, prefix.is_empty()));
+            }
+        }
     }
+    out
+}
+
+/// A table of the narrative as a Markdown table: the first row its header, each cell's text
+/// escaped and its line breaks kept as `<br>`-free spaces.
+pub(super) fn table(grid: &[Vec<Text>]) -> String {
+    let width = grid.iter().map(Vec::len).max().unwrap_or(0);
+    let mut out = String::new();
+    for (r, row) in grid.iter().enumerate() {
+        out.push('|');
+        for c in 0..width {
+            let text = row.get(c).map_or("", |t| t.text.as_str());
+            let cell = escape(
+                &text.split_whitespace().collect::<Vec<_>>().join(" "),
+                false,
+            )
+            .replace('|', "\\|");
+            let _ = write!(out, " {cell} |");
+        }
+        out.push('\n');
+        if r == 0 {
+            out.push('|');
+            out.push_str(&"---|".repeat(width));
+            out.push('\n');
+        }
+    }
+    out.truncate(out.trim_end().len());
     out
 }
 
@@ -167,7 +221,6 @@ fn escape(text: &str, paragraph: bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::import::source::Place;
 
     #[test]
     fn scalars_read_back_exactly() {
@@ -209,7 +262,10 @@ mod tests {
 
     #[test]
     fn markup_is_escaped() {
-        let md = narrative(&[Text::new("1. 不是列表 *也不是强调*", Place::Line(1))]);
+        let md = narrative(
+            &[Text::new("1. 不是列表 *也不是强调*", Place::Line(1))],
+            &[],
+        );
         assert_eq!(md, "1\\. 不是列表 \\*也不是强调\\*\n");
     }
 
@@ -234,7 +290,7 @@ mod tests {
             .enumerate()
             .map(|(i, l)| Text::new(*l, Place::Line(i + 1)))
             .collect();
-        let html = crate::render::markdown::render(&narrative(&blocks)).html;
+        let html = crate::render::markdown::render(&narrative(&blocks, &[])).html;
         for line in lines {
             let shown = line
                 .replace('&', "&amp;")

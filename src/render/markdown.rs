@@ -41,7 +41,9 @@ pub fn render_through_sanitiser(markdown: &str) -> Rendered {
 }
 
 fn render_with(markdown: &str, direct: bool) -> Rendered {
-    let mut events: Vec<Event<'_>> = Parser::new_ext(markdown, options()).collect();
+    let markdown = crate::content::markdown::pasted(markdown);
+    let mut events: Vec<Event<'_>> = Parser::new_ext(&markdown, options()).collect();
+    drop_cjk_soft_breaks(&mut events);
     let headings = anchor_headings(&mut events);
     let plain = direct && events.iter().all(is_plain);
     let mut raw = String::with_capacity(markdown.len() * 3 / 2);
@@ -53,6 +55,23 @@ fn render_with(markdown: &str, direct: bool) -> Rendered {
         None => unwrap_bare_anchors(&with_empty_alt(&sanitised(&raw))),
     };
     Rendered { html, headings }
+}
+
+/// A line break inside Chinese text is no space (a browser shows a soft break as one): the soft
+/// breaks between two Chinese characters are left out.
+fn drop_cjk_soft_breaks(events: &mut Vec<Event<'_>>) {
+    use crate::content::markdown::is_cjk;
+    let mut i = 1;
+    while i + 1 < events.len() {
+        let joins = matches!(&events[i], Event::SoftBreak)
+            && matches!(&events[i - 1], Event::Text(t) if t.chars().next_back().is_some_and(is_cjk))
+            && matches!(&events[i + 1], Event::Text(t) if t.chars().next().is_some_and(is_cjk));
+        if joins {
+            events.remove(i);
+        } else {
+            i += 1;
+        }
+    }
 }
 
 /// Whether pulldown-cmark writes `event` as markup whose sanitised form [`plain::sanitised`] can
@@ -495,7 +514,9 @@ mod tests {
 
     /// The direct path's output for `markdown` (`None` when it declines) and the sanitiser's.
     fn both_ways(markdown: &str) -> (Option<String>, String) {
-        let mut events: Vec<Event<'_>> = Parser::new_ext(markdown, options()).collect();
+        let markdown = crate::content::markdown::pasted(markdown);
+        let mut events: Vec<Event<'_>> = Parser::new_ext(&markdown, options()).collect();
+        drop_cjk_soft_breaks(&mut events);
         anchor_headings(&mut events);
         let is_plain = events.iter().all(is_plain);
         let mut raw = String::new();

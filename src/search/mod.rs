@@ -294,7 +294,8 @@ fn doc_text_again(report: &Report) -> DocText {
 fn markdown_text(markdown: &str) -> DocText {
     let mut doc = DocText::default();
     let mut heading: Option<String> = None;
-    for event in Parser::new_ext(markdown, crate::content::markdown::options()) {
+    let markdown = crate::content::markdown::pasted(markdown);
+    for event in Parser::new_ext(&markdown, crate::content::markdown::options()) {
         match event {
             Event::Start(Tag::Heading { .. }) => heading = Some(String::new()),
             Event::End(TagEnd::Heading(_)) => {

@@ -1,0 +1,112 @@
+//! `nianbao import` reads a Chinese PDF as a PDF reader shows it. The PDFs are made here from
+//! tests/fixtures/pdf/report.html by LibreOffice Writer (Type 1/CFF fonts with ToUnicode maps)
+//! and by Chromium (CID TrueType fonts with Identity-H and Type 3 fonts, ToUnicode maps that give
+//! Kangxi radicals for common ideographs); the imported title and narrative are compared with
+//! the page's text character for character.
+
+mod common;
+
+use std::fs;
+use std::path::Path;
+use std::process::Command;
+
+use common::{Fixture, SITE_TOML, repo_root, run};
+
+const TITLE: &str = "甲镇2023年政府信息公开工作年度报告";
+
+/// The text of report.html under its title, a paragraph or heading a line.
+const LINES: [&str; 5] = [
+    "本报告统计期限为2023年1月1日至2023年12月31日。",
+    "一、总体情况",
+    "本年度甲镇主动公开政府信息一百二十条，办理依申请公开三件。",
+    "二、存在的主要问题及改进情况",
+    "公开内容还不够全面，下一步将完善目录。",
+];
+
+fn html(dir: &Path) -> std::path::PathBuf {
+    let html = dir.join("report.html");
+    fs::copy(repo_root().join("tests/fixtures/pdf/report.html"), &html).expect("copy");
+    html
+}
+
+/// Imports `pdf` into a fresh site; checks the title and the narrative's lines.
+fn assert_imported_as_printed(pdf: &Path) {
+    let f = Fixture::empty();
+    f.write("site.toml", SITE_TOML);
+    f.write(
+        "content/townships.yaml",
+        "- slug: alpha\n  name: 甲镇\n  kind: 镇\n",
+    );
+    let root = f.root().to_str().expect("utf-8");
+    let (code, stdout, stderr) = run(&["import", "--root", root, pdf.to_str().expect("utf-8")]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert!(stdout.contains("年度：2023"), "{stdout}");
+    let md = fs::read_to_string(f.root().join("content/2023/alpha/report.md")).expect("report.md");
+    assert!(md.contains(&format!("title: {TITLE} ")), "{md}");
+    let body = md.splitn(3, "---\n").nth(2).expect("front matter");
+    let got: Vec<&str> = body
+        .lines()
+        .map(|l| l.trim_start_matches('#').trim())
+        .filter(|l| !l.is_empty())
+        .collect();
+    assert_eq!(got, LINES, "{md}");
+}
+
+#[test]
+fn a_libreoffice_pdf_reads_character_for_character() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let html = html(dir.path());
+    let profile = format!("file://{}", dir.path().join("profile").display());
+    let output = Command::new("soffice")
+        .arg(format!("-env:UserInstallation={profile}"))
+        .args([
+            "--headless",
+            "--norestore",
+            "--infilter=HTML (StarWriter)",
+            "--convert-to",
+            "pdf:writer_pdf_Export",
+            "--outdir",
+        ])
+        .arg(dir.path())
+        .arg(&html)
+        .env("HOME", dir.path())
+        .output()
+        .unwrap_or_else(|e| {
+            panic!("soffice does not start ({e}): install Debian's libreoffice-writer-nogui")
+        });
+    let pdf = dir.path().join("report.pdf");
+    assert!(
+        pdf.is_file(),
+        "soffice made no PDF (is Debian's libreoffice-writer-nogui installed?): {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_imported_as_printed(&pdf);
+}
+
+#[test]
+fn a_chromium_pdf_reads_character_for_character() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let html = html(dir.path());
+    let pdf = dir.path().join("report.pdf");
+    let output = Command::new("chromium")
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-pdf-header-footer",
+        ])
+        .arg(format!(
+            "--user-data-dir={}",
+            dir.path().join("profile").display()
+        ))
+        .arg(format!("--print-to-pdf={}", pdf.display()))
+        .arg(format!("file://{}", html.display()))
+        .output()
+        .unwrap_or_else(|e| panic!("chromium does not start ({e}): install Debian's chromium"));
+    assert!(
+        pdf.is_file(),
+        "chromium made no PDF: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_imported_as_printed(&pdf);
+}
