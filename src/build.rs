@@ -451,7 +451,7 @@ fn write_bag(
         (
             "External-Description".to_string(),
             format!(
-                "{}{year} 年度政府信息公开工作年度报告归档：网页归档文件 {}（WARC 1.1，GB/T 33994-2017）和离线浏览压缩包 {}",
+                "{}（{year} 年度）归档：网页归档文件 {}（WARC 1.1，GB/T 33994-2017）和离线浏览压缩包 {}",
                 site.config.title,
                 warc_name(year),
                 zip_name(year)

@@ -10,7 +10,8 @@ use std::path::{Component, Path, PathBuf};
 use common::repo_root;
 
 /// Folders of the repository that are not its sources (built, installed or generated).
-const SKIPPED: [&str; 6] = [
+const SKIPPED: [&str; 7] = [
+    ".venv",
     "target",
     "node_modules",
     ".git",
