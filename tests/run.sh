@@ -2,7 +2,8 @@
 # The README's test command: installs what the browser and print tests need when it is missing
 # (Debian's chromium and CJK fonts, LibreOffice Calc and poppler's pdftotext, and a Java runtime
 # for the Nu HTML checker with apt-get, Node.js if absent, the Node packages of tests/e2e with
-# `npm ci`), Hugo and Python 3 for the example site and plugins, then runs every test with `cargo test`. Extra arguments go to cargo test.
+# `npm ci`), Hugo and Python 3 for the example site and plugins, the archive tools (warcio, pywb,
+# bagit from PyPI into tests/.venv), then runs every test with `cargo test`. Extra arguments go to cargo test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -31,6 +32,16 @@ if [ ! -d tests/e2e/node_modules/playwright-core ] || [ ! -d tests/e2e/node_modu
   # --ignore-scripts: vnu-jar's install script would download a JRE from GitHub when java is
   # missing; Debian's default-jre-headless (above) is used instead.
   npm ci --prefix tests/e2e --no-audit --no-fund --ignore-scripts
+fi
+# tests/web_archive.rs checks the year archives with the tools archives use: warcio, pywb and
+# bagit.py from PyPI, pinned in tests/archive-tools.txt, in a virtual environment of their own.
+command -v python3 >/dev/null 2>&1 && python3 -c 'import venv, ensurepip' 2>/dev/null \
+  || { $SUDO apt-get update -qq; DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends python3-venv >/dev/null; }
+if [ ! -x tests/.venv/bin/wayback ] || [ ! -x tests/.venv/bin/bagit.py ] \
+  || [ tests/archive-tools.txt -nt tests/.venv/pyvenv.cfg ]; then
+  echo "== installing the archive tools (warcio, pywb, bagit) into tests/.venv =="
+  python3 -m venv --clear tests/.venv
+  tests/.venv/bin/pip install --quiet --disable-pip-version-check -r tests/archive-tools.txt
 fi
 echo "== $(chromium --version), node $(node --version), $(soffice --version | head -n 1)," \
   "$(java -version 2>&1 | head -n 1) =="
