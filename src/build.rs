@@ -228,22 +228,79 @@ pub fn source_of(root: &Path, d: &Diagnostic) -> Option<String> {
     crate::content::read_text(&root.join(&d.file)).ok()
 }
 
+/// The forms a year archive is written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ArchiveFormat {
+    /// The offline copy: one ZIP to unpack and open from disk.
+    #[default]
+    Zip,
+    /// The published site's files at their addresses, as web archives keep them (WARC 1.1,
+    /// [`crate::publish::warc`]).
+    Warc,
+    /// A BagIt 1.0 bag of the WARC and the ZIP ([`crate::publish::bagit`]).
+    Bagit,
+}
+
+impl ArchiveFormat {
+    /// Where the archive of `year` goes when no output is named (in the current directory).
+    pub fn default_output(self, year: u16) -> PathBuf {
+        PathBuf::from(match self {
+            ArchiveFormat::Zip => zip_name(year),
+            ArchiveFormat::Warc => warc_name(year),
+            ArchiveFormat::Bagit => format!("archive-{year}-bag"),
+        })
+    }
+}
+
+fn zip_name(year: u16) -> String {
+    format!("archive-{year}.zip")
+}
+
+fn warc_name(year: u16) -> String {
+    format!("archive-{year}.warc.gz")
+}
+
 /// What [`archive`] wrote.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Archived {
     /// Reports of the year in the archive.
     pub reports: usize,
-    /// Size of the ZIP file in bytes.
+    /// Size of the ZIP or WARC file, or of a bag's payload, in bytes.
     pub bytes: u64,
     /// The size as people read it (`1.2 MB`).
     pub size: String,
     /// Warnings about the year's own files.
     pub warnings: usize,
+    /// The WARC's records, for a WARC or a bag.
+    pub records: Option<crate::publish::warc::Written>,
 }
 
 /// Write the offline archive of `year` to the file `output` (replaced only when complete).
 pub fn archive(root: &Path, year: u16, output: &Path) -> Result<Archived, Failure> {
-    let loaded = load(root, &Options::default())?;
+    archive_as(root, year, output, ArchiveFormat::Zip, None)
+}
+
+/// Write the archive of `year` in `format` to `output` (a file, or the bag's folder, which must
+/// not exist or be empty), complete or not at all. `archived_at` (seconds since 1970) is the
+/// capture time of a WARC, else now ([`crate::dates::now`]); the site is rendered as it is
+/// published on that day (its oversight as of it, unless `[audit] as_of` fixes the day).
+pub fn archive_as(
+    root: &Path,
+    year: u16,
+    output: &Path,
+    format: ArchiveFormat,
+    archived_at: Option<i64>,
+) -> Result<Archived, Failure> {
+    let at = archived_at.unwrap_or_else(crate::dates::now);
+    let fixed_day = Config::load(root)
+        .ok()
+        .and_then(|c| c.audit.as_of)
+        .is_some();
+    let options = Options {
+        as_of: (!fixed_day).then(|| crate::dates::day_in_china(at)),
+        ..Options::default()
+    };
+    let loaded = load(root, &options)?;
     let reports = loaded.site.reports_of_year(year).count();
     if reports == 0 {
         let years: Vec<String> = loaded.site.years().iter().map(u16::to_string).collect();
@@ -252,12 +309,31 @@ pub fn archive(root: &Path, year: u16, output: &Path) -> Result<Archived, Failur
             years.join("、")
         )));
     }
-    let bytes = archive::write_file(&loaded.site, &loaded.theme, year, output).map_err(|e| {
+    let io_error = |path: &Path, e: &dyn std::fmt::Display| {
         Failure::Output(OutputError::Io {
-            path: output.to_path_buf(),
+            path: path.to_path_buf(),
             source: std::io::Error::other(e.to_string()),
         })
-    })?;
+    };
+    let (bytes, records) = match format {
+        ArchiveFormat::Zip => (
+            archive::write_file(&loaded.site, &loaded.theme, year, output)
+                .map_err(|e| io_error(output, &e))?,
+            None,
+        ),
+        ArchiveFormat::Warc => {
+            let work = work_dir(output).map_err(|e| io_error(output, &e))?;
+            let zip = work.path().join(zip_name(year));
+            archive::write_file(&loaded.site, &loaded.theme, year, &zip)
+                .map_err(|e| io_error(&zip, &e))?;
+            let written = write_warc(&loaded, year, at, &zip, output)?;
+            (written.bytes, Some(written))
+        }
+        ArchiveFormat::Bagit => {
+            let (payload, written) = write_bag(&loaded, year, at, output)?;
+            (payload, Some(written))
+        }
+    };
     let folder = format!("{}/{year}/", content::CONTENT_DIR);
     let warnings = loaded
         .diagnostics
@@ -270,7 +346,174 @@ pub fn archive(root: &Path, year: u16, output: &Path) -> Result<Archived, Failur
         bytes,
         size: crate::render::pages::human_size(bytes),
         warnings,
+        records,
     })
+}
+
+/// A private working folder beside `output`, removed when dropped.
+fn work_dir(output: &Path) -> std::io::Result<tempfile::TempDir> {
+    let dir = match output.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    std::fs::create_dir_all(dir)?;
+    tempfile::Builder::new()
+        .prefix(".nianbao-archive-")
+        .tempdir_in(dir)
+}
+
+/// Write the WARC of `year` captured at `at` to `output`, with the year's ZIP at `zip`; the
+/// file is replaced only when complete.
+fn write_warc(
+    loaded: &Loaded,
+    year: u16,
+    at: i64,
+    zip: &Path,
+    output: &Path,
+) -> Result<crate::publish::warc::Written, Failure> {
+    use crate::publish::warc;
+    let io_error = |e: &dyn std::fmt::Display| {
+        Failure::Output(OutputError::Io {
+            path: output.to_path_buf(),
+            source: std::io::Error::other(e.to_string()),
+        })
+    };
+    let name = output
+        .file_name()
+        .map_or_else(|| warc_name(year), |n| n.to_string_lossy().into_owned());
+    let capture = warc::Capture {
+        year,
+        at,
+        zip,
+        filename: &name,
+        publisher: loaded.site.config.publisher(),
+    };
+    let dir = work_dir(output).map_err(|e| io_error(&e))?;
+    let mut tmp = tempfile::NamedTempFile::new_in(dir.path()).map_err(|e| io_error(&e))?;
+    let written = warc::write(
+        &loaded.site,
+        &loaded.theme,
+        &capture,
+        std::io::BufWriter::with_capacity(1 << 20, tmp.as_file_mut()),
+    )
+    .map_err(|e| io_error(&e))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        tmp.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(0o644))
+            .map_err(|e| io_error(&e))?;
+    }
+    tmp.persist(output).map_err(|e| io_error(&e.error))?;
+    Ok(written)
+}
+
+/// Write the bag of `year` (its WARC captured at `at` and its ZIP) as the folder `output`;
+/// returns the payload's size and the WARC's records.
+fn write_bag(
+    loaded: &Loaded,
+    year: u16,
+    at: i64,
+    output: &Path,
+) -> Result<(u64, crate::publish::warc::Written), Failure> {
+    use crate::publish::{bagit, warc};
+    let io_error = |path: &Path, e: &dyn std::fmt::Display| {
+        Failure::Output(OutputError::Io {
+            path: path.to_path_buf(),
+            source: std::io::Error::other(e.to_string()),
+        })
+    };
+    let empty = match std::fs::read_dir(output) {
+        Ok(mut entries) => entries.next().is_none(),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => true,
+        Err(e) => return Err(io_error(output, &e)),
+    };
+    if !empty {
+        return Err(Failure::Usage(format!(
+            "{} 已存在且不是空目录；档案包要写入新目录（或空目录），请换一个 --output",
+            output.display()
+        )));
+    }
+    let work = work_dir(output).map_err(|e| io_error(output, &e))?;
+    let data = work.path().join(bagit::DATA);
+    std::fs::create_dir(&data).map_err(|e| io_error(&data, &e))?;
+    let zip = data.join(zip_name(year));
+    archive::write_file(&loaded.site, &loaded.theme, year, &zip).map_err(|e| io_error(&zip, &e))?;
+    let written = write_warc(loaded, year, at, &zip, &data.join(warc_name(year)))?;
+    let site = &loaded.site;
+    let capture = warc::Capture {
+        year,
+        at,
+        zip: &zip,
+        filename: &warc_name(year),
+        publisher: site.config.publisher(),
+    };
+    let mut info = vec![
+        (
+            "Source-Organization".to_string(),
+            site.config.publisher().to_string(),
+        ),
+        (
+            "Bagging-Date".to_string(),
+            crate::dates::day_in_china(at)
+                .format("%Y-%m-%d")
+                .to_string(),
+        ),
+        (
+            "External-Description".to_string(),
+            format!(
+                "{}（{year} 年度）归档：网页归档文件 {}（WARC 1.1，GB/T 33994-2017）和离线浏览压缩包 {}",
+                site.config.title,
+                warc_name(year),
+                zip_name(year)
+            ),
+        ),
+        (
+            "External-Identifier".to_string(),
+            format!("{}{year}/", site.config.base_url),
+        ),
+        (
+            "Bag-Software-Agent".to_string(),
+            format!("nianbao/{}", env!("CARGO_PKG_VERSION")),
+        ),
+    ];
+    for (field, value) in warc::description(site, &capture) {
+        info.push((dat80_label(field), value));
+    }
+    let (payload, _) =
+        bagit::finish(work.path(), &bagit::BagInfo(info)).map_err(|e| io_error(output, &e))?;
+    let dir = work.keep();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755))
+            .map_err(|e| io_error(&dir, &e))?;
+    }
+    // An empty folder named as the output is replaced by the bag.
+    if output.exists() {
+        std::fs::remove_dir(output).map_err(|e| io_error(output, &e))?;
+    }
+    if let Err(e) = std::fs::rename(&dir, output) {
+        let _ = std::fs::remove_dir_all(&dir);
+        return Err(io_error(output, &e));
+    }
+    Ok((payload, written))
+}
+
+/// The `bag-info.txt` label of a field of [`crate::publish::warc::description`]:
+/// `X-DAT80-Site-Name` for `site-name`.
+fn dat80_label(field: &str) -> String {
+    let words: Vec<String> = field
+        .split('-')
+        .map(|w| {
+            let mut chars = w.chars();
+            match chars.next() {
+                Some(first) => first.to_ascii_uppercase().to_string() + chars.as_str(),
+                None => String::new(),
+            }
+        })
+        .collect();
+    format!("X-DAT80-{}", words.join("-"))
 }
 
 /// The site as it is published: reports marked `draft: true` left out, and the placeholders of

@@ -35,6 +35,9 @@ pub struct Config {
     /// The oversight's settings (`[audit]`).
     #[serde(default)]
     pub audit: AuditSettings,
+    /// How the year archives describe the site (`[archive]`).
+    #[serde(default)]
+    pub archive: ArchiveSettings,
     /// The date the oversight is made as of: `--as-of`, else `[audit] as_of`, else the build's
     /// day ([`crate::dates::today`]) — what was due by then and what was not yet. `None` (a
     /// site made without loading, as in unit tests) audits the years that have reports, as if
@@ -94,6 +97,26 @@ pub struct AuditSettings {
     pub as_of: Option<String>,
 }
 
+/// The `[archive]` table: what a year's WARC and bag say about who publishes the site.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq, Default)]
+#[serde(deny_unknown_fields)]
+pub struct ArchiveSettings {
+    /// 发布机构, the organisation that publishes the site (DA/T 80's 发布机构, BagIt's
+    /// `Source-Organization`); unset, the site's title stands for it.
+    #[serde(default)]
+    pub publisher: Option<String>,
+}
+
+impl Config {
+    /// 发布机构 of the year archives: `[archive] publisher`, else the title.
+    pub fn publisher(&self) -> &str {
+        match &self.archive.publisher {
+            Some(p) if !p.trim().is_empty() => p.trim(),
+            _ => &self.title,
+        }
+    }
+}
+
 /// One `[[plugins]]` entry: an outside command speaking the JSON protocol of
 /// [`crate::plugins`].
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
@@ -141,7 +164,7 @@ fn default_theme() -> String {
     "default".to_string()
 }
 
-const KNOWN_KEYS: &str = "title, base_url, language, theme, [portal] region, notice, [deadlines] default, [[deadlines.exception]] year, due, note, [[plugins]] name, command, timeout_s, max_output_mib, [audit] as_of, [federation] timeout_s, max_mib, [[federation.members]] name, slug, source";
+const KNOWN_KEYS: &str = "title, base_url, language, theme, [portal] region, notice, [deadlines] default, [[deadlines.exception]] year, due, note, [[plugins]] name, command, timeout_s, max_output_mib, [audit] as_of, [federation] timeout_s, max_mib, [[federation.members]] name, slug, source, [archive] publisher";
 
 impl Config {
     /// Read and check `site.toml` under `root`.

@@ -42,19 +42,24 @@ pub(crate) fn hand_written(text: &str) -> Option<NaiveDate> {
 /// `SOURCE_DATE_EPOCH` (seconds, the reproducible-builds convention) when that is set, so that
 /// a build can be repeated byte for byte on another day.
 pub fn today() -> NaiveDate {
-    let seconds = std::env::var("SOURCE_DATE_EPOCH")
+    day_in_china(now())
+}
+
+/// Now, in seconds since 1970 (UTC): `SOURCE_DATE_EPOCH` when that is set (the moment a
+/// reproducible build stands for), else the system clock.
+pub fn now() -> i64 {
+    std::env::var("SOURCE_DATE_EPOCH")
         .ok()
         .and_then(|s| s.trim().parse::<i64>().ok())
         .unwrap_or_else(|| {
             std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)
                 .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(0))
-        });
-    day_in_china(seconds)
+        })
 }
 
 /// The day in China Standard Time of a moment given in seconds since 1970 (UTC).
-fn day_in_china(seconds: i64) -> NaiveDate {
+pub fn day_in_china(seconds: i64) -> NaiveDate {
     const CHINA: i64 = 8 * 3600;
     let days = (seconds + CHINA).div_euclid(86_400);
     NaiveDate::from_ymd_opt(1970, 1, 1)
