@@ -304,23 +304,32 @@ fn restore_tables(
     }
 }
 
-/// The source lines each table read into stats.yaml was printed on (`统计表取自第 40–212 行`).
+/// The source lines each table read into stats.yaml was printed on (`统计表取自第 40–212 行`): a
+/// range for each run of its lines that no line of the narrative interrupts (a section heading
+/// between two tables stands in report.md, not in a range).
 fn table_ranges(source: &Source) -> Vec<String> {
     let line = |t: &Text| match t.at {
         Place::Line(n) => Some(n),
         _ => None,
     };
-    source
-        .table_lines
-        .iter()
-        .filter_map(|lines| {
-            let first = lines.iter().find_map(line)?;
-            let last = lines.iter().rev().find_map(line)?;
-            Some(format!(
-                "统计表取自第 {first}–{last} 行（数值写入 stats.yaml）"
-            ))
-        })
-        .collect()
+    let narrative: Vec<usize> = source.blocks.iter().filter_map(line).collect();
+    let mut out = Vec::new();
+    for lines in &source.table_lines {
+        let mut numbers: Vec<usize> = lines.iter().filter_map(line).collect();
+        numbers.sort_unstable();
+        let mut runs: Vec<(usize, usize)> = Vec::new();
+        for n in numbers {
+            match runs.last_mut() {
+                Some((_, last)) if !narrative.iter().any(|b| *last < *b && *b < n) => *last = n,
+                _ => runs.push((n, n)),
+            }
+        }
+        out.extend(
+            runs.into_iter()
+                .map(|(a, b)| format!("统计表取自第 {a}–{b} 行（数值写入 stats.yaml）")),
+        );
+    }
+    out
 }
 
 /// A grid row as one line of text: its distinct non-empty cells separated by ` | `.

@@ -92,6 +92,14 @@ pub(super) fn is_catalog_text(text: &str) -> bool {
                 keys.insert(key(&t.title));
                 keys.extend(t.columns.iter().map(|c| key(&c.label)));
                 keys.extend(t.rows.iter().map(|r| key(&r.label)));
+                // The corner note and the group headings are cells of the printed header too.
+                keys.extend(t.corner.iter().map(|c| key(c)));
+                keys.extend(
+                    t.columns
+                        .iter()
+                        .flat_map(|c| c.group.iter().map(|g| key(g))),
+                );
+                keys.extend(t.rows.iter().flat_map(|r| r.group.iter().map(|g| key(g))));
             }
         }
         keys.extend(VARIANTS.iter().map(|(_, v, _)| key(v)));
