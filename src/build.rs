@@ -147,6 +147,13 @@ fn load_with(root: &Path, options: &Options, plugins: bool) -> Result<Loaded, Fa
     } else {
         site.map(|site| publishable(site, &mut diagnostics))
     };
+    if let Some(site) = site.as_ref().filter(|s| s.archive_of.is_none())
+        && let Some(d) =
+            crate::site::audit::unpublished_warning(site, content::townships::TOWNSHIPS_FILE)
+    {
+        diagnostics.push(d);
+        diagnostics.sort();
+    }
     if options.strict {
         diagnostics.promote_warnings();
     }

@@ -174,9 +174,18 @@ pub fn init_site(dir: &Path) -> Result<(), ScaffoldError> {
 
 const INIT_SITE_TOML: &str = "# 站点设置\ntitle = \"某某县乡镇政府信息公开工作年度报告\"   # 网站标题\nbase_url = \"https://www.example.gov.cn/nianbao/\"   # 网站发布地址（改为本县网站上的实际地址）\nlanguage = \"zh-CN\"\n\n[portal]\nregion = \"某某县\"   # 县（区）名称，用于标题\n";
 
-const INIT_TOWNSHIPS: &str = "# 乡镇名录：每个乡镇一项。slug 是各年度目录下该乡镇文件夹的名称（小写英文字母、数字和连字符）。\n- slug: shili\n  name: 示例镇\n  kind: 镇\n  order: 10\n";
+const INIT_TOWNSHIPS: &str = "\
+# 乡镇名录：每个乡镇一项。slug 是各年度目录下该乡镇文件夹的名称（小写英文字母、数字和连字符）。
+# since 是这个乡镇第一个需要发布年报的年度：督查页和乡镇页从名录中最早的 since 算起，
+# 之后每个已过公开期限、却没有报告的年度都显示为“未发布”。只发布今后的报告，就写今后的第一个年度。
+- slug: shili
+  name: 示例镇
+  kind: 镇
+  order: 10
+  since: 2018   # 第一个需要发布年报的年度
+";
 
-const INIT_README: &str = "# 说明\n\n这是用 nianbao 新建的年度报告网站。\n\n- `site.toml`：网站标题、发布地址等设置。\n- `content/townships.yaml`：乡镇名录，先在这里登记乡镇。\n- `content/<年度>/<乡镇代号>/report.md`：报告的元数据和正文。\n- `content/<年度>/<乡镇代号>/stats.yaml`：统计表，每个指标一行，原表空白写 ~，原表为 0 写 0。\n- 报告目录中的其他文件（如统计表原件）会作为附件发布。\n\n常用命令：\n\n- `nianbao new 2025 shili`：新建 2025 年度示例镇的报告骨架。\n- `nianbao serve`：本地预览，修改后自动刷新。\n- `nianbao check`：检查全部内容。\n- `nianbao build`：生成网站到 public/ 目录，把该目录复制到本县网站即可发布。\n\n示例镇的三份报告分别使用 2014、2019、2021 年版统计表格式，可直接删除或改为真实内容。\n";
+const INIT_README: &str = "# 说明\n\n这是用 nianbao 新建的年度报告网站。\n\n- `site.toml`：网站标题、发布地址等设置。\n- `content/townships.yaml`：乡镇名录，先在这里登记乡镇，并为每个乡镇写 since（第一个需要发布年报的年度；督查页从这一年度起把没有报告的年度显示为“未发布”）。\n- `content/<年度>/<乡镇代号>/report.md`：报告的元数据和正文。\n- `content/<年度>/<乡镇代号>/stats.yaml`：统计表，每个指标一行，原表空白写 ~，原表为 0 写 0。\n- 报告目录中的其他文件（如统计表原件）会作为附件发布。\n\n常用命令：\n\n- `nianbao new 2025 shili`：新建 2025 年度示例镇的报告骨架。\n- `nianbao serve`：本地预览，修改后自动刷新。\n- `nianbao check`：检查全部内容。\n- `nianbao build`：生成网站到 public/ 目录，把该目录复制到本县网站即可发布。\n\n示例镇的三份报告分别使用 2014、2019、2021 年版统计表格式，可直接删除或改为真实内容。\n";
 
 /// The sections of a 2019- or 2021-edition report (国办公开办函〔2019〕60号 and 〔2021〕30号).
 pub const REPORT_SECTIONS: &[&str] = &[
