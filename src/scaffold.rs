@@ -215,6 +215,54 @@ fn sections(format: &Format) -> &'static [&'static str] {
     }
 }
 
+/// The comments of the report.md skeleton, the same from `new` and `import`.
+pub(crate) const TITLE_NOTE: &str = "标题";
+/// See [`TITLE_NOTE`].
+pub(crate) const PUBLISHER_NOTE: &str = "发布机构";
+/// See [`TITLE_NOTE`].
+pub(crate) const SCOPE_NOTE: &str = "公开范围";
+/// See [`TITLE_NOTE`].
+pub(crate) const GENERATED_NOTE: &str = "生成日期（可选；原件写了就照写 YYYY-MM-DD）";
+/// See [`TITLE_NOTE`].
+pub(crate) const CHANNEL_NOTE: &str = "公开方式";
+/// The 公开范围 a new report is given.
+pub(crate) const DEFAULT_SCOPE: &str = "全部公开";
+/// The 公开方式 a new report is given.
+pub(crate) const DEFAULT_CHANNEL: &str = "政府网站";
+
+/// The deadline of `year`'s reports as the skeleton's comment names it.
+pub(crate) fn deadline_text(config: &Config, year: u16) -> String {
+    config
+        .deadlines
+        .due(year)
+        .map_or_else(|| "次年规定日期".to_string(), |d| d.date.to_string())
+}
+
+/// The title a new report of `township` for `year` is given.
+pub(crate) fn default_title(config: &Config, township: &Township, year: u16) -> String {
+    format!(
+        "{}{}{year}年度政府信息公开工作年度报告",
+        config.portal.region, township.name
+    )
+}
+
+/// The comment of `index_no`: the number comes from the county website's information-disclosure
+/// system when the report is put up there, not from nianbao.
+pub(crate) fn index_no_note(year: u16) -> String {
+    format!(
+        "索引号（报告在县政府网站信息公开栏目发布时由网站系统编号，照网站上的填写，如 00638229X4/{}-1513549；还没有就保留 ~）",
+        year + 1
+    )
+}
+
+/// The comment of `published`: `~` is how an unknown date is written. The words 请改为实际公开日期
+/// mark the line unfinished until the clerk removes them.
+pub(crate) fn published_note(deadline: &str) -> String {
+    format!(
+        "公开日期（公开后写实际日期 YYYY-MM-DD；请改为实际公开日期；原件确实没有写日期的保留 ~ 并删去这句说明；规定期限为 {deadline}）"
+    )
+}
+
 /// The report.md skeleton: every front-matter key with a Chinese comment, the narrative's
 /// section headings of the format (also used by `nianbao import` for a table without narrative).
 pub(crate) fn report_md(
@@ -223,36 +271,37 @@ pub(crate) fn report_md(
     year: u16,
     format: &Format,
 ) -> String {
-    let next = year + 1;
-    let deadline = config
-        .deadlines
-        .due(year)
-        .map_or_else(|| "次年规定日期".to_string(), |d| d.date.to_string());
+    let deadline = deadline_text(config, year);
     let mut text = String::from("---\n");
     let _ = writeln!(
         text,
-        "title: {}{}{year}年度政府信息公开工作年度报告   # 标题",
-        config.portal.region, township.name
+        "title: {}   # {TITLE_NOTE}",
+        default_title(config, township, year)
     );
     let _ = writeln!(
         text,
-        "index_no: ~                      # 索引号（网站生成后填写，如 00638229X4/{next}-1513549）"
+        "index_no: ~                      # {}",
+        index_no_note(year)
     );
     let _ = writeln!(
         text,
-        "publisher: {}                 # 发布机构",
+        "publisher: {}                 # {PUBLISHER_NOTE}",
         township.name
     );
-    let _ = writeln!(text, "scope: 全部公开                  # 公开范围");
     let _ = writeln!(
         text,
-        "generated: ~                     # 生成日期（可选；原件写了就照写 YYYY-MM-DD）"
+        "scope: {DEFAULT_SCOPE}                  # {SCOPE_NOTE}"
+    );
+    let _ = writeln!(text, "generated: ~                     # {GENERATED_NOTE}");
+    let _ = writeln!(
+        text,
+        "published: ~                     # {}",
+        published_note(&deadline)
     );
     let _ = writeln!(
         text,
-        "published: ~                     # 公开日期（公开后写实际日期 YYYY-MM-DD；请改为实际公开日期；规定期限为 {deadline}）"
+        "channel: {DEFAULT_CHANNEL}                # {CHANNEL_NOTE}"
     );
-    let _ = writeln!(text, "channel: 政府网站                # 公开方式");
     if format.id == "gov-2014" {
         text.push_str("form:                            # 统计表表尾（没有可删去整段）\n");
         let _ = writeln!(
@@ -281,7 +330,8 @@ pub(crate) fn report_md(
     text
 }
 
-fn stats_yaml(format: &Format) -> String {
+/// The blank stats.yaml of `nianbao new`: every id of `format` as `~`.
+pub(crate) fn stats_yaml(format: &Format) -> String {
     let blank = vec![None; format.cells.len()];
     stats_yaml_with(format, "", &blank, &blank)
 }
@@ -305,7 +355,7 @@ pub(crate) fn stats_yaml_with(
             table = cell.table;
             let _ = writeln!(text, "  # —— {} ——", format.tables[table].title);
         }
-        let unit = if cell.unit.is_empty() {
+        let unit = if cell.unit.is_empty() || cell.label_names_unit() {
             String::new()
         } else {
             format!("（{}）", cell.unit)

@@ -135,3 +135,30 @@ fn serve_shows_a_broken_link_in_its_overlay_and_keeps_the_last_good_site() {
     server.wait_for(STATUS, "the error to clear", |_, b| b.contains("\"ok\""));
     server.wait_for(PAGE, "the new text", |_, b| b.contains("改过的正文"));
 }
+
+#[test]
+fn deleting_a_listed_attachment_says_both_steps_and_fixing_both_builds() {
+    let f = Fixture::new();
+    f.remove("content/2018/alpha/统计表.xls");
+    let (code, _, err) = run_in(f.root(), "check", &[]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("附件说明中的文件「统计表.xls」在报告目录中不存在"),
+        "{err}"
+    );
+    assert!(
+        err.contains("还要删去 report.md 中这条附件说明（- file: 统计表.xls 和下面的 title 两行）"),
+        "the hint names the second step: {err}"
+    );
+    let (code, _, build_err) = run_in(f.root(), "build", &[]);
+    assert_eq!(code, 1);
+    assert_eq!(errors(&build_err), errors(&err));
+    // The guide's second step.
+    f.edit(
+        REPORT,
+        "attachments:\n  - file: 统计表.xls\n    title: 统计表原件\n",
+        "",
+    );
+    let (code, _, err) = run_in(f.root(), "build", &[]);
+    assert_eq!(code, 0, "{err}");
+}
