@@ -47,7 +47,7 @@ fn edit_break_fix_delete(f: &Fixture, server: &Server) {
         b.contains("\"error\"")
     });
     assert!(
-        status.contains("content/2018/alpha/stats.yaml:3:3"),
+        status.contains("content/2018/alpha/stats.yaml:3:20"),
         "file and line in the overlay text: {status}"
     );
     let (_, _, body) = server.get(PAGE);
@@ -305,7 +305,7 @@ fn a_first_build_that_fails_serves_its_errors_and_recovers() {
     assert_eq!(status, 503, "{body}");
     assert!(body.contains("网站尚未生成成功"), "{body}");
     assert!(
-        body.contains("content/2018/alpha/stats.yaml:3:3"),
+        body.contains("content/2018/alpha/stats.yaml:3:20"),
         "the error with its file and line: {body}"
     );
     assert!(
