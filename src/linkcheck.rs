@@ -709,11 +709,13 @@ impl SourceLinks {
     }
 
     /// Whether the narratives link to no file that is not there (anchors aside).
+    #[cfg(feature = "serve")]
     pub(crate) fn files_found(&self) -> bool {
         self.found.is_empty()
     }
 
     /// The pages narratives link to anchors of.
+    #[cfg(feature = "serve")]
     pub(crate) fn wanted_pages(&self) -> impl Iterator<Item = &str> {
         self.anchors.keys().map(String::as_str)
     }
