@@ -158,6 +158,13 @@ fn load_with(root: &Path, options: &Options, plugins: bool) -> Result<Loaded, Fa
     } else {
         site.map(|site| publishable(site, &mut diagnostics))
     };
+    if let Some(site) = site.as_ref().filter(|s| s.archive_of.is_none())
+        && let Some(d) =
+            crate::site::audit::unpublished_warning(site, content::townships::TOWNSHIPS_FILE)
+    {
+        diagnostics.push(d);
+        diagnostics.sort();
+    }
     if options.strict {
         diagnostics.promote_warnings();
     }
@@ -543,10 +550,14 @@ pub fn check(root: &Path, options: &Options) -> Result<(Summary, Diagnostics), F
         let result = crate::federate::check(root, &options.federation());
         return federation_summary(result, options, start);
     }
+    let phase = |name: &str| crate::profile::phase(name, start);
     let loaded = load(root, options)?;
+    phase("loaded");
     let plan = plan::plan(&loaded.site, &loaded.theme);
     let producer = Producer::new(&loaded.site, &loaded.theme);
     let checker = linkcheck::Checker::new(&loaded.site, &loaded.theme, &plan);
+    let links = linkcheck::SourceLinks::new(&loaded.site, &plan, &plan);
+    phase("narrative links");
     // As in a build, a report's or township's embed is made with its page, from one context.
     let (embeds, rendered): (Vec<&PlannedFile>, Vec<&PlannedFile>) =
         plan.iter().partition(|f| made_with_its_page(&f.target));
@@ -556,6 +567,7 @@ pub fn check(root: &Path, options: &Options) -> Result<(Summary, Diagnostics), F
     let twins = archive::Twins::new(&loaded.site, []);
     let pages = std::sync::Mutex::new(Vec::new());
     let check_page = |file: &PlannedFile, bytes: &[u8]| {
+        links.page(&file.path, bytes);
         let findings = checker.page(file, &String::from_utf8_lossy(bytes));
         if let Ok(mut pages) = pages.lock() {
             pages.push((file.path.clone(), findings));
@@ -578,8 +590,11 @@ pub fn check(root: &Path, options: &Options) -> Result<(Summary, Diagnostics), F
             Ok(())
         },
     );
+    phase("rendered, pages checked");
     let pages = pages.into_inner().unwrap_or_default();
     diagnostics.extend(checker.finish(pages));
+    diagnostics.extend(links.finish());
+    phase("links combined");
     finish(loaded, &plan, (diagnostics, output_error), start)
 }
 
@@ -617,7 +632,12 @@ pub fn build(
     let store = (!options.allow_draft).then(|| crate::publish::kept::Kept::of_site(root));
     let sources = (sources.0, with_audit_days(&loaded.site, sources.1));
     let archives = Archives::new(&loaded.site, &marker, &sources.1, store);
-    let errors = write_in_order(&loaded, &plan, &staging, &archives, progress, &phase);
+    let links = linkcheck::SourceLinks::new(&loaded.site, &plan, &plan);
+    phase("narrative links");
+    let mut errors = write_in_order(
+        &loaded, &plan, &staging, &archives, &links, progress, &phase,
+    );
+    errors.0.extend(links.finish());
     let (mut summary, diagnostics) = finish(loaded, &plan, errors, start)?;
     summary.written = stamp_and_commit(staging, &summary, sources)?;
     phase("committed");
@@ -775,6 +795,7 @@ fn write_in_order(
     plan: &[PlannedFile],
     staging: &Staging,
     archives: &Archives,
+    links: &linkcheck::SourceLinks,
     progress: &dyn Progress,
     phase: &dyn Fn(&str),
 ) -> RenderErrors {
@@ -797,7 +818,11 @@ fn write_in_order(
                 source: e,
             })?;
         }
+        if let Content::Bytes(bytes) = &content {
+            links.page(path, bytes);
+        }
         if let Some((embed_path, embed)) = extra.embed {
+            links.page(&embed_path, &embed);
             staging.write(&embed_path, &embed)?;
             progress.inc(1);
         }

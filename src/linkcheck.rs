@@ -412,7 +412,6 @@ fn defer_other_anchor(
 #[derive(Debug, Default)]
 pub(crate) struct PageFindings {
     ids: String,
-    diagnostics: Vec<Diagnostic>,
     template: Vec<Diagnostic>,
     deferred: Vec<Deferred>,
 }
@@ -435,6 +434,34 @@ struct Source<'a> {
     folder: Option<String>,
 }
 
+/// The Markdown source shown on the page of `target`, if it has one.
+fn source<'a>(site: &'a Site, target: &Target) -> Option<Source<'a>> {
+    match target {
+        Target::Report(i) => {
+            let r = &site.reports[*i];
+            Some(Source {
+                file: format!("{}/{}", r.folder, crate::content::report::REPORT_FILE),
+                text: &r.narrative,
+                first_line: r.narrative_line,
+                folder: Some(format!("{}/{}/", r.year, r.township)),
+            })
+        }
+        Target::Home => site.intro.as_deref().map(|text| Source {
+            file: format!("content/{}", crate::content::INTRO_FILE),
+            text,
+            first_line: 1,
+            folder: None,
+        }),
+        Target::Year(y, _) => site.year_intros.get(y).map(|text| Source {
+            file: format!("content/{y}/{}", crate::content::INTRO_FILE),
+            text,
+            first_line: 1,
+            folder: None,
+        }),
+        _ => None,
+    }
+}
+
 impl<'a> Checker<'a> {
     /// A checker for the pages of `plan`.
     pub(crate) fn new(site: &'a Site, theme: &'a Theme, plan: &'a [PlannedFile]) -> Self {
@@ -454,34 +481,6 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn source(&self, target: &Target) -> Option<Source<'a>> {
-        let site = self.site;
-        match target {
-            Target::Report(i) => {
-                let r = &site.reports[*i];
-                Some(Source {
-                    file: format!("{}/{}", r.folder, crate::content::report::REPORT_FILE),
-                    text: &r.narrative,
-                    first_line: r.narrative_line,
-                    folder: Some(format!("{}/{}/", r.year, r.township)),
-                })
-            }
-            Target::Home => site.intro.as_deref().map(|text| Source {
-                file: format!("content/{}", crate::content::INTRO_FILE),
-                text,
-                first_line: 1,
-                folder: None,
-            }),
-            Target::Year(y, _) => site.year_intros.get(y).map(|text| Source {
-                file: format!("content/{y}/{}", crate::content::INTRO_FILE),
-                text,
-                first_line: 1,
-                folder: None,
-            }),
-            _ => None,
-        }
-    }
-
     /// Check one rendered page.
     pub(crate) fn page(&self, file: &PlannedFile, html: &str) -> PageFindings {
         let attrs = scan_html(html);
@@ -494,25 +493,16 @@ impl<'a> Checker<'a> {
         ids.sort_unstable();
         ids.dedup();
         let has_id = |f: &str| f == "top" || ids.binary_search(&f).is_ok();
-        let mut from_source: HashSet<Resolved> = HashSet::new();
-        if let Some(source) = self.source(&file.target) {
-            for r in markdown_refs(source.text) {
-                let resolved = resolve(&file.path, &r.url, self.base);
-                let Some(problem) = self.problem(&file.path, &resolved, &has_id) else {
-                    from_source.insert(resolved);
-                    continue;
-                };
-                let location = location_of_offset(source.text, r.offset);
-                let d = source_diagnostic(&source, &r, &resolved, problem).at(Some(Location {
-                    line: location.line + source.first_line - 1,
-                    column: location.column,
-                }));
-                if let Some(d) = defer_other_anchor(problem, &resolved, d, &mut findings.deferred) {
-                    findings.diagnostics.push(d);
-                }
-                from_source.insert(resolved);
-            }
-        }
+        // Links written in the narrative are checked by [`SourceLinks`] (for `build` too);
+        // here they are only told apart from the links the template made.
+        let from_source: HashSet<Resolved> = source(self.site, &file.target)
+            .map(|source| {
+                markdown_refs(source.text)
+                    .into_iter()
+                    .map(|r| resolve(&file.path, &r.url, self.base))
+                    .collect()
+            })
+            .unwrap_or_default();
         for a in attrs.iter().filter(|a| matches!(a.name, "href" | "src")) {
             let resolved = resolve(&file.path, &a.value, self.base);
             if from_source.contains(&resolved) {
@@ -537,21 +527,7 @@ impl<'a> Checker<'a> {
         resolved: &Resolved,
         has_id: &dyn Fn(&str) -> bool,
     ) -> Option<Problem> {
-        let Resolved::Internal { path, fragment } = resolved else {
-            return matches!(resolved, Resolved::Outside).then_some(Problem::Outside);
-        };
-        if !self.planned.contains(path.as_str()) {
-            return Some(Problem::Missing);
-        }
-        let fragment = fragment.as_deref()?;
-        if !self.pages.contains(path.as_str()) {
-            return None;
-        }
-        if path != page {
-            // Other pages' ids are known once every page is rendered.
-            return Some(Problem::OtherAnchor);
-        }
-        (!has_id(fragment)).then_some(Problem::Anchor)
+        problem(&self.planned, &self.pages, page, resolved, has_id)
     }
 
     fn template_diagnostic(
@@ -591,9 +567,6 @@ impl<'a> Checker<'a> {
         let mut out = Diagnostics::new();
         let mut per_template: BTreeMap<String, Vec<Diagnostic>> = BTreeMap::new();
         for (_, f) in &findings {
-            for d in &f.diagnostics {
-                out.push(d.clone());
-            }
             for d in &f.template {
                 per_template
                     .entry(d.file.clone())
@@ -633,6 +606,159 @@ impl<'a> Checker<'a> {
                 d.message = format!("同一模板还有 {more} 处同类问题未逐一列出");
                 d.field = None;
                 out.push(d);
+            }
+        }
+        out.sort();
+        out
+    }
+}
+
+/// What is wrong with a reference from the page at `page` of a site whose files are `planned`
+/// (its pages `pages`), if anything; `has_id` tells the ids of `page` itself.
+fn problem(
+    planned: &HashSet<&str>,
+    pages: &HashSet<&str>,
+    page: &str,
+    resolved: &Resolved,
+    has_id: &dyn Fn(&str) -> bool,
+) -> Option<Problem> {
+    let Resolved::Internal { path, fragment } = resolved else {
+        return matches!(resolved, Resolved::Outside).then_some(Problem::Outside);
+    };
+    if !planned.contains(path.as_str()) {
+        return Some(Problem::Missing);
+    }
+    let fragment = fragment.as_deref()?;
+    if !pages.contains(path.as_str()) {
+        return None;
+    }
+    if path != page {
+        // Other pages' ids are known once every page is rendered.
+        return Some(Problem::OtherAnchor);
+    }
+    (!has_id(fragment)).then_some(Problem::Anchor)
+}
+
+/// The links and images written in narratives (report.md, `_index.md`): content, so `build`,
+/// `check` and `serve` all refuse a broken one, with the same message at its line. A file that
+/// is not planned is known from the plan alone; an anchor is looked up in its page's ids as the
+/// page is rendered ([`SourceLinks::page`]).
+pub(crate) struct SourceLinks {
+    found: Vec<Diagnostic>,
+    /// Per page: the anchors narratives link to on it, and the problem to report when one is
+    /// not there.
+    anchors: HashMap<String, Vec<(String, Diagnostic)>>,
+    /// The anchors seen, per page among `anchors`' keys.
+    seen: std::sync::Mutex<HashMap<String, HashSet<String>>>,
+}
+
+impl SourceLinks {
+    /// Check the narratives shown on the pages `checked` of the site planned as `plan`.
+    pub(crate) fn new<'p>(
+        site: &Site,
+        plan: &[PlannedFile],
+        checked: impl IntoIterator<Item = &'p PlannedFile>,
+    ) -> SourceLinks {
+        let planned: HashSet<&str> = plan.iter().map(|f| f.path.as_str()).collect();
+        let pages: HashSet<&str> = plan
+            .iter()
+            .filter(|f| f.target.is_page())
+            .map(|f| f.path.as_str())
+            .collect();
+        let base = Base {
+            url: Some(&site.config.base_url),
+            path: site.config.base_path(),
+        };
+        let mut links = SourceLinks {
+            found: Vec::new(),
+            anchors: HashMap::new(),
+            seen: std::sync::Mutex::default(),
+        };
+        for file in checked {
+            let Some(source) = source(site, &file.target) else {
+                continue;
+            };
+            for r in markdown_refs(source.text) {
+                let resolved = resolve(&file.path, &r.url, base);
+                let Some(problem) = problem(&planned, &pages, &file.path, &resolved, &|_| false)
+                else {
+                    continue;
+                };
+                let location = location_of_offset(source.text, r.offset);
+                let d = source_diagnostic(&source, &r, &resolved, problem).at(Some(Location {
+                    line: location.line + source.first_line - 1,
+                    column: location.column,
+                }));
+                match (problem, resolved) {
+                    (
+                        Problem::Anchor | Problem::OtherAnchor,
+                        Resolved::Internal {
+                            path,
+                            fragment: Some(fragment),
+                        },
+                    ) => {
+                        if fragment != "top" {
+                            links.anchors.entry(path).or_default().push((fragment, d));
+                        }
+                    }
+                    _ => links.found.push(d),
+                }
+            }
+        }
+        links
+    }
+
+    /// Whether the narratives link to no file that is not there (anchors aside).
+    #[cfg(feature = "serve")]
+    pub(crate) fn files_found(&self) -> bool {
+        self.found.is_empty()
+    }
+
+    /// The pages narratives link to anchors of.
+    #[cfg(feature = "serve")]
+    pub(crate) fn wanted_pages(&self) -> impl Iterator<Item = &str> {
+        self.anchors.keys().map(String::as_str)
+    }
+
+    /// Whether a narrative links to an anchor of the page at `path`.
+    pub(crate) fn wants(&self, path: &str) -> bool {
+        self.anchors.contains_key(path)
+    }
+
+    /// Note the ids of the rendered page at `path` (any page: those no narrative links into are
+    /// skipped at once).
+    pub(crate) fn page(&self, path: &str, html: &[u8]) {
+        if !self.wants(path) {
+            return;
+        }
+        let html = String::from_utf8_lossy(html);
+        let ids: HashSet<String> = scan_html(&html)
+            .into_iter()
+            .filter(|a| matches!(a.name, "id" | "name"))
+            .map(|a| a.value.into_owned())
+            .collect();
+        if let Ok(mut seen) = self.seen.lock() {
+            seen.insert(path.to_string(), ids);
+        }
+    }
+
+    /// The problems found, once the pages wanted were given to [`SourceLinks::page`] (the
+    /// anchors of a page never given are not judged).
+    pub(crate) fn finish(self) -> Diagnostics {
+        let seen = self.seen.into_inner().unwrap_or_default();
+        let mut out = Diagnostics::new();
+        for d in self.found {
+            out.push(d);
+        }
+        for (page, wanted) in self.anchors {
+            // A page not rendered (a preview's page left for later) is not judged.
+            let Some(ids) = seen.get(&page) else {
+                continue;
+            };
+            for (fragment, d) in wanted {
+                if !ids.contains(&fragment) {
+                    out.push(d);
+                }
             }
         }
         out.sort();

@@ -174,9 +174,18 @@ pub fn init_site(dir: &Path) -> Result<(), ScaffoldError> {
 
 const INIT_SITE_TOML: &str = "# 站点设置\ntitle = \"某某县乡镇政府信息公开工作年度报告\"   # 网站标题\nbase_url = \"https://www.example.gov.cn/nianbao/\"   # 网站发布地址（改为本县网站上的实际地址）\nlanguage = \"zh-CN\"\n\n[portal]\nregion = \"某某县\"   # 县（区）名称，用于标题\n";
 
-const INIT_TOWNSHIPS: &str = "# 乡镇名录：每个乡镇一项。slug 是各年度目录下该乡镇文件夹的名称（小写英文字母、数字和连字符）。\n- slug: shili\n  name: 示例镇\n  kind: 镇\n  order: 10\n";
+const INIT_TOWNSHIPS: &str = "\
+# 乡镇名录：每个乡镇一项。slug 是各年度目录下该乡镇文件夹的名称（小写英文字母、数字和连字符）。
+# since 是这个乡镇第一个需要发布年报的年度：督查页和乡镇页从名录中最早的 since 算起，
+# 之后每个已过公开期限、却没有报告的年度都显示为“未发布”。只发布今后的报告，就写今后的第一个年度。
+- slug: shili
+  name: 示例镇
+  kind: 镇
+  order: 10
+  since: 2018   # 第一个需要发布年报的年度
+";
 
-const INIT_README: &str = "# 说明\n\n这是用 nianbao 新建的年度报告网站。\n\n- `site.toml`：网站标题、发布地址等设置。\n- `content/townships.yaml`：乡镇名录，先在这里登记乡镇。\n- `content/<年度>/<乡镇代号>/report.md`：报告的元数据和正文。\n- `content/<年度>/<乡镇代号>/stats.yaml`：统计表，每个指标一行，原表空白写 ~，原表为 0 写 0。\n- 报告目录中的其他文件（如统计表原件）会作为附件发布。\n\n常用命令：\n\n- `nianbao new 2025 shili`：新建 2025 年度示例镇的报告骨架。\n- `nianbao serve`：本地预览，修改后自动刷新。\n- `nianbao check`：检查全部内容。\n- `nianbao build`：生成网站到 public/ 目录，把该目录复制到本县网站即可发布。\n\n示例镇的三份报告分别使用 2014、2019、2021 年版统计表格式，可直接删除或改为真实内容。\n";
+const INIT_README: &str = "# 说明\n\n这是用 nianbao 新建的年度报告网站。\n\n- `site.toml`：网站标题、发布地址等设置。\n- `content/townships.yaml`：乡镇名录，先在这里登记乡镇，并为每个乡镇写 since（第一个需要发布年报的年度；督查页从这一年度起把没有报告的年度显示为“未发布”）。\n- `content/<年度>/<乡镇代号>/report.md`：报告的元数据和正文。\n- `content/<年度>/<乡镇代号>/stats.yaml`：统计表，每个指标一行，原表空白写 ~，原表为 0 写 0。\n- 报告目录中的其他文件（如统计表原件）会作为附件发布。\n\n常用命令：\n\n- `nianbao new 2025 shili`：新建 2025 年度示例镇的报告骨架。\n- `nianbao serve`：本地预览，修改后自动刷新。\n- `nianbao check`：检查全部内容。\n- `nianbao build`：生成网站到 public/ 目录，把该目录复制到本县网站即可发布。\n\n示例镇的三份报告分别使用 2014、2019、2021 年版统计表格式，可直接删除或改为真实内容。\n";
 
 /// The sections of a 2019- or 2021-edition report (国办公开办函〔2019〕60号 and 〔2021〕30号).
 pub const REPORT_SECTIONS: &[&str] = &[
@@ -206,6 +215,54 @@ fn sections(format: &Format) -> &'static [&'static str] {
     }
 }
 
+/// The comments of the report.md skeleton, the same from `new` and `import`.
+pub(crate) const TITLE_NOTE: &str = "标题";
+/// See [`TITLE_NOTE`].
+pub(crate) const PUBLISHER_NOTE: &str = "发布机构";
+/// See [`TITLE_NOTE`].
+pub(crate) const SCOPE_NOTE: &str = "公开范围";
+/// See [`TITLE_NOTE`].
+pub(crate) const GENERATED_NOTE: &str = "生成日期（可选；原件写了就照写 YYYY-MM-DD）";
+/// See [`TITLE_NOTE`].
+pub(crate) const CHANNEL_NOTE: &str = "公开方式";
+/// The 公开范围 a new report is given.
+pub(crate) const DEFAULT_SCOPE: &str = "全部公开";
+/// The 公开方式 a new report is given.
+pub(crate) const DEFAULT_CHANNEL: &str = "政府网站";
+
+/// The deadline of `year`'s reports as the skeleton's comment names it.
+pub(crate) fn deadline_text(config: &Config, year: u16) -> String {
+    config
+        .deadlines
+        .due(year)
+        .map_or_else(|| "次年规定日期".to_string(), |d| d.date.to_string())
+}
+
+/// The title a new report of `township` for `year` is given.
+pub(crate) fn default_title(config: &Config, township: &Township, year: u16) -> String {
+    format!(
+        "{}{}{year}年度政府信息公开工作年度报告",
+        config.portal.region, township.name
+    )
+}
+
+/// The comment of `index_no`: the number comes from the county website's information-disclosure
+/// system when the report is put up there, not from nianbao.
+pub(crate) fn index_no_note(year: u16) -> String {
+    format!(
+        "索引号（报告在县政府网站信息公开栏目发布时由网站系统编号，照网站上的填写，如 00638229X4/{}-1513549；还没有就保留 ~）",
+        year + 1
+    )
+}
+
+/// The comment of `published`: `~` is how an unknown date is written. The words 请改为实际公开日期
+/// mark the line unfinished until the clerk removes them.
+pub(crate) fn published_note(deadline: &str) -> String {
+    format!(
+        "公开日期（公开后写实际日期 YYYY-MM-DD；请改为实际公开日期；原件确实没有写日期的保留 ~ 并删去这句说明；规定期限为 {deadline}）"
+    )
+}
+
 /// The report.md skeleton: every front-matter key with a Chinese comment, the narrative's
 /// section headings of the format (also used by `nianbao import` for a table without narrative).
 pub(crate) fn report_md(
@@ -214,36 +271,37 @@ pub(crate) fn report_md(
     year: u16,
     format: &Format,
 ) -> String {
-    let next = year + 1;
-    let deadline = config
-        .deadlines
-        .due(year)
-        .map_or_else(|| "次年规定日期".to_string(), |d| d.date.to_string());
+    let deadline = deadline_text(config, year);
     let mut text = String::from("---\n");
     let _ = writeln!(
         text,
-        "title: {}{}{year}年度政府信息公开工作年度报告   # 标题",
-        config.portal.region, township.name
+        "title: {}   # {TITLE_NOTE}",
+        default_title(config, township, year)
     );
     let _ = writeln!(
         text,
-        "index_no: ~                      # 索引号（网站生成后填写，如 00638229X4/{next}-1513549）"
+        "index_no: ~                      # {}",
+        index_no_note(year)
     );
     let _ = writeln!(
         text,
-        "publisher: {}                 # 发布机构",
+        "publisher: {}                 # {PUBLISHER_NOTE}",
         township.name
     );
-    let _ = writeln!(text, "scope: 全部公开                  # 公开范围");
     let _ = writeln!(
         text,
-        "generated: ~                     # 生成日期（可选；原件写了就照写 YYYY-MM-DD）"
+        "scope: {DEFAULT_SCOPE}                  # {SCOPE_NOTE}"
+    );
+    let _ = writeln!(text, "generated: ~                     # {GENERATED_NOTE}");
+    let _ = writeln!(
+        text,
+        "published: ~                     # {}",
+        published_note(&deadline)
     );
     let _ = writeln!(
         text,
-        "published: ~                     # 公开日期（公开后写实际日期 YYYY-MM-DD；请改为实际公开日期；规定期限为 {deadline}）"
+        "channel: {DEFAULT_CHANNEL}                # {CHANNEL_NOTE}"
     );
-    let _ = writeln!(text, "channel: 政府网站                # 公开方式");
     if format.id == "gov-2014" {
         text.push_str("form:                            # 统计表表尾（没有可删去整段）\n");
         let _ = writeln!(
@@ -272,7 +330,8 @@ pub(crate) fn report_md(
     text
 }
 
-fn stats_yaml(format: &Format) -> String {
+/// The blank stats.yaml of `nianbao new`: every id of `format` as `~`.
+pub(crate) fn stats_yaml(format: &Format) -> String {
     let blank = vec![None; format.cells.len()];
     stats_yaml_with(format, "", &blank, &blank)
 }
@@ -296,7 +355,7 @@ pub(crate) fn stats_yaml_with(
             table = cell.table;
             let _ = writeln!(text, "  # —— {} ——", format.tables[table].title);
         }
-        let unit = if cell.unit.is_empty() {
+        let unit = if cell.unit.is_empty() || cell.label_names_unit() {
             String::new()
         } else {
             format!("（{}）", cell.unit)

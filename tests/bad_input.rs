@@ -67,7 +67,7 @@ fn suggestion_names_the_right_id() {
 fn string_value() {
     fails(
         |f| f.edit(STATS, "proactive.total: 10", "proactive.total: \"10\""),
-        "content/2018/alpha/stats.yaml:3:3",
+        "content/2018/alpha/stats.yaml:3:20",
         "应为数字，这里写成了文字",
     );
 }
@@ -76,7 +76,7 @@ fn string_value() {
 fn negative_count() {
     fails(
         |f| f.edit(STATS, "proactive.total: 10", "proactive.total: -10"),
-        "content/2018/alpha/stats.yaml:3:3",
+        "content/2018/alpha/stats.yaml:3:20",
         "该指标不能为负",
     );
 }
@@ -85,7 +85,7 @@ fn negative_count() {
 fn decimal_count() {
     fails(
         |f| f.edit(STATS, "proactive.total: 10", "proactive.total: 10.5"),
-        "content/2018/alpha/stats.yaml:3:3",
+        "content/2018/alpha/stats.yaml:3:20",
         "是小数",
     );
 }
@@ -121,7 +121,7 @@ fn unknown_stats_key() {
 fn boolean_value() {
     fails(
         |f| f.edit(STATS, "complaints.total: 0", "complaints.total: yes"),
-        "content/2018/alpha/stats.yaml:6:3",
+        "content/2018/alpha/stats.yaml:6:21",
         "应为数字",
     );
 }
@@ -341,7 +341,8 @@ fn many_problems_are_reported_together() {
     f.edit(REPORT, "published: 2019-03-01", "published: 2019-13-01");
     let (code, _, stderr) = run_in(f.root(), "check", &[]);
     assert_eq!(code, 1);
-    assert!(stderr.contains("stats.yaml:3:3"), "{stderr}");
+    // A wrong value is pointed at where it is written, an unknown id at the id.
+    assert!(stderr.contains("stats.yaml:3:20"), "{stderr}");
     assert!(stderr.contains("stats.yaml:6:3"), "{stderr}");
     assert!(stderr.contains("report.md:5:1"), "{stderr}");
     assert!(stderr.contains("3 个错误"), "{stderr}");

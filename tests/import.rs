@@ -1012,17 +1012,40 @@ fn a_filled_template_for_a_report_that_exists_updates_only_its_figures() {
     }
     let path = input(&f, "2025.xlsx", &fill_template(format, &stats.values));
     let args = [path.as_str(), "--year", "2025", "--township", "alpha"];
+    // Only the blank stats.yaml of `new` would change: merged without --force.
     let (code, stdout, _) = import(&f, &args);
-    assert_eq!(code, 1, "the scaffold's stats.yaml exists: {stdout}");
-    let (code, stdout, _) = import(&f, &[&args[..], &["--force"]].concat());
-    assert_eq!(code, 0, "{stdout}");
+    assert_eq!(
+        code, 0,
+        "the scaffold's blank stats.yaml is filled in: {stdout}"
+    );
     assert!(stdout.contains("保留不变，只导入统计表"), "{stdout}");
+    assert!(stdout.contains("不需要 --force"), "{stdout}");
     assert_eq!(
         fs::read(f.root().join("content/2025/alpha/report.md")).unwrap(),
         md_before,
         "the clerk's report.md is kept"
     );
     assert_same_figures(&stats, &f.root().join("content/2025/alpha/stats.yaml"));
+    // The same workbook again changes nothing and needs nothing.
+    let (code, stdout, _) = import(&f, &args);
+    assert_eq!(code, 0, "{stdout}");
+
+    // Figures already entered are not replaced without --force.
+    let mut other = stats.values.clone();
+    let k = other.iter().position(Option::is_some).expect("a figure");
+    other[k] = Some(Decimal::from(777));
+    let path = input(&f, "2025-改.xlsx", &fill_template(format, &other));
+    let args = [path.as_str(), "--year", "2025", "--township", "alpha"];
+    let (code, stdout, _) = import(&f, &args);
+    assert_eq!(code, 1, "a filled stats.yaml is kept: {stdout}");
+    assert_same_figures(&stats, &f.root().join("content/2025/alpha/stats.yaml"));
+    let (code, stdout, _) = import(&f, &[&args[..], &["--force"]].concat());
+    assert_eq!(code, 0, "{stdout}");
+    let stats_text = fs::read_to_string(f.root().join("content/2025/alpha/stats.yaml")).unwrap();
+    assert!(
+        stats_text.contains(&format!("  {}: 777 ", format.cells[k].id)),
+        "{stats_text}"
+    );
 }
 
 /// A legacy Excel 97-2003 (.xls) table — what older clerks' machines save — made from the
@@ -1049,6 +1072,48 @@ fn a_legacy_xls_table_reads_back_figure_for_figure() {
         stdout.contains("标题行"),
         "the heading-row value is flagged: {stdout}"
     );
+}
+
+/// The labels of a report page's metadata box (`<dl class="meta">`).
+fn meta_labels(html: &str) -> Vec<String> {
+    let Some(start) = html.find("<dl class=\"meta\">") else {
+        return Vec::new();
+    };
+    let end = html[start..]
+        .find("</dl>")
+        .map_or(html.len(), |e| start + e);
+    html[start..end]
+        .split("<dt>")
+        .skip(1)
+        .filter_map(|d| d.split_once("</dt>").map(|(l, _)| l.to_string()))
+        .collect()
+}
+
+#[test]
+fn an_excel_only_import_and_a_new_skeleton_show_the_same_metadata_on_the_page() {
+    let f = site();
+    let format = schema::format("gov-2021").unwrap();
+    let c = sample(format);
+    let path = input(&f, "2021.xlsx", &fill_template(format, &c.values));
+    let (code, stdout, _) = import(&f, &[&path, "--year", "2021", "--township", "alpha"]);
+    assert_eq!(code, 0, "{stdout}");
+    let (code, _, stderr) = common::run_in(f.root(), "new", &["2022", "alpha"]);
+    assert_eq!(code, 0, "{stderr}");
+    for year in ["2021", "2022"] {
+        f.edit(
+            &format!("content/{year}/alpha/report.md"),
+            "index_no: ~",
+            &format!("index_no: 00638229X4/{year}-1"),
+        );
+    }
+    let (code, _, stderr) = common::run_in(f.root(), "build", &["--allow-draft"]);
+    assert_eq!(code, 0, "{stderr}");
+    let page = |year: &str| {
+        fs::read_to_string(f.root().join(format!("public/{year}/alpha/index.html"))).unwrap()
+    };
+    let (imported, scaffold) = (meta_labels(&page("2021")), meta_labels(&page("2022")));
+    assert!(scaffold.len() >= 5, "{scaffold:?}");
+    assert_eq!(imported, scaffold);
 }
 
 /// The front-matter keys of a report.md (top level, in order), commented-out ones included.
@@ -1089,9 +1154,26 @@ fn an_excel_import_writes_the_same_commented_skeleton_as_new() {
         wanted,
         "imported:\n{imported}"
     );
+    // The same defaults and comments as `new`, key by key (alignment aside; the year's own
+    // numbers differ: 2022 vs 2021).
+    let lines = |text: &str, year: &str| -> Vec<String> {
+        text.split("---\n")
+            .nth(1)
+            .unwrap_or_default()
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.starts_with(' ') && !l.starts_with("attachments"))
+            .map(|l| {
+                let (kv, comment) = l.split_once(" # ").unwrap_or((l, ""));
+                format!("{} # {}", kv.trim_end(), comment.trim())
+                    .replace(year, "<年>")
+                    .replace(&(year.parse::<u16>().unwrap() + 1).to_string(), "<次年>")
+            })
+            .collect()
+    };
+    assert_eq!(lines(&imported, "2021"), lines(&scaffold, "2022"));
     assert!(
-        imported.contains("index_no: ~   # 索引号（原件中没有找到"),
-        "what the original lacks stays unknown, and says so:\n{imported}"
+        imported.contains("scope: 全部公开") && imported.contains("channel: 政府网站"),
+        "{imported}"
     );
     let commented = imported.lines().filter(|l| l.contains(" # ")).count();
     assert!(

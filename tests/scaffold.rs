@@ -152,3 +152,42 @@ fn init_makes_a_site_that_previews_and_refuses_a_non_empty_directory() {
     assert_eq!(code, 1);
     assert!(stderr.contains("不是空目录"), "{stderr}");
 }
+
+/// The comments of every scaffold say what they mean: the 索引号 comes from the county website's
+/// system, `~` is how an unknown 公开日期 is written (no 必填), and a unit printed in a label is
+/// not added a second time — in `new`'s files and in the Excel form of `nianbao template`.
+#[test]
+fn scaffold_comments_mean_what_they_say() {
+    let f = Fixture::new();
+    for (year, format) in [(2017, "gov-2014"), (2019, "gov-2019"), (2024, "gov-2021")] {
+        let (code, _, err) = run_in(
+            f.root(),
+            "new",
+            &[&year.to_string(), "beta", "--format", format],
+        );
+        assert_eq!(code, 0, "{err}");
+        let dir = f.root().join(format!("content/{year}/beta"));
+        let md = fs::read_to_string(dir.join("report.md")).unwrap();
+        let index_no = md.lines().find(|l| l.starts_with("index_no:")).unwrap();
+        assert!(index_no.contains("网站系统编号"), "{index_no}");
+        assert!(!index_no.contains("网站生成后"), "{index_no}");
+        let published = md.lines().find(|l| l.starts_with("published:")).unwrap();
+        assert!(published.contains("保留 ~"), "{published}");
+        assert!(!md.contains("必填"), "{md}");
+        let stats = fs::read_to_string(dir.join("stats.yaml")).unwrap();
+        for line in stats.lines().filter(|l| l.contains(" # ")) {
+            let comment = line.split_once(" # ").unwrap().1;
+            for unit in ["万元", "元", "件", "条", "人次", "次"] {
+                let once = format!("（{unit}）");
+                assert!(
+                    !(comment.contains(&format!("单位：{unit}）")) && comment.ends_with(&once)),
+                    "the unit twice: {line}"
+                );
+            }
+        }
+    }
+    let fee =
+        "art20_8.admin_fees.amount_10k_yuan: ~   # 行政事业性收费 / 本年收费金额（单位：万元）\n";
+    let stats = fs::read_to_string(f.root().join("content/2024/beta/stats.yaml")).unwrap();
+    assert!(stats.contains(fee), "{stats}");
+}

@@ -342,12 +342,15 @@ impl Typer<'_> {
             }
             Ok(None) => self.values[index] = None,
             Err((message, hint)) => {
+                // The caret points at the value that is wrong, not at its id.
+                let location = self.keys.locate_value(&format!("values.{id}"));
                 let d = self
                     .error(
                         "stats.value",
                         id,
                         format!("「{}」的数值{message}", cell.label),
                     )
+                    .at(Some(location))
                     .hint(hint);
                 self.push(d);
             }

@@ -17,6 +17,8 @@ pub(crate) struct KeySpot {
     pub location: Location,
     /// The scalar written after the colon, without comment; empty for nested blocks.
     pub raw: String,
+    /// The column where that scalar starts, when there is one.
+    pub value_column: Option<usize>,
 }
 
 /// Positions of every block-style key in a YAML text, by dotted path (`form.filled`,
@@ -60,6 +62,7 @@ impl KeyIndex {
                 index.spots.entry(item.clone()).or_insert(KeySpot {
                     location,
                     raw: String::new(),
+                    value_column: None,
                 });
                 stack.push((col, item));
                 let skipped = after.len() - after.trim_start_matches(' ').len();
@@ -79,10 +82,18 @@ impl KeyIndex {
                 line: i + 1 + line_offset,
                 column: line[..col].chars().count() + 1,
             };
+            let value_column = (!raw.is_empty()).then(|| {
+                let at = line.len() - value.trim_start().len();
+                line[..at].chars().count() + 1
+            });
             if raw.is_empty() {
                 stack.push((col, path.clone()));
             }
-            index.spots.entry(path).or_insert(KeySpot { location, raw });
+            index.spots.entry(path).or_insert(KeySpot {
+                location,
+                raw,
+                value_column,
+            });
         }
         index
     }
@@ -90,6 +101,22 @@ impl KeyIndex {
     /// The spot of `path`, if it was written in block style.
     pub(crate) fn get(&self, path: &str) -> Option<&KeySpot> {
         self.spots.get(path)
+    }
+
+    /// The location of the value written for `path` (where a caret should point at a wrong
+    /// value), else as [`KeyIndex::locate`].
+    pub fn locate_value(&self, path: &str) -> Location {
+        match self.spots.get(path) {
+            Some(KeySpot {
+                location,
+                value_column: Some(column),
+                ..
+            }) => Location {
+                line: location.line,
+                column: *column,
+            },
+            _ => self.locate(path),
+        }
     }
 
     /// The location of `path`, or of its nearest enclosing key, or of the first line.

@@ -126,11 +126,31 @@ pub(super) fn write_report(
         std::fs::read(&existing_md)
             .map_err(|e| format!("无法读取 {}：{e}", existing_md.display()))?
     } else {
-        let body = match &group[0].2.narrative {
-            Some(md) => md.clone(),
-            None => skeleton_body(config, &mut group, stats.as_ref().map(|s| s.0))?,
+        let (year, township) = (group[0].2.year, group[0].2.township.clone());
+        let deadline = scaffold::deadline_text(config, year);
+        let (body, notes) = match &group[0].2.narrative {
+            Some(md) => (md.clone(), write::Notes::Original),
+            None => {
+                // The same skeleton as `nianbao new`: its defaults where the table says nothing.
+                front
+                    .title
+                    .get_or_insert_with(|| scaffold::default_title(config, &township, year));
+                front
+                    .scope
+                    .get_or_insert_with(|| scaffold::DEFAULT_SCOPE.to_string());
+                front
+                    .channel
+                    .get_or_insert_with(|| scaffold::DEFAULT_CHANNEL.to_string());
+                (
+                    skeleton_body(config, &mut group, stats.as_ref().map(|s| s.0))?,
+                    write::Notes::Skeleton {
+                        deadline: &deadline,
+                    },
+                )
+            }
         };
-        format!("{}{body}", write::front_matter(&front, &origin.join("、"))).into_bytes()
+        let front = write::front_matter(&front, &origin.join("、"), year, notes);
+        format!("{front}{body}").into_bytes()
     };
     let mut out: Files = vec![(report::REPORT_FILE.to_string(), md)];
     let mut figures = None;
@@ -156,7 +176,31 @@ pub(super) fn write_report(
         .filter(|(name, _)| !(keep_md && name == report::REPORT_FILE))
         .cloned()
         .collect();
-    let exists = written.iter().any(|(name, _)| dir.join(name).exists());
+    // Only what would change something counts: a file already there with the same bytes (the
+    // same workbook imported again), and the blank stats.yaml of `nianbao new`, are merged
+    // without --force.
+    let mut blank_skeleton = false;
+    let exists = written.iter().any(|(name, bytes)| {
+        let Ok(old) = std::fs::read(dir.join(name)) else {
+            return false;
+        };
+        if old == *bytes {
+            return false;
+        }
+        let skeleton = name == report::STATS_FILE
+            && crate::schema::formats()
+                .iter()
+                .any(|f| old == scaffold::stats_yaml(f).as_bytes());
+        blank_skeleton |= skeleton;
+        !skeleton
+    });
+    if blank_skeleton && !exists {
+        group[0].2.findings.push(Finding::new(
+            Level::Note,
+            &Place::Nowhere,
+            "报告目录中的 stats.yaml 是 nianbao new 写下的空白表（全部为 ~）：已填入导入的数字，不需要 --force",
+        ));
+    }
     let status = if blocking(&check) > 0 {
         Status::Invalid
     } else if exists && !options.force {

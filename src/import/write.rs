@@ -44,18 +44,36 @@ pub(super) fn scalar(text: &str) -> String {
     }
 }
 
-/// The front matter between `---` lines, one commented key per line.
-pub(super) fn front_matter(fm: &FrontMatter, origin: &str) -> String {
+/// How the keys of an imported report.md are commented.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Notes<'a> {
+    /// Read from a published report: what the original did not show stays `~`.
+    Original,
+    /// A table without narrative: the skeleton of `nianbao new` (its comments, the deadline of
+    /// the report year), filled with what the table gave.
+    Skeleton {
+        /// The deadline, as `nianbao new` writes it.
+        deadline: &'a str,
+    },
+}
+
+/// The front matter between `---` lines, one commented key per line, for a report of `year`.
+pub(super) fn front_matter(fm: &FrontMatter, origin: &str, year: u16, notes: Notes<'_>) -> String {
+    use crate::scaffold;
     let mut out = String::from("---\n");
     let _ = writeln!(
         out,
         "# 由 nianbao import 从「{origin}」导入；请对照原件核对后删去本行。"
     );
+    let skeleton = matches!(notes, Notes::Skeleton { .. });
     // Every key of the scaffold `nianbao new` writes, with its comment: what the original did
     // not show stays `~` (unknown, shown as such), never a guess.
     let mut line = |key: &str, value: Option<&str>, comment: &str| match value {
         Some(v) => {
             let _ = writeln!(out, "{key}: {}   # {comment}", scalar(v));
+        }
+        None if skeleton => {
+            let _ = writeln!(out, "{key}: ~   # {comment}");
         }
         None => {
             let _ = writeln!(
@@ -64,21 +82,29 @@ pub(super) fn front_matter(fm: &FrontMatter, origin: &str) -> String {
             );
         }
     };
-    line("title", fm.title.as_deref(), "标题");
-    line("index_no", fm.index_no.as_deref(), "索引号");
-    line("publisher", fm.publisher.as_deref(), "发布机构");
-    line("scope", fm.scope.as_deref(), "公开范围");
+    line("title", fm.title.as_deref(), scaffold::TITLE_NOTE);
+    line(
+        "index_no",
+        fm.index_no.as_deref(),
+        &scaffold::index_no_note(year),
+    );
+    line(
+        "publisher",
+        fm.publisher.as_deref(),
+        scaffold::PUBLISHER_NOTE,
+    );
+    line("scope", fm.scope.as_deref(), scaffold::SCOPE_NOTE);
     line(
         "generated",
         fm.generated.as_deref(),
-        "生成日期（YYYY-MM-DD）",
+        scaffold::GENERATED_NOTE,
     );
-    line(
-        "published",
-        fm.published.as_deref(),
-        "公开日期（YYYY-MM-DD，必填）",
-    );
-    line("channel", fm.channel.as_deref(), "公开方式");
+    let published = match (notes, &fm.published) {
+        (Notes::Skeleton { deadline }, None) => scaffold::published_note(deadline),
+        _ => "公开日期（YYYY-MM-DD）".to_string(),
+    };
+    line("published", fm.published.as_deref(), &published);
+    line("channel", fm.channel.as_deref(), scaffold::CHANNEL_NOTE);
     if !fm.form.is_empty() {
         out.push_str("form:   # 统计表表尾\n");
         for (key, value, comment) in &fm.form {

@@ -40,6 +40,17 @@ pub struct Cell {
     pub table: usize,
 }
 
+impl Cell {
+    /// Whether the printed label already states the unit (本年收费金额（单位：万元）), so that
+    /// a scaffold or form does not add it a second time.
+    pub fn label_names_unit(&self) -> bool {
+        !self.unit.is_empty()
+            && (self.label.contains(&format!("（{}）", self.unit))
+                || self.label.contains(&format!("单位：{}", self.unit))
+                || self.label.contains(&format!("单位:{}", self.unit)))
+    }
+}
+
 /// One key figure of a form: its cell and a short label for overview tables.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Headline {
@@ -138,6 +149,15 @@ impl<T: Clone> PerFormat<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_unit_in_the_label_is_named_once() {
+        let f = format("gov-2021").unwrap();
+        let fee = f.cell("art20_8.admin_fees.amount_10k_yuan").unwrap();
+        assert!(fee.label_names_unit(), "{}", fee.label);
+        let plain = f.cell("apps.new_received.total").unwrap();
+        assert!(!plain.label_names_unit(), "{}", plain.label);
+    }
 
     #[test]
     fn every_embedded_catalog_loads() {

@@ -18,6 +18,7 @@ use rayon::prelude::*;
 use crate::build::{self, Failure, Options};
 use crate::content::{self, CONTENT_DIR, INTRO_FILE, parse_year};
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::linkcheck::SourceLinks;
 use crate::plan::{self, PlannedFile, Target};
 use crate::produce::Producer;
 use crate::publish::in_place::{self, InMemory};
@@ -431,6 +432,19 @@ impl Workspace {
             .par_iter()
             .map(|f| dirty(&f.target) || !(all_written || previous.contains_key(&f.path)))
             .collect();
+        // The links written in the narratives of the pages to render: a file that is not there
+        // fails the rebuild before anything is written, as in `build`.
+        let links = SourceLinks::new(
+            &site,
+            &plan,
+            plan.iter()
+                .zip(&needed)
+                .filter(|(_, n)| **n)
+                .map(|(f, _)| f),
+        );
+        if !links.files_found() {
+            return Err(links.finish());
+        }
         let count = needed.iter().filter(|n| **n).count();
         // serve's first build writes the pages and answers; the rest follows (`completing`).
         let first = self.defer_aggregates && previous.is_empty();
@@ -493,6 +507,17 @@ impl Workspace {
             self.write_in_place(&plan, &selected, &producer, &ready, previous)?
         };
         timer.lap("render+write");
+        // Anchors, in the pages as written (the page a narrative links into may not have been
+        // rendered now). On a broken one the next change rebuilds everything, as after an error.
+        for page in links.wanted_pages().map(str::to_string).collect::<Vec<_>>() {
+            if let Ok(bytes) = std::fs::read(self.out.join(&page)) {
+                links.page(&page, &bytes);
+            }
+        }
+        let broken = links.finish();
+        if broken.has_errors() {
+            return Err(broken);
+        }
         self.state = Some(State {
             site,
             theme,

@@ -18,18 +18,44 @@
       overlay.setAttribute("role", "alert");
       overlay.style.cssText =
         "position:fixed;inset:0;z-index:2147483647;background:rgba(40,0,0,.94);color:#fff;" +
-        "overflow:auto;padding:1.5rem;font:15px/1.6 monospace";
+        "overflow:auto;padding:clamp(.6rem,3vw,1.5rem);font:clamp(13px,3.4vw,15px)/1.6 monospace;" +
+        "box-sizing:border-box;max-width:100vw";
       document.body.appendChild(overlay);
     }
     overlay.textContent = "";
     var title = document.createElement("h2");
     title.textContent = "生成失败：修正以下问题后页面会自动刷新（当前显示的是上一次成功生成的网站）";
-    title.style.cssText = "font:bold 18px sans-serif;margin:0 0 1rem";
-    var pre = document.createElement("pre");
-    pre.textContent = text;
-    pre.style.whiteSpace = "pre-wrap";
+    title.style.cssText = "font:bold 18px sans-serif;margin:0 0 1rem;overflow-wrap:anywhere";
     overlay.appendChild(title);
-    overlay.appendChild(pre);
+    // Messages wrap anywhere (long paths on a phone); a source line and its caret stay one
+    // unwrapped block that scrolls sideways, scrolled so that the caret is in view.
+    var lines = text.split("\n");
+    var i = 0;
+    while (i < lines.length) {
+      var block = document.createElement("pre");
+      var source = /^\s+\S*\s?│/.test(lines[i]);
+      var start = i;
+      while (i < lines.length && /^\s+\S*\s?│/.test(lines[i]) === source) {
+        i++;
+      }
+      block.textContent = lines.slice(start, i).join("\n");
+      block.style.cssText = source
+        ? "white-space:pre;overflow-x:auto;margin:0;padding:.2rem 0;background:rgba(0,0,0,.3)"
+        : "white-space:pre-wrap;overflow-wrap:anywhere;margin:0";
+      if (source) {
+        block.className = "nianbao-source";
+      }
+      overlay.appendChild(block);
+      if (source) {
+        var caretLine = lines.slice(start, i).filter(function (l) { return l.indexOf("^") >= 0; })[0];
+        if (caretLine) {
+          var longest = Math.max.apply(null, lines.slice(start, i).map(function (l) { return l.length; }));
+          var perChar = block.scrollWidth / Math.max(longest, 1);
+          var x = caretLine.indexOf("^") * perChar;
+          block.scrollLeft = Math.max(0, x - block.clientWidth / 2);
+        }
+      }
+    }
   }
 
   var panel = null;

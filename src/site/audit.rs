@@ -206,6 +206,118 @@ impl Audit {
     }
 }
 
+/// How many townships' years [`unpublished_warning`] names before 等.
+const NAMED: usize = 3;
+
+/// One warning when the public oversight (the audit page, township pages) will show cells as
+/// 未发布: how many, the first few townships with their years, and — for a township registered
+/// without `since` whose own first report is later than the years it is audited for — the
+/// `since` to write if it did not have to publish before. `registry` is the township registry's
+/// file, which the warning names. `None` when nothing is missing.
+pub fn unpublished_warning(site: &Site, registry: &str) -> Option<crate::diagnostics::Diagnostic> {
+    let audit = audit(site);
+    let mut missing = 0;
+    let mut named = Vec::new();
+    let mut hints = Vec::new();
+    for row in &audit.rows {
+        // Oldest year first.
+        let years: Vec<u16> = row
+            .iter()
+            .rev()
+            .filter(|c| c.status == Status::Missing)
+            .map(|c| c.year)
+            .collect();
+        let Some(first) = row.first() else { continue };
+        let t = &site.townships[first.township];
+        missing += years.len();
+        if years.is_empty() {
+            continue;
+        }
+        if named.len() < NAMED {
+            named.push(format!("{} {} 年度", t.name, year_runs(&years)));
+        }
+        let first_report = row.iter().filter(|c| c.has_report()).map(|c| c.year).min();
+        if t.since.is_none() {
+            match first_report {
+                Some(y) if years.iter().any(|&m| m < y) => hints.push(format!(
+                    "{}（{}）没有写 since，它的第一份报告是 {y} 年度：如果它从 {y} 年度起才需要发布，在名录中为它加一行 since: {y}",
+                    t.name, t.slug
+                )),
+                None => hints.push(format!(
+                    "{}（{}）没有写 since，也还没有任何报告：在名录中为它写上第一个需要发布年报的年度，如 since: {}",
+                    t.name,
+                    t.slug,
+                    years.last().copied().unwrap_or_default()
+                )),
+                _ => {}
+            }
+        }
+    }
+    if missing == 0 {
+        return None;
+    }
+    let more = if audit
+        .rows
+        .iter()
+        .filter(|r| r.iter().any(|c| c.status == Status::Missing))
+        .count()
+        > named.len()
+    {
+        "等"
+    } else {
+        ""
+    };
+    let (first, last) = (
+        audit.years.last().copied().unwrap_or_default(),
+        audit.years.first().copied().unwrap_or_default(),
+    );
+    let mut hint = format!(
+        "督查页列出 {first}—{last} 年度（从名录中最早的 since 或最早的一份报告算起），这些年度没有报告的乡镇都显示为“未发布”。请补上这些报告；乡镇从某一年度起才需要发布的，在 {registry} 中为它写 since（第一个需要发布年报的年度）"
+    );
+    for h in hints.iter().take(NAMED) {
+        hint.push('；');
+        hint.push_str(h);
+    }
+    if hints.len() > NAMED {
+        hint.push_str(&format!(
+            "；另有 {} 个乡镇同样没有写 since",
+            hints.len() - NAMED
+        ));
+    }
+    Some(
+        crate::diagnostics::Diagnostic::warning(
+            "audit.missing",
+            registry,
+            format!(
+                "{missing} 个乡镇·年度将在督查页和乡镇页上显示为未发布：{}{more}",
+                named.join("、")
+            ),
+        )
+        .hint(hint),
+    )
+}
+
+/// Years as runs: `2018、2020—2023`.
+fn year_runs(years: &[u16]) -> String {
+    let mut runs: Vec<(u16, u16)> = Vec::new();
+    for &y in years {
+        match runs.last_mut() {
+            Some((_, end)) if *end + 1 == y => *end = y,
+            _ => runs.push((y, y)),
+        }
+    }
+    runs.iter()
+        .map(|&(a, b)| {
+            if a == b {
+                a.to_string()
+            } else {
+                format!("{a}—{b}")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("、")
+}
+
 /// The year and slug of a file inside a report folder `content/<year>/<slug>/…`, or of the
 /// folder itself.
 fn report_folder(file: &str) -> Option<(&str, &str)> {

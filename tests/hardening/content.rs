@@ -202,7 +202,7 @@ fn crlf_stats_error_has_the_right_line_and_column() {
             f.write(STATS, &text.replace('\n', "\r\n"));
         },
         1,
-        &["错误: content/2018/alpha/stats.yaml:3:3: [proactive.total] "],
+        &["错误: content/2018/alpha/stats.yaml:3:20: [proactive.total] "],
     );
 }
 
@@ -435,7 +435,7 @@ fn value_case(value: &str, message: &str) {
         },
         1,
         &[
-            "错误: content/2018/alpha/stats.yaml:3:3: [proactive.total] ",
+            "错误: content/2018/alpha/stats.yaml:3:20: [proactive.total] ",
             message,
         ],
     );
@@ -485,7 +485,7 @@ fn negative_infinity_in_a_signed_cell() {
         },
         1,
         &[
-            "错误: content/2020/beta/stats.yaml:5:3: [art20_5.licensing.delta_items] ",
+            "错误: content/2020/beta/stats.yaml:5:34: [art20_5.licensing.delta_items] ",
             "不是有限的数",
         ],
     );
@@ -520,7 +520,7 @@ fn huge_decimal_amount() {
         },
         1,
         &[
-            "错误: content/2018/alpha/stats.yaml:7:3: [org.budget] ",
+            "错误: content/2018/alpha/stats.yaml:7:15: [org.budget] ",
             "过大或位数过多",
         ],
     );

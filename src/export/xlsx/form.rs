@@ -97,7 +97,7 @@ fn validation(cell: &Cell) -> Result<DataValidation, XlsxError> {
             "此格填写数字，可以有小数，减少时填负数；没有填报请留空。",
         ),
     };
-    let unit = if cell.unit.is_empty() {
+    let unit = if cell.unit.is_empty() || cell.label_names_unit() {
         String::new()
     } else {
         format!("（单位：{}）", cell.unit)
