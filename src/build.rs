@@ -280,6 +280,7 @@ pub fn archive_as(
     format: ArchiveFormat,
     archived_at: Option<i64>,
 ) -> Result<Archived, Failure> {
+    let start = Instant::now();
     let at = archived_at.unwrap_or_else(crate::dates::now);
     let fixed_day = Config::load(root)
         .ok()
@@ -290,6 +291,7 @@ pub fn archive_as(
         ..Options::default()
     };
     let loaded = load(root, &options)?;
+    crate::profile::phase("loaded", start);
     let reports = loaded.site.reports_of_year(year).count();
     if reports == 0 {
         let years: Vec<String> = loaded.site.years().iter().map(u16::to_string).collect();
@@ -315,7 +317,9 @@ pub fn archive_as(
             let zip = work.path().join(zip_name(year));
             archive::write_file(&loaded.site, &loaded.theme, year, &zip)
                 .map_err(|e| io_error(&zip, &e))?;
+            crate::profile::phase("zip written", start);
             let written = write_warc(&loaded, year, at, &zip, output)?;
+            crate::profile::phase("warc written", start);
             (written.bytes, Some(written))
         }
         ArchiveFormat::Bagit => {
