@@ -217,6 +217,9 @@ pub fn source_of(root: &Path, d: &Diagnostic) -> Option<String> {
     crate::content::read_text(&root.join(&d.file)).ok()
 }
 
+/// What a year's WARC holds: its size and its records.
+pub use crate::publish::warc::Written as WarcWritten;
+
 /// The forms a year archive is written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum ArchiveFormat {
@@ -261,7 +264,7 @@ pub struct Archived {
     /// Warnings about the year's own files.
     pub warnings: usize,
     /// The WARC's records, for a WARC or a bag.
-    pub records: Option<crate::publish::warc::Written>,
+    pub records: Option<WarcWritten>,
 }
 
 /// Write the offline archive of `year` to the file `output` (replaced only when complete).
