@@ -235,6 +235,9 @@ pub fn source_of(root: &Path, d: &Diagnostic) -> Option<String> {
     crate::content::read_text(&root.join(&d.file)).ok()
 }
 
+/// What a year's WARC holds: its size and its records.
+pub use crate::publish::warc::Written as WarcWritten;
+
 /// The forms a year archive is written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum ArchiveFormat {
@@ -279,7 +282,7 @@ pub struct Archived {
     /// Warnings about the year's own files.
     pub warnings: usize,
     /// The WARC's records, for a WARC or a bag.
-    pub records: Option<crate::publish::warc::Written>,
+    pub records: Option<WarcWritten>,
 }
 
 /// Write the offline archive of `year` to the file `output` (replaced only when complete).
@@ -298,6 +301,7 @@ pub fn archive_as(
     format: ArchiveFormat,
     archived_at: Option<i64>,
 ) -> Result<Archived, Failure> {
+    let start = Instant::now();
     let at = archived_at.unwrap_or_else(crate::dates::now);
     let fixed_day = Config::load(root)
         .ok()
@@ -308,6 +312,7 @@ pub fn archive_as(
         ..Options::default()
     };
     let loaded = load(root, &options)?;
+    crate::profile::phase("loaded", start);
     let reports = loaded.site.reports_of_year(year).count();
     if reports == 0 {
         let years: Vec<String> = loaded.site.years().iter().map(u16::to_string).collect();
@@ -333,7 +338,9 @@ pub fn archive_as(
             let zip = work.path().join(zip_name(year));
             archive::write_file(&loaded.site, &loaded.theme, year, &zip)
                 .map_err(|e| io_error(&zip, &e))?;
+            crate::profile::phase("zip written", start);
             let written = write_warc(&loaded, year, at, &zip, output)?;
+            crate::profile::phase("warc written", start);
             (written.bytes, Some(written))
         }
         ArchiveFormat::Bagit => {

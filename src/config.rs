@@ -513,6 +513,21 @@ mod tests {
     }
 
     #[test]
+    fn the_archives_publisher_defaults_to_the_title() {
+        let c = Config::parse(GOOD).unwrap();
+        assert_eq!(c.publisher(), c.title);
+        let c = Config::parse(&format!(
+            "{GOOD}[archive]\npublisher = \" 华容县人民政府办公室 \"\n"
+        ))
+        .unwrap();
+        assert_eq!(c.publisher(), "华容县人民政府办公室");
+        let c = Config::parse(&format!("{GOOD}[archive]\npublisher = \"  \"\n")).unwrap();
+        assert_eq!(c.publisher(), c.title);
+        let err = Config::parse(&format!("{GOOD}[archive]\nagency = \"x\"\n")).unwrap_err();
+        assert!(err.message.contains("未知的设置项"), "{}", err.message);
+    }
+
+    #[test]
     fn unknown_key_names_key_and_line() {
         let text = format!("{GOOD}titel = \"x\"\n");
         let err = Config::parse(&text.replace("[portal]\nregion = \"华容县\"\n", "")).unwrap_err();

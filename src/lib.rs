@@ -7,7 +7,8 @@
 //! `search`) → `publish` (the only writer). [`build`] drives it; `serve` is a loop around it;
 //! `import` and [`scaffold`] write content. ARCHITECTURE.md in the repository maps the folders.
 //!
-//! The library's API is the documented modules: [`build`] (load, check, build, archive, export),
+//! The library's API is the documented modules: [`build`] (load, check, build, archive — as a
+//! ZIP, a WARC web archive or a BagIt bag: [`build::archive_as`] — export),
 //! [`site`] (reports, townships, figures, comparisons), [`schema`] (the three official table
 //! formats), [`plugins`] (the model as one stable JSON document, which plugins receive),
 //! [`config`] and [`dates`] (`site.toml` and its deadlines), [`diagnostics`], [`scaffold`], and

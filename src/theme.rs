@@ -20,9 +20,10 @@ macro_rules! embed {
 /// The default theme, embedded so that a site needs no theme folder. A test checks that this
 /// list matches `themes/default/`.
 const DEFAULT_TEMPLATES: &[(&str, &str)] = embed!("templates", include_str:
-    "404.html", "audit.html", "base.html", "county.html", "data.html", "embed.html", "index.html",
+    "404.html", "audit.html", "base.html", "county.html", "data.html", "embed.html",
     "federation/audit.html", "federation/compare.html", "federation/counties.html",
-    "federation/data.html", "federation/index.html", "page.html", "partials/charts.html", "partials/compare_legend.html",
+    "federation/data.html", "federation/index.html", "index.html", "page.html",
+    "partials/charts.html", "partials/compare_legend.html",
     "partials/county_compare.html", "partials/embed.css", "partials/embed.js",
     "partials/embed_code.html", "partials/pager.html", "partials/qr.html",
     "partials/stats_table.html", "partials/township_compare.html", "partials/township_rows.html",

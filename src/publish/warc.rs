@@ -7,7 +7,10 @@
 //! site serves there (the pages of the whole site as `nianbao build` renders them, not the ZIP's
 //! copies, which say 离线归档副本, drop links to other years and show the site restricted to the
 //! year). The live site's own search index (its shards follow the whole site) and the year's
-//! ZIP (`archive/<year>.zip`, which the live year page links to with its size) come with it.
+//! ZIP (`archive/<year>.zip`, which the live year page links to with its size) come with it; the
+//! county-wide data files (`data/all.csv`, `data/all.json`: every year's figures) do not, as
+//! each year's WARC would repeat all years (the year's own figures are in its reports' files and
+//! its ZIP).
 //! Links are relative on the live site as in the ZIP, so the pages replay at their URLs as
 //! they are.
 //!
@@ -69,8 +72,9 @@ pub struct Capture<'a> {
     pub publisher: &'a str,
 }
 
-/// The live site's files a year's WARC holds, in path order: those of the year's archive, the
-/// live search index and the year's ZIP.
+/// The live site's files a year's WARC holds, in path order: those of the year's archive but
+/// the county-wide data files (`data/all.csv`, `data/all.json`), the live search index and the
+/// year's ZIP.
 pub fn capture_plan(site: &Site, theme: &Theme, year: u16) -> Vec<PlannedFile> {
     let archived: HashSet<String> = archive_plan(&site.restricted_to_year(year), theme)
         .into_iter()
@@ -81,6 +85,10 @@ pub fn capture_plan(site: &Site, theme: &Theme, year: u16) -> Vec<PlannedFile> {
         .filter(|f| match f.target {
             Target::SearchDocs | Target::SearchShard(_) | Target::SearchTowns(_) => true,
             Target::Archive(y) => y == year,
+            // Every year's figures of the county: the year's own are in its reports' files, its
+            // figures and its ZIP; these would put all years into each year's WARC (116 MB of
+            // its 305 at 20,000 reports).
+            Target::AllData(_) => false,
             _ => archived.contains(&f.path),
         })
         .collect();
@@ -136,15 +144,20 @@ pub fn write<W: Write>(
         responses: 0,
         revisits: 0,
     };
+    let profile = crate::profile::Kinds::from_env();
     for chunk in files.chunks(CHUNK) {
         let records: Vec<Result<(Vec<u8>, bool), ArchiveError>> = chunk
             .par_iter()
             .map(|file| {
+                let start = std::time::Instant::now();
                 let content = producer
                     .produce(file)
                     .map_err(|d| ArchiveError::Render(Box::new(d)))?;
                 let payload = payload(site, capture, content)?;
-                Ok(context.of(file, &payload)?)
+                let rendered = start.elapsed();
+                let records = context.of(file, &payload)?;
+                profile.record(|| kind(&file.target), rendered, start.elapsed() - rendered);
+                Ok(records)
             })
             .collect();
         for result in records {
@@ -155,8 +168,15 @@ pub fn write<W: Write>(
         }
     }
     out.flush()?;
+    profile.report();
     written.bytes = out.bytes;
     Ok(written)
+}
+
+/// The kind of a planned file, for `NIANBAO_PROFILE`: its target's name.
+fn kind(target: &Target) -> String {
+    let name = format!("{target:?}");
+    name.split('(').next().unwrap_or_default().to_string()
 }
 
 /// A file's bytes as the live site serves them.
@@ -342,7 +362,7 @@ pub fn description(site: &Site, capture: &Capture<'_>) -> Vec<(&'static str, Str
         (
             "scope",
             format!(
-                "{year} 年度 {reports} 份报告的页面、附件和数据文件（CSV、JSON、XLSX），{year} 年度的年度页面、汇总表和离线归档包（archive/{year}.zip）；归档时网站的首页、乡镇页面、全县汇总、数据下载、督查和搜索页面，以及样式、脚本和搜索索引"
+                "{year} 年度 {reports} 份报告的页面、附件和数据文件（CSV、JSON、XLSX），{year} 年度的年度页面、汇总表和离线归档包（archive/{year}.zip）；归档时网站的首页、乡镇页面、全县汇总、数据下载页、督查和搜索页面，以及样式、脚本和搜索索引（不含汇集各年度数据的 data/all.csv、data/all.json，本年度的数据在各报告的数据文件和离线归档包中）"
             ),
         ),
         ("archived-at", china_time(capture.at)),
