@@ -509,3 +509,40 @@ fn duckdb_reads_the_union_with_numbers_and_the_documented_query_gives_on_time_ra
         );
     }
 }
+
+#[test]
+fn serve_previews_a_city_and_reads_the_members_again_only_when_asked() {
+    let mut c = city();
+    let server = common::server::Server::start(&c.root(), &[]);
+    let counties = server.wait_for("/counties/index.html", "the counties page", |s, b| {
+        s == 200 && b.contains("甲县") && b.contains("乙县")
+    });
+    assert!(counties.contains(&format!("http://127.0.0.1:{}/", c.member.port)));
+    // A county's server goes down; a save of the city's own settings rebuilds from the cached
+    // copies at once, without asking the counties (so no warning about it).
+    c.member.stop();
+    let toml = fs::read_to_string(c.root().join("site.toml")).unwrap();
+    fs::write(
+        c.root().join("site.toml"),
+        toml.replace("示例市年报汇总", "示例市年报汇总（预览）"),
+    )
+    .unwrap();
+    server.wait_for("/index.html", "the rebuild after the save", |s, b| {
+        s == 200 && b.contains("示例市年报汇总（预览）")
+    });
+    let (_, _, status) = server.get("/__nianbao/status");
+    assert!(
+        !status.contains("甲县"),
+        "a save does not read the members: {status}"
+    );
+    // Asked to, it reads them again: the county that is down is named, its cached data kept.
+    let (code, _, body) = server.get("/__nianbao/refresh");
+    assert_eq!(code, 200, "{body}");
+    assert!(body.contains("已开始重新读取各县门户"), "{body}");
+    let status = server.wait_for("/__nianbao/status", "the refresh's warning", |s, b| {
+        s == 200 && b.contains("甲县")
+    });
+    assert!(status.contains("\"warnings\":"), "{status}");
+    let (_, _, counties) = server.get("/counties/index.html");
+    assert!(counties.contains("甲县"), "its last data is still shown");
+}

@@ -30,6 +30,7 @@ pub(super) async fn run(
         .route(&format!("{base}{PREFIX}livereload.js"), get(livereload))
         .route(&format!("{base}{PREFIX}ws"), get(websocket))
         .route(&format!("{base}{PREFIX}status"), get(status))
+        .route(&format!("{base}{PREFIX}refresh"), get(refresh))
         .fallback(files)
         .with_state(shared);
     axum::serve(listener, app)
@@ -61,6 +62,22 @@ async fn livereload() -> Response {
             (header::CACHE_CONTROL, "no-store"),
         ],
         LIVERELOAD_JS,
+    )
+        .into_response()
+}
+
+/// A federation portal's members read again (the page says so; the preview reloads when done).
+async fn refresh(State(shared): State<Arc<Shared>>) -> Response {
+    let Some(rebuilds) = &shared.federation else {
+        return (StatusCode::NOT_FOUND, "只有联合门户需要重新读取各县门户").into_response();
+    };
+    let _ = rebuilds.send(true);
+    (
+        [
+            (header::CONTENT_TYPE, "text/plain; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        "已开始重新读取各县门户；读取完成后，打开着的预览页面会自动刷新。",
     )
         .into_response()
 }

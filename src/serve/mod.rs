@@ -4,6 +4,7 @@
 //! messages; notify with notify-debouncer-full watches the sources. The last good build keeps
 //! being served while an error is shown in the browser as an overlay.
 
+mod federation;
 mod http;
 mod incremental;
 mod watch;
@@ -88,6 +89,9 @@ pub struct Shared {
     /// Those files, by path: while `completing`, a request for one waits (they are written
     /// straight into place, so one may be half written).
     pub pending: RwLock<std::collections::HashSet<String>>,
+    /// A federation portal's rebuilds: `true` reads the member portals again, `false` builds
+    /// from their cached copies (see [`federation`]). `None` for a county site.
+    pub federation: Option<std::sync::mpsc::Sender<bool>>,
 }
 
 impl Shared {
@@ -250,6 +254,8 @@ pub fn serve(root: &Path, options: &ServeOptions) -> Result<(), ServeError> {
         .map_err(|e| ServeError::Other(format!("无法创建预览目录：{e}")))?;
     let out = work.path().join("site");
     let (messages, _) = broadcast::channel(64);
+    let federation_rebuilds =
+        crate::federate::is_federation(root).then(std::sync::mpsc::channel::<bool>);
     let shared = Arc::new(Shared {
         out: out.clone(),
         base: base.clone(),
@@ -257,7 +263,11 @@ pub fn serve(root: &Path, options: &ServeOptions) -> Result<(), ServeError> {
         messages,
         completing: tokio::sync::watch::Sender::new(false),
         pending: RwLock::default(),
+        federation: federation_rebuilds.as_ref().map(|(send, _)| send.clone()),
     });
+    if let Some((send, receive)) = federation_rebuilds {
+        return federation::serve(root, options, listener, shared, (send, receive), work, &url);
+    }
     let mut workspace = Workspace::new(
         root,
         &out,
