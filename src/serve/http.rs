@@ -340,6 +340,7 @@ mod tests {
             messages: tokio::sync::broadcast::channel(4).0,
             completing: tokio::sync::watch::Sender::new(completing),
             pending: std::sync::RwLock::default(),
+            federation: None,
         })
     }
 
