@@ -93,25 +93,19 @@ pub struct Counts {
 impl Counts {
     /// Count `cells`, as a county's audit counts a year.
     pub fn of<'a>(cells: impl Iterator<Item = &'a Cell>) -> Counts {
-        let mut s = Counts::default();
+        let mut s = crate::site::audit::YearSummary::default();
         for c in cells {
-            match c.status {
-                Status::OnTime => s.on_time += 1,
-                Status::Late(_) => s.late += 1,
-                Status::DateUnknown => s.date_unknown += 1,
-                Status::Missing => s.missing += 1,
-                Status::NotDue => {
-                    s.not_due += 1;
-                    continue;
-                }
-                Status::NotRequired => continue,
-            }
-            s.required += 1;
-            if c.status.published() {
-                s.published += 1;
-            }
+            s.count(c.status);
         }
-        s
+        Counts {
+            required: s.required,
+            published: s.published,
+            on_time: s.on_time,
+            late: s.late,
+            date_unknown: s.date_unknown,
+            missing: s.missing,
+            not_due: s.not_due,
+        }
     }
 }
 

@@ -63,8 +63,8 @@ struct RecordView {
     href: Option<String>,
 }
 
-/// The CSS class of a status.
-fn class(status: Status) -> &'static str {
+/// The CSS class of a status (also the federation's audit page).
+pub(crate) fn class(status: Status) -> &'static str {
     match status {
         Status::OnTime => "on-time",
         Status::Late(_) => "late",
@@ -76,7 +76,7 @@ fn class(status: Status) -> &'static str {
 }
 
 /// Sort key of a status: the worse, the higher.
-fn sort_key(status: Status) -> String {
+pub(crate) fn sort_key(status: Status) -> String {
     match status {
         Status::OnTime => "0".to_string(),
         Status::Late(days) => days.to_string(),

@@ -5,10 +5,10 @@
 use serde::Serialize;
 use tera::Context;
 
+use super::audit::{class, sort_key};
 use super::pages::Shared;
 use crate::federation::Federation;
 use crate::federation::model::{Comparison, Counts};
-use crate::site::audit::Status;
 use crate::theme::Theme;
 
 /// A page of the federation portal.
@@ -160,28 +160,6 @@ struct CompareCell {
     coverage: String,
     change: String,
     note: String,
-}
-
-/// The CSS class of a status (as on a county's audit page).
-fn class(status: Status) -> &'static str {
-    match status {
-        Status::OnTime => "on-time",
-        Status::Late(_) => "late",
-        Status::Missing => "missing",
-        Status::DateUnknown => "date-unknown",
-        Status::NotRequired => "not-required",
-        Status::NotDue => "not-due",
-    }
-}
-
-fn sort_key(status: Status) -> String {
-    match status {
-        Status::OnTime => "0".to_string(),
-        Status::Late(days) => days.to_string(),
-        Status::DateUnknown => "100000".to_string(),
-        Status::Missing => "200000".to_string(),
-        Status::NotRequired | Status::NotDue => String::new(),
-    }
 }
 
 fn members(federation: &Federation) -> Vec<MemberView> {

@@ -105,7 +105,7 @@ impl Cell {
 }
 
 /// One year's totals.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct YearSummary {
     /// The report year.
     pub year: u16,
@@ -485,32 +485,34 @@ fn fillable_cells(stats: &Stats) -> (usize, usize) {
 pub(crate) fn summary<'a>(year: u16, cells: impl Iterator<Item = &'a Cell>) -> YearSummary {
     let mut s = YearSummary {
         year,
-        required: 0,
-        published: 0,
-        on_time: 0,
-        late: 0,
-        date_unknown: 0,
-        missing: 0,
-        not_due: 0,
+        ..YearSummary::default()
     };
     for c in cells {
-        match c.status {
-            Status::OnTime => s.on_time += 1,
-            Status::Late(_) => s.late += 1,
-            Status::DateUnknown => s.date_unknown += 1,
-            Status::Missing => s.missing += 1,
-            Status::NotDue => {
-                s.not_due += 1;
-                continue;
-            }
-            Status::NotRequired => continue,
-        }
-        s.required += 1;
-        if c.status.published() {
-            s.published += 1;
-        }
+        s.count(c.status);
     }
     s
+}
+
+impl YearSummary {
+    /// Count one township-year of `status` (the one rule of every total: a county's years, a
+    /// township's record, a federation's counties).
+    pub(crate) fn count(&mut self, status: Status) {
+        match status {
+            Status::OnTime => self.on_time += 1,
+            Status::Late(_) => self.late += 1,
+            Status::DateUnknown => self.date_unknown += 1,
+            Status::Missing => self.missing += 1,
+            Status::NotDue => {
+                self.not_due += 1;
+                return;
+            }
+            Status::NotRequired => return,
+        }
+        self.required += 1;
+        if status.published() {
+            self.published += 1;
+        }
+    }
 }
 
 #[cfg(test)]
