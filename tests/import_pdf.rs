@@ -110,3 +110,61 @@ fn a_chromium_pdf_reads_character_for_character() {
     );
     assert_imported_as_printed(&pdf);
 }
+
+/// A PDF whose cross-reference table is sound but whose page has no MediaBox and whose Type0
+/// font has no descendant: pdf-extract panics on it (the panic is caught by the importer).
+fn damaged_pdf() -> Vec<u8> {
+    let content = "BT /F1 12 Tf 10 10 Td <0001> Tj ET";
+    let objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>".to_string(),
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_string(),
+        "<< /Type /Page /Parent 2 0 R /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>"
+            .to_string(),
+        format!(
+            "<< /Length {} >>\nstream\n{content}\nendstream",
+            content.len()
+        ),
+        "<< /Type /Font /Subtype /Type0 /BaseFont /X /Encoding /Identity-H >>".to_string(),
+    ];
+    let mut out = String::from("%PDF-1.4\n");
+    let mut offsets = Vec::new();
+    for (i, o) in objects.iter().enumerate() {
+        offsets.push(out.len());
+        out.push_str(&format!("{} 0 obj\n{o}\nendobj\n", i + 1));
+    }
+    let xref = out.len();
+    out.push_str(&format!(
+        "xref\n0 {}\n0000000000 65535 f \n",
+        objects.len() + 1
+    ));
+    for o in offsets {
+        out.push_str(&format!("{o:010} 00000 n \n"));
+    }
+    out.push_str(&format!(
+        "trailer << /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF",
+        objects.len() + 1
+    ));
+    out.into_bytes()
+}
+
+#[test]
+fn a_damaged_pdf_is_refused_in_chinese_without_a_panic_message() {
+    let f = Fixture::empty();
+    f.write("site.toml", SITE_TOML);
+    f.write(
+        "content/townships.yaml",
+        "- slug: alpha\n  name: 甲镇\n  kind: 镇\n",
+    );
+    let pdf = f.root().join("损坏.pdf");
+    fs::write(&pdf, damaged_pdf()).expect("write");
+    let root = f.root().to_str().expect("utf-8");
+    let (code, stdout, stderr) = run(&["import", "--root", root, pdf.to_str().expect("utf-8")]);
+    assert_ne!(code, 0, "{stdout}{stderr}");
+    assert!(
+        stdout.contains("无法读取 PDF 文件：文件已损坏或使用了不支持的结构"),
+        "{stdout}{stderr}"
+    );
+    assert!(!stderr.contains("panicked at"), "{stderr}");
+    assert!(!stderr.contains("stack backtrace"), "{stderr}");
+    assert!(!f.root().join("content/2023").exists());
+}

@@ -41,10 +41,11 @@ pub fn parse_pdf(bytes: &[u8]) -> Result<Source, PdfError> {
     if !bytes.starts_with(b"%PDF") && !bytes.get(..1024).is_some_and(|h| contains(h, b"%PDF")) {
         return Err(PdfError::Read("不是 PDF 文件".to_string()));
     }
-    // The extractor panics on some damaged files: a panic is a file that cannot be read.
-    let pages = std::panic::catch_unwind(|| pdf_extract::extract_text_from_mem_by_pages(bytes))
-        .map_err(|_| PdfError::Read("文件已损坏或使用了不支持的结构".to_string()))?
-        .map_err(|e| PdfError::Read(e.to_string()))?;
+    // The extractor panics on some damaged files: a panic is a file that cannot be read, and
+    // the refusal says so in Chinese, without the panic's own message on stderr.
+    let pages = quiet_panics(|| pdf_extract::extract_text_from_mem_by_pages(bytes))
+        .ok_or_else(|| PdfError::Read("文件已损坏或使用了不支持的结构".to_string()))?
+        .map_err(|e| PdfError::Read(format!("文件结构无法解析（{e}）")))?;
     let text = pages.join("\n");
     if text.trim().is_empty() {
         return Err(PdfError::NoText);
@@ -67,6 +68,35 @@ pub fn parse_pdf(bytes: &[u8]) -> Result<Source, PdfError> {
     let mut source = from_lines(lines, Vec::new());
     source.kind = "PDF 文字层".to_string();
     Ok(source)
+}
+
+thread_local! {
+    /// Set while this thread runs [`quiet_panics`]: its panics are caught and refused there.
+    static QUIET: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `f`, catching a panic as `None` without the panic hook printing it. The process-wide
+/// hook is wrapped once, and stays quiet only on a thread inside this call: a panic anywhere
+/// else (another thread importing, a bug elsewhere) is still printed by the hook it had before.
+fn quiet_panics<T>(f: impl FnOnce() -> T) -> Option<T> {
+    static WRAPPED: std::sync::Once = std::sync::Once::new();
+    WRAPPED.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !QUIET.with(std::cell::Cell::get) {
+                previous(info);
+            }
+        }));
+    });
+    /// Clears the flag however `f` ends.
+    struct Reset(bool);
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            QUIET.with(|q| q.set(self.0));
+        }
+    }
+    let _reset = Reset(QUIET.with(|q| q.replace(true)));
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).ok()
 }
 
 /// A line as the reader sees it: a Kangxi radical that a font's map gives for an ideograph
@@ -148,6 +178,14 @@ mod tests {
         assert!(!reads_as_chinese("W’’p‡ˆAR,’5 W’’p‡ˆAR"));
         assert!(!reads_as_chinese("\u{1}\u{2}\u{3}"));
         assert!(!reads_as_chinese("Annual report of the township"));
+    }
+
+    #[test]
+    fn a_caught_panic_is_quiet_only_inside_the_call() {
+        assert_eq!(quiet_panics(|| 7), Some(7));
+        assert_eq!(quiet_panics(|| -> u8 { panic!("damaged") }), None);
+        // The flag is cleared after the call: a later panic on this thread is not quiet.
+        assert!(!QUIET.with(std::cell::Cell::get));
     }
 
     #[test]
