@@ -511,7 +511,16 @@ fn pasted_word_text_is_published_as_meant_and_doubts_are_warnings() {
     let (code, _, stderr) = run_in(f.root(), "build", &[]);
     assert_eq!(code, 0, "{stderr}");
     let page = std::fs::read_to_string(f.root().join("public/2018/alpha/index.html")).unwrap();
-    assert!(page.contains("<li>1、建立制度。</li>"), "{page}");
+    // The items carry their own markers: a list without bullets, so 1、 shows once.
+    assert!(
+        page.contains("<ul class=\"marked\">\n<li>1、建立制度。</li>\n<li>2、公开目录。</li>\n</ul>"),
+        "{page}"
+    );
+    let css = std::fs::read_to_string(f.root().join("public/static/style.css")).unwrap();
+    assert!(
+        css.contains(".narrative ul.marked { list-style: none;"),
+        "the theme hides the bullets of a marked list"
+    );
     assert!(page.contains("<td>主动公开</td>"), "{page}");
     assert!(page.contains("（一）主动公开情况本年度"), "{page}");
 }

@@ -181,6 +181,21 @@ fn is_circled(c: char) -> bool {
 const NUMERALS: &str = "一二三四五六七八九十";
 
 /// The list marker a line starts with, when text follows it.
+/// Whether a list item's text begins with a marker of its own, as printed (`1、`, `（一）`,
+/// `①`, `一、`, or Word's `1.` / `1)`): such a list is shown without bullets.
+pub(crate) fn starts_with_list_marker(text: &str) -> bool {
+    if marker(text).is_some() {
+        return true;
+    }
+    let text = text.trim_start_matches(['\u{3000}', ' ']);
+    let digits = text.len() - text.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+    (1..=2).contains(&digits)
+        && text[digits..]
+            .strip_prefix(['.', ')'])
+            .and_then(|rest| rest.chars().next())
+            .is_some_and(|c| !c.is_ascii_digit())
+}
+
 fn marker(line: &str) -> Option<Marker> {
     let line = line.trim_start_matches(['\u{3000}', ' ']);
     let rest_ok = |rest: &str| !rest.trim().is_empty();
@@ -474,6 +489,16 @@ fn leaves_folder(url: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn an_item_with_its_own_marker_is_known() {
+        for text in ["1、建立", "12．更新", "（一）公开", "(2)目录", "①制度", "一、总体", "1.建立", "2)更新"] {
+            assert!(super::starts_with_list_marker(text), "{text}");
+        }
+        for text in ["公告栏", "1.5万元", "2023年", "123、多位", "、起", "1、"] {
+            assert!(!super::starts_with_list_marker(text), "{text}");
+        }
+    }
+
     use super::*;
 
     #[test]

@@ -46,6 +46,7 @@ fn render_with(markdown: &str, direct: bool) -> Rendered {
     drop_cjk_soft_breaks(&mut events);
     let headings = anchor_headings(&mut events);
     let plain = direct && events.iter().all(is_plain);
+    mark_lists(&mut events);
     let mut raw = String::with_capacity(markdown.len() * 3 / 2);
     html::push_html(&mut raw, events.into_iter());
     // The direct path writes no image and keeps every link's address, so only the
@@ -72,6 +73,59 @@ fn drop_cjk_soft_breaks(events: &mut Vec<Event<'_>>) {
             i += 1;
         }
     }
+}
+
+/// The class of a bulleted list whose every item begins with its own printed marker (`1、`,
+/// `（一）`, `①`, `1.`): the theme shows it without bullets, so a reader sees the source's
+/// marker once, not a bullet and then the number.
+pub(crate) const MARKED_LIST: &str = "marked";
+
+/// Bulleted lists whose every item begins with a printed list marker are opened as
+/// `<ul class="marked">` (see [`MARKED_LIST`]).
+fn mark_lists(events: &mut [Event<'_>]) {
+    use crate::content::markdown::starts_with_list_marker;
+    let starts: Vec<usize> = (0..events.len())
+        .filter(|&i| matches!(events[i], Event::Start(Tag::List(None))))
+        .collect();
+    for start in starts {
+        let (mut depth, mut items, mut marked) = (0usize, 0usize, true);
+        let mut end = None;
+        for i in start..events.len() {
+            match &events[i] {
+                Event::Start(Tag::List(_)) => depth += 1,
+                Event::End(TagEnd::List(_)) => {
+                    depth -= 1;
+                    if depth == 0 {
+                        end = Some(i);
+                        break;
+                    }
+                }
+                Event::Start(Tag::Item) if depth == 1 => {
+                    items += 1;
+                    marked &= starts_with_list_marker(&item_text(&events[i + 1..]));
+                }
+                _ => {}
+            }
+        }
+        if let (Some(end), true) = (end, marked && items > 0) {
+            events[start] = Event::Html(CowStr::from(format!("<ul class=\"{MARKED_LIST}\">\n")));
+            events[end] = Event::Html(CowStr::Borrowed("</ul>\n"));
+        }
+    }
+}
+
+/// The leading text of a list item (its text events up to the first other markup; a
+/// paragraph's start is skipped, as in a loose list).
+fn item_text(events: &[Event<'_>]) -> String {
+    let mut text = String::new();
+    for event in events {
+        match event {
+            Event::Start(Tag::Paragraph) if text.is_empty() => {}
+            Event::Text(t) => text.push_str(t),
+            _ => break,
+        }
+    }
+    text
 }
 
 /// Whether pulldown-cmark writes `event` as markup whose sanitised form [`plain::sanitised`] can
@@ -254,6 +308,7 @@ mod plain {
         let inside = inside.strip_suffix(" /").unwrap_or(inside);
         let (name, mut attributes) = inside.split_once(' ').unwrap_or((inside, ""));
         let allowed: &[&str] = match known(name)? {
+            Kind::Plain if name == "ul" => &["class"],
             Kind::Plain => &[],
             Kind::Heading => &["id"],
             Kind::List => &["start"],
@@ -270,6 +325,7 @@ mod plain {
             let value = decoded(value)?;
             let value = match attribute {
                 "style" => super::allowed_alignment(&value)?.to_string(),
+                "class" if value != super::MARKED_LIST => return None,
                 "href" if !allowed_url(&value) => return None,
                 _ => value,
             };
@@ -424,6 +480,7 @@ fn sanitizer() -> &'static ammonia::Builder<'static> {
             b.add_tag_attributes(tag, &["id"]);
         }
         b.add_tag_attributes("a", &["id"]);
+        b.add_allowed_classes("ul", &[MARKED_LIST]);
         b.add_tag_attributes("th", &["align", "style"]);
         b.add_tag_attributes("td", &["align", "style"]);
         b.filter_style_properties(["text-align"].into_iter().collect());
@@ -519,6 +576,7 @@ mod tests {
         drop_cjk_soft_breaks(&mut events);
         anchor_headings(&mut events);
         let is_plain = events.iter().all(is_plain);
+        mark_lists(&mut events);
         let mut raw = String::new();
         html::push_html(&mut raw, events.into_iter());
         let direct = if is_plain {
@@ -527,6 +585,26 @@ mod tests {
             None
         };
         (direct, sanitised(&raw))
+    }
+
+    #[test]
+    fn a_list_whose_items_carry_their_own_markers_has_no_bullets() {
+        let r = render("本年度做了：\n\n1、建立制度\n2、更新目录\n\n渠道有：\n\n- 公告栏\n- 1.政府网站\n");
+        assert!(
+            r.html
+                .contains("<ul class=\"marked\">\n<li>1、建立制度</li>\n<li>2、更新目录</li>\n</ul>"),
+            "{}",
+            r.html
+        );
+        // One item without a marker: the list keeps its bullets.
+        assert!(
+            r.html.contains("<ul>\n<li>公告栏</li>\n<li>1.政府网站</li>\n</ul>"),
+            "{}",
+            r.html
+        );
+        // Through the sanitiser too (an image sends the page the long way).
+        let r = render("![图](a.png)\n\n- （一）甲\n- （二）乙\n");
+        assert!(r.html.contains("<ul class=\"marked\">"), "{}", r.html);
     }
 
     #[test]
@@ -542,6 +620,7 @@ mod tests {
             "列表中的表格：\n\n- 项\n\n  | a | b |\n  |---|---|\n  | 1 | 2 |\n\n- 另一项\n\n  第二段\n",
             "&amp; &lt; &copy; &nbsp; &#169; &#x4E00; \\* \\<p\\>\n",
             "### 三级 *斜* `码`\n\n#### 四 ####\n\n##### 五\n\n###### 六\n\n段落\n===\n",
+            "1、建立制度\n2、更新目录\n\n- 1\\.甲\n- 2\\.乙\n\n* （一）丙\n\n  - ①丁\n",
         ];
         for markdown in plain {
             let (direct, sanitised) = both_ways(markdown);
