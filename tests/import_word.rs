@@ -22,8 +22,9 @@ const BODY: &str = "\
 
 - 1\\.建立公开制度。
 - 2\\.更新公开目录。
-- 公告栏
-- 政府网站
+
+* 公告栏
+* 政府网站
 
 | 项目 | 次数 |
 |---|---|
@@ -78,7 +79,18 @@ fn imported_body(docx: &Path) -> String {
     ]);
     assert_eq!(code, 0, "{stderr}");
     let page = fs::read_to_string(out.join("2023/alpha/index.html")).expect("page");
-    assert!(page.contains("<li>1.建立公开制度。</li>"), "{page}");
+    // Two lists, as in the document: the numbered one shows Word's numbers and no bullet (its
+    // items carry their own marker), the bulleted one its bullets.
+    assert!(
+        page.contains(
+            "<ul class=\"marked\">\n<li>1.建立公开制度。</li>\n<li>2.更新公开目录。</li>\n</ul>"
+        ),
+        "{page}"
+    );
+    assert!(
+        page.contains("<ul>\n<li>公告栏</li>\n<li>政府网站</li>\n</ul>"),
+        "{page}"
+    );
     assert!(page.contains("<td>培训</td>"), "{page}");
     body
 }

@@ -353,7 +353,10 @@ impl Walk {
         }
         let shape = match (outline, &numbering) {
             (Some(level), _) => Some(Shape::Heading((level + 2).min(6))),
-            (None, Some((_, ilvl))) => Some(Shape::Item(*ilvl)),
+            (None, Some((num, ilvl))) => Some(Shape::Item {
+                depth: *ilvl,
+                list: num.clone(),
+            }),
             (None, None) => None,
         };
         (marker, shape)

@@ -73,9 +73,14 @@ impl Text {
 pub enum Shape {
     /// A heading of this Markdown level (Word's Heading 1 is 2: the page's title is 1).
     Heading(usize),
-    /// A list item at this depth (0 for the outer list); its marker (`1、`, `（一）`) is in its
-    /// text, as printed.
-    Item(usize),
+    /// A list item; its marker (`1、`, `（一）`) is in its text, as printed.
+    Item {
+        /// 0 for the outer list.
+        depth: usize,
+        /// Which list of the document it belongs to (Word's `numId`): a numbered list followed
+        /// by a bulleted one are two lists, not one.
+        list: String,
+    },
     /// Markdown already (a table of the narrative, cells escaped): written as it is.
     Markdown,
 }

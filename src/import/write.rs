@@ -133,29 +133,46 @@ pub(super) fn front_matter(fm: &FrontMatter, origin: &str, year: u16, notes: Not
 ///
 /// A block whose reader knows its shape (`shapes`, a Word document's headings, lists and
 /// tables) is written as that shape; list items of one list are written without blank lines
-/// between them.
+/// between them. A list right after another (a numbered list, then a bulleted one) is written
+/// with the other bullet character (`-`, then `*`), so that Markdown keeps them two lists.
 pub(super) fn narrative(blocks: &[Text], shapes: &[(Place, Shape)]) -> String {
     let mut out = String::new();
-    let mut previous_item = false;
+    let mut previous_list: Option<&str> = None;
+    let mut bullet = '*';
     for block in blocks {
         let shape = shapes
             .iter()
             .find(|(at, _)| *at == block.at)
             .map(|(_, s)| s);
-        let item = matches!(shape, Some(Shape::Item(_)));
-        let same_list = item && previous_item;
+        let list = match shape {
+            Some(Shape::Item { list, .. }) => Some(list.as_str()),
+            _ => None,
+        };
+        let same_list = list.is_some() && list == previous_list;
+        if list.is_some() && !same_list {
+            bullet = if previous_list.is_some() && bullet == '-' {
+                '*'
+            } else {
+                '-'
+            };
+        }
         if !out.is_empty() && !same_list {
             out.push('\n');
         }
-        previous_item = item;
+        previous_list = list;
         let text = block.text.trim();
         match shape {
             Some(Shape::Markdown) => {
                 out.push_str(text);
                 out.push('\n');
             }
-            Some(Shape::Item(depth)) => {
-                let _ = writeln!(out, "{}- {}", "  ".repeat(*depth), escape(text, true));
+            Some(Shape::Item { depth, .. }) => {
+                let _ = writeln!(
+                    out,
+                    "{}{bullet} {}",
+                    "  ".repeat(*depth),
+                    escape(text, true)
+                );
             }
             Some(Shape::Heading(n)) => {
                 let _ = writeln!(out, "{} {}", "#".repeat(*n), escape(text, false));
