@@ -513,7 +513,9 @@ fn pasted_word_text_is_published_as_meant_and_doubts_are_warnings() {
     let page = std::fs::read_to_string(f.root().join("public/2018/alpha/index.html")).unwrap();
     // The items carry their own markers: a list without bullets, so 1、 shows once.
     assert!(
-        page.contains("<ul class=\"marked\">\n<li>1、建立制度。</li>\n<li>2、公开目录。</li>\n</ul>"),
+        page.contains(
+            "<ul class=\"marked\">\n<li>1、建立制度。</li>\n<li>2、公开目录。</li>\n</ul>"
+        ),
         "{page}"
     );
     let css = std::fs::read_to_string(f.root().join("public/static/style.css")).unwrap();

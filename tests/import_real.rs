@@ -32,8 +32,12 @@
 //!   `2021年1月19日` / `2021/01/19` forms), or it is a lone label (`• 成文日期:`, ≤ 10 characters
 //!   ending in `:`, or a date's label of ≤ 6 characters without its colon: `撰写时间`) whose next
 //!   non-blank line holds such a value;
-//! - TABLE: stats.yaml was written and the import report (stdout) has a line naming `统计表` with the
-//!   line range `第 A–B 行` (or `第 A-B 行`) holding N; for HTML, the text is inside a `<table>`;
+//! - TABLE: stats.yaml was written and the import report (stdout) lists the line as a row of the
+//!   statistics table — an entry `第 A–B 行「cell | cell」→ stats.yaml …` (or `：表头和标签…`,
+//!   `：其中的数值未导入…`, `：不是表格的单元格…`) whose lines hold N and whose quoted cells hold
+//!   every cell printed on line N; for HTML (and Word), a line inside a `<table>` whose cells are
+//!   all quoted by one `第 T 个表格第 R 行「…」` entry. A line inside a table's range
+//!   (`统计表取自第 A–B 行`) is NOT accounted for by the range alone;
 //! - FURNITURE: the import report has a line naming `第 N 行` (HTML: quoting the line, or its first
 //!   four or more characters, in 「」) with
 //!   one of 未导入 / 页头 / 页脚 / 页面附属;
@@ -47,6 +51,7 @@ mod common;
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::process::Command;
 
 use common::{Fixture, SITE_TOML, repo_root, run};
 use serde::Deserialize;
@@ -330,28 +335,64 @@ fn stats_values(path: &Path) -> BTreeMap<String, String> {
 
 const FURNITURE_WORDS: [&str; 4] = ["未导入", "页头", "页脚", "页面附属"];
 
-/// Line ranges the import report says a table came from (`第 A–B 行` on a line naming 统计表).
-fn table_ranges(report: &str) -> Vec<(usize, usize)> {
+/// The import report's entries for the printed rows of a statistics table
+/// (`第 48 行「规章 | 0 | 0 | 0」→ stats.yaml …`, `第 17–29 行「…」：表头和标签（无数值）`,
+/// `第 2 个表格第 5 行「…」→ …`): the source lines an entry names (`None` for a table cell of
+/// an HTML page or a Word document) and its quoted cells, normalised.
+fn table_entries(report: &str) -> Vec<(Option<(usize, usize)>, String)> {
+    const FATES: [&str; 4] = [
+        "」→ stats.yaml",
+        "」：表头和标签",
+        "」：其中的数值未导入",
+        "」：不是表格的单元格",
+    ];
     let mut out = Vec::new();
-    for line in report.lines().filter(|l| l.contains("统计表")) {
-        let mut rest = line;
-        while let Some(at) = rest.find('第') {
-            rest = &rest[at + '第'.len_utf8()..];
-            let spec: String = rest
-                .trim_start()
-                .chars()
-                .take_while(|c| c.is_ascii_digit() || matches!(c, '–' | '-' | '—' | ' '))
-                .collect();
+    for line in report.lines().map(str::trim_start) {
+        let Some(rest) = line.strip_prefix("第 ") else {
+            continue;
+        };
+        let Some(end) = FATES.iter().filter_map(|f| line.find(f)).min() else {
+            continue;
+        };
+        let Some(open) = line.find('「').filter(|o| *o < end) else {
+            continue;
+        };
+        let quoted = &line[open + '「'.len_utf8()..end];
+        let spec = &rest[..rest.find(" 行").unwrap_or(0)];
+        let lines = if spec.contains("表格") {
+            None
+        } else {
             let nums: Vec<usize> = spec
-                .split(['–', '-', '—'])
+                .split(['–', '-'])
                 .filter_map(|n| n.trim().parse().ok())
                 .collect();
-            if let [a, b] = nums.as_slice() {
-                out.push((*a, *b));
+            match nums.as_slice() {
+                [a] => Some((*a, *a)),
+                [a, b] => Some((*a, *b)),
+                _ => continue,
             }
-        }
+        };
+        out.push((lines, norm(quoted)));
     }
     out
+}
+
+/// Whether the report lists source line `n` (0: an HTML table row, found by its cells) as a
+/// row of the statistics table, quoting every cell printed on it.
+fn listed_as_table_row(entries: &[(Option<(usize, usize)>, String)], n: usize, line: &str) -> bool {
+    let cells: Vec<String> = line
+        .split('|')
+        .map(norm)
+        .filter(|c| !c.is_empty())
+        .collect();
+    !cells.is_empty()
+        && entries.iter().any(|(lines, quoted)| {
+            let here = match lines {
+                Some((a, b)) => n > 0 && (*a..=*b).contains(&n),
+                None => n == 0,
+            };
+            here && cells.iter().all(|c| quoted.contains(c.as_str()))
+        })
 }
 
 /// Does the import report list source line `n` (or, for HTML, the text) as dropped furniture?
@@ -423,10 +464,20 @@ fn nothing_lost(
             values.extend(date_forms(&d).iter().map(|f| norm(f)));
         }
     }
+    // The statistics table's footer (填报单位, 单位负责人, … 填报日期) is front matter too.
+    if let Some(form) = front.get("form") {
+        for key in ["fill_unit", "unit_head", "reviewer", "filler", "phone"] {
+            values.extend(front_str(form, key).map(|v| norm(&v)));
+        }
+        if let Some(d) = front_str(form, "filled") {
+            values.extend(date_forms(&d).iter().map(|f| norm(f)));
+        }
+    }
     values.retain(|v| v.chars().count() >= 2);
-    let ranges = table_ranges(report);
+    let entries = table_entries(report);
     let has_value = |s: &str| values.iter().any(|v| s.contains(v.as_str()));
     let lines = source_lines(source);
+    let title_lines = title_over_lines(&lines, &title);
     let mut problems = Vec::new();
     for (i, (n, line, in_table)) in lines.iter().enumerate() {
         let (n, in_table) = (*n, *in_table);
@@ -440,9 +491,11 @@ fn nothing_lost(
                 .iter()
                 .find(|(_, l, _)| !is_layout(l))
                 .is_some_and(|(_, l, _)| has_value(&norm(l)));
+        // A short line must be a whole line of the body (a Word list item's body line starts
+        // with the number Word printed, which is not in the paragraph's own text).
         let in_body = |t: &str| {
             if t.chars().count() < 12 {
-                body_lines.iter().any(|b| b == t)
+                body_lines.iter().any(|b| b == t || without_number(b) == t)
             } else {
                 joined.contains(t)
             }
@@ -452,18 +505,16 @@ fn nothing_lost(
                 && s.starts_with(&title)
                 && s.len() > title.len()
                 && in_body(&s[title.len()..]));
-        let front_matter =
-            label_of_next || (s.chars().count() <= 80 && !line.contains('。') && has_value(&s));
+        let front_matter = label_of_next
+            || title_lines.contains(&i)
+            || (s.chars().count() <= 80 && !line.contains('。') && has_value(&s));
         // A section heading (`三、收到和处理政府信息公开申请情况`) inside a table's range was
         // swallowed by it: the report's own heading must stand in report.md.
         let swallowed_heading = is_numbered_heading(&s);
         let table = stats_written
             && !swallowed_heading
-            && if n > 0 {
-                ranges.iter().any(|(a, b)| (*a..=*b).contains(&n))
-            } else {
-                in_table
-            };
+            && (n > 0 || in_table)
+            && listed_as_table_row(&entries, n, line);
         let furniture = listed_as_furniture(report, n, line);
         let at = if n > 0 {
             format!("l.{n}")
@@ -473,13 +524,45 @@ fn nothing_lost(
         let short: String = line.trim().chars().take(24).collect();
         if !(narrative || front_matter || table || furniture) {
             problems.push(format!("LOST {at} 「{short}」"));
-        } else if narrative && (table || furniture) {
+        } else if narrative && (table || furniture) && body_lines.contains(&s) {
+            // Listed, and a whole line of the body as well (a listed caption that a sentence of
+            // the body also names is not counted twice).
             problems.push(format!("TWICE {at} 「{short}」"));
         } else if narrative && !title.is_empty() && s == title && body_lines.contains(&s) {
             problems.push(format!("TITLE-IN-NARRATIVE {at}"));
         }
     }
     problems
+}
+
+/// The indexes of consecutive lines that together print the title (`…2018年度政府` /
+/// `信息公开工作年度报告`): the title in the front matter accounts for each of them.
+fn title_over_lines(lines: &[(usize, String, bool)], title: &str) -> Vec<usize> {
+    if title.is_empty() {
+        return Vec::new();
+    }
+    for start in 0..lines.len() {
+        let mut joined = String::new();
+        for end in start..lines.len().min(start + 4) {
+            joined.push_str(&norm(&lines[end].1));
+            if joined == title && end > start {
+                return (start..=end).collect();
+            }
+            if !title.starts_with(&joined) {
+                break;
+            }
+        }
+    }
+    Vec::new()
+}
+
+/// A body line without a leading list number (`1.`, `1、`, `1)`).
+fn without_number(line: &str) -> &str {
+    let rest = line.trim_start_matches(|c: char| c.is_ascii_digit());
+    if rest.len() == line.len() {
+        return line;
+    }
+    rest.strip_prefix(['.', '、', ')']).unwrap_or(line)
 }
 
 /// A backslash escape a reader would see: `\` before ASCII punctuation or a digit, in the text
@@ -825,16 +908,33 @@ fn the_nothing_lost_rule_catches_a_lost_line_and_a_double_count() {
         false,
     );
     assert_eq!(problems, vec!["TWICE l.4 「来源:甲镇网站」".to_string()]);
-    // A table range in the report accounts for line 5 once stats.yaml is written.
-    let report = format!("{report}\n  统计表：2019 年版，第 5–5 行");
-    assert!(nothing_lost(&src, &front, "正文第一句。\n", &report, true).is_empty());
-    // A section heading inside a table's range is lost: the range swallowed it.
+    // A table's line range does not account for a line: only an entry listing the row.
+    let with_range = format!("{report}\n  统计表取自第 5–5 行（数值写入 stats.yaml）");
+    let problems = nothing_lost(&src, &front, "正文第一句。\n", &with_range, true);
+    assert_eq!(problems, vec!["LOST l.5 「0」".to_string()]);
+    // An entry naming line 5 with its cell accounts for it once stats.yaml is written…
+    let listed = format!("{report}\n    第 5 行「0」→ stats.yaml art20_1.rules.made");
+    assert!(nothing_lost(&src, &front, "正文第一句。\n", &listed, true).is_empty());
+    assert_eq!(
+        nothing_lost(&src, &front, "正文第一句。\n", &listed, false).len(),
+        1
+    );
+    // …but not an entry naming the line with other text, nor one naming other lines.
+    for other in [
+        "    第 5 行「1」→ stats.yaml art20_1.rules.made",
+        "    第 3–4 行「0」：表头和标签（无数值）",
+    ] {
+        let report = format!("{report}\n{other}");
+        let problems = nothing_lost(&src, &front, "正文第一句。\n", &report, true);
+        assert_eq!(problems, vec!["LOST l.5 「0」".to_string()], "{other}");
+    }
+    // A section heading listed as a table cell is lost: the table swallowed it.
     fs::write(
         &src,
         "甲镇2020年报告\n发布日期:2021-01-02\n1 |\n三、收到和处理政府信息公开申请情况\n",
     )
     .expect("write");
-    let report = "  统计表：2019 年版，第 3–4 行";
+    let report = "    第 3–4 行「1 | 三、收到和处理政府信息公开申请情况」：其中的数值未导入（原因见“需人工处理”）";
     let problems = nothing_lost(&src, &front, "", report, true);
     assert_eq!(problems.len(), 1, "{problems:?}");
     assert!(problems[0].starts_with("LOST l.4"), "{problems:?}");
@@ -846,4 +946,191 @@ fn a_visible_escape_is_found_and_a_script_is_not_read() {
     assert_eq!(visible_escapes("<p>1.组织领导 C:\\文件</p>").len(), 0);
     assert!(visible_escapes("<script>var a = '\\n\\'';</script><p>正文</p>").is_empty());
     assert_eq!(visible_escapes("<p class=\"a\\b\">\\*强调\\*</p>").len(), 2);
+}
+
+/// Imports `source` alone into a fresh site with `registry` and applies the nothing-lost rule
+/// to the lines of `lines_of` (the source itself, or an HTML page of the same text when the
+/// source is a Word document or a PDF); returns the problems, prefixed with the source's name.
+fn lost_in(source: &Path, lines_of: &Path, registry: &str) -> Vec<String> {
+    let f = Fixture::empty();
+    f.write("site.toml", SITE_TOML);
+    f.write("content/townships.yaml", registry);
+    let root = f.root().to_str().expect("utf-8");
+    let (code, stdout, stderr) = run(&["import", "--root", root, source.to_str().expect("utf-8")]);
+    assert_eq!(code, 0, "{}: {stdout}{stderr}", source.display());
+    let written: Vec<PathBuf> = walkdir::WalkDir::new(f.root().join("content"))
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name() == "report.md")
+        .map(|e| e.path().to_path_buf())
+        .collect();
+    let [report_md] = written.as_slice() else {
+        panic!("{}: {} reports written", source.display(), written.len());
+    };
+    let (front, body) = report_parts(report_md).expect("report.md");
+    let stats = report_md.with_file_name("stats.yaml").is_file();
+    let name = source.file_name().expect("name").to_string_lossy();
+    nothing_lost(
+        lines_of,
+        &front,
+        &body,
+        &format!("{stdout}\n{stderr}"),
+        stats,
+    )
+    .into_iter()
+    .map(|p| format!("{name}: {p}"))
+    .collect()
+}
+
+/// A Word document's text as python-docx reads it (a paragraph a `<p>`, a table as `<table>`
+/// rows), in document order: the lines the nothing-lost rule checks, read by another program
+/// than the importer.
+fn docx_as_html(python: &Path, docx: &Path, html: &Path) {
+    const SCRIPT: &str = r#"
+import html, sys
+import docx
+from docx.table import Table
+from docx.text.paragraph import Paragraph
+d = docx.Document(sys.argv[1])
+out = ["<html><body>"]
+for el in d.element.body.iterchildren():
+    tag = el.tag.split("}")[1]
+    if tag == "p":
+        out.append("<p>" + html.escape(Paragraph(el, d).text) + "</p>")
+    elif tag == "tbl":
+        out.append("<table>")
+        for row in Table(el, d).rows:
+            out.append("<tr>" + "".join("<td>" + html.escape(c.text) + "</td>" for c in row.cells) + "</tr>")
+        out.append("</table>")
+out.append("</body></html>")
+open(sys.argv[2], "w", encoding="utf-8").write("\n".join(out))
+"#;
+    let status = Command::new(python)
+        .args(["-c", SCRIPT])
+        .arg(docx)
+        .arg(html)
+        .status()
+        .expect("python runs");
+    assert!(
+        status.success(),
+        "reading {} with python-docx",
+        docx.display()
+    );
+}
+
+fn venv_python() -> PathBuf {
+    let python = repo_root().join("tests/.venv/bin/python");
+    let ok = Command::new(&python)
+        .args(["-c", "import docx"])
+        .status()
+        .is_ok_and(|s| s.success());
+    assert!(
+        ok,
+        "{} with python-docx is missing: run tests/run.sh (or `python3 -m venv tests/.venv && \
+         tests/.venv/bin/pip install -r tests/requirements.txt`)",
+        python.display()
+    );
+    python
+}
+
+/// `html` converted by LibreOffice Writer to `filter` (`docx:MS Word 2007 XML`,
+/// `pdf:writer_pdf_Export`) in `dir`.
+fn soffice(html: &Path, dir: &Path, filter: &str, ext: &str) -> PathBuf {
+    let profile = format!("file://{}", dir.join("profile").display());
+    let output = Command::new("soffice")
+        .arg(format!("-env:UserInstallation={profile}"))
+        .args([
+            "--headless",
+            "--norestore",
+            "--infilter=HTML (StarWriter)",
+            "--convert-to",
+            filter,
+            "--outdir",
+        ])
+        .arg(dir)
+        .arg(html)
+        .env("HOME", dir)
+        .output()
+        .unwrap_or_else(|e| {
+            panic!("soffice does not start ({e}): install Debian's libreoffice-writer-nogui")
+        });
+    let made = dir
+        .join(html.file_stem().expect("stem"))
+        .with_extension(ext);
+    assert!(
+        made.is_file(),
+        "soffice made no .{ext} (is Debian's libreoffice-writer-nogui installed?): {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    made
+}
+
+/// The nothing-lost rule over the other import fixtures: the seed page of the content pack
+/// (a 2014 table one cell per line), the Word documents of tests/import_word.rs (python-docx,
+/// with its statistics table, and LibreOffice) and the PDFs of tests/import_pdf.rs
+/// (LibreOffice and Chromium).
+#[test]
+fn the_seed_word_and_pdf_fixtures_lose_nothing() {
+    let mut problems = Vec::new();
+    let seed = repo_root().join("content/2018/beijinggang/原文-北景港镇2018年度报告.txt");
+    let pack_registry =
+        fs::read_to_string(repo_root().join("content/townships.yaml")).expect("registry");
+    problems.extend(lost_in(&seed, &seed, &pack_registry));
+
+    let registry = "- slug: alpha\n  name: 甲镇\n  kind: 镇\n";
+    let python = venv_python();
+    let dir = tempfile::tempdir().expect("tmp");
+    let made = dir.path().join("python-docx.docx");
+    let status = Command::new(&python)
+        .arg(repo_root().join("tests/fixtures/word/make_docx.py"))
+        .arg(&made)
+        .arg("--with-stats")
+        .status()
+        .expect("python runs");
+    assert!(status.success(), "make_docx.py failed");
+    let word_html = tests_html(dir.path(), "word", "word-report");
+    let by_writer = soffice(&word_html, dir.path(), "docx:MS Word 2007 XML", "docx");
+    for docx in [made, by_writer] {
+        let lines = docx.with_extension("lines.html");
+        docx_as_html(&python, &docx, &lines);
+        problems.extend(lost_in(&docx, &lines, registry));
+    }
+
+    let pdf_html = tests_html(dir.path(), "pdf", "pdf-report");
+    let by_writer = soffice(&pdf_html, dir.path(), "pdf:writer_pdf_Export", "pdf");
+    problems.extend(lost_in(&by_writer, &pdf_html, registry));
+    let by_chromium = dir.path().join("chromium.pdf");
+    let output = Command::new("chromium")
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-pdf-header-footer",
+        ])
+        .arg(format!(
+            "--user-data-dir={}",
+            dir.path().join("chromium-profile").display()
+        ))
+        .arg(format!("--print-to-pdf={}", by_chromium.display()))
+        .arg(format!("file://{}", pdf_html.display()))
+        .output()
+        .unwrap_or_else(|e| panic!("chromium does not start ({e}): install Debian's chromium"));
+    assert!(
+        by_chromium.is_file(),
+        "chromium made no PDF: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    problems.extend(lost_in(&by_chromium, &pdf_html, registry));
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// tests/fixtures/<kind>/report.html copied into `dir` as `<name>.html`.
+fn tests_html(dir: &Path, kind: &str, name: &str) -> PathBuf {
+    let html = dir.join(format!("{name}.html"));
+    fs::copy(
+        repo_root().join(format!("tests/fixtures/{kind}/report.html")),
+        &html,
+    )
+    .expect("copy");
+    html
 }

@@ -491,7 +491,16 @@ fn leaves_folder(url: &str) -> bool {
 mod tests {
     #[test]
     fn an_item_with_its_own_marker_is_known() {
-        for text in ["1、建立", "12．更新", "（一）公开", "(2)目录", "①制度", "一、总体", "1.建立", "2)更新"] {
+        for text in [
+            "1、建立",
+            "12．更新",
+            "（一）公开",
+            "(2)目录",
+            "①制度",
+            "一、总体",
+            "1.建立",
+            "2)更新",
+        ] {
             assert!(super::starts_with_list_marker(text), "{text}");
         }
         for text in ["公告栏", "1.5万元", "2023年", "123、多位", "、起", "1、"] {

@@ -5,7 +5,7 @@ use super::dates::{self, parse_date};
 use super::detect;
 use super::hazards::{self, Finding, Level};
 use super::source::{Place, Shape, Source, Text};
-use super::table::{self, Matched};
+use super::table::{self, Fate, Matched};
 use super::write::{self, FrontMatter};
 use crate::schema::{self, Format};
 use crate::site::Township;
@@ -68,6 +68,9 @@ pub struct Imported {
     pub stats: Option<(&'static Format, Matched)>,
     /// How year, township and format were decided, in words.
     pub facts: Vec<String>,
+    /// What became of each printed row of the statistics table, by the lines it was printed
+    /// on (`第 48 行「规章 | 0 | 0 | 0」→ stats.yaml art20_1.rules.made、.abolished、.valid`).
+    pub table_rows: Vec<String>,
     /// What was noticed, in source order.
     pub findings: Vec<Finding>,
 }
@@ -95,6 +98,7 @@ pub fn analyze(
     let mut stats = pick_stats(source, hints, &mut facts, &mut findings);
     let mut blocks = source.blocks.clone();
     let mut shapes = source.shapes.clone();
+    let mut restored: Vec<usize> = Vec::new();
     let unread = source.kind.starts_with("PDF")
         || stats
             .as_ref()
@@ -127,10 +131,15 @@ pub fn analyze(
             &mut shapes,
             &mut findings,
         );
+        restored = other;
     }
-    if stats.is_some() {
-        facts.extend(table_ranges(source));
-    }
+    let table_rows = match &stats {
+        Some((_, m)) => {
+            facts.extend(table_ranges(source));
+            row_listing(source, &m.fates, &restored)
+        }
+        None => Vec::new(),
+    };
     if source.kind.starts_with("PDF") {
         // Text extraction gives a PDF table's cells in drawing order, which need not be the
         // printed columns: the figures are for a person to enter from the original.
@@ -232,6 +241,7 @@ pub fn analyze(
         narrative,
         stats,
         facts,
+        table_rows,
         findings,
     })
 }
@@ -328,6 +338,147 @@ fn table_ranges(source: &Source) -> Vec<String> {
             runs.into_iter()
                 .map(|(a, b)| format!("统计表取自第 {a}–{b} 行（数值写入 stats.yaml）")),
         );
+    }
+    out
+}
+
+/// Every printed row of the tables read into stats.yaml (those in `restored` went back into the
+/// narrative) as one line of the import report: the source lines it was printed on, its cells
+/// as printed, and what became of them. A line read into a table but into none of its cells
+/// (the cut-off start of a row) is listed too, so that a person finds every line.
+fn row_listing(source: &Source, fates: &[Vec<Fate>], restored: &[usize]) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut in_cells: Vec<&Place> = Vec::new();
+    // Heading rows printed one after another on lines (a header copied one cell per line) are
+    // one entry: (first line, last line, their cells).
+    let mut headings: Option<(usize, usize, Vec<String>)> = None;
+    let flush = |headings: &mut Option<(usize, usize, Vec<String>)>, out: &mut Vec<String>| {
+        if let Some((a, b, cells)) = headings.take() {
+            let at = if a == b {
+                format!("第 {a} 行")
+            } else {
+                format!("第 {a}–{b} 行")
+            };
+            out.push(format!(
+                "{at}「{}」：表头和标签（无数值）",
+                cells.join(" | ")
+            ));
+        }
+    };
+    for (g, grid) in source.tables.iter().enumerate() {
+        if restored.contains(&g) {
+            continue;
+        }
+        for (row, fate) in grid.iter().zip(fates.get(g).into_iter().flatten()) {
+            let mut cells: Vec<&Text> = Vec::new();
+            for c in row.iter().filter(|c| !c.text.is_empty()) {
+                // A merged cell of an HTML or Word table, repeated over the positions it spans,
+                // is printed once (cells on one text line share their place and are all kept).
+                let span_copy = !matches!(c.at, Place::Line(_))
+                    && cells
+                        .last()
+                        .is_some_and(|d| d.at == c.at && d.text == c.text);
+                if !span_copy {
+                    cells.push(c);
+                }
+            }
+            let Some(at) = row_place(&cells) else {
+                continue;
+            };
+            in_cells.extend(cells.iter().map(|c| &c.at));
+            let text: Vec<&str> = cells.iter().map(|c| c.text.as_str()).collect();
+            if let (Fate::Heading, Some((a, b))) = (fate, line_span(&cells)) {
+                match &mut headings {
+                    Some((_, last, held)) if *last < a => {
+                        *last = b;
+                        held.extend(text.iter().map(|t| (*t).to_string()));
+                    }
+                    _ => {
+                        flush(&mut headings, &mut out);
+                        headings = Some((a, b, text.iter().map(|t| (*t).to_string()).collect()));
+                    }
+                }
+                continue;
+            }
+            flush(&mut headings, &mut out);
+            let what = match fate {
+                Fate::Read(ids) => format!("→ stats.yaml {}", compact_ids(ids)),
+                Fate::Heading => "：表头和标签（无数值）".to_string(),
+                Fate::NotRead => "：其中的数值未导入（原因见“需人工处理”）".to_string(),
+            };
+            out.push(format!("{at}「{}」{what}", text.join(" | ")));
+        }
+        flush(&mut headings, &mut out);
+    }
+    for (g, lines) in source.table_lines.iter().enumerate() {
+        if restored.contains(&g) {
+            continue;
+        }
+        for line in lines {
+            let layout = line.text.chars().all(|c| c == '|' || c.is_whitespace());
+            if !layout && !in_cells.contains(&&line.at) {
+                out.push(format!(
+                    "{}「{}」：不是表格的单元格，未导入",
+                    line.at, line.text
+                ));
+            }
+        }
+    }
+    out
+}
+
+/// Where a printed row stood: `第 48 行`, `第 48–51 行` (one cell per line), `第 2 个表格第 5 行`
+/// (HTML and Word: the row of the row's own cells; a cell spanning from above keeps its row).
+fn row_place(cells: &[&Text]) -> Option<String> {
+    if let Some((a, b)) = line_span(cells) {
+        return Some(if a == b {
+            format!("第 {a} 行")
+        } else {
+            format!("第 {a}–{b} 行")
+        });
+    }
+    let table = cells
+        .iter()
+        .filter_map(|c| match c.at {
+            Place::Table { table, row, .. } => Some((table, row)),
+            _ => None,
+        })
+        .max_by_key(|(_, row)| *row);
+    match table {
+        Some((table, row)) => Some(format!("第 {table} 个表格第 {row} 行")),
+        None => cells.first().map(|c| c.at.to_string()),
+    }
+}
+
+/// The first and last source line of cells printed on lines.
+fn line_span(cells: &[&Text]) -> Option<(usize, usize)> {
+    let lines = cells.iter().filter_map(|c| match c.at {
+        Place::Line(n) => Some(n),
+        _ => None,
+    });
+    let (min, max) = lines.fold(None, |acc: Option<(usize, usize)>, n| {
+        Some(acc.map_or((n, n), |(a, b)| (a.min(n), b.max(n))))
+    })?;
+    Some((min, max))
+}
+
+/// Indicator ids in short: the first whole, the rest without the part they share with it
+/// (`art20_1.rules.made、.abolished、.valid`).
+fn compact_ids(ids: &[String]) -> String {
+    let Some(first) = ids.first() else {
+        return "（无指标）".to_string();
+    };
+    let stem = first.rfind('.').map_or("", |at| &first[..=at]);
+    let mut out = first.clone();
+    for id in &ids[1..] {
+        out.push('、');
+        match id.strip_prefix(stem).filter(|_| !stem.is_empty()) {
+            Some(rest) => {
+                out.push('.');
+                out.push_str(rest);
+            }
+            None => out.push_str(id),
+        }
     }
     out
 }
@@ -730,4 +881,50 @@ fn form(source: &Source, findings: &mut Vec<Finding>) -> Vec<(&'static str, Stri
         out.push(("filled", filled, "填报日期"));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::site::Township;
+
+    #[test]
+    fn ids_are_listed_short() {
+        let ids = ["a.rules.made", "a.rules.valid", "b.other"].map(String::from);
+        assert_eq!(compact_ids(&ids), "a.rules.made、.valid、b.other");
+        assert_eq!(compact_ids(&[]), "（无指标）");
+    }
+
+    /// Every line of a table printed one cell per line is named by an entry of the listing, with
+    /// what became of it: header cells, a row read into stats.yaml, a row whose label no format
+    /// has (its figure not imported).
+    #[test]
+    fn every_table_line_is_listed_with_its_fate() {
+        let page = "甲镇2020年政府信息公开工作年度报告\n正文。\n第二十条第（一）项\n信息内容\n本年新制作数量\n本年新公开数量\n对外公开总数量\n规章\n0\n0\n0\n规范性文件\n1\n0\n2\n自编指标\n5\n";
+        let source = super::super::parse_text(page);
+        let townships = [Township {
+            slug: "alpha".into(),
+            name: "甲镇".into(),
+            kind: "镇".into(),
+            code: None,
+            order: 1,
+            formerly: Vec::new(),
+            since: None,
+            until: None,
+        }];
+        let imported = analyze(&source, &Hints::default(), &townships).expect("imported");
+        let rows = imported.table_rows.join("\n");
+        assert!(
+            rows.contains("第 3–7 行「第二十条第（一）项 | 信息内容 | 本年新制作数量 | 本年新公开数量 | 对外公开总数量」：表头和标签"),
+            "{rows}"
+        );
+        assert!(
+            rows.contains("第 8–11 行「规章 | 0 | 0 | 0」→ stats.yaml art20_1.regulations.new_made、.new_published、.public_total"),
+            "{rows}"
+        );
+        assert!(
+            rows.contains("第 16–17 行「自编指标 | 5」：其中的数值未导入"),
+            "{rows}"
+        );
+    }
 }

@@ -218,6 +218,10 @@ pub(super) fn write_report(
     Ok(ReportOutcome {
         folder: folder.to_string(),
         facts: group.iter().flat_map(|(_, _, i)| i.facts.clone()).collect(),
+        table_rows: group
+            .iter()
+            .flat_map(|(_, _, i)| i.table_rows.clone())
+            .collect(),
         files: written.iter().map(|(n, _)| n.clone()).collect(),
         sources: group
             .into_iter()
@@ -403,6 +407,12 @@ fn render_report(out: &mut String, r: &ReportOutcome) {
         );
     } else {
         let _ = writeln!(out, "  统计表：无（未生成 stats.yaml）");
+    }
+    if !r.table_rows.is_empty() {
+        let _ = writeln!(out, "  统计表逐行去向（原文各行 → stats.yaml 的指标）：");
+        for row in &r.table_rows {
+            let _ = writeln!(out, "    {row}");
+        }
     }
     let _ = writeln!(out, "  {}", status_line(r));
     for level in [Level::Person, Level::Warning, Level::Note] {

@@ -97,6 +97,8 @@ pub struct ReportOutcome {
     pub folder: String,
     /// How year, township and format were decided.
     pub facts: Vec<String>,
+    /// What became of each printed row of the statistics table (see [`Imported::table_rows`]).
+    pub table_rows: Vec<String>,
     /// Files of the folder (written or to be written).
     pub files: Vec<String>,
     /// The sources, with their findings.

@@ -38,6 +38,20 @@ pub struct Matched {
     pub findings: Vec<Finding>,
     /// Catalog rows whose label was found.
     pub rows_found: usize,
+    /// What became of each printed row: one list per grid, one entry per row, in print order
+    /// (for the import report's line-by-line listing).
+    pub fates: Vec<Vec<Fate>>,
+}
+
+/// What became of one printed row of a table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Fate {
+    /// Its figures went to these indicators of stats.yaml (a blank cell as `~`).
+    Read(Vec<String>),
+    /// Headings and labels only: no figure in it.
+    Heading,
+    /// It has figures that were not imported; a finding on its line says why.
+    NotRead,
 }
 
 /// Where a printed row label leads: the catalog tables and rows with that label (the 2014
@@ -157,6 +171,7 @@ pub(super) fn match_tables(format: &'static Format, grids: &[Grid]) -> Matched {
         notes: vec![None; format.cells.len()],
         findings: Vec::new(),
         rows_found: 0,
+        fates: Vec::new(),
     };
     let index = row_index(format);
     let mut taken: HashMap<(usize, usize), Text> = HashMap::new();
@@ -181,14 +196,30 @@ pub(super) fn match_tables(format: &'static Format, grids: &[Grid]) -> Matched {
                 ),
             ));
         }
+        let mut fates = Vec::with_capacity(grid.len());
         for row in grid {
+            // A row with no figure in it is headings and labels, whatever else happens to it.
+            let unread = if row
+                .iter()
+                .any(|c| matches!(figure(&c.text), Figure::Number { .. }))
+            {
+                Fate::NotRead
+            } else {
+                Fate::Heading
+            };
             let label_at = row.iter().rposition(|c| index.contains_key(&key(&c.text)));
             let Some(label_at) = label_at else {
+                let found = m.rows_found;
                 if has_review {
                     review_row(format, row, &mut m);
                 } else {
                     unmatched_row(row, &mut m);
                 }
+                fates.push(if m.rows_found > found {
+                    review_ids(format)
+                } else {
+                    unread
+                });
                 continue;
             };
             let at = match pick(&index[&key(&row[label_at].text)], &taken, last) {
@@ -202,27 +233,36 @@ pub(super) fn match_tables(format: &'static Format, grids: &[Grid]) -> Matched {
                             row[label_at].text, taken[&first].at
                         ),
                     ));
+                    fates.push(unread);
                     continue;
                 }
             };
             last = Some(at);
             if misordered.iter().any(|(t, _)| *t == at.0) {
+                fates.push(unread);
                 continue;
             }
             taken.insert(at, row[label_at].clone());
             m.rows_found += 1;
             let rest = &row[label_at + 1..];
-            match format.tables[at.0].layout {
+            let read = match format.tables[at.0].layout {
                 Layout::List => {
                     let columns = Columns {
                         first: label_at + 1,
                         value: value_col,
                     };
-                    list_row(format, at, &row[label_at], rest, columns, &mut m)
+                    list_row(format, at, &row[label_at], rest, columns, &mut m);
+                    true
                 }
                 Layout::Grid => grid_row(format, at, &row[label_at], rest, yuan_fee_column, &mut m),
-            }
+            };
+            fates.push(if read {
+                Fate::Read(row_ids(format, at))
+            } else {
+                unread
+            });
         }
+        m.fates.push(fates);
     }
     missing_tables(format, &taken, &mut m);
     m
@@ -236,6 +276,7 @@ pub(super) fn match_by_id(format: &'static Format, by_id: &[(String, Text)]) -> 
         notes: vec![None; format.cells.len()],
         findings: Vec::new(),
         rows_found: 0,
+        fates: Vec::new(),
     };
     for (id, text) in by_id {
         match format.cell_index(id) {
@@ -257,6 +298,26 @@ pub(super) fn match_by_id(format: &'static Format, by_id: &[(String, Text)]) -> 
         }
     }
     m
+}
+
+/// The indicator ids of a catalog row.
+fn row_ids(format: &Format, at: (usize, usize)) -> Vec<String> {
+    format.tables[at.0].rows[at.1]
+        .cells
+        .iter()
+        .flatten()
+        .map(|&cell| format.cells[cell].id.clone())
+        .collect()
+}
+
+/// The ids of the review/litigation table's one data row.
+fn review_ids(format: &Format) -> Fate {
+    let ids = format
+        .tables
+        .iter()
+        .position(|t| !t.row_labels)
+        .map_or_else(Vec::new, |t| row_ids(format, (t, 0)));
+    Fate::Read(ids)
 }
 
 fn unmatched_row(row: &[Text], m: &mut Matched) {
@@ -433,7 +494,8 @@ fn list_row(
     }
 }
 
-/// A grid row: the label, then exactly one value cell per catalog column.
+/// A grid row: the label, then exactly one value cell per catalog column. False when the row
+/// could not be read (a finding says why).
 fn grid_row(
     format: &Format,
     at: (usize, usize),
@@ -441,7 +503,7 @@ fn grid_row(
     rest: &[Text],
     yuan_fee_column: bool,
     m: &mut Matched,
-) {
+) -> bool {
     let table = &format.tables[at.0];
     let row = &table.rows[at.1];
     let printed = printed_cells(rest);
@@ -460,7 +522,7 @@ fn grid_row(
                 table.columns.len()
             ),
         ));
-        return;
+        return false;
     }
     for (position, (col, text)) in table.columns.iter().zip(values).enumerate() {
         let Some(Some(cell)) = row.cells.get(position).copied() else {
@@ -469,6 +531,7 @@ fn grid_row(
         let unit = (col.id == "amount_10k_yuan" && yuan_fee_column).then_some("元");
         put(format, cell, text, &figure(&text.text), unit, label, m);
     }
+    true
 }
 
 /// Whether a mark is a dash or slash printed in place of a unit or figure.

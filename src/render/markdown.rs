@@ -589,16 +589,20 @@ mod tests {
 
     #[test]
     fn a_list_whose_items_carry_their_own_markers_has_no_bullets() {
-        let r = render("本年度做了：\n\n1、建立制度\n2、更新目录\n\n渠道有：\n\n- 公告栏\n- 1.政府网站\n");
+        let r = render(
+            "本年度做了：\n\n1、建立制度\n2、更新目录\n\n渠道有：\n\n- 公告栏\n- 1.政府网站\n",
+        );
         assert!(
-            r.html
-                .contains("<ul class=\"marked\">\n<li>1、建立制度</li>\n<li>2、更新目录</li>\n</ul>"),
+            r.html.contains(
+                "<ul class=\"marked\">\n<li>1、建立制度</li>\n<li>2、更新目录</li>\n</ul>"
+            ),
             "{}",
             r.html
         );
         // One item without a marker: the list keeps its bullets.
         assert!(
-            r.html.contains("<ul>\n<li>公告栏</li>\n<li>1.政府网站</li>\n</ul>"),
+            r.html
+                .contains("<ul>\n<li>公告栏</li>\n<li>1.政府网站</li>\n</ul>"),
             "{}",
             r.html
         );
