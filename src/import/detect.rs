@@ -240,7 +240,7 @@ pub(super) fn township<'a>(
         places.push((t.text.clone(), "标题".to_string()));
     }
     for (k, v) in &source.meta {
-        if k == "发布机构" || k.starts_with("填报单位") {
+        if k == "发布机构" || k == "发文机关" || k.starts_with("填报单位") {
             places.push((v.text.clone(), k.clone()));
         }
     }
@@ -263,6 +263,9 @@ pub(super) fn township<'a>(
         }
     }
     if let Some(found) = township_in_body(source, townships)? {
+        return Ok(found);
+    }
+    if let Some(found) = township_as_subject(source, townships) {
         return Ok(found);
     }
     Err("标题、发布机构、填报单位和正文开头结尾中都没有找到已登记的乡镇名称".to_string())
@@ -326,6 +329,76 @@ fn township_in_body<'a>(
     }
 }
 
+/// The township a report names only inside its sections, as the subject of what was done
+/// (`2024年,甲乡主动公开政务信息545条`, `2024年,甲乡没有收到…申请`): taken when it begins at
+/// least two sentences and no other registered township is named anywhere in the text.
+fn township_as_subject<'a>(
+    source: &Source,
+    townships: &'a [Township],
+) -> Option<(&'a Township, String)> {
+    let body: Vec<String> = source
+        .blocks
+        .iter()
+        .map(|b| without_book_titles(&key(&b.text)))
+        .collect();
+    let named: Vec<&Township> = townships
+        .iter()
+        .filter(|t| body.iter().any(|b| b.contains(&key(&t.name))))
+        .collect();
+    let [only] = named.as_slice() else {
+        return None;
+    };
+    let name = key(&only.name);
+    let mut first: Option<&super::source::Text> = None;
+    let mut count = 0;
+    for (block, k) in source.blocks.iter().zip(&body) {
+        for sentence in k.split(['。', ';', '!', '?']) {
+            if sentence_subject(sentence).starts_with(name.as_str()) {
+                count += 1;
+                first.get_or_insert(block);
+            }
+        }
+    }
+    let first = first.filter(|_| count >= 2)?;
+    Some((
+        only,
+        format!(
+            "正文中以它开头的 {count} 句话（第一句在{}），全文没有提到其他已登记的乡镇",
+            first.at
+        ),
+    ))
+}
+
+/// A sentence (key-normalised) without what may come before its subject: an item's number
+/// (`1.公开数量`, `(二)`) and the year it speaks of (`2024年,`, `2024年度,`).
+fn sentence_subject(sentence: &str) -> &str {
+    let digits = |s: &str| s.len() - s.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+    let mut s = sentence;
+    let n = digits(s);
+    if (1..=2).contains(&n) && s[n..].starts_with(['.', '、']) {
+        s = &s[n + 1..];
+    } else if let Some(inner) = s.strip_prefix('(')
+        && let Some(end) = inner.find(')').filter(|e| *e <= 12)
+    {
+        s = &inner[end + 1..];
+    } else {
+        let numerals = s.len()
+            - s.trim_start_matches(|c: char| "一二三四五六七八九十".contains(c))
+                .len();
+        if numerals > 0 && s[numerals..].starts_with('、') {
+            s = &s[numerals + '、'.len_utf8()..];
+        }
+    }
+    if digits(s) == 4 {
+        for mark in ["年度,", "年,", "年度", "年"] {
+            if let Some(rest) = s[4..].strip_prefix(mark) {
+                return rest;
+            }
+        }
+    }
+    s
+}
+
 /// `k` without the book titles 《…》 it quotes (a directory's or a regulation's name is not the
 /// issuer), except the report's own name (`现发布《甲镇2025年政府信息公开工作年度报告》`).
 fn without_book_titles(k: &str) -> String {
@@ -354,6 +427,15 @@ fn without_book_titles(k: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_subject_is_found_after_an_item_number_and_a_year() {
+        assert_eq!(sentence_subject("2024年,甲乡主动公开"), "甲乡主动公开");
+        assert_eq!(sentence_subject("1.公开数量"), "公开数量");
+        assert_eq!(sentence_subject("(二)2024年度,甲乡没有"), "甲乡没有");
+        assert_eq!(sentence_subject("三墩乡主动公开"), "三墩乡主动公开");
+        assert_eq!(sentence_subject("一、甲乡"), "甲乡");
+    }
 
     #[test]
     fn years_from_text() {

@@ -67,6 +67,7 @@ pub(super) const META_KEYS: &[&str] = &[
     "公文生成日期",
     "分类",
     "撰写时间",
+    "信息提供日期",
 ];
 
 /// Page-information keys that are furniture: a line of only these is left out whole.
@@ -122,6 +123,7 @@ const VALUE_BELOW: &[&str] = &[
     "组配分类",
     "文件编号",
     "发表日期",
+    "信息提供日期",
 ];
 
 /// Keys a county CMS prints in a metadata grid WITHOUT colons, label and value separated only
@@ -143,6 +145,7 @@ const ROW_KEYS: &[&str] = &[
     "公开日期",
     "发布日期",
     "发布时间",
+    "信息提供日期",
     "标题",
     "文号",
     "发文字号",
@@ -720,9 +723,13 @@ fn values_below(mut lines: Vec<Option<Text>>) -> Vec<Option<Text>> {
             },
             (None, None) => continue,
         };
-        if !v.is_empty() || !(VALUE_BELOW.contains(&k.as_str()) || bare.is_some()) {
+        // A date's label printed with its colon but no value (`日期：` under `文 号：` and
+        // `浏览量：`) takes the date on the next line, and only a date.
+        let date_label = DATE_KEYS.contains(&k.as_str()) || k == "日期" || k == "时间";
+        if !v.is_empty() || !(VALUE_BELOW.contains(&k.as_str()) || bare.is_some() || date_label) {
             continue;
         }
+        let needs_date = bare.is_some() || !VALUE_BELOW.contains(&k.as_str());
         let Some(j) =
             (i + 1..lines.len()).find(|&j| lines[j].as_ref().is_none_or(|l| !l.text.is_empty()))
         else {
@@ -733,7 +740,7 @@ fn values_below(mut lines: Vec<Option<Text>>) -> Vec<Option<Text>> {
             && !value.text.contains('。')
             && fields(value, META_KEYS).is_none()
             && !is_furniture(&value.text)
-            && (bare.is_none() || super::dates::parse_date(&value.text).is_some());
+            && (!needs_date || super::dates::parse_date(&value.text).is_some());
         if plain {
             let joined = Text::new(format!("{k}:{}", value.text), value.at.clone());
             lines[j] = Some(joined);
@@ -916,24 +923,38 @@ pub(super) fn row_fields(line: &Text) -> Option<Vec<(String, Text)>> {
         .map(|c| super::labels::half_width(super::labels::simplify_char(*c)))
         .collect();
     let edge = |c: Option<&char>| c.is_none_or(|c| *c == '|' || c.is_whitespace());
-    let key_here = |i: usize| -> Option<(&'static str, usize)> {
+    // A key ends where a space or a pipe does, or where a date, a number or a code begins
+    // (`发布日期2024-01-10`, `索引号000014349/2024-03341`: a grid copied without its cell
+    // borders); `glued` also takes a first key run into a name (`发文机关甲镇人民政府`).
+    let key_here = |i: usize, glued: bool| -> Option<(&'static str, usize)> {
         if i > 0 && !edge(folded.get(i - 1)) {
             return None;
         }
         let (k, end) = key_at(&folded, i, ROW_KEYS)?;
-        edge(folded.get(end)).then_some((k, end))
+        let next = folded.get(end);
+        (edge(next) || next.is_some_and(char::is_ascii_alphanumeric) || glued).then_some((k, end))
     };
-    let (first, end) = key_here(0)?;
+    let (first, end, glued) = match key_here(0, false) {
+        Some((k, e)) => (k, e, false),
+        None => {
+            let (k, e) = key_here(0, true)?;
+            (k, e, true)
+        }
+    };
     let mut found = vec![(0, first, end)];
     let mut i = end;
     while i < folded.len() {
-        match key_here(i) {
+        match key_here(i, false) {
             Some((k, e)) => {
                 found.push((i, k, e));
                 i = e;
             }
             None => i += 1,
         }
+    }
+    // A first key run into a name is a metadata row only when another key follows on the line.
+    if glued && found.len() < 2 {
+        return None;
     }
     let out = found
         .iter()
@@ -963,6 +984,7 @@ const DATE_KEYS: &[&str] = &[
     "印发日期",
     "公文生成日期",
     "撰写时间",
+    "信息提供日期",
 ];
 
 /// The labelled dates of a line that is not metadata as a whole (page furniture, a header):
@@ -1259,6 +1281,61 @@ mod tests {
         ));
         assert_eq!(s.tables.len(), 1);
         assert_eq!(s.blocks.len(), 2, "{:?}", s.blocks);
+    }
+
+    #[test]
+    fn a_date_under_an_empty_label_and_an_information_date() {
+        // `日期：` with no value, under other empty labels: the date on the next line.
+        let s = parse_text(
+            "文 号：\n浏览量：\n日期：\n2024-01-12\n甲镇2023年政府信息公开工作年度报告\n正文。\n",
+        );
+        let meta: Vec<(&str, &str)> = s
+            .meta
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.text.as_str()))
+            .collect();
+        assert!(meta.contains(&("日期", "2024-01-12")), "{meta:?}");
+        // …but not a line that is not a date.
+        let s = parse_text("日期：\n甲镇2023年政府信息公开工作年度报告\n正文。\n");
+        assert!(s.title.is_some(), "{s:?}");
+        // `信息提供日期` is a date label, wherever it stands.
+        let s = parse_text(
+            "甲镇2023年政府信息公开工作年度报告\n信息提供日期：2024-01-15 浏览次数：\n正文。\n",
+        );
+        assert!(
+            s.meta
+                .iter()
+                .any(|(k, v)| k == "信息提供日期" && v.text.starts_with("2024-01-15")),
+            "{:?}",
+            s.meta
+        );
+    }
+
+    #[test]
+    fn a_grid_copied_without_borders_glues_labels_to_values() {
+        let s = parse_text(
+            "索引号000012345/2024-00678\n发文字号 发文时间2024-01-12\n发文机关甲镇人民政府 主题词\n标题2023年政府信息公开工作年度报告\n主题分类其它 发布日期2024-01-12\n一、总体情况\n分类推进各项工作\n",
+        );
+        let meta: Vec<(&str, &str)> = s
+            .meta
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.text.as_str()))
+            .collect();
+        for pair in [
+            ("索引号", "000012345/2024-00678"),
+            ("发文时间", "2024-01-12"),
+            ("发文机关", "甲镇人民政府"),
+            ("标题", "2023年政府信息公开工作年度报告"),
+            ("发布日期", "2024-01-12"),
+        ] {
+            assert!(meta.contains(&pair), "{pair:?} in {meta:?}");
+        }
+        // A narrative line that starts with a key's characters is narrative.
+        assert!(
+            s.blocks.iter().any(|b| b.text == "分类推进各项工作"),
+            "{:?}",
+            s.blocks
+        );
     }
 
     #[test]
