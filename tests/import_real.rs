@@ -543,8 +543,8 @@ fn title_over_lines(lines: &[(usize, String, bool)], title: &str) -> Vec<usize> 
     }
     for start in 0..lines.len() {
         let mut joined = String::new();
-        for end in start..lines.len().min(start + 4) {
-            joined.push_str(&norm(&lines[end].1));
+        for (end, (_, line, _)) in lines.iter().enumerate().skip(start).take(4) {
+            joined.push_str(&norm(line));
             if joined == title && end > start {
                 return (start..=end).collect();
             }
