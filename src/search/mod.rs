@@ -44,10 +44,14 @@ use crate::site::{PluginPage, Report, Site};
 
 /// Field weight of the title and township name.
 pub(crate) const TITLE: u8 = 3;
-/// Field weight of a heading of the narrative.
-pub(crate) const HEADING: u8 = 2;
-/// Field weight of body text and table labels.
-pub(crate) const BODY: u8 = 1;
+/// Field weight of body text and the labels of table rows with a reported figure: a passage
+/// that says something outranks a heading that only names it.
+pub(crate) const BODY: u8 = 2;
+/// Field weight of a heading of the narrative that has something under it.
+pub(crate) const HEADING: u8 = 1;
+/// Field weight of text that only names a part: the report's own list of its parts, a heading
+/// with nothing under it, the label of a narrative table row whose cells are all blank.
+pub(crate) const WEAK: u8 = 0;
 
 /// Reports tokenised at a time: bounds the memory of per-report token lists.
 const CHUNK: usize = 512;
@@ -249,15 +253,31 @@ pub fn shard_bits(reports: usize) -> u32 {
     log2.saturating_sub(3).clamp(3, 10)
 }
 
-/// The searchable text of one report.
+/// The searchable text of one report, by section: a section is the text under one heading
+/// (the text before the first heading has none), so that a hit can link to `page#anchor` of
+/// the section that holds its best passage.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct DocText {
     /// Headings of the narrative.
     #[serde(rename = "h")]
     pub headings: Vec<String>,
-    /// The narrative without markup, blocks separated by a space.
+    /// The anchor of each heading on the report page (`{#id}` or `sec-<n>`, as rendered).
+    #[serde(rename = "a")]
+    pub anchors: Vec<String>,
+    /// The headings (by index) with nothing under them: weak evidence, see [`WEAK`].
+    #[serde(rename = "e")]
+    pub empty: Vec<usize>,
+    /// Where each heading's section starts in `body`, in UTF-16 code units (JavaScript's
+    /// string positions).
+    #[serde(rename = "o")]
+    pub offsets: Vec<usize>,
+    /// The narrative without markup and without its weak parts, blocks separated by a space.
     #[serde(rename = "b")]
     pub body: String,
+    /// Blocks that only name parts (the report's list of its parts, table rows with every
+    /// figure blank), separated by a space.
+    #[serde(rename = "w")]
+    pub weak: String,
     /// Labels of the table rows that have a figure, separated by `；`.
     #[serde(rename = "l")]
     pub labels: String,
@@ -290,34 +310,154 @@ fn doc_text_again(report: &Report) -> DocText {
     doc
 }
 
-/// Headings and text of a Markdown document, without markup.
+/// Text being collected from Markdown events: the current block, where the cells of the
+/// current table row end in it, and the sections seen so far (heading level and body start,
+/// in bytes).
+#[derive(Default)]
+struct Collecting {
+    doc: DocText,
+    block: String,
+    cells: Vec<(usize, usize)>,
+    cell_start: usize,
+    levels: Vec<u8>,
+    starts: Vec<usize>,
+}
+
+impl Collecting {
+    /// The current block goes to the body, or to the weak text when it only names parts.
+    fn flush(&mut self, weak: bool) {
+        let block = std::mem::take(&mut self.block);
+        self.cells.clear();
+        self.cell_start = 0;
+        if block.trim().is_empty() {
+            return;
+        }
+        let into = if weak || lists_parts(&block) {
+            &mut self.doc.weak
+        } else {
+            &mut self.doc.body
+        };
+        into.push_str(&block);
+        if !into.ends_with(' ') {
+            into.push(' ');
+        }
+    }
+
+    /// Whether the table row in the block reports nothing: a label and only blank cells.
+    fn blank_row(&self) -> bool {
+        self.cells.len() > 1
+            && (self.cells[1..].iter())
+                .all(|&(a, b)| blank_cell(self.block.get(a..b).unwrap_or("")))
+    }
+
+    /// Headings with nothing under them: no body text before the next heading of the same or a
+    /// higher level (or the end).
+    fn finish(mut self) -> DocText {
+        let n = self.starts.len();
+        for i in 0..n {
+            let end = (self.starts.get(i + 1).copied()).unwrap_or(self.doc.body.len());
+            let blank = self.doc.body[self.starts[i]..end].trim().is_empty();
+            let closed = self.levels.get(i + 1).is_none_or(|&l| l <= self.levels[i]);
+            if blank && closed {
+                self.doc.empty.push(i);
+            }
+        }
+        let mut doc = self.doc;
+        doc.body.truncate(doc.body.trim_end().len());
+        doc.weak.truncate(doc.weak.trim_end().len());
+        if doc.body.len() > MAX_BODY_BYTES {
+            let mut end = MAX_BODY_BYTES;
+            while !doc.body.is_char_boundary(end) {
+                end -= 1;
+            }
+            doc.body.truncate(end);
+        }
+        doc.offsets = (self.starts.iter())
+            .map(|&b| utf16_len(&doc.body[..floor_boundary(&doc.body, b)]))
+            .collect();
+        doc
+    }
+}
+
+/// The largest char boundary of `text` at or before `at`.
+fn floor_boundary(text: &str, at: usize) -> usize {
+    let mut at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
+fn utf16_len(text: &str) -> usize {
+    text.chars().map(char::len_utf16).sum()
+}
+
+/// Whether a paragraph is the report's list of its own parts (本报告由总体情况、主动公开…、
+/// …等六部分组成): it names every section, so it matches most queries and says nothing.
+fn lists_parts(block: &str) -> bool {
+    block.matches('、').count() >= 3
+        && ["组成", "部分", "方面"].iter().any(|w| block.contains(w))
+        && ["报告", "全文", "年报"].iter().any(|w| block.contains(w))
+}
+
+/// A cell that reports nothing: empty, 未填报, or a dash.
+fn blank_cell(cell: &str) -> bool {
+    matches!(
+        cell.trim(),
+        "" | "未填报" | "—" | "——" | "-" | "－" | "–" | "/" | "／"
+    )
+}
+
+/// Headings and text of a Markdown document, without markup, by section.
 fn markdown_text(markdown: &str) -> DocText {
-    let mut doc = DocText::default();
+    let mut c = Collecting::default();
     let mut heading: Option<String> = None;
     let markdown = crate::content::markdown::pasted(markdown);
     for event in Parser::new_ext(&markdown, crate::content::markdown::options()) {
         match event {
-            Event::Start(Tag::Heading { .. }) => heading = Some(String::new()),
+            Event::Start(Tag::Heading { level, id, .. }) => {
+                c.flush(false);
+                let n = c.doc.headings.len() + 1;
+                let anchor = id.map_or_else(|| format!("sec-{n}"), |id| id.to_string());
+                c.doc.anchors.push(anchor);
+                c.levels.push(level as u8);
+                heading = Some(String::new());
+            }
             Event::End(TagEnd::Heading(_)) => {
                 if let Some(h) = heading.take() {
-                    doc.headings.push(h.trim().to_string());
+                    c.doc.headings.push(h.trim().to_string());
+                    c.starts.push(c.doc.body.len());
                 }
             }
-            other => push_text(heading.as_mut().unwrap_or(&mut doc.body), other),
+            Event::Start(Tag::TableCell) if heading.is_none() => c.cell_start = c.block.len(),
+            Event::End(TagEnd::TableCell) if heading.is_none() => {
+                c.cells.push((c.cell_start, c.block.len()));
+                push_text(&mut c.block, event);
+            }
+            Event::End(TagEnd::TableRow | TagEnd::TableHead) if heading.is_none() => {
+                let weak = c.blank_row();
+                push_text(&mut c.block, event);
+                c.flush(weak);
+            }
+            Event::End(
+                TagEnd::Paragraph
+                | TagEnd::Item
+                | TagEnd::CodeBlock
+                | TagEnd::BlockQuote(_)
+                | TagEnd::HtmlBlock
+                | TagEnd::FootnoteDefinition,
+            ) if heading.is_none() => {
+                push_text(&mut c.block, event);
+                c.flush(false);
+            }
+            other => push_text(heading.as_mut().unwrap_or(&mut c.block), other),
         }
-        if doc.body.len() > MAX_BODY_BYTES {
+        if c.doc.body.len() > MAX_BODY_BYTES {
             break;
         }
     }
-    doc.body.truncate(doc.body.trim_end().len());
-    if doc.body.len() > MAX_BODY_BYTES {
-        let mut end = MAX_BODY_BYTES;
-        while !doc.body.is_char_boundary(end) {
-            end -= 1;
-        }
-        doc.body.truncate(end);
-    }
-    doc
+    c.flush(false);
+    c.finish()
 }
 
 /// Narrative text indexed per report. Real reports are 5–50 KB; a pasted 50 MB file would
@@ -423,14 +563,36 @@ fn page_tokens(page: &PluginPage, bits: u32) -> DocTokens {
     tokens_of(&page.title, &markdown_text(&page.markdown), bits)
 }
 
+/// The tokens of a township's page: its name and former names, as a title.
+fn town_tokens(township: &crate::site::Township, bits: u32) -> DocTokens {
+    let names = std::iter::once(&township.name)
+        .chain(&township.formerly)
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .join(" ");
+    tokens_of(&names, &DocText::default(), bits)
+}
+
 fn tokens_of(title: &str, text: &DocText, bits: u32) -> DocTokens {
     let title = normalize(title);
     let headings: Vec<String> = text.headings.iter().map(|h| normalize(h)).collect();
     let body = normalize(&text.body);
     let labels = normalize(&text.labels);
+    let weak = normalize(&text.weak);
+    let heading_weight = |i: usize| {
+        if text.empty.contains(&i) {
+            WEAK
+        } else {
+            HEADING
+        }
+    };
     let fields = std::iter::once((title.as_str(), TITLE))
-        .chain(headings.iter().map(|h| (h.as_str(), HEADING)))
-        .chain([(body.as_str(), BODY), (labels.as_str(), BODY)]);
+        .chain((headings.iter().enumerate()).map(|(i, h)| (h.as_str(), heading_weight(i))))
+        .chain([
+            (body.as_str(), BODY),
+            (labels.as_str(), BODY),
+            (weak.as_str(), WEAK),
+        ]);
     // Deduplicated while collected: a report has a few thousand tokens but far fewer distinct.
     let mut cjk: HashMap<u64, u8, BuildHasherDefault<KeyHasher>> =
         HashMap::with_capacity_and_hasher(body.len() / 8, Default::default());
@@ -676,6 +838,12 @@ fn build_indexes(
     // Plugin pages follow the reports (doc ids from the report count on); archives have none.
     let pages: Vec<DocTokens> = parallel(&site.plugin_pages, |_, p| page_tokens(p, bits));
     whole.add(site.reports.len(), &pages);
+    // The second index: township pages by name, after the plugin pages (the site's own build
+    // only; a year's archive finds its townships' pages by year, see `search.js`).
+    if site.archive_of.is_none() {
+        let towns: Vec<DocTokens> = parallel(&site.townships, |_, t| town_tokens(t, bits));
+        whole.add(site.reports.len() + site.plugin_pages.len(), &towns);
+    }
     let index = whole.finish();
     if crate::profile::enabled() {
         eprintln!(
@@ -795,10 +963,16 @@ pub(crate) fn docs_js(site: &Site) -> String {
         "chunk": TOWNS_PER_CHUNK,
         "fold": fold_js(),
         "region": region,
+        "syn": thesaurus(),
+        "answers": answers(site),
         "towns": site.townships.len(),
         "years": years,
         "titles": titles,
     });
+    // Township pages by name, by doc id after the plugin pages (see `build_indexes`).
+    if site.archive_of.is_none() {
+        meta["nav"] = serde_json::json!(site.reports.len() + site.plugin_pages.len());
+    }
     // Plugin pages, by doc id after the reports: `[path, title]`.
     if !site.plugin_pages.is_empty() {
         let pages: Vec<(String, &str)> = (site.plugin_pages.iter())
@@ -807,6 +981,49 @@ pub(crate) fn docs_js(site: &Site) -> String {
         meta["pages"] = serde_json::json!(pages);
     }
     format!("nianbaoSearch.docs({});\n", js_json(&meta))
+}
+
+/// The thesaurus `thesaurus.txt`: the reports' vocabulary, which `search.js` also looks for.
+const THESAURUS: &str = include_str!("thesaurus.txt");
+
+/// One group of [`THESAURUS`]: `wide` (`A > B C`: A covers B and C) or equivalents (`A = B C`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub(crate) struct SynonymGroup {
+    /// The words of the group, normalised; the first is the wider word of a `>` group.
+    pub words: Vec<String>,
+    /// Whether the group is `A > B C` (else `A = B C`).
+    pub wide: bool,
+}
+
+/// The groups of [`THESAURUS`], each word normalised as search normalises text. A line that
+/// is not `A = B…` or `A > B…` is skipped (a unit test keeps the file free of them).
+pub(crate) fn thesaurus() -> Vec<SynonymGroup> {
+    (THESAURUS.lines())
+        .filter(|line| !line.trim_start().starts_with('#') && !line.trim().is_empty())
+        .filter_map(|line| {
+            let wide = line.contains('>');
+            let (head, rest) = line.split_once(if wide { '>' } else { '=' })?;
+            let mut words = vec![normalize(head.trim())];
+            words.extend(rest.split_whitespace().map(normalize));
+            let ok = words.len() > 1 && words.iter().all(|w| !w.is_empty() && !w.contains(' '));
+            ok.then_some(SynonymGroup { words, wide })
+        })
+        .collect()
+}
+
+/// The pages that answer questions about figures (see `search.js`): the newest year's
+/// comparison of townships, the county's totals, the oversight (督查) page, and a plugin page
+/// whose title names the disclosure guide (指南), when there is one.
+fn answers(site: &Site) -> serde_json::Value {
+    let guide = (site.plugin_pages.iter())
+        .find(|p| p.title.contains("指南"))
+        .map(|p| (format!("{}index.html", p.path), p.title.as_str()));
+    serde_json::json!({
+        "compare": site.years().first().map(|y| format!("{y}/index.html#year-compare-title")),
+        "county": "county/index.html",
+        "audit": "audit/index.html",
+        "guide": guide,
+    })
 }
 
 /// Townships per `search/w-<k>.js`: the hits of a page are in about as many chunks as hits.

@@ -2,7 +2,7 @@
 // the browser does (each index file evaluated as a script in the page's global scope).
 // Usage: node search_harness.js <search.js> <site dir> < requests.json > answers.json
 // Requests: {normalize: [text], tokenize: [query], shardOf: [[token, bits]],
-//            searches: [{q, year, township, want}]}; each search runs in a fresh page so that
+//            searches: [{q, year, township, want, syn}]} (syn: false turns the thesaurus off); each search runs in a fresh page so that
 // `loaded` lists (with sizes) exactly the files that one query downloads. normalize, tokenize and
 // shardOf run after docs.js is loaded, which brings the folding table.
 'use strict';
@@ -43,7 +43,8 @@ function page() {
   };
   for (const s of requests.searches || []) {
     const p = page();
-    const res = await p.S.search(s.q, { year: s.year || '', township: s.township || '' }, s.want || 10);
+    const filters = { year: s.year || '', township: s.township || '', syn: s.syn !== false };
+    const res = await p.S.search(s.q, filters, s.want || 10);
     out.searches.push({
       q: s.q,
       total: res.total,
@@ -53,13 +54,18 @@ function page() {
         title: r.title,
         township: r.township,
         year: r.year,
-        score: r.score,
+        weight: r.weight,
+        tier: r.tier,
         covered: r.covered,
         units: r.units,
-        repeats: r.repeats,
+        anchor: r.anchor,
+        also: r.also,
         title_marked: r.titleSegments.map(([text, marked]) => (marked ? `<mark>${text}</mark>` : text)).join(''),
         snippet: r.snippet.map(([text, marked]) => (marked ? `<mark>${text}</mark>` : text)).join(''),
       })),
+      also: res.also,
+      pages: res.pages,
+      answer: res.answer,
       loaded: p.loaded,
     });
   }

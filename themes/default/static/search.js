@@ -40,7 +40,13 @@
   'use strict';
   var S = root.nianbaoSearch || (root.nianbaoSearch = {});
   var ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
-  var TITLE = 3, HEADING = 2, BODY = 1;
+  var TITLE = 3, BODY = 2, HEADING = 1, WEAK = 0;
+  /* Tiers of where a term stands: its phrase in a passage, a reported figure or the title 4,
+   * in a heading 2, only in the weak parts 0; an alternative from the thesaurus one less than
+   * the term itself (3, 1) — never below 0. */
+  var TOP_TIER = 4;
+  /* Alternatives from the thesaurus per term, at most. */
+  var MAX_ALTS = 12;
   var PAGE = 10; /* hits verified (and texts loaded) at a time: about 5–10 KB each */
   var SNIPPET_BEFORE = 24, SNIPPET_LENGTH = 110;
   /* A pasted paragraph looks up this many of its tokens (spread over it), not every shard: the
@@ -49,9 +55,6 @@
   /* Characters allowed between two neighbouring tokens of a term beyond those of the query (the
    * 主要 of 存在的主要问题 for 存在的问题). */
   var SLACK = 3;
-  /* A term's verbatim occurrences counted for ranking, at most: a long report that repeats a
-   * phrase is not more about it than one that says it five times. */
-  var MAX_OCCURRENCES = 5;
   /* Words of a question that no report contains (怎么申请政府信息公开 → 申请政府信息公开);
    * matched in normalised text. */
   var QUESTION = /为什么|怎么样|怎么办|怎么|怎样|如何|什么|哪些|哪里|哪儿|哪个|是否|能否|可否|有没有|是不是|请问|我想|我要|想要|想问|多少/g;
@@ -219,8 +222,9 @@
   S.need = need;
 
   /* The query as the search reads it: its terms (separated by spaces, question words dropped,
-   * trimmed to their first and last token) with their tokens. */
-  function parse(query) {
+   * trimmed to their first and last token) with their tokens, and — unless `syn` is false —
+   * each term's alternatives from the thesaurus (the term with one of its words replaced). */
+  function parse(query, syn) {
     var norm = normalize(query);
     var plain = norm.replace(QUESTION, ' ').replace(PARTICLES, ' ');
     if (tokensAt(plain).units) norm = plain;
@@ -232,9 +236,38 @@
       var end = last.q + last.t.length;
       var text = word.slice(first.q, end);
       found.tokens.forEach(function (t) { t.q -= first.q; });
-      terms.push({ text: text, tokens: found.tokens, units: found.units });
+      var term = { text: text, tokens: found.tokens, units: found.units, alts: [] };
+      if (syn !== false) {
+        term.alts = expansions(text).map(function (alt) {
+          var at = tokensAt(alt);
+          return { text: alt, tokens: at.tokens, units: at.units, alt: true };
+        }).filter(function (a) { return a.units; });
+      }
+      terms.push(term);
     });
     return terms;
+  }
+
+  /* The thesaurus' words for a term (docs.js `syn`, from src/search/thesaurus.txt): for each
+   * group word in the term, the term with it replaced by each word the group pairs it with —
+   * every other word of an `=` group; for `>` groups the covered words of the wider word, the
+   * wider word of a covered one. An alternative that contains the term finds nothing more. */
+  function expansions(text) {
+    var out = [];
+    (meta.syn || []).forEach(function (g) {
+      var words = g.words;
+      words.forEach(function (w, i) {
+        var at = text.indexOf(w);
+        if (at < 0) return;
+        var others = g.wide ? (i === 0 ? words.slice(1) : [words[0]]) :
+          words.filter(function (x, k) { return k !== i; });
+        others.forEach(function (o) {
+          var alt = text.slice(0, at) + o + text.slice(at + w.length);
+          if (alt.indexOf(text) < 0 && out.indexOf(alt) < 0) out.push(alt);
+        });
+      });
+    });
+    return out.slice(0, MAX_ALTS);
   }
 
   /* doc id → best field, from a posting string: varints `gap << 3 | run << 2 | field`, where a
@@ -285,67 +318,113 @@
     return map && Object.prototype.hasOwnProperty.call(map, token) ? decode(map[token]) : new Map();
   }
 
-  /* The distinct tokens the index is asked about, each with the query units it covers (numbered
-   * across the terms); at most MAX_TOKENS, spread over the query. */
+  /* The distinct tokens the index is asked about: at most MAX_TOKENS of the terms, spread over
+   * the query (each token of a term says whether it was looked up), and every token of the
+   * alternatives. */
   function lookups(terms) {
-    var out = [];
-    var base = 0;
+    var own = [];
     terms.forEach(function (term) {
-      term.tokens.forEach(function (t) {
-        var known = out.filter(function (o) { return o.t === t.t; })[0];
-        if (!known) out.push(known = { t: t.t, units: [] });
-        for (var u = t.u0; u < t.u1; u++) known.units.push(base + u);
-      });
-      base += term.units;
+      term.tokens.forEach(function (t) { if (own.indexOf(t.t) < 0) own.push(t.t); });
     });
-    if (out.length > MAX_TOKENS) {
-      var step = out.length / MAX_TOKENS;
-      out = out.filter(function (t, i) { return Math.floor(i / step) !== Math.floor((i - 1) / step); });
+    if (own.length > MAX_TOKENS) {
+      var step = own.length / MAX_TOKENS;
+      own = own.filter(function (t, i) { return Math.floor(i / step) !== Math.floor((i - 1) / step); });
     }
+    var out = own.slice();
+    terms.forEach(function (term) {
+      term.tokens.forEach(function (t) { t.looked = own.indexOf(t.t) >= 0; });
+      term.alts.forEach(function (alt) {
+        alt.tokens.forEach(function (t) {
+          t.looked = true;
+          if (out.indexOf(t.t) < 0) out.push(t.t);
+        });
+      });
+    });
     return out;
   }
 
-  /* Candidates from the postings: reports that pass the filters and cover need() of the units
-   * the looked-up tokens cover, best first. `order` ranks townships among equals. */
-  function candidates(looked, filters, order) {
-    var units = [];
-    looked.forEach(function (t) {
-      t.units.forEach(function (u) { if (units.indexOf(u) < 0) units.push(u); });
+  /* A term's key in one report from the index: {covered, weight, tier}. Each unit of the term
+   * counts with the best field of the looked-up tokens that cover it (a token not looked up
+   * counts as a title); an alternative counts all of the term's units, each with the weakest
+   * field of its tokens. The tier (where the phrase stands, see TOP_TIER) is the most the
+   * check of the text can find. The check (verified()) never gives more: the index key bounds the hit's key. */
+  function bound(posting, doc, term) {
+    var per = [];
+    for (var u = 0; u < term.units; u++) per.push(-1);
+    term.tokens.forEach(function (t) {
+      var f = t.looked ? field(posting, t.t, doc) : TITLE;
+      for (var v = t.u0; v < t.u1; v++) per[v] = Math.max(per[v], f);
     });
-    var enough = need(units.length);
-    var fields = new Map();
-    looked.forEach(function (t, k) {
-      postingsOf(t.t).forEach(function (field, doc) {
-        var row = fields.get(doc);
-        if (!row) fields.set(doc, row = new Uint8Array(looked.length));
-        row[k] = field;
-      });
+    var covered = 0, weight = 0;
+    per.forEach(function (f) { if (f >= 0) { covered++; weight += f; } });
+    var best = { covered: covered, weight: weight, tier: covered ? TOP_TIER : 0 };
+    term.alts.forEach(function (alt) {
+      var m = altField(posting, doc, alt);
+      if (m < 0) return;
+      var c = { covered: term.units, weight: term.units * m, tier: TOP_TIER - 1 };
+      if (better(c, best)) best = c;
     });
-    var year = filters.year ? Number(filters.year) : 0;
-    var best = {};
-    var out = [];
-    fields.forEach(function (row, doc) {
-      if (year && meta.year[doc] !== year) return;
-      if (filters.township && meta.town[doc] !== filters.town) return;
-      best = {};
-      looked.forEach(function (t, k) {
-        if (row[k]) t.units.forEach(function (u) { best[u] = Math.max(best[u] || 0, row[k]); });
-      });
-      var covered = 0, weight = 0;
-      for (var u in best) { covered++; weight += best[u]; }
-      if (covered < enough) return;
-      out.push({ doc: doc, covered: covered, weight: weight, year: meta.year[doc] || 0, order: order(meta.town[doc]) });
-    });
-    return out.sort(function (a, b) {
-      return b.covered - a.covered || b.weight - a.weight || b.year - a.year || a.order - b.order || a.doc - b.doc;
-    });
+    return best;
   }
 
-  function normalized(text) {
-    if (!text.n) {
-      text.n = { h: text.h.map(normalize), b: normalize(text.b), l: normalize(text.l) };
-    }
-    return text.n;
+  /* The tier of a term's phrase in a field of the given weight. */
+  function tierOf(weight) {
+    return weight >= BODY ? TOP_TIER : weight === HEADING ? 2 : 0;
+  }
+
+  /* Whether key a ranks above key b by {covered, weight, tier}. */
+  function better(a, b) {
+    return a.covered > b.covered || (a.covered === b.covered &&
+      (a.weight > b.weight || (a.weight === b.weight && a.tier > b.tier)));
+  }
+
+  /* The best field of a token in a report (-1: not in it). */
+  function field(posting, token, doc) {
+    var f = posting[token].get(doc);
+    return f === undefined ? -1 : f;
+  }
+
+  /* The weakest of the best fields of an alternative's tokens (-1: one is missing). */
+  function altField(posting, doc, alt) {
+    var m = TITLE;
+    alt.tokens.forEach(function (t) { m = Math.min(m, field(posting, t.t, doc)); });
+    return m;
+  }
+
+  /* Rank order of two keys {covered, weight, tier, year, order, doc}: better first. */
+  function byRank(a, b) {
+    return b.covered - a.covered || b.weight - a.weight || b.tier - a.tier || b.year - a.year ||
+      a.order - b.order || a.doc - b.doc;
+  }
+
+  /* Candidates from the postings: reports that pass the filters and whose index key covers
+   * need() of the query's units, best first by that key (an upper bound of each one's hit);
+   * and the township pages (the second index) whose name tokens are in the query. */
+  function candidates(terms, posting, filters, order) {
+    var docs = new Set();
+    for (var tok in posting) posting[tok].forEach(function (f, doc) { docs.add(doc); });
+    var units = 0;
+    terms.forEach(function (t) { units += t.units; });
+    var enough = need(units);
+    var year = filters.year ? Number(filters.year) : 0;
+    var nav = meta.nav === undefined ? Infinity : meta.nav;
+    var out = [], towns = [];
+    docs.forEach(function (doc) {
+      if (doc >= nav) { towns.push(doc - nav); return; }
+      if (year && meta.year[doc] !== year) return;
+      if (filters.township && meta.town[doc] !== filters.town) return;
+      var covered = 0, weight = 0, tier = 0;
+      terms.forEach(function (term) {
+        var b = bound(posting, doc, term);
+        covered += b.covered;
+        weight += b.weight;
+        tier += b.tier;
+      });
+      if (covered < enough || !covered) return;
+      out.push({ doc: doc, covered: covered, weight: weight, tier: tier, year: meta.year[doc] || 0, order: order(meta.town[doc]), state: 0 });
+    });
+    out.sort(byRank);
+    return { cands: out, towns: towns.sort(function (a, b) { return a - b; }) };
   }
 
   function isWordCode(c) {
@@ -469,105 +548,179 @@
     return out;
   }
 
-  /* The hit for one report, or null when its text does not have enough of the query. */
-  function check(doc, terms, order) {
+  function normalized(text) {
+    if (!text.n) {
+      text.n = { h: text.h.map(normalize), b: normalize(text.b), l: normalize(text.l), w: normalize(text.w || '') };
+    }
+    return text.n;
+  }
+
+  /* A term's key in one report from its text, and the variant (the term or an alternative)
+   * that gives it: the units of the term's best chain in one field, the index's weight of the
+   * units (as in bound()), and the tier of the best field where the chain covers need() of the
+   * term (tierOf()); an alternative counts when it is verbatim somewhere, a tier lower. */
+  function verified(posting, doc, term, fields) {
+    var per = [];
+    for (var u = 0; u < term.units; u++) per.push(-1);
+    term.tokens.forEach(function (t) {
+      var f = t.looked ? field(posting, t.t, doc) : -1;
+      for (var v = t.u0; v < t.u1; v++) per[v] = Math.max(per[v], f);
+    });
+    var weight = 0;
+    per.forEach(function (f) { if (f > 0) weight += f; });
+    var units = 0, tier = -1;
+    var enough = need(term.units);
+    var found = fields.map(function (f) {
+      var m = match(f[0], term);
+      units = Math.max(units, m.units);
+      if (m.verbatim || m.units >= enough) tier = Math.max(tier, tierOf(f[1]));
+      return m;
+    });
+    var best = { covered: units, weight: weight, tier: Math.max(tier, 0), variant: term, found: found };
+    term.alts.forEach(function (alt) {
+      var af = -1;
+      var afound = fields.map(function (f) {
+        var m = match(f[0], alt);
+        if (m.verbatim) af = Math.max(af, Math.max(tierOf(f[1]) - 1, 0));
+        return m.verbatim ? m : { verbatim: 0, units: 0, ranges: [] };
+      });
+      if (af < 0) return;
+      var c = { covered: term.units, weight: term.units * altField(posting, doc, alt), tier: af, variant: alt, found: afound };
+      if (better(c, best)) best = c;
+    });
+    return best;
+  }
+
+  /* The sections of a text: [from, to, anchor] of its body (UTF-16 positions), the part before
+   * the first heading first (no anchor). */
+  function sections(text, length) {
+    var out = [];
+    var o = text.o || [];
+    var at = 0;
+    o.forEach(function (start, i) {
+      out.push([Math.min(at, length), Math.min(start, length), i ? text.a[i - 1] : '']);
+      at = start;
+    });
+    out.push([Math.min(at, length), length, o.length ? text.a[o.length - 1] : '']);
+    return out.filter(function (s, i) { return s[1] > s[0] || i === out.length - 1; });
+  }
+
+  /* The hit for one report, or null when its text does not have enough of the query. The
+   * hit links to the section that holds its best passage, with that section's snippet. */
+  function check(posting, doc, terms, order) {
     var info = docInfo(doc);
     var text = texts[info.key];
     if (!text) return null;
     var n = normalized(text);
-    /* Title, headings, body, table labels: the same fields as the index. */
+    var empty = text.e || [];
+    /* Title, headings, body, table labels, the weak parts: the fields of the index. */
     var fields = [[normalize(info.title + ' ' + info.township), TITLE]]
-      .concat(n.h.map(function (h) { return [h, HEADING]; }))
-      .concat([[n.b, BODY], [n.l, BODY]]);
-    var found = fields.map(function (f) {
-      return terms.map(function (term) { return match(f[0], term); });
-    });
-    var covered = 0, units = 0, score = 0, repeats = 0;
-    terms.forEach(function (term, j) {
-      var best = 0, weight = 0, verbatim = 0, count = 0;
-      fields.forEach(function (f, i) {
-        var m = found[i][j];
-        if (m.units > best || (m.units === best && f[1] > weight)) { best = m.units; weight = f[1]; }
-        if (m.verbatim) { verbatim = Math.max(verbatim, f[1]); count += m.verbatim; }
-      });
-      covered += best;
+      .concat(n.h.map(function (h, i) { return [h, empty.indexOf(i) >= 0 ? WEAK : HEADING]; }))
+      .concat([[n.b, BODY], [n.l, BODY], [n.w, WEAK]]);
+    var covered = 0, units = 0, weight = 0, tier = 0;
+    var best = terms.map(function (term) {
+      var v = verified(posting, doc, term, fields);
+      covered += v.covered;
       units += term.units;
-      score += best * weight + 2 * term.units * verbatim;
-      repeats += Math.min(count, MAX_OCCURRENCES);
+      weight += v.weight;
+      tier += v.tier;
+      return v;
     });
-    if (!covered || covered < need(units)) return text.r ? { sure: false } : null;
-    /* The snippet comes from the part with the most of the query: the body unless the table
-     * labels or a heading have more. */
-    var body = 1 + n.h.length;
-    var parts = [[text.b, body], [text.l, body + 1]].concat(text.h.map(function (h, i) { return [h, 1 + i]; }));
-    var where = parts[0], whereValue = -1;
-    parts.forEach(function (part) {
-      var value = 0;
-      found[part[1]].forEach(function (m, j) {
-        if (m.verbatim || m.units >= need(terms[j].units)) value += m.units + (m.verbatim ? 1 : 0);
-      });
-      if (value > whereValue) { where = part; whereValue = value; }
-    });
-    var snip = snippet(where[0], fields[where[1]][0], found[where[1]], terms);
-    /* Without the rest of the body (text.r), the hit is what the whole text would give when every
-     * term is verbatim in the body's first part (covered and field weights cannot rise: the rest
-     * is body), MAX_OCCURRENCES times in what is loaded, and the snippet ends a term's length
-     * before the part does (so the body is where it comes from, with the same marks). */
-    var sure = !text.r || (where === parts[0] && terms.every(function (term, j) {
-      var count = 0;
-      fields.forEach(function (f, i) { count += found[i][j].verbatim; });
-      return found[body][j].verbatim && count >= MAX_OCCURRENCES &&
-        snip.reach + term.text.length <= n.b.length;
-    }));
+    if (!covered || covered < need(units)) return null;
+    var variants = best.map(function (v) { return v.variant; });
+    var bodyAt = 1 + n.h.length;
+    var where = place(text, n, fields, best, variants, bodyAt);
     var normTitle = normalize(info.title);
-    var titleFound = terms.map(function (term) { return match(normTitle, term); });
+    var titleFound = variants.map(function (v) { return match(normTitle, v); });
     return {
       doc: doc,
       url: info.url,
+      anchor: where.anchor,
       title: info.title,
-      titleSegments: segments(info.title, marks(titleFound, terms), 0, normTitle.length),
+      titleSegments: segments(info.title, marks(titleFound, variants), 0, normTitle.length),
       township: info.township,
       year: info.year,
       covered: covered,
       units: units,
-      score: score,
-      repeats: repeats,
+      weight: weight,
+      tier: tier,
       order: order(meta.town[doc]),
-      snippet: snip,
-      sure: sure
+      snippet: where.snippet,
+      also: variants.filter(function (v) { return v.alt; }).map(function (v) { return v.text; })
     };
   }
 
-  function byRank(a, b) {
-    return b.covered - a.covered || b.score - a.score || b.repeats - a.repeats ||
-      b.year - a.year || a.order - b.order || a.doc - b.doc;
+  /* Where a hit's best passage is: the body section with the most of the query marked (then
+   * the first), else a heading's section, else the table labels, else the weak parts; its
+   * anchor and snippet. */
+  function place(text, n, fields, best, variants, bodyAt) {
+    var inBody = marks(best.map(function (v) { return v.found[bodyAt]; }), variants);
+    if (inBody.length) {
+      var secs = sections(text, n.b.length);
+      var top = null, topValue = -1;
+      secs.forEach(function (s) {
+        var value = 0;
+        variants.forEach(function (v, j) {
+          var m = best[j].found[bodyAt];
+          var inside = marks([m], [v]).filter(function (r) { return r[0] >= s[0] && r[0] < s[1]; });
+          if (inside.length) value += 1000 + Math.min(inside.length, 5);
+        });
+        if (value > topValue) { top = s; topValue = value; }
+      });
+      var part = n.b.slice(top[0], top[1]);
+      var found = variants.map(function (v) { return match(part, v); });
+      return { anchor: top[2], snippet: snippet(text.b.slice(top[0], top[1]), part, found, variants) };
+    }
+    for (var i = 0; i < n.h.length; i++) {
+      var hm = marks(best.map(function (v) { return v.found[1 + i]; }), variants);
+      if (hm.length && fields[1 + i][1] !== WEAK) {
+        return { anchor: text.a[i], snippet: segments(text.h[i], hm, 0, n.h[i].length) };
+      }
+    }
+    var order = [[text.l, n.l, bodyAt + 1, 'stats-title'], [text.w || '', n.w, bodyAt + 2, '']];
+    for (var k = 0; k < order.length; k++) {
+      var f = best.map(function (v) { return v.found[order[k][2]]; });
+      if (marks(f, variants).length) return { anchor: order[k][3], snippet: snippet(order[k][0], order[k][1], f, variants) };
+    }
+    for (var j = 0; j < n.h.length; j++) {
+      var wm = marks(best.map(function (v) { return v.found[1 + j]; }), variants);
+      if (wm.length) return { anchor: text.a[j], snippet: segments(text.h[j], wm, 0, n.h[j].length) };
+    }
+    var none = variants.map(function () { return { verbatim: 0, units: 0, ranges: [] }; });
+    return { anchor: '', snippet: snippet(text.b, n.b, none, variants) };
   }
 
-  /* Search: up to `want` verified hits (more are verified as asked for). `total` counts the
-   * candidates; when `complete`, every candidate was verified and the hits are all of them. */
+  /* Search: the first `want` hits of the full ranking ({terms, total, complete, results, also,
+   * pages, answer}). Hits are ranked by their key from the text (see check()); since the index
+   * key of a report bounds its hit's key, a hit is emitted once no report still unchecked can
+   * rank above it — so the first page is the top of the full ranking, and asking for more only
+   * appends. `complete`: every candidate was checked and `total` is exact; otherwise `total`
+   * counts the hits known so far (the page says 至少). */
   S.search = function (query, filters, want) {
     filters = filters || {};
     want = want || PAGE;
-    if (!tokensAt(normalize(query)).units) return Promise.resolve({ terms: [], total: 0, complete: true, results: [] });
-    var terms, looked, order;
+    var empty = { terms: [], total: 0, complete: true, results: [], also: [], pages: [], answer: null };
+    if (!tokensAt(normalize(query)).units) return Promise.resolve(empty);
+    var terms, looked, order, posting = {};
     return load('docs.js').then(function () {
       /* A township filter names a slug: the list of townships says which index it is. */
       return filters.township ? load('towns.js') : null;
     }).then(function () {
       if (filters.township) {
-        filters = { year: filters.year, township: filters.township, town: -1 };
+        filters = { year: filters.year, township: filters.township, town: -1, syn: filters.syn };
         towns.forEach(function (t, i) { if (t[1] === filters.township) filters.town = i; });
       }
       /* Parsed once the folding table is there. */
-      terms = parse(query);
+      terms = parse(query, filters.syn);
       looked = lookups(terms);
       var needed = [];
       looked.forEach(function (t) {
-        var n = shardOf(t.t, meta.bits);
+        var n = shardOf(t, meta.bits);
         if (needed.indexOf(n) < 0) needed.push(n);
       });
       return Promise.all(needed.map(function (n) { return load('s-' + n + '.js'); }));
     }).then(function () {
+      looked.forEach(function (t) { posting[t] = postingsOf(t); });
       var key = terms.map(function (t) { return t.text; }).join(' ');
       var orders = [];
       order = function (town) {
@@ -575,53 +728,133 @@
         if (orders[town] === undefined) orders[town] = hash(key + '\n' + town);
         return orders[town];
       };
-      return verify(candidates(looked, filters, order), terms, order, want);
+      var found = candidates(terms, posting, filters, order);
+      return Promise.all([verify(found.cands, terms, posting, order, want), navPages(query, found.towns, filters)]);
+    }).then(function (both) {
+      var res = both[0];
+      res.pages = both[1];
+      res.answer = answer(query);
+      return res;
     });
   };
 
-  /* Texts are loaded for the best candidates, PAGE at a time, until `want` hits — or until
-   * want + PAGE texts were looked at: a query whose candidates mostly fail the check does not
-   * download every report (the rest are verified when more are asked for). */
-  function verify(cands, terms, order, want) {
-    var results = [];
-    var next = 0;
+  /* Texts are loaded for the unresolved reports that rank highest by their bound, PAGE at a
+   * time (the rest of a body only when the first part leaves a hit below its bound), until
+   * `want` hits are certain or want + 2 × PAGE files were loaded. */
+  function verify(cands, terms, posting, order, want) {
+    var loads = 0;
+    function keyOf(c) { return c.state === 2 ? c.hit : c; }
     function step() {
-      if (results.length >= want || next >= cands.length || next >= want + PAGE) {
-        results.sort(byRank);
-        var complete = next >= cands.length;
+      var live = cands.filter(function (c) { return c.state !== 3; });
+      live.sort(function (a, b) { return byRank(keyOf(a), keyOf(b)); });
+      var results = [];
+      var i = 0;
+      while (i < live.length && live[i].state === 2 && results.length < want) results.push(live[i++].hit);
+      var open = live.filter(function (c) { return c.state < 2; }).length;
+      if (results.length >= want || i >= live.length || loads >= want + 2 * PAGE) {
+        var known = live.length - open;
+        var also = [];
+        results.forEach(function (r) { r.also.forEach(function (a) { if (also.indexOf(a) < 0) also.push(a); }); });
         return {
           terms: terms.map(function (t) { return t.text; }),
-          total: complete ? results.length : cands.length,
-          complete: complete,
-          results: results
+          total: known,
+          complete: !open,
+          results: results,
+          also: also
         };
       }
-      var batch = cands.slice(next, next + PAGE);
-      next += batch.length;
+      var batch = live.slice(i).filter(function (c) { return c.state < 2; }).slice(0, PAGE);
+      loads += batch.length;
       var chunks = [];
       batch.forEach(function (c) {
         var k = Math.floor(meta.town[c.doc] / meta.chunk);
         if (c.doc < meta.year.length && chunks.indexOf(k) < 0) chunks.push(k);
       });
       return Promise.all(chunks.map(function (k) { return load('w-' + k + '.js'); })).then(function () {
-        return Promise.all(batch.map(function (c) { return load('t/' + docInfo(c.doc).key + '.js'); }));
-      }).then(function () {
-        /* The rest of a body only where its first part cannot decide. */
-        var unsure = batch.filter(function (c) {
-          var hit = check(c.doc, terms, order);
-          return hit && !hit.sure;
-        });
-        return Promise.all(unsure.map(function (c) { return load('r/' + docInfo(c.doc).key + '.js'); }));
+        return Promise.all(batch.map(function (c) {
+          var key = docInfo(c.doc).key;
+          return load((c.state === 0 ? 't/' : 'r/') + key + '.js');
+        }));
       }).then(function () {
         batch.forEach(function (c) {
-          var hit = check(c.doc, terms, order);
-          if (hit && hit.sure !== false) results.push(hit);
+          var text = texts[docInfo(c.doc).key];
+          var hit = check(posting, c.doc, terms, order);
+          var whole = !text || !text.r;
+          if (hit && (whole || !byRank(hit, c))) {
+            c.state = 2;
+            c.hit = hit;
+          } else {
+            c.state = whole ? 3 : 1;
+          }
         });
         return step();
       });
     }
     return step();
   }
+
+  /* The second index: pages that are not reports. A township whose name (or its name without
+   * 镇/乡/街道) is in the query finds its page; a year of the site in the query finds the year's
+   * page. [{title, url, kind}] */
+  function navPages(query, candidatesTowns, filters) {
+    var norm = normalize(query);
+    var out = [];
+    meta.years.forEach(function (e) {
+      var y = String(e[0]);
+      if (occurrences(norm, y).length || occurrences(norm, y + '年').length) {
+        out.push({ title: y + '年度政府信息公开工作年度报告', url: y + '/index.html', kind: 'year' });
+      }
+    });
+    var chunks = [];
+    candidatesTowns.forEach(function (t) {
+      var k = Math.floor(t / meta.chunk);
+      if (chunks.indexOf(k) < 0) chunks.push(k);
+    });
+    return Promise.all(chunks.map(function (k) { return load('w-' + k + '.js'); })).then(function () {
+      candidatesTowns.forEach(function (t) {
+        var town = towns[t];
+        if (!town) return;
+        var name = normalize(town[0]);
+        var core = name.replace(/(民族乡|街道办事处|街道|镇|乡)$/, '');
+        if (norm.indexOf(name) >= 0 || (core.length >= 2 && norm.indexOf(core) >= 0)) {
+          out.push({ title: town[0] + '（历年报告与数据对比）', url: 'townships/' + town[1] + '/index.html', kind: 'township' });
+        }
+      });
+      return out;
+    });
+  }
+
+  /* Questions about figures, and the page that answers them (docs.js `answers`). */
+  var ASK = [
+    ['compare', /(哪个|哪些|哪一个|哪几个)(乡镇|镇|乡|街道)|(最多|最少|最高|最低)的?(乡镇|镇|乡|街道)|(乡镇|镇|乡|街道).*(最多|最少|最高|最低|排名|排行)|申请.*最多|最多.*申请|排名|排行/],
+    ['audit', /按时|按期|逾期|超期|是否.*发布|有没有.*发布|没有发布|未发布|督查/],
+    ['guide', /(怎么|怎样|如何|去哪|哪里|在哪).*申请|申请.*(流程|渠道|方式|途径|手续)/]
+  ];
+
+  function answer(query) {
+    var norm = normalize(query);
+    var a = meta.answers || {};
+    for (var i = 0; i < ASK.length; i++) {
+      if (!ASK[i][1].test(norm)) continue;
+      var kind = ASK[i][0];
+      if (kind === 'compare' && a.compare) {
+        return { kind: kind, text: '各乡镇收到的申请数、主动公开数等主要指标并排列在年度页的“各乡镇主要指标对比”表中，点列名可以排序；各年合计见全县汇总。',
+          links: [[a.compare.split('/')[0] + '年度各乡镇主要指标对比', a.compare], ['全县各年度汇总', a.county]] };
+      }
+      if (kind === 'audit' && a.audit) {
+        return { kind: kind, text: '各乡镇每年的年度报告是否发布、是否按时发布，列在督查页中。',
+          links: [['各乡镇年报公开情况（督查）', a.audit]] };
+      }
+      if (kind === 'guide') {
+        var links = a.guide ? [[a.guide[1], a.guide[0]]] : [];
+        links.push(['搜索“政府信息公开指南”', 'search/index.html?q=' + encodeURIComponent('政府信息公开指南')]);
+        return { kind: kind, text: '申请政府信息公开的方式、受理机构和地址写在政府信息公开指南中；各报告的“收到和处理政府信息公开申请情况”部分列出当年收到的申请和办理结果。',
+          links: links };
+      }
+    }
+    return null;
+  }
+  S.answer = function (query) { return load('docs.js').then(function () { return answer(query); }); };
 
   S.years = function () {
     return meta.years.map(function (e) { return e[0]; }).sort(function (a, b) { return b - a; });
@@ -669,40 +902,98 @@
     var form = byId('search-form'), q = byId('search-q'), year = byId('search-year');
     var township = byId('search-township'), status = byId('search-status');
     var list = byId('search-results'), more = byId('search-more');
+    var syn = byId('search-syn'), also = byId('search-also');
+    var answerBox = byId('search-answer'), pagesBox = byId('search-pages');
     var params = new URLSearchParams(root.location.search);
     q.value = params.get('q') || '';
+    if (syn) syn.checked = params.get('syn') !== '0';
     var want = PAGE;
     var seq = 0;
 
+    function hit(r) {
+      var li = document.createElement('li');
+      li.className = 'search-hit';
+      var a = document.createElement('a');
+      a.className = 'search-hit-title';
+      a.href = siteRoot + r.url + (r.anchor ? '#' + r.anchor : '');
+      fill(a, r.titleSegments);
+      var m = document.createElement('p');
+      m.className = 'search-hit-meta';
+      m.textContent = r.year ? r.township + ' · ' + r.year + '年度' : '本站页面';
+      var p = document.createElement('p');
+      p.className = 'search-hit-snippet';
+      fill(p, r.snippet);
+      li.appendChild(a);
+      li.appendChild(m);
+      li.appendChild(p);
+      return li;
+    }
+
+    function link(text, url) {
+      var a = document.createElement('a');
+      a.href = siteRoot + url;
+      a.textContent = text;
+      return a;
+    }
+
+    function side(res) {
+      if (answerBox) {
+        answerBox.textContent = '';
+        answerBox.hidden = !res.answer;
+        if (res.answer) {
+          var h = document.createElement('h2');
+          h.textContent = '可能回答您问题的页面';
+          var p = document.createElement('p');
+          p.textContent = res.answer.text;
+          var ul = document.createElement('ul');
+          res.answer.links.forEach(function (l) {
+            var li = document.createElement('li');
+            li.appendChild(link(l[0], l[1]));
+            ul.appendChild(li);
+          });
+          answerBox.appendChild(h);
+          answerBox.appendChild(p);
+          answerBox.appendChild(ul);
+        }
+      }
+      if (pagesBox) {
+        pagesBox.textContent = '';
+        pagesBox.hidden = !res.pages.length;
+        res.pages.forEach(function (pg) {
+          var li = document.createElement('li');
+          li.appendChild(link(pg.title, pg.url));
+          pagesBox.appendChild(li);
+        });
+      }
+      if (also) {
+        also.textContent = '';
+        also.hidden = !res.also.length;
+        if (res.also.length) {
+          also.appendChild(document.createTextNode('也找了：' + res.also.join('、') + '（同义词，可在上方关闭）'));
+        }
+      }
+    }
+
+    /* A new search renders its hits; more (firstNew ≥ 0) appends those after the ones shown,
+     * which stay as they are: the first hits of a longer list are the same. */
     function render(query, res, firstNew) {
-      list.textContent = '';
+      if (firstNew < 0) list.textContent = '';
+      side(res);
       res.results.forEach(function (r, i) {
-        var li = document.createElement('li');
-        li.className = 'search-hit';
-        var a = document.createElement('a');
-        a.className = 'search-hit-title';
-        a.href = siteRoot + r.url;
-        fill(a, r.titleSegments);
-        var m = document.createElement('p');
-        m.className = 'search-hit-meta';
-        m.textContent = r.year ? r.township + ' · ' + r.year + '年度' : '本站页面';
-        var p = document.createElement('p');
-        p.className = 'search-hit-snippet';
-        fill(p, r.snippet);
-        li.appendChild(a);
-        li.appendChild(m);
-        li.appendChild(p);
+        if (firstNew >= 0 && i < firstNew) return;
+        var li = hit(r);
         list.appendChild(li);
-        if (i === firstNew) a.focus();
+        if (i === firstNew) li.firstChild.focus();
       });
       if (!res.results.length) {
-        status.textContent = '没有找到包含“' + query + '”的报告。请换一个词，或减少筛选条件。';
+        status.textContent = res.complete ? '没有找到包含“' + query + '”的报告。请换一个词，或减少筛选条件。' :
+          '至少 ' + res.total + ' 条结果，请点“显示更多结果”继续查找。';
       } else if (res.complete) {
-        status.textContent = '共 ' + res.results.length + ' 条结果';
+        status.textContent = '共 ' + res.total + ' 条结果' + (res.results.length < res.total ? '，已显示 ' + res.results.length + ' 条' : '');
       } else {
-        status.textContent = '约 ' + res.total + ' 条结果，已显示 ' + res.results.length + ' 条';
+        status.textContent = '至少 ' + Math.max(res.total, res.results.length) + ' 条结果，已显示 ' + res.results.length + ' 条';
       }
-      more.hidden = res.complete;
+      more.hidden = res.complete && res.results.length >= res.total;
     }
 
     function run(firstNew) {
@@ -711,11 +1002,13 @@
       if (!query) {
         list.textContent = '';
         more.hidden = true;
+        side({ answer: null, pages: [], also: [] });
         status.textContent = '请输入要搜索的词语，例如乡镇名称或“依申请公开”。';
         return;
       }
       status.textContent = '正在搜索…';
-      S.search(query, { year: year.value, township: township.value }, want).then(function (res) {
+      var filters = { year: year.value, township: township.value, syn: !syn || syn.checked };
+      S.search(query, filters, want).then(function (res) {
         if (mine === seq) render(query, res, firstNew);
       }, function () {
         if (mine === seq) status.textContent = '搜索索引加载失败，请刷新页面后重试。';
@@ -727,6 +1020,7 @@
       if (q.value.trim()) p.set('q', q.value.trim());
       if (year.value) p.set('year', year.value);
       if (township.value) p.set('township', township.value);
+      if (syn && !syn.checked) p.set('syn', '0');
       try { root.history.replaceState(null, '', '?' + p.toString()); } catch (e) { /* file:// */ }
     }
 
@@ -736,8 +1030,8 @@
       remember();
       run(-1);
     });
-    [year, township].forEach(function (el) {
-      el.addEventListener('change', function () { want = PAGE; remember(); run(-1); });
+    [year, township, syn].forEach(function (el) {
+      if (el) el.addEventListener('change', function () { want = PAGE; remember(); run(-1); });
     });
     more.addEventListener('click', function () {
       var shown = list.children.length;
