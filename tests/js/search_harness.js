@@ -49,6 +49,7 @@ function page() {
       q: s.q,
       total: res.total,
       complete: res.complete,
+      sure: res.sure,
       results: res.results.map((r) => ({
         url: r.url,
         title: r.title,

@@ -6,19 +6,30 @@
  * simplified table that docs.js carries), the tokenizer and the shard hash must stay exactly those
  * of mod.rs (tests/search.rs checks both on shared vectors).
  *
- * Ranking, in two steps:
- * 1. From the postings (docs.js and the query's shards): a report is a candidate when the query
- *    tokens it has cover enough of the query's units (CJK characters and Latin words; a bigram
- *    covers its two characters) — see need() — so 存在的问题 finds 存在的主要问题 and a wrong
- *    character does not lose a long word. Candidates are ordered by units covered, then by the
- *    field of each (title 3, heading 2, body 1).
- * 2. The texts of the best candidates are loaded (PAGE at a time) and each term of the query is
- *    looked for in them: verbatim, or as a chain of its tokens in query order with at most SLACK
- *    extra characters between neighbours (one field at a time). A report stays a hit when its
- *    chains still cover enough units; hits rank by units covered, then by field (a verbatim term
- *    counting again, twice), then by how often the terms occur verbatim, then newest year, then a
- *    per-query order of townships (a hash of the query and the township's index), so that among equals no
- *    township is always first.
+ * Ranking. A hit's key is (units covered, tier, weight, newest year, a per-query order of
+ * townships — a hash of the query and the township's index, so that among equals no township is
+ * always first):
+ * - units covered: a term's best chain in one field — verbatim, or its tokens in query order
+ *   with at most SLACK extra characters between neighbours — counts the CJK characters and
+ *   Latin words it covers (a bigram covers two), so 存在的问题 finds 存在的主要问题; a report
+ *   is a hit when it covers need() of the query;
+ * - tier: where that chain stands — a passage, a reported figure (table labels of filled rows)
+ *   or the title 4, a heading 2, only the weak parts 0 (the report's list of its own parts, a
+ *   heading with nothing under it, a narrative table row with every figure blank), one more
+ *   when verbatim; a thesaurus alternative (always verbatim) without that one;
+ * - weight: each unit's best field in the index (title 3, body 2, heading 1, weak 0).
+ * The index gives each report an upper bound of that key (covered and weight from the postings,
+ * the top tier); candidates are checked in the order of their bound, and a hit is shown once no
+ * unchecked report can rank above it — so the first page is the top of the full ranking and
+ * 显示更多结果 only appends (see verify()). Each hit links to the section (heading anchor) that
+ * holds its best passage, with that section's snippet.
+ *
+ * Thesaurus (docs.js `syn`, from src/search/thesaurus.txt): each term also looks for its
+ * alternatives (the term with a word of a group replaced), shown as 也找了; filters.syn = false
+ * turns it off. A second, small index of non-report pages: the township pages (doc ids from
+ * docs.js `nav` on, their names as postings) and the year pages (a year in the query). Questions
+ * about figures (哪个乡镇…最多, 按时, 怎么申请) get an answer box pointing to the page that
+ * answers them (docs.js `answers`).
  *
  * Page hooks (search.html): #search-app (data-root: the site root relative to the page,
  * data-index: the search/ folder), #search-form, #search-q, #search-year, #search-township,
@@ -28,7 +39,7 @@
  *
  * Script API (window.nianbaoSearch): normalize(text) (folds traditional characters once docs.js
  * is loaded: ready()), tokenize(query), shardOf(token, bits), search(query, {year, township},
- * want) → Promise of {terms, total, complete, results}; years() (once ready()); townships() →
+ * want) → Promise of {terms, total, complete, sure, results, also, pages, answer}; years() (once ready()); townships() →
  * Promise of [name, slug] (loads towns.js, which a search without a township filter does not);
  * loader(path) → Promise can be replaced (tests load the files with node).
  *
@@ -41,10 +52,10 @@
   var S = root.nianbaoSearch || (root.nianbaoSearch = {});
   var ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
   var TITLE = 3, BODY = 2, HEADING = 1, WEAK = 0;
-  /* Tiers of where a term stands: its phrase in a passage, a reported figure or the title 4,
-   * in a heading 2, only in the weak parts 0; an alternative from the thesaurus one less than
-   * the term itself (3, 1) — never below 0. */
-  var TOP_TIER = 4;
+  /* Tiers of where a term stands: its best chain in a passage, a reported figure or the title
+   * 4, in a heading 2, only in the weak parts 0 (tierOf()), one more when the chain is the
+   * term verbatim; an alternative from the thesaurus, always verbatim, without that one. */
+  var TOP_TIER = 5;
   /* Alternatives from the thesaurus per term, at most. */
   var MAX_ALTS = 12;
   var PAGE = 10; /* hits verified (and texts loaded) at a time: about 5–10 KB each */
@@ -369,13 +380,13 @@
 
   /* The tier of a term's phrase in a field of the given weight. */
   function tierOf(weight) {
-    return weight >= BODY ? TOP_TIER : weight === HEADING ? 2 : 0;
+    return weight >= BODY ? 4 : weight === HEADING ? 2 : 0;
   }
 
-  /* Whether key a ranks above key b by {covered, weight, tier}. */
+  /* Whether key a ranks above key b by {covered, tier, weight}. */
   function better(a, b) {
     return a.covered > b.covered || (a.covered === b.covered &&
-      (a.weight > b.weight || (a.weight === b.weight && a.tier > b.tier)));
+      (a.tier > b.tier || (a.tier === b.tier && a.weight > b.weight)));
   }
 
   /* The best field of a token in a report (-1: not in it). */
@@ -391,9 +402,9 @@
     return m;
   }
 
-  /* Rank order of two keys {covered, weight, tier, year, order, doc}: better first. */
+  /* Rank order of two keys {covered, tier, weight, year, order, doc}: better first. */
   function byRank(a, b) {
-    return b.covered - a.covered || b.weight - a.weight || b.tier - a.tier || b.year - a.year ||
+    return b.covered - a.covered || b.tier - a.tier || b.weight - a.weight || b.year - a.year ||
       a.order - b.order || a.doc - b.doc;
   }
 
@@ -521,14 +532,15 @@
     return [from, to];
   }
 
-  /* The text around the first mark, plus a shorter fragment for the first mark of each term not
+  /* The text around the first mark (or `focus`, the best section's first mark), plus a shorter fragment for the first mark of each term not
    * in it (at most three fragments), joined with "…". `found`: one match per term. */
-  function snippet(original, norm, found, terms) {
+  function snippet(original, norm, found, terms, focus) {
     var firsts = found.map(function (m, j) {
       return marks([m], [terms[j]]).map(function (r) { return r[0]; })[0];
     }).filter(function (p) { return p !== undefined; });
     var all = marks(found, terms);
-    var wins = [span(norm, all.length ? all[0][0] : 0, SNIPPET_BEFORE, SNIPPET_LENGTH)];
+    var first = focus !== undefined ? focus : all.length ? all[0][0] : 0;
+    var wins = [span(norm, first, SNIPPET_BEFORE, SNIPPET_LENGTH)];
     firsts.forEach(function (i) {
       var covered = wins.some(function (w) { return i >= w[0] && i < w[1]; });
       if (!covered && wins.length < 3) wins.push(span(norm, i, 12, 48));
@@ -557,8 +569,7 @@
 
   /* A term's key in one report from its text, and the variant (the term or an alternative)
    * that gives it: the units of the term's best chain in one field, the index's weight of the
-   * units (as in bound()), and the tier of the best field where the chain covers need() of the
-   * term (tierOf()); an alternative counts when it is verbatim somewhere, a tier lower. */
+   * units (as in bound()), and the tier of the best field that has such a chain (tierOf()); an alternative counts when it is verbatim somewhere, a tier lower. */
   function verified(posting, doc, term, fields) {
     var per = [];
     for (var u = 0; u < term.units; u++) per.push(-1);
@@ -569,24 +580,27 @@
     var weight = 0;
     per.forEach(function (f) { if (f > 0) weight += f; });
     var units = 0, tier = -1;
-    var enough = need(term.units);
     var found = fields.map(function (f) {
       var m = match(f[0], term);
       units = Math.max(units, m.units);
-      if (m.verbatim || m.units >= enough) tier = Math.max(tier, tierOf(f[1]));
       return m;
+    });
+    found.forEach(function (m, i) {
+      if (m.units && m.units === units) tier = Math.max(tier, tierOf(fields[i][1]) + (m.verbatim ? 1 : 0));
     });
     var best = { covered: units, weight: weight, tier: Math.max(tier, 0), variant: term, found: found };
     term.alts.forEach(function (alt) {
       var af = -1;
       var afound = fields.map(function (f) {
         var m = match(f[0], alt);
-        if (m.verbatim) af = Math.max(af, Math.max(tierOf(f[1]) - 1, 0));
+        if (m.verbatim) af = Math.max(af, tierOf(f[1]));
         return m.verbatim ? m : { verbatim: 0, units: 0, ranges: [] };
       });
       if (af < 0) return;
       var c = { covered: term.units, weight: term.units * altField(posting, doc, alt), tier: af, variant: alt, found: afound };
-      if (better(c, best)) best = c;
+      /* Among equal alternatives, the longest: it marks the most of what matched. */
+      var longer = best.variant.alt && !better(best, c) && alt.text.length > best.variant.text.length;
+      if (better(c, best) || longer) best = c;
     });
     return best;
   }
@@ -650,44 +664,50 @@
     };
   }
 
-  /* Where a hit's best passage is: the body section with the most of the query marked (then
-   * the first), else a heading's section, else the table labels, else the weak parts; its
-   * anchor and snippet. */
+  /* Where a hit's best passage is: the place (the body, a heading, the table labels, the weak
+   * parts) that has the best chain of the most terms, the stronger place first among equals;
+   * in the body, the section with the most terms marked. Its anchor and snippet. */
   function place(text, n, fields, best, variants, bodyAt) {
-    var inBody = marks(best.map(function (v) { return v.found[bodyAt]; }), variants);
-    if (inBody.length) {
+    var places = [[bodyAt, TOP_TIER, 'body'], [bodyAt + 1, TOP_TIER, 'stats-title']]
+      .concat(n.h.map(function (h, i) { return [1 + i, tierOf(fields[1 + i][1]), text.a[i]]; }))
+      .concat([[bodyAt + 2, 0, '']]);
+    var top = null, topValue = -1;
+    places.forEach(function (p) {
+      var full = 0;
+      best.forEach(function (v) {
+        var most = 0;
+        v.found.forEach(function (m) { most = Math.max(most, m.units); });
+        if (most && v.found[p[0]].units === most) full++;
+      });
+      var value = full * 10 + p[1];
+      if (full && value > topValue) { top = p; topValue = value; }
+    });
+    var none = variants.map(function () { return { verbatim: 0, units: 0, ranges: [] }; });
+    if (!top) return { anchor: '', snippet: snippet(text.b, n.b, none, variants) };
+    var found = best.map(function (v) { return v.found[top[0]]; });
+    if (top[2] === 'body') {
+      var inBody = marks(found, variants);
       var secs = sections(text, n.b.length);
-      var top = null, topValue = -1;
+      var sec = secs[0], secValue = -1;
       secs.forEach(function (s) {
         var value = 0;
         variants.forEach(function (v, j) {
-          var m = best[j].found[bodyAt];
-          var inside = marks([m], [v]).filter(function (r) { return r[0] >= s[0] && r[0] < s[1]; });
+          var inside = marks([found[j]], [v]).filter(function (r) { return r[0] >= s[0] && r[0] < s[1]; });
           if (inside.length) value += 1000 + Math.min(inside.length, 5);
         });
-        if (value > topValue) { top = s; topValue = value; }
+        if (value > secValue) { sec = s; secValue = value; }
       });
-      var part = n.b.slice(top[0], top[1]);
-      var found = variants.map(function (v) { return match(part, v); });
-      return { anchor: top[2], snippet: snippet(text.b.slice(top[0], top[1]), part, found, variants) };
+      var focus = inBody.filter(function (r) { return r[0] >= sec[0] && r[0] < sec[1]; })[0];
+      return { anchor: sec[2], snippet: snippet(text.b, n.b, found, variants, focus ? focus[0] : undefined) };
     }
-    for (var i = 0; i < n.h.length; i++) {
-      var hm = marks(best.map(function (v) { return v.found[1 + i]; }), variants);
-      if (hm.length && fields[1 + i][1] !== WEAK) {
-        return { anchor: text.a[i], snippet: segments(text.h[i], hm, 0, n.h[i].length) };
-      }
-    }
-    var order = [[text.l, n.l, bodyAt + 1, 'stats-title'], [text.w || '', n.w, bodyAt + 2, '']];
-    for (var k = 0; k < order.length; k++) {
-      var f = best.map(function (v) { return v.found[order[k][2]]; });
-      if (marks(f, variants).length) return { anchor: order[k][3], snippet: snippet(order[k][0], order[k][1], f, variants) };
-    }
-    for (var j = 0; j < n.h.length; j++) {
-      var wm = marks(best.map(function (v) { return v.found[1 + j]; }), variants);
-      if (wm.length) return { anchor: text.a[j], snippet: segments(text.h[j], wm, 0, n.h[j].length) };
-    }
-    var none = variants.map(function () { return { verbatim: 0, units: 0, ranges: [] }; });
-    return { anchor: '', snippet: snippet(text.b, n.b, none, variants) };
+    if (top[0] === bodyAt + 1) return { anchor: top[2], snippet: snippet(text.l, n.l, found, variants) };
+    if (top[0] === bodyAt + 2) return { anchor: '', snippet: snippet(text.w || '', n.w, found, variants) };
+    var h = top[0] - 1;
+    var start = (text.o || [])[h] || 0;
+    var under = text.b.slice(start, Math.min(start + 60, text.b.length));
+    var segs = segments(text.h[h], marks(found, variants), 0, n.h[h].length);
+    if (under) segs = segs.concat([['：' + under + (start + 60 < text.b.length ? '…' : ''), false]]);
+    return { anchor: top[2], snippet: segs };
   }
 
   /* Search: the first `want` hits of the full ranking ({terms, total, complete, results, also,
@@ -740,7 +760,9 @@
 
   /* Texts are loaded for the unresolved reports that rank highest by their bound, PAGE at a
    * time (the rest of a body only when the first part leaves a hit below its bound), until
-   * `want` hits are certain or want + 2 × PAGE files were loaded. */
+   * `want` hits are certain or want + 2 × PAGE files were loaded. In the second case the hits
+   * known so far follow the certain ones in the order of their keys (`sure` counts the certain
+   * ones): a report not yet checked could still rank among them. */
   function verify(cands, terms, posting, order, want) {
     var loads = 0;
     function keyOf(c) { return c.state === 2 ? c.hit : c; }
@@ -750,15 +772,24 @@
       var results = [];
       var i = 0;
       while (i < live.length && live[i].state === 2 && results.length < want) results.push(live[i++].hit);
+      var sure = results.length;
       var open = live.filter(function (c) { return c.state < 2; }).length;
-      if (results.length >= want || i >= live.length || loads >= want + 2 * PAGE) {
-        var known = live.length - open;
+      var known = live.filter(function (c) { return c.hit; });
+      var spent = loads >= want + 2 * PAGE;
+      if (results.length >= want || i >= live.length || spent) {
+        if (results.length < want) {
+          known.filter(function (c) { return results.indexOf(c.hit) < 0; })
+            .sort(function (a, b) { return byRank(a.hit, b.hit); })
+            .slice(0, want - results.length)
+            .forEach(function (c) { results.push(c.hit); });
+        }
         var also = [];
-        results.forEach(function (r) { r.also.forEach(function (a) { if (also.indexOf(a) < 0) also.push(a); }); });
+        terms.forEach(function (t) { t.alts.forEach(function (a) { also.push(a.text); }); });
         return {
           terms: terms.map(function (t) { return t.text; }),
-          total: known,
+          total: known.length,
           complete: !open,
+          sure: sure,
           results: results,
           also: also
         };
@@ -780,12 +811,9 @@
           var text = texts[docInfo(c.doc).key];
           var hit = check(posting, c.doc, terms, order);
           var whole = !text || !text.r;
-          if (hit && (whole || !byRank(hit, c))) {
-            c.state = 2;
-            c.hit = hit;
-          } else {
-            c.state = whole ? 3 : 1;
-          }
+          c.hit = hit;
+          if (hit && (whole || !byRank(hit, c))) c.state = 2;
+          else c.state = whole ? 3 : 1;
         });
         return step();
       });
@@ -976,24 +1004,30 @@
 
     /* A new search renders its hits; more (firstNew ≥ 0) appends those after the ones shown,
      * which stay as they are: the first hits of a longer list are the same. */
+    var shown = {};
     function render(query, res, firstNew) {
-      if (firstNew < 0) list.textContent = '';
+      if (firstNew < 0) {
+        list.textContent = '';
+        shown = {};
+      }
       side(res);
-      res.results.forEach(function (r, i) {
-        if (firstNew >= 0 && i < firstNew) return;
+      var focused = false;
+      res.results.forEach(function (r) {
+        if (shown[r.doc]) return;
+        shown[r.doc] = true;
         var li = hit(r);
         list.appendChild(li);
-        if (i === firstNew) li.firstChild.focus();
+        if (firstNew >= 0 && !focused) { li.firstChild.focus(); focused = true; }
       });
       if (!res.results.length) {
         status.textContent = res.complete ? '没有找到包含“' + query + '”的报告。请换一个词，或减少筛选条件。' :
           '至少 ' + res.total + ' 条结果，请点“显示更多结果”继续查找。';
       } else if (res.complete) {
-        status.textContent = '共 ' + res.total + ' 条结果' + (res.results.length < res.total ? '，已显示 ' + res.results.length + ' 条' : '');
+        status.textContent = '共 ' + res.total + ' 条结果' + (list.children.length < res.total ? '，已显示 ' + list.children.length + ' 条' : '');
       } else {
-        status.textContent = '至少 ' + Math.max(res.total, res.results.length) + ' 条结果，已显示 ' + res.results.length + ' 条';
+        status.textContent = '至少 ' + res.total + ' 条结果，已显示 ' + list.children.length + ' 条';
       }
-      more.hidden = res.complete && res.results.length >= res.total;
+      more.hidden = res.complete && list.children.length >= res.total;
     }
 
     function run(firstNew) {
