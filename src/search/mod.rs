@@ -332,15 +332,23 @@ impl Collecting {
         if block.trim().is_empty() {
             return;
         }
-        let into = if weak || lists_parts(&block) {
-            &mut self.doc.weak
-        } else {
-            &mut self.doc.body
-        };
-        into.push_str(&block);
-        if !into.ends_with(' ') {
-            into.push(' ');
+        if weak {
+            push_block(&mut self.doc.weak, &block);
+            return;
         }
+        // Only the sentences that list the report's parts are weak; the rest of the paragraph
+        // (often the overview that follows them) is body.
+        let (mut body, mut parts) = (String::new(), String::new());
+        for sentence in block.split_inclusive('。') {
+            let into = if lists_parts(sentence) {
+                &mut parts
+            } else {
+                &mut body
+            };
+            into.push_str(sentence);
+        }
+        push_block(&mut self.doc.body, &body);
+        push_block(&mut self.doc.weak, &parts);
     }
 
     /// Whether the table row in the block reports nothing: a label and only blank cells.
@@ -392,12 +400,29 @@ fn utf16_len(text: &str) -> usize {
     text.chars().map(char::len_utf16).sum()
 }
 
-/// Whether a paragraph is the report's list of its own parts (本报告由总体情况、主动公开…、
-/// …等六部分组成): it names every section, so it matches most queries and says nothing.
-fn lists_parts(block: &str) -> bool {
-    block.matches('、').count() >= 3
-        && ["组成", "部分", "方面"].iter().any(|w| block.contains(w))
-        && ["报告", "全文", "年报"].iter().any(|w| block.contains(w))
+/// A block of text appended to a field, blocks separated by a space.
+fn push_block(into: &mut String, block: &str) {
+    if block.trim().is_empty() {
+        return;
+    }
+    into.push_str(block);
+    if !into.ends_with(' ') {
+        into.push(' ');
+    }
+}
+
+/// Whether a sentence is the report's list of its own parts (本报告由总体情况、主动公开…、
+/// …等六部分组成; 全文包括概述,主动公开…): it names every section, so it matches most queries
+/// and says nothing. Items are separated by 、 or commas.
+fn lists_parts(sentence: &str) -> bool {
+    let items = sentence.matches(['、', ',', '，']).count();
+    items >= 3
+        && ["组成", "部分", "方面", "全文包括", "报告包括", "内容包括"]
+            .iter()
+            .any(|w| sentence.contains(w))
+        && ["报告", "全文", "年报"]
+            .iter()
+            .any(|w| sentence.contains(w))
 }
 
 /// A cell that reports nothing: empty, 未填报, or a dash.
@@ -1311,8 +1336,111 @@ mod tests {
         };
         let text = doc_text(&report);
         assert_eq!(text.headings, ["一、概述"]);
+        assert_eq!(text.anchors, ["intro"]);
+        assert_eq!(text.offsets, [0]);
         assert_eq!(text.body, "本镇政务公开工作顺利。 See it. 项目 数 培训 1");
         assert_eq!(text.labels, "");
+        assert_eq!(text.weak, "");
+    }
+
+    #[test]
+    fn sections_anchor_as_the_page_does_and_weak_parts_are_apart() {
+        let narrative = "本报告由总体情况、主动公开情况、依申请公开情况、行政复议情况等四部分组成。全年工作正常。\n\n\
+                         ## 一、总体情况\n\n正文甲。\n\n\
+                         ## 二、依申请公开 {#apply}\n\n\
+                         ### （一）收到申请\n\n未收到申请。\n\n\
+                         ## 三、行政复议\n\n\
+                         ## 四、其他\n\n\
+                         | 项目 | 数量 |\n|---|---|\n| 收到申请 | 未填报 |\n| 办结 | 0 |\n";
+        let text = markdown_text(narrative);
+        assert_eq!(
+            text.headings,
+            [
+                "一、总体情况",
+                "二、依申请公开",
+                "（一）收到申请",
+                "三、行政复议",
+                "四、其他"
+            ]
+        );
+        // The ids the report page gives its headings.
+        let rendered = crate::render::markdown::render(narrative);
+        let ids: Vec<&str> = rendered.headings.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(text.anchors, ids);
+        assert_eq!(text.anchors, ["sec-1", "apply", "sec-3", "sec-4", "sec-5"]);
+        // 二 has a subsection under it; 三 has nothing before 四.
+        assert_eq!(text.empty, [3]);
+        assert_eq!(
+            text.body,
+            "全年工作正常。 正文甲。 未收到申请。 项目 数量 办结 0"
+        );
+        assert!(text.weak.contains("四部分组成"), "{}", text.weak);
+        assert!(text.weak.contains("收到申请 未填报"), "{}", text.weak);
+        // Section starts, in UTF-16 units of the body.
+        let at = |s: &str| {
+            text.body
+                .find(s)
+                .map(|b| utf16_len(&text.body[..b]))
+                .unwrap()
+        };
+        assert_eq!(text.offsets[0], at("正文甲"));
+        assert_eq!(text.offsets[2], at("未收到"));
+        assert_eq!(text.offsets[4], at("项目"));
+    }
+
+    #[test]
+    fn a_list_of_parts_is_told_from_a_sentence_that_lists_things() {
+        for parts in [
+            "本报告由总体情况、主动公开政府信息情况、收到和处理政府信息公开申请情况、存在的主要问题等四部分组成。",
+            "全文包括概述,主动公开政府信息情况,依申请公开政府信息情况,申请行政复议及提起诉讼情况和存在的主要问题。",
+            "本年度报告内容包括总体情况、主动公开、依申请公开、行政复议等方面。",
+        ] {
+            assert!(lists_parts(parts), "{parts}");
+        }
+        for said in [
+            "全年主动公开政府信息32条，包括领导信息类1条、机构职能类2条、内设机构类1条。",
+            "通过政府网站、政务公开栏、微信公众号等多种渠道发布政府信息。",
+            "本年度未收到政府信息公开申请。",
+        ] {
+            assert!(!lists_parts(said), "{said}");
+        }
+    }
+
+    #[test]
+    fn the_thesaurus_is_well_formed() {
+        let lines = (THESAURUS.lines())
+            .filter(|l| !l.trim_start().starts_with('#') && !l.trim().is_empty())
+            .count();
+        let groups = thesaurus();
+        assert_eq!(groups.len(), lines, "every line is a group");
+        let mut seen = std::collections::BTreeSet::new();
+        for g in &groups {
+            for w in &g.words {
+                assert_eq!(*w, normalize(w), "{w}: written folded");
+                assert!(query_tokens(w).len() >= 1, "{w}");
+            }
+            let distinct: std::collections::BTreeSet<&String> = g.words.iter().collect();
+            assert_eq!(distinct.len(), g.words.len(), "{:?}", g.words);
+            seen.insert(g.words[0].clone());
+        }
+        for (from, to) in [
+            ("政务新媒体", "微信"),
+            ("依申请公开", "政府信息公开申请"),
+            ("资讯", "信息"),
+        ] {
+            assert!(
+                groups
+                    .iter()
+                    .any(|g| g.words.contains(&from.to_string())
+                        && g.words.contains(&to.to_string())),
+                "{from} ↔ {to}"
+            );
+        }
+        assert_eq!(
+            normalize("資訊"),
+            "资讯",
+            "the traditional form folds to the listed word"
+        );
     }
 
     #[test]

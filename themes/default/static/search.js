@@ -230,6 +230,12 @@
   function need(units) {
     return Math.max(Math.floor((3 * units + 4) / 5), Math.min(units, 3));
   }
+  /* Units a report may cover instead when they come from rare tokens (in at most half of the
+   * reports): half of a query of four or more (保密审查 finds 保密, 政务公开 does not find every
+   * 公开). Such hits cover less and so rank after those that cover need(). */
+  function looseNeed(units) {
+    return units >= 4 ? Math.ceil(units / 2) : units;
+  }
   S.need = need;
 
   /* The query as the search reads it: its terms (separated by spaces, question words dropped,
@@ -389,6 +395,17 @@
       (a.tier > b.tier || (a.tier === b.tier && a.weight > b.weight)));
   }
 
+  /* Units of a term a report covers with rare tokens of it (see looseNeed()). */
+  function rareCovered(posting, doc, term, rare) {
+    var units = {};
+    term.tokens.forEach(function (t) {
+      if (t.looked && rare[t.t] && field(posting, t.t, doc) >= 0) {
+        for (var v = t.u0; v < t.u1; v++) units[v] = true;
+      }
+    });
+    return Object.keys(units).length;
+  }
+
   /* The best field of a token in a report (-1: not in it). */
   function field(posting, token, doc) {
     var f = posting[token].get(doc);
@@ -417,6 +434,9 @@
     var units = 0;
     terms.forEach(function (t) { units += t.units; });
     var enough = need(units);
+    /* A token in at most half of the reports is rare: a partial match must come from those. */
+    var rare = {};
+    for (var t in posting) rare[t] = 2 * posting[t].size <= meta.year.length;
     var year = filters.year ? Number(filters.year) : 0;
     var nav = meta.nav === undefined ? Infinity : meta.nav;
     var out = [], towns = [];
@@ -424,15 +444,17 @@
       if (doc >= nav) { towns.push(doc - nav); return; }
       if (year && meta.year[doc] !== year) return;
       if (filters.township && meta.town[doc] !== filters.town) return;
-      var covered = 0, weight = 0, tier = 0;
+      var covered = 0, weight = 0, tier = 0, rareUnits = 0;
       terms.forEach(function (term) {
         var b = bound(posting, doc, term);
         covered += b.covered;
         weight += b.weight;
         tier += b.tier;
+        rareUnits += rareCovered(posting, doc, term, rare);
       });
-      if (covered < enough || !covered) return;
-      out.push({ doc: doc, covered: covered, weight: weight, tier: tier, year: meta.year[doc] || 0, order: order(meta.town[doc]), state: 0 });
+      var loose = covered < enough && rareUnits >= looseNeed(units);
+      if ((covered < enough && !loose) || !covered) return;
+      out.push({ doc: doc, covered: covered, weight: weight, tier: tier, year: meta.year[doc] || 0, order: order(meta.town[doc]), state: 0, loose: loose });
     });
     out.sort(byRank);
     return { cands: out, towns: towns.sort(function (a, b) { return a - b; }) };
@@ -487,11 +509,11 @@
   }
 
   /* The ranges of `found` (one match per term) to mark: verbatim terms everywhere, otherwise a
-   * chain that covers need() of its term. */
+   * chain that covers looseNeed() of its term. */
   function marks(found, terms) {
     var out = [];
     found.forEach(function (m, j) {
-      if (m.verbatim || (m.units && m.units >= need(terms[j].units))) out = out.concat(m.ranges);
+      if (m.verbatim || (m.units && m.units >= looseNeed(terms[j].units))) out = out.concat(m.ranges);
     });
     return merge(out);
   }
@@ -621,7 +643,7 @@
 
   /* The hit for one report, or null when its text does not have enough of the query. The
    * hit links to the section that holds its best passage, with that section's snippet. */
-  function check(posting, doc, terms, order) {
+  function check(posting, doc, terms, order, loose) {
     var info = docInfo(doc);
     var text = texts[info.key];
     if (!text) return null;
@@ -640,7 +662,8 @@
       tier += v.tier;
       return v;
     });
-    if (!covered || covered < need(units)) return null;
+    var enough = loose ? looseNeed(units) : need(units);
+    if (!covered || covered < enough) return null;
     var variants = best.map(function (v) { return v.variant; });
     var bodyAt = 1 + n.h.length;
     var where = place(text, n, fields, best, variants, bodyAt);
@@ -809,7 +832,7 @@
       }).then(function () {
         batch.forEach(function (c) {
           var text = texts[docInfo(c.doc).key];
-          var hit = check(posting, c.doc, terms, order);
+          var hit = check(posting, c.doc, terms, order, c.loose);
           var whole = !text || !text.r;
           c.hit = hit;
           if (hit && (whole || !byRank(hit, c))) c.state = 2;
