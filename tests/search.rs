@@ -246,6 +246,14 @@ fn a_query_downloads_only_its_shards_and_the_texts_of_its_hits() {
     );
     assert!(loaded.contains(&"docs.js"));
     assert!(loaded.contains(&"t/2018/beijinggang.js"));
+    assert!(
+        !loaded.contains(&"fold.js"),
+        "a query in simplified characters over simplified texts needs no folding table"
+    );
+    let traditional = &searches(content_pack(), &[("依申請公開", "", "")])[0];
+    let loaded = traditional["loaded"].to_string();
+    assert!(loaded.contains("\"fold.js\""), "{loaded}");
+    assert_eq!(urls(traditional), ["2018/beijinggang/index.html"]);
 }
 
 /// Three reports: the query in a title, in a heading, in the body; plus one with every bigram
@@ -294,10 +302,22 @@ fn hits_rank_by_coverage_then_title_heading_body_and_scattered_bigrams_are_no_hi
         .and_then(|d| d.strip_suffix(");\n"))
         .expect("docs.js registers its data");
     let mut meta: Value = serde_json::from_str(json).expect("docs.js is JSON");
-    let fold = meta
-        .as_object_mut()
-        .and_then(|m| m.remove("fold"))
-        .expect("docs.js carries the folding table");
+    let fold_js = std::fs::read_to_string(out.join("search/fold.js")).unwrap();
+    let fold: Value = serde_json::from_str(
+        fold_js
+            .strip_prefix("nianbaoSearch.fold(")
+            .and_then(|d| d.strip_suffix(");\n"))
+            .expect("fold.js registers the folding table"),
+    )
+    .unwrap();
+    let foldable = meta.as_object_mut().and_then(|m| m.remove("foldable"));
+    assert!(
+        foldable
+            .as_ref()
+            .and_then(Value::as_str)
+            .is_some_and(|b| b.len() > 4000),
+        "docs.js says which characters fold"
+    );
     let syn = meta.as_object_mut().and_then(|m| m.remove("syn"));
     let groups = syn
         .as_ref()

@@ -13,25 +13,32 @@
 //! Output, all JavaScript files that call a global registration function (scripts load from
 //! `file://`, `fetch` does not):
 //! - `search/docs.js`: shard count, township count, which township reported in which year (the
-//!   doc ids), titles other than the default one, the folding table;
+//!   doc ids), titles other than the default one, which characters fold (a bitmap), the
+//!   thesaurus (`thesaurus.txt`), the pages that answer questions, where the township pages'
+//!   doc ids start (`nav`: the second index, their names as postings);
+//! - `search/fold.js`: the folding table, loaded only when the query, a title or a loaded text
+//!   has a character that folds;
 //! - `search/s-<n>.js`: the postings of the tokens whose hash falls into shard `n`;
 //! - `search/w-<k>.js`: `[name, slug]` of 16 townships (chunk `k`), loaded for the hits shown;
 //!   `search/towns.js`: all of them, loaded only for the township filter;
 //! - `search/t/<year>/<slug>.js`: one report's headings, table labels and the first
 //!   [`HEAD_CHARS`] characters of its body, loaded only for the hits shown (phrase and proximity
-//!   check, ranking and snippet), with `r: 1` when the body goes on in
+//!   check, ranking, the section of the best passage and its snippet; the body is split into
+//!   sections by the offsets of the headings, and the weak parts are apart), with `f: 1` when
+//!   it has a character that folds and `r: 1` when the body goes on in
 //!   `search/r/<year>/<slug>.js` — which `search.js` loads only when the first part cannot decide
 //!   the hit as the whole text would (a common word is verbatim in it often enough).
 //!
 //! A posting list is a string of base-64 varints (5 payload bits per character, the sixth bit
 //! says "more"), one per run of consecutive reports with the same field:
 //! `gap << 3 | run << 2 | field`, where `gap` counts the doc ids skipped since the previous run
-//! and the field is the best place the token occurs in that report (3 title, 2 heading, 1 body
-//! or table label); when `run` is set, a second varint says how many more consecutive reports
+//! and the field is the best place the token occurs in that report (3 title, 2 body or label of
+//! a filled table row, 1 heading, 0 only the weak parts: a list of the report's parts, a heading
+//! with nothing under it, a table row whose figures are all blank); when `run` is set, a second varint says how many more consecutive reports
 //! follow with the same field. A token in every report costs a few characters.
 //!
 //! A common word's first page of hits at 20,000 reports thus loads about 50–80 KB: docs.js
-//! (13 KB, mostly the folding table), a few shards of a few hundred bytes, a few township chunks
+//! (about 6 KB, mostly the bitmap of folding characters), a few shards of a few hundred bytes, a few township chunks
 //! and ten first parts of texts (~3.3 KB each), plus the rest of a text where needed.
 
 use std::collections::{BTreeMap, HashMap};
@@ -113,10 +120,39 @@ pub(crate) fn fold_char(c: char) -> char {
     }
 }
 
-/// The folding table as `search.js` reads it from `docs.js`: each traditional character followed
-/// by its simplified form.
+/// The folding table as `search.js` reads it: each traditional character followed by its
+/// simplified form.
 fn fold_js() -> String {
     fold_pairs().flat_map(|(t, s)| [t, s]).collect()
+}
+
+/// `search/fold.js`: the folding table (about 13 KB), which `search.js` loads only for a query,
+/// a title or a report text with a character it folds (the text files say so with `f: 1`).
+pub(crate) fn fold_file() -> String {
+    format!("nianbaoSearch.fold({});\n", js_json(&fold_js()))
+}
+
+/// Which characters of [`FOLD_RANGE`] the folding table changes, one bit each (bit `i % 8` of
+/// byte `i / 8` for code point `FOLD_RANGE.start() + i`), in standard base 64: 4.6 KB that
+/// spare most searches the 13 KB table.
+fn foldable_bits() -> String {
+    use base64::Engine;
+    let table = fold_table();
+    let mut bytes = vec![0u8; table.len().div_ceil(8)];
+    for (i, &s) in table.iter().enumerate() {
+        if s != 0 {
+            bytes[i / 8] |= 1 << (i % 8);
+        }
+    }
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
+/// Whether `text` has a character the folding table changes.
+fn folds(text: &str) -> bool {
+    let table = fold_table();
+    text.chars().any(|c| {
+        FOLD_RANGE.contains(&(c as u32)) && table[(c as u32 - FOLD_RANGE.start()) as usize] != 0
+    })
 }
 
 /// One code unit for one code unit: full-width ASCII and U+3000 to half-width, A–Z to a–z,
@@ -986,7 +1022,6 @@ pub(crate) fn docs_js(site: &Site) -> String {
     let mut meta = serde_json::json!({
         "bits": shard_bits(site.reports.len()),
         "chunk": TOWNS_PER_CHUNK,
-        "fold": fold_js(),
         "region": region,
         "syn": thesaurus(),
         "answers": answers(site),
@@ -994,6 +1029,13 @@ pub(crate) fn docs_js(site: &Site) -> String {
         "years": years,
         "titles": titles,
     });
+    // A title or township name with a character that folds: search.js then loads the folding
+    // table for every search; otherwise only for a query or a text that needs it (`foldable`).
+    let names = site.townships.iter().map(|t| t.name.as_str());
+    if titles.values().copied().chain(names).any(folds) {
+        meta["fold"] = serde_json::json!(1);
+    }
+    meta["foldable"] = serde_json::json!(foldable_bits());
     // Township pages by name, by doc id after the plugin pages (see `build_indexes`).
     if site.archive_of.is_none() {
         meta["nav"] = serde_json::json!(site.reports.len() + site.plugin_pages.len());
@@ -1103,15 +1145,27 @@ pub(crate) fn text_js(report: &Report) -> String {
     let mut text = doc_text_again(report);
     let (at, rest) = split_body(report, &text.body);
     text.body.truncate(at);
+    let folded = folds(&text.body) || folds(&text.weak) || folds(&text.labels);
+    let folded = folded || text.headings.iter().any(|h| folds(h)) || folds(&rest_text(report));
     let mut value = serde_json::to_value(&text).unwrap_or_default();
     if rest {
         value["r"] = serde_json::json!(1);
+    }
+    if folded {
+        value["f"] = serde_json::json!(1);
     }
     format!(
         "nianbaoSearch.text({},{});\n",
         js_json(&key),
         js_json(&value)
     )
+}
+
+/// The body of a report after [`text_js`]'s part (empty when it has none).
+fn rest_text(report: &Report) -> String {
+    let text = doc_text_again(report);
+    let (at, _) = split_body(report, &text.body);
+    text.body[at..].to_string()
 }
 
 /// `search/r/<year>/<slug>.js`: the rest of a report's body after [`text_js`]'s part.
@@ -1134,10 +1188,15 @@ pub(crate) fn rest_path(year: u16, slug: &str) -> String {
 /// `search/t/p/<n>.js`: the text of plugin page `n` (whole: pages are few).
 pub(crate) fn page_text_js(site: &Site, n: usize) -> String {
     let page = &site.plugin_pages[n];
+    let text = markdown_text(&page.markdown);
+    let mut value = serde_json::to_value(&text).unwrap_or_default();
+    if folds(&text.body) || folds(&text.weak) || text.headings.iter().any(|h| folds(h)) {
+        value["f"] = serde_json::json!(1);
+    }
     format!(
         "nianbaoSearch.text({},{});\n",
         js_json(&format!("p/{n}")),
-        js_json(&markdown_text(&page.markdown))
+        js_json(&value)
     )
 }
 

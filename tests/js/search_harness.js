@@ -4,7 +4,7 @@
 // Requests: {normalize: [text], tokenize: [query], shardOf: [[token, bits]],
 //            searches: [{q, year, township, want, syn}]} (syn: false turns the thesaurus off); each search runs in a fresh page so that
 // `loaded` lists (with sizes) exactly the files that one query downloads. normalize, tokenize and
-// shardOf run after docs.js is loaded, which brings the folding table.
+// shardOf run after docs.js and the folding table (fold.js) are loaded.
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -14,7 +14,7 @@ const [searchJs, siteDir] = process.argv.slice(2);
 const requests = JSON.parse(fs.readFileSync(0, 'utf8'));
 
 function page() {
-  const context = vm.createContext({ console, URLSearchParams });
+  const context = vm.createContext({ console, URLSearchParams, atob });
   vm.runInContext(fs.readFileSync(searchJs, 'utf8'), context, { filename: searchJs });
   const S = context.nianbaoSearch;
   const loaded = [];
@@ -34,7 +34,7 @@ function page() {
 
 (async () => {
   const { S } = page();
-  await S.ready();
+  await S.readyFold();
   const out = {
     normalize: (requests.normalize || []).map((t) => S.normalize(t)),
     tokenize: (requests.tokenize || []).map((q) => S.tokenize(q)),

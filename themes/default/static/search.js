@@ -3,7 +3,7 @@
  * The index (built by src/search/mod.rs) is a set of scripts under search/ that call the
  * registration functions below; they are loaded with <script> tags, which also works for a site
  * opened from disk (file://), where fetch() is blocked. Normalisation (with the traditional →
- * simplified table that docs.js carries), the tokenizer and the shard hash must stay exactly those
+ * simplified table of fold.js), the tokenizer and the shard hash must stay exactly those
  * of mod.rs (tests/search.rs checks both on shared vectors).
  *
  * Ranking. A hit's key is (units covered, tier, weight, newest year, a per-query order of
@@ -37,14 +37,17 @@
  * a.search-hit-title, p.search-hit-meta and p.search-hit-snippet; matches in <mark>),
  * #search-more. The URL parameters q, year and township fill the form.
  *
- * Script API (window.nianbaoSearch): normalize(text) (folds traditional characters once docs.js
- * is loaded: ready()), tokenize(query), shardOf(token, bits), search(query, {year, township},
- * want) → Promise of {terms, total, complete, sure, results, also, pages, answer}; years() (once ready()); townships() →
+ * Script API (window.nianbaoSearch): normalize(text) (folds traditional characters once the
+ * folding table fold.js is loaded: readyFold()), tokenize(query), shardOf(token, bits),
+ * search(query, {year, township, syn}, want) → Promise of {terms, total, complete, sure,
+ * results, also, pages, answer}; years() (once ready()); townships() →
  * Promise of [name, slug] (loads towns.js, which a search without a township filter does not);
  * loader(path) → Promise can be replaced (tests load the files with node).
  *
- * Files a search loads: docs.js, the shards of its tokens (s-<n>.js), the township chunks of the
- * hits shown (w-<k>.js), their texts' first parts (t/<year>/<slug>.js) and, only where that part
+ * Files a search loads: docs.js, the folding table fold.js only when the site's titles, the
+ * query or a loaded text has a character that folds (docs.js `foldable`, a text's `f`), the
+ * shards of its tokens and its alternatives' (s-<n>.js), the township chunks of the
+ * hits shown and of township pages the query names (w-<k>.js), their texts' first parts (t/<year>/<slug>.js) and, only where that part
  * cannot decide a hit as the whole text would, the rest of the body (r/<year>/<slug>.js).
  */
 (function (root) {
@@ -74,6 +77,7 @@
 
   var meta = null;
   var fold = null;
+  var foldable = null;
   var shards = {};
   var texts = {};
   var towns = [];
@@ -93,17 +97,22 @@
         }
       }
     });
-    /* The folding table: each traditional character followed by its simplified form. */
+    /* Which characters fold (fold.js has the table): a bit each, base 64. */
+    var bits = atob(m.foldable || '');
+    foldable = new Uint8Array(bits.length);
+    for (var b = 0; b < bits.length; b++) foldable[b] = bits.charCodeAt(b);
+    /* Pages added by plugins, [path, title], take the doc ids after the reports. */
+    m.pages = m.pages || [];
+    meta = m;
+  };
+  /* The folding table: each traditional character followed by its simplified form. */
+  S.fold = function (pairs) {
     var table = new Uint16Array(FOLD_LAST - FOLD_FIRST + 1);
-    var pairs = m.fold || '';
     for (var i = 0; i + 1 < pairs.length; i += 2) {
       var c = pairs.charCodeAt(i);
       if (c >= FOLD_FIRST && c <= FOLD_LAST) table[c - FOLD_FIRST] = pairs.charCodeAt(i + 1);
     }
     fold = table;
-    /* Pages added by plugins, [path, title], take the doc ids after the reports. */
-    m.pages = m.pages || [];
-    meta = m;
   };
   S.shard = function (n, map) { shards[n] = map; };
   /* A report's text: headings, table labels and the first part of the body; `r` when the rest
@@ -157,6 +166,19 @@
     return out;
   }
   S.normalize = normalize;
+
+  /* Whether `text` has a character the folding table changes (docs.js `foldable`). */
+  function mayFold(text) {
+    if (!foldable) return false;
+    for (var i = 0; i < text.length; i++) {
+      var c = text.charCodeAt(i) - FOLD_FIRST;
+      if (c >= 0 && c <= FOLD_LAST - FOLD_FIRST && (foldable[c >> 3] >> (c & 7)) & 1) return true;
+    }
+    return false;
+  }
+
+  /* The folding table, loaded when the site's titles, the query or a text need it. */
+  function loadFold() { return fold ? Promise.resolve() : load('fold.js'); }
 
   function isCjk(cp) {
     return cp === 0x3007 || (cp >= 0x3400 && cp <= 0x4DBF) || (cp >= 0x4E00 && cp <= 0x9FFF) ||
@@ -746,6 +768,8 @@
     if (!tokensAt(normalize(query)).units) return Promise.resolve(empty);
     var terms, looked, order, posting = {};
     return load('docs.js').then(function () {
+      return meta.fold || mayFold(query) ? loadFold() : null;
+    }).then(function () {
       /* A township filter names a slug: the list of townships says which index it is. */
       return filters.township ? load('towns.js') : null;
     }).then(function () {
@@ -829,6 +853,10 @@
           var key = docInfo(c.doc).key;
           return load((c.state === 0 ? 't/' : 'r/') + key + '.js');
         }));
+      }).then(function () {
+        /* A text with a character that folds is read once the table is there. */
+        var folding = batch.some(function (c) { var t = texts[docInfo(c.doc).key]; return t && t.f; });
+        return folding ? loadFold() : null;
       }).then(function () {
         batch.forEach(function (c) {
           var text = texts[docInfo(c.doc).key];
@@ -921,6 +949,8 @@
   };
 
   S.ready = function () { return load('docs.js'); };
+  /* docs.js and the folding table: normalize() then folds as the index did. */
+  S.readyFold = function () { return load('docs.js').then(loadFold); };
 
   /* ---- The search page. ---- */
 
