@@ -766,7 +766,7 @@
     want = want || PAGE;
     var empty = { terms: [], total: 0, complete: true, results: [], also: [], pages: [], answer: null };
     if (!tokensAt(normalize(query)).units) return Promise.resolve(empty);
-    var terms, looked, order, posting = {};
+    var terms, towns0 = [];
     return load('docs.js').then(function () {
       return meta.fold || mayFold(query) ? loadFold() : null;
     }).then(function () {
@@ -779,31 +779,55 @@
       }
       /* Parsed once the folding table is there. */
       terms = parse(query, filters.syn);
-      looked = lookups(terms);
-      var needed = [];
-      looked.forEach(function (t) {
-        var n = shardOf(t, meta.bits);
-        if (needed.indexOf(n) < 0) needed.push(n);
+      /* First without the thesaurus: when `want` hits are certain and each has every term
+       * verbatim in a passage (the top tier), no alternative can rank among them (an
+       * alternative's tier is one lower), and their shards need not be loaded. */
+      var alts = terms.map(function (t) { return t.alts; });
+      if (!alts.some(function (a) { return a.length; })) return run(terms, filters, want);
+      var plain = terms.map(function (t) { return Object.assign({}, t, { alts: [] }); });
+      return run(plain, filters, want).then(function (res) {
+        var top = TOP_TIER * terms.length;
+        var settled = res.sure >= want && res.results.slice(0, want).every(function (r) {
+          return r.covered === r.units && r.tier === top;
+        });
+        return settled ? res : run(terms, filters, want);
       });
-      return Promise.all(needed.map(function (n) { return load('s-' + n + '.js'); }));
-    }).then(function () {
+    }).then(function (res) {
+      towns0 = res.towns;
+      return navPages(query, towns0, filters).then(function (pages) {
+        delete res.towns;
+        res.pages = pages;
+        res.answer = answer(query);
+        return res;
+      });
+    });
+  };
+
+  /* One search of parsed terms: their shards, candidates, the checked hits. */
+  function run(terms, filters, want) {
+    var posting = {};
+    var looked = lookups(terms);
+    var needed = [];
+    looked.forEach(function (t) {
+      var n = shardOf(t, meta.bits);
+      if (needed.indexOf(n) < 0) needed.push(n);
+    });
+    return Promise.all(needed.map(function (n) { return load('s-' + n + '.js'); })).then(function () {
       looked.forEach(function (t) { posting[t] = postingsOf(t); });
       var key = terms.map(function (t) { return t.text; }).join(' ');
       var orders = [];
-      order = function (town) {
+      var order = function (town) {
         if (town === undefined) return 0;
         if (orders[town] === undefined) orders[town] = hash(key + '\n' + town);
         return orders[town];
       };
       var found = candidates(terms, posting, filters, order);
-      return Promise.all([verify(found.cands, terms, posting, order, want), navPages(query, found.towns, filters)]);
-    }).then(function (both) {
-      var res = both[0];
-      res.pages = both[1];
-      res.answer = answer(query);
-      return res;
+      return Promise.resolve(verify(found.cands, terms, posting, order, want)).then(function (res) {
+        res.towns = found.towns;
+        return res;
+      });
     });
-  };
+  }
 
   /* Texts are loaded for the unresolved reports that rank highest by their bound, PAGE at a
    * time (the rest of a body only when the first part leaves a hit below its bound), until
