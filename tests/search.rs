@@ -569,8 +569,11 @@ const PACK_QUERIES: &[(&str, Expect)] = &[
     ("高铁站 建设", Expect::Nothing),
 ];
 
-/// Per query on the demo site: docs.js, the shards and the texts of the hits shown.
-const MAX_QUERY_BYTES: u64 = 150 * 1024;
+/// Per query on the demo site: docs.js, the shards and the texts of the hits shown. Was 150 KB
+/// before the first page had to be the top of the full ranking: a hit is shown only once no
+/// unchecked report can rank above it, and the demo's long, repetitive narratives make a
+/// question such as 怎么申请政府信息公开 check ~30 texts and their rests (173 KB).
+const MAX_QUERY_BYTES: u64 = 180 * 1024;
 
 /// `<year>/<slug>` → the normalised text of a report as search sees it (title, township,
 /// headings, body, labels), read from the files a build wrote.
