@@ -22,6 +22,22 @@ def search_only(files, tool):
     return sum(size for path, size in files if any(k in path for k in keep) and not path.endswith(".html"))
 
 
+def rescore(rows):
+    """Scores the stored top 5 against judgments.tsv as it is now."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    judged = {}
+    for line in open(os.path.join(here, "judgments.tsv"), encoding="utf8"):
+        if line.startswith("#") or line.startswith("query\t") or not line.strip():
+            continue
+        q, _, rel = line.rstrip("\n").partition("\t")
+        judged[q] = set(rel.split())
+    for r in rows:
+        rel = judged.get(r["q"], set())
+        r["relevant"], r["reachable"] = len(rel), min(5, len(rel))
+        for tool in ("nianbao", "pagefind"):
+            r[tool]["good"] = sum(1 for k in r[tool]["top"] if k in rel)
+
+
 def tool_stats(rows, tool):
     answerable = [r for r in rows if r["relevant"]]
     hit = sum(1 for r in answerable if r[tool]["good"] > 0)
@@ -46,6 +62,7 @@ def main():
     for label, path in runs:
         data = json.load(open(path))
         rows = data["rows"]
+        rescore(rows)
         nb, pf = tool_stats(rows, "nianbao"), tool_stats(rows, "pagefind")
         out.append(f"### {label}\n")
         out.append("| measure | nianbao | Pagefind 1.6.0 |\n|---|---|---|")
