@@ -1120,3 +1120,32 @@ fn the_published_search_script_is_the_source_without_comments_and_answers_the_sa
     assert_eq!(harness_with(&published, &out, &requests), answers);
     assert!(!urls(&answers["searches"][0]).is_empty());
 }
+
+#[test]
+fn a_full_township_name_shows_that_township_s_page_only() {
+    let f = Fixture::empty();
+    f.write("site.toml", common::SITE_TOML);
+    f.write(
+        "content/townships.yaml",
+        "- slug: tz\n  name: 太平镇\n  kind: 镇\n- slug: tx\n  name: 太平乡\n  kind: 乡\n",
+    );
+    for slug in ["tz", "tx"] {
+        f.write(
+            &format!("content/2020/{slug}/report.md"),
+            "---\npublished: 2021-01-20\n---\n全年工作正常。\n",
+        );
+    }
+    let (_tmp, out) = build(f.root());
+    let requests = json!({"searches": [{"q": "太平镇"}, {"q": "太平"}]});
+    let answers = harness(&out, &requests)["searches"].clone();
+    let pages = |a: &Value| -> Vec<String> {
+        (a["pages"].as_array().unwrap().iter())
+            .map(|p| p["url"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(pages(&answers[0]), ["townships/tz/index.html"]);
+    assert_eq!(
+        pages(&answers[1]),
+        ["townships/tz/index.html", "townships/tx/index.html"]
+    );
+}

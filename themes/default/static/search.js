@@ -918,16 +918,18 @@
       if (chunks.indexOf(k) < 0) chunks.push(k);
     });
     return Promise.all(chunks.map(function (k) { return load('w-' + k + '.js'); })).then(function () {
+      /* A full name in the query (太平镇) shows that township only, not 太平乡 as well. */
+      var full = [], cores = [];
       candidatesTowns.forEach(function (t) {
         var town = towns[t];
         if (!town) return;
         var name = normalize(town[0]);
         var core = name.replace(/(民族乡|街道办事处|街道|镇|乡)$/, '');
-        if (norm.indexOf(name) >= 0 || (core.length >= 2 && norm.indexOf(core) >= 0)) {
-          out.push({ title: town[0] + '（历年报告与数据对比）', url: 'townships/' + town[1] + '/index.html', kind: 'township' });
-        }
+        var page = { title: town[0] + '（历年报告与数据对比）', url: 'townships/' + town[1] + '/index.html', kind: 'township' };
+        if (norm.indexOf(name) >= 0) full.push(page);
+        else if (core.length >= 2 && norm.indexOf(core) >= 0) cores.push(page);
       });
-      return out;
+      return out.concat(full.length ? full : cores);
     });
   }
 
