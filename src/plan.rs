@@ -56,6 +56,9 @@ pub enum Target {
     SearchPage,
     /// `/search/docs.js`: what the search page lists about each report.
     SearchDocs,
+    /// `/search/fold.js`: the traditional → simplified folding table, loaded only by a query
+    /// or a text that has a character it folds.
+    SearchFold,
     /// `/search/s-<n>.js`: one shard of the search index (depends on every report's text).
     SearchShard(usize),
     /// `/search/t/<year>/<slug>.js`: the first part of one report's text for search, by report
@@ -444,6 +447,7 @@ pub fn plan(site: &Site, theme: &Theme) -> Vec<PlannedFile> {
     }
     add(urls::search(), Target::SearchPage);
     add("search/docs.js".to_string(), Target::SearchDocs);
+    add("search/fold.js".to_string(), Target::SearchFold);
     for n in 0..1usize << search::shard_bits(site.reports.len()) {
         add(format!("search/s-{n}.js"), Target::SearchShard(n));
     }

@@ -259,6 +259,11 @@ impl<'a> Producer<'a> {
                 township_data(site, *i, &cmp, *kind).map_err(|e| xlsx_error(&file.path, &e))
             }
             Target::Static(name) => Ok(match &self.theme.statics[name] {
+                // The default theme's scripts without their comments and indentation: a reader
+                // downloads search.js with every search page (a third of its bytes are comments).
+                StaticFile::Embedded(bytes) if name.ends_with(".js") => {
+                    Content::Bytes(crate::theme::lean_js(bytes))
+                }
                 StaticFile::Embedded(bytes) => Content::Embedded(bytes),
                 StaticFile::Disk(path) => Content::Copy(path.clone()),
             }),
@@ -267,6 +272,7 @@ impl<'a> Producer<'a> {
             )),
             Target::SearchPage => page("search.html", pages::search()),
             Target::SearchDocs => Ok(Content::Bytes(search::docs_js(site).into_bytes())),
+            Target::SearchFold => Ok(Content::Bytes(search::fold_file().into_bytes())),
             Target::SearchShard(n) => {
                 let index = self.search.get_or_init(|| search::build(site));
                 Ok(Content::Bytes(index.shard(*n).as_bytes().to_vec()))

@@ -257,6 +257,43 @@ fn template_error(e: &tera::Error, sources: &BTreeMap<String, String>) -> Diagno
     d
 }
 
+/// One of the default theme's scripts as published: without whole-line comments (`/* … */`
+/// blocks that start a line, `//` lines) and without the indentation of its lines. The default
+/// theme's scripts keep comments only on lines of their own or after code, and have no
+/// multi-line strings, so the code is unchanged (tests/search.rs runs the published search.js
+/// against the source). A theme's own files are copied as they are.
+pub(crate) fn lean_js(source: &[u8]) -> Vec<u8> {
+    let Ok(text) = std::str::from_utf8(source) else {
+        return source.to_vec();
+    };
+    let mut out = String::with_capacity(text.len());
+    let mut in_comment = false;
+    for line in text.lines() {
+        let code = line.trim_start();
+        if in_comment {
+            in_comment = !code.contains("*/");
+            continue;
+        }
+        if code.starts_with("//") || code.is_empty() {
+            continue;
+        }
+        if let Some(after) = code.strip_prefix("/*") {
+            match after.find("*/") {
+                None => in_comment = true,
+                Some(end) if after[end + 2..].trim().is_empty() => {}
+                Some(_) => {
+                    out.push_str(code);
+                    out.push('\n');
+                }
+            }
+            continue;
+        }
+        out.push_str(code);
+        out.push('\n');
+    }
+    out.into_bytes()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -279,6 +316,28 @@ mod tests {
             .collect();
         names.sort();
         names
+    }
+
+    #[test]
+    fn lean_scripts_drop_comment_lines_and_indentation_only() {
+        let source = "/* A header\n * comment. */\n(function () {\n  // why\n  var a = 1; /* kept */\n  /* one line */\n  var s = '/* not a comment */';\n\n}());\n";
+        let lean = String::from_utf8(lean_js(source.as_bytes())).unwrap();
+        assert_eq!(
+            lean,
+            "(function () {\nvar a = 1; /* kept */\nvar s = '/* not a comment */';\n}());\n"
+        );
+        let search = DEFAULT_STATIC
+            .iter()
+            .find(|(n, _)| *n == "search.js")
+            .map(|(_, b)| *b)
+            .unwrap();
+        let lean = lean_js(search);
+        assert!(
+            lean.len() * 10 < search.len() * 8,
+            "{} of {}",
+            lean.len(),
+            search.len()
+        );
     }
 
     #[test]

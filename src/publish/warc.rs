@@ -83,7 +83,10 @@ pub fn capture_plan(site: &Site, theme: &Theme, year: u16) -> Vec<PlannedFile> {
     let mut files: Vec<PlannedFile> = plan(site, theme)
         .into_iter()
         .filter(|f| match f.target {
-            Target::SearchDocs | Target::SearchShard(_) | Target::SearchTowns(_) => true,
+            Target::SearchDocs
+            | Target::SearchFold
+            | Target::SearchShard(_)
+            | Target::SearchTowns(_) => true,
             Target::Archive(y) => y == year,
             // Every year's figures of the county: the year's own are in its reports' files, its
             // figures and its ZIP; these would put all years into each year's WARC (116 MB of

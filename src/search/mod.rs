@@ -13,25 +13,32 @@
 //! Output, all JavaScript files that call a global registration function (scripts load from
 //! `file://`, `fetch` does not):
 //! - `search/docs.js`: shard count, township count, which township reported in which year (the
-//!   doc ids), titles other than the default one, the folding table;
+//!   doc ids), titles other than the default one, which characters fold (a bitmap), the
+//!   thesaurus (`thesaurus.txt`), the pages that answer questions, where the township pages'
+//!   doc ids start (`nav`: the second index, their names as postings);
+//! - `search/fold.js`: the folding table, loaded only when the query, a title or a loaded text
+//!   has a character that folds;
 //! - `search/s-<n>.js`: the postings of the tokens whose hash falls into shard `n`;
 //! - `search/w-<k>.js`: `[name, slug]` of 16 townships (chunk `k`), loaded for the hits shown;
 //!   `search/towns.js`: all of them, loaded only for the township filter;
 //! - `search/t/<year>/<slug>.js`: one report's headings, table labels and the first
 //!   [`HEAD_CHARS`] characters of its body, loaded only for the hits shown (phrase and proximity
-//!   check, ranking and snippet), with `r: 1` when the body goes on in
+//!   check, ranking, the section of the best passage and its snippet; the body is split into
+//!   sections by the offsets of the headings, and the weak parts are apart), with `f: 1` when
+//!   it has a character that folds and `r: 1` when the body goes on in
 //!   `search/r/<year>/<slug>.js` — which `search.js` loads only when the first part cannot decide
 //!   the hit as the whole text would (a common word is verbatim in it often enough).
 //!
 //! A posting list is a string of base-64 varints (5 payload bits per character, the sixth bit
 //! says "more"), one per run of consecutive reports with the same field:
 //! `gap << 3 | run << 2 | field`, where `gap` counts the doc ids skipped since the previous run
-//! and the field is the best place the token occurs in that report (3 title, 2 heading, 1 body
-//! or table label); when `run` is set, a second varint says how many more consecutive reports
+//! and the field is the best place the token occurs in that report (3 title, 2 body or label of
+//! a filled table row, 1 heading, 0 only the weak parts: a list of the report's parts, a heading
+//! with nothing under it, a table row whose figures are all blank); when `run` is set, a second varint says how many more consecutive reports
 //! follow with the same field. A token in every report costs a few characters.
 //!
 //! A common word's first page of hits at 20,000 reports thus loads about 50–80 KB: docs.js
-//! (13 KB, mostly the folding table), a few shards of a few hundred bytes, a few township chunks
+//! (about 6 KB, mostly the bitmap of folding characters), a few shards of a few hundred bytes, a few township chunks
 //! and ten first parts of texts (~3.3 KB each), plus the rest of a text where needed.
 
 use std::collections::{BTreeMap, HashMap};
@@ -44,10 +51,14 @@ use crate::site::{PluginPage, Report, Site};
 
 /// Field weight of the title and township name.
 pub(crate) const TITLE: u8 = 3;
-/// Field weight of a heading of the narrative.
-pub(crate) const HEADING: u8 = 2;
-/// Field weight of body text and table labels.
-pub(crate) const BODY: u8 = 1;
+/// Field weight of body text and the labels of table rows with a reported figure: a passage
+/// that says something outranks a heading that only names it.
+pub(crate) const BODY: u8 = 2;
+/// Field weight of a heading of the narrative that has something under it.
+pub(crate) const HEADING: u8 = 1;
+/// Field weight of text that only names a part: the report's own list of its parts, a heading
+/// with nothing under it, the label of a narrative table row whose cells are all blank.
+pub(crate) const WEAK: u8 = 0;
 
 /// Reports tokenised at a time: bounds the memory of per-report token lists.
 const CHUNK: usize = 512;
@@ -109,10 +120,39 @@ pub(crate) fn fold_char(c: char) -> char {
     }
 }
 
-/// The folding table as `search.js` reads it from `docs.js`: each traditional character followed
-/// by its simplified form.
+/// The folding table as `search.js` reads it: each traditional character followed by its
+/// simplified form.
 fn fold_js() -> String {
     fold_pairs().flat_map(|(t, s)| [t, s]).collect()
+}
+
+/// `search/fold.js`: the folding table (about 13 KB), which `search.js` loads only for a query,
+/// a title or a report text with a character it folds (the text files say so with `f: 1`).
+pub(crate) fn fold_file() -> String {
+    format!("nianbaoSearch.fold({});\n", js_json(&fold_js()))
+}
+
+/// Which characters of [`FOLD_RANGE`] the folding table changes, one bit each (bit `i % 8` of
+/// byte `i / 8` for code point `FOLD_RANGE.start() + i`), in standard base 64: 4.6 KB that
+/// spare most searches the 13 KB table.
+fn foldable_bits() -> String {
+    use base64::Engine;
+    let table = fold_table();
+    let mut bytes = vec![0u8; table.len().div_ceil(8)];
+    for (i, &s) in table.iter().enumerate() {
+        if s != 0 {
+            bytes[i / 8] |= 1 << (i % 8);
+        }
+    }
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
+/// Whether `text` has a character the folding table changes.
+fn folds(text: &str) -> bool {
+    let table = fold_table();
+    text.chars().any(|c| {
+        FOLD_RANGE.contains(&(c as u32)) && table[(c as u32 - FOLD_RANGE.start()) as usize] != 0
+    })
 }
 
 /// One code unit for one code unit: full-width ASCII and U+3000 to half-width, A–Z to a–z,
@@ -249,15 +289,31 @@ pub fn shard_bits(reports: usize) -> u32 {
     log2.saturating_sub(3).clamp(3, 10)
 }
 
-/// The searchable text of one report.
+/// The searchable text of one report, by section: a section is the text under one heading
+/// (the text before the first heading has none), so that a hit can link to `page#anchor` of
+/// the section that holds its best passage.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct DocText {
     /// Headings of the narrative.
     #[serde(rename = "h")]
     pub headings: Vec<String>,
-    /// The narrative without markup, blocks separated by a space.
+    /// The anchor of each heading on the report page (`{#id}` or `sec-<n>`, as rendered).
+    #[serde(rename = "a")]
+    pub anchors: Vec<String>,
+    /// The headings (by index) with nothing under them: weak evidence, see [`WEAK`].
+    #[serde(rename = "e")]
+    pub empty: Vec<usize>,
+    /// Where each heading's section starts in `body`, in UTF-16 code units (JavaScript's
+    /// string positions).
+    #[serde(rename = "o")]
+    pub offsets: Vec<usize>,
+    /// The narrative without markup and without its weak parts, blocks separated by a space.
     #[serde(rename = "b")]
     pub body: String,
+    /// Blocks that only name parts (the report's list of its parts, table rows with every
+    /// figure blank), separated by a space.
+    #[serde(rename = "w")]
+    pub weak: String,
     /// Labels of the table rows that have a figure, separated by `；`.
     #[serde(rename = "l")]
     pub labels: String,
@@ -290,34 +346,179 @@ fn doc_text_again(report: &Report) -> DocText {
     doc
 }
 
-/// Headings and text of a Markdown document, without markup.
+/// Text being collected from Markdown events: the current block, where the cells of the
+/// current table row end in it, and the sections seen so far (heading level and body start,
+/// in bytes).
+#[derive(Default)]
+struct Collecting {
+    doc: DocText,
+    block: String,
+    cells: Vec<(usize, usize)>,
+    cell_start: usize,
+    levels: Vec<u8>,
+    starts: Vec<usize>,
+}
+
+impl Collecting {
+    /// The current block goes to the body, or to the weak text when it only names parts.
+    fn flush(&mut self, weak: bool) {
+        let block = std::mem::take(&mut self.block);
+        self.cells.clear();
+        self.cell_start = 0;
+        if block.trim().is_empty() {
+            return;
+        }
+        if weak {
+            push_block(&mut self.doc.weak, &block);
+            return;
+        }
+        // Only the sentences that list the report's parts are weak; the rest of the paragraph
+        // (often the overview that follows them) is body.
+        let (mut body, mut parts) = (String::new(), String::new());
+        for sentence in block.split_inclusive('。') {
+            let into = if lists_parts(sentence) {
+                &mut parts
+            } else {
+                &mut body
+            };
+            into.push_str(sentence);
+        }
+        push_block(&mut self.doc.body, &body);
+        push_block(&mut self.doc.weak, &parts);
+    }
+
+    /// Whether the table row in the block reports nothing: a label and only blank cells.
+    fn blank_row(&self) -> bool {
+        self.cells.len() > 1
+            && (self.cells[1..].iter())
+                .all(|&(a, b)| blank_cell(self.block.get(a..b).unwrap_or("")))
+    }
+
+    /// Headings with nothing under them: no body text before the next heading of the same or a
+    /// higher level (or the end).
+    fn finish(mut self) -> DocText {
+        let n = self.starts.len();
+        for i in 0..n {
+            let end = (self.starts.get(i + 1).copied()).unwrap_or(self.doc.body.len());
+            let blank = self.doc.body[self.starts[i]..end].trim().is_empty();
+            let closed = self.levels.get(i + 1).is_none_or(|&l| l <= self.levels[i]);
+            if blank && closed {
+                self.doc.empty.push(i);
+            }
+        }
+        let mut doc = self.doc;
+        doc.body.truncate(doc.body.trim_end().len());
+        doc.weak.truncate(doc.weak.trim_end().len());
+        if doc.body.len() > MAX_BODY_BYTES {
+            let mut end = MAX_BODY_BYTES;
+            while !doc.body.is_char_boundary(end) {
+                end -= 1;
+            }
+            doc.body.truncate(end);
+        }
+        doc.offsets = (self.starts.iter())
+            .map(|&b| utf16_len(&doc.body[..floor_boundary(&doc.body, b)]))
+            .collect();
+        doc
+    }
+}
+
+/// The largest char boundary of `text` at or before `at`.
+fn floor_boundary(text: &str, at: usize) -> usize {
+    let mut at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
+fn utf16_len(text: &str) -> usize {
+    text.chars().map(char::len_utf16).sum()
+}
+
+/// A block of text appended to a field, blocks separated by a space.
+fn push_block(into: &mut String, block: &str) {
+    if block.trim().is_empty() {
+        return;
+    }
+    into.push_str(block);
+    if !into.ends_with(' ') {
+        into.push(' ');
+    }
+}
+
+/// Whether a sentence is the report's list of its own parts (本报告由总体情况、主动公开…、
+/// …等六部分组成; 全文包括概述,主动公开…): it names every section, so it matches most queries
+/// and says nothing. Items are separated by 、 or commas.
+fn lists_parts(sentence: &str) -> bool {
+    let items = sentence.matches(['、', ',', '，']).count();
+    items >= 3
+        && ["组成", "部分", "方面", "全文包括", "报告包括", "内容包括"]
+            .iter()
+            .any(|w| sentence.contains(w))
+        && ["报告", "全文", "年报"]
+            .iter()
+            .any(|w| sentence.contains(w))
+}
+
+/// A cell that reports nothing: empty, 未填报, or a dash.
+fn blank_cell(cell: &str) -> bool {
+    matches!(
+        cell.trim(),
+        "" | "未填报" | "—" | "——" | "-" | "－" | "–" | "/" | "／"
+    )
+}
+
+/// Headings and text of a Markdown document, without markup, by section.
 fn markdown_text(markdown: &str) -> DocText {
-    let mut doc = DocText::default();
+    let mut c = Collecting::default();
     let mut heading: Option<String> = None;
     let markdown = crate::content::markdown::pasted(markdown);
     for event in Parser::new_ext(&markdown, crate::content::markdown::options()) {
         match event {
-            Event::Start(Tag::Heading { .. }) => heading = Some(String::new()),
+            Event::Start(Tag::Heading { level, id, .. }) => {
+                c.flush(false);
+                let n = c.doc.headings.len() + 1;
+                let anchor = id.map_or_else(|| format!("sec-{n}"), |id| id.to_string());
+                c.doc.anchors.push(anchor);
+                c.levels.push(level as u8);
+                heading = Some(String::new());
+            }
             Event::End(TagEnd::Heading(_)) => {
                 if let Some(h) = heading.take() {
-                    doc.headings.push(h.trim().to_string());
+                    c.doc.headings.push(h.trim().to_string());
+                    c.starts.push(c.doc.body.len());
                 }
             }
-            other => push_text(heading.as_mut().unwrap_or(&mut doc.body), other),
+            Event::Start(Tag::TableCell) if heading.is_none() => c.cell_start = c.block.len(),
+            Event::End(TagEnd::TableCell) if heading.is_none() => {
+                c.cells.push((c.cell_start, c.block.len()));
+                push_text(&mut c.block, event);
+            }
+            Event::End(TagEnd::TableRow | TagEnd::TableHead) if heading.is_none() => {
+                let weak = c.blank_row();
+                push_text(&mut c.block, event);
+                c.flush(weak);
+            }
+            Event::End(
+                TagEnd::Paragraph
+                | TagEnd::Item
+                | TagEnd::CodeBlock
+                | TagEnd::BlockQuote(_)
+                | TagEnd::HtmlBlock
+                | TagEnd::FootnoteDefinition,
+            ) if heading.is_none() => {
+                push_text(&mut c.block, event);
+                c.flush(false);
+            }
+            other => push_text(heading.as_mut().unwrap_or(&mut c.block), other),
         }
-        if doc.body.len() > MAX_BODY_BYTES {
+        if c.doc.body.len() > MAX_BODY_BYTES {
             break;
         }
     }
-    doc.body.truncate(doc.body.trim_end().len());
-    if doc.body.len() > MAX_BODY_BYTES {
-        let mut end = MAX_BODY_BYTES;
-        while !doc.body.is_char_boundary(end) {
-            end -= 1;
-        }
-        doc.body.truncate(end);
-    }
-    doc
+    c.flush(false);
+    c.finish()
 }
 
 /// Narrative text indexed per report. Real reports are 5–50 KB; a pasted 50 MB file would
@@ -423,14 +624,36 @@ fn page_tokens(page: &PluginPage, bits: u32) -> DocTokens {
     tokens_of(&page.title, &markdown_text(&page.markdown), bits)
 }
 
+/// The tokens of a township's page: its name and former names, as a title.
+fn town_tokens(township: &crate::site::Township, bits: u32) -> DocTokens {
+    let names = std::iter::once(&township.name)
+        .chain(&township.formerly)
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .join(" ");
+    tokens_of(&names, &DocText::default(), bits)
+}
+
 fn tokens_of(title: &str, text: &DocText, bits: u32) -> DocTokens {
     let title = normalize(title);
     let headings: Vec<String> = text.headings.iter().map(|h| normalize(h)).collect();
     let body = normalize(&text.body);
     let labels = normalize(&text.labels);
+    let weak = normalize(&text.weak);
+    let heading_weight = |i: usize| {
+        if text.empty.contains(&i) {
+            WEAK
+        } else {
+            HEADING
+        }
+    };
     let fields = std::iter::once((title.as_str(), TITLE))
-        .chain(headings.iter().map(|h| (h.as_str(), HEADING)))
-        .chain([(body.as_str(), BODY), (labels.as_str(), BODY)]);
+        .chain((headings.iter().enumerate()).map(|(i, h)| (h.as_str(), heading_weight(i))))
+        .chain([
+            (body.as_str(), BODY),
+            (labels.as_str(), BODY),
+            (weak.as_str(), WEAK),
+        ]);
     // Deduplicated while collected: a report has a few thousand tokens but far fewer distinct.
     let mut cjk: HashMap<u64, u8, BuildHasherDefault<KeyHasher>> =
         HashMap::with_capacity_and_hasher(body.len() / 8, Default::default());
@@ -676,6 +899,12 @@ fn build_indexes(
     // Plugin pages follow the reports (doc ids from the report count on); archives have none.
     let pages: Vec<DocTokens> = parallel(&site.plugin_pages, |_, p| page_tokens(p, bits));
     whole.add(site.reports.len(), &pages);
+    // The second index: township pages by name, after the plugin pages (the site's own build
+    // only; a year's archive finds its townships' pages by year, see `search.js`).
+    if site.archive_of.is_none() {
+        let towns: Vec<DocTokens> = parallel(&site.townships, |_, t| town_tokens(t, bits));
+        whole.add(site.reports.len() + site.plugin_pages.len(), &towns);
+    }
     let index = whole.finish();
     if crate::profile::enabled() {
         eprintln!(
@@ -793,12 +1022,24 @@ pub(crate) fn docs_js(site: &Site) -> String {
     let mut meta = serde_json::json!({
         "bits": shard_bits(site.reports.len()),
         "chunk": TOWNS_PER_CHUNK,
-        "fold": fold_js(),
         "region": region,
+        "syn": thesaurus(),
+        "answers": answers(site),
         "towns": site.townships.len(),
         "years": years,
         "titles": titles,
     });
+    // A title or township name with a character that folds: search.js then loads the folding
+    // table for every search; otherwise only for a query or a text that needs it (`foldable`).
+    let names = site.townships.iter().map(|t| t.name.as_str());
+    if titles.values().copied().chain(names).any(folds) {
+        meta["fold"] = serde_json::json!(1);
+    }
+    meta["foldable"] = serde_json::json!(foldable_bits());
+    // Township pages by name, by doc id after the plugin pages (see `build_indexes`).
+    if site.archive_of.is_none() {
+        meta["nav"] = serde_json::json!(site.reports.len() + site.plugin_pages.len());
+    }
     // Plugin pages, by doc id after the reports: `[path, title]`.
     if !site.plugin_pages.is_empty() {
         let pages: Vec<(String, &str)> = (site.plugin_pages.iter())
@@ -807,6 +1048,49 @@ pub(crate) fn docs_js(site: &Site) -> String {
         meta["pages"] = serde_json::json!(pages);
     }
     format!("nianbaoSearch.docs({});\n", js_json(&meta))
+}
+
+/// The thesaurus `thesaurus.txt`: the reports' vocabulary, which `search.js` also looks for.
+const THESAURUS: &str = include_str!("thesaurus.txt");
+
+/// One group of [`THESAURUS`]: `wide` (`A > B C`: A covers B and C) or equivalents (`A = B C`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub(crate) struct SynonymGroup {
+    /// The words of the group, normalised; the first is the wider word of a `>` group.
+    pub words: Vec<String>,
+    /// Whether the group is `A > B C` (else `A = B C`).
+    pub wide: bool,
+}
+
+/// The groups of [`THESAURUS`], each word normalised as search normalises text. A line that
+/// is not `A = B…` or `A > B…` is skipped (a unit test keeps the file free of them).
+pub(crate) fn thesaurus() -> Vec<SynonymGroup> {
+    (THESAURUS.lines())
+        .filter(|line| !line.trim_start().starts_with('#') && !line.trim().is_empty())
+        .filter_map(|line| {
+            let wide = line.contains('>');
+            let (head, rest) = line.split_once(if wide { '>' } else { '=' })?;
+            let mut words = vec![normalize(head.trim())];
+            words.extend(rest.split_whitespace().map(normalize));
+            let ok = words.len() > 1 && words.iter().all(|w| !w.is_empty() && !w.contains(' '));
+            ok.then_some(SynonymGroup { words, wide })
+        })
+        .collect()
+}
+
+/// The pages that answer questions about figures (see `search.js`): the newest year's
+/// comparison of townships, the county's totals, the oversight (督查) page, and a plugin page
+/// whose title names the disclosure guide (指南), when there is one.
+fn answers(site: &Site) -> serde_json::Value {
+    let guide = (site.plugin_pages.iter())
+        .find(|p| p.title.contains("指南"))
+        .map(|p| (format!("{}index.html", p.path), p.title.as_str()));
+    serde_json::json!({
+        "compare": site.years().first().map(|y| format!("{y}/index.html#year-compare-title")),
+        "county": "county/index.html",
+        "audit": "audit/index.html",
+        "guide": guide,
+    })
 }
 
 /// Townships per `search/w-<k>.js`: the hits of a page are in about as many chunks as hits.
@@ -861,15 +1145,27 @@ pub(crate) fn text_js(report: &Report) -> String {
     let mut text = doc_text_again(report);
     let (at, rest) = split_body(report, &text.body);
     text.body.truncate(at);
+    let folded = folds(&text.body) || folds(&text.weak) || folds(&text.labels);
+    let folded = folded || text.headings.iter().any(|h| folds(h)) || folds(&rest_text(report));
     let mut value = serde_json::to_value(&text).unwrap_or_default();
     if rest {
         value["r"] = serde_json::json!(1);
+    }
+    if folded {
+        value["f"] = serde_json::json!(1);
     }
     format!(
         "nianbaoSearch.text({},{});\n",
         js_json(&key),
         js_json(&value)
     )
+}
+
+/// The body of a report after [`text_js`]'s part (empty when it has none).
+fn rest_text(report: &Report) -> String {
+    let text = doc_text_again(report);
+    let (at, _) = split_body(report, &text.body);
+    text.body[at..].to_string()
 }
 
 /// `search/r/<year>/<slug>.js`: the rest of a report's body after [`text_js`]'s part.
@@ -892,10 +1188,15 @@ pub(crate) fn rest_path(year: u16, slug: &str) -> String {
 /// `search/t/p/<n>.js`: the text of plugin page `n` (whole: pages are few).
 pub(crate) fn page_text_js(site: &Site, n: usize) -> String {
     let page = &site.plugin_pages[n];
+    let text = markdown_text(&page.markdown);
+    let mut value = serde_json::to_value(&text).unwrap_or_default();
+    if folds(&text.body) || folds(&text.weak) || text.headings.iter().any(|h| folds(h)) {
+        value["f"] = serde_json::json!(1);
+    }
     format!(
         "nianbaoSearch.text({},{});\n",
         js_json(&format!("p/{n}")),
-        js_json(&markdown_text(&page.markdown))
+        js_json(&value)
     )
 }
 
@@ -1094,8 +1395,111 @@ mod tests {
         };
         let text = doc_text(&report);
         assert_eq!(text.headings, ["一、概述"]);
+        assert_eq!(text.anchors, ["intro"]);
+        assert_eq!(text.offsets, [0]);
         assert_eq!(text.body, "本镇政务公开工作顺利。 See it. 项目 数 培训 1");
         assert_eq!(text.labels, "");
+        assert_eq!(text.weak, "");
+    }
+
+    #[test]
+    fn sections_anchor_as_the_page_does_and_weak_parts_are_apart() {
+        let narrative = "本报告由总体情况、主动公开情况、依申请公开情况、行政复议情况等四部分组成。全年工作正常。\n\n\
+                         ## 一、总体情况\n\n正文甲。\n\n\
+                         ## 二、依申请公开 {#apply}\n\n\
+                         ### （一）收到申请\n\n未收到申请。\n\n\
+                         ## 三、行政复议\n\n\
+                         ## 四、其他\n\n\
+                         | 项目 | 数量 |\n|---|---|\n| 收到申请 | 未填报 |\n| 办结 | 0 |\n";
+        let text = markdown_text(narrative);
+        assert_eq!(
+            text.headings,
+            [
+                "一、总体情况",
+                "二、依申请公开",
+                "（一）收到申请",
+                "三、行政复议",
+                "四、其他"
+            ]
+        );
+        // The ids the report page gives its headings.
+        let rendered = crate::render::markdown::render(narrative);
+        let ids: Vec<&str> = rendered.headings.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(text.anchors, ids);
+        assert_eq!(text.anchors, ["sec-1", "apply", "sec-3", "sec-4", "sec-5"]);
+        // 二 has a subsection under it; 三 has nothing before 四.
+        assert_eq!(text.empty, [3]);
+        assert_eq!(
+            text.body,
+            "全年工作正常。 正文甲。 未收到申请。 项目 数量 办结 0"
+        );
+        assert!(text.weak.contains("四部分组成"), "{}", text.weak);
+        assert!(text.weak.contains("收到申请 未填报"), "{}", text.weak);
+        // Section starts, in UTF-16 units of the body.
+        let at = |s: &str| {
+            text.body
+                .find(s)
+                .map(|b| utf16_len(&text.body[..b]))
+                .unwrap()
+        };
+        assert_eq!(text.offsets[0], at("正文甲"));
+        assert_eq!(text.offsets[2], at("未收到"));
+        assert_eq!(text.offsets[4], at("项目"));
+    }
+
+    #[test]
+    fn a_list_of_parts_is_told_from_a_sentence_that_lists_things() {
+        for parts in [
+            "本报告由总体情况、主动公开政府信息情况、收到和处理政府信息公开申请情况、存在的主要问题等四部分组成。",
+            "全文包括概述,主动公开政府信息情况,依申请公开政府信息情况,申请行政复议及提起诉讼情况和存在的主要问题。",
+            "本年度报告内容包括总体情况、主动公开、依申请公开、行政复议等方面。",
+        ] {
+            assert!(lists_parts(parts), "{parts}");
+        }
+        for said in [
+            "全年主动公开政府信息32条，包括领导信息类1条、机构职能类2条、内设机构类1条。",
+            "通过政府网站、政务公开栏、微信公众号等多种渠道发布政府信息。",
+            "本年度未收到政府信息公开申请。",
+        ] {
+            assert!(!lists_parts(said), "{said}");
+        }
+    }
+
+    #[test]
+    fn the_thesaurus_is_well_formed() {
+        let lines = (THESAURUS.lines())
+            .filter(|l| !l.trim_start().starts_with('#') && !l.trim().is_empty())
+            .count();
+        let groups = thesaurus();
+        assert_eq!(groups.len(), lines, "every line is a group");
+        let mut seen = std::collections::BTreeSet::new();
+        for g in &groups {
+            for w in &g.words {
+                assert_eq!(*w, normalize(w), "{w}: written folded");
+                assert!(!query_tokens(w).is_empty(), "{w}");
+            }
+            let distinct: std::collections::BTreeSet<&String> = g.words.iter().collect();
+            assert_eq!(distinct.len(), g.words.len(), "{:?}", g.words);
+            seen.insert(g.words[0].clone());
+        }
+        for (from, to) in [
+            ("政务新媒体", "微信"),
+            ("依申请公开", "政府信息公开申请"),
+            ("资讯", "信息"),
+        ] {
+            assert!(
+                groups
+                    .iter()
+                    .any(|g| g.words.contains(&from.to_string())
+                        && g.words.contains(&to.to_string())),
+                "{from} ↔ {to}"
+            );
+        }
+        assert_eq!(
+            normalize("資訊"),
+            "资讯",
+            "the traditional form folds to the listed word"
+        );
     }
 
     #[test]

@@ -392,7 +392,7 @@ impl Workspace {
                 reports_changed[*i] || (change.membership && report_township_changed[*i])
             }
             Target::ReportData(i, _) | Target::Attachment(i, _) => reports_changed[*i],
-            Target::NotFound | Target::Static(_) | Target::SearchPage => false,
+            Target::NotFound | Target::Static(_) | Target::SearchPage | Target::SearchFold => false,
             // Any report's text may be in any shard; titles and years are in the document list.
             Target::SearchShard(_) => true,
             Target::SearchDocs => listing,
@@ -969,6 +969,7 @@ fn not_browsed(target: &Target) -> bool {
             | Target::TownshipData(..)
             | Target::Archive(_)
             | Target::SearchDocs
+            | Target::SearchFold
             | Target::SearchShard(_)
             | Target::SearchText(_)
             | Target::SearchTextRest(_)

@@ -2,9 +2,9 @@
 // the browser does (each index file evaluated as a script in the page's global scope).
 // Usage: node search_harness.js <search.js> <site dir> < requests.json > answers.json
 // Requests: {normalize: [text], tokenize: [query], shardOf: [[token, bits]],
-//            searches: [{q, year, township, want}]}; each search runs in a fresh page so that
+//            searches: [{q, year, township, want, syn}]} (syn: false turns the thesaurus off); each search runs in a fresh page so that
 // `loaded` lists (with sizes) exactly the files that one query downloads. normalize, tokenize and
-// shardOf run after docs.js is loaded, which brings the folding table.
+// shardOf run after docs.js and the folding table (fold.js) are loaded.
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -14,7 +14,7 @@ const [searchJs, siteDir] = process.argv.slice(2);
 const requests = JSON.parse(fs.readFileSync(0, 'utf8'));
 
 function page() {
-  const context = vm.createContext({ console, URLSearchParams });
+  const context = vm.createContext({ console, URLSearchParams, atob });
   vm.runInContext(fs.readFileSync(searchJs, 'utf8'), context, { filename: searchJs });
   const S = context.nianbaoSearch;
   const loaded = [];
@@ -34,7 +34,7 @@ function page() {
 
 (async () => {
   const { S } = page();
-  await S.ready();
+  await S.readyFold();
   const out = {
     normalize: (requests.normalize || []).map((t) => S.normalize(t)),
     tokenize: (requests.tokenize || []).map((q) => S.tokenize(q)),
@@ -43,23 +43,30 @@ function page() {
   };
   for (const s of requests.searches || []) {
     const p = page();
-    const res = await p.S.search(s.q, { year: s.year || '', township: s.township || '' }, s.want || 10);
+    const filters = { year: s.year || '', township: s.township || '', syn: s.syn !== false };
+    const res = await p.S.search(s.q, filters, s.want || 10);
     out.searches.push({
       q: s.q,
       total: res.total,
       complete: res.complete,
+      sure: res.sure,
       results: res.results.map((r) => ({
         url: r.url,
         title: r.title,
         township: r.township,
         year: r.year,
-        score: r.score,
+        weight: r.weight,
+        tier: r.tier,
         covered: r.covered,
         units: r.units,
-        repeats: r.repeats,
+        anchor: r.anchor,
+        also: r.also,
         title_marked: r.titleSegments.map(([text, marked]) => (marked ? `<mark>${text}</mark>` : text)).join(''),
         snippet: r.snippet.map(([text, marked]) => (marked ? `<mark>${text}</mark>` : text)).join(''),
       })),
+      also: res.also,
+      pages: res.pages,
+      answer: res.answer,
       loaded: p.loaded,
     });
   }

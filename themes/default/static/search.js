@@ -3,22 +3,33 @@
  * The index (built by src/search/mod.rs) is a set of scripts under search/ that call the
  * registration functions below; they are loaded with <script> tags, which also works for a site
  * opened from disk (file://), where fetch() is blocked. Normalisation (with the traditional →
- * simplified table that docs.js carries), the tokenizer and the shard hash must stay exactly those
+ * simplified table of fold.js), the tokenizer and the shard hash must stay exactly those
  * of mod.rs (tests/search.rs checks both on shared vectors).
  *
- * Ranking, in two steps:
- * 1. From the postings (docs.js and the query's shards): a report is a candidate when the query
- *    tokens it has cover enough of the query's units (CJK characters and Latin words; a bigram
- *    covers its two characters) — see need() — so 存在的问题 finds 存在的主要问题 and a wrong
- *    character does not lose a long word. Candidates are ordered by units covered, then by the
- *    field of each (title 3, heading 2, body 1).
- * 2. The texts of the best candidates are loaded (PAGE at a time) and each term of the query is
- *    looked for in them: verbatim, or as a chain of its tokens in query order with at most SLACK
- *    extra characters between neighbours (one field at a time). A report stays a hit when its
- *    chains still cover enough units; hits rank by units covered, then by field (a verbatim term
- *    counting again, twice), then by how often the terms occur verbatim, then newest year, then a
- *    per-query order of townships (a hash of the query and the township's index), so that among equals no
- *    township is always first.
+ * Ranking. A hit's key is (units covered, tier, weight, newest year, a per-query order of
+ * townships — a hash of the query and the township's index, so that among equals no township is
+ * always first):
+ * - units covered: a term's best chain in one field — verbatim, or its tokens in query order
+ *   with at most SLACK extra characters between neighbours — counts the CJK characters and
+ *   Latin words it covers (a bigram covers two), so 存在的问题 finds 存在的主要问题; a report
+ *   is a hit when it covers need() of the query;
+ * - tier: where that chain stands — a passage, a reported figure (table labels of filled rows)
+ *   or the title 4, a heading 2, only the weak parts 0 (the report's list of its own parts, a
+ *   heading with nothing under it, a narrative table row with every figure blank), one more
+ *   when verbatim; a thesaurus alternative (always verbatim) without that one;
+ * - weight: each unit's best field in the index (title 3, body 2, heading 1, weak 0).
+ * The index gives each report an upper bound of that key (covered and weight from the postings,
+ * the top tier); candidates are checked in the order of their bound, and a hit is shown once no
+ * unchecked report can rank above it — so the first page is the top of the full ranking and
+ * 显示更多结果 only appends (see verify()). Each hit links to the section (heading anchor) that
+ * holds its best passage, with that section's snippet.
+ *
+ * Thesaurus (docs.js `syn`, from src/search/thesaurus.txt): each term also looks for its
+ * alternatives (the term with a word of a group replaced), shown as 也找了; filters.syn = false
+ * turns it off. A second, small index of non-report pages: the township pages (doc ids from
+ * docs.js `nav` on, their names as postings) and the year pages (a year in the query). Questions
+ * about figures (哪个乡镇…最多, 按时, 怎么申请) get an answer box pointing to the page that
+ * answers them (docs.js `answers`).
  *
  * Page hooks (search.html): #search-app (data-root: the site root relative to the page,
  * data-index: the search/ folder), #search-form, #search-q, #search-year, #search-township,
@@ -26,22 +37,35 @@
  * a.search-hit-title, p.search-hit-meta and p.search-hit-snippet; matches in <mark>),
  * #search-more. The URL parameters q, year and township fill the form.
  *
- * Script API (window.nianbaoSearch): normalize(text) (folds traditional characters once docs.js
- * is loaded: ready()), tokenize(query), shardOf(token, bits), search(query, {year, township},
- * want) → Promise of {terms, total, complete, results}; years() (once ready()); townships() →
+ * Script API (window.nianbaoSearch): normalize(text) (folds traditional characters once the
+ * folding table fold.js is loaded: readyFold()), tokenize(query), shardOf(token, bits),
+ * search(query, {year, township, syn}, want) → Promise of {terms, total, complete, sure,
+ * results, also, pages, answer}; years() (once ready()); townships() →
  * Promise of [name, slug] (loads towns.js, which a search without a township filter does not);
  * loader(path) → Promise can be replaced (tests load the files with node).
  *
- * Files a search loads: docs.js, the shards of its tokens (s-<n>.js), the township chunks of the
- * hits shown (w-<k>.js), their texts' first parts (t/<year>/<slug>.js) and, only where that part
+ * Files a search loads: docs.js, the folding table fold.js only when the site's titles, the
+ * query or a loaded text has a character that folds (docs.js `foldable`, a text's `f`), the
+ * shards of its tokens and its alternatives' (s-<n>.js), the township chunks of the
+ * hits shown and of township pages the query names (w-<k>.js), their texts' first parts (t/<year>/<slug>.js) and, only where that part
  * cannot decide a hit as the whole text would, the rest of the body (r/<year>/<slug>.js).
  */
 (function (root) {
   'use strict';
   var S = root.nianbaoSearch || (root.nianbaoSearch = {});
   var ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
-  var TITLE = 3, HEADING = 2, BODY = 1;
+  var TITLE = 3, BODY = 2, HEADING = 1, WEAK = 0;
+  /* Tiers of where a term stands: its best chain in a passage, a reported figure or the title
+   * 4, in a heading 2, only in the weak parts 0 (tierOf()), one more when the chain is the
+   * term verbatim; an alternative from the thesaurus, always verbatim, without that one. */
+  var TOP_TIER = 5;
+  /* Alternatives from the thesaurus per term, at most. */
+  var MAX_ALTS = 12;
   var PAGE = 10; /* hits verified (and texts loaded) at a time: about 5–10 KB each */
+  /* Files (texts' first parts and rests) loaded for `want` hits, at most want + BUDGET × PAGE:
+   * on 65 real reports and 30 reader queries, 4 let every first page be the top of the full
+   * ranking (2 left 5 of them a guess) without raising the median download. */
+  var BUDGET = 4;
   var SNIPPET_BEFORE = 24, SNIPPET_LENGTH = 110;
   /* A pasted paragraph looks up this many of its tokens (spread over it), not every shard: the
    * check of each hit's text looks at all of them. */
@@ -49,9 +73,6 @@
   /* Characters allowed between two neighbouring tokens of a term beyond those of the query (the
    * 主要 of 存在的主要问题 for 存在的问题). */
   var SLACK = 3;
-  /* A term's verbatim occurrences counted for ranking, at most: a long report that repeats a
-   * phrase is not more about it than one that says it five times. */
-  var MAX_OCCURRENCES = 5;
   /* Words of a question that no report contains (怎么申请政府信息公开 → 申请政府信息公开);
    * matched in normalised text. */
   var QUESTION = /为什么|怎么样|怎么办|怎么|怎样|如何|什么|哪些|哪里|哪儿|哪个|是否|能否|可否|有没有|是不是|请问|我想|我要|想要|想问|多少/g;
@@ -60,6 +81,7 @@
 
   var meta = null;
   var fold = null;
+  var foldable = null;
   var shards = {};
   var texts = {};
   var towns = [];
@@ -79,17 +101,22 @@
         }
       }
     });
-    /* The folding table: each traditional character followed by its simplified form. */
+    /* Which characters fold (fold.js has the table): a bit each, base 64. */
+    var bits = atob(m.foldable || '');
+    foldable = new Uint8Array(bits.length);
+    for (var b = 0; b < bits.length; b++) foldable[b] = bits.charCodeAt(b);
+    /* Pages added by plugins, [path, title], take the doc ids after the reports. */
+    m.pages = m.pages || [];
+    meta = m;
+  };
+  /* The folding table: each traditional character followed by its simplified form. */
+  S.fold = function (pairs) {
     var table = new Uint16Array(FOLD_LAST - FOLD_FIRST + 1);
-    var pairs = m.fold || '';
     for (var i = 0; i + 1 < pairs.length; i += 2) {
       var c = pairs.charCodeAt(i);
       if (c >= FOLD_FIRST && c <= FOLD_LAST) table[c - FOLD_FIRST] = pairs.charCodeAt(i + 1);
     }
     fold = table;
-    /* Pages added by plugins, [path, title], take the doc ids after the reports. */
-    m.pages = m.pages || [];
-    meta = m;
   };
   S.shard = function (n, map) { shards[n] = map; };
   /* A report's text: headings, table labels and the first part of the body; `r` when the rest
@@ -143,6 +170,19 @@
     return out;
   }
   S.normalize = normalize;
+
+  /* Whether `text` has a character the folding table changes (docs.js `foldable`). */
+  function mayFold(text) {
+    if (!foldable) return false;
+    for (var i = 0; i < text.length; i++) {
+      var c = text.charCodeAt(i) - FOLD_FIRST;
+      if (c >= 0 && c <= FOLD_LAST - FOLD_FIRST && (foldable[c >> 3] >> (c & 7)) & 1) return true;
+    }
+    return false;
+  }
+
+  /* The folding table, loaded when the site's titles, the query or a text need it. */
+  function loadFold() { return fold ? Promise.resolve() : load('fold.js'); }
 
   function isCjk(cp) {
     return cp === 0x3007 || (cp >= 0x3400 && cp <= 0x4DBF) || (cp >= 0x4E00 && cp <= 0x9FFF) ||
@@ -216,11 +256,18 @@
   function need(units) {
     return Math.max(Math.floor((3 * units + 4) / 5), Math.min(units, 3));
   }
+  /* Units a report may cover instead when they come from rare tokens (in at most half of the
+   * reports): half of a query of four or more (保密审查 finds 保密, 政务公开 does not find every
+   * 公开). Such hits cover less and so rank after those that cover need(). */
+  function looseNeed(units) {
+    return units >= 4 ? Math.ceil(units / 2) : units;
+  }
   S.need = need;
 
   /* The query as the search reads it: its terms (separated by spaces, question words dropped,
-   * trimmed to their first and last token) with their tokens. */
-  function parse(query) {
+   * trimmed to their first and last token) with their tokens, and — unless `syn` is false —
+   * each term's alternatives from the thesaurus (the term with one of its words replaced). */
+  function parse(query, syn) {
     var norm = normalize(query);
     var plain = norm.replace(QUESTION, ' ').replace(PARTICLES, ' ');
     if (tokensAt(plain).units) norm = plain;
@@ -232,9 +279,38 @@
       var end = last.q + last.t.length;
       var text = word.slice(first.q, end);
       found.tokens.forEach(function (t) { t.q -= first.q; });
-      terms.push({ text: text, tokens: found.tokens, units: found.units });
+      var term = { text: text, tokens: found.tokens, units: found.units, alts: [] };
+      if (syn !== false) {
+        term.alts = expansions(text).map(function (alt) {
+          var at = tokensAt(alt);
+          return { text: alt, tokens: at.tokens, units: at.units, alt: true };
+        }).filter(function (a) { return a.units; });
+      }
+      terms.push(term);
     });
     return terms;
+  }
+
+  /* The thesaurus' words for a term (docs.js `syn`, from src/search/thesaurus.txt): for each
+   * group word in the term, the term with it replaced by each word the group pairs it with —
+   * every other word of an `=` group; for `>` groups the covered words of the wider word, the
+   * wider word of a covered one. An alternative that contains the term finds nothing more. */
+  function expansions(text) {
+    var out = [];
+    (meta.syn || []).forEach(function (g) {
+      var words = g.words;
+      words.forEach(function (w, i) {
+        var at = text.indexOf(w);
+        if (at < 0) return;
+        var others = g.wide ? (i === 0 ? words.slice(1) : [words[0]]) :
+          words.filter(function (x, k) { return k !== i; });
+        others.forEach(function (o) {
+          var alt = text.slice(0, at) + o + text.slice(at + w.length);
+          if (alt.indexOf(text) < 0 && out.indexOf(alt) < 0) out.push(alt);
+        });
+      });
+    });
+    return out.slice(0, MAX_ALTS);
   }
 
   /* doc id → best field, from a posting string: varints `gap << 3 | run << 2 | field`, where a
@@ -285,67 +361,129 @@
     return map && Object.prototype.hasOwnProperty.call(map, token) ? decode(map[token]) : new Map();
   }
 
-  /* The distinct tokens the index is asked about, each with the query units it covers (numbered
-   * across the terms); at most MAX_TOKENS, spread over the query. */
+  /* The distinct tokens the index is asked about: at most MAX_TOKENS of the terms, spread over
+   * the query (each token of a term says whether it was looked up), and every token of the
+   * alternatives. */
   function lookups(terms) {
-    var out = [];
-    var base = 0;
+    var own = [];
     terms.forEach(function (term) {
-      term.tokens.forEach(function (t) {
-        var known = out.filter(function (o) { return o.t === t.t; })[0];
-        if (!known) out.push(known = { t: t.t, units: [] });
-        for (var u = t.u0; u < t.u1; u++) known.units.push(base + u);
-      });
-      base += term.units;
+      term.tokens.forEach(function (t) { if (own.indexOf(t.t) < 0) own.push(t.t); });
     });
-    if (out.length > MAX_TOKENS) {
-      var step = out.length / MAX_TOKENS;
-      out = out.filter(function (t, i) { return Math.floor(i / step) !== Math.floor((i - 1) / step); });
+    if (own.length > MAX_TOKENS) {
+      var step = own.length / MAX_TOKENS;
+      own = own.filter(function (t, i) { return Math.floor(i / step) !== Math.floor((i - 1) / step); });
     }
+    var out = own.slice();
+    terms.forEach(function (term) {
+      term.tokens.forEach(function (t) { t.looked = own.indexOf(t.t) >= 0; });
+      term.alts.forEach(function (alt) {
+        alt.tokens.forEach(function (t) {
+          t.looked = true;
+          if (out.indexOf(t.t) < 0) out.push(t.t);
+        });
+      });
+    });
     return out;
   }
 
-  /* Candidates from the postings: reports that pass the filters and cover need() of the units
-   * the looked-up tokens cover, best first. `order` ranks townships among equals. */
-  function candidates(looked, filters, order) {
-    var units = [];
-    looked.forEach(function (t) {
-      t.units.forEach(function (u) { if (units.indexOf(u) < 0) units.push(u); });
+  /* A term's key in one report from the index: {covered, weight, tier}. Each unit of the term
+   * counts with the best field of the looked-up tokens that cover it (a token not looked up
+   * counts as a title); an alternative counts all of the term's units, each with the weakest
+   * field of its tokens. The tier (where the phrase stands, see TOP_TIER) is the most the
+   * check of the text can find. The check (verified()) never gives more: the index key bounds the hit's key. */
+  function bound(posting, doc, term) {
+    var per = [];
+    for (var u = 0; u < term.units; u++) per.push(-1);
+    term.tokens.forEach(function (t) {
+      var f = t.looked ? field(posting, t.t, doc) : TITLE;
+      for (var v = t.u0; v < t.u1; v++) per[v] = Math.max(per[v], f);
     });
-    var enough = need(units.length);
-    var fields = new Map();
-    looked.forEach(function (t, k) {
-      postingsOf(t.t).forEach(function (field, doc) {
-        var row = fields.get(doc);
-        if (!row) fields.set(doc, row = new Uint8Array(looked.length));
-        row[k] = field;
-      });
+    var covered = 0, weight = 0;
+    per.forEach(function (f) { if (f >= 0) { covered++; weight += f; } });
+    var best = { covered: covered, weight: weight, tier: covered ? TOP_TIER : 0 };
+    term.alts.forEach(function (alt) {
+      var m = altField(posting, doc, alt);
+      if (m < 0) return;
+      var c = { covered: term.units, weight: term.units * m, tier: TOP_TIER - 1 };
+      if (better(c, best)) best = c;
     });
-    var year = filters.year ? Number(filters.year) : 0;
-    var best = {};
-    var out = [];
-    fields.forEach(function (row, doc) {
-      if (year && meta.year[doc] !== year) return;
-      if (filters.township && meta.town[doc] !== filters.town) return;
-      best = {};
-      looked.forEach(function (t, k) {
-        if (row[k]) t.units.forEach(function (u) { best[u] = Math.max(best[u] || 0, row[k]); });
-      });
-      var covered = 0, weight = 0;
-      for (var u in best) { covered++; weight += best[u]; }
-      if (covered < enough) return;
-      out.push({ doc: doc, covered: covered, weight: weight, year: meta.year[doc] || 0, order: order(meta.town[doc]) });
-    });
-    return out.sort(function (a, b) {
-      return b.covered - a.covered || b.weight - a.weight || b.year - a.year || a.order - b.order || a.doc - b.doc;
-    });
+    return best;
   }
 
-  function normalized(text) {
-    if (!text.n) {
-      text.n = { h: text.h.map(normalize), b: normalize(text.b), l: normalize(text.l) };
-    }
-    return text.n;
+  /* The tier of a term's phrase in a field of the given weight. */
+  function tierOf(weight) {
+    return weight >= BODY ? 4 : weight === HEADING ? 2 : 0;
+  }
+
+  /* Whether key a ranks above key b by {covered, tier, weight}. */
+  function better(a, b) {
+    return a.covered > b.covered || (a.covered === b.covered &&
+      (a.tier > b.tier || (a.tier === b.tier && a.weight > b.weight)));
+  }
+
+  /* Units of a term a report covers with rare tokens of it (see looseNeed()). */
+  function rareCovered(posting, doc, term, rare) {
+    var units = {};
+    term.tokens.forEach(function (t) {
+      if (t.looked && rare[t.t] && field(posting, t.t, doc) >= 0) {
+        for (var v = t.u0; v < t.u1; v++) units[v] = true;
+      }
+    });
+    return Object.keys(units).length;
+  }
+
+  /* The best field of a token in a report (-1: not in it). */
+  function field(posting, token, doc) {
+    var f = posting[token].get(doc);
+    return f === undefined ? -1 : f;
+  }
+
+  /* The weakest of the best fields of an alternative's tokens (-1: one is missing). */
+  function altField(posting, doc, alt) {
+    var m = TITLE;
+    alt.tokens.forEach(function (t) { m = Math.min(m, field(posting, t.t, doc)); });
+    return m;
+  }
+
+  /* Rank order of two keys {covered, tier, weight, year, order, doc}: better first. */
+  function byRank(a, b) {
+    return b.covered - a.covered || b.tier - a.tier || b.weight - a.weight || b.year - a.year ||
+      a.order - b.order || a.doc - b.doc;
+  }
+
+  /* Candidates from the postings: reports that pass the filters and whose index key covers
+   * need() of the query's units, best first by that key (an upper bound of each one's hit);
+   * and the township pages (the second index) whose name tokens are in the query. */
+  function candidates(terms, posting, filters, order) {
+    var docs = new Set();
+    for (var tok in posting) posting[tok].forEach(function (f, doc) { docs.add(doc); });
+    var units = 0;
+    terms.forEach(function (t) { units += t.units; });
+    var enough = need(units);
+    /* A token in at most half of the reports is rare: a partial match must come from those. */
+    var rare = {};
+    for (var t in posting) rare[t] = 2 * posting[t].size <= meta.year.length;
+    var year = filters.year ? Number(filters.year) : 0;
+    var nav = meta.nav === undefined ? Infinity : meta.nav;
+    var out = [], towns = [];
+    docs.forEach(function (doc) {
+      if (doc >= nav) { towns.push(doc - nav); return; }
+      if (year && meta.year[doc] !== year) return;
+      if (filters.township && meta.town[doc] !== filters.town) return;
+      var covered = 0, weight = 0, tier = 0, rareUnits = 0;
+      terms.forEach(function (term) {
+        var b = bound(posting, doc, term);
+        covered += b.covered;
+        weight += b.weight;
+        tier += b.tier;
+        rareUnits += rareCovered(posting, doc, term, rare);
+      });
+      var loose = covered < enough && rareUnits >= looseNeed(units);
+      if ((covered < enough && !loose) || !covered) return;
+      out.push({ doc: doc, covered: covered, weight: weight, tier: tier, year: meta.year[doc] || 0, order: order(meta.town[doc]), state: 0, loose: loose });
+    });
+    out.sort(byRank);
+    return { cands: out, towns: towns.sort(function (a, b) { return a - b; }) };
   }
 
   function isWordCode(c) {
@@ -397,11 +535,11 @@
   }
 
   /* The ranges of `found` (one match per term) to mark: verbatim terms everywhere, otherwise a
-   * chain that covers need() of its term. */
+   * chain that covers looseNeed() of its term. */
   function marks(found, terms) {
     var out = [];
     found.forEach(function (m, j) {
-      if (m.verbatim || (m.units && m.units >= need(terms[j].units))) out = out.concat(m.ranges);
+      if (m.verbatim || (m.units && m.units >= looseNeed(terms[j].units))) out = out.concat(m.ranges);
     });
     return merge(out);
   }
@@ -442,14 +580,15 @@
     return [from, to];
   }
 
-  /* The text around the first mark, plus a shorter fragment for the first mark of each term not
+  /* The text around the first mark (or `focus`, the best section's first mark), plus a shorter fragment for the first mark of each term not
    * in it (at most three fragments), joined with "…". `found`: one match per term. */
-  function snippet(original, norm, found, terms) {
+  function snippet(original, norm, found, terms, focus) {
     var firsts = found.map(function (m, j) {
       return marks([m], [terms[j]]).map(function (r) { return r[0]; })[0];
     }).filter(function (p) { return p !== undefined; });
     var all = marks(found, terms);
-    var wins = [span(norm, all.length ? all[0][0] : 0, SNIPPET_BEFORE, SNIPPET_LENGTH)];
+    var first = focus !== undefined ? focus : all.length ? all[0][0] : 0;
+    var wins = [span(norm, first, SNIPPET_BEFORE, SNIPPET_LENGTH)];
     firsts.forEach(function (i) {
       var covered = wins.some(function (w) { return i >= w[0] && i < w[1]; });
       if (!covered && wins.length < 3) wins.push(span(norm, i, 12, 48));
@@ -469,159 +608,362 @@
     return out;
   }
 
-  /* The hit for one report, or null when its text does not have enough of the query. */
-  function check(doc, terms, order) {
+  function normalized(text) {
+    if (!text.n) {
+      text.n = { h: text.h.map(normalize), b: normalize(text.b), l: normalize(text.l), w: normalize(text.w || '') };
+    }
+    return text.n;
+  }
+
+  /* A term's key in one report from its text, and the variant (the term or an alternative)
+   * that gives it: the units of the term's best chain in one field, the index's weight of the
+   * units (as in bound()), and the tier of the best field that has such a chain (tierOf()); an alternative counts when it is verbatim somewhere, a tier lower. */
+  function verified(posting, doc, term, fields) {
+    var per = [];
+    for (var u = 0; u < term.units; u++) per.push(-1);
+    term.tokens.forEach(function (t) {
+      var f = t.looked ? field(posting, t.t, doc) : -1;
+      for (var v = t.u0; v < t.u1; v++) per[v] = Math.max(per[v], f);
+    });
+    var weight = 0;
+    per.forEach(function (f) { if (f > 0) weight += f; });
+    var units = 0, tier = -1;
+    var found = fields.map(function (f) {
+      var m = match(f[0], term);
+      units = Math.max(units, m.units);
+      return m;
+    });
+    found.forEach(function (m, i) {
+      if (m.units && m.units === units) tier = Math.max(tier, tierOf(fields[i][1]) + (m.verbatim ? 1 : 0));
+    });
+    var best = { covered: units, weight: weight, tier: Math.max(tier, 0), variant: term, found: found };
+    term.alts.forEach(function (alt) {
+      var af = -1;
+      var afound = fields.map(function (f) {
+        var m = match(f[0], alt);
+        if (m.verbatim) af = Math.max(af, tierOf(f[1]));
+        return m.verbatim ? m : { verbatim: 0, units: 0, ranges: [] };
+      });
+      if (af < 0) return;
+      var c = { covered: term.units, weight: term.units * altField(posting, doc, alt), tier: af, variant: alt, found: afound };
+      /* Among equal alternatives, the longest: it marks the most of what matched. */
+      var longer = best.variant.alt && !better(best, c) && alt.text.length > best.variant.text.length;
+      if (better(c, best) || longer) best = c;
+    });
+    return best;
+  }
+
+  /* The sections of a text: [from, to, anchor] of its body (UTF-16 positions), the part before
+   * the first heading first (no anchor). */
+  function sections(text, length) {
+    var out = [];
+    var o = text.o || [];
+    var at = 0;
+    o.forEach(function (start, i) {
+      out.push([Math.min(at, length), Math.min(start, length), i ? text.a[i - 1] : '']);
+      at = start;
+    });
+    out.push([Math.min(at, length), length, o.length ? text.a[o.length - 1] : '']);
+    return out.filter(function (s, i) { return s[1] > s[0] || i === out.length - 1; });
+  }
+
+  /* The hit for one report, or null when its text does not have enough of the query. The
+   * hit links to the section that holds its best passage, with that section's snippet. */
+  function check(posting, doc, terms, order, loose) {
     var info = docInfo(doc);
     var text = texts[info.key];
     if (!text) return null;
     var n = normalized(text);
-    /* Title, headings, body, table labels: the same fields as the index. */
+    var empty = text.e || [];
+    /* Title, headings, body, table labels, the weak parts: the fields of the index. */
     var fields = [[normalize(info.title + ' ' + info.township), TITLE]]
-      .concat(n.h.map(function (h) { return [h, HEADING]; }))
-      .concat([[n.b, BODY], [n.l, BODY]]);
-    var found = fields.map(function (f) {
-      return terms.map(function (term) { return match(f[0], term); });
-    });
-    var covered = 0, units = 0, score = 0, repeats = 0;
-    terms.forEach(function (term, j) {
-      var best = 0, weight = 0, verbatim = 0, count = 0;
-      fields.forEach(function (f, i) {
-        var m = found[i][j];
-        if (m.units > best || (m.units === best && f[1] > weight)) { best = m.units; weight = f[1]; }
-        if (m.verbatim) { verbatim = Math.max(verbatim, f[1]); count += m.verbatim; }
-      });
-      covered += best;
+      .concat(n.h.map(function (h, i) { return [h, empty.indexOf(i) >= 0 ? WEAK : HEADING]; }))
+      .concat([[n.b, BODY], [n.l, BODY], [n.w, WEAK]]);
+    var covered = 0, units = 0, weight = 0, tier = 0;
+    var best = terms.map(function (term) {
+      var v = verified(posting, doc, term, fields);
+      covered += v.covered;
       units += term.units;
-      score += best * weight + 2 * term.units * verbatim;
-      repeats += Math.min(count, MAX_OCCURRENCES);
+      weight += v.weight;
+      tier += v.tier;
+      return v;
     });
-    if (!covered || covered < need(units)) return text.r ? { sure: false } : null;
-    /* The snippet comes from the part with the most of the query: the body unless the table
-     * labels or a heading have more. */
-    var body = 1 + n.h.length;
-    var parts = [[text.b, body], [text.l, body + 1]].concat(text.h.map(function (h, i) { return [h, 1 + i]; }));
-    var where = parts[0], whereValue = -1;
-    parts.forEach(function (part) {
-      var value = 0;
-      found[part[1]].forEach(function (m, j) {
-        if (m.verbatim || m.units >= need(terms[j].units)) value += m.units + (m.verbatim ? 1 : 0);
-      });
-      if (value > whereValue) { where = part; whereValue = value; }
-    });
-    var snip = snippet(where[0], fields[where[1]][0], found[where[1]], terms);
-    /* Without the rest of the body (text.r), the hit is what the whole text would give when every
-     * term is verbatim in the body's first part (covered and field weights cannot rise: the rest
-     * is body), MAX_OCCURRENCES times in what is loaded, and the snippet ends a term's length
-     * before the part does (so the body is where it comes from, with the same marks). */
-    var sure = !text.r || (where === parts[0] && terms.every(function (term, j) {
-      var count = 0;
-      fields.forEach(function (f, i) { count += found[i][j].verbatim; });
-      return found[body][j].verbatim && count >= MAX_OCCURRENCES &&
-        snip.reach + term.text.length <= n.b.length;
-    }));
+    var enough = loose ? looseNeed(units) : need(units);
+    if (!covered || covered < enough) return null;
+    var variants = best.map(function (v) { return v.variant; });
+    var bodyAt = 1 + n.h.length;
+    var where = place(text, n, fields, best, variants, bodyAt);
     var normTitle = normalize(info.title);
-    var titleFound = terms.map(function (term) { return match(normTitle, term); });
+    var titleFound = variants.map(function (v) { return match(normTitle, v); });
     return {
       doc: doc,
       url: info.url,
+      anchor: where.anchor,
       title: info.title,
-      titleSegments: segments(info.title, marks(titleFound, terms), 0, normTitle.length),
+      titleSegments: segments(info.title, marks(titleFound, variants), 0, normTitle.length),
       township: info.township,
       year: info.year,
       covered: covered,
       units: units,
-      score: score,
-      repeats: repeats,
+      weight: weight,
+      tier: tier,
       order: order(meta.town[doc]),
-      snippet: snip,
-      sure: sure
+      snippet: where.snippet,
+      also: variants.filter(function (v) { return v.alt; }).map(function (v) { return v.text; })
     };
   }
 
-  function byRank(a, b) {
-    return b.covered - a.covered || b.score - a.score || b.repeats - a.repeats ||
-      b.year - a.year || a.order - b.order || a.doc - b.doc;
+  /* Where a hit's best passage is: the place (the body, a heading, the table labels, the weak
+   * parts) that has the best chain of the most terms, the stronger place first among equals;
+   * in the body, the section with the most terms marked. Its anchor and snippet. */
+  function place(text, n, fields, best, variants, bodyAt) {
+    var places = [[bodyAt, TOP_TIER, 'body'], [bodyAt + 1, TOP_TIER, 'stats-title']]
+      .concat(n.h.map(function (h, i) { return [1 + i, tierOf(fields[1 + i][1]), text.a[i]]; }))
+      .concat([[bodyAt + 2, 0, '']]);
+    var top = null, topValue = -1;
+    places.forEach(function (p) {
+      var full = 0;
+      best.forEach(function (v) {
+        var most = 0;
+        v.found.forEach(function (m) { most = Math.max(most, m.units); });
+        if (most && v.found[p[0]].units === most) full++;
+      });
+      var value = full * 10 + p[1];
+      if (full && value > topValue) { top = p; topValue = value; }
+    });
+    var none = variants.map(function () { return { verbatim: 0, units: 0, ranges: [] }; });
+    if (!top) return { anchor: '', snippet: snippet(text.b, n.b, none, variants) };
+    var found = best.map(function (v) { return v.found[top[0]]; });
+    if (top[2] === 'body') {
+      var inBody = marks(found, variants);
+      var secs = sections(text, n.b.length);
+      var sec = secs[0], secValue = -1;
+      secs.forEach(function (s) {
+        var value = 0;
+        variants.forEach(function (v, j) {
+          var inside = marks([found[j]], [v]).filter(function (r) { return r[0] >= s[0] && r[0] < s[1]; });
+          if (inside.length) value += 1000 + Math.min(inside.length, 5);
+        });
+        if (value > secValue) { sec = s; secValue = value; }
+      });
+      var focus = inBody.filter(function (r) { return r[0] >= sec[0] && r[0] < sec[1]; })[0];
+      return { anchor: sec[2], snippet: snippet(text.b, n.b, found, variants, focus ? focus[0] : undefined) };
+    }
+    if (top[0] === bodyAt + 1) return { anchor: top[2], snippet: snippet(text.l, n.l, found, variants) };
+    if (top[0] === bodyAt + 2) return { anchor: '', snippet: snippet(text.w || '', n.w, found, variants) };
+    var h = top[0] - 1;
+    var start = (text.o || [])[h] || 0;
+    var under = text.b.slice(start, Math.min(start + 60, text.b.length));
+    var segs = segments(text.h[h], marks(found, variants), 0, n.h[h].length);
+    if (under) segs = segs.concat([['：' + under + (start + 60 < text.b.length ? '…' : ''), false]]);
+    return { anchor: top[2], snippet: segs };
   }
 
-  /* Search: up to `want` verified hits (more are verified as asked for). `total` counts the
-   * candidates; when `complete`, every candidate was verified and the hits are all of them. */
+  /* Search: the first `want` hits of the full ranking ({terms, total, complete, results, also,
+   * pages, answer}). Hits are ranked by their key from the text (see check()); since the index
+   * key of a report bounds its hit's key, a hit is emitted once no report still unchecked can
+   * rank above it — so the first page is the top of the full ranking, and asking for more only
+   * appends. `complete`: every candidate was checked and `total` is exact; otherwise `total`
+   * counts the hits known so far (the page says 至少). */
   S.search = function (query, filters, want) {
     filters = filters || {};
     want = want || PAGE;
-    if (!tokensAt(normalize(query)).units) return Promise.resolve({ terms: [], total: 0, complete: true, results: [] });
-    var terms, looked, order;
+    var empty = { terms: [], total: 0, complete: true, results: [], also: [], pages: [], answer: null };
+    if (!tokensAt(normalize(query)).units) return Promise.resolve(empty);
+    var terms, towns0 = [];
     return load('docs.js').then(function () {
+      return meta.fold || mayFold(query) ? loadFold() : null;
+    }).then(function () {
       /* A township filter names a slug: the list of townships says which index it is. */
       return filters.township ? load('towns.js') : null;
     }).then(function () {
       if (filters.township) {
-        filters = { year: filters.year, township: filters.township, town: -1 };
+        filters = { year: filters.year, township: filters.township, town: -1, syn: filters.syn };
         towns.forEach(function (t, i) { if (t[1] === filters.township) filters.town = i; });
       }
       /* Parsed once the folding table is there. */
-      terms = parse(query);
-      looked = lookups(terms);
-      var needed = [];
-      looked.forEach(function (t) {
-        var n = shardOf(t.t, meta.bits);
-        if (needed.indexOf(n) < 0) needed.push(n);
+      terms = parse(query, filters.syn);
+      /* First without the thesaurus: when `want` hits are certain and each has every term
+       * verbatim in a passage (the top tier), no alternative can rank among them (an
+       * alternative's tier is one lower), and their shards need not be loaded. */
+      var alts = terms.map(function (t) { return t.alts; });
+      if (!alts.some(function (a) { return a.length; })) return run(terms, filters, want);
+      var plain = terms.map(function (t) { return Object.assign({}, t, { alts: [] }); });
+      return run(plain, filters, want).then(function (res) {
+        var top = TOP_TIER * terms.length;
+        var settled = res.sure >= want && res.results.slice(0, want).every(function (r) {
+          return r.covered === r.units && r.tier === top;
+        });
+        return settled ? res : run(terms, filters, want);
       });
-      return Promise.all(needed.map(function (n) { return load('s-' + n + '.js'); }));
-    }).then(function () {
+    }).then(function (res) {
+      towns0 = res.towns;
+      return navPages(query, towns0, filters).then(function (pages) {
+        delete res.towns;
+        res.pages = pages;
+        res.answer = answer(query);
+        return res;
+      });
+    });
+  };
+
+  /* One search of parsed terms: their shards, candidates, the checked hits. */
+  function run(terms, filters, want) {
+    var posting = {};
+    var looked = lookups(terms);
+    var needed = [];
+    looked.forEach(function (t) {
+      var n = shardOf(t, meta.bits);
+      if (needed.indexOf(n) < 0) needed.push(n);
+    });
+    return Promise.all(needed.map(function (n) { return load('s-' + n + '.js'); })).then(function () {
+      looked.forEach(function (t) { posting[t] = postingsOf(t); });
       var key = terms.map(function (t) { return t.text; }).join(' ');
       var orders = [];
-      order = function (town) {
+      var order = function (town) {
         if (town === undefined) return 0;
         if (orders[town] === undefined) orders[town] = hash(key + '\n' + town);
         return orders[town];
       };
-      return verify(candidates(looked, filters, order), terms, order, want);
+      var found = candidates(terms, posting, filters, order);
+      return Promise.resolve(verify(found.cands, terms, posting, order, want)).then(function (res) {
+        res.towns = found.towns;
+        return res;
+      });
     });
-  };
+  }
 
-  /* Texts are loaded for the best candidates, PAGE at a time, until `want` hits — or until
-   * want + PAGE texts were looked at: a query whose candidates mostly fail the check does not
-   * download every report (the rest are verified when more are asked for). */
-  function verify(cands, terms, order, want) {
-    var results = [];
-    var next = 0;
+  /* Texts are loaded for the unresolved reports that rank highest by their bound, PAGE at a
+   * time (the rest of a body only when the first part leaves a hit below its bound), until
+   * `want` hits are certain or want + BUDGET × PAGE files were loaded. In the second case the hits
+   * known so far follow the certain ones in the order of their keys (`sure` counts the certain
+   * ones): a report not yet checked could still rank among them. */
+  function verify(cands, terms, posting, order, want) {
+    var loads = 0;
+    function keyOf(c) { return c.state === 2 ? c.hit : c; }
     function step() {
-      if (results.length >= want || next >= cands.length || next >= want + PAGE) {
-        results.sort(byRank);
-        var complete = next >= cands.length;
+      var live = cands.filter(function (c) { return c.state !== 3; });
+      live.sort(function (a, b) { return byRank(keyOf(a), keyOf(b)); });
+      var results = [];
+      var i = 0;
+      while (i < live.length && live[i].state === 2 && results.length < want) results.push(live[i++].hit);
+      var sure = results.length;
+      var open = live.filter(function (c) { return c.state < 2; }).length;
+      var known = live.filter(function (c) { return c.hit; });
+      var spent = loads >= want + BUDGET * PAGE;
+      if (results.length >= want || i >= live.length || spent) {
+        if (results.length < want) {
+          known.filter(function (c) { return results.indexOf(c.hit) < 0; })
+            .sort(function (a, b) { return byRank(a.hit, b.hit); })
+            .slice(0, want - results.length)
+            .forEach(function (c) { results.push(c.hit); });
+        }
+        var also = [];
+        terms.forEach(function (t) { t.alts.forEach(function (a) { also.push(a.text); }); });
         return {
           terms: terms.map(function (t) { return t.text; }),
-          total: complete ? results.length : cands.length,
-          complete: complete,
-          results: results
+          total: known.length,
+          complete: !open,
+          sure: sure,
+          results: results,
+          also: also
         };
       }
-      var batch = cands.slice(next, next + PAGE);
-      next += batch.length;
+      var batch = live.slice(i).filter(function (c) { return c.state < 2; }).slice(0, PAGE);
+      loads += batch.length;
       var chunks = [];
       batch.forEach(function (c) {
         var k = Math.floor(meta.town[c.doc] / meta.chunk);
         if (c.doc < meta.year.length && chunks.indexOf(k) < 0) chunks.push(k);
       });
       return Promise.all(chunks.map(function (k) { return load('w-' + k + '.js'); })).then(function () {
-        return Promise.all(batch.map(function (c) { return load('t/' + docInfo(c.doc).key + '.js'); }));
+        return Promise.all(batch.map(function (c) {
+          var key = docInfo(c.doc).key;
+          return load((c.state === 0 ? 't/' : 'r/') + key + '.js');
+        }));
       }).then(function () {
-        /* The rest of a body only where its first part cannot decide. */
-        var unsure = batch.filter(function (c) {
-          var hit = check(c.doc, terms, order);
-          return hit && !hit.sure;
-        });
-        return Promise.all(unsure.map(function (c) { return load('r/' + docInfo(c.doc).key + '.js'); }));
+        /* A text with a character that folds is read once the table is there. */
+        var folding = batch.some(function (c) { var t = texts[docInfo(c.doc).key]; return t && t.f; });
+        return folding ? loadFold() : null;
       }).then(function () {
         batch.forEach(function (c) {
-          var hit = check(c.doc, terms, order);
-          if (hit && hit.sure !== false) results.push(hit);
+          var text = texts[docInfo(c.doc).key];
+          var hit = check(posting, c.doc, terms, order, c.loose);
+          var whole = !text || !text.r;
+          c.hit = hit;
+          if (hit && (whole || !byRank(hit, c))) c.state = 2;
+          else c.state = whole ? 3 : 1;
         });
         return step();
       });
     }
     return step();
   }
+
+  /* The second index: pages that are not reports. A township whose name (or its name without
+   * 镇/乡/街道) is in the query finds its page; a year of the site in the query finds the year's
+   * page. [{title, url, kind}] */
+  function navPages(query, candidatesTowns, filters) {
+    var norm = normalize(query);
+    var out = [];
+    meta.years.forEach(function (e) {
+      var y = String(e[0]);
+      if (occurrences(norm, y).length || occurrences(norm, y + '年').length) {
+        out.push({ title: y + '年度政府信息公开工作年度报告', url: y + '/index.html', kind: 'year' });
+      }
+    });
+    var chunks = [];
+    candidatesTowns.forEach(function (t) {
+      var k = Math.floor(t / meta.chunk);
+      if (chunks.indexOf(k) < 0) chunks.push(k);
+    });
+    return Promise.all(chunks.map(function (k) { return load('w-' + k + '.js'); })).then(function () {
+      /* A full name in the query (太平镇) shows that township only, not 太平乡 as well. */
+      var full = [], cores = [];
+      candidatesTowns.forEach(function (t) {
+        var town = towns[t];
+        if (!town) return;
+        var name = normalize(town[0]);
+        var core = name.replace(/(民族乡|街道办事处|街道|镇|乡)$/, '');
+        var page = { title: town[0] + '（历年报告与数据对比）', url: 'townships/' + town[1] + '/index.html', kind: 'township' };
+        if (norm.indexOf(name) >= 0) full.push(page);
+        else if (core.length >= 2 && norm.indexOf(core) >= 0) cores.push(page);
+      });
+      return out.concat(full.length ? full : cores);
+    });
+  }
+
+  /* Questions about figures, and the page that answers them (docs.js `answers`). */
+  var ASK = [
+    ['compare', /(哪个|哪些|哪一个|哪几个)(乡镇|镇|乡|街道)|(最多|最少|最高|最低)的?(乡镇|镇|乡|街道)|(乡镇|镇|乡|街道).*(最多|最少|最高|最低|排名|排行)|申请.*最多|最多.*申请|排名|排行/],
+    ['audit', /按时|按期|逾期|超期|是否.*发布|有没有.*发布|没有发布|未发布|督查/],
+    ['guide', /(怎么|怎样|如何|去哪|哪里|在哪).*申请|申请.*(流程|渠道|方式|途径|手续)/]
+  ];
+
+  function answer(query) {
+    var norm = normalize(query);
+    var a = meta.answers || {};
+    for (var i = 0; i < ASK.length; i++) {
+      if (!ASK[i][1].test(norm)) continue;
+      var kind = ASK[i][0];
+      if (kind === 'compare' && a.compare) {
+        return { kind: kind, text: '各乡镇收到的申请数、主动公开数等主要指标并排列在年度页的“各乡镇主要指标对比”表中，点列名可以排序；各年合计见全县汇总。',
+          links: [[a.compare.split('/')[0] + '年度各乡镇主要指标对比', a.compare], ['全县各年度汇总', a.county]] };
+      }
+      if (kind === 'audit' && a.audit) {
+        return { kind: kind, text: '各乡镇每年的年度报告是否发布、是否按时发布，列在督查页中。',
+          links: [['各乡镇年报公开情况（督查）', a.audit]] };
+      }
+      if (kind === 'guide') {
+        var links = a.guide ? [[a.guide[1], a.guide[0]]] : [];
+        links.push(['搜索“政府信息公开指南”', 'search/index.html?q=' + encodeURIComponent('政府信息公开指南')]);
+        return { kind: kind, text: '申请政府信息公开的方式、受理机构和地址写在政府信息公开指南中；各报告的“收到和处理政府信息公开申请情况”部分列出当年收到的申请和办理结果。',
+          links: links };
+      }
+    }
+    return null;
+  }
+  S.answer = function (query) { return load('docs.js').then(function () { return answer(query); }); };
 
   S.years = function () {
     return meta.years.map(function (e) { return e[0]; }).sort(function (a, b) { return b - a; });
@@ -637,6 +979,8 @@
   };
 
   S.ready = function () { return load('docs.js'); };
+  /* docs.js and the folding table: normalize() then folds as the index did. */
+  S.readyFold = function () { return load('docs.js').then(loadFold); };
 
   /* ---- The search page. ---- */
 
@@ -669,40 +1013,104 @@
     var form = byId('search-form'), q = byId('search-q'), year = byId('search-year');
     var township = byId('search-township'), status = byId('search-status');
     var list = byId('search-results'), more = byId('search-more');
+    var syn = byId('search-syn'), also = byId('search-also');
+    var answerBox = byId('search-answer'), pagesBox = byId('search-pages');
     var params = new URLSearchParams(root.location.search);
     q.value = params.get('q') || '';
+    if (syn) syn.checked = params.get('syn') !== '0';
     var want = PAGE;
     var seq = 0;
 
+    function hit(r) {
+      var li = document.createElement('li');
+      li.className = 'search-hit';
+      var a = document.createElement('a');
+      a.className = 'search-hit-title';
+      a.href = siteRoot + r.url + (r.anchor ? '#' + r.anchor : '');
+      fill(a, r.titleSegments);
+      var m = document.createElement('p');
+      m.className = 'search-hit-meta';
+      m.textContent = r.year ? r.township + ' · ' + r.year + '年度' : '本站页面';
+      var p = document.createElement('p');
+      p.className = 'search-hit-snippet';
+      fill(p, r.snippet);
+      li.appendChild(a);
+      li.appendChild(m);
+      li.appendChild(p);
+      return li;
+    }
+
+    function link(text, url) {
+      var a = document.createElement('a');
+      a.href = siteRoot + url;
+      a.textContent = text;
+      return a;
+    }
+
+    function side(res) {
+      if (answerBox) {
+        answerBox.textContent = '';
+        answerBox.hidden = !res.answer;
+        if (res.answer) {
+          var h = document.createElement('h2');
+          h.textContent = '可能回答您问题的页面';
+          var p = document.createElement('p');
+          p.textContent = res.answer.text;
+          var ul = document.createElement('ul');
+          res.answer.links.forEach(function (l) {
+            var li = document.createElement('li');
+            li.appendChild(link(l[0], l[1]));
+            ul.appendChild(li);
+          });
+          answerBox.appendChild(h);
+          answerBox.appendChild(p);
+          answerBox.appendChild(ul);
+        }
+      }
+      if (pagesBox) {
+        pagesBox.textContent = '';
+        pagesBox.hidden = !res.pages.length;
+        res.pages.forEach(function (pg) {
+          var li = document.createElement('li');
+          li.appendChild(link(pg.title, pg.url));
+          pagesBox.appendChild(li);
+        });
+      }
+      if (also) {
+        also.textContent = '';
+        also.hidden = !res.also.length;
+        if (res.also.length) {
+          also.appendChild(document.createTextNode('也找了：' + res.also.join('、') + '（同义词，可在上方关闭）'));
+        }
+      }
+    }
+
+    /* A new search renders its hits; more (firstNew ≥ 0) appends those after the ones shown,
+     * which stay as they are: the first hits of a longer list are the same. */
+    var shown = {};
     function render(query, res, firstNew) {
-      list.textContent = '';
-      res.results.forEach(function (r, i) {
-        var li = document.createElement('li');
-        li.className = 'search-hit';
-        var a = document.createElement('a');
-        a.className = 'search-hit-title';
-        a.href = siteRoot + r.url;
-        fill(a, r.titleSegments);
-        var m = document.createElement('p');
-        m.className = 'search-hit-meta';
-        m.textContent = r.year ? r.township + ' · ' + r.year + '年度' : '本站页面';
-        var p = document.createElement('p');
-        p.className = 'search-hit-snippet';
-        fill(p, r.snippet);
-        li.appendChild(a);
-        li.appendChild(m);
-        li.appendChild(p);
+      if (firstNew < 0) {
+        list.textContent = '';
+        shown = {};
+      }
+      side(res);
+      var focused = false;
+      res.results.forEach(function (r) {
+        if (shown[r.doc]) return;
+        shown[r.doc] = true;
+        var li = hit(r);
         list.appendChild(li);
-        if (i === firstNew) a.focus();
+        if (firstNew >= 0 && !focused) { li.firstChild.focus(); focused = true; }
       });
       if (!res.results.length) {
-        status.textContent = '没有找到包含“' + query + '”的报告。请换一个词，或减少筛选条件。';
+        status.textContent = res.complete ? '没有找到包含“' + query + '”的报告。请换一个词，或减少筛选条件。' :
+          '至少 ' + res.total + ' 条结果，请点“显示更多结果”继续查找。';
       } else if (res.complete) {
-        status.textContent = '共 ' + res.results.length + ' 条结果';
+        status.textContent = '共 ' + res.total + ' 条结果' + (list.children.length < res.total ? '，已显示 ' + list.children.length + ' 条' : '');
       } else {
-        status.textContent = '约 ' + res.total + ' 条结果，已显示 ' + res.results.length + ' 条';
+        status.textContent = '至少 ' + res.total + ' 条结果，已显示 ' + list.children.length + ' 条';
       }
-      more.hidden = res.complete;
+      more.hidden = res.complete && list.children.length >= res.total;
     }
 
     function run(firstNew) {
@@ -711,11 +1119,13 @@
       if (!query) {
         list.textContent = '';
         more.hidden = true;
+        side({ answer: null, pages: [], also: [] });
         status.textContent = '请输入要搜索的词语，例如乡镇名称或“依申请公开”。';
         return;
       }
       status.textContent = '正在搜索…';
-      S.search(query, { year: year.value, township: township.value }, want).then(function (res) {
+      var filters = { year: year.value, township: township.value, syn: !syn || syn.checked };
+      S.search(query, filters, want).then(function (res) {
         if (mine === seq) render(query, res, firstNew);
       }, function () {
         if (mine === seq) status.textContent = '搜索索引加载失败，请刷新页面后重试。';
@@ -727,6 +1137,7 @@
       if (q.value.trim()) p.set('q', q.value.trim());
       if (year.value) p.set('year', year.value);
       if (township.value) p.set('township', township.value);
+      if (syn && !syn.checked) p.set('syn', '0');
       try { root.history.replaceState(null, '', '?' + p.toString()); } catch (e) { /* file:// */ }
     }
 
@@ -736,8 +1147,8 @@
       remember();
       run(-1);
     });
-    [year, township].forEach(function (el) {
-      el.addEventListener('change', function () { want = PAGE; remember(); run(-1); });
+    [year, township, syn].forEach(function (el) {
+      if (el) el.addEventListener('change', function () { want = PAGE; remember(); run(-1); });
     });
     more.addEventListener('click', function () {
       var shown = list.children.length;

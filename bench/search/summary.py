@@ -1,0 +1,89 @@
+#!/usr/bin/env python3
+"""Summarises compare.mjs results (one JSON per run) as the tables of RESULTS.md.
+
+    summary.py SITE_DIR LABEL=results.json [LABEL=results.json ...]
+"""
+import json
+import os
+import statistics
+import sys
+
+
+def dir_bytes(path):
+    total = 0
+    for root, _, files in os.walk(path):
+        total += sum(os.path.getsize(os.path.join(root, f)) for f in files)
+    return total
+
+
+def search_only(files, tool):
+    """Bytes of the search's own files: nianbao's search/ and search.js, Pagefind's pagefind/."""
+    keep = ("/search/", "/static/search.js") if tool == "nianbao" else ("/pagefind/",)
+    return sum(size for path, size in files if any(k in path for k in keep) and not path.endswith(".html"))
+
+
+def rescore(rows):
+    """Scores the stored top 5 against judgments.tsv as it is now."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    judged = {}
+    for line in open(os.path.join(here, "judgments.tsv"), encoding="utf8"):
+        if line.startswith("#") or line.startswith("query\t") or not line.strip():
+            continue
+        q, _, rel = line.rstrip("\n").partition("\t")
+        judged[q] = set(rel.split())
+    for r in rows:
+        rel = judged.get(r["q"], set())
+        r["relevant"], r["reachable"] = len(rel), min(5, len(rel))
+        for tool in ("nianbao", "pagefind"):
+            r[tool]["good"] = sum(1 for k in r[tool]["top"] if k in rel)
+
+
+def tool_stats(rows, tool):
+    answerable = [r for r in rows if r["relevant"]]
+    hit = sum(1 for r in answerable if r[tool]["good"] > 0)
+    good = sum(r[tool]["good"] for r in answerable)
+    reachable = sum(r["reachable"] for r in answerable)
+    total = [sum(s for _, s in r[tool]["files"]) for r in rows]
+    own = [search_only(r[tool]["files"], tool) for r in rows]
+    ms = [r[tool]["ms"] for r in rows]
+    return {
+        "answered": f"{hit} / {len(answerable)}",
+        "share": f"{good / reachable:.2f} ({good} / {reachable})",
+        "bytes": f"median {statistics.median(total) / 1024:.0f} KB, max {max(total) / 1024:.0f} KB",
+        "own": f"median {statistics.median(own) / 1024:.0f} KB, max {max(own) / 1024:.0f} KB",
+        "ms": f"median {statistics.median(ms):.0f} ms, max {max(ms):.0f} ms",
+    }
+
+
+def main():
+    site = sys.argv[1]
+    runs = [arg.split("=", 1) for arg in sys.argv[2:]]
+    out = []
+    for label, path in runs:
+        data = json.load(open(path))
+        rows = data["rows"]
+        rescore(rows)
+        nb, pf = tool_stats(rows, "nianbao"), tool_stats(rows, "pagefind")
+        out.append(f"### {label}\n")
+        out.append("| measure | nianbao | Pagefind 1.6.0 |\n|---|---|---|")
+        out.append(f"| queries with a relevant report in the top 5 (of the answerable) | {nb['answered']} | {pf['answered']} |")
+        out.append(f"| relevant share of the reachable top-5 slots | {nb['share']} | {pf['share']} |")
+        out.append(f"| bytes per query, page included (every response) | {nb['bytes']} | {pf['bytes']} |")
+        out.append(f"| bytes per query, the search's own files | {nb['own']} | {pf['own']} |")
+        out.append(f"| time to the first 5 results (Chromium, 127.0.0.1) | {nb['ms']} | {pf['ms']} |")
+        disk = data.get("disk", {})
+        nbd = disk.get("nianbao", {})
+        pfd = disk.get("pagefind", {})
+        out.append(f"| opened from disk (file://) | {'results: ' + nbd.get('status', '') if 'top' in nbd else nbd.get('error', '?')} | {pfd.get('error', pfd)} |")
+        out.append("")
+        out.append("| query | relevant | nianbao top 5 | Pagefind top 5 |\n|---|---|---|---|")
+        for r in rows:
+            out.append(f"| {r['q']} | {r['relevant']} | {r['nianbao']['good']} / {r['reachable']} | {r['pagefind']['good']} / {r['reachable']} |")
+        out.append("")
+    out.append(f"Index size: nianbao `search/` {dir_bytes(os.path.join(site, 'search')) / 1024:.0f} KB, "
+               f"Pagefind `pagefind/` {dir_bytes(os.path.join(site, 'pagefind')) / 1024:.0f} KB.")
+    print("\n".join(out))
+
+
+if __name__ == "__main__":
+    main()
