@@ -153,11 +153,13 @@ pub(crate) fn write_table(
         };
         let (last_row, last_col) = (row + c.rowspan as u32 - 1, col + c.colspan as u16 - 1);
         last = last.max(last_row);
-        if !c.id.is_empty() && !c.blank {
-            if let Ok(value) = c.text.parse::<Decimal>() {
-                let number: f64 = c.text.parse().unwrap_or_default();
-                ws.write_number_with_format(row, col, number, styles.number(value))?;
-            }
+        // A value cell with a figure; a blank one (unreported, or a heading row's) is drawn empty.
+        let figure = (!c.id.is_empty() && !c.blank)
+            .then(|| c.text.parse::<Decimal>().ok())
+            .flatten();
+        if let Some(value) = figure {
+            let number: f64 = c.text.parse().unwrap_or_default();
+            ws.write_number_with_format(row, col, number, styles.number(value))?;
         } else if c.rowspan > 1 || c.colspan > 1 {
             ws.merge_range(row, col, last_row, last_col, &c.text, format)?;
         } else if c.text.is_empty() {
