@@ -14,19 +14,26 @@ use super::print::header_title;
 use super::print_setup;
 use super::sheet::{self, CellStyle, CellValue, SHEET_NAME, SheetSpec, Styles};
 use crate::export::xlsx::template::{
-    Part, TITLE_MARK, column_name, escape, other, package_parts, without_dimension, zip_package,
+    AREA_MARK, Part, TITLE_MARK, column_name, escape, other, package_parts, without_dimension,
+    zip_package,
 };
 use crate::site::compare::TownshipComparison;
 
 const SHEET_ENTRY: &str = "xl/worksheets/sheet1.xml";
-/// Probe cells on row 1: the five cell styles, then number styles with 0–6 decimals.
-const STYLE_PROBES: [CellStyle; 5] = [
+/// Probe cells on row 1: the six cell styles, then number styles with 0–6 decimals.
+const STYLE_PROBES: [CellStyle; 6] = [
     CellStyle::Plain,
     CellStyle::Title,
     CellStyle::Header,
     CellStyle::Label,
     CellStyle::Text,
+    CellStyle::Note,
 ];
+/// The probe's print area, `A1` to this cell ([`AREA_MARK`]), replaced in each file by the
+/// sheet's own.
+const AREA_MARK_CELL: (u32, u16) = (999_998, 0);
+/// The most pages across a comparison prints on (20 years and more at 9 points).
+const MOST_PAGES_WIDE: usize = 4;
 
 struct Package {
     /// Zip entries in order.
@@ -40,21 +47,25 @@ struct Package {
     numbers: Vec<String>,
 }
 
-fn package() -> Result<&'static Package, XlsxError> {
-    static PACKAGE: OnceLock<Result<Package, String>> = OnceLock::new();
-    PACKAGE
-        .get_or_init(|| probe().map_err(|e| e.to_string()))
+/// The package of a comparison printed `pages_wide` pages across (its page setup differs).
+fn package(pages_wide: u16) -> Result<&'static Package, XlsxError> {
+    static PACKAGES: [OnceLock<Result<Package, String>>; MOST_PAGES_WIDE] =
+        [const { OnceLock::new() }; MOST_PAGES_WIDE];
+    let pages = pages_wide.clamp(1, MOST_PAGES_WIDE as u16);
+    PACKAGES[usize::from(pages) - 1]
+        .get_or_init(|| probe(pages).map_err(|e| e.to_string()))
         .as_ref()
         .map_err(|e| other(e.clone()))
 }
 
-fn probe() -> Result<Package, XlsxError> {
+fn probe(pages_wide: u16) -> Result<Package, XlsxError> {
     let date = chrono::NaiveDate::from_ymd_opt(2000, 1, 1).unwrap_or_default();
     let mut wb = sheet::workbook(date, TITLE_MARK);
     let styles = Styles::new();
     let ws = wb.add_worksheet();
     ws.set_name(SHEET_NAME)?;
-    print_setup(ws, &sheet::compare_print_setup(TITLE_MARK))?;
+    print_setup(ws, &sheet::compare_print_setup(TITLE_MARK, pages_wide))?;
+    ws.set_print_area(0, 0, AREA_MARK_CELL.0, AREA_MARK_CELL.1)?;
     let mut col = 0u16;
     for style in STYLE_PROBES {
         match styles.of(style) {
@@ -70,6 +81,12 @@ fn probe() -> Result<Package, XlsxError> {
     }
     let bytes = wb.save_to_buffer()?;
     let (entries, sheet) = package_parts(bytes, SHEET_ENTRY)?;
+    if !entries
+        .iter()
+        .any(|p| matches!(p, Part::Marked(_, text) if text.contains(AREA_MARK)))
+    {
+        return Err(other("the probe's print area is not where it is replaced"));
+    }
     split_probe_sheet(&sheet, entries, usize::from(col))
 }
 
@@ -146,7 +163,19 @@ fn sheet_xml(p: &Package, spec: &SheetSpec, title: &str) -> String {
             if current_row.is_some() {
                 xml.push_str("</row>");
             }
-            let _ = write!(xml, "<row r=\"{}\">", r + 1);
+            match spec.heights.binary_search_by_key(r, |(row, _)| *row) {
+                Ok(k) => {
+                    let _ = write!(
+                        xml,
+                        "<row r=\"{}\" ht=\"{}\" customHeight=\"1\">",
+                        r + 1,
+                        spec.heights[k].1
+                    );
+                }
+                Err(_) => {
+                    let _ = write!(xml, "<row r=\"{}\">", r + 1);
+                }
+            }
             current_row = Some(*r);
         }
         let reference = format!("{}{}", column_name(u32::from(*c)), r + 1);
@@ -199,9 +228,22 @@ pub(crate) fn compare_xlsx(
     created: chrono::NaiveDate,
     cmp: &TownshipComparison,
 ) -> Result<Vec<u8>, XlsxError> {
-    let p = package()?;
-    let sheet = sheet_xml(p, &sheet::compare_sheet(title, cmp), title);
-    zip_package(&p.entries, &sheet, title, &format!("{created}T00:00:00Z"))
+    let spec = sheet::compare_sheet(title, cmp);
+    let p = package(spec.pages_wide)?;
+    let sheet = sheet_xml(p, &spec, title);
+    let (last_row, last_col) = spec.print_area;
+    let area = format!(
+        "$A$1:${}${}",
+        column_name(u32::from(last_col)),
+        last_row + 1
+    );
+    zip_package(
+        &p.entries,
+        &sheet,
+        title,
+        &format!("{created}T00:00:00Z"),
+        Some((AREA_MARK, &area)),
+    )
 }
 
 #[cfg(test)]

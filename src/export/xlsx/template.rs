@@ -20,6 +20,9 @@ const SENTINEL: u64 = 900_000_000;
 /// Marks the probe workbooks carry in their document properties, replaced per file.
 pub(super) const TITLE_MARK: &str = "@@NIANBAO_TITLE@@";
 pub(super) const DATE_MARK: &str = "2000-01-01T00:00:00Z";
+/// The print area a probe workbook gives its sheet (`A1` to row 999,999) where each file's own
+/// is put.
+pub(super) const AREA_MARK: &str = "$A$1:$A$999999";
 
 enum SheetPart {
     Literal(String),
@@ -209,7 +212,7 @@ pub(crate) fn stats_xlsx(report: &Report, stats: &Stats) -> Result<Vec<u8>, Xlsx
         }
     }
     let date = format!("{}T00:00:00Z", report.meta.file_date());
-    zip_package(&t.entries, &sheet, &report.meta.title, &date)
+    zip_package(&t.entries, &sheet, &report.meta.title, &date, None)
 }
 
 /// One entry of a workbook package made from a probe workbook.
@@ -240,7 +243,8 @@ pub(super) fn package_parts(
         parts.push(if name == sheet {
             sheet_xml = text;
             Part::Sheet(name)
-        } else if text.contains(TITLE_MARK) || text.contains(DATE_MARK) {
+        } else if text.contains(TITLE_MARK) || text.contains(DATE_MARK) || text.contains(AREA_MARK)
+        {
             Part::Marked(name, text)
         } else {
             Part::Packed(Entry::deflated(&name, text.as_bytes()).map_err(io)?)
@@ -250,12 +254,13 @@ pub(super) fn package_parts(
 }
 
 /// Zip a workbook package: `parts` in order, with `sheet` as the worksheet and the probe's title
-/// and date marks filled in.
+/// and date marks filled in, and `mark` (a text and its replacement) if given.
 pub(super) fn zip_package(
     parts: &[Part],
     sheet: &str,
     title: &str,
     date: &str,
+    mark: Option<(&str, &str)>,
 ) -> Result<Vec<u8>, XlsxError> {
     let title = escape(title);
     let mut package = Package::with_capacity(16 * 1024);
@@ -263,7 +268,10 @@ pub(super) fn zip_package(
         match part {
             Part::Sheet(name) => package.add(name, sheet.as_bytes()),
             Part::Marked(name, text) => {
-                let filled = text.replace(TITLE_MARK, &title).replace(DATE_MARK, date);
+                let mut filled = text.replace(TITLE_MARK, &title).replace(DATE_MARK, date);
+                if let Some((from, to)) = mark {
+                    filled = filled.replace(from, to);
+                }
                 package.add(name, filled.as_bytes())
             }
             Part::Packed(entry) => package.add_entry(entry),
