@@ -305,4 +305,73 @@ mod tests {
         }
         assert!(compared > 0, "the demo has townships with several years");
     }
+
+    fn demo_comparison(slug: &str) -> crate::site::compare::TownshipComparison {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/demo");
+        let config = crate::config::Config::load(&root).expect("demo site.toml");
+        let (site, _) = crate::content::load_site(&root, config);
+        crate::site::compare::township_comparison(&site.expect("the demo loads"), slug)
+    }
+
+    #[test]
+    fn eight_years_print_one_page_wide_and_a_long_history_several_with_its_labels_repeated() {
+        let cmp = demo_comparison("qingshan");
+        assert_eq!(cmp.years.len(), 8);
+        let spec = sheet::compare_sheet("青山镇", &cmp);
+        assert_eq!(spec.pages_wide, 1, "eight years fit one landscape page");
+        // The notes print: the print area runs to the last one.
+        let last_note = spec
+            .cells
+            .iter()
+            .filter(|(_, _, v, _)| matches!(v, CellValue::Text(t) if t.starts_with("注")))
+            .map(|(r, _, _, _)| *r)
+            .max()
+            .unwrap();
+        assert_eq!(spec.print_area, (last_note, 2 + 2 * 8 - 1));
+        // Every row has its height, the wrapped ones more than one line.
+        let rows: std::collections::BTreeSet<u32> = spec.cells.iter().map(|c| c.0).collect();
+        let heights: std::collections::BTreeSet<u32> = spec.heights.iter().map(|h| h.0).collect();
+        assert!(
+            rows.iter()
+                .filter(|r| **r >= 3)
+                .all(|r| heights.contains(r))
+        );
+        assert!(
+            spec.heights
+                .iter()
+                .any(|(_, h)| *h > sheet::row_height(2, 1.0) - 1.0)
+        );
+
+        // Three times the years: the columns continue on further pages, the labels repeated.
+        let mut long = cmp.clone();
+        for _ in 0..2 {
+            long.years.extend(cmp.years.iter().cloned());
+            for (row, original) in long.rows.iter_mut().zip(&cmp.rows) {
+                row.cells.extend(original.cells.iter().cloned());
+            }
+        }
+        let spec = sheet::compare_sheet("青山镇", &long);
+        assert!(
+            spec.pages_wide >= 2,
+            "24 years: {} pages wide",
+            spec.pages_wide
+        );
+        let date = chrono::NaiveDate::from_ymd_opt(2024, 3, 1).unwrap();
+        let (reference, lean) = (
+            sheet::compare_xlsx("青山镇", date, &long).unwrap(),
+            compare_xlsx("青山镇", date, &long).unwrap(),
+        );
+        let setup = page_setup_xml(&lean);
+        assert_eq!(setup, page_setup_xml(&reference));
+        assert!(
+            setup.contains(&format!("fitToWidth=\"{}\"", spec.pages_wide)),
+            "{setup}"
+        );
+        assert!(
+            setup.contains("历年对比!$A:$B"),
+            "the label columns repeat: {setup}"
+        );
+        let area = format!("历年对比!$A$1:${}$", column_name(2 + 2 * 24 - 1));
+        assert!(setup.contains(&area), "the print area: {setup}");
+    }
 }
