@@ -306,8 +306,8 @@ fn table_heights(table: &TableView, first_row: u32, widths: &[f64]) -> Vec<(u32,
             .sum::<f64>()
             .max(1.0);
         let n = lines(&c.text, width, 1.0).div_ceil(c.rowspan);
-        for row in r as usize..r as usize + c.rowspan {
-            most[row] = most[row].max(n);
+        for most in most.iter_mut().skip(r as usize).take(c.rowspan) {
+            *most = (*most).max(n);
         }
     }
     most.iter()

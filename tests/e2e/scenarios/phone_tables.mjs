@@ -12,7 +12,9 @@ const VIEWPORTS = [["phone", 390, 844], ["desktop", 1280, 900]];
 // side with its format editions, the county and year comparisons.
 const DEMO_PAGES = ["2016/baisha/index.html", "2021/baisha/index.html", "2023/baisha/index.html",
   "townships/baisha/index.html", "townships/qingshan/index.html", "2020/index.html", "county/index.html",
-  "audit/index.html"];
+  "audit/index.html",
+  // Embeds carry the same tables, with their own (inline) script for the hint.
+  "embed/2021/baisha/index.html", "embed/townships/qingshan/index.html"];
 // The smallest row label width, in em of the label's font: the stylesheet asks 8em (7em for a
 // group label spanning rows); a squeezed column is one character, about 1em plus padding.
 const LABEL_EM = 7.5;
@@ -74,7 +76,8 @@ export default async function ({ scenario, assert, browser, base, args, shot, se
       const context = await browser.newContext({ viewport: { width, height }, isMobile: width < 768, hasTouch: width < 768 });
       const page = await context.newPage();
       for (const rel of DEMO_PAGES) {
-        await page.goto(demo + rel);
+        const response = await page.goto(demo + rel);
+        assert(response.ok(), `${rel}: ${response.status()}`);
         await page.waitForLoadState("load");
         const m = await page.evaluate(measure);
         const at = `${rel} at ${width} px`;
