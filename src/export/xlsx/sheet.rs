@@ -31,6 +31,8 @@ const COLUMN_PADDING: f64 = 5.0 / 7.0;
 /// (`1234.50`); its header wraps to two or three characters a line.
 const FIGURE_WIDTH: f64 = 5.0;
 const DECIMAL_WIDTH: f64 = 7.0;
+/// What a figure column may gain where the labels leave room.
+const FIGURE_SPARE: f64 = 4.0;
 /// A row label column never gets narrower than this, nor wider than its longest label or
 /// `LABEL_MAX`.
 const LABEL_MIN: f64 = 8.0;
@@ -273,6 +275,10 @@ pub(crate) fn stats_widths(format: &crate::schema::Format, tables: &[TableView])
         .sum();
     let room = STATS_WIDTH - figures;
     let share = if wanted > room { room / wanted } else { 1.0 };
+    // Width the labels leave over goes to the figure columns (up to `FIGURE_SPARE` each), so that
+    // a narrow table (the 2014 list) has room for longer figures than five digits.
+    let count = label.iter().filter(|l| !**l).count().max(1) as f64;
+    let spare = ((room - wanted) / count).clamp(0.0, FIGURE_SPARE).floor();
     (0..natural.len())
         .map(|i| {
             if label[i] {
@@ -280,7 +286,7 @@ pub(crate) fn stats_widths(format: &crate::schema::Format, tables: &[TableView])
                     .max(LABEL_MIN)
                     .floor()
             } else {
-                plain(i)
+                plain(i) + spare
             }
         })
         .collect()
@@ -706,4 +712,63 @@ pub(crate) fn compare_xlsx(
         ws.set_column_width(i as u16, *w)?;
     }
     wb.save_to_buffer()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema::formats;
+
+    #[test]
+    fn stats_sheets_fit_the_portrait_budget_with_room_for_their_figures() {
+        for format in formats() {
+            let stats = Stats {
+                format,
+                values: vec![None; format.cells.len()],
+                findings: Vec::new(),
+            };
+            let views = tables(&stats);
+            let widths = stats_widths(format, &views);
+            let total: f64 = widths.iter().map(|w| w + COLUMN_PADDING).sum();
+            assert!(
+                total <= STATS_WIDTH + 1.0,
+                "{}: {total:.1} units, over the {STATS_WIDTH} that print at 9 pt",
+                format.id
+            );
+            assert!(widths.iter().all(|w| *w >= FIGURE_WIDTH), "{widths:?}");
+            // Every decimal figure's column holds `1234.50`.
+            for t in &views {
+                for (_, col, c) in layout(t) {
+                    if is_figure(c) && format.cell(&c.id).is_some_and(|cell| cell.decimal) {
+                        assert!(
+                            widths[col as usize] >= DECIMAL_WIDTH,
+                            "{} {}",
+                            format.id,
+                            c.id
+                        );
+                    }
+                }
+            }
+        }
+        // The 2014 list leaves room: its figure column takes more than five digits.
+        let format = crate::schema::format("gov-2014").unwrap();
+        let stats = Stats {
+            format,
+            values: vec![None; format.cells.len()],
+            findings: Vec::new(),
+        };
+        let widths = stats_widths(format, &tables(&stats));
+        assert_eq!(widths.len(), 3);
+        assert!(widths[2] >= FIGURE_WIDTH + FIGURE_SPARE, "{widths:?}");
+    }
+
+    #[test]
+    fn wrapped_lines_and_row_heights() {
+        // 7 CJK characters (14.7 units) in an 8-unit cell (7 inside its padding): three lines.
+        assert_eq!(lines("依申请公开情况", 8.0, 1.0), 3);
+        assert_eq!(lines("依申请", 8.0, 1.0), 1);
+        assert_eq!(lines("+3\n（+50.0%）\n≈注2", 12.0, 1.0), 3);
+        assert!(row_height(2, 1.0) > row_height(1, 1.0));
+        assert!(row_height(1, TITLE_SCALE) > row_height(1, 1.0));
+    }
 }
