@@ -209,7 +209,7 @@ pub(crate) fn write_table(
 }
 
 /// Width in Excel character units of Chinese-heavy text (a CJK character is about two).
-pub(crate) fn text_width(text: &str) -> f64 {
+fn text_width(text: &str) -> f64 {
     text.chars()
         .map(|c| if c.is_ascii() { 1.1 } else { 2.1 })
         .sum()
@@ -217,7 +217,7 @@ pub(crate) fn text_width(text: &str) -> f64 {
 
 /// The lines `text` wraps to in a cell `width` units wide (its padding taken off), at `scale`
 /// times the body's size.
-pub(crate) fn lines(text: &str, width: f64, scale: f64) -> usize {
+fn lines(text: &str, width: f64, scale: f64) -> usize {
     let room = (width - 1.0).max(1.0);
     text.split('\n')
         .map(|line| ((text_width(line) * scale / room).ceil() as usize).max(1))
@@ -232,7 +232,7 @@ pub(crate) fn row_height(lines: usize, scale: f64) -> f64 {
 /// The column widths of a stats sheet holding `tables` of `format`: figure and unit columns are
 /// narrow (their headers wrap), and the row label columns share the rest of [`STATS_WIDTH`] by
 /// the length of their labels, so that the sheet prints on portrait A4 at 9 points or more.
-pub(crate) fn stats_widths(format: &crate::schema::Format, tables: &[TableView]) -> Vec<f64> {
+fn stats_widths(format: &crate::schema::Format, tables: &[TableView]) -> Vec<f64> {
     let mut natural: Vec<f64> = Vec::new();
     let mut label: Vec<bool> = Vec::new();
     let mut decimal: Vec<bool> = Vec::new();
@@ -502,11 +502,11 @@ const COMPARE_VALUE: f64 = 5.0;
 const COMPARE_CHANGE: f64 = 11.0;
 
 /// The legend of `compare.xlsx`, above its header rows.
-pub(crate) const COMPARE_LEGEND: &str = "空白 = 原表未填报；— = 当年表格格式未统计该项；\
+const COMPARE_LEGEND: &str = "空白 = 原表未填报；— = 当年表格格式未统计该项；\
      ≈注N = 与其他年份口径近似，见表下的注N";
 
 /// The mark of footnote `n` beside a figure, in its 比上年 cell: `≈注2`.
-pub(crate) fn note_mark(n: usize) -> String {
+fn note_mark(n: usize) -> String {
     format!("≈注{n}")
 }
 
