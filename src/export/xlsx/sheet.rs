@@ -3,7 +3,8 @@
 //! lean writers the build uses (`template`, `compare`) are tested.
 
 use rust_xlsxwriter::{
-    DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
+    Color, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet,
+    XlsxError,
 };
 
 use rust_decimal::Decimal;
@@ -43,7 +44,11 @@ const ROW_PADDING: f64 = 3.0;
 /// The title's size against the body's 11 points.
 const TITLE_SCALE: f64 = 14.0 / 11.0;
 
-/// Columns of the probe cells that reveal the style ids (decimal places 0–6, then blank).
+/// The shade of a heading row (light grey: printers print cell fills, unlike browsers' backgrounds).
+const HEADING_FILL: u32 = 0xE8E8E8;
+
+/// Columns of the probe cells that reveal the style ids (decimal places 0–6, then blank, then a
+/// heading row's blank).
 pub(crate) const PROBE_COLUMN: u16 = 200;
 
 pub(crate) struct Styles {
@@ -55,6 +60,9 @@ pub(crate) struct Styles {
     header: Format,
     label: Format,
     text: Format,
+    /// A heading row of the 2014 form (一、主动公开情况): its label, and its cells without a figure.
+    heading_label: Format,
+    pub(crate) heading: Format,
 }
 
 impl Styles {
@@ -93,6 +101,14 @@ impl Styles {
                 .set_align(FormatAlign::Center)
                 .set_align(FormatAlign::VerticalCenter),
             label: border.clone(),
+            heading_label: border
+                .clone()
+                .set_bold()
+                .set_background_color(Color::RGB(HEADING_FILL)),
+            heading: border
+                .clone()
+                .set_align(FormatAlign::Center)
+                .set_background_color(Color::RGB(HEADING_FILL)),
             text: border.set_align(FormatAlign::Center),
         }
     }
@@ -181,12 +197,14 @@ pub(crate) fn write_table(
     let mut last = first_row;
     for (r, col, c) in layout(table) {
         let row = first_row + r;
-        let format = if r < head_rows {
-            &styles.header
-        } else if c.header {
-            &styles.label
-        } else {
-            &styles.text
+        // A heading row reads as one: bold and shaded, its empty cells too (not as unreported).
+        let heading = c.class.split(' ').any(|k| k == "heading");
+        let format = match (r < head_rows, c.header, heading) {
+            (true, _, _) => &styles.header,
+            (false, true, true) => &styles.heading_label,
+            (false, true, false) => &styles.label,
+            (false, false, true) => &styles.heading,
+            (false, false, false) => &styles.text,
         };
         let (last_row, last_col) = (row + c.rowspan as u32 - 1, col + c.colspan as u16 - 1);
         last = last.max(last_row);
@@ -383,7 +401,7 @@ pub(crate) fn stats_workbook(
         for (k, format) in styles
             .numbers
             .iter()
-            .chain(std::iter::once(&styles.text))
+            .chain([&styles.text, &styles.heading])
             .enumerate()
         {
             ws.write_blank(0, column + k as u16, format)?;
