@@ -31,7 +31,7 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = embed!("templates", include_str:
     "report.html", "search.html", "township.html", "townships.html", "year.html",
 );
 const DEFAULT_STATIC: &[(&str, &[u8])] = embed!("static", include_bytes:
-    "care.js", "embed-host.js", "search.js", "sort.js", "style.css");
+    "care.js", "embed-host.js", "search.js", "sort.js", "style.css", "tables.js");
 
 /// Static files every site publishes whatever its theme: the embed code of every full page
 /// points at them on the portal, so a theme copied before they existed still has them.

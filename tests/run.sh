@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The README's test command: installs what the browser and print tests need when it is missing
-# (Debian's chromium and CJK fonts, LibreOffice Calc and Writer and poppler's pdftotext, and a Java runtime
+# (Debian's chromium and CJK fonts, LibreOffice Calc and Writer, the Carlito font and poppler's pdftotext, and a Java runtime
 # for the Nu HTML checker with apt-get, Node.js if absent, the Node packages of tests/e2e with
 # `npm ci`), Hugo and Python 3 for the example site and plugins, the pinned Python packages of
 # tests/requirements.txt (python-docx, DuckDB, the web-archive tools) in tests/.venv (python3 -m venv), then runs every test with `cargo test`. Extra arguments go to cargo test.
@@ -17,6 +17,9 @@ command -v soffice >/dev/null 2>&1 || PACKAGES="$PACKAGES libreoffice-calc-nogui
 # tests/import_word.rs (and the PDF import tests) make Word documents and PDFs with Writer.
 dpkg -s libreoffice-writer-nogui >/dev/null 2>&1 || PACKAGES="$PACKAGES libreoffice-writer-nogui"
 { command -v pdftotext && command -v pdfinfo; } >/dev/null 2>&1 || PACKAGES="$PACKAGES poppler-utils"
+# Calibri's metrics (Carlito), with which LibreOffice measures the workbooks' column widths as
+# Excel does: tests/print.rs checks the printed font size.
+fc-list 2>/dev/null | grep -qi carlito || PACKAGES="$PACKAGES fonts-crosextra-carlito"
 # tests/browser.rs runs the Nu HTML checker (vnu.jar from the npm package vnu-jar) on Java.
 command -v java >/dev/null 2>&1 || PACKAGES="$PACKAGES default-jre-headless"
 # tests/hugo.rs builds the Hugo example (examples/hugo/); tests/plugins.rs runs the Python plugins.

@@ -30,8 +30,19 @@ struct Link {
 #[derive(Debug, Clone, Serialize)]
 struct Download {
     text: String,
+    /// The file's kind alone (`Excel`, `CSV`, `JSON`), for a report's 目录.
+    kind: &'static str,
     href: String,
     name: String,
+}
+
+/// A data file's kind as a reader names it.
+fn kind_name(kind: DataKind) -> &'static str {
+    match kind {
+        DataKind::Csv => "CSV",
+        DataKind::Json => "JSON",
+        DataKind::Xlsx => "Excel",
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -625,6 +636,7 @@ pub(crate) fn township(
         .into_iter()
         .map(|(kind, text)| Download {
             text: text.to_string(),
+            kind: kind_name(kind),
             href: urls::township_data(&t.slug, kind),
             name: save_name(&[&t.name, "历年对比"], kind.extension()),
         })
@@ -812,6 +824,7 @@ pub fn report(site: &Site, index: usize) -> Context {
         .into_iter()
         .map(|(kind, text)| Download {
             text: text.to_string(),
+            kind: kind_name(kind),
             href: urls::report_data(r.year, &r.township, kind),
             name: save_name(&[name, &year, "统计表"], kind.extension()),
         })

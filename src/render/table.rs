@@ -136,11 +136,14 @@ fn push_value(h: &mut String, stats: &Stats, cell: usize, id: &str) {
     let mut notes = crate::site::table::finding_numbers(stats, cell).peekable();
     let flagged = notes.peek().is_some();
     let value = stats.values.get(cell).copied().flatten();
-    h.push_str(match (value.is_some(), flagged) {
-        (true, false) => "<td class=\"num\" data-id=\"",
-        (true, true) => "<td class=\"num flagged\" data-id=\"",
-        (false, false) => "<td class=\"num blank\" data-id=\"",
-        (false, true) => "<td class=\"num blank flagged\" data-id=\"",
+    let heading = stats.format.cells.get(cell).is_some_and(|c| c.heading);
+    h.push_str(match (value.is_some(), heading, flagged) {
+        (true, _, false) => "<td class=\"num\" data-id=\"",
+        (true, _, true) => "<td class=\"num flagged\" data-id=\"",
+        (false, true, false) => "<td class=\"num heading\" data-id=\"",
+        (false, true, true) => "<td class=\"num heading flagged\" data-id=\"",
+        (false, false, false) => "<td class=\"num blank\" data-id=\"",
+        (false, false, true) => "<td class=\"num blank flagged\" data-id=\"",
     });
     h.push_str(id);
     match value {
@@ -148,6 +151,8 @@ fn push_value(h: &mut String, stats: &Stats, cell: usize, id: &str) {
             h.push_str("\">");
             crate::site::figure::push_str(h, v);
         }
+        // A heading row's empty cell is the form's, not an unreported figure: nothing to say.
+        None if heading => h.push_str("\">"),
         None => h.push_str("\"><span class=\"visually-hidden\">未填报</span>"),
     }
     for n in notes {

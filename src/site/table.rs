@@ -116,6 +116,13 @@ fn value_cell(stats: &Stats, index: Option<usize>) -> CellView {
             notes,
             ..CellView::plain(&crate::site::figure::text(v), "num")
         },
+        // A heading row's cell (一、主动公开情况) normally has no figure: its emptiness is the
+        // form's, not an unreported figure, and it is drawn as part of the heading.
+        None if stats.format.cells[i].heading => CellView {
+            id,
+            notes,
+            ..CellView::plain("", "num heading")
+        },
         None => CellView {
             id,
             blank: true,
@@ -144,7 +151,10 @@ fn list_body(t: &Table, stats: &Stats) -> Vec<Vec<CellView>> {
                 row.level,
                 if row.heading { " heading" } else { "" }
             );
-            let unit = CellView::plain(row.unit.as_deref().unwrap_or(""), "unit");
+            let unit = CellView::plain(
+                row.unit.as_deref().unwrap_or(""),
+                if row.heading { "unit heading" } else { "unit" },
+            );
             vec![
                 label,
                 unit,

@@ -14,19 +14,26 @@ use super::print::header_title;
 use super::print_setup;
 use super::sheet::{self, CellStyle, CellValue, SHEET_NAME, SheetSpec, Styles};
 use crate::export::xlsx::template::{
-    Part, TITLE_MARK, column_name, escape, other, package_parts, without_dimension, zip_package,
+    AREA_MARK, Part, TITLE_MARK, column_name, escape, other, package_parts, without_dimension,
+    zip_package,
 };
 use crate::site::compare::TownshipComparison;
 
 const SHEET_ENTRY: &str = "xl/worksheets/sheet1.xml";
-/// Probe cells on row 1: the five cell styles, then number styles with 0–6 decimals.
-const STYLE_PROBES: [CellStyle; 5] = [
+/// Probe cells on row 1: the six cell styles, then number styles with 0–6 decimals.
+const STYLE_PROBES: [CellStyle; 6] = [
     CellStyle::Plain,
     CellStyle::Title,
     CellStyle::Header,
     CellStyle::Label,
     CellStyle::Text,
+    CellStyle::Note,
 ];
+/// The probe's print area, `A1` to this cell ([`AREA_MARK`]), replaced in each file by the
+/// sheet's own.
+const AREA_MARK_CELL: (u32, u16) = (999_998, 0);
+/// The most pages across a comparison prints on (20 years and more at 9 points).
+const MOST_PAGES_WIDE: usize = 4;
 
 struct Package {
     /// Zip entries in order.
@@ -40,21 +47,25 @@ struct Package {
     numbers: Vec<String>,
 }
 
-fn package() -> Result<&'static Package, XlsxError> {
-    static PACKAGE: OnceLock<Result<Package, String>> = OnceLock::new();
-    PACKAGE
-        .get_or_init(|| probe().map_err(|e| e.to_string()))
+/// The package of a comparison printed `pages_wide` pages across (its page setup differs).
+fn package(pages_wide: u16) -> Result<&'static Package, XlsxError> {
+    static PACKAGES: [OnceLock<Result<Package, String>>; MOST_PAGES_WIDE] =
+        [const { OnceLock::new() }; MOST_PAGES_WIDE];
+    let pages = pages_wide.clamp(1, MOST_PAGES_WIDE as u16);
+    PACKAGES[usize::from(pages) - 1]
+        .get_or_init(|| probe(pages).map_err(|e| e.to_string()))
         .as_ref()
         .map_err(|e| other(e.clone()))
 }
 
-fn probe() -> Result<Package, XlsxError> {
+fn probe(pages_wide: u16) -> Result<Package, XlsxError> {
     let date = chrono::NaiveDate::from_ymd_opt(2000, 1, 1).unwrap_or_default();
     let mut wb = sheet::workbook(date, TITLE_MARK);
     let styles = Styles::new();
     let ws = wb.add_worksheet();
     ws.set_name(SHEET_NAME)?;
-    print_setup(ws, &sheet::compare_print_setup(TITLE_MARK))?;
+    print_setup(ws, &sheet::compare_print_setup(TITLE_MARK, pages_wide))?;
+    ws.set_print_area(0, 0, AREA_MARK_CELL.0, AREA_MARK_CELL.1)?;
     let mut col = 0u16;
     for style in STYLE_PROBES {
         match styles.of(style) {
@@ -70,6 +81,12 @@ fn probe() -> Result<Package, XlsxError> {
     }
     let bytes = wb.save_to_buffer()?;
     let (entries, sheet) = package_parts(bytes, SHEET_ENTRY)?;
+    if !entries
+        .iter()
+        .any(|p| matches!(p, Part::Marked(_, text) if text.contains(AREA_MARK)))
+    {
+        return Err(other("the probe's print area is not where it is replaced"));
+    }
     split_probe_sheet(&sheet, entries, usize::from(col))
 }
 
@@ -146,7 +163,19 @@ fn sheet_xml(p: &Package, spec: &SheetSpec, title: &str) -> String {
             if current_row.is_some() {
                 xml.push_str("</row>");
             }
-            let _ = write!(xml, "<row r=\"{}\">", r + 1);
+            match spec.heights.binary_search_by_key(r, |(row, _)| *row) {
+                Ok(k) => {
+                    let _ = write!(
+                        xml,
+                        "<row r=\"{}\" ht=\"{}\" customHeight=\"1\">",
+                        r + 1,
+                        spec.heights[k].1
+                    );
+                }
+                Err(_) => {
+                    let _ = write!(xml, "<row r=\"{}\">", r + 1);
+                }
+            }
             current_row = Some(*r);
         }
         let reference = format!("{}{}", column_name(u32::from(*c)), r + 1);
@@ -199,9 +228,22 @@ pub(crate) fn compare_xlsx(
     created: chrono::NaiveDate,
     cmp: &TownshipComparison,
 ) -> Result<Vec<u8>, XlsxError> {
-    let p = package()?;
-    let sheet = sheet_xml(p, &sheet::compare_sheet(title, cmp), title);
-    zip_package(&p.entries, &sheet, title, &format!("{created}T00:00:00Z"))
+    let spec = sheet::compare_sheet(title, cmp);
+    let p = package(spec.pages_wide)?;
+    let sheet = sheet_xml(p, &spec, title);
+    let (last_row, last_col) = spec.print_area;
+    let area = format!(
+        "$A$1:${}${}",
+        column_name(u32::from(last_col)),
+        last_row + 1
+    );
+    zip_package(
+        &p.entries,
+        &sheet,
+        title,
+        &format!("{created}T00:00:00Z"),
+        Some((AREA_MARK, &area)),
+    )
 }
 
 #[cfg(test)]
@@ -262,5 +304,74 @@ mod tests {
             compared += 1;
         }
         assert!(compared > 0, "the demo has townships with several years");
+    }
+
+    fn demo_comparison(slug: &str) -> crate::site::compare::TownshipComparison {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/demo");
+        let config = crate::config::Config::load(&root).expect("demo site.toml");
+        let (site, _) = crate::content::load_site(&root, config);
+        crate::site::compare::township_comparison(&site.expect("the demo loads"), slug)
+    }
+
+    #[test]
+    fn eight_years_print_one_page_wide_and_a_long_history_several_with_its_labels_repeated() {
+        let cmp = demo_comparison("qingshan");
+        assert_eq!(cmp.years.len(), 8);
+        let spec = sheet::compare_sheet("青山镇", &cmp);
+        assert_eq!(spec.pages_wide, 1, "eight years fit one landscape page");
+        // The notes print: the print area runs to the last one.
+        let last_note = spec
+            .cells
+            .iter()
+            .filter(|(_, _, v, _)| matches!(v, CellValue::Text(t) if t.starts_with("注")))
+            .map(|(r, _, _, _)| *r)
+            .max()
+            .unwrap();
+        assert_eq!(spec.print_area, (last_note, 2 + 2 * 8 - 1));
+        // Every row has its height, the wrapped ones more than one line.
+        let rows: std::collections::BTreeSet<u32> = spec.cells.iter().map(|c| c.0).collect();
+        let heights: std::collections::BTreeSet<u32> = spec.heights.iter().map(|h| h.0).collect();
+        assert!(
+            rows.iter()
+                .filter(|r| **r >= 3)
+                .all(|r| heights.contains(r))
+        );
+        assert!(
+            spec.heights
+                .iter()
+                .any(|(_, h)| *h > sheet::row_height(2, 1.0) - 1.0)
+        );
+
+        // Three times the years: the columns continue on further pages, the labels repeated.
+        let mut long = cmp.clone();
+        for _ in 0..2 {
+            long.years.extend(cmp.years.iter().cloned());
+            for (row, original) in long.rows.iter_mut().zip(&cmp.rows) {
+                row.cells.extend(original.cells.iter().cloned());
+            }
+        }
+        let spec = sheet::compare_sheet("青山镇", &long);
+        assert!(
+            spec.pages_wide >= 2,
+            "24 years: {} pages wide",
+            spec.pages_wide
+        );
+        let date = chrono::NaiveDate::from_ymd_opt(2024, 3, 1).unwrap();
+        let (reference, lean) = (
+            sheet::compare_xlsx("青山镇", date, &long).unwrap(),
+            compare_xlsx("青山镇", date, &long).unwrap(),
+        );
+        let setup = page_setup_xml(&lean);
+        assert_eq!(setup, page_setup_xml(&reference));
+        assert!(
+            setup.contains(&format!("fitToWidth=\"{}\"", spec.pages_wide)),
+            "{setup}"
+        );
+        assert!(
+            setup.contains("历年对比!$A:$B"),
+            "the label columns repeat: {setup}"
+        );
+        let area = format!("历年对比!$A$1:${}$", column_name(2 + 2 * 24 - 1));
+        assert!(setup.contains(&area), "the print area: {setup}");
     }
 }

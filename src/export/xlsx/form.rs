@@ -50,10 +50,10 @@ pub fn input_workbook(format: &'static TableFormat) -> Result<Vec<u8>, XlsxError
     let mut positions = Vec::with_capacity(format.cells.len());
     let ws = wb.add_worksheet();
     ws.set_name(TABLE_SHEET)?;
-    ws.write_string_with_format(0, 0, &title, &styles.title)?;
-    ws.write_string(1, 0, sheet::format_note(&stats))?;
     let mut row = 3;
+    let mut placed = Vec::with_capacity(views.len());
     for view in &views {
+        placed.push((row, view));
         let first_row = row + 1;
         row = sheet::write_table(ws, &styles, row, view)?;
         for (r, col, c) in sheet::layout(view) {
@@ -66,8 +66,14 @@ pub fn input_workbook(format: &'static TableFormat) -> Result<Vec<u8>, XlsxError
             positions.push((c.id.as_str(), at, col));
         }
     }
-    let width = sheet::set_widths(ws, &views)?;
-    print_setup(ws, &sheet::stats_print_setup(&title, width))?;
+    sheet::fit_stats_sheet(
+        ws,
+        &styles,
+        format,
+        &placed,
+        &title,
+        &sheet::format_note(&stats),
+    )?;
     ws.protect();
     write_index(wb.add_worksheet(), &positions, &title)?;
     write_instructions(wb.add_worksheet(), &title)?;
@@ -127,8 +133,10 @@ fn write_index(
         ws,
         &PrintSetup {
             landscape: false,
+            pages_wide: 1,
             title,
             repeat_rows: Some((0, 0)),
+            repeat_columns: None,
         },
     )?;
     ws.write_string(0, 0, "指标")?;
@@ -149,8 +157,10 @@ fn write_instructions(ws: &mut Worksheet, title: &str) -> Result<(), XlsxError> 
         ws,
         &PrintSetup {
             landscape: false,
+            pages_wide: 1,
             title,
             repeat_rows: None,
+            repeat_columns: None,
         },
     )?;
     ws.set_column_width(0, 90)?;

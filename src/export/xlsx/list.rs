@@ -95,8 +95,10 @@ pub(crate) fn workbook_of<'a>(
             ws,
             &PrintSetup {
                 landscape: true,
+                pages_wide: 1,
                 title: sheet.title,
                 repeat_rows: Some((0, 1)),
+                repeat_columns: None,
             },
         )?;
     }

@@ -1,4 +1,4 @@
-//! How every generated worksheet prints: A4, one page wide, the header rows on every page, the
+//! How every generated worksheet prints: A4, fitted to the page width only, the header rows on every page, the
 //! title in the page header and 第 n 页 / 共 m 页 in the footer. One owner, so that `stats.xlsx`,
 //! `compare.xlsx` and the input template cannot drift apart on paper.
 
@@ -14,10 +14,15 @@ const HEADER_TITLE_MAX: usize = 200;
 pub(crate) struct PrintSetup<'a> {
     /// Landscape for sheets that are wide by nature (years or townships side by side).
     pub(crate) landscape: bool,
+    /// Pages the width is fitted to: 1, or more for a sheet too wide to print on one page at a
+    /// readable size (its columns then continue on the next page, `repeat_columns` at the left).
+    pub(crate) pages_wide: u16,
     /// The workbook's title, printed centred in the page header.
     pub(crate) title: &'a str,
     /// First and last row (from 0) repeated at the top of every printed page.
     pub(crate) repeat_rows: Option<(u32, u32)>,
+    /// First and last column (from 0) repeated at the left of every printed page.
+    pub(crate) repeat_columns: Option<(u16, u16)>,
 }
 
 /// Apply `setup` to `ws`.
@@ -30,7 +35,7 @@ pub(crate) fn print_setup(ws: &mut Worksheet, setup: &PrintSetup) -> Result<(), 
     }
     // Height 0 lets the rows run onto as many pages as they need; only the width is fitted,
     // which is what keeps labels and figures on the same sheet of paper.
-    ws.set_print_fit_to_pages(1, 0);
+    ws.set_print_fit_to_pages(setup.pages_wide.max(1), 0);
     // Not centred horizontally: LibreOffice then centres the columns alone and cuts text that
     // runs past them (a long title, the template's instructions) off at the left margin.
     // Inches: narrow sides leave more room for columns; top and bottom leave room for the header
@@ -42,6 +47,9 @@ pub(crate) fn print_setup(ws: &mut Worksheet, setup: &PrintSetup) -> Result<(), 
     ws.set_header_footer_scale_with_doc(false);
     if let Some((first, last)) = setup.repeat_rows {
         ws.set_repeat_rows(first, last)?;
+    }
+    if let Some((first, last)) = setup.repeat_columns {
+        ws.set_repeat_columns(first, last)?;
     }
     Ok(())
 }

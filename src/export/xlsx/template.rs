@@ -20,6 +20,9 @@ const SENTINEL: u64 = 900_000_000;
 /// Marks the probe workbooks carry in their document properties, replaced per file.
 pub(super) const TITLE_MARK: &str = "@@NIANBAO_TITLE@@";
 pub(super) const DATE_MARK: &str = "2000-01-01T00:00:00Z";
+/// The print area a probe workbook gives its sheet (`A1` to row 999,999) where each file's own
+/// is put.
+pub(super) const AREA_MARK: &str = "$A$1:$A$999999";
 
 enum SheetPart {
     Literal(String),
@@ -36,9 +39,11 @@ struct Template {
     /// Zip entries in order; the sheet is built from `sheet`.
     entries: Vec<Part>,
     sheet: Vec<SheetPart>,
-    /// Style ids of number cells by decimal places, and of blank value cells.
+    /// Style ids of number cells by decimal places, of blank value cells, and of a heading row's
+    /// blank cells.
     number_styles: Vec<String>,
     blank_style: String,
+    heading_style: String,
 }
 
 fn template(format: &'static Format) -> Result<Arc<Template>, XlsxError> {
@@ -63,12 +68,16 @@ fn build(format: &'static Format) -> Result<Template, XlsxError> {
     let bytes = sheet::stats_workbook(TITLE_MARK, date, &stats, true)?;
     let (entries, sheet_xml) = package_parts(bytes, "xl/worksheets/sheet1.xml")?;
     let sheet_xml = without_dimension(&sheet_xml);
-    let (sheet, number_styles, blank_style) = parse_sheet(&sheet_xml, format.cells.len())?;
+    // The probe cells' styles: numbers with 0–6 decimals, a blank, a heading row's blank.
+    let (sheet, mut number_styles) = parse_sheet(&sheet_xml, format.cells.len())?;
+    let heading_style = number_styles.pop().unwrap_or_default();
+    let blank_style = number_styles.pop().unwrap_or_default();
     Ok(Template {
         entries,
         sheet,
         number_styles,
         blank_style,
+        heading_style,
     })
 }
 
@@ -85,11 +94,8 @@ pub(super) fn without_dimension(sheet: &str) -> String {
 }
 
 /// Split the sheet at its value cells and read the probe cells' style ids.
-fn parse_sheet(
-    xml: &str,
-    cells: usize,
-) -> Result<(Vec<SheetPart>, Vec<String>, String), XlsxError> {
-    let probes: Vec<String> = (0..8)
+fn parse_sheet(xml: &str, cells: usize) -> Result<(Vec<SheetPart>, Vec<String>), XlsxError> {
+    let probes: Vec<String> = (0..9)
         .map(|k| format!("{}1", column_name(u32::from(PROBE_COLUMN + k))))
         .collect();
     let mut probe_styles = vec![String::new(); probes.len()];
@@ -122,8 +128,7 @@ fn parse_sheet(
     if probe_styles.iter().any(String::is_empty) {
         return Err(other("probe cells missing from the template"));
     }
-    let blank = probe_styles.pop().unwrap_or_default();
-    Ok((parts, probe_styles, blank))
+    Ok((parts, probe_styles))
 }
 
 /// Add literal sheet text, the title marks in it (the page header's) split out as their own parts.
@@ -204,12 +209,19 @@ pub(crate) fn stats_xlsx(report: &Report, stats: &Stats) -> Result<Vec<u8>, Xlsx
                     crate::site::figure::push_str(&mut sheet, v);
                     sheet.push_str("</v></c>");
                 }
-                None => sheet.push_str(&format!("<c r=\"{reference}\" s=\"{}\"/>", t.blank_style)),
+                None => {
+                    let style = if stats.format.cells[*cell].heading {
+                        &t.heading_style
+                    } else {
+                        &t.blank_style
+                    };
+                    sheet.push_str(&format!("<c r=\"{reference}\" s=\"{style}\"/>"));
+                }
             },
         }
     }
     let date = format!("{}T00:00:00Z", report.meta.file_date());
-    zip_package(&t.entries, &sheet, &report.meta.title, &date)
+    zip_package(&t.entries, &sheet, &report.meta.title, &date, None)
 }
 
 /// One entry of a workbook package made from a probe workbook.
@@ -240,7 +252,8 @@ pub(super) fn package_parts(
         parts.push(if name == sheet {
             sheet_xml = text;
             Part::Sheet(name)
-        } else if text.contains(TITLE_MARK) || text.contains(DATE_MARK) {
+        } else if text.contains(TITLE_MARK) || text.contains(DATE_MARK) || text.contains(AREA_MARK)
+        {
             Part::Marked(name, text)
         } else {
             Part::Packed(Entry::deflated(&name, text.as_bytes()).map_err(io)?)
@@ -250,12 +263,13 @@ pub(super) fn package_parts(
 }
 
 /// Zip a workbook package: `parts` in order, with `sheet` as the worksheet and the probe's title
-/// and date marks filled in.
+/// and date marks filled in, and `mark` (a text and its replacement) if given.
 pub(super) fn zip_package(
     parts: &[Part],
     sheet: &str,
     title: &str,
     date: &str,
+    mark: Option<(&str, &str)>,
 ) -> Result<Vec<u8>, XlsxError> {
     let title = escape(title);
     let mut package = Package::with_capacity(16 * 1024);
@@ -263,7 +277,10 @@ pub(super) fn zip_package(
         match part {
             Part::Sheet(name) => package.add(name, sheet.as_bytes()),
             Part::Marked(name, text) => {
-                let filled = text.replace(TITLE_MARK, &title).replace(DATE_MARK, date);
+                let mut filled = text.replace(TITLE_MARK, &title).replace(DATE_MARK, date);
+                if let Some((from, to)) = mark {
+                    filled = filled.replace(from, to);
+                }
                 package.add(name, filled.as_bytes())
             }
             Part::Packed(entry) => package.add_entry(entry),
@@ -333,6 +350,48 @@ mod tests {
                 "title escaped and restored"
             );
         }
+    }
+
+    fn sheet_xml(workbook: Vec<u8>) -> String {
+        let mut archive = zip::ZipArchive::new(std::io::Cursor::new(workbook)).unwrap();
+        let mut text = String::new();
+        std::io::Read::read_to_string(
+            &mut archive.by_name("xl/worksheets/sheet1.xml").unwrap(),
+            &mut text,
+        )
+        .unwrap();
+        without_dimension(&text)
+    }
+
+    #[test]
+    fn blank_and_heading_cells_keep_their_styles() {
+        // A heading row's empty cell takes the shaded heading style, an unreported one the
+        // plain blank style (the probe cells give both).
+        let report = crate::site::compare::tests_support::report(2016, "a", "甲镇");
+        let format = crate::schema::format("gov-2014").unwrap();
+        let stats = Stats {
+            format,
+            values: vec![None; format.cells.len()],
+            findings: Vec::new(),
+        };
+        let t = template(format).unwrap();
+        assert_ne!(t.heading_style, t.blank_style);
+        let xml = sheet_xml(stats_xlsx(&report, &stats).unwrap());
+        let style_of = |id: &str| {
+            let cell = format.cell_index(id).unwrap();
+            let reference = t
+                .sheet
+                .iter()
+                .find_map(|p| match p {
+                    SheetPart::Value { cell: c, reference } if *c == cell => Some(reference),
+                    _ => None,
+                })
+                .unwrap();
+            let at = xml.find(&format!("<c r=\"{reference}\"")).unwrap();
+            attribute(&xml[at..at + xml[at..].find('>').unwrap()], "s").unwrap()
+        };
+        assert_eq!(style_of("proactive"), t.heading_style);
+        assert_eq!(style_of("proactive.total"), t.blank_style);
     }
 
     #[test]
