@@ -118,9 +118,14 @@ export default async function ({ scenario, assert, browser, base, args, shot, se
     assert(await hint.evaluate((p) => p.classList.contains("scroll-note")), "the apps table has a hint");
     await page.waitForFunction(() => true);
     assert(await hint.isVisible(), "the 10-column apps table overflows at 390 px and says so");
+    const box = page.locator("#table-apps").locator("xpath=ancestor::div[contains(@class,'table-scroll')]");
+    const named = async () => (await box.getAttribute("aria-labelledby")) || "";
+    assert((await named()).split(/\s+/).includes("scroll-hint"), `while it scrolls its region's name says so: ${await named()}`);
     await page.setViewportSize({ width: 1800, height: 900 });
     await page.waitForFunction((p) => p.hidden, await hint.elementHandle(), { timeout: 5000 });
     assert(!(await hint.isVisible()), "at 1800 px it fits and the hint is gone");
+    assert(!(await named()).split(/\s+/).includes("scroll-hint") && (await named()).length > 0,
+      `at 1800 px the region's name no longer speaks of a scroll: "${await named()}"`);
     await page.setViewportSize({ width: 390, height: 844 });
     await page.waitForFunction((p) => !p.hidden, await hint.elementHandle(), { timeout: 5000 });
     await context.close();

@@ -9,10 +9,21 @@
     var hint = box.previousElementSibling;
     return hint && hint.classList.contains("scroll-note") ? hint : null;
   }
+  // The region's accessible name names the scroll too ("scroll-hint" in aria-labelledby): kept
+  // only while the table scrolls, so a screen reader is not told of a scroll that is not there.
+  function label(box, scrolls) {
+    var ids = (box.getAttribute("aria-labelledby") || "").split(/\s+/).filter(function (id) {
+      return id && id !== "scroll-hint";
+    });
+    if (scrolls && document.getElementById("scroll-hint")) ids.push("scroll-hint");
+    if (ids.length) box.setAttribute("aria-labelledby", ids.join(" "));
+  }
   function update(box) {
     var hint = hintOf(box);
     // One pixel of slack: zoomed pages round widths to fractions.
-    if (hint) hint.hidden = box.scrollWidth <= box.clientWidth + 1;
+    var scrolls = box.scrollWidth > box.clientWidth + 1;
+    if (hint) hint.hidden = !scrolls;
+    label(box, scrolls);
   }
   function start() {
     var boxes = Array.prototype.filter.call(document.querySelectorAll(".table-scroll"), hintOf);
