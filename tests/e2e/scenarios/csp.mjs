@@ -104,7 +104,7 @@ export default async function ({ scenario, assert, browser, base, site, args, de
 
   await scenario("CSP: serve's live reload connects and reloads a page and an embed; its error overlay is styled", async () => {
     const root = path.join(args.work, "csp-serve-site");
-    fs.cpSync(path.join(args.repo, "examples/demo"), root, { recursive: true });
+    fs.cpSync(path.join(args.repo, "examples/demo"), root, { recursive: true, filter: (src) => path.basename(src) !== ".nianbao-cache" });
     const child = spawn(args.bin, ["serve", "--port", "0", "--root", root], { stdio: ["ignore", "ignore", "pipe"] });
     try {
       const url = await new Promise((resolve, reject) => {
