@@ -592,13 +592,23 @@ pub fn build(site: &Site) -> SearchIndex {
     build_with_years(site, &[]).0
 }
 
+/// [`build`], giving up (`None`) between chunks of reports as soon as `give_up` says so: serve's
+/// background pass builds the index of a large site (seconds at 20,000 reports) and gives way to
+/// a save.
+pub fn build_unless(site: &Site, give_up: &(dyn Fn() -> bool + Sync)) -> Option<SearchIndex> {
+    build_indexes(site, &[], shard_bits(site.reports.len()), give_up).map(|(index, _)| index)
+}
+
 /// [`build`], and for each of `years` the index of that year's archive, which is what [`build`]
 /// gives for [`Site::restricted_to_year`]: each report is tokenised once for all of them.
 pub(crate) fn build_with_years(
     site: &Site,
     years: &[u16],
 ) -> (SearchIndex, BTreeMap<u16, SearchIndex>) {
-    build_indexes(site, years, shard_bits(site.reports.len()))
+    match build_indexes(site, years, shard_bits(site.reports.len()), &|| false) {
+        Some(indexes) => indexes,
+        None => unreachable!("an index that never gives up is always built"),
+    }
 }
 
 /// An index being built: its shards, and their count as `bits`.
@@ -638,12 +648,14 @@ impl Building {
     }
 }
 
-/// [`build_with_years`] with the site's index in `1 << bits` shards.
+/// [`build_with_years`] with the site's index in `1 << bits` shards; `None` once `give_up` said so
+/// (it is asked before each chunk of reports).
 fn build_indexes(
     site: &Site,
     years: &[u16],
     bits: u32,
-) -> (SearchIndex, BTreeMap<u16, SearchIndex>) {
+    give_up: &(dyn Fn() -> bool + Sync),
+) -> Option<(SearchIndex, BTreeMap<u16, SearchIndex>)> {
     let started = std::time::Instant::now();
     let mut whole = Building::new(bits);
     let mut by_year = BTreeMap::new();
@@ -651,6 +663,9 @@ fn build_indexes(
     // finished as soon as the next year starts, so that at most one is held.
     let mut current: Option<(u16, usize, Building)> = None;
     for (c, chunk) in site.reports.chunks(CHUNK).enumerate() {
+        if give_up() {
+            return None;
+        }
         let docs: Vec<DocTokens> = parallel(chunk, |_, r| doc_tokens(site, r, bits));
         whole.add(c * CHUNK, &docs);
         for (year, from, to) in chunk_by_year(chunk, c * CHUNK) {
@@ -676,6 +691,9 @@ fn build_indexes(
     // Plugin pages follow the reports (doc ids from the report count on); archives have none.
     let pages: Vec<DocTokens> = parallel(&site.plugin_pages, |_, p| page_tokens(p, bits));
     whole.add(site.reports.len(), &pages);
+    if give_up() {
+        return None;
+    }
     let index = whole.finish();
     if crate::profile::enabled() {
         eprintln!(
@@ -687,7 +705,7 @@ fn build_indexes(
             started.elapsed().as_secs_f64() * 1e3
         );
     }
-    (index, by_year)
+    Some((index, by_year))
 }
 
 /// The runs of one year in `chunk`, whose first report has id `first_id`: `(year, from, to)`
