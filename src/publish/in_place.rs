@@ -184,7 +184,10 @@ impl Sink for InMemory<'_> {
         _: &str,
         year: u16,
     ) -> Result<(), MemoryError> {
-        let mut zip = Abandoning::new(io::Cursor::new(std::mem::take(&mut self.bytes)), self.abandon);
+        let mut zip = Abandoning::new(
+            io::Cursor::new(std::mem::take(&mut self.bytes)),
+            self.abandon,
+        );
         super::archive::write_year(site, theme, year, &mut zip)?;
         self.bytes = zip.inner.into_inner();
         Ok(())

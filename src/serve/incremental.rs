@@ -691,8 +691,7 @@ impl Workspace {
                     Target::Archive(y) => Some(y),
                     _ => None,
                 }));
-            self.stale
-                .extend(postponed.iter().map(|f| f.path.clone()));
+            self.stale.extend(postponed.iter().map(|f| f.path.clone()));
             let selected = chosen(&|f, needed| needed && !deferred(f));
             self.write_in_place(plan, &selected, &producer, &ready, previous, &interrupt)?
         };
@@ -1109,8 +1108,8 @@ impl Workspace {
                     ..
                 }) = &mut self.state
                 {
-                    kept.all_written = kept.all_written
-                        || kept.files.iter().all(|f| hashes.contains_key(&f.path));
+                    kept.all_written =
+                        kept.all_written || kept.files.iter().all(|f| hashes.contains_key(&f.path));
                 }
             }
             // Given way to a save: all of it is still to do (what it wrote is recorded, and not

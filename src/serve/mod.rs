@@ -15,9 +15,9 @@ mod http;
 mod incremental;
 mod watch;
 
+use std::collections::HashSet;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::collections::HashSet;
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
@@ -372,7 +372,10 @@ pub fn serve(root: &Path, options: &ServeOptions) -> Result<(), ServeError> {
                     // The save holds the site: the background pass it pre-empted has stopped.
                     preempt.store(false, Ordering::SeqCst);
                     if crate::profile::enabled() {
-                        eprintln!("  waited for the site: {:.1} ms", asked.elapsed().as_secs_f64() * 1e3);
+                        eprintln!(
+                            "  waited for the site: {:.1} ms",
+                            asked.elapsed().as_secs_f64() * 1e3
+                        );
                     }
                     rebuild(&mut ws, &shared, &root, &paths, quiet, &mut texts)
                 }
@@ -474,7 +477,9 @@ fn remove_detached(dir: &Path) -> std::io::Result<()> {
         // CREATE_NEW_PROCESS_GROUP | DETACHED_PROCESS
         const FLAGS: u32 = 0x0000_0200 | 0x0000_0008;
         let mut c = std::process::Command::new("cmd");
-        c.args(["/C", "rd", "/S", "/Q"]).arg(dir).creation_flags(FLAGS);
+        c.args(["/C", "rd", "/S", "/Q"])
+            .arg(dir)
+            .creation_flags(FLAGS);
         c
     };
     let mut child = command
