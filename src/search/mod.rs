@@ -940,6 +940,27 @@ mod tests {
     use super::*;
 
     #[test]
+    fn an_index_given_up_is_none_and_one_not_given_up_is_the_built_one() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/demo");
+        let config = crate::config::Config::load(&root).expect("demo site.toml");
+        let site = crate::content::load_site(&root, config)
+            .0
+            .expect("the demo site loads");
+        assert!(build_unless(&site, &|| true).is_none());
+        let asked = std::sync::atomic::AtomicUsize::new(0);
+        let index = build_unless(&site, &|| {
+            asked.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            false
+        })
+        .expect("never given up");
+        assert!(
+            asked.into_inner() >= 2,
+            "asked before each chunk and before finishing"
+        );
+        assert_eq!(index.shards, build(&site).shards);
+    }
+
+    #[test]
     fn archive_indexes_built_with_the_site_s_are_the_year_sites_own() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/demo");
         let config = crate::config::Config::load(&root).expect("demo site.toml");
@@ -949,7 +970,8 @@ mod tests {
         let years = site.years();
         assert!(years.len() > 2, "the demo has several years");
         // More shards for the site than any year has: a year's shards are then narrowed.
-        let (whole, by_year) = build_indexes(&site, &years[1..], 10);
+        let (whole, by_year) =
+            build_indexes(&site, &years[1..], 10, &|| false).expect("never given up");
         assert_eq!(whole.shards.len(), 1024);
         let mut built: Vec<u16> = by_year.keys().copied().collect();
         built.reverse();
