@@ -621,14 +621,24 @@ fn flush(workspace: &mut Workspace, shared: &Shared, root: &Path, quiet: bool) -
             }
             false
         }
-        Err(d) if given_up_only(&d) => workspace.has_deferred(),
+        Err(d) if given_up_only(&d) => {
+            if crate::profile::enabled() {
+                eprintln!(
+                    "  background pass given way after {:.1} ms ({})",
+                    start.elapsed().as_secs_f64() * 1e3,
+                    d.iter().next().map_or("", |d| d.file.as_str())
+                );
+            }
+            workspace.has_deferred()
+        }
         Err(d) => {
             print_errors(&d, root, shared.out.join("index.html").is_file());
             false
         }
     };
     shared.follow(workspace);
-    if workspace_was_busy {
+    // Not when a save waits for the workspace: it would wait for this too.
+    if workspace_was_busy && !left {
         release_freed_memory();
     }
     left
