@@ -256,6 +256,13 @@ fn sigterm_stops_serve_within_two_seconds_during_its_background_pass() {
     more_years(&f);
     let mut server = Server::start_env(f.root(), &[SLOW]);
     assert_eq!(server.get(PAGE).0, 200);
+    // A browser tab asking for a download the pass has not written yet: its request waits, and
+    // must not hold the stop up.
+    let mut waiting = TcpStream::connect(("127.0.0.1", server.port)).expect("connect");
+    waiting
+        .write_all(b"GET /nianbao/search/docs.js HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        .expect("request");
+    std::thread::sleep(Duration::from_millis(300));
     let asked = Instant::now();
     let status = server.stop().expect("serve stops on SIGTERM");
     let took = asked.elapsed();
@@ -266,6 +273,15 @@ fn sigterm_stops_serve_within_two_seconds_during_its_background_pass() {
         "stopped while the first build's other files were being written: {log:#?}"
     );
     assert!(took < Duration::from_secs(2), "stopping took {took:?}");
+    waiting
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .expect("timeout");
+    let mut answer = String::new();
+    let _ = waiting.read_to_string(&mut answer);
+    assert!(
+        answer.is_empty() || answer.starts_with("HTTP/1.1 503"),
+        "the waiting request is told the file is not there: {answer}"
+    );
     assert!(
         log.iter().any(|l| l.contains("已停止预览")),
         "serve says it stopped: {log:#?}"

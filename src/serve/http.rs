@@ -39,9 +39,19 @@ pub(super) async fn run(
         .route(&format!("{base}{PREFIX}status"), get(status))
         .route(&format!("{base}{PREFIX}refresh"), get(refresh))
         .fallback(files)
-        .with_state(shared);
+        .with_state(shared.clone());
+    let waiting = shared;
+    let stop = async move {
+        stop_requested().await;
+        // Requests waiting for a file are answered now: the pass writing it is stopping too.
+        waiting
+            .stopping
+            .store(true, std::sync::atomic::Ordering::SeqCst);
+        waiting.completing.send_replace(false);
+        waiting.refreshing.send_replace(false);
+    };
     axum::serve(listener, app)
-        .with_graceful_shutdown(stop_requested())
+        .with_graceful_shutdown(stop)
         .await
 }
 
@@ -191,7 +201,7 @@ async fn files(State(shared): State<Arc<Shared>>, method: Method, uri: Uri) -> R
         let written = tokio::time::timeout(FIRST_WAIT, completing.wait_for(|busy| !busy))
             .await
             .is_ok();
-        if !written {
+        if !written || shared.stopping.load(std::sync::atomic::Ordering::SeqCst) {
             return still_writing(&shared);
         }
     }
@@ -208,7 +218,7 @@ async fn files(State(shared): State<Arc<Shared>>, method: Method, uri: Uri) -> R
         let written = tokio::time::timeout(FIRST_WAIT, completing.wait_for(|busy| !busy))
             .await
             .is_ok();
-        if !written {
+        if !written || shared.stopping.load(std::sync::atomic::Ordering::SeqCst) {
             return still_writing(&shared);
         }
         if let Some(found) = file_response(&shared, path, &rel).await {
@@ -377,6 +387,7 @@ mod tests {
             pending: std::sync::RwLock::default(),
             stale: std::sync::RwLock::default(),
             refreshing: tokio::sync::watch::Sender::new(false),
+            stopping: std::sync::atomic::AtomicBool::new(false),
             federation: None,
         })
     }

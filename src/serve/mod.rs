@@ -103,6 +103,9 @@ pub struct Shared {
     pub stale: RwLock<HashSet<String>>,
     /// True while `stale` names any file.
     pub refreshing: tokio::sync::watch::Sender<bool>,
+    /// Set once serve is asked to stop: requests still waiting for a file are answered at once
+    /// (they would hold the stop up).
+    pub stopping: std::sync::atomic::AtomicBool,
     /// A federation portal's rebuilds: `true` reads the member portals again, `false` builds
     /// from their cached copies (see [`federation`]). `None` for a county site.
     pub federation: Option<std::sync::mpsc::Sender<bool>>,
@@ -297,6 +300,7 @@ pub fn serve(root: &Path, options: &ServeOptions) -> Result<(), ServeError> {
         pending: RwLock::default(),
         stale: RwLock::default(),
         refreshing: tokio::sync::watch::Sender::new(false),
+        stopping: std::sync::atomic::AtomicBool::new(false),
         federation: federation_rebuilds.as_ref().map(|(send, _)| send.clone()),
     });
     if let Some((send, receive)) = federation_rebuilds {
@@ -398,17 +402,34 @@ pub fn serve(root: &Path, options: &ServeOptions) -> Result<(), ServeError> {
         .build()
         .map_err(|e| ServeError::Other(e.to_string()))?;
     let result = runtime.block_on(http::run(listener, shared));
+    let stopped = Instant::now();
+    let lap = |what: &str| {
+        if crate::profile::enabled() {
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap_or_default()
+                .as_millis();
+            eprintln!(
+                "  stop: {what} after {:.1} ms (at {now})",
+                stopped.elapsed().as_secs_f64() * 1e3
+            );
+        }
+    };
     // A pass still writing stops at its next file (or next write of a year archive or county
     // file) and lets go of the workspace; only then is the preview folder put away, or the
     // writer could recreate it.
     stop.store(true, Ordering::SeqCst);
     runtime.shutdown_background();
     drop(watcher);
+    lap("watcher stopped");
     let released = wait_for_release(&workspace, STOP_WAIT);
+    lap("site released");
     let removal = put_away(work);
+    lap("preview put away");
     if !options.quiet {
         eprintln!("{}", stopped_message(removal, released));
     }
+    lap("returning");
     result.map_err(|e| ServeError::Other(e.to_string()))
 }
 
