@@ -188,6 +188,12 @@ impl<'a> Producer<'a> {
         self.site
     }
 
+    /// Use `index` as the site's search index instead of building it at the first shard (serve
+    /// builds it beforehand, in a way a save can interrupt).
+    pub fn set_search(&mut self, index: search::SearchIndex) {
+        let _ = self.search.set(index);
+    }
+
     /// The content of one planned file.
     pub fn produce(&self, file: &PlannedFile) -> Result<Content, Diagnostic> {
         let page = |template: &str, context: tera::Context| -> Result<Content, Diagnostic> {

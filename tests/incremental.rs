@@ -89,6 +89,57 @@ fn a_stopped_preview_writes_nothing_more() {
 }
 
 #[test]
+fn a_preempted_background_pass_keeps_the_site_and_the_next_one_catches_up() {
+    use std::sync::atomic::Ordering;
+    let tmp = tempfile::tempdir().unwrap();
+    let (site, out, mut ws) = serve_first_build(tmp.path());
+    let preempt = ws.preempt_flag();
+    let pages_first = snapshot_tree(&out);
+    // A save comes as the first build's other files are to be written: the pass gives way.
+    preempt.store(true, Ordering::SeqCst);
+    let given_up = ws.flush_deferred().expect_err("a pre-empted pass");
+    assert!(nianbao::serve::given_up_only(&given_up), "{given_up:?}");
+    assert!(
+        ws.completing(),
+        "the first build's other files are still to write"
+    );
+    assert_eq!(snapshot_tree(&out), pages_first, "nothing half written");
+    preempt.store(false, Ordering::SeqCst);
+    let stats = site.join("content/2018/donghu/stats.yaml");
+    set_value(&stats, "proactive.total", "777");
+    let saved = ws.apply(std::slice::from_ref(&stats)).expect("the save");
+    assert!(
+        !saved.full,
+        "the site was kept: only what the save touches is rendered"
+    );
+    // The next passes are pre-empted at some point of their way (or not at all): each keeps
+    // what it wrote, and the one that runs to the end leaves a fresh build's output.
+    for (round, after_ms) in [5u64, 40, 150].into_iter().enumerate() {
+        let flag = preempt.clone();
+        let raiser = std::thread::spawn(move || {
+            std::thread::sleep(std::time::Duration::from_millis(after_ms));
+            flag.store(true, Ordering::SeqCst);
+        });
+        match ws.flush_deferred() {
+            Ok(_) => {}
+            Err(d) => assert!(nianbao::serve::given_up_only(&d), "round {round}: {d:?}"),
+        }
+        raiser.join().unwrap();
+        preempt.store(false, Ordering::SeqCst);
+        set_value(&stats, "proactive.total", &format!("{}", 800 + round));
+        let saved = ws.apply(std::slice::from_ref(&stats)).expect("the save");
+        assert!(!saved.full, "round {round}: the site was kept");
+    }
+    ws.flush_deferred().expect("the pass to its end");
+    assert!(!ws.completing());
+    assert!(ws.stale_paths().is_empty());
+    assert_eq!(
+        without_marker(snapshot_tree(&out)),
+        full_build(&site, tmp.path(), 99)
+    );
+}
+
+#[test]
 fn incremental_output_equals_a_fresh_full_build_after_every_edit() {
     let tmp = tempfile::tempdir().unwrap();
     let (site, out, mut ws) = serve_first_build(tmp.path());

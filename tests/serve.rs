@@ -5,7 +5,7 @@ mod common;
 use std::ffi::OsStr;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use common::Fixture;
 use common::server::Server;
@@ -159,7 +159,144 @@ fn stopping_serve_leaves_nothing_in_the_temporary_directory() {
     assert_eq!(&answer, b"HTTP/1.1 101");
     let status = server.stop().expect("serve stops on SIGTERM within 10 s");
     assert!(status.success(), "{status:?}");
+    // The preview folder is renamed aside and deleted by a process of its own.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !entries(server.tmp.path()).is_empty() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+    }
     assert_eq!(entries(server.tmp.path()), Vec::<String>::new());
+}
+
+/// Add the 2018 report of 甲镇 for 2014–2017 too: enough reports that one edit re-renders a
+/// minority of the files, so that serve writes the overview pages, downloads and search after
+/// the reload, in its background pass.
+fn more_years(f: &Fixture) {
+    for year in [2014, 2015, 2016, 2017] {
+        for name in ["report.md", "stats.yaml"] {
+            let text = std::fs::read_to_string(f.root().join("content/2018/alpha").join(name))
+                .expect("the fixture's report")
+                .replace("2018", &year.to_string())
+                .replace("2019-", &format!("{}-", year + 1));
+            f.write(&format!("content/{year}/alpha/{name}"), &text);
+        }
+        f.write(&format!("content/{year}/alpha/统计表.xls"), "xls");
+    }
+}
+
+/// Each file of serve's background pass waits this long (`NIANBAO_SLOW_BACKGROUND`, a hook for
+/// tests): the pass takes seconds on the test site, as it does on a large county's.
+const SLOW: (&str, &str) = ("NIANBAO_SLOW_BACKGROUND", "400");
+
+#[test]
+fn a_save_preempts_the_background_pass_and_the_pass_follows_both_saves() {
+    let f = Fixture::new().without_missing_years();
+    more_years(&f);
+    let server = Server::start_env(f.root(), &[SLOW]);
+    // The first build's other files are written (a request for one waits for them).
+    assert_eq!(server.get("/nianbao/search/docs.js").0, 200);
+    f.edit(STATS, "proactive.total: 10", "proactive.total: 12");
+    server.wait_for(PAGE, "the first save", |_, b| value_cell(b) == Some("12"));
+    // Past the quiet time (800 ms) after which the first save's background pass starts.
+    std::thread::sleep(Duration::from_millis(1500));
+    let saved = Instant::now();
+    f.edit(
+        "content/2018/alpha/report.md",
+        "title: 测试县甲镇2018年度",
+        "title: 修订后的测试县甲镇2018年度",
+    );
+    server.wait_for(PAGE, "the second save", |_, b| {
+        b.contains("修订后的测试县甲镇")
+    });
+    let took = saved.elapsed();
+    let log: Vec<String> = server.log.try_iter().collect();
+    let saves: Vec<usize> = (0..log.len())
+        .filter(|i| log[*i].contains("已重新生成"))
+        .collect();
+    assert_eq!(saves.len(), 2, "{log:#?}");
+    assert!(
+        !log[saves[0]..saves[1]]
+            .iter()
+            .any(|l| l.contains("已更新全县汇总")),
+        "the second save came while the first one's background pass ran: {log:#?}"
+    );
+    // The pass has seconds of files left: the save did not wait for them.
+    assert!(
+        took < Duration::from_millis(2500),
+        "the second save took {took:?}: {log:#?}"
+    );
+    // The files the pass rewrites are stale until then: a request waits for their new bytes,
+    // which are those of a fresh build of both saves.
+    let (_, _, year) = server.get("/nianbao/2018/index.html");
+    assert!(
+        year.contains("修订后的测试县甲镇"),
+        "the year page lists the new title"
+    );
+    let out = f.dir.path().join("built");
+    let (code, _, stderr) = common::run_in(
+        f.root(),
+        "build",
+        &["--output", out.to_str().expect("a UTF-8 path")],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    for file in ["data/all.csv", "data/all.json", "search/docs.js"] {
+        let (status, _, served) = server.get(&format!("/nianbao/{file}"));
+        assert_eq!(status, 200, "{file}");
+        let built = std::fs::read_to_string(out.join(file)).expect("built");
+        assert!(served == built, "{file} as served is the fresh build's");
+        assert!(
+            file != "search/docs.js" || served.contains("修订后的测试县甲镇"),
+            "{served}"
+        );
+    }
+}
+
+#[test]
+fn sigterm_stops_serve_within_two_seconds_during_its_background_pass() {
+    let f = Fixture::new().without_missing_years();
+    more_years(&f);
+    let mut server = Server::start_env(f.root(), &[SLOW]);
+    assert_eq!(server.get(PAGE).0, 200);
+    // A browser tab asking for a download the pass has not written yet: its request waits, and
+    // must not hold the stop up.
+    let mut waiting = TcpStream::connect(("127.0.0.1", server.port)).expect("connect");
+    waiting
+        .write_all(b"GET /nianbao/search/docs.js HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        .expect("request");
+    std::thread::sleep(Duration::from_millis(300));
+    let asked = Instant::now();
+    let status = server.stop().expect("serve stops on SIGTERM");
+    let took = asked.elapsed();
+    assert!(status.success(), "{status:?}");
+    let log: Vec<String> = server.log.try_iter().collect();
+    assert!(
+        !log.iter().any(|l| l.contains("后台生成完毕")),
+        "stopped while the first build's other files were being written: {log:#?}"
+    );
+    assert!(took < Duration::from_secs(2), "stopping took {took:?}");
+    waiting
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .expect("timeout");
+    let mut answer = String::new();
+    let _ = waiting.read_to_string(&mut answer);
+    assert!(
+        answer.is_empty() || answer.starts_with("HTTP/1.1 503"),
+        "the waiting request is told the file is not there: {answer}"
+    );
+    assert!(
+        log.iter().any(|l| l.contains("已停止预览")),
+        "serve says it stopped: {log:#?}"
+    );
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while std::fs::read_dir(server.tmp.path()).map_or(0, |d| d.count()) > 0
+        && Instant::now() < deadline
+    {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(
+        std::fs::read_dir(server.tmp.path()).map_or(0, |d| d.count()),
+        0,
+        "the preview folder is deleted in the background"
+    );
 }
 
 #[test]

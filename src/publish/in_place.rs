@@ -5,6 +5,7 @@
 use std::fs;
 use std::io::{self, Write};
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::sink::Sink;
 use crate::site::Site;
@@ -78,9 +79,55 @@ pub(crate) fn remove(out: &Path, rel: &str) {
 
 /// A sink that keeps one file's bytes in memory (`serve`'s small rebuilds).
 #[derive(Debug, Default)]
-pub(crate) struct InMemory {
+pub(crate) struct InMemory<'a> {
     /// The bytes written.
     pub(crate) bytes: Vec<u8>,
+    /// Once one of these is raised, a file being streamed or a year archive being written gives
+    /// up at its next write (serve stopping, or a save pre-empting serve's background pass: a
+    /// year archive of a large site takes seconds).
+    pub(crate) abandon: &'a [&'a AtomicBool],
+}
+
+/// A writer that fails once one of `flags` is raised, and from then on takes and drops what it
+/// is given: the zip writer, dropped after the failure, finishes its archive into nothing
+/// instead of complaining on stderr.
+struct Abandoning<'a, W> {
+    inner: W,
+    flags: &'a [&'a AtomicBool],
+    abandoned: bool,
+}
+
+impl<'a, W> Abandoning<'a, W> {
+    fn new(inner: W, flags: &'a [&'a AtomicBool]) -> Self {
+        Abandoning {
+            inner,
+            flags,
+            abandoned: false,
+        }
+    }
+}
+
+impl<W: Write> Write for Abandoning<'_, W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if self.abandoned {
+            return Ok(buf.len());
+        }
+        if self.flags.iter().any(|f| f.load(Ordering::Relaxed)) {
+            self.abandoned = true;
+            return Err(io::Error::other("abandoned"));
+        }
+        self.inner.write(buf)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+impl<W: io::Seek> io::Seek for Abandoning<'_, W> {
+    fn seek(&mut self, pos: io::SeekFrom) -> io::Result<u64> {
+        self.inner.seek(pos)
+    }
 }
 
 /// Why [`InMemory`] could not take a file.
@@ -108,7 +155,7 @@ impl MemoryError {
     }
 }
 
-impl Sink for InMemory {
+impl Sink for InMemory<'_> {
     type Error = MemoryError;
 
     fn bytes(&mut self, _: &str, bytes: &[u8]) -> Result<(), MemoryError> {
@@ -126,7 +173,8 @@ impl Sink for InMemory {
         _: &str,
         fill: &mut dyn FnMut(&mut dyn Write) -> io::Result<()>,
     ) -> Result<(), MemoryError> {
-        Ok(fill(&mut self.bytes)?)
+        let mut w = Abandoning::new(&mut self.bytes, self.abandon);
+        Ok(fill(&mut w)?)
     }
 
     fn archive(
@@ -136,9 +184,12 @@ impl Sink for InMemory {
         _: &str,
         year: u16,
     ) -> Result<(), MemoryError> {
-        let mut zip = io::Cursor::new(std::mem::take(&mut self.bytes));
+        let mut zip = Abandoning::new(
+            io::Cursor::new(std::mem::take(&mut self.bytes)),
+            self.abandon,
+        );
         super::archive::write_year(site, theme, year, &mut zip)?;
-        self.bytes = zip.into_inner();
+        self.bytes = zip.inner.into_inner();
         Ok(())
     }
 }

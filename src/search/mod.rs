@@ -593,6 +593,7 @@ impl SearchIndex {
 
 /// The tokens of one report, sorted by shard: CJK tokens packed as
 /// `shard << 45 | key << 2 | field`, words as `(shard, word, field)`.
+#[derive(Default)]
 struct DocTokens {
     cjk: Vec<u64>,
     words: Vec<(u32, String, u8)>,
@@ -815,13 +816,23 @@ pub fn build(site: &Site) -> SearchIndex {
     build_with_years(site, &[]).0
 }
 
+/// [`build`], giving up (`None`) between chunks of reports as soon as `give_up` says so: serve's
+/// background pass builds the index of a large site (seconds at 20,000 reports) and gives way to
+/// a save.
+pub fn build_unless(site: &Site, give_up: &(dyn Fn() -> bool + Sync)) -> Option<SearchIndex> {
+    build_indexes(site, &[], shard_bits(site.reports.len()), give_up).map(|(index, _)| index)
+}
+
 /// [`build`], and for each of `years` the index of that year's archive, which is what [`build`]
 /// gives for [`Site::restricted_to_year`]: each report is tokenised once for all of them.
 pub(crate) fn build_with_years(
     site: &Site,
     years: &[u16],
 ) -> (SearchIndex, BTreeMap<u16, SearchIndex>) {
-    build_indexes(site, years, shard_bits(site.reports.len()))
+    match build_indexes(site, years, shard_bits(site.reports.len()), &|| false) {
+        Some(indexes) => indexes,
+        None => unreachable!("an index that never gives up is always built"),
+    }
 }
 
 /// An index being built: its shards, and their count as `bits`.
@@ -861,12 +872,14 @@ impl Building {
     }
 }
 
-/// [`build_with_years`] with the site's index in `1 << bits` shards.
+/// [`build_with_years`] with the site's index in `1 << bits` shards; `None` once `give_up` said so
+/// (it is asked before each chunk of reports).
 fn build_indexes(
     site: &Site,
     years: &[u16],
     bits: u32,
-) -> (SearchIndex, BTreeMap<u16, SearchIndex>) {
+    give_up: &(dyn Fn() -> bool + Sync),
+) -> Option<(SearchIndex, BTreeMap<u16, SearchIndex>)> {
     let started = std::time::Instant::now();
     let mut whole = Building::new(bits);
     let mut by_year = BTreeMap::new();
@@ -874,7 +887,17 @@ fn build_indexes(
     // finished as soon as the next year starts, so that at most one is held.
     let mut current: Option<(u16, usize, Building)> = None;
     for (c, chunk) in site.reports.chunks(CHUNK).enumerate() {
-        let docs: Vec<DocTokens> = parallel(chunk, |_, r| doc_tokens(site, r, bits));
+        if give_up() {
+            return None;
+        }
+        // Asked report by report too: a chunk takes a tenth of a second, more on a busy machine.
+        let docs: Vec<DocTokens> = parallel(chunk, |_, r| match give_up() {
+            true => DocTokens::default(),
+            false => doc_tokens(site, r, bits),
+        });
+        if give_up() {
+            return None;
+        }
         whole.add(c * CHUNK, &docs);
         for (year, from, to) in chunk_by_year(chunk, c * CHUNK) {
             if !years.contains(&year) {
@@ -905,6 +928,9 @@ fn build_indexes(
         let towns: Vec<DocTokens> = parallel(&site.townships, |_, t| town_tokens(t, bits));
         whole.add(site.reports.len() + site.plugin_pages.len(), &towns);
     }
+    if give_up() {
+        return None;
+    }
     let index = whole.finish();
     if crate::profile::enabled() {
         eprintln!(
@@ -916,7 +942,7 @@ fn build_indexes(
             started.elapsed().as_secs_f64() * 1e3
         );
     }
-    (index, by_year)
+    Some((index, by_year))
 }
 
 /// The runs of one year in `chunk`, whose first report has id `first_id`: `(year, from, to)`
@@ -1223,6 +1249,27 @@ mod tests {
     use super::*;
 
     #[test]
+    fn an_index_given_up_is_none_and_one_not_given_up_is_the_built_one() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/demo");
+        let config = crate::config::Config::load(&root).expect("demo site.toml");
+        let site = crate::content::load_site(&root, config)
+            .0
+            .expect("the demo site loads");
+        assert!(build_unless(&site, &|| true).is_none());
+        let asked = std::sync::atomic::AtomicUsize::new(0);
+        let index = build_unless(&site, &|| {
+            asked.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            false
+        })
+        .expect("never given up");
+        assert!(
+            asked.into_inner() >= 2,
+            "asked before each chunk and before finishing"
+        );
+        assert_eq!(index.shards, build(&site).shards);
+    }
+
+    #[test]
     fn archive_indexes_built_with_the_site_s_are_the_year_sites_own() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/demo");
         let config = crate::config::Config::load(&root).expect("demo site.toml");
@@ -1232,7 +1279,8 @@ mod tests {
         let years = site.years();
         assert!(years.len() > 2, "the demo has several years");
         // More shards for the site than any year has: a year's shards are then narrowed.
-        let (whole, by_year) = build_indexes(&site, &years[1..], 10);
+        let (whole, by_year) =
+            build_indexes(&site, &years[1..], 10, &|| false).expect("never given up");
         assert_eq!(whole.shards.len(), 1024);
         let mut built: Vec<u16> = by_year.keys().copied().collect();
         built.reverse();

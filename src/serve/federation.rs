@@ -49,6 +49,7 @@ pub(super) fn serve(
         root,
         &shared.out,
         (options.poll, false),
+        Arc::default(),
         {
             let send = send.clone();
             move |_: Vec<PathBuf>| {
@@ -56,7 +57,7 @@ pub(super) fn serve(
                 false
             }
         },
-        || {},
+        || false,
     )
     .map_err(|e| ServeError::Other(format!("无法监视文件变化：{e}")))?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -69,7 +70,10 @@ pub(super) fn serve(
     drop(runtime);
     drop(send);
     let _ = worker.join();
-    drop(work);
+    let removal = super::put_away(work);
+    if !options.quiet {
+        eprintln!("{}", super::stopped_message(removal, true));
+    }
     result.map_err(|e| ServeError::Other(e.to_string()))
 }
 

@@ -3,6 +3,7 @@
 
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::Router;
 use axum::body::Body;
@@ -17,6 +18,12 @@ use super::Shared;
 const LIVERELOAD_JS: &str = include_str!("livereload.js");
 /// Where serve's own files live under the base path.
 pub(super) const PREFIX: &str = "__nianbao/";
+/// How long a request for a file a save left stale waits for its new bytes before it gets the
+/// previous ones (whole: files are replaced, never written in place).
+const FRESH_WAIT: Duration = Duration::from_secs(10);
+/// How long a request for a file the first build has not written yet waits for it before it is
+/// told to try again (20,000 reports take about half a minute).
+const FIRST_WAIT: Duration = Duration::from_secs(60);
 
 /// Serve until Ctrl+C.
 pub(super) async fn run(
@@ -32,9 +39,19 @@ pub(super) async fn run(
         .route(&format!("{base}{PREFIX}status"), get(status))
         .route(&format!("{base}{PREFIX}refresh"), get(refresh))
         .fallback(files)
-        .with_state(shared);
+        .with_state(shared.clone());
+    let waiting = shared;
+    let stop = async move {
+        stop_requested().await;
+        // Requests waiting for a file are answered now: the pass writing it is stopping too.
+        waiting
+            .stopping
+            .store(true, std::sync::atomic::Ordering::SeqCst);
+        waiting.completing.send_replace(false);
+        waiting.refreshing.send_replace(false);
+    };
     axum::serve(listener, app)
-        .with_graceful_shutdown(stop_requested())
+        .with_graceful_shutdown(stop)
         .await
 }
 
@@ -179,8 +196,18 @@ async fn files(State(shared): State<Arc<Shared>>, method: Method, uri: Uri) -> R
         Err(Refusal::NotFound) => return not_found(&shared).await,
     };
     let mut completing = shared.completing.subscribe();
-    if *completing.borrow() && pending(&shared, &rel) {
-        let _ = completing.wait_for(|busy| !busy).await;
+    if *completing.borrow() && listed(&shared.pending, &rel) {
+        // Written straight into place: none of it is served before the pass ends.
+        let written = tokio::time::timeout(FIRST_WAIT, completing.wait_for(|busy| !busy))
+            .await
+            .is_ok();
+        if !written || shared.stopping.load(std::sync::atomic::Ordering::SeqCst) {
+            return still_writing(&shared);
+        }
+    }
+    let mut refreshing = shared.refreshing.subscribe();
+    if *refreshing.borrow() && listed(&shared.stale, &rel) {
+        let _ = tokio::time::timeout(FRESH_WAIT, refreshing.wait_for(|busy| !busy)).await;
     }
     if let Some(found) = file_response(&shared, path, &rel).await {
         return found;
@@ -188,7 +215,12 @@ async fn files(State(shared): State<Arc<Shared>>, method: Method, uri: Uri) -> R
     // The first build wrote the pages first; a download, search file or embed asked for in the
     // meantime is answered once it is written.
     if *completing.borrow() {
-        let _ = completing.wait_for(|busy| !busy).await;
+        let written = tokio::time::timeout(FIRST_WAIT, completing.wait_for(|busy| !busy))
+            .await
+            .is_ok();
+        if !written || shared.stopping.load(std::sync::atomic::Ordering::SeqCst) {
+            return still_writing(&shared);
+        }
         if let Some(found) = file_response(&shared, path, &rel).await {
             return found;
         }
@@ -196,16 +228,29 @@ async fn files(State(shared): State<Arc<Shared>>, method: Method, uri: Uri) -> R
     not_found(&shared).await
 }
 
-/// Whether `rel` names a file still to be written after the first build.
-fn pending(shared: &Shared, rel: &str) -> bool {
-    let Ok(pending) = shared.pending.read() else {
+/// Whether `rel` (a directory's `index.html` for a path ending in `/`) is among `files`.
+fn listed(files: &std::sync::RwLock<std::collections::HashSet<String>>, rel: &str) -> bool {
+    let Ok(files) = files.read() else {
         return false;
     };
     if rel.is_empty() || rel.ends_with('/') {
-        pending.contains(&format!("{rel}index.html"))
+        files.contains(&format!("{rel}index.html"))
     } else {
-        pending.contains(rel)
+        files.contains(rel)
     }
+}
+
+/// The answer for a file still being written after [`FIRST_WAIT`]: try again shortly.
+fn still_writing(shared: &Shared) -> Response {
+    let mut r = respond(
+        StatusCode::SERVICE_UNAVAILABLE,
+        &PathBuf::from("index.html"),
+        "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>正在生成</title></head><body><p>此文件仍在后台生成，请稍后刷新。</p></body></html>\n".as_bytes().to_vec(),
+        &shared.base,
+    );
+    r.headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+    r
 }
 
 /// The file at `rel` (or the redirect to its directory), if there is one.
@@ -340,6 +385,9 @@ mod tests {
             messages: tokio::sync::broadcast::channel(4).0,
             completing: tokio::sync::watch::Sender::new(completing),
             pending: std::sync::RwLock::default(),
+            stale: std::sync::RwLock::default(),
+            refreshing: tokio::sync::watch::Sender::new(false),
+            stopping: std::sync::atomic::AtomicBool::new(false),
             federation: None,
         })
     }
@@ -396,6 +444,51 @@ mod tests {
             .await
             .expect("body");
         assert_eq!(&body[..], b"whole");
+    }
+
+    #[tokio::test]
+    async fn a_stale_file_is_answered_with_its_new_bytes_once_rewritten() {
+        let tmp = tempfile::tempdir().expect("tmp");
+        let shared = shared_in(tmp.path(), false);
+        std::fs::create_dir_all(tmp.path().join("2018")).expect("dir");
+        std::fs::write(tmp.path().join("2018/index.html"), "old").expect("write");
+        std::fs::write(tmp.path().join("other.txt"), "other").expect("write");
+        shared.mark_stale(["2018/index.html".to_string()].into_iter().collect());
+        let writer = shared.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(std::time::Duration::from_millis(1000)).await;
+            std::fs::write(writer.out.join("2018/index.html"), "new").expect("write");
+            writer.mark_stale(Default::default());
+        });
+        // A file not stale is answered at once, as it is (before the stale one is rewritten).
+        let (status, body) = get_body(&shared, "/nianbao/other.txt").await;
+        assert_eq!((status, body.as_str()), (StatusCode::OK, "other"));
+        let on_disk = std::fs::read_to_string(tmp.path().join("2018/index.html")).expect("read");
+        assert_eq!(on_disk, "old");
+        // The stale one (asked for as its folder) waits for its new bytes.
+        let (status, body) = get_body(&shared, "/nianbao/2018/").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(body.starts_with("new<script"), "{body}");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_stale_file_never_rewritten_is_answered_as_it_is_after_the_bound() {
+        let tmp = tempfile::tempdir().expect("tmp");
+        let shared = shared_in(tmp.path(), false);
+        std::fs::write(tmp.path().join("all.csv"), "old").expect("write");
+        shared.mark_stale(["all.csv".to_string()].into_iter().collect());
+        let (status, body) = get_body(&shared, "/nianbao/all.csv").await;
+        assert_eq!((status, body.as_str()), (StatusCode::OK, "old"));
+    }
+
+    async fn get_body(shared: &Arc<Shared>, path: &str) -> (StatusCode, String) {
+        let uri: Uri = path.parse().expect("a test path");
+        let response = files(State(shared.clone()), Method::GET, uri).await;
+        let status = response.status();
+        let body = axum::body::to_bytes(response.into_body(), 1 << 20)
+            .await
+            .expect("body");
+        (status, String::from_utf8_lossy(&body).into_owned())
     }
 
     #[test]

@@ -5,6 +5,11 @@
 //! fresh full build of the same sources (a test checks it). Every output file's hash is kept, so a
 //! re-rendered file whose bytes did not change is not rewritten, and files no longer planned are
 //! deleted — nothing stale remains.
+//!
+//! serve's background pass ([`Workspace::flush_deferred`]: county downloads, search, year
+//! archives, overview pages) gives way to a save: it checks the pre-emption flag between files
+//! (and inside a year archive and the search index, which take seconds on a large site), stops
+//! with every file it wrote whole and recorded, and is run again for what is still stale.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::hash::Hasher;
@@ -151,6 +156,89 @@ pub struct Workspace {
     /// Set when serve stops: a rebuild in progress renders nothing more, so that the preview
     /// folder can be removed without a writer recreating it.
     stop: Arc<AtomicBool>,
+    /// Raised when a save is waiting: the background pass stops at its next file.
+    preempt: Arc<AtomicBool>,
+    /// True while the background pass ([`Workspace::flush_deferred`]) runs: only it gives way to
+    /// a save.
+    background: bool,
+    /// The output files a save left stale for the background pass (rewritten atomically: their
+    /// previous bytes stay whole until then).
+    stale: std::collections::HashSet<String>,
+    /// Test hook (`NIANBAO_SLOW_BACKGROUND=<ms>`): each file of the background pass waits this
+    /// long first, so that a test can save during a long pass on a small site.
+    slow: Option<Duration>,
+}
+
+/// The code of a pass given up because serve stops.
+const STOPPED: &str = "serve.stopped";
+/// The code of a background pass given up for a save.
+const PREEMPTED: &str = "serve.preempted";
+
+/// What ends a pass before its end: serve stopping, or a save pre-empting the background pass.
+#[derive(Clone)]
+struct Interrupt {
+    stop: Arc<AtomicBool>,
+    /// `None` for a save's own pass, which nothing pre-empts.
+    preempt: Option<Arc<AtomicBool>>,
+    /// [`Workspace::slow`] in the background pass.
+    delay: Option<Duration>,
+}
+
+/// A flag never raised.
+static NEVER: AtomicBool = AtomicBool::new(false);
+
+impl Interrupt {
+    /// The code of the reason to stop, if there is one now.
+    fn raised(&self) -> Option<&'static str> {
+        if self.stop.load(Ordering::Relaxed) {
+            return Some(STOPPED);
+        }
+        if self
+            .preempt
+            .as_ref()
+            .is_some_and(|p| p.load(Ordering::Relaxed))
+        {
+            return Some(PREEMPTED);
+        }
+        None
+    }
+
+    /// An error instead of rendering `path` when the pass is to stop.
+    fn check(&self, path: &str) -> Result<(), Diagnostic> {
+        if let Some(delay) = self.delay
+            && self.raised().is_none()
+        {
+            std::thread::sleep(delay);
+        }
+        match self.raised() {
+            Some(code) => Err(given_up(code, path)),
+            None => Ok(()),
+        }
+    }
+
+    /// The flags, for the writers that give up at their next write.
+    fn flags(&self) -> [&AtomicBool; 2] {
+        [&self.stop, self.preempt.as_deref().unwrap_or(&NEVER)]
+    }
+}
+
+/// The diagnostic of `path` not made because the pass stopped for `code`.
+fn given_up(code: &'static str, path: &str) -> Diagnostic {
+    let message = if code == STOPPED {
+        "预览已停止，未生成此文件"
+    } else {
+        "有新的保存，此文件稍后生成"
+    };
+    Diagnostic::error(code, path.to_string(), message.to_string())
+}
+
+/// Whether `errors` say only that a pass was given up (serve stopping or a save coming): what it
+/// wrote is whole and recorded, the site is kept, and the pass can run again.
+pub fn given_up_only(errors: &Diagnostics) -> bool {
+    !errors.is_empty()
+        && errors
+            .iter()
+            .all(|d| d.code == STOPPED || d.code == PREEMPTED)
 }
 
 impl Workspace {
@@ -169,12 +257,38 @@ impl Workspace {
             archive_sizes: BTreeMap::new(),
             warnings: Diagnostics::new(),
             stop: Arc::default(),
+            preempt: Arc::default(),
+            background: false,
+            stale: Default::default(),
+            slow: std::env::var("NIANBAO_SLOW_BACKGROUND")
+                .ok()
+                .and_then(|ms| ms.parse().ok())
+                .map(Duration::from_millis),
         }
     }
 
     /// The flag that stops a rebuild in progress (serve sets it when it stops).
     pub fn stop_flag(&self) -> Arc<AtomicBool> {
         self.stop.clone()
+    }
+
+    /// The flag that makes the background pass give way to a save (serve's watcher raises it
+    /// when a change comes, and clears it once the save holds the workspace).
+    pub fn preempt_flag(&self) -> Arc<AtomicBool> {
+        self.preempt.clone()
+    }
+
+    /// The output files a save left stale until the background pass rewrites them.
+    pub fn stale_paths(&self) -> std::collections::HashSet<String> {
+        self.stale.clone()
+    }
+
+    fn interrupt(&self) -> Interrupt {
+        Interrupt {
+            stop: self.stop.clone(),
+            preempt: self.background.then(|| self.preempt.clone()),
+            delay: self.slow.filter(|_| self.background),
+        }
     }
 
     /// The warnings of the content as it was last loaded, sorted.
@@ -424,19 +538,58 @@ impl Workspace {
             Some(kept) => (kept.files, kept.all_written),
             None => (plan::plan(&site, &theme), false),
         };
-        let mut producer = Producer::new(&site, &theme);
         timer.lap("plan");
+        let result = self.render_plan(&site, &theme, &plan, all_written, previous, dirty);
+        // A pass given up wrote whole files only and recorded them: the site stays, and the
+        // pass can be run again.
+        if result.as_ref().is_ok() || result.as_ref().is_err_and(given_up_only) {
+            self.state = Some(State {
+                site,
+                theme,
+                hashes: std::mem::take(&mut self.hashes_scratch),
+                // The files needed were written and the plan is the one given: what was written
+                // before still is.
+                plan: Some(KeptPlan {
+                    files: plan,
+                    all_written,
+                }),
+            });
+        }
+        result
+    }
+
+    /// [`Workspace::render_and_write`] of a plan: leaves the hashes of the files on disk in
+    /// `hashes_scratch` when it succeeds or gives up.
+    fn render_plan(
+        &mut self,
+        site: &Site,
+        theme: &Theme,
+        plan: &[PlannedFile],
+        all_written: bool,
+        previous: Hashes,
+        dirty: &(dyn Fn(&Target) -> bool + Sync),
+    ) -> Result<Rebuilt, Diagnostics> {
+        let timer = crate::profile::Laps::start();
+        let mut producer = Producer::new(site, theme);
+        let interrupt = self.interrupt();
         // One pass, by position in the plan: a lookup of every path costs tens of milliseconds on
         // a large site, which a save would otherwise pay once per selection below.
+        // A save while the first build's other files are still being written leaves those not
+        // written yet to that pass (it writes them from the site as it then is).
+        let saving_while_completing = self.completing && self.defer_aggregates;
         let mut needed: Vec<bool> = plan
             .par_iter()
-            .map(|f| dirty(&f.target) || !(all_written || previous.contains_key(&f.path)))
+            .map(|f| {
+                let unwritten = !(all_written || previous.contains_key(&f.path));
+                let left = saving_while_completing && unwritten && not_browsed(&f.target);
+                (dirty(&f.target) || unwritten) && !left
+            })
             .collect();
         // The links written in the narratives of the pages to render: a file that is not there
         // fails the rebuild before anything is written, as in `build`.
         let links = SourceLinks::new(
-            &site,
-            &plan,
+            site,
+            plan,
             plan.iter()
                 .zip(&needed)
                 .filter(|(_, n)| **n)
@@ -445,13 +598,20 @@ impl Workspace {
         if !links.files_found() {
             return Err(links.finish());
         }
-        let count = needed.iter().filter(|n| **n).count();
-        // serve's first build writes the pages and answers; the rest follows (`completing`).
+        // Files to render because they changed (not because they were never written: during the
+        // first build's completion that is most of the plan).
+        let count = plan
+            .par_iter()
+            .zip(&needed)
+            .filter(|(f, n)| **n && (!saving_while_completing || dirty(&f.target)))
+            .count();
+        // serve's first build writes the pages and answers; the rest follows (`completing`),
+        // written by the background pass (`finishing`).
         let first = self.defer_aggregates && previous.is_empty();
-        let completing = std::mem::take(&mut self.completing);
+        let finishing = self.completing && !self.defer_aggregates;
         // Large rebuilds go through the staging tree (bounded memory, atomic); small ones are
         // rendered in memory, with serve's county-wide data files left for later.
-        let through_staging = !completing && count * 2 > plan.len();
+        let through_staging = !finishing && count * 2 > plan.len();
         let defer = self.defer_aggregates && (!through_staging || first);
         let deferred = |f: &PlannedFile| {
             defer
@@ -461,6 +621,20 @@ impl Workspace {
                     aggregate(&f.target)
                 }
         };
+        // The search index of the background pass, built where a save can interrupt it (seconds
+        // on a large site); the other passes build it at their first shard, if any.
+        let shards = |f: &PlannedFile, n: &bool| *n && matches!(f.target, Target::SearchShard(_));
+        if self.background && plan.iter().zip(&needed).any(|(f, n)| shards(f, n)) {
+            match crate::search::build_unless(site, &|| interrupt.raised().is_some()) {
+                Some(index) => producer.set_search(index),
+                None => {
+                    self.hashes_scratch = previous;
+                    let code = interrupt.raised().unwrap_or(PREEMPTED);
+                    return Err(given_up(code, "search/").into());
+                }
+            }
+            timer.lap("search index");
+        }
         // Archives first (sink::after_archives): a year page shows its archive's size.
         let archives: Vec<&PlannedFile> = plan
             .iter()
@@ -468,7 +642,13 @@ impl Workspace {
             .filter(|(f, n)| matches!(f.target, Target::Archive(_)) && **n && !deferred(f))
             .map(|(f, _)| f)
             .collect();
-        let (ready, resized) = self.prerender_archives(&archives, &producer)?;
+        let (ready, resized) = match self.prerender_archives(&archives, &producer, &interrupt) {
+            Ok(done) => done,
+            Err(d) => {
+                self.hashes_scratch = previous;
+                return Err(d);
+            }
+        };
         timer.lap("select+archives");
         producer.set_archive_sizes(self.archive_sizes.clone());
         for (f, n) in plan.iter().zip(needed.iter_mut()) {
@@ -484,17 +664,25 @@ impl Workspace {
         };
         let rebuilt = if first && through_staging {
             let selected = chosen(&|f, _| !deferred(f));
-            let rebuilt = self.write_through_staging(&selected, &producer, &ready, previous)?;
+            let rebuilt =
+                self.write_through_staging(&selected, &producer, &ready, previous, &interrupt)?;
             self.completing = selected.len() < plan.len();
             self.pending_aggregates = self.completing;
-            self.pending_archives = site_years(&plan);
+            self.pending_archives = site_years(plan);
+            rebuilt
+        } else if finishing {
+            let selected = chosen(&|_, needed| needed);
+            let rebuilt =
+                self.write_streaming(plan, &selected, &producer, &ready, previous, &interrupt)?;
+            self.completing = false;
             rebuilt
         } else if through_staging {
             let all: Vec<&PlannedFile> = plan.iter().collect();
-            self.write_through_staging(&all, &producer, &ready, previous)?
-        } else if completing {
-            let selected = chosen(&|_, needed| needed);
-            self.write_streaming(&plan, &selected, &producer, &ready, previous)?
+            let rebuilt =
+                self.write_through_staging(&all, &producer, &ready, previous, &interrupt)?;
+            self.completing = false;
+            self.stale.clear();
+            rebuilt
         } else {
             let postponed = chosen(&|f, needed| needed && deferred(f));
             self.pending_aggregates |= !postponed.is_empty();
@@ -503,8 +691,9 @@ impl Workspace {
                     Target::Archive(y) => Some(y),
                     _ => None,
                 }));
+            self.stale.extend(postponed.iter().map(|f| f.path.clone()));
             let selected = chosen(&|f, needed| needed && !deferred(f));
-            self.write_in_place(&plan, &selected, &producer, &ready, previous)?
+            self.write_in_place(plan, &selected, &producer, &ready, previous, &interrupt)?
         };
         timer.lap("render+write");
         // Anchors, in the pages as written (the page a narrative links into may not have been
@@ -518,17 +707,6 @@ impl Workspace {
         if broken.has_errors() {
             return Err(broken);
         }
-        self.state = Some(State {
-            site,
-            theme,
-            hashes: std::mem::take(&mut self.hashes_scratch),
-            // The files needed were written and the plan is the one given: what was written
-            // before still is.
-            plan: Some(KeptPlan {
-                files: plan,
-                all_written,
-            }),
-        });
         Ok(rebuilt)
     }
 
@@ -538,15 +716,15 @@ impl Workspace {
         &mut self,
         archives: &[&PlannedFile],
         producer: &Producer<'_>,
+        interrupt: &Interrupt,
     ) -> Result<(Ready, BTreeSet<u16>), Diagnostics> {
         let none = HashMap::new();
-        let stop = &*self.stop;
         let rendered = successes(
             archives
                 .par_iter()
                 .map(|f| {
-                    stopping(stop, &f.path)?;
-                    Ok((f, render_bytes(producer, f, &none)?))
+                    interrupt.check(&f.path)?;
+                    Ok((f, render_bytes(producer, f, &none, interrupt)?))
                 })
                 .collect(),
         )?;
@@ -572,12 +750,14 @@ impl Workspace {
         producer: &Producer<'_>,
         ready: &HashMap<String, Vec<u8>>,
         previous: Hashes,
+        interrupt: &Interrupt,
     ) -> Result<Rebuilt, Diagnostics> {
         let staging = Staging::new(&self.root, &self.out)
             .map_err(|e| Diagnostics::from(Diagnostic::error("output", "", e.to_string())))?;
         let results: Vec<Result<(String, u64), Diagnostic>> = selected
             .par_iter()
             .map(|f| {
+                interrupt.check(&f.path)?;
                 if let Target::AllData(kind) = f.target {
                     let mut hash = 0;
                     staging
@@ -586,13 +766,14 @@ impl Workspace {
                                 producer.site(),
                                 kind == crate::plan::DataKind::Json,
                                 w,
+                                &interrupt.flags(),
                             )?;
                             Ok(())
                         })
                         .map_err(|e| write_error(&f.path, e))?;
                     return Ok((f.path.clone(), hash));
                 }
-                let bytes = render_bytes(producer, f, ready)?;
+                let bytes = render_bytes(producer, f, ready, interrupt)?;
                 let hash = hash_of(&bytes);
                 staging
                     .write(&f.path, &bytes)
@@ -630,17 +811,26 @@ impl Workspace {
         producer: &Producer<'_>,
         ready: &HashMap<String, Vec<u8>>,
         previous: Hashes,
+        interrupt: &Interrupt,
     ) -> Result<Rebuilt, Diagnostics> {
         let profile = crate::profile::enabled();
         let mut previous = previous;
         let timer = crate::profile::Laps::start();
-        let (streamed, selected) = self.write_county(selected, producer, &mut previous)?;
+        let (streamed, selected) =
+            match self.write_county(selected, producer, &mut previous, interrupt) {
+                Ok(done) => done,
+                Err(d) => {
+                    self.hashes_scratch = previous;
+                    return Err(d);
+                }
+            };
         timer.lap("county");
         let rendered: Vec<Result<(&str, Vec<u8>), Diagnostic>> = selected
             .par_iter()
             .map(|f| {
+                interrupt.check(&f.path)?;
                 let started = Instant::now();
-                let bytes = render_bytes(producer, f, ready)?;
+                let bytes = render_bytes(producer, f, ready, interrupt)?;
                 if profile {
                     eprintln!(
                         "    {}: {:.1} ms",
@@ -670,6 +860,11 @@ impl Workspace {
             ..Rebuilt::default()
         };
         for (path, bytes) in &files {
+            // Every file written so far is whole and recorded: the pass can stop between two.
+            if let Some(code) = interrupt.raised() {
+                self.hashes_scratch = hashes;
+                return Err(given_up(code, path).into());
+            }
             let hash = hash_of(bytes);
             if hashes.get(*path) != Some(&hash) {
                 in_place::write(&self.out, path, bytes)
@@ -698,17 +893,24 @@ impl Workspace {
         producer: &Producer<'_>,
         ready: &HashMap<String, Vec<u8>>,
         previous: Hashes,
+        interrupt: &Interrupt,
     ) -> Result<Rebuilt, Diagnostics> {
         let mut previous = previous;
-        let (streamed, selected) = self.write_county(selected, producer, &mut previous)?;
+        let (streamed, selected) =
+            match self.write_county(selected, producer, &mut previous, interrupt) {
+                Ok(done) => done,
+                Err(d) => {
+                    self.hashes_scratch = previous;
+                    return Err(d);
+                }
+            };
         let out = &self.out;
-        let stop = &*self.stop;
         let known = &previous;
         let written: Vec<Result<(&str, u64, bool), Diagnostic>> = selected
             .par_iter()
             .map(|f| {
-                stopping(stop, &f.path)?;
-                let bytes = render_bytes(producer, f, ready)?;
+                interrupt.check(&f.path)?;
+                let bytes = render_bytes(producer, f, ready, interrupt)?;
                 let hash = hash_of(&bytes);
                 let before = known.get(&f.path);
                 let changed = before != Some(&hash);
@@ -724,9 +926,14 @@ impl Workspace {
                 Ok((f.path.as_str(), hash, changed))
             })
             .collect();
-        let files = match successes(written) {
+        let files = match split(written) {
             Ok(files) => files,
-            Err(errors) => {
+            Err((errors, files)) => {
+                // The files written before the pass stopped are whole: recorded, they are not
+                // written again when it runs again.
+                for (path, hash, _) in files {
+                    previous.insert(path.to_string(), hash);
+                }
                 self.hashes_scratch = previous;
                 return Err(errors);
             }
@@ -762,6 +969,7 @@ impl Workspace {
         selected: &[&'p PlannedFile],
         producer: &Producer<'_>,
         previous: &mut Hashes,
+        interrupt: &Interrupt,
     ) -> Result<((usize, usize), Vec<&'p PlannedFile>), Diagnostics> {
         let profile = crate::profile::enabled();
         let (county, rest): (Vec<&PlannedFile>, Vec<&PlannedFile>) = selected
@@ -772,14 +980,16 @@ impl Workspace {
         for f in county {
             let started = Instant::now();
             let json = f.target == Target::AllData(crate::plan::DataKind::Json);
+            interrupt.check(&f.path)?;
             let changed = self
-                .stream_in_place(producer.site(), &f.path, json, previous)
-                .map_err(|e| {
-                    Diagnostics::from(Diagnostic::error(
+                .stream_in_place(producer.site(), &f.path, json, previous, interrupt)
+                .map_err(|e| match interrupt.raised() {
+                    Some(code) => Diagnostics::from(given_up(code, &f.path)),
+                    None => Diagnostics::from(Diagnostic::error(
                         "output.write",
                         f.path.clone(),
                         format!("无法写入预览文件：{e}"),
-                    ))
+                    )),
                 })?;
             streamed.0 += 1;
             streamed.1 += usize::from(changed);
@@ -824,9 +1034,12 @@ impl Workspace {
         rel: &str,
         json: bool,
         hashes: &mut Hashes,
+        interrupt: &Interrupt,
     ) -> std::io::Result<bool> {
         let known = hashes.get(rel).copied();
-        let written = in_place::stream(&self.out, rel, known, |w| stream_county(site, json, w))?;
+        let written = in_place::stream(&self.out, rel, known, |w| {
+            stream_county(site, json, w, &interrupt.flags())
+        })?;
         if let Some(hash) = written {
             hashes.insert(rel.to_string(), hash);
         }
@@ -865,6 +1078,9 @@ impl Workspace {
             return Ok(Rebuilt::default());
         }
         let Some(state) = self.state.take() else {
+            // The last save failed: nothing is rewritten until it is fixed.
+            self.pending_aggregates = false;
+            self.stale.clear();
             return Ok(Rebuilt::default());
         };
         self.pending_aggregates = false;
@@ -876,34 +1092,36 @@ impl Workspace {
         } = state;
         let defer = std::mem::replace(&mut self.defer_aggregates, false);
         let years = std::mem::take(&mut self.pending_archives);
+        self.background = true;
         let result = self.render_and_write(site, theme, hashes, plan, &|t| match t {
             Target::Archive(y) | Target::YearFigures(y, _) => years.contains(y),
             t => aggregate(t),
         });
+        self.background = false;
         self.defer_aggregates = defer;
-        if let Some(State {
-            hashes,
-            plan: Some(kept),
-            ..
-        }) = &mut self.state
-        {
-            kept.all_written =
-                kept.all_written || kept.files.iter().all(|f| hashes.contains_key(&f.path));
+        match &result {
+            Ok(_) => {
+                self.stale.clear();
+                if let Some(State {
+                    hashes,
+                    plan: Some(kept),
+                    ..
+                }) = &mut self.state
+                {
+                    kept.all_written =
+                        kept.all_written || kept.files.iter().all(|f| hashes.contains_key(&f.path));
+                }
+            }
+            // Given way to a save: all of it is still to do (what it wrote is recorded, and not
+            // written again unless it changes once more).
+            Err(d) if given_up_only(d) => {
+                self.pending_aggregates = true;
+                self.pending_archives.extend(years);
+            }
+            Err(_) => self.stale.clear(),
         }
         result
     }
-}
-
-/// An error instead of rendering `path` once serve is stopping.
-fn stopping(stop: &AtomicBool, path: &str) -> Result<(), Diagnostic> {
-    if stop.load(Ordering::Relaxed) {
-        return Err(Diagnostic::error(
-            "serve.stopped",
-            path.to_string(),
-            "预览已停止，未生成此文件".to_string(),
-        ));
-    }
-    Ok(())
 }
 
 /// Files rendered ahead of the others, by path.
@@ -911,11 +1129,23 @@ type Ready = HashMap<String, Vec<u8>>;
 
 /// All the values, or every diagnostic (sorted) when any result failed.
 fn successes<T>(results: Vec<Result<T, Diagnostic>>) -> Result<Vec<T>, Diagnostics> {
+    split(results).map_err(|(errors, _)| errors)
+}
+
+/// All the values, or every diagnostic (sorted) and the values that succeeded when any result
+/// failed. Of the files a pass gave up, one says so: tens of thousands may be left.
+fn split<T>(results: Vec<Result<T, Diagnostic>>) -> Result<Vec<T>, (Diagnostics, Vec<T>)> {
     let mut errors = Diagnostics::new();
     let mut values = Vec::with_capacity(results.len());
+    let mut given_up = false;
     for r in results {
         match r {
             Ok(v) => values.push(v),
+            Err(d) if d.code == STOPPED || d.code == PREEMPTED => {
+                if !std::mem::replace(&mut given_up, true) {
+                    errors.push(d);
+                }
+            }
             Err(d) => errors.push(d),
         }
     }
@@ -923,7 +1153,7 @@ fn successes<T>(results: Vec<Result<T, Diagnostic>>) -> Result<Vec<T>, Diagnosti
         return Ok(values);
     }
     errors.sort();
-    Err(errors)
+    Err((errors, values))
 }
 
 fn write_error(path: &str, e: impl std::fmt::Display) -> Diagnostic {
@@ -1000,16 +1230,22 @@ fn page_of(target: &Target) -> Target {
     }
 }
 
-/// The bytes of a planned file; `ready` holds files rendered before (the archives).
+/// The bytes of a planned file; `ready` holds files rendered before (the archives). A year
+/// archive gives up at its next write once `interrupt` is raised.
 fn render_bytes(
     producer: &Producer<'_>,
     f: &PlannedFile,
     ready: &HashMap<String, Vec<u8>>,
+    interrupt: &Interrupt,
 ) -> Result<Vec<u8>, Diagnostic> {
     if let Some(bytes) = ready.get(&f.path) {
         return Ok(bytes.clone());
     }
-    let mut sink = InMemory::default();
+    let flags = interrupt.flags();
+    let mut sink = InMemory {
+        bytes: Vec::new(),
+        abandon: &flags,
+    };
     let content = producer.produce(f)?;
     sink::put(
         &mut sink,
@@ -1018,7 +1254,10 @@ fn render_bytes(
         &f.path,
         content,
     )
-    .map_err(|e| Diagnostic::error(e.code(), f.path.clone(), e.to_string()))?;
+    .map_err(|e| match interrupt.raised() {
+        Some(code) => given_up(code, &f.path),
+        None => Diagnostic::error(e.code(), f.path.clone(), e.to_string()),
+    })?;
     Ok(sink.bytes)
 }
 
@@ -1051,14 +1290,18 @@ fn hash_of(bytes: &[u8]) -> u64 {
     h.finish()
 }
 
-/// A writer that hashes what passes through it.
+/// A writer that hashes what passes through it, and fails once one of `abandon` is raised.
 struct HashingWriter<'a> {
     inner: &'a mut dyn std::io::Write,
     hasher: std::collections::hash_map::DefaultHasher,
+    abandon: &'a [&'a AtomicBool],
 }
 
 impl std::io::Write for HashingWriter<'_> {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.abandon.iter().any(|f| f.load(Ordering::Relaxed)) {
+            return Err(std::io::Error::other("abandoned"));
+        }
         let n = self.inner.write(buf)?;
         self.hasher.write(&buf[..n]);
         Ok(n)
@@ -1070,10 +1313,16 @@ impl std::io::Write for HashingWriter<'_> {
 }
 
 /// Stream a county-wide file through `out`, returning the hash of what was written.
-fn stream_county(site: &Site, json: bool, out: &mut dyn std::io::Write) -> std::io::Result<u64> {
+fn stream_county(
+    site: &Site,
+    json: bool,
+    out: &mut dyn std::io::Write,
+    abandon: &[&AtomicBool],
+) -> std::io::Result<u64> {
     let mut w = HashingWriter {
         inner: out,
         hasher: Default::default(),
+        abandon,
     };
     crate::export::data::write_county_file(site, json, &mut w)?;
     Ok(w.hasher.finish())

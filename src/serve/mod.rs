@@ -3,16 +3,24 @@
 //! axum + tokio (what Zola and mdBook use) serve the output directory with a websocket for reload
 //! messages; notify with notify-debouncer-full watches the sources. The last good build keeps
 //! being served while an error is shown in the browser as an overlay.
+//!
+//! A save is never queued behind background work: the files that depend on many reports (county
+//! downloads, search, year archives, overview pages) are written by a background pass once the
+//! sources are quiet, and a save pre-empts that pass (see [`incremental`]). Requests for a file
+//! that pass has still to write wait for it, within a bound. Stopping answers at once: the
+//! preview folder is renamed aside and deleted by a detached process.
 
 mod federation;
 mod http;
 mod incremental;
 mod watch;
 
+use std::collections::HashSet;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, RwLock};
-use std::time::Instant;
+use std::sync::atomic::Ordering;
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::{Duration, Instant};
 
 use thiserror::Error;
 use tokio::sync::broadcast;
@@ -20,7 +28,7 @@ use tokio::sync::broadcast;
 use crate::build::Options;
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity, render_human};
-pub use incremental::{Rebuilt, Scope, Workspace};
+pub use incremental::{Rebuilt, Scope, Workspace, given_up_only};
 
 /// Settings of `serve`.
 #[derive(Debug, Clone)]
@@ -88,7 +96,16 @@ pub struct Shared {
     pub completing: tokio::sync::watch::Sender<bool>,
     /// Those files, by path: while `completing`, a request for one waits (they are written
     /// straight into place, so one may be half written).
-    pub pending: RwLock<std::collections::HashSet<String>>,
+    pub pending: RwLock<HashSet<String>>,
+    /// Files a save left stale for the background pass, by path: a request for one waits for
+    /// their new bytes while `refreshing` (within a bound), then gets the file as it is (each is
+    /// replaced whole, never written in place).
+    pub stale: RwLock<HashSet<String>>,
+    /// True while `stale` names any file.
+    pub refreshing: tokio::sync::watch::Sender<bool>,
+    /// Set once serve is asked to stop: requests still waiting for a file are answered at once
+    /// (they would hold the stop up).
+    pub stopping: std::sync::atomic::AtomicBool,
     /// A federation portal's rebuilds: `true` reads the member portals again, `false` builds
     /// from their cached copies (see [`federation`]). `None` for a county site.
     pub federation: Option<std::sync::mpsc::Sender<bool>>,
@@ -104,6 +121,23 @@ impl Shared {
         if reload {
             let _ = self.messages.send(r#"{"type":"reload"}"#.to_string());
         }
+    }
+
+    /// Record the files the background pass has still to rewrite.
+    fn mark_stale(&self, paths: HashSet<String>) {
+        let any = !paths.is_empty();
+        if let Ok(mut stale) = self.stale.write() {
+            *stale = paths;
+        }
+        self.refreshing.send_replace(any);
+    }
+
+    /// Bring the waiting of requests in line with what `workspace` has still to write.
+    fn follow(&self, workspace: &Workspace) {
+        if !workspace.completing() {
+            self.completing.send_replace(false);
+        }
+        self.mark_stale(workspace.stale_paths());
     }
 
     /// Reload only the browsers showing one of these output pages.
@@ -247,7 +281,8 @@ pub fn serve(root: &Path, options: &ServeOptions) -> Result<(), ServeError> {
     };
     let url = format!("http://{host}:{}{base}", local.port());
     // The preview and its staging tree (a sibling of the output) both live in one temporary
-    // directory, removed when serve stops (Ctrl+C or SIGTERM).
+    // directory, put away when serve stops (Ctrl+C or SIGTERM).
+    remove_put_away();
     let work = tempfile::Builder::new()
         .prefix("nianbao-serve-")
         .tempdir()
@@ -263,6 +298,9 @@ pub fn serve(root: &Path, options: &ServeOptions) -> Result<(), ServeError> {
         messages,
         completing: tokio::sync::watch::Sender::new(false),
         pending: RwLock::default(),
+        stale: RwLock::default(),
+        refreshing: tokio::sync::watch::Sender::new(false),
+        stopping: std::sync::atomic::AtomicBool::new(false),
         federation: federation_rebuilds.as_ref().map(|(send, _)| send.clone()),
     });
     if let Some((send, receive)) = federation_rebuilds {
@@ -314,10 +352,11 @@ pub fn serve(root: &Path, options: &ServeOptions) -> Result<(), ServeError> {
     }
     let completing = workspace.completing();
     let stop = workspace.stop_flag();
+    let preempt = workspace.preempt_flag();
     if let Ok(mut pending) = shared.pending.write() {
         *pending = workspace.pending_paths();
     }
-    let workspace = Arc::new(std::sync::Mutex::new(workspace));
+    let workspace = Arc::new(Mutex::new(workspace));
     if completing {
         complete_in_background(&workspace, &shared, root, options.quiet);
     }
@@ -328,21 +367,31 @@ pub fn serve(root: &Path, options: &ServeOptions) -> Result<(), ServeError> {
             options.poll,
             Config::load(root).is_ok_and(|c| !c.plugins.is_empty()),
         ),
+        preempt.clone(),
         {
             let (shared, root, workspace) = (shared.clone(), root.to_path_buf(), workspace.clone());
             let quiet = options.quiet;
-            move |paths: Vec<PathBuf>| match workspace.lock() {
-                Ok(mut ws) => rebuild(&mut ws, &shared, &root, &paths, quiet, &mut texts),
-                Err(_) => false,
+            move |paths: Vec<PathBuf>| match (Instant::now(), workspace.lock()) {
+                (asked, Ok(mut ws)) => {
+                    // The save holds the site: the background pass it pre-empted has stopped.
+                    preempt.store(false, Ordering::SeqCst);
+                    if crate::profile::enabled() {
+                        eprintln!(
+                            "  waited for the site: {:.1} ms",
+                            asked.elapsed().as_secs_f64() * 1e3
+                        );
+                    }
+                    rebuild(&mut ws, &shared, &root, &paths, quiet, &mut texts)
+                }
+                (_, Err(_)) => false,
             }
         },
         {
             let (shared, root, workspace) = (shared.clone(), root.to_path_buf(), workspace.clone());
             let quiet = options.quiet;
-            move || {
-                if let Ok(mut ws) = workspace.lock() {
-                    flush(&mut ws, &shared, &root, quiet);
-                }
+            move || match workspace.lock() {
+                Ok(mut ws) => flush(&mut ws, &shared, &root, quiet),
+                Err(_) => false,
             }
         },
     )
@@ -353,18 +402,148 @@ pub fn serve(root: &Path, options: &ServeOptions) -> Result<(), ServeError> {
         .build()
         .map_err(|e| ServeError::Other(e.to_string()))?;
     let result = runtime.block_on(http::run(listener, shared));
-    if !options.quiet {
-        // Removing a large preview takes a while (about 13 s for 20,000 reports on ext4).
-        eprintln!("预览已停止，正在删除临时预览文件……");
-    }
+    let stopped = Instant::now();
+    let lap = |what: &str| {
+        if crate::profile::enabled() {
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap_or_default()
+                .as_millis();
+            eprintln!(
+                "  stop: {what} after {:.1} ms (at {now})",
+                stopped.elapsed().as_secs_f64() * 1e3
+            );
+        }
+    };
+    // A pass still writing stops at its next file (or next write of a year archive or county
+    // file) and lets go of the workspace; only then is the preview folder put away, or the
+    // writer could recreate it.
+    stop.store(true, Ordering::SeqCst);
+    runtime.shutdown_background();
     drop(watcher);
-    drop(runtime);
-    // A rebuild still writing (the first build's completion) stops at its next file and lets go
-    // of the workspace; only then is the preview folder removed, or the writer would recreate it.
-    stop.store(true, std::sync::atomic::Ordering::Relaxed);
-    drop(workspace.lock());
-    drop(work);
+    lap("watcher stopped");
+    let released = wait_for_release(&workspace, STOP_WAIT);
+    lap("site released");
+    let removal = put_away(work);
+    lap("preview put away");
+    if !options.quiet {
+        eprintln!("{}", stopped_message(removal, released));
+    }
+    lap("returning");
     result.map_err(|e| ServeError::Other(e.to_string()))
+}
+
+/// How long serve waits, once asked to stop, for a pass in progress to let go of the preview.
+const STOP_WAIT: Duration = Duration::from_millis(1500);
+
+/// Wait up to `limit` until nothing holds `workspace`; whether nothing does.
+fn wait_for_release(workspace: &Mutex<Workspace>, limit: Duration) -> bool {
+    let deadline = Instant::now() + limit;
+    loop {
+        match workspace.try_lock() {
+            Ok(_) | Err(std::sync::TryLockError::Poisoned(_)) => return true,
+            Err(std::sync::TryLockError::WouldBlock) if Instant::now() < deadline => {
+                std::thread::sleep(Duration::from_millis(5));
+            }
+            Err(std::sync::TryLockError::WouldBlock) => return false,
+        }
+    }
+}
+
+/// The name a stopped preview folder is renamed to before it is deleted.
+const PUT_AWAY: &str = "nianbao-stopped-";
+
+/// How the preview folder went when serve stopped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Removal {
+    /// Renamed aside and being deleted by a detached process.
+    Detached,
+    /// Deleted before serve exits (no detached process could be started).
+    Deleted,
+}
+
+/// Put the preview folder away without keeping the clerk waiting (removing 20,000 reports'
+/// preview takes 10–20 s): it is renamed aside at once — a folder of that name is never served
+/// or reused, so one half deleted is harmless — and deleted by a detached process (`rm -rf`,
+/// `rd /s /q` on Windows). What that leaves behind (the machine turned off meanwhile) the next
+/// start removes ([`remove_put_away`]).
+fn put_away(work: tempfile::TempDir) -> Removal {
+    let path = work.keep();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().replace("nianbao-serve-", ""))
+        .unwrap_or_default();
+    let aside = path.with_file_name(format!("{PUT_AWAY}{name}"));
+    if std::fs::rename(&path, &aside).is_ok() && remove_detached(&aside).is_ok() {
+        return Removal::Detached;
+    }
+    let _ = std::fs::remove_dir_all(&aside);
+    let _ = std::fs::remove_dir_all(&path);
+    Removal::Deleted
+}
+
+/// Start a process that deletes `dir` and outlives serve: in a process group of its own, so that
+/// the Ctrl+C that stopped serve does not stop it too.
+fn remove_detached(dir: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    let mut command = {
+        use std::os::unix::process::CommandExt;
+        let mut c = std::process::Command::new("rm");
+        c.arg("-rf").arg("--").arg(dir).process_group(0);
+        c
+    };
+    #[cfg(windows)]
+    let mut command = {
+        use std::os::windows::process::CommandExt;
+        // CREATE_NEW_PROCESS_GROUP | DETACHED_PROCESS
+        const FLAGS: u32 = 0x0000_0200 | 0x0000_0008;
+        let mut c = std::process::Command::new("cmd");
+        c.args(["/C", "rd", "/S", "/Q"])
+            .arg(dir)
+            .creation_flags(FLAGS);
+        c
+    };
+    let mut child = command
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()?;
+    // Reaped if this process lives on (a library caller); otherwise it outlives us.
+    std::thread::spawn(move || child.wait());
+    Ok(())
+}
+
+/// Delete, in the background, preview folders that earlier runs put away and that are still
+/// there (their deleting process was stopped with the machine).
+fn remove_put_away() {
+    let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) else {
+        return;
+    };
+    let left: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().starts_with(PUT_AWAY))
+        .map(|e| e.path())
+        .collect();
+    if !left.is_empty() {
+        std::thread::spawn(move || {
+            for dir in left {
+                let _ = std::fs::remove_dir_all(dir);
+            }
+        });
+    }
+}
+
+/// What serve says when it stops.
+fn stopped_message(removal: Removal, released: bool) -> String {
+    let unfinished = if released {
+        ""
+    } else {
+        "（后台生成尚未结束，已中止）"
+    };
+    match removal {
+        Removal::Detached => format!("已停止预览{unfinished}；临时预览文件在后台删除。"),
+        Removal::Deleted => format!("已停止预览{unfinished}，临时预览文件已删除。"),
+    }
 }
 
 /// Apply a batch of changes; returns whether deferred work is pending.
@@ -378,8 +557,11 @@ fn rebuild(
 ) -> bool {
     let start = Instant::now();
     match workspace.apply(paths) {
-        Ok(r) if r.rendered == 0 && r.removed == 0 && !r.full => false,
+        Ok(r) if r.rendered == 0 && r.removed == 0 && !r.full => workspace.has_deferred(),
         Ok(r) => {
+            // Before the browsers reload: from now on a request for a file the background pass
+            // has to rewrite waits for it.
+            shared.follow(workspace);
             shared.set(ok_status(workspace.warnings(), root, texts), true);
             if !quiet {
                 eprintln!(
@@ -396,15 +578,18 @@ fn rebuild(
         Err(d) => {
             print_errors(&d, root, shared.out.join("index.html").is_file());
             shared.set(Status::Error(plain(&d, root)), false);
+            // No new bytes come until the error is fixed: the files as they are are served.
+            shared.mark_stale(HashSet::new());
             false
         }
     }
 }
 
 /// Write the files the first build left for later on another thread, while the pages are
-/// served; returns once that thread holds the workspace, so that no rebuild comes first.
+/// served; returns once that thread holds the workspace, so that no rebuild comes first. A save
+/// pre-empts it; the watcher's background pass then writes what is left.
 fn complete_in_background(
-    workspace: &Arc<std::sync::Mutex<Workspace>>,
+    workspace: &Arc<Mutex<Workspace>>,
     shared: &Arc<Shared>,
     root: &Path,
     quiet: bool,
@@ -413,28 +598,10 @@ fn complete_in_background(
     let (locked, wait) = std::sync::mpsc::channel();
     let (workspace, shared, root) = (workspace.clone(), shared.clone(), root.to_path_buf());
     std::thread::spawn(move || {
-        let start = Instant::now();
         if let Ok(mut ws) = workspace.lock() {
             let _ = locked.send(());
-            match ws.flush_deferred() {
-                Ok(r) => {
-                    if !r.pages.is_empty() {
-                        shared.reload_pages(&r.pages);
-                    }
-                    if !quiet {
-                        eprintln!(
-                            "后台生成完毕：下载文件、搜索索引、嵌入页和离线归档共 {} 个文件，用时 {} 毫秒。",
-                            r.rendered,
-                            start.elapsed().as_millis()
-                        );
-                    }
-                }
-                Err(d) if d.iter().any(|d| d.code == "serve.stopped") => {}
-                Err(d) => print_errors(&d, &root, true),
-            }
+            flush(&mut ws, &shared, &root, quiet);
         }
-        release_freed_memory();
-        shared.completing.send_replace(false);
     });
     let _ = wait.recv();
 }
@@ -448,29 +615,54 @@ fn release_freed_memory() {
     unsafe { libmimalloc_sys::mi_collect(true) }
 }
 
-/// Bring the county-wide files and overview pages up to date once the sources are quiet, and
-/// reload the browsers showing an overview page that changed.
-fn flush(workspace: &mut Workspace, shared: &Shared, root: &Path, quiet: bool) {
+/// The background pass: the files the first build left for later, or the county-wide files and
+/// overview pages once the sources are quiet after a save; reloads the browsers showing an
+/// overview page that changed. Returns whether work is left (a save pre-empted it).
+fn flush(workspace: &mut Workspace, shared: &Shared, root: &Path, quiet: bool) -> bool {
     let start = Instant::now();
     let workspace_was_busy = workspace.has_deferred();
-    match workspace.flush_deferred() {
+    let completing = workspace.completing();
+    let left = match workspace.flush_deferred() {
         Ok(r) => {
             if !r.pages.is_empty() {
                 shared.reload_pages(&r.pages);
             }
-            if r.rendered > 0 && !quiet {
+            if !quiet && completing {
+                eprintln!(
+                    "后台生成完毕：下载文件、搜索索引、嵌入页和离线归档共 {} 个文件，用时 {} 毫秒。",
+                    r.rendered,
+                    start.elapsed().as_millis()
+                );
+            } else if r.rendered > 0 && !quiet {
                 eprintln!(
                     "已更新全县汇总数据文件和总览页面（{} 个），用时 {} 毫秒。",
                     r.rendered,
                     start.elapsed().as_millis()
                 );
             }
+            false
         }
-        Err(d) => print_errors(&d, root, shared.out.join("index.html").is_file()),
-    }
-    if workspace_was_busy {
+        Err(d) if given_up_only(&d) => {
+            if crate::profile::enabled() {
+                eprintln!(
+                    "  background pass given way after {:.1} ms ({})",
+                    start.elapsed().as_secs_f64() * 1e3,
+                    d.iter().next().map_or("", |d| d.file.as_str())
+                );
+            }
+            workspace.has_deferred()
+        }
+        Err(d) => {
+            print_errors(&d, root, shared.out.join("index.html").is_file());
+            false
+        }
+    };
+    shared.follow(workspace);
+    // Not when a save waits for the workspace: it would wait for this too.
+    if workspace_was_busy && !left {
         release_freed_memory();
     }
+    left
 }
 
 fn open_browser(url: &str) {

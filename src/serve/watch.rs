@@ -3,11 +3,13 @@
 //!
 //! Events are debounced briefly (an editor's save is several events within milliseconds), batches
 //! that queue up while a rebuild runs are merged into the next one, and editor temporary files
-//! are ignored.
+//! are ignored. A batch raises the pre-emption flag the moment it is debounced, so that the
+//! background pass running on the watching thread gives way to the save at once.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::sync::mpsc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, mpsc};
 use std::time::Duration;
 
 use notify::RecursiveMode;
@@ -51,15 +53,30 @@ const IDLE: Duration = Duration::from_millis(800);
 
 /// Start watching the site at `root`. `on_change` receives each batch of changed paths and says
 /// whether it left work for a quiet moment; `on_idle` does that work once nothing has changed for
-/// a while, so that a burst of edits is never held up by it.
+/// a while, so that a burst of edits is never held up by it, and says whether some is left (a
+/// save pre-empted it). Every batch sets `preempt` as soon as it is known, before it is queued:
+/// the work `on_idle` is doing checks it and stops, and `on_change` clears it once it holds the
+/// site (every batch queued reaches `on_change`, so the flag never stays raised by itself).
 pub(super) fn start(
     root: &Path,
     out: &Path,
     (poll, everything): (bool, bool),
+    preempt: Arc<AtomicBool>,
     mut on_change: impl FnMut(Vec<PathBuf>) -> bool + Send + 'static,
-    mut on_idle: impl FnMut() + Send + 'static,
+    mut on_idle: impl FnMut() -> bool + Send + 'static,
 ) -> notify::Result<WatchHandle> {
-    let (tx, rx) = mpsc::channel::<DebounceEventResult>();
+    let (tx, rx) = mpsc::channel::<BTreeSet<PathBuf>>();
+    let handler = {
+        let out = out.to_path_buf();
+        move |result: DebounceEventResult| {
+            let mut paths = BTreeSet::new();
+            collect(result, &out, &mut paths);
+            if !paths.is_empty() {
+                preempt.store(true, Ordering::SeqCst);
+                let _ = tx.send(paths);
+            }
+        }
+    };
     // A site with plugins watches everything under its root: a plugin may read any file.
     let top = match everything {
         true => RecursiveMode::Recursive,
@@ -77,20 +94,19 @@ pub(super) fn start(
     let debouncer: Box<dyn Send> = if poll {
         let config = notify::Config::default().with_poll_interval(POLL_INTERVAL);
         let mut d = new_debouncer_opt::<_, notify::PollWatcher, NoCache>(
-            DEBOUNCE, None, tx, NoCache, config,
+            DEBOUNCE, None, handler, NoCache, config,
         )?;
         for (path, mode) in &targets {
             d.watch(path, *mode)?;
         }
         Box::new(d)
     } else {
-        let mut d = new_debouncer(DEBOUNCE, None, tx)?;
+        let mut d = new_debouncer(DEBOUNCE, None, handler)?;
         for (path, mode) in &targets {
             d.watch(path, *mode)?;
         }
         Box::new(d)
     };
-    let out = out.to_path_buf();
     std::thread::Builder::new()
         .name("nianbao-watch".into())
         .spawn(move || {
@@ -100,8 +116,7 @@ pub(super) fn start(
                     match rx.recv_timeout(IDLE) {
                         Ok(batch) => batch,
                         Err(mpsc::RecvTimeoutError::Timeout) => {
-                            idle_work = false;
-                            on_idle();
+                            idle_work = on_idle();
                             continue;
                         }
                         Err(mpsc::RecvTimeoutError::Disconnected) => return,
@@ -112,14 +127,11 @@ pub(super) fn start(
                         Err(_) => return,
                     }
                 };
-                let mut paths = BTreeSet::new();
-                collect(first, &out, &mut paths);
+                let mut paths = first;
                 while let Ok(more) = rx.try_recv() {
-                    collect(more, &out, &mut paths);
+                    paths.extend(more);
                 }
-                if !paths.is_empty() {
-                    idle_work |= on_change(paths.into_iter().collect());
-                }
+                idle_work |= on_change(paths.into_iter().collect());
             }
         })?;
     Ok(WatchHandle {

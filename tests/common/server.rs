@@ -41,6 +41,16 @@ impl Server {
     /// Start `nianbao serve --port 0 <args>` in the working directory `cwd` (the test's own when
     /// `None`), as a clerk does with `cd 华容县年报 && nianbao serve`.
     pub fn start_from(cwd: Option<&Path>, args: &[&OsStr]) -> Server {
+        Server::start_with(cwd, args, &[])
+    }
+
+    /// [`Server::start`] with these environment variables set (the tests' hooks, such as
+    /// `NIANBAO_SLOW_BACKGROUND`).
+    pub fn start_env(root: &Path, env: &[(&str, &str)]) -> Server {
+        Server::start_with(None, &[OsStr::new("--root"), root.as_os_str()], env)
+    }
+
+    fn start_with(cwd: Option<&Path>, args: &[&OsStr], env: &[(&str, &str)]) -> Server {
         let tmp = tempfile::tempdir().expect("a temporary directory for serve");
         let mut command = Command::new(env!("CARGO_BIN_EXE_nianbao"));
         if let Some(cwd) = cwd {
@@ -51,6 +61,7 @@ impl Server {
             .args(args)
             .env("NO_COLOR", "1")
             .env("TMPDIR", tmp.path())
+            .envs(env.iter().copied())
             .stderr(Stdio::piped())
             .stdout(Stdio::null())
             .spawn()
