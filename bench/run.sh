@@ -87,7 +87,7 @@ rows=()
 made_rows=()
 volume_rows=()
 runs_log=()
-declare -A walls made_walls cpus nb_wall nb_cpu nb_rss nb_secs hu_wall hu_rss made_wall made_rss made_ratios kept_ratios
+declare -A walls made_walls cpus nb_wall nb_cpu nb_rss nb_secs hu_wall hu_rss made_wall made_rss made_ratios kept_ratios made_cpu_ratios kept_cpu_ratios
 for n in "${SIZES[@]}"; do
   towns=$((n / 10))
   corpus=$WORK/corpus-$n
@@ -107,14 +107,14 @@ for r in $(seq "$RUNS"); do
     # The machine may be shared: its load beside every run (1-minute average before the run).
     load=$(cut -d' ' -f1 /proc/loadavg)
     settle
-    read -r w c m _ < <(time_cmd hugo --quiet -s "$hugo_src" -d "$WORK/hugo-out-$n")
-    hu_wall[$n]+="$w "; hu_rss[$n]+="$m "; hugo_w=$w
+    read -r w c m secs < <(time_cmd hugo --quiet -s "$hugo_src" -d "$WORK/hugo-out-$n")
+    hu_wall[$n]+="$w "; hu_rss[$n]+="$m "; hugo_w=$w; hugo_s=$secs
     rm -rf "$WORK/hugo-out-$n"
     # Without the archives kept beside the site: every year archive is made (and kept).
     rm -rf "$corpus/.nianbao-cache"
     settle
-    read -r w c m _ < <(time_cmd "$NIANBAO" build --quiet --root "$corpus" --output "$WORK/out-$n")
-    made_wall[$n]+="$w "; made_rss[$n]+="$m "; made="$w s | $c% | $m MiB"
+    read -r w c m secs < <(time_cmd "$NIANBAO" build --quiet --root "$corpus" --output "$WORK/out-$n")
+    made_wall[$n]+="$w "; made_rss[$n]+="$m "; made="$w s | $secs s | $c% | $m MiB"; made_s=$secs
     rm -rf "$WORK/out-$n" "$WORK/.out-$n.staging"
     # Into an empty output again, with the archives that build kept.
     settle
@@ -124,7 +124,12 @@ for r in $(seq "$RUNS"); do
     made_to_hugo=$(awk -v a="${made%% *}" -v b="$hugo_w" 'BEGIN {printf "%.2f", a/b}')
     kept_to_hugo=$(awk -v a="$w" -v b="$hugo_w" 'BEGIN {printf "%.2f", a/b}')
     made_ratios[$n]+="$made_to_hugo "; kept_ratios[$n]+="$kept_to_hugo "
-    runs_log+=("| $n | $r | $load | $hugo_w s | $w s | $secs s | $c% | $m MiB | $kept_to_hugo | $made | $made_to_hugo |")
+    # CPU time (user + system) is what a loaded machine distorts least: wall time also counts
+    # the time a build waited for a core that other work held.
+    made_cpu_to_hugo=$(awk -v a="$made_s" -v b="$hugo_s" 'BEGIN {printf "%.2f", a/b}')
+    kept_cpu_to_hugo=$(awk -v a="$secs" -v b="$hugo_s" 'BEGIN {printf "%.2f", a/b}')
+    made_cpu_ratios[$n]+="$made_cpu_to_hugo "; kept_cpu_ratios[$n]+="$kept_cpu_to_hugo "
+    runs_log+=("| $n | $r | $load | $hugo_w s | $hugo_s s | $w s | $secs s | $c% | $m MiB | $kept_to_hugo | $kept_cpu_to_hugo | $made | $made_to_hugo | $made_cpu_to_hugo |")
     echo "${runs_log[-1]}" >&2
   done
 done
@@ -157,7 +162,7 @@ for n in "${SIZES[@]}"; do
   # Free the tmpfs before the next size: outputs are gigabytes, and memory pressure distorts timings.
   rm -rf "$WORK/out-$n" "$WORK/.out-$n.staging" "$WORK/hugo-out-$n"
   walls[$n]=$nbw; made_walls[$n]=$madew; cpus[$n]=$nbs
-  made_rows+=("| $n | $madew s | $madem MiB | $huw s | **$made_ratio** | $(pair_list "${made_ratios[$n]}") |")
+  made_rows+=("| $n | $madew s | $madem MiB | $huw s | **$made_ratio** | $(pair_list "${made_ratios[$n]}") | $(pair_list "${made_cpu_ratios[$n]}") | $(pair_list "${kept_ratios[$n]}") | $(pair_list "${kept_cpu_ratios[$n]}") |")
   rows+=("| $n | $nbw s | $nbs s | $nbc% | $nbm MiB | $huw s | $hum MiB | **$ratio** | $madew s | **$made_ratio** | $cw s | $ncw s ($ncfiles rewritten) | $latency ms | $(kb "$big_bytes") (\`$big_path\`) | $(kb "$home_bytes") | $(kb "$sbytes") |")
   echo "${rows[-1]}" >&2
 done
@@ -179,10 +184,11 @@ done
   printf '%s\n' "${rows[@]}"
   echo
   echo "Every year archive made (no archives kept beside the site), with the ratio of each run's build to"
-  echo "the Hugo build made just before it:"
+  echo "the Hugo build made just before it, in wall time and in CPU time (user + system: what a machine"
+  echo "loaded by other work distorts least), and the same ratios of the kept build:"
   echo
-  echo "| reports | nianbao build | peak RSS | Hugo build | nianbao/Hugo | run by run |"
-  echo "|---|---|---|---|---|---|"
+  echo "| reports | nianbao build | peak RSS | Hugo build | nianbao/Hugo | no-cache/Hugo run by run | in CPU time | kept/Hugo run by run | in CPU time |"
+  echo "|---|---|---|---|---|---|---|---|---|"
   printf '%s\n' "${made_rows[@]}"
   echo
   echo "What a build publishes (measured on the last build):"
@@ -205,8 +211,8 @@ done
   echo "turn, so that a drift of the machine's speed falls on every size alike; \"load\" is the machine's"
   echo "1-minute load average just before the run, other work on it included):"
   echo
-  echo "| reports | run | load | Hugo | nianbao (kept) | nianbao CPU time | nianbao CPU | nianbao RSS | kept/Hugo | no-cache: nianbao | CPU | RSS | no-cache/Hugo |"
-  echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+  echo "| reports | run | load | Hugo | Hugo CPU time | nianbao (kept) | nianbao CPU time | nianbao CPU | nianbao RSS | kept/Hugo | in CPU time | no-cache: nianbao | CPU time | CPU | RSS | no-cache/Hugo | in CPU time |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
   printf '%s\n' "${runs_log[@]}"
   echo
   echo "nianbao builds more than Hugo here: besides the pages it writes three data files per report"
