@@ -72,6 +72,9 @@ median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a
 # med "1.2 3.4 …" → the median of a space-separated list (the runs of one size)
 # shellcheck disable=SC2086
 med() { printf '%s\n' $1 | median; }
+# pair_list "r1 r2 …" → "r1, r2, … (median m)": one ratio per run, each of two builds made minutes apart
+# shellcheck disable=SC2086
+pair_list() { echo "$(printf '%s\n' $1 | paste -sd, | sed 's/,/, /g') (median $(med "$1"))"; }
 # pair_ratios "a1 a2 …" "b1 b2 …" → "a1/b1, a2/b2, … (median m)": the runs of two sizes paired in
 # the order run, so that a drift of the machine between runs does not enter a ratio
 # shellcheck disable=SC2086
@@ -83,8 +86,9 @@ pair_ratios() {
 machine="$(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(uname -sr), hugo $(hugo version | awk '{print $2}'), nianbao $(git rev-parse --short HEAD)"
 rows=()
 made_rows=()
+volume_rows=()
 runs_log=()
-declare -A walls made_walls cpus nb_wall nb_cpu nb_rss nb_secs hu_wall hu_rss made_wall made_rss
+declare -A walls made_walls cpus nb_wall nb_cpu nb_rss nb_secs hu_wall hu_rss made_wall made_rss made_ratios kept_ratios made_cpu_ratios kept_cpu_ratios
 for n in "${SIZES[@]}"; do
   towns=$((n / 10))
   corpus=$WORK/corpus-$n
@@ -101,22 +105,32 @@ for r in $(seq "$RUNS"); do
     hugo_src=$WORK/hugo-src-$n
     # Each tool builds with neither tool's output on the tmpfs.
     rm -rf "$WORK/out-$n" "$WORK/.out-$n.staging" "$WORK/hugo-out-$n"
+    # The machine may be shared: its load beside every run (1-minute average before the run).
+    load=$(cut -d' ' -f1 /proc/loadavg)
     settle
-    read -r w c m _ < <(time_cmd hugo --quiet -s "$hugo_src" -d "$WORK/hugo-out-$n")
-    hu_wall[$n]+="$w "; hu_rss[$n]+="$m "; hugo_w=$w
+    read -r w c m secs < <(time_cmd hugo --quiet -s "$hugo_src" -d "$WORK/hugo-out-$n")
+    hu_wall[$n]+="$w "; hu_rss[$n]+="$m "; hugo_w=$w; hugo_s=$secs
     rm -rf "$WORK/hugo-out-$n"
     # Without the archives kept beside the site: every year archive is made (and kept).
     rm -rf "$corpus/.nianbao-cache"
     settle
-    read -r w c m _ < <(time_cmd "$NIANBAO" build --quiet --root "$corpus" --output "$WORK/out-$n")
-    made_wall[$n]+="$w "; made_rss[$n]+="$m "; made="$w s | $c% | $m MiB"
+    read -r w c m secs < <(time_cmd "$NIANBAO" build --quiet --root "$corpus" --output "$WORK/out-$n")
+    made_wall[$n]+="$w "; made_rss[$n]+="$m "; made="$w s | $secs s | $c% | $m MiB"; made_s=$secs
     rm -rf "$WORK/out-$n" "$WORK/.out-$n.staging"
     # Into an empty output again, with the archives that build kept.
     settle
     read -r w c m secs < <(time_cmd "$NIANBAO" build --quiet --root "$corpus" --output "$WORK/out-$n")
     nb_wall[$n]+="$w "; nb_cpu[$n]+="$c "; nb_rss[$n]+="$m "; nb_secs[$n]+="$secs "
     rm -rf "$WORK/out-$n" "$WORK/.out-$n.staging"
-    runs_log+=("| $n | $r | $hugo_w s | $w s | $secs s | $c% | $m MiB | $made |")
+    made_to_hugo=$(awk -v a="${made%% *}" -v b="$hugo_w" 'BEGIN {printf "%.2f", a/b}')
+    kept_to_hugo=$(awk -v a="$w" -v b="$hugo_w" 'BEGIN {printf "%.2f", a/b}')
+    made_ratios[$n]+="$made_to_hugo "; kept_ratios[$n]+="$kept_to_hugo "
+    # CPU time (user + system) is what a loaded machine distorts least: wall time also counts
+    # the time a build waited for a core that other work held.
+    made_cpu_to_hugo=$(awk -v a="$made_s" -v b="$hugo_s" 'BEGIN {printf "%.2f", a/b}')
+    kept_cpu_to_hugo=$(awk -v a="$secs" -v b="$hugo_s" 'BEGIN {printf "%.2f", a/b}')
+    made_cpu_ratios[$n]+="$made_cpu_to_hugo "; kept_cpu_ratios[$n]+="$kept_cpu_to_hugo "
+    runs_log+=("| $n | $r | $load | $hugo_w s | $hugo_s s | $w s | $secs s | $c% | $m MiB | $kept_to_hugo | $kept_cpu_to_hugo | $made | $made_to_hugo | $made_cpu_to_hugo |")
     echo "${runs_log[-1]}" >&2
   done
 done
@@ -139,17 +153,24 @@ for n in "${SIZES[@]}"; do
     ncfiles=$(echo "$nochange" | grep -o '（[0-9]* 个有变化）' | grep -o '[0-9]*' || echo "?")
   fi
   read -r big_bytes big_path home_bytes < <(page_sizes "$WORK/out-$n")
+  read -r out_files out_bytes < <(find "$WORK/out-$n" -type f -printf '%s\n' | awk '{n++; s+=$1} END {print n, s}')
+  archive_bytes=$(find "$WORK/out-$n/archive" -type f -printf '%s\n' | awk '{s+=$1} END {print s+0}')
+  volume_rows+=("| $n | $out_files | $(awk -v b="$out_bytes" 'BEGIN {printf "%.2f GB", b/1e9}') | $(awk -v b="$archive_bytes" 'BEGIN {printf "%.0f MB", b/1e6}') |")
   sbytes=$(search_bytes "$WORK/out-$n")
-  serve_out=$(python3 bench/serve_latency.py "$NIANBAO" "$corpus" 7 2>/dev/null)
+  # A serve that misses one of serve_latency.py's deadlines (a loaded machine) costs these figures,
+  # not the whole table.
+  serve_out=$( { python3 bench/serve_latency.py "$NIANBAO" "$corpus" 7 2>/dev/null || true; } )
   latency=$(echo "$serve_out" | sed -n 's/^median save→reload (20 s apart): \([0-9]*\) ms.*/\1/p')
   latency_close=$(echo "$serve_out" | sed -n 's/^median save→reload (2 s apart): \([0-9]*\) ms.*/\1/p')
+  latency=${latency:-failed}
+  latency_close=${latency_close:-failed}
   ratio=$(awk -v a="$nbw" -v b="$huw" 'BEGIN {printf "%.2f", a/b}')
   made_ratio=$(awk -v a="$madew" -v b="$huw" 'BEGIN {printf "%.2f", a/b}')
   # Free the tmpfs before the next size: outputs are gigabytes, and memory pressure distorts timings.
   rm -rf "$WORK/out-$n" "$WORK/.out-$n.staging" "$WORK/hugo-out-$n"
   walls[$n]=$nbw; made_walls[$n]=$madew; cpus[$n]=$nbs
-  made_rows+=("| $n | $madew s | $madem MiB | $huw s | **$made_ratio** |")
-  rows+=("| $n | $nbw s | $nbs s | $nbc% | $nbm MiB | $huw s | $hum MiB | **$ratio** | $cw s | $ncw s ($ncfiles rewritten) | $latency ms / $latency_close ms | $(kb "$big_bytes") (\`$big_path\`) | $(kb "$home_bytes") | $(kb "$sbytes") |")
+  made_rows+=("| $n | $madew s | $madem MiB | $huw s | **$made_ratio** | $(pair_list "${made_ratios[$n]}") | $(pair_list "${made_cpu_ratios[$n]}") | $(pair_list "${kept_ratios[$n]}") | $(pair_list "${kept_cpu_ratios[$n]}") |")
+  rows+=("| $n | $nbw s | $nbs s | $nbc% | $nbm MiB | $huw s | $hum MiB | **$ratio** | $madew s | **$made_ratio** | $cw s | $ncw s ($ncfiles rewritten) | $latency ms / $latency_close ms | $(kb "$big_bytes") (\`$big_path\`) | $(kb "$home_bytes") | $(kb "$sbytes") |")
   echo "${rows[-1]}" >&2
 done
 
@@ -161,18 +182,27 @@ done
   echo "attachments in every fifth report); output on tmpfs; build times are medians of $RUNS alternated runs;"
   echo "$SETTLED. Every build, Hugo's and nianbao's, starts from an empty output folder. nianbao's is"
   echo "measured twice per run: first with no archives kept beside the site (\`.nianbao-cache/\` removed: it"
-  echo "makes and keeps every year archive), then with the archives that build kept, as every build after"
-  echo "a site's first one finds them. The first table is the second kind; the one after it the first."
+  echo "makes and keeps every year archive: the *no-cache* build, a site's first), then with the archives that"
+  echo "build kept, as every build after a site's first one finds them (the *kept* build). The first table"
+  echo "gives both; the columns before \"no-cache\" are the kept build's."
   echo
-  echo "| reports | nianbao build | CPU time | CPU | peak RSS | Hugo build | Hugo RSS | nianbao/Hugo | check | no-change rebuild | serve save→reload: saves 20 s / 2 s apart | largest page | home page | search \"$SEARCH_WORD\" |"
-  echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+  echo "| reports | nianbao build (kept) | CPU time | CPU | peak RSS | Hugo build | Hugo RSS | nianbao/Hugo (kept) | no-cache build | no-cache/Hugo | check | no-change rebuild | serve save→reload: saves 20 s / 2 s apart | largest page | home page | search \"$SEARCH_WORD\" |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
   printf '%s\n' "${rows[@]}"
   echo
-  echo "Every year archive made (no archives kept beside the site):"
+  echo "Every year archive made (no archives kept beside the site), with the ratio of each run's build to"
+  echo "the Hugo build made just before it, in wall time and in CPU time (user + system: what a machine"
+  echo "loaded by other work distorts least), and the same ratios of the kept build:"
   echo
-  echo "| reports | nianbao build | peak RSS | Hugo build | nianbao/Hugo |"
-  echo "|---|---|---|---|---|"
+  echo "| reports | nianbao build | peak RSS | Hugo build | nianbao/Hugo | no-cache/Hugo run by run | in CPU time | kept/Hugo run by run | in CPU time |"
+  echo "|---|---|---|---|---|---|---|---|---|"
   printf '%s\n' "${made_rows[@]}"
+  echo
+  echo "What a build publishes (measured on the last build):"
+  echo
+  echo "| reports | files | bytes | of which year archives |"
+  echo "|---|---|---|---|"
+  printf '%s\n' "${volume_rows[@]}"
   echo
   if [ -n "${walls[10000]:-}" ] && [ -n "${walls[20000]:-}" ]; then
     echo "Growth: the 20000-report build takes $(awk -v a="${walls[20000]}" -v b="${walls[10000]}" 'BEGIN {printf "%.2f", a/b}')× the 10000-report build (target ≤ 2.05); with every archive made, $(awk -v a="${made_walls[20000]}" -v b="${made_walls[10000]}" 'BEGIN {printf "%.2f", a/b}')×. In CPU time (user + system, medians) the 20000-report build takes $(awk -v a="${cpus[20000]}" -v b="${cpus[10000]}" 'BEGIN {printf "%.2f", a/b}')× the 10000-report one."
@@ -185,10 +215,11 @@ done
   echo
   echo "Every timed build, in the order run (the medians above are taken from these; this machine's"
   echo "timings move by 10-30% from run to run, Hugo's most at 20,000 reports; the runs take the sizes in"
-  echo "turn, so that a drift of the machine's speed falls on every size alike):"
+  echo "turn, so that a drift of the machine's speed falls on every size alike; \"load\" is the machine's"
+  echo "1-minute load average just before the run, other work on it included):"
   echo
-  echo "| reports | run | Hugo | nianbao | nianbao CPU time | nianbao CPU | nianbao RSS | archives made: nianbao | CPU | RSS |"
-  echo "|---|---|---|---|---|---|---|---|---|---|"
+  echo "| reports | run | load | Hugo | Hugo CPU time | nianbao (kept) | nianbao CPU time | nianbao CPU | nianbao RSS | kept/Hugo | in CPU time | no-cache: nianbao | CPU time | CPU | RSS | no-cache/Hugo | in CPU time |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
   printf '%s\n' "${runs_log[@]}"
   echo
   echo "nianbao builds more than Hugo here: besides the pages it writes three data files per report"
