@@ -23,7 +23,7 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = embed!("templates", include_str:
     "404.html", "audit.html", "base.html", "county.html", "data.html", "embed.html",
     "federation/audit.html", "federation/compare.html", "federation/counties.html",
     "federation/data.html", "federation/index.html", "index.html", "page.html",
-    "partials/charts.html", "partials/compare_legend.html",
+    "partials/audit_legend.html", "partials/charts.html", "partials/compare_legend.html",
     "partials/county_compare.html", "partials/embed.css", "partials/embed.js",
     "partials/embed_code.html", "partials/pager.html", "partials/qr.html",
     "partials/stats_table.html", "partials/township_compare.html", "partials/township_rows.html",
