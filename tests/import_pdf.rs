@@ -8,8 +8,8 @@ mod common;
 
 use std::fs;
 use std::path::Path;
-use std::process::Command;
 
+use common::office::{chromium_pdf, writer_convert};
 use common::{Fixture, SITE_TOML, repo_root, run};
 
 const TITLE: &str = "甲镇2023年政府信息公开工作年度报告";
@@ -56,30 +56,7 @@ fn assert_imported_as_printed(pdf: &Path) {
 fn a_libreoffice_pdf_reads_character_for_character() {
     let dir = tempfile::tempdir().expect("tmp");
     let html = html(dir.path());
-    let profile = format!("file://{}", dir.path().join("profile").display());
-    let output = Command::new("soffice")
-        .arg(format!("-env:UserInstallation={profile}"))
-        .args([
-            "--headless",
-            "--norestore",
-            "--infilter=HTML (StarWriter)",
-            "--convert-to",
-            "pdf:writer_pdf_Export",
-            "--outdir",
-        ])
-        .arg(dir.path())
-        .arg(&html)
-        .env("HOME", dir.path())
-        .output()
-        .unwrap_or_else(|e| {
-            panic!("soffice does not start ({e}): install Debian's libreoffice-writer-nogui")
-        });
-    let pdf = dir.path().join("report.pdf");
-    assert!(
-        pdf.is_file(),
-        "soffice made no PDF (is Debian's libreoffice-writer-nogui installed?): {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let pdf = writer_convert(&html, dir.path(), "pdf:writer_pdf_Export", "pdf");
     assert_imported_as_printed(&pdf);
 }
 
@@ -88,26 +65,7 @@ fn a_chromium_pdf_reads_character_for_character() {
     let dir = tempfile::tempdir().expect("tmp");
     let html = html(dir.path());
     let pdf = dir.path().join("report.pdf");
-    let output = Command::new("chromium")
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--no-pdf-header-footer",
-        ])
-        .arg(format!(
-            "--user-data-dir={}",
-            dir.path().join("profile").display()
-        ))
-        .arg(format!("--print-to-pdf={}", pdf.display()))
-        .arg(format!("file://{}", html.display()))
-        .output()
-        .unwrap_or_else(|e| panic!("chromium does not start ({e}): install Debian's chromium"));
-    assert!(
-        pdf.is_file(),
-        "chromium made no PDF: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    chromium_pdf(&html, &pdf, &dir.path().join("profile"));
     assert_imported_as_printed(&pdf);
 }
 

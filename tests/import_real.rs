@@ -53,6 +53,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use common::office::{chromium_pdf, venv_python_with_docx, writer_convert};
 use common::{Fixture, SITE_TOML, repo_root, run};
 use serde::Deserialize;
 
@@ -1018,53 +1019,6 @@ open(sys.argv[2], "w", encoding="utf-8").write("\n".join(out))
     );
 }
 
-fn venv_python() -> PathBuf {
-    let python = repo_root().join("tests/.venv/bin/python");
-    let ok = Command::new(&python)
-        .args(["-c", "import docx"])
-        .status()
-        .is_ok_and(|s| s.success());
-    assert!(
-        ok,
-        "{} with python-docx is missing: run tests/run.sh (or `python3 -m venv tests/.venv && \
-         tests/.venv/bin/pip install -r tests/requirements.txt`)",
-        python.display()
-    );
-    python
-}
-
-/// `html` converted by LibreOffice Writer to `filter` (`docx:MS Word 2007 XML`,
-/// `pdf:writer_pdf_Export`) in `dir`.
-fn soffice(html: &Path, dir: &Path, filter: &str, ext: &str) -> PathBuf {
-    let profile = format!("file://{}", dir.join("profile").display());
-    let output = Command::new("soffice")
-        .arg(format!("-env:UserInstallation={profile}"))
-        .args([
-            "--headless",
-            "--norestore",
-            "--infilter=HTML (StarWriter)",
-            "--convert-to",
-            filter,
-            "--outdir",
-        ])
-        .arg(dir)
-        .arg(html)
-        .env("HOME", dir)
-        .output()
-        .unwrap_or_else(|e| {
-            panic!("soffice does not start ({e}): install Debian's libreoffice-writer-nogui")
-        });
-    let made = dir
-        .join(html.file_stem().expect("stem"))
-        .with_extension(ext);
-    assert!(
-        made.is_file(),
-        "soffice made no .{ext} (is Debian's libreoffice-writer-nogui installed?): {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    made
-}
-
 /// The nothing-lost rule over the other import fixtures: the seed page of the content pack
 /// (a 2014 table one cell per line), the Word documents of tests/import_word.rs (python-docx,
 /// with its statistics table, and LibreOffice) and the PDFs of tests/import_pdf.rs
@@ -1078,7 +1032,7 @@ fn the_seed_word_and_pdf_fixtures_lose_nothing() {
     problems.extend(lost_in(&seed, &seed, &pack_registry));
 
     let registry = "- slug: alpha\n  name: 甲镇\n  kind: 镇\n";
-    let python = venv_python();
+    let python = venv_python_with_docx();
     let dir = tempfile::tempdir().expect("tmp");
     let made = dir.path().join("python-docx.docx");
     let status = Command::new(&python)
@@ -1089,7 +1043,7 @@ fn the_seed_word_and_pdf_fixtures_lose_nothing() {
         .expect("python runs");
     assert!(status.success(), "make_docx.py failed");
     let word_html = tests_html(dir.path(), "word", "word-report");
-    let by_writer = soffice(&word_html, dir.path(), "docx:MS Word 2007 XML", "docx");
+    let by_writer = writer_convert(&word_html, dir.path(), "docx:MS Word 2007 XML", "docx");
     for docx in [made, by_writer] {
         let lines = docx.with_extension("lines.html");
         docx_as_html(&python, &docx, &lines);
@@ -1097,28 +1051,13 @@ fn the_seed_word_and_pdf_fixtures_lose_nothing() {
     }
 
     let pdf_html = tests_html(dir.path(), "pdf", "pdf-report");
-    let by_writer = soffice(&pdf_html, dir.path(), "pdf:writer_pdf_Export", "pdf");
+    let by_writer = writer_convert(&pdf_html, dir.path(), "pdf:writer_pdf_Export", "pdf");
     problems.extend(lost_in(&by_writer, &pdf_html, registry));
     let by_chromium = dir.path().join("chromium.pdf");
-    let output = Command::new("chromium")
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--no-pdf-header-footer",
-        ])
-        .arg(format!(
-            "--user-data-dir={}",
-            dir.path().join("chromium-profile").display()
-        ))
-        .arg(format!("--print-to-pdf={}", by_chromium.display()))
-        .arg(format!("file://{}", pdf_html.display()))
-        .output()
-        .unwrap_or_else(|e| panic!("chromium does not start ({e}): install Debian's chromium"));
-    assert!(
-        by_chromium.is_file(),
-        "chromium made no PDF: {}",
-        String::from_utf8_lossy(&output.stderr)
+    chromium_pdf(
+        &pdf_html,
+        &by_chromium,
+        &dir.path().join("chromium-profile"),
     );
     problems.extend(lost_in(&by_chromium, &pdf_html, registry));
     assert!(problems.is_empty(), "{}", problems.join("\n"));

@@ -7,9 +7,10 @@
 mod common;
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
+use common::office::{venv_python_with_docx, writer_convert};
 use common::{Fixture, SITE_TOML, repo_root, run};
 
 const TOWNSHIPS: &str = "- slug: alpha\n  name: 甲镇\n  kind: 镇\n";
@@ -36,21 +37,6 @@ const BODY: &str = "\
 
 公开内容还不够全面。
 ";
-
-fn venv_python() -> PathBuf {
-    let python = repo_root().join("tests/.venv/bin/python");
-    let ok = Command::new(&python)
-        .args(["-c", "import docx"])
-        .status()
-        .is_ok_and(|s| s.success());
-    assert!(
-        ok,
-        "{} with python-docx is missing: run tests/run.sh, or \
-         `tests/run.sh` (or `python3 -m venv tests/.venv && tests/.venv/bin/pip install -r tests/requirements.txt`)",
-        python.display()
-    );
-    python
-}
 
 fn imported_body(docx: &Path) -> String {
     let f = Fixture::empty();
@@ -101,7 +87,7 @@ fn from_heading(body: &str) -> &str {
 
 #[test]
 fn a_python_docx_document_keeps_headings_lists_and_its_table_in_place() {
-    let python = venv_python();
+    let python = venv_python_with_docx();
     let dir = tempfile::tempdir().expect("tmp");
     let docx = dir.path().join("报告.docx");
     let status = Command::new(python)
@@ -119,30 +105,7 @@ fn a_libreoffice_document_keeps_headings_lists_and_its_table_in_place() {
     let dir = tempfile::tempdir().expect("tmp");
     let html = dir.path().join("report.html");
     fs::copy(repo_root().join("tests/fixtures/word/report.html"), &html).expect("copy");
-    let profile = format!("file://{}", dir.path().join("profile").display());
-    let output = Command::new("soffice")
-        .arg(format!("-env:UserInstallation={profile}"))
-        .args([
-            "--headless",
-            "--norestore",
-            "--infilter=HTML (StarWriter)",
-            "--convert-to",
-            "docx:MS Word 2007 XML",
-            "--outdir",
-        ])
-        .arg(dir.path())
-        .arg(&html)
-        .env("HOME", dir.path())
-        .output()
-        .unwrap_or_else(|e| {
-            panic!("soffice does not start ({e}): install Debian's libreoffice-writer-nogui")
-        });
-    let docx = dir.path().join("report.docx");
-    assert!(
-        docx.is_file(),
-        "soffice made no .docx (is Debian's libreoffice-writer-nogui installed?): {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let docx = writer_convert(&html, dir.path(), "docx:MS Word 2007 XML", "docx");
     let body = imported_body(&docx);
     assert_eq!(from_heading(&body), BODY, "{body}");
 }
@@ -151,7 +114,7 @@ fn a_libreoffice_document_keeps_headings_lists_and_its_table_in_place() {
 /// used to be moved to the end), and the statistics go to stats.yaml.
 #[test]
 fn a_small_table_beside_the_statistics_stays_in_place() {
-    let python = venv_python();
+    let python = venv_python_with_docx();
     let dir = tempfile::tempdir().expect("tmp");
     let docx = dir.path().join("报告.docx");
     let status = Command::new(python)

@@ -8,6 +8,7 @@ use std::process::Output;
 
 use assert_cmd::Command;
 
+pub mod office;
 pub mod server;
 
 /// The repository root (the content pack).
