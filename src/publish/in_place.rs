@@ -90,11 +90,19 @@ pub(crate) struct InMemory<'a> {
 
 /// A writer that fails once one of `flags` is raised, and from then on takes and drops what it
 /// is given: the zip writer, dropped after the failure, finishes its archive into nothing
-/// instead of complaining on stderr.
+/// instead of complaining on stderr. Once abandoned it also answers seeks with a position that
+/// never goes back (the highest reached, plus what it dropped since): the zip writer checks that
+/// an entry ends after it starts (`file_end >= self.stats.start`), and a failure between its seek
+/// back to a header and its seek forward again would otherwise leave the position behind — a
+/// panic in serve's background pass.
 struct Abandoning<'a, W> {
     inner: W,
     flags: &'a [&'a AtomicBool],
     abandoned: bool,
+    /// The position as last seen (seeks' answers, plus bytes written since).
+    position: u64,
+    /// The highest position seen.
+    high: u64,
 }
 
 impl<'a, W> Abandoning<'a, W> {
@@ -103,30 +111,51 @@ impl<'a, W> Abandoning<'a, W> {
             inner,
             flags,
             abandoned: false,
+            position: 0,
+            high: 0,
         }
+    }
+
+    fn moved_to(&mut self, position: u64) {
+        self.position = position;
+        self.high = self.high.max(position);
     }
 }
 
 impl<W: Write> Write for Abandoning<'_, W> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         if self.abandoned {
+            self.moved_to(self.position.max(self.high) + buf.len() as u64);
             return Ok(buf.len());
         }
         if self.flags.iter().any(|f| f.load(Ordering::Relaxed)) {
             self.abandoned = true;
+            self.position = self.high;
             return Err(io::Error::other("abandoned"));
         }
-        self.inner.write(buf)
+        let written = self.inner.write(buf)?;
+        self.moved_to(self.position + written as u64);
+        Ok(written)
     }
 
     fn flush(&mut self) -> io::Result<()> {
+        if self.abandoned {
+            return Ok(());
+        }
         self.inner.flush()
     }
 }
 
 impl<W: io::Seek> io::Seek for Abandoning<'_, W> {
     fn seek(&mut self, pos: io::SeekFrom) -> io::Result<u64> {
-        self.inner.seek(pos)
+        if self.abandoned {
+            // Nothing is written any more: stay at the highest position.
+            self.position = self.high;
+            return Ok(self.high);
+        }
+        let at = self.inner.seek(pos)?;
+        self.moved_to(at);
+        Ok(at)
     }
 }
 
@@ -191,5 +220,79 @@ impl Sink for InMemory<'_> {
         super::archive::write_year(site, theme, year, &mut zip)?;
         self.bytes = zip.inner.into_inner();
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A cursor that raises `flag` after `after` writes: pre-emption landing at any point of
+    /// an archive (a local header, an entry's data, a seek back, the central directory).
+    struct RaisingAfter<'a> {
+        cursor: io::Cursor<Vec<u8>>,
+        after: usize,
+        flag: &'a AtomicBool,
+    }
+
+    impl Write for RaisingAfter<'_> {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            if self.after == 0 {
+                self.flag.store(true, Ordering::Relaxed);
+            }
+            self.after = self.after.saturating_sub(1);
+            self.cursor.write(buf)
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    impl io::Seek for RaisingAfter<'_> {
+        fn seek(&mut self, pos: io::SeekFrom) -> io::Result<u64> {
+            self.cursor.seek(pos)
+        }
+    }
+
+    fn archive(sink: &mut Abandoning<'_, RaisingAfter<'_>>) -> zip::result::ZipResult<()> {
+        let mut zip = zip::ZipWriter::new(sink);
+        for (i, method) in [
+            zip::CompressionMethod::Deflated,
+            zip::CompressionMethod::Stored,
+        ]
+        .into_iter()
+        .cycle()
+        .take(6)
+        .enumerate()
+        {
+            let options = zip::write::SimpleFileOptions::default().compression_method(method);
+            zip.start_file(format!("{i}.html"), options)?;
+            for k in 0..20u8 {
+                zip.write_all(&vec![b'a' + k; 700 + 97 * usize::from(k)])?;
+            }
+        }
+        zip.finish()?;
+        Ok(())
+    }
+
+    /// An archive given up at any of its writes is dropped without a panic, whatever the zip
+    /// writer does on drop (it finishes the entry and writes the central directory).
+    #[test]
+    fn an_archive_abandoned_at_any_write_drops_quietly() {
+        let mut abandoned = 0;
+        for after in 0..400 {
+            let flag = AtomicBool::new(false);
+            let flags = [&flag];
+            let inner = RaisingAfter {
+                cursor: io::Cursor::new(Vec::new()),
+                after,
+                flag: &flag,
+            };
+            let mut sink = Abandoning::new(inner, &flags);
+            if archive(&mut sink).is_err() {
+                abandoned += 1;
+            }
+        }
+        assert!(abandoned > 50, "pre-emption hit {abandoned} archives");
     }
 }
