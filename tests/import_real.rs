@@ -53,7 +53,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::office::{chromium_pdf, venv_python_with_docx, writer_convert};
+use common::office::{chromium_pdf, python_docx_report, venv_python_with_docx, writer_convert};
 use common::{Fixture, SITE_TOML, repo_root, run};
 use serde::Deserialize;
 
@@ -1035,13 +1035,7 @@ fn the_seed_word_and_pdf_fixtures_lose_nothing() {
     let python = venv_python_with_docx();
     let dir = tempfile::tempdir().expect("tmp");
     let made = dir.path().join("python-docx.docx");
-    let status = Command::new(&python)
-        .arg(repo_root().join("tests/fixtures/word/make_docx.py"))
-        .arg(&made)
-        .arg("--with-stats")
-        .status()
-        .expect("python runs");
-    assert!(status.success(), "make_docx.py failed");
+    python_docx_report(&made, true);
     let word_html = tests_html(dir.path(), "word", "word-report");
     let by_writer = writer_convert(&word_html, dir.path(), "docx:MS Word 2007 XML", "docx");
     for docx in [made, by_writer] {

@@ -8,9 +8,8 @@ mod common;
 
 use std::fs;
 use std::path::Path;
-use std::process::Command;
 
-use common::office::{venv_python_with_docx, writer_convert};
+use common::office::{python_docx_report, writer_convert};
 use common::{Fixture, SITE_TOML, repo_root, run};
 
 const TOWNSHIPS: &str = "- slug: alpha\n  name: 甲镇\n  kind: 镇\n";
@@ -87,15 +86,9 @@ fn from_heading(body: &str) -> &str {
 
 #[test]
 fn a_python_docx_document_keeps_headings_lists_and_its_table_in_place() {
-    let python = venv_python_with_docx();
     let dir = tempfile::tempdir().expect("tmp");
     let docx = dir.path().join("报告.docx");
-    let status = Command::new(python)
-        .arg(repo_root().join("tests/fixtures/word/make_docx.py"))
-        .arg(&docx)
-        .status()
-        .expect("python runs");
-    assert!(status.success(), "make_docx.py failed");
+    python_docx_report(&docx, false);
     let body = imported_body(&docx);
     assert_eq!(from_heading(&body), BODY, "{body}");
 }
@@ -114,16 +107,9 @@ fn a_libreoffice_document_keeps_headings_lists_and_its_table_in_place() {
 /// used to be moved to the end), and the statistics go to stats.yaml.
 #[test]
 fn a_small_table_beside_the_statistics_stays_in_place() {
-    let python = venv_python_with_docx();
     let dir = tempfile::tempdir().expect("tmp");
     let docx = dir.path().join("报告.docx");
-    let status = Command::new(python)
-        .arg(repo_root().join("tests/fixtures/word/make_docx.py"))
-        .arg(&docx)
-        .arg("--with-stats")
-        .status()
-        .expect("python runs");
-    assert!(status.success(), "make_docx.py failed");
+    python_docx_report(&docx, true);
     let f = Fixture::empty();
     f.write("site.toml", SITE_TOML);
     f.write("content/townships.yaml", TOWNSHIPS);

@@ -75,3 +75,17 @@ pub fn venv_python_with_docx() -> PathBuf {
     );
     python
 }
+
+/// The python-docx report of tests/fixtures/word/make_docx.py written to `docx` (`with_stats`:
+/// with its statistics table).
+pub fn python_docx_report(docx: &Path, with_stats: bool) {
+    let mut command = Command::new(venv_python_with_docx());
+    command
+        .arg(repo_root().join("tests/fixtures/word/make_docx.py"))
+        .arg(docx);
+    if with_stats {
+        command.arg("--with-stats");
+    }
+    let status = command.status().expect("python runs");
+    assert!(status.success(), "make_docx.py failed");
+}
