@@ -500,6 +500,9 @@ fn is_table_line(line: &str) -> bool {
 /// Rows of a pipe-flattened table. A line of pipes alone ends a row (the seed's one cell per
 /// line); when there is no such line, every line is a row (`a | b | c |`).
 fn pipe_grid(lines: &[Text]) -> Grid {
+    if let Some(grid) = fixed_width_cells(lines) {
+        return grid;
+    }
     let separated = lines
         .iter()
         .any(|l| !l.text.is_empty() && l.text.chars().all(|c| c == '|'));
@@ -540,6 +543,59 @@ fn pipe_grid(lines: &[Text]) -> Grid {
         grid.push(row);
     }
     grid
+}
+
+/// Rows of a table copied one cell per line (`规章 |`) with nothing between rows, where a line of
+/// pipes alone stands for the rest of a row's empty cells (`第二十条第(一)项 |` then `|||`).
+/// Every row is as wide as the first, which ends at the first such line. `None` when the lines
+/// are not in that shape or do not divide into rows of that width: then a lone `|` marks row
+/// ends (the seed's shape) or each line is a row.
+fn fixed_width_cells(lines: &[Text]) -> Option<Grid> {
+    let lines: Vec<&Text> = lines.iter().filter(|l| !l.text.is_empty()).collect();
+    let fill = |l: &Text| l.text.chars().all(|c| c == '|').then_some(l.text.len());
+    let one_cell = |l: &Text| {
+        l.text
+            .strip_suffix('|')
+            .is_some_and(|body| !body.trim().is_empty() && !body.contains('|'))
+    };
+    // The last line may be a figure whose `|` a cut-off page never printed.
+    let last = lines.len().saturating_sub(1);
+    let odd = |(i, l): (usize, &&Text)| {
+        fill(l) == Some(1) || (fill(l).is_none() && !one_cell(l) && i != last)
+    };
+    if lines.iter().enumerate().any(odd) {
+        return None;
+    }
+    let first_fill = lines.iter().position(|l| fill(l).is_some())?;
+    let width = first_fill + fill(lines[first_fill])?;
+    if width < 2 {
+        return None;
+    }
+    let mut grid = Vec::new();
+    let mut row: Vec<Text> = Vec::with_capacity(width);
+    for line in lines {
+        match fill(line) {
+            Some(empty) => {
+                row.extend((0..empty).map(|_| Text::new("", line.at.clone())));
+                if row.len() != width {
+                    return None;
+                }
+            }
+            None => {
+                let body = line.text.strip_suffix('|').unwrap_or(&line.text);
+                row.push(Text::new(body.trim(), line.at.clone()));
+            }
+        }
+        if row.len() == width {
+            grid.push(std::mem::take(&mut row));
+        } else if row.len() > width {
+            return None;
+        }
+    }
+    if !row.is_empty() {
+        grid.push(row);
+    }
+    Some(grid)
 }
 
 /// A 2014-edition table printed one cell per line without pipes: from the `统计指标` header to
@@ -1114,6 +1170,33 @@ mod tests {
         };
         assert_eq!(texts(&a), texts(&b));
         assert_eq!(texts(&a)[2], ["(一)主动公开政府信息数", "条", "147"]);
+    }
+
+    #[test]
+    fn cells_without_row_marks_are_rows_as_wide_as_the_first() {
+        let text = "甲表 |\n|||\n内容 |\n制发 |\n废止 |\n有效 |\n规章 |\n0 |\n1 |\n2 |\n乙表 |\n|||\n内容 |\n决定 |\n||\n许可 |\n7";
+        let lines: Vec<Text> = text
+            .lines()
+            .enumerate()
+            .map(|(n, l)| Text::new(l, Place::Line(n + 1)))
+            .collect();
+        let grid = fixed_width_cells(&lines).expect("the shape is recognised");
+        let texts: Vec<Vec<&str>> = grid
+            .iter()
+            .map(|r| r.iter().map(|c| c.text.as_str()).collect())
+            .collect();
+        assert_eq!(texts[2], ["规章", "0", "1", "2"]);
+        assert_eq!(texts[4], ["内容", "决定", "", ""]);
+        assert_eq!(
+            texts[5],
+            ["许可", "7"],
+            "the cut-off figure ends the last row"
+        );
+        // A fill that does not end a row, or a lone `|` (the seed's row mark): another shape.
+        let lines =
+            |t: &str| -> Vec<Text> { t.lines().map(|l| Text::new(l, Place::Line(1))).collect() };
+        assert!(fixed_width_cells(&lines("甲 |\n||\n乙 |\n丙 |\n||\n")).is_none());
+        assert!(fixed_width_cells(&lines("|\n甲 |\n乙 |\n|\n丙 |\n丁 |\n")).is_none());
     }
 
     #[test]
