@@ -367,7 +367,8 @@ pub(crate) fn sitemap_parts(pages: usize) -> usize {
 
 /// Every file of the site, in a stable order. An archive copy of one year
 /// ([`Site::archive_of`]) leaves out what only the published site needs: the 404 page (its links
-/// are absolute paths), the feed, the sitemap and the archives themselves.
+/// are absolute paths), the feed, the sitemap, the archives themselves, and the county-wide
+/// data files (every year's figures, which the archive's data page links to on the live site).
 pub fn plan(site: &Site, theme: &Theme) -> Vec<PlannedFile> {
     let mut files: Vec<PlannedFile> = Vec::with_capacity(site.reports.len() * 5 + 16);
     let mut add = |path: String, target: Target| files.push(PlannedFile { path, target });
@@ -385,9 +386,12 @@ pub fn plan(site: &Site, theme: &Theme) -> Vec<PlannedFile> {
         add(urls::county_totals(kind), Target::CountyTotals(kind));
     }
     add(urls::data(), Target::DataIndex);
-    add("data/all.csv".to_string(), Target::AllData(DataKind::Csv));
-    add("data/all.json".to_string(), Target::AllData(DataKind::Json));
     if site.archive_of.is_none() {
+        // Every year's figures: a year archive holds only files the live site publishes, and
+        // the live site publishes no per-year slice of these (its data page links to the
+        // live files).
+        add("data/all.csv".to_string(), Target::AllData(DataKind::Csv));
+        add("data/all.json".to_string(), Target::AllData(DataKind::Json));
         add(urls::portal(), Target::Portal);
     }
     let pages = list_pages(site.townships.len());

@@ -323,26 +323,12 @@ const CHUNK: usize = 256;
 
 /// Stream `/data/all.csv` or `/data/all.json` to `out`, rendering chunks of reports in parallel.
 /// The county-wide files grow with the whole dataset (hundreds of megabytes for a province), so
-/// they are never held in memory whole.
+/// they are never held in memory whole. A year archive holds no slice of them: the live site
+/// publishes no per-year county file, and an archive holds only files the live site publishes.
 pub(crate) fn write_county_file(
     site: &Site,
     json: bool,
     out: &mut dyn Write,
-) -> std::io::Result<()> {
-    write_county_file_split(site, json, out, &mut |_| Ok(None))
-}
-
-/// Where [`write_county_file_split`] writes a year's own county file (`None`: nowhere).
-pub(crate) type YearFiles<'a> = dyn FnMut(u16) -> std::io::Result<Option<Box<dyn Write + 'a>>> + 'a;
-
-/// [`write_county_file`], also writing each year's rows as the county file of that year's
-/// archive ([`Site::restricted_to_year`]) holds them to the writer `year_file` opens: the rows
-/// are sorted by year, so each year's file is the same header and that year's slice of rows.
-pub(crate) fn write_county_file_split(
-    site: &Site,
-    json: bool,
-    out: &mut dyn Write,
-    year_file: &mut YearFiles<'_>,
 ) -> std::io::Result<()> {
     use rayon::prelude::*;
     let reports = long_reports(site);
@@ -350,32 +336,20 @@ pub(crate) fn write_county_file_split(
     // Reused from window to window: fresh multi-megabyte buffers cost page faults and copies
     // as they grow.
     let mut buffers = vec![Vec::new(); rayon::current_num_threads().max(1)];
-    for year in reports.chunk_by(|a, b| a.year == b.year) {
-        let mut year_rows = match year_file(year[0].year)? {
-            Some(w) => Some(CountyRows::start(w, json)?),
-            None => None,
-        };
-        for window in year.chunks(CHUNK * buffers.len()) {
-            buffers
-                .par_iter_mut()
-                .zip(window.par_chunks(CHUNK))
-                .for_each(|(buffer, chunk)| {
-                    buffer.clear();
-                    if json {
-                        json_chunk(site, chunk, buffer)
-                    } else {
-                        csv_chunk(site, chunk, buffer)
-                    }
-                });
-            for chunk in &buffers[..window.len().div_ceil(CHUNK)] {
-                all.rows(chunk)?;
-                if let Some(rows) = year_rows.as_mut() {
-                    rows.rows(chunk)?;
+    for window in reports.chunks(CHUNK * buffers.len()) {
+        buffers
+            .par_iter_mut()
+            .zip(window.par_chunks(CHUNK))
+            .for_each(|(buffer, chunk)| {
+                buffer.clear();
+                if json {
+                    json_chunk(site, chunk, buffer)
+                } else {
+                    csv_chunk(site, chunk, buffer)
                 }
-            }
-        }
-        if let Some(rows) = year_rows {
-            rows.finish()?.flush()?;
+            });
+        for chunk in &buffers[..window.len().div_ceil(CHUNK)] {
+            all.rows(chunk)?;
         }
     }
     all.finish().map(drop)

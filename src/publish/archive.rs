@@ -110,7 +110,7 @@ pub(crate) enum Ready {
 pub(crate) type Reuse<'a> = &'a (dyn Fn(&PlannedFile) -> Option<Ready> + Sync);
 
 /// Archive entries compressed while the live site is rendered, by year and path: report pages as
-/// the archive shows them, and each year's slice of the county-wide files. Writing them out and
+/// the archive shows them. Writing them out and
 /// reading them back cost more than compressing them; compressed they are small enough to keep
 /// until their archive is written.
 pub(crate) struct Ahead {
@@ -156,12 +156,6 @@ impl Ahead {
         };
         entry.write_all(bytes)?;
         entry.flush()
-    }
-
-    /// A writer of the entry `path` of the archive of `year`, if it will be written: what is
-    /// written is compressed as it comes, and flushing completes the entry.
-    pub(crate) fn writer(&self, year: u16, path: &str) -> io::Result<Option<AheadWriter<'_>>> {
-        self.entry(year, path, 0)
     }
 
     fn entry(&self, year: u16, path: &str, len: u64) -> io::Result<Option<AheadWriter<'_>>> {
@@ -229,13 +223,11 @@ impl Write for AheadWriter<'_> {
     }
 }
 
-/// A build's sink: the staging tree, with each year's slice of the county-wide files compressed
-/// on the way for its archive.
+/// A build's sink: the staging tree; the year archives are written after it, from what it holds
+/// and what was compressed [`Ahead`].
 pub(crate) struct Staged<'a> {
     /// The staging tree.
     pub(crate) staging: &'a Staging,
-    /// Archive entries compressed ahead.
-    pub(crate) ahead: &'a Ahead,
 }
 
 impl Sink for Staged<'_> {
@@ -255,17 +247,6 @@ impl Sink for Staged<'_> {
         fill: &mut dyn FnMut(&mut dyn Write) -> io::Result<()>,
     ) -> Result<(), OutputError> {
         self.staging.write_stream(path, |w| fill(w))
-    }
-
-    fn county_file(&mut self, site: &Site, path: &str, json: bool) -> Result<(), OutputError> {
-        let ahead = self.ahead;
-        self.staging.write_stream(path, |w| {
-            crate::export::data::write_county_file_split(site, json, w, &mut |year| {
-                Ok(ahead
-                    .writer(year, path)?
-                    .map(|w| Box::new(w) as Box<dyn Write>))
-            })
-        })
     }
 
     /// Archives are written after every other file ([`sink::after_archives`] is the other half of
@@ -364,7 +345,7 @@ pub(crate) struct Extra {
 }
 
 /// What a build's archive of `year` takes instead of rendering `file`: the entry compressed
-/// [`Ahead`] (report pages, county-file slices), the year's search shards built by the live
+/// [`Ahead`] (report pages), the year's search shards built by the live
 /// `producer`, or the live file just written under `live` when its bytes are the same in a year
 /// archive as in the whole site (they depend on their report or their year alone: data files,
 /// search texts, the year's figures).
@@ -377,9 +358,7 @@ pub(crate) fn ready(
 ) -> Option<Ready> {
     use crate::plan::Target;
     match file.target {
-        Target::Report(_) | Target::AllData(_) => {
-            ahead.take(year, &file.path).map(Ready::Compressed)
-        }
+        Target::Report(_) => ahead.take(year, &file.path).map(Ready::Compressed),
         Target::SearchShard(n) => twins
             .archive_search(year)
             .map(|index| Ready::Bytes(index.shard(n).as_bytes().to_vec())),
