@@ -308,7 +308,10 @@ fn json_values(stats: &Stats) -> Box<RawValue> {
         .zip(&stats.values)
         .map(|(c, v)| {
             let value = json_number(*v).map_or("null".to_string(), |raw| raw.get().to_string());
-            format!("{}:{value}", serde_json::to_string(&c.id).unwrap_or_default())
+            format!(
+                "{}:{value}",
+                serde_json::to_string(&c.id).unwrap_or_default()
+            )
         })
         .collect();
     RawValue::from_string(format!("{{{}}}", pairs.join(","))).expect("valid JSON")
@@ -733,16 +736,14 @@ mod tests {
                 own["dictionary"].as_str().unwrap(),
                 format!("../../data/{path}")
             );
-            let dictionary: Value =
-                serde_json::from_slice(&dictionary_json(stats.format)).unwrap();
+            let dictionary: Value = serde_json::from_slice(&dictionary_json(stats.format)).unwrap();
             let items = dictionary["items"].as_array().unwrap();
             assert_eq!(items.len(), stats.format.cells.len());
             for (values, whose) in [(&own["values"], "stats.json"), (&listed["values"], "all")] {
                 let values = values.as_object().unwrap();
                 assert_eq!(values.len(), items.len(), "{whose}: one value per item");
                 let mut zeros = 0;
-                for ((item, cell), v) in items.iter().zip(&stats.format.cells).zip(&stats.values)
-                {
+                for ((item, cell), v) in items.iter().zip(&stats.format.cells).zip(&stats.values) {
                     assert_eq!(item["id"], cell.id.as_str());
                     assert_eq!(item["label"], cell.label.as_str());
                     assert_eq!(item["unit"], cell.unit.as_str());

@@ -445,7 +445,9 @@ const WHOLE: u64 = 16 << 20;
 /// without copying them into a block first: each archive entry would otherwise allocate and
 /// zero a block of its own (70,000 entries at 10,000 reports).
 fn write_slices(out: &mut impl Write, bytes: &[u8]) -> io::Result<()> {
-    bytes.chunks(BLOCK).try_for_each(|piece| out.write_all(piece))
+    bytes
+        .chunks(BLOCK)
+        .try_for_each(|piece| out.write_all(piece))
 }
 
 /// Feed the compressor in blocks of a fixed size whatever the source: deflate's output depends on
