@@ -833,7 +833,7 @@ fn write_in_order(
             staging.write(&embed_path, &embed)?;
             progress.inc(1);
         }
-        let mut sink = Staged { staging, ahead };
+        let mut sink = Staged { staging };
         sink::put(&mut sink, &loaded.site, &loaded.theme, path, content)
     };
     let mut errors = render_all(

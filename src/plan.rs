@@ -44,6 +44,9 @@ pub enum Target {
     AllData(DataKind),
     /// `/data/portal.json`: the portal's machine-readable face (written by `export::portal`).
     Portal,
+    /// `/data/formats/<format>.json`: the items (id, label, unit) of a table format, by index in
+    /// [`crate::schema::formats`]; `stats.json` and `all.json` key their values by these ids.
+    FormatDictionary(usize),
     /// `/<year>/<slug>/stats.{csv,json,xlsx}`, by report index.
     ReportData(usize, DataKind),
     /// `/townships/<slug>/compare.{csv,xlsx}`, by township index.
@@ -276,6 +279,10 @@ pub(crate) mod urls {
     pub(crate) fn portal() -> String {
         "data/portal.json".to_string()
     }
+    /// The dictionary of the table format `id`: `data/formats/<id>.json`.
+    pub(crate) fn format_dictionary(id: &str) -> String {
+        format!("data/formats/{id}.json")
+    }
     /// A download of the oversight page: `audit.csv`, `audit.xlsx`.
     pub(crate) fn audit_data(kind: super::DataKind) -> String {
         format!("audit/audit.{}", kind.extension())
@@ -367,7 +374,8 @@ pub(crate) fn sitemap_parts(pages: usize) -> usize {
 
 /// Every file of the site, in a stable order. An archive copy of one year
 /// ([`Site::archive_of`]) leaves out what only the published site needs: the 404 page (its links
-/// are absolute paths), the feed, the sitemap and the archives themselves.
+/// are absolute paths), the feed, the sitemap, the archives themselves, and the county-wide
+/// data files (every year's figures, which the archive's data page links to on the live site).
 pub fn plan(site: &Site, theme: &Theme) -> Vec<PlannedFile> {
     let mut files: Vec<PlannedFile> = Vec::with_capacity(site.reports.len() * 5 + 16);
     let mut add = |path: String, target: Target| files.push(PlannedFile { path, target });
@@ -385,10 +393,21 @@ pub fn plan(site: &Site, theme: &Theme) -> Vec<PlannedFile> {
         add(urls::county_totals(kind), Target::CountyTotals(kind));
     }
     add(urls::data(), Target::DataIndex);
-    add("data/all.csv".to_string(), Target::AllData(DataKind::Csv));
-    add("data/all.json".to_string(), Target::AllData(DataKind::Json));
     if site.archive_of.is_none() {
+        // Every year's figures: a year archive holds only files the live site publishes, and
+        // the live site publishes no per-year slice of these (its data page links to the
+        // live files).
+        add("data/all.csv".to_string(), Target::AllData(DataKind::Csv));
+        add("data/all.json".to_string(), Target::AllData(DataKind::Json));
         add(urls::portal(), Target::Portal);
+    }
+    // In an archive too: its reports' stats.json name their format's dictionary. Every format,
+    // used or not, so that the plan does not depend on which formats the reports use.
+    for (i, format) in crate::schema::formats().iter().enumerate() {
+        add(
+            urls::format_dictionary(&format.id),
+            Target::FormatDictionary(i),
+        );
     }
     let pages = list_pages(site.townships.len());
     for page in 0..pages {

@@ -254,6 +254,9 @@ impl<'a> Producer<'a> {
                 let audit = self.audit.get_or_init(|| crate::site::audit::audit(site));
                 Ok(Content::Bytes(export::portal::json(site, audit)))
             }
+            Target::FormatDictionary(i) => Ok(Content::Bytes(export::data::dictionary_json(
+                &crate::schema::formats()[*i],
+            ))),
             Target::AllData(kind) => Ok(Content::CountyFile {
                 json: *kind == DataKind::Json,
             }),

@@ -3,7 +3,7 @@
 
 mod common;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -141,12 +141,37 @@ fn stats_json_keeps_null_apart_from_zero() {
         let json: serde_json::Value =
             serde_json::from_slice(&fs::read(built().join(&key).join("stats.json")).unwrap())
                 .unwrap();
-        let by_id: BTreeMap<&str, &serde_json::Value> = json["values"]
+        // Version 2: values keyed by item id; the labels and units are in the format's
+        // dictionary, at the address stats.json gives relative to itself.
+        assert_eq!(json["version"], 2);
+        let dictionary_path = built()
+            .join(&key)
+            .join(json["dictionary"].as_str().unwrap());
+        let dictionary: serde_json::Value =
+            serde_json::from_slice(&fs::read(&dictionary_path).unwrap()).unwrap();
+        assert_eq!(dictionary["format"], json["format"]);
+        let items: Vec<&str> = dictionary["items"]
             .as_array()
             .unwrap()
             .iter()
-            .map(|v| (v["id"].as_str().unwrap(), &v["value"]))
+            .map(|i| i["id"].as_str().unwrap())
             .collect();
+        let by_id: BTreeMap<&str, &serde_json::Value> = json["values"]
+            .as_object()
+            .unwrap()
+            .iter()
+            .map(|(id, v)| (id.as_str(), v))
+            .collect();
+        assert_eq!(
+            json["values"]
+                .as_object()
+                .unwrap()
+                .keys()
+                .map(String::as_str)
+                .collect::<BTreeSet<_>>(),
+            items.iter().copied().collect::<BTreeSet<_>>(),
+            "{key}: one value per item of the dictionary"
+        );
         for (id, value) in &values {
             let shown = by_id[id.as_str()];
             match value {
@@ -230,9 +255,31 @@ fn all_csv_and_json_hold_every_figure() {
             )
         })
         .collect();
-    let json: Vec<serde_json::Value> =
+    // all.json (version 2): one object per report, its values keyed by item id.
+    let json: serde_json::Value =
         serde_json::from_slice(&fs::read(built().join("data/all.json")).unwrap()).unwrap();
-    assert_eq!(json.len(), rows.len());
+    assert_eq!(json["version"], 2);
+    let json_values: BTreeMap<(String, String), serde_json::Value> = json["reports"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|r| {
+            let key = format!("{}/{}", r["year"], r["township"].as_str().unwrap());
+            r["values"]
+                .as_object()
+                .unwrap()
+                .iter()
+                .map(move |(id, v)| ((key.clone(), id.clone()), v.clone()))
+        })
+        .collect();
+    assert_eq!(json_values.len(), rows.len());
+    for (cell, shown) in &rows {
+        let value = &json_values[cell];
+        match shown.as_str() {
+            "" => assert!(value.is_null(), "{cell:?}: blank is null"),
+            text => assert!(same_number(&value.to_string(), text), "{cell:?}"),
+        }
+    }
     let mut count = 0;
     for (key, values) in sources() {
         for (id, value) in values {

@@ -95,17 +95,20 @@ fn shown(value: &Value) -> String {
     }
 }
 
-/// The row of `nianbao-table` for each value of a report's stats.json is on the page.
-fn assert_table_rows(page: &str, stats: &Value) {
-    let values = stats["values"].as_array().expect("values");
+/// The row of `nianbao-table` for each value of a report's stats.json is on the page, with the
+/// label and unit of its format's dictionary.
+fn assert_table_rows(page: &str, stats: &Value, dictionary: &Value) {
+    let values = stats["values"].as_object().expect("values by id");
+    let items = dictionary["items"].as_array().expect("items");
     assert!(values.len() > 50, "the whole table");
-    for v in values {
-        let id = v["id"].as_str().expect("id");
+    assert_eq!(values.len(), items.len(), "one value per item");
+    for item in items {
+        let id = item["id"].as_str().expect("id");
         let row = format!(
             "<tr data-id=\"{id}\"><td>{}</td><td>{}</td><td>{}</td></tr>",
-            v["label"].as_str().unwrap_or_default(),
-            v["unit"].as_str().unwrap_or_default(),
-            shown(&v["value"])
+            item["label"].as_str().unwrap_or_default(),
+            item["unit"].as_str().unwrap_or_default(),
+            shown(&values[id])
         );
         assert!(page.contains(&row), "row {row} in the Hugo page");
     }
@@ -152,7 +155,14 @@ fn the_hugo_example_shows_the_exported_figures() {
         json(&built.join("2018/beijinggang/stats.json")),
         "update-data.sh copied the report's stats.json"
     );
-    assert_table_rows(&page, &stats);
+    let format = stats["format"].as_str().expect("format");
+    let dictionary = json(&data.join(format!("formats/{format}.json")));
+    assert_eq!(
+        dictionary,
+        json(&built.join(format!("data/formats/{format}.json"))),
+        "update-data.sh copied the format's dictionary"
+    );
+    assert_table_rows(&page, &stats, &dictionary);
 
     let model = json(&data.join("model.json"));
     let reports = model["site"]["reports"].as_array().expect("reports");
@@ -241,9 +251,12 @@ fn the_comparison_keeps_every_status_apart_as_the_portal_does() {
         model,
         "update-data.sh saved the export"
     );
+    let stats = json(&site.join(format!("data/nianbao/stats/{year}/{slug}.json")));
+    let format = stats["format"].as_str().expect("format");
     assert_table_rows(
         &page,
-        &json(&site.join(format!("data/nianbao/stats/{year}/{slug}.json"))),
+        &stats,
+        &json(&site.join(format!("data/nianbao/formats/{format}.json"))),
     );
 
     let mut years: Vec<u64> = reports.iter().filter_map(|r| r["year"].as_u64()).collect();
@@ -373,6 +386,9 @@ fn update_data_sh_says_how_to_use_it_and_writes_only_into_the_hugo_site() {
         .collect();
     assert_eq!(expected.len(), 2, "the fixture's two reports have tables");
     expected.insert("nianbao/model.json".to_string());
+    for format in nianbao::schema::format_ids() {
+        expected.insert(format!("nianbao/formats/{format}.json"));
+    }
     assert_eq!(written, expected, "only data/nianbao/ of the Hugo site");
     assert!(
         !repo_root().join("examples/hugo/data").exists(),

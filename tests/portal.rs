@@ -436,7 +436,7 @@ fn year_archive_is_reproducible_self_contained_and_names_are_utf8() {
         "static/style.css",
         "townships/alpha/index.html",
         "county/index.html",
-        "data/all.csv",
+        "data/index.html",
     ] {
         assert!(files.contains_key(expected), "{expected} in {names:?}");
     }
@@ -464,15 +464,24 @@ fn year_archive_is_reproducible_self_contained_and_names_are_utf8() {
     let home = String::from_utf8_lossy(&files["index.html"]);
     assert!(home.contains("离线归档副本"));
     assert!(!home.contains("2020"), "the other year is not listed");
-    let csv = String::from_utf8_lossy(&files["data/all.csv"]);
-    assert!(!csv.contains("2020"), "the county data of the year only");
+    // The county-wide files (every year's figures) are the live site's alone: the archive holds
+    // no slice of them, and its data page links to the live ones.
+    assert!(
+        !names.iter().any(|n| n.starts_with("data/all.")),
+        "no county-wide data file: {names:?}"
+    );
+    let data = String::from_utf8_lossy(&files["data/index.html"]);
+    assert!(
+        data.contains("href=\"https://example.gov.cn/nianbao/data/all.csv\""),
+        "{data}"
+    );
 
     let broken = nianbao::linkcheck::check_tree(&files);
     assert!(broken.is_empty(), "{broken:#?}");
 }
 
 /// A build copies into its archives what it rendered for the live site (report pages rendered
-/// twice from one context, the year's slice of the county files): every archive must be what
+/// twice from one context): every archive must be what
 /// `nianbao archive` renders from the year alone. The demo site has townships with reports in
 /// several years (links to other years are dropped in an archive) and county files larger than
 /// the compressor's block.

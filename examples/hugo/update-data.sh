@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Refresh a Hugo site's data/nianbao/ from a nianbao site: the model (`nianbao export`) as
-# data/nianbao/model.json and the stats.json of every report of the built nianbao site as
-# data/nianbao/stats/<year>/<township>.json. It writes nothing but the Hugo site's
+# data/nianbao/model.json, the stats.json of every report of the built nianbao site as
+# data/nianbao/stats/<year>/<township>.json and the table formats' dictionaries (the labels and
+# units stats.json keys its values by) as data/nianbao/formats/<format>.json. It writes nothing but the Hugo site's
 # data/nianbao/ (replaced whole, so a report taken off the portal leaves no stale file); the
 # nianbao site and its built output are only read.
 #
@@ -77,7 +78,12 @@ if [ "$count" -eq 0 ]; then
   echo "错误：$built 中没有任何报告的 stats.json：请先运行 nianbao build --root $root，或给出它生成的文件夹。Hugo 网站的数据没有改动。" >&2
   exit 1
 fi
+mkdir -p "$work/formats"
+for f in "$built"/data/formats/*.json; do
+  [ -f "$f" ] || { echo "错误：$built/data/formats/ 中没有表格格式说明（stats.json 的指标名称和单位）：请用新版 nianbao build 重新生成。Hugo 网站的数据没有改动。" >&2; exit 1; }
+  cp "$f" "$work/formats/"
+done
 rm -rf "$hugo_site/data/nianbao"
 mv "$work" "$hugo_site/data/nianbao"
 trap - EXIT
-echo "已更新 $hugo_site/data/nianbao/：model.json 和 $count 份报告的统计表。"
+echo "已更新 $hugo_site/data/nianbao/：model.json、$count 份报告的统计表和表格格式说明。"

@@ -6,7 +6,6 @@
 use std::io::Write;
 
 use rust_decimal::Decimal;
-#[cfg(test)]
 use serde::Serialize;
 #[cfg(test)]
 use serde_json::value::RawValue;
@@ -92,10 +91,8 @@ struct RowParts {
     csv: Vec<Vec<u8>>,
     /// `format,id,label,unit,` per cell (all.csv).
     long_csv: Vec<Vec<u8>>,
-    /// `{"id":…,"label":…,"unit":…,"value":` per cell (stats.json).
-    json: Vec<Vec<u8>>,
-    /// `"format":…,"id":…,"label":…,"unit":…,"value":` per cell (all.json).
-    long_json: Vec<Vec<u8>>,
+    /// `"<id>":` per cell: the key of its value in stats.json and all.json.
+    json_keys: Vec<Vec<u8>>,
 }
 
 impl RowParts {
@@ -128,33 +125,12 @@ impl RowParts {
                 .iter()
                 .map(|c| csv_prefix(&[&format.id, &c.id, &c.label, &c.unit]))
                 .collect(),
-            json: cells
+            json_keys: cells
                 .iter()
                 .map(|c| {
-                    let mut part = b"{".to_vec();
-                    json_fields(
-                        &mut part,
-                        &[("id", &c.id), ("label", &c.label), ("unit", &c.unit)],
-                    );
-                    part.extend_from_slice(b",\"value\":");
-                    part
-                })
-                .collect(),
-            long_json: cells
-                .iter()
-                .map(|c| {
-                    let mut part = Vec::new();
-                    json_fields(
-                        &mut part,
-                        &[
-                            ("format", &format.id),
-                            ("id", &c.id),
-                            ("label", &c.label),
-                            ("unit", &c.unit),
-                        ],
-                    );
-                    part.extend_from_slice(b",\"value\":");
-                    part
+                    let mut key = serde_json::to_vec(&c.id).unwrap_or_default();
+                    key.push(b':');
+                    key
                 })
                 .collect(),
         }
@@ -203,60 +179,76 @@ fn json_number(value: Option<Decimal>) -> Option<Box<RawValue>> {
     value.and_then(|v| RawValue::from_string(v.to_string()).ok())
 }
 
-#[cfg(test)]
-#[derive(Serialize)]
-struct JsonValue<'a> {
-    id: &'a str,
-    label: &'a str,
-    unit: &'a str,
-    value: Option<Box<RawValue>>,
+/// The version of the JSON data model (`stats.json`, `all.json`, `data/formats/<format>.json`):
+/// raised when a field changes meaning or goes. Version 2 keys each value by its item id and
+/// names the items' labels and units once, in the format's dictionary.
+pub(crate) const JSON_VERSION: u32 = 2;
+
+/// Where the dictionary of a table format is published.
+fn dictionary_path(format: &crate::schema::Format) -> String {
+    crate::plan::urls::format_dictionary(&format.id)
 }
 
-#[cfg(test)]
-#[derive(Serialize)]
-struct JsonReport<'a> {
-    year: u16,
-    township: &'a str,
-    township_name: &'a str,
-    title: &'a str,
-    published: Option<String>,
-    format: &'a str,
-    format_name: &'a str,
-    values: Vec<JsonValue<'a>>,
-}
-
-#[cfg(test)]
-fn json_report<'a>(site: &'a Site, report: &'a Report, stats: &'a Stats) -> JsonReport<'a> {
-    JsonReport {
-        year: report.year,
-        township: &report.township,
-        township_name: site
-            .township(&report.township)
-            .map_or("", |t| t.name.as_str()),
-        title: &report.meta.title,
-        published: report.meta.published.map(|d| d.to_string()),
-        format: &stats.format.id,
-        format_name: &stats.format.name,
-        values: stats
-            .format
+/// `data/formats/<format>.json`: the items of a table format in official order (`id`, `label`,
+/// `unit`, `heading`), which `stats.json` and `all.json` key their values by.
+pub(crate) fn dictionary_json(format: &crate::schema::Format) -> Vec<u8> {
+    #[derive(Serialize)]
+    struct Item<'a> {
+        id: &'a str,
+        label: &'a str,
+        unit: &'a str,
+        heading: bool,
+    }
+    #[derive(Serialize)]
+    struct Dictionary<'a> {
+        version: u32,
+        format: &'a str,
+        format_name: &'a str,
+        items: Vec<Item<'a>>,
+    }
+    let dictionary = Dictionary {
+        version: JSON_VERSION,
+        format: &format.id,
+        format_name: &format.name,
+        items: format
             .cells
             .iter()
-            .zip(&stats.values)
-            .map(|(c, v)| JsonValue {
+            .map(|c| Item {
                 id: &c.id,
                 label: &c.label,
                 unit: &c.unit,
-                value: json_number(*v),
+                heading: c.heading,
             })
             .collect(),
-    }
+    };
+    let mut out = serde_json::to_vec(&dictionary).unwrap_or_default();
+    out.push(b'\n');
+    out
 }
 
-/// `stats.json`: the report's metadata and every cell (`null` for blank).
-pub(crate) fn stats_json(site: &Site, report: &Report, stats: &Stats) -> Vec<u8> {
+/// Every cell's value keyed by its id, in official order: `{"<id>":<value or null>,…}`.
+fn push_values(out: &mut Vec<u8>, stats: &Stats) {
     let rows = RowParts::of(stats.format);
-    let mut out = Vec::with_capacity(12 * 1024);
-    let _ = write!(out, "{{\"year\":{},", report.year);
+    out.push(b'{');
+    for (i, (key, v)) in rows.json_keys.iter().zip(&stats.values).enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(key);
+        push_figure(out, *v, b"null");
+    }
+    out.push(b'}');
+}
+
+/// `stats.json`: the model's version, the report's metadata, the relative address of its
+/// format's dictionary and every cell's value keyed by item id (`null` for blank).
+pub(crate) fn stats_json(site: &Site, report: &Report, stats: &Stats) -> Vec<u8> {
+    let mut out = Vec::with_capacity(4 * 1024);
+    let _ = write!(
+        out,
+        "{{\"version\":{JSON_VERSION},\"year\":{},",
+        report.year
+    );
     json_fields(
         &mut out,
         &[
@@ -277,19 +269,70 @@ pub(crate) fn stats_json(site: &Site, report: &Report, stats: &Stats) -> Vec<u8>
         &[
             ("format", &stats.format.id),
             ("format_name", &stats.format.name),
+            // stats.json is at <year>/<township>/stats.json.
+            (
+                "dictionary",
+                &format!("../../{}", dictionary_path(stats.format)),
+            ),
         ],
     );
-    out.extend_from_slice(b",\"values\":[");
-    for (i, (part, v)) in rows.json.iter().zip(&stats.values).enumerate() {
-        if i > 0 {
-            out.push(b',');
-        }
-        out.extend_from_slice(part);
-        push_figure(&mut out, *v, b"null");
-        out.push(b'}');
-    }
-    out.extend_from_slice(b"]}\n");
+    out.extend_from_slice(b",\"values\":");
+    push_values(&mut out, stats);
+    out.extend_from_slice(b"}\n");
     out
+}
+
+#[cfg(test)]
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    version: u32,
+    year: u16,
+    township: &'a str,
+    township_name: &'a str,
+    title: &'a str,
+    published: Option<String>,
+    format: &'a str,
+    format_name: &'a str,
+    dictionary: String,
+    values: Box<RawValue>,
+}
+
+/// Values keyed by id in official order, written key by key with serde (the reference of
+/// [`push_values`]).
+#[cfg(test)]
+fn json_values(stats: &Stats) -> Box<RawValue> {
+    let pairs: Vec<String> = stats
+        .format
+        .cells
+        .iter()
+        .zip(&stats.values)
+        .map(|(c, v)| {
+            let value = json_number(*v).map_or("null".to_string(), |raw| raw.get().to_string());
+            format!(
+                "{}:{value}",
+                serde_json::to_string(&c.id).unwrap_or_default()
+            )
+        })
+        .collect();
+    RawValue::from_string(format!("{{{}}}", pairs.join(","))).expect("valid JSON")
+}
+
+#[cfg(test)]
+fn json_report<'a>(site: &'a Site, report: &'a Report, stats: &'a Stats) -> JsonReport<'a> {
+    JsonReport {
+        version: JSON_VERSION,
+        year: report.year,
+        township: &report.township,
+        township_name: site
+            .township(&report.township)
+            .map_or("", |t| t.name.as_str()),
+        title: &report.meta.title,
+        published: report.meta.published.map(|d| d.to_string()),
+        format: &stats.format.id,
+        format_name: &stats.format.name,
+        dictionary: format!("../../{}", dictionary_path(stats.format)),
+        values: json_values(stats),
+    }
 }
 
 /// [`stats_json`] by serde, the reference the fast path is tested against.
@@ -323,26 +366,12 @@ const CHUNK: usize = 256;
 
 /// Stream `/data/all.csv` or `/data/all.json` to `out`, rendering chunks of reports in parallel.
 /// The county-wide files grow with the whole dataset (hundreds of megabytes for a province), so
-/// they are never held in memory whole.
+/// they are never held in memory whole. A year archive holds no slice of them: the live site
+/// publishes no per-year county file, and an archive holds only files the live site publishes.
 pub(crate) fn write_county_file(
     site: &Site,
     json: bool,
     out: &mut dyn Write,
-) -> std::io::Result<()> {
-    write_county_file_split(site, json, out, &mut |_| Ok(None))
-}
-
-/// Where [`write_county_file_split`] writes a year's own county file (`None`: nowhere).
-pub(crate) type YearFiles<'a> = dyn FnMut(u16) -> std::io::Result<Option<Box<dyn Write + 'a>>> + 'a;
-
-/// [`write_county_file`], also writing each year's rows as the county file of that year's
-/// archive ([`Site::restricted_to_year`]) holds them to the writer `year_file` opens: the rows
-/// are sorted by year, so each year's file is the same header and that year's slice of rows.
-pub(crate) fn write_county_file_split(
-    site: &Site,
-    json: bool,
-    out: &mut dyn Write,
-    year_file: &mut YearFiles<'_>,
 ) -> std::io::Result<()> {
     use rayon::prelude::*;
     let reports = long_reports(site);
@@ -350,32 +379,20 @@ pub(crate) fn write_county_file_split(
     // Reused from window to window: fresh multi-megabyte buffers cost page faults and copies
     // as they grow.
     let mut buffers = vec![Vec::new(); rayon::current_num_threads().max(1)];
-    for year in reports.chunk_by(|a, b| a.year == b.year) {
-        let mut year_rows = match year_file(year[0].year)? {
-            Some(w) => Some(CountyRows::start(w, json)?),
-            None => None,
-        };
-        for window in year.chunks(CHUNK * buffers.len()) {
-            buffers
-                .par_iter_mut()
-                .zip(window.par_chunks(CHUNK))
-                .for_each(|(buffer, chunk)| {
-                    buffer.clear();
-                    if json {
-                        json_chunk(site, chunk, buffer)
-                    } else {
-                        csv_chunk(site, chunk, buffer)
-                    }
-                });
-            for chunk in &buffers[..window.len().div_ceil(CHUNK)] {
-                all.rows(chunk)?;
-                if let Some(rows) = year_rows.as_mut() {
-                    rows.rows(chunk)?;
+    for window in reports.chunks(CHUNK * buffers.len()) {
+        buffers
+            .par_iter_mut()
+            .zip(window.par_chunks(CHUNK))
+            .for_each(|(buffer, chunk)| {
+                buffer.clear();
+                if json {
+                    json_chunk(site, chunk, buffer)
+                } else {
+                    csv_chunk(site, chunk, buffer)
                 }
-            }
-        }
-        if let Some(rows) = year_rows {
-            rows.finish()?.flush()?;
+            });
+        for chunk in &buffers[..window.len().div_ceil(CHUNK)] {
+            all.rows(chunk)?;
         }
     }
     all.finish().map(drop)
@@ -389,9 +406,22 @@ struct CountyRows<W: Write> {
 }
 
 impl<W: Write> CountyRows<W> {
+    /// Start the file; all.json names the dictionary of each table format first.
     fn start(mut out: W, json: bool) -> std::io::Result<Self> {
         if json {
-            out.write_all(b"[")?;
+            write!(out, "{{\"version\":{JSON_VERSION},\"dictionaries\":{{")?;
+            for (i, format) in crate::schema::formats().iter().enumerate() {
+                if i > 0 {
+                    out.write_all(b",")?;
+                }
+                // all.json is at data/all.json.
+                let path = dictionary_path(format);
+                let relative = path.strip_prefix("data/").unwrap_or(&path);
+                serde_json::to_writer(&mut out, &format.id)?;
+                out.write_all(b":")?;
+                serde_json::to_writer(&mut out, relative)?;
+            }
+            out.write_all(b"},\"reports\":[")?;
         } else {
             out.write_all(BOM)?;
             out.write_all(&csv_bytes(&LONG_HEADER, std::iter::empty())[BOM.len()..])?;
@@ -416,7 +446,7 @@ impl<W: Write> CountyRows<W> {
 
     fn finish(mut self) -> std::io::Result<W> {
         if self.json {
-            self.out.write_all(b"]\n")?;
+            self.out.write_all(b"]}\n")?;
         }
         Ok(self.out)
     }
@@ -443,26 +473,21 @@ fn csv_chunk(site: &Site, reports: &[&Report], out: &mut Vec<u8>) {
 fn json_chunk(site: &Site, reports: &[&Report], out: &mut Vec<u8>) {
     for r in reports {
         let stats = r.stats.as_ref().expect("filtered");
-        let rows = RowParts::of(stats.format);
-        let mut prefix = Vec::new();
-        let _ = write!(prefix, "{{\"year\":{},", r.year);
+        if !out.is_empty() {
+            out.push(b',');
+        }
+        let _ = write!(out, "{{\"year\":{},", r.year);
         json_fields(
-            &mut prefix,
+            out,
             &[
                 ("township", &r.township),
                 ("township_name", site.township_name(&r.township)),
+                ("format", &stats.format.id),
             ],
         );
-        prefix.push(b',');
-        for (part, v) in rows.long_json.iter().zip(&stats.values) {
-            if !out.is_empty() {
-                out.push(b',');
-            }
-            out.extend_from_slice(&prefix);
-            out.extend_from_slice(part);
-            push_figure(out, *v, b"null");
-            out.push(b'}');
-        }
+        out.extend_from_slice(b",\"values\":");
+        push_values(out, stats);
+        out.push(b'}');
     }
 }
 
@@ -478,20 +503,7 @@ fn county_chunk_reference(site: &Site, reports: &[&Report], json: bool) -> Vec<u
         let name = site.township_name(&r.township);
         for (c, v) in stats.format.cells.iter().zip(&stats.values) {
             if json {
-                if !out.is_empty() {
-                    out.push(b',');
-                }
-                let figure = JsonFigure {
-                    year: r.year,
-                    township: &r.township,
-                    township_name: name,
-                    format: &stats.format.id,
-                    id: &c.id,
-                    label: &c.label,
-                    unit: &c.unit,
-                    value: json_number(*v),
-                };
-                let _ = serde_json::to_writer(&mut out, &figure);
+                continue;
             } else {
                 let year = r.year.to_string();
                 let value = figure(*v);
@@ -510,6 +522,20 @@ fn county_chunk_reference(site: &Site, reports: &[&Report], json: bool) -> Vec<u
         }
     }
     if json {
+        for r in reports {
+            let stats = r.stats.as_ref().expect("filtered");
+            if !out.is_empty() {
+                out.push(b',');
+            }
+            let report = JsonLongReport {
+                year: r.year,
+                township: &r.township,
+                township_name: site.township_name(&r.township),
+                format: &stats.format.id,
+                values: json_values(stats),
+            };
+            let _ = serde_json::to_writer(&mut out, &report);
+        }
         out
     } else {
         w.into_inner().unwrap_or_default()
@@ -518,15 +544,12 @@ fn county_chunk_reference(site: &Site, reports: &[&Report], json: bool) -> Vec<u
 
 #[cfg(test)]
 #[derive(Serialize)]
-struct JsonFigure<'a> {
+struct JsonLongReport<'a> {
     year: u16,
     township: &'a str,
     township_name: &'a str,
     format: &'a str,
-    id: &'a str,
-    label: &'a str,
-    unit: &'a str,
-    value: Option<Box<RawValue>>,
+    values: Box<RawValue>,
 }
 
 /// The text of a measure in data files: the figure, empty for blank, `—` for not collected.
@@ -678,6 +701,7 @@ mod tests {
                 String::from_utf8(stats_json_reference(&site, r, stats)).unwrap()
             );
         }
+        compact_json_keys_every_value_by_its_dictionary_s_id(&site);
         for json in [false, true] {
             let mut fast = Vec::new();
             if json {
@@ -689,6 +713,53 @@ mod tests {
                 String::from_utf8(fast).unwrap(),
                 String::from_utf8(county_chunk_reference(&site, &all, json)).unwrap()
             );
+        }
+    }
+
+    /// stats.json and all.json name each value by the id of its format's dictionary, which
+    /// lists every item with its label and unit in official order; blank is `null`, 0 is 0.
+    fn compact_json_keys_every_value_by_its_dictionary_s_id(site: &Site) {
+        use serde_json::Value;
+        let mut all = Vec::new();
+        write_county_file(site, true, &mut all).unwrap();
+        let all: Value = serde_json::from_slice(&all).unwrap();
+        assert_eq!(all["version"], JSON_VERSION);
+        let listed = all["reports"].as_array().unwrap();
+        assert_eq!(listed.len(), site.reports.len());
+        for (r, listed) in long_reports(site).into_iter().zip(listed) {
+            assert_eq!(listed["year"], r.year);
+            let stats = r.stats.as_ref().unwrap();
+            let own: Value = serde_json::from_slice(&stats_json(site, r, stats)).unwrap();
+            assert_eq!(own["version"], JSON_VERSION);
+            let path = all["dictionaries"][&stats.format.id].as_str().unwrap();
+            assert_eq!(
+                own["dictionary"].as_str().unwrap(),
+                format!("../../data/{path}")
+            );
+            let dictionary: Value = serde_json::from_slice(&dictionary_json(stats.format)).unwrap();
+            let items = dictionary["items"].as_array().unwrap();
+            assert_eq!(items.len(), stats.format.cells.len());
+            for (values, whose) in [(&own["values"], "stats.json"), (&listed["values"], "all")] {
+                let values = values.as_object().unwrap();
+                assert_eq!(values.len(), items.len(), "{whose}: one value per item");
+                let mut zeros = 0;
+                for ((item, cell), v) in items.iter().zip(&stats.format.cells).zip(&stats.values) {
+                    assert_eq!(item["id"], cell.id.as_str());
+                    assert_eq!(item["label"], cell.label.as_str());
+                    assert_eq!(item["unit"], cell.unit.as_str());
+                    let value = &values[cell.id.as_str()];
+                    match v {
+                        None => assert!(value.is_null(), "{whose}: {} blank", cell.id),
+                        Some(v) => {
+                            // The exact text (1.50) is checked against the reference writer.
+                            let text = crate::site::figure::text(*v);
+                            assert_eq!(value.as_f64(), text.parse::<f64>().ok(), "{text}");
+                            zeros += usize::from(v.is_zero());
+                        }
+                    }
+                }
+                assert!(zeros > 0, "the table has zeros that must not become null");
+            }
         }
     }
 

@@ -110,7 +110,7 @@ pub(crate) enum Ready {
 pub(crate) type Reuse<'a> = &'a (dyn Fn(&PlannedFile) -> Option<Ready> + Sync);
 
 /// Archive entries compressed while the live site is rendered, by year and path: report pages as
-/// the archive shows them, and each year's slice of the county-wide files. Writing them out and
+/// the archive shows them. Writing them out and
 /// reading them back cost more than compressing them; compressed they are small enough to keep
 /// until their archive is written.
 pub(crate) struct Ahead {
@@ -151,30 +151,15 @@ impl Ahead {
 
     /// Compress `bytes` as the entry `path` of the archive of `year`, if it will be written.
     pub(crate) fn add(&self, year: u16, path: &str, bytes: &[u8]) -> io::Result<()> {
-        let Some(mut entry) = self.entry(year, path, bytes.len() as u64)? else {
+        let Some(&time) = self.times.get(&year) else {
             return Ok(());
         };
-        entry.write_all(bytes)?;
-        entry.flush()
-    }
-
-    /// A writer of the entry `path` of the archive of `year`, if it will be written: what is
-    /// written is compressed as it comes, and flushing completes the entry.
-    pub(crate) fn writer(&self, year: u16, path: &str) -> io::Result<Option<AheadWriter<'_>>> {
-        self.entry(year, path, 0)
-    }
-
-    fn entry(&self, year: u16, path: &str, len: u64) -> io::Result<Option<AheadWriter<'_>>> {
-        let Some(&time) = self.times.get(&year) else {
-            return Ok(None);
-        };
-        let builder =
-            ZipFileBuilder::new(path, options(path, time, len)).map_err(io::Error::other)?;
-        Ok(Some(AheadWriter {
-            ahead: self,
-            key: (year, path.to_string()),
-            builder: Some(Blocks::new(builder)),
-        }))
+        let mut builder = ZipFileBuilder::new(path, options(path, time, bytes.len() as u64))
+            .map_err(io::Error::other)?;
+        write_slices(&mut builder, bytes)?;
+        let prepared = builder.finish().map_err(io::Error::other)?;
+        self.keep((year, path.to_string()), prepared);
+        Ok(())
     }
 
     /// Entries held and their compressed bytes (for `NIANBAO_PROFILE`).
@@ -203,39 +188,11 @@ impl Ahead {
     }
 }
 
-/// An entry of [`Ahead`] being compressed; [`Write::flush`] completes it.
-pub(crate) struct AheadWriter<'a> {
-    ahead: &'a Ahead,
-    key: (u16, String),
-    /// The compressor, fed in blocks as [`write_in_blocks`] feeds it; `None` once complete.
-    builder: Option<Blocks<ZipFileBuilder>>,
-}
-
-impl Write for AheadWriter<'_> {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        match self.builder.as_mut() {
-            Some(builder) => builder.write(buf),
-            None => Err(io::Error::other("archive entry already complete")),
-        }
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        let Some(builder) = self.builder.take() else {
-            return Ok(());
-        };
-        let prepared = builder.finish()?.finish().map_err(io::Error::other)?;
-        self.ahead.keep(std::mem::take(&mut self.key), prepared);
-        Ok(())
-    }
-}
-
-/// A build's sink: the staging tree, with each year's slice of the county-wide files compressed
-/// on the way for its archive.
+/// A build's sink: the staging tree; the year archives are written after it, from what it holds
+/// and what was compressed [`Ahead`].
 pub(crate) struct Staged<'a> {
     /// The staging tree.
     pub(crate) staging: &'a Staging,
-    /// Archive entries compressed ahead.
-    pub(crate) ahead: &'a Ahead,
 }
 
 impl Sink for Staged<'_> {
@@ -255,17 +212,6 @@ impl Sink for Staged<'_> {
         fill: &mut dyn FnMut(&mut dyn Write) -> io::Result<()>,
     ) -> Result<(), OutputError> {
         self.staging.write_stream(path, |w| fill(w))
-    }
-
-    fn county_file(&mut self, site: &Site, path: &str, json: bool) -> Result<(), OutputError> {
-        let ahead = self.ahead;
-        self.staging.write_stream(path, |w| {
-            crate::export::data::write_county_file_split(site, json, w, &mut |year| {
-                Ok(ahead
-                    .writer(year, path)?
-                    .map(|w| Box::new(w) as Box<dyn Write>))
-            })
-        })
     }
 
     /// Archives are written after every other file ([`sink::after_archives`] is the other half of
@@ -364,7 +310,7 @@ pub(crate) struct Extra {
 }
 
 /// What a build's archive of `year` takes instead of rendering `file`: the entry compressed
-/// [`Ahead`] (report pages, county-file slices), the year's search shards built by the live
+/// [`Ahead`] (report pages), the year's search shards built by the live
 /// `producer`, or the live file just written under `live` when its bytes are the same in a year
 /// archive as in the whole site (they depend on their report or their year alone: data files,
 /// search texts, the year's figures).
@@ -377,9 +323,7 @@ pub(crate) fn ready(
 ) -> Option<Ready> {
     use crate::plan::Target;
     match file.target {
-        Target::Report(_) | Target::AllData(_) => {
-            ahead.take(year, &file.path).map(Ready::Compressed)
-        }
+        Target::Report(_) => ahead.take(year, &file.path).map(Ready::Compressed),
         Target::SearchShard(n) => twins
             .archive_search(year)
             .map(|index| Ready::Bytes(index.shard(n).as_bytes().to_vec())),
@@ -453,10 +397,10 @@ struct Entries<'z, W: Write + Seek> {
 impl<W: Write + Seek> Sink for Entries<'_, W> {
     type Error = ArchiveError;
 
-    fn bytes(&mut self, path: &str, mut bytes: &[u8]) -> Result<(), ArchiveError> {
+    fn bytes(&mut self, path: &str, bytes: &[u8]) -> Result<(), ArchiveError> {
         self.zip
             .start_file(path, options(path, self.time, bytes.len() as u64))?;
-        Ok(write_in_blocks(self.zip, &mut bytes)?)
+        Ok(write_slices(self.zip, bytes)?)
     }
 
     fn copy(&mut self, path: &str, source: &std::path::Path) -> Result<(), ArchiveError> {
@@ -467,6 +411,12 @@ impl<W: Write + Seek> Sink for Entries<'_, W> {
         let mut file = fs::File::open(source).map_err(read)?;
         let len = file.metadata().map_err(read)?.len();
         self.zip.start_file(path, options(path, self.time, len))?;
+        if len <= WHOLE {
+            // Read at once and handed on in slices: no block buffer to allocate and fill.
+            let mut bytes = Vec::with_capacity(len as usize);
+            io::Read::read_to_end(&mut file, &mut bytes).map_err(read)?;
+            return Ok(write_slices(self.zip, &bytes)?);
+        }
         Ok(write_in_blocks(self.zip, &mut file)?)
     }
 
@@ -486,6 +436,18 @@ impl<W: Write + Seek> Sink for Entries<'_, W> {
     fn archive(&mut self, _: &Site, _: &Theme, _: &str, _: u16) -> Result<(), ArchiveError> {
         Ok(())
     }
+}
+
+/// Files copied into an archive up to this size are read whole rather than through a block.
+const WHOLE: u64 = 16 << 20;
+
+/// Hand `bytes` on as [`Blocks`] does, in writes of exactly [`BLOCK`] bytes (the last shorter),
+/// without copying them into a block first: each archive entry would otherwise allocate and
+/// zero a block of its own (70,000 entries at 10,000 reports).
+fn write_slices(out: &mut impl Write, bytes: &[u8]) -> io::Result<()> {
+    bytes
+        .chunks(BLOCK)
+        .try_for_each(|piece| out.write_all(piece))
 }
 
 /// Feed the compressor in blocks of a fixed size whatever the source: deflate's output depends on
@@ -843,7 +805,9 @@ mod tests {
                 zip.write_all(piece).unwrap();
             }
         });
+        let sliced = zipped(|zip| write_slices(zip, &source).unwrap());
         assert_eq!(copied, blocked);
+        assert_eq!(sliced, blocked);
         assert_eq!(streamed, blocked);
         // The test would pass vacuously if the split did not matter to the compressor.
         assert_ne!(unblocked, blocked);

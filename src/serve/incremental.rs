@@ -506,7 +506,11 @@ impl Workspace {
                 reports_changed[*i] || (change.membership && report_township_changed[*i])
             }
             Target::ReportData(i, _) | Target::Attachment(i, _) => reports_changed[*i],
-            Target::NotFound | Target::Static(_) | Target::SearchPage | Target::SearchFold => false,
+            Target::NotFound
+            | Target::Static(_)
+            | Target::SearchPage
+            | Target::SearchFold
+            | Target::FormatDictionary(_) => false,
             // Any report's text may be in any shard; titles and years are in the document list.
             Target::SearchShard(_) => true,
             Target::SearchDocs => listing,
@@ -1194,6 +1198,7 @@ fn not_browsed(target: &Target) -> bool {
             | Target::CountyTotals(_)
             | Target::AuditData(_)
             | Target::Portal
+            | Target::FormatDictionary(_)
             | Target::YearFigures(..)
             | Target::ReportData(..)
             | Target::TownshipData(..)
