@@ -475,6 +475,11 @@ fn year_archive_is_reproducible_self_contained_and_names_are_utf8() {
         data.contains("href=\"https://example.gov.cn/nianbao/data/all.csv\""),
         "{data}"
     );
+    // Its township pages have no comparison across years, so it does not promise their
+    // downloads: it sends the reader to the live site for them.
+    assert!(names.iter().any(|n| n.starts_with("townships/")));
+    assert!(!data.contains("每个乡镇页面另有"), "{data}");
+    assert!(data.contains("不含历年对比"), "{data}");
 
     let broken = nianbao::linkcheck::check_tree(&files);
     assert!(broken.is_empty(), "{broken:#?}");
