@@ -192,8 +192,13 @@ fn a_save_preempts_the_background_pass_and_the_pass_follows_both_saves() {
     let f = Fixture::new().without_missing_years();
     more_years(&f);
     let server = Server::start_env(f.root(), &[SLOW]);
-    // The first build's other files are written (a request for one waits for them).
-    assert_eq!(server.get("/nianbao/search/docs.js").0, 200);
+    // The first build's other files are written (a request for one waits for them; the slowed
+    // pass can outlast one request's read timeout, so ask again until it answers).
+    server.wait_for(
+        "/nianbao/search/docs.js",
+        "the first build's background pass",
+        |s, _| s == 200,
+    );
     f.edit(STATS, "proactive.total: 10", "proactive.total: 12");
     server.wait_for(PAGE, "the first save", |_, b| value_cell(b) == Some("12"));
     // Past the quiet time (800 ms) after which the first save's background pass starts.
