@@ -59,6 +59,9 @@ pub enum Target {
     /// `/search/fold.js`: the traditional → simplified folding table, loaded only by a query
     /// or a text that has a character it folds.
     SearchFold,
+    /// `/search/l-<format>.js`: the row labels of a table format, which report texts refer to
+    /// by a bitmask, by format id.
+    SearchLabels(String),
     /// `/search/s-<n>.js`: one shard of the search index (depends on every report's text).
     SearchShard(usize),
     /// `/search/t/<year>/<slug>.js`: the first part of one report's text for search, by report
@@ -448,6 +451,12 @@ pub fn plan(site: &Site, theme: &Theme) -> Vec<PlannedFile> {
     add(urls::search(), Target::SearchPage);
     add("search/docs.js".to_string(), Target::SearchDocs);
     add("search/fold.js".to_string(), Target::SearchFold);
+    let formats: std::collections::BTreeSet<&str> = (site.reports.iter())
+        .filter_map(|r| r.stats.as_ref().map(|s| s.format.id.as_str()))
+        .collect();
+    for id in formats {
+        add(search::labels_path(id), Target::SearchLabels(id.to_string()));
+    }
     for n in 0..1usize << search::shard_bits(site.reports.len()) {
         add(format!("search/s-{n}.js"), Target::SearchShard(n));
     }

@@ -280,6 +280,12 @@ impl<'a> Producer<'a> {
             Target::SearchPage => page("search.html", pages::search()),
             Target::SearchDocs => Ok(Content::Bytes(search::docs_js(site).into_bytes())),
             Target::SearchFold => Ok(Content::Bytes(search::fold_file().into_bytes())),
+            Target::SearchLabels(id) => Ok(Content::Bytes(
+                crate::schema::format(id)
+                    .map(search::labels_js)
+                    .unwrap_or_default()
+                    .into_bytes(),
+            )),
             Target::SearchShard(n) => {
                 let index = self.search.get_or_init(|| search::build(site));
                 Ok(Content::Bytes(index.shard(*n).as_bytes().to_vec()))

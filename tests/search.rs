@@ -575,6 +575,29 @@ const PACK_QUERIES: &[(&str, Expect)] = &[
 /// question such as 怎么申请政府信息公开 check ~30 texts and their rests (173 KB).
 const MAX_QUERY_BYTES: u64 = 180 * 1024;
 
+/// The labels of a report text's filled table rows: from its format's list
+/// (`search/l-<format>.js`) by its mask, or its own `l`.
+fn labels_of(out: &Path, text: &Value) -> String {
+    use base64::Engine;
+    let Some(format) = text["L"].as_str() else {
+        return text["l"].as_str().unwrap_or("").to_string();
+    };
+    let js = std::fs::read_to_string(out.join(format!("search/l-{format}.js"))).unwrap();
+    let args = js
+        .strip_prefix("nianbaoSearch.labels(")
+        .and_then(|t| t.strip_suffix(");\n"))
+        .unwrap();
+    let [_, list]: [Value; 2] = serde_json::from_str(&format!("[{args}]")).unwrap();
+    let mask = base64::engine::general_purpose::STANDARD
+        .decode(text["m"].as_str().unwrap())
+        .unwrap();
+    (list.as_array().unwrap().iter().enumerate())
+        .filter(|(i, _)| mask.get(i / 8).is_some_and(|b| b >> (i % 8) & 1 == 1))
+        .map(|(_, l)| l.as_str().unwrap())
+        .collect::<Vec<_>>()
+        .join("；")
+}
+
 /// `<year>/<slug>` → the normalised text of a report as search sees it (title, township,
 /// headings, body, labels), read from the files a build wrote.
 fn report_texts(out: &Path) -> std::collections::BTreeMap<String, String> {
@@ -629,7 +652,7 @@ fn report_texts(out: &Path) -> std::collections::BTreeMap<String, String> {
                 all.push_str(rest.as_str().unwrap());
             }
             all.push(' ');
-            all.push_str(text["l"].as_str().unwrap());
+            all.push_str(&labels_of(out, &text));
             texts.insert(key, search::normalize(&all));
         }
     }

@@ -546,22 +546,12 @@ fn push_text(buf: &mut String, event: Event<'_>) {
     }
 }
 
-/// Labels of rows (and their groups) with at least one figure, each once, in table order.
-fn table_labels(report: &Report) -> Vec<&str> {
-    let Some(stats) = &report.stats else {
-        return Vec::new();
-    };
+/// Every label of a table format's rows and their groups, each once, in table order: the list
+/// `search/l-<format>.js` ships once, which a report's text file refers to by a bitmask.
+fn format_labels(format: &crate::schema::Format) -> Vec<&str> {
     let mut labels: Vec<&str> = Vec::new();
-    for table in &stats.format.tables {
+    for table in &format.tables {
         for row in &table.rows {
-            let filled = row
-                .cells
-                .iter()
-                .flatten()
-                .any(|&i| stats.values.get(i).is_some_and(Option::is_some));
-            if !filled {
-                continue;
-            }
             for label in row.group.iter().chain([&row.label]) {
                 if !labels.contains(&label.as_str()) {
                     labels.push(label);
@@ -570,6 +560,70 @@ fn table_labels(report: &Report) -> Vec<&str> {
         }
     }
     labels
+}
+
+/// Which of [`format_labels`] a report's table fills: a row (and its groups) with at least one
+/// figure.
+fn filled_labels(report: &Report) -> Vec<bool> {
+    let Some(stats) = &report.stats else {
+        return Vec::new();
+    };
+    let labels = format_labels(stats.format);
+    let mut filled = vec![false; labels.len()];
+    for table in &stats.format.tables {
+        for row in &table.rows {
+            let any = (row.cells.iter().flatten())
+                .any(|&i| stats.values.get(i).is_some_and(Option::is_some));
+            if !any {
+                continue;
+            }
+            for label in row.group.iter().chain([&row.label]) {
+                if let Some(i) = labels.iter().position(|l| l == label) {
+                    filled[i] = true;
+                }
+            }
+        }
+    }
+    filled
+}
+
+/// Labels of rows (and their groups) with at least one figure, each once, in the order of
+/// [`format_labels`].
+fn table_labels(report: &Report) -> Vec<&str> {
+    let Some(stats) = &report.stats else {
+        return Vec::new();
+    };
+    (format_labels(stats.format).into_iter())
+        .zip(filled_labels(report))
+        .filter_map(|(label, filled)| filled.then_some(label))
+        .collect()
+}
+
+/// `search/l-<format>.js`: the labels of a table format ([`format_labels`]), which `search.js`
+/// loads once for the texts of that format's reports.
+pub(crate) fn labels_js(format: &crate::schema::Format) -> String {
+    format!(
+        "nianbaoSearch.labels({},{});\n",
+        js_json(&format.id),
+        js_json(&format_labels(format))
+    )
+}
+
+/// The path of a table format's label list under the site root.
+pub(crate) fn labels_path(format_id: &str) -> String {
+    format!("search/l-{format_id}.js")
+}
+
+/// A report's filled labels as a bitmask over [`format_labels`] (bit `i % 8` of byte `i / 8`),
+/// in standard base 64.
+fn labels_mask(report: &Report) -> String {
+    use base64::Engine;
+    let filled = filled_labels(report);
+    let mut bytes = vec![0u8; filled.len().div_ceil(8)];
+    for (i, _) in filled.iter().enumerate().filter(|(_, f)| **f) {
+        bytes[i / 8] |= 1 << (i % 8);
+    }
+    base64::engine::general_purpose::STANDARD.encode(bytes)
 }
 
 /// The title text of a report: its title and its township's name.
@@ -1174,6 +1228,12 @@ pub(crate) fn text_js(report: &Report) -> String {
     let folded = folds(&text.body) || folds(&text.weak) || folds(&text.labels);
     let folded = folded || text.headings.iter().any(|h| folds(h)) || folds(&rest_text(report));
     let mut value = serde_json::to_value(&text).unwrap_or_default();
+    // The labels by reference: the format's list is shipped once (`search/l-<format>.js`).
+    if let (Some(stats), Some(map)) = (&report.stats, value.as_object_mut()) {
+        map.remove("l");
+        map.insert("L".into(), serde_json::json!(stats.format.id));
+        map.insert("m".into(), serde_json::json!(labels_mask(report)));
+    }
     if rest {
         value["r"] = serde_json::json!(1);
     }

@@ -506,7 +506,11 @@ impl Workspace {
                 reports_changed[*i] || (change.membership && report_township_changed[*i])
             }
             Target::ReportData(i, _) | Target::Attachment(i, _) => reports_changed[*i],
-            Target::NotFound | Target::Static(_) | Target::SearchPage | Target::SearchFold => false,
+            Target::NotFound
+            | Target::Static(_)
+            | Target::SearchPage
+            | Target::SearchFold
+            | Target::SearchLabels(_) => false,
             // Any report's text may be in any shard; titles and years are in the document list.
             Target::SearchShard(_) => true,
             Target::SearchDocs => listing,
@@ -1200,6 +1204,7 @@ fn not_browsed(target: &Target) -> bool {
             | Target::Archive(_)
             | Target::SearchDocs
             | Target::SearchFold
+            | Target::SearchLabels(_)
             | Target::SearchShard(_)
             | Target::SearchText(_)
             | Target::SearchTextRest(_)

@@ -84,6 +84,7 @@
   var foldable = null;
   var shards = {};
   var texts = {};
+  var labelLists = {};
   var towns = [];
   var loading = {};
 
@@ -122,6 +123,9 @@
   /* A report's text: headings, table labels and the first part of the body; `r` when the rest
    * of the body is in r/<key>.js (loaded only when the first part cannot decide a hit). */
   S.text = function (key, t) { texts[key] = t; };
+  /* A table format's row labels: a report's text names its format (`L`) and which of them its
+   * table fills (`m`, a bitmask in base 64) instead of repeating them. */
+  S.labels = function (id, list) { labelLists[id] = list; };
   S.rest = function (key, rest) {
     var t = texts[key];
     if (t && t.r) { t.b += rest; t.r = 0; t.n = null; }
@@ -608,6 +612,16 @@
     return out;
   }
 
+  /* The labels of a text's filled table rows (`l`), from its format's list and its mask. */
+  function labelsOf(text) {
+    if (!text || text.l !== undefined) return;
+    var list = labelLists[text.L] || [];
+    var bits = atob(text.m || '');
+    text.l = list.filter(function (label, i) {
+      return (bits.charCodeAt(i >> 3) >> (i & 7)) & 1;
+    }).join('；');
+  }
+
   function normalized(text) {
     if (!text.n) {
       text.n = { h: text.h.map(normalize), b: normalize(text.b), l: normalize(text.l), w: normalize(text.w || '') };
@@ -882,6 +896,15 @@
           return load((c.state === 0 ? 't/' : 'r/') + key + '.js');
         }));
       }).then(function () {
+        /* Texts that name their table format's labels need that list (once per format). */
+        var formats = [];
+        batch.forEach(function (c) {
+          var t = texts[docInfo(c.doc).key];
+          if (t && t.L && !labelLists[t.L] && formats.indexOf(t.L) < 0) formats.push(t.L);
+        });
+        return Promise.all(formats.map(function (id) { return load('l-' + id + '.js'); }));
+      }).then(function () {
+        batch.forEach(function (c) { labelsOf(texts[docInfo(c.doc).key]); });
         /* A text with a character that folds is read once the table is there. */
         var folding = batch.some(function (c) { var t = texts[docInfo(c.doc).key]; return t && t.f; });
         return folding ? loadFold() : null;
