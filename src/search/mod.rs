@@ -16,16 +16,19 @@
 //!   doc ids), titles other than the default one, which characters fold (a bitmap), the
 //!   thesaurus (`thesaurus.txt`), the pages that answer questions, where the township pages'
 //!   doc ids start (`nav`: the second index, their names as postings);
-//! - `search/fold.js`: the folding table, loaded only when the query, a title or a loaded text
-//!   has a character that folds;
+//! - `search/fold.js`: the folding table, loaded only when the query or a title has a character
+//!   that folds (a text file carries the pairs of its own folding characters, `F`);
 //! - `search/s-<n>.js`: the postings of the tokens whose hash falls into shard `n`;
 //! - `search/w-<k>.js`: `[name, slug]` of 16 townships (chunk `k`), loaded for the hits shown;
 //!   `search/towns.js`: all of them, loaded only for the township filter;
+//! - `search/l-<format>.js`: the row labels of a table format, once (a text names its format,
+//!   `L`, and which labels its table fills, `m`);
 //! - `search/t/<year>/<slug>.js`: one report's headings, table labels and the first
-//!   [`HEAD_CHARS`] characters of its body, loaded only for the hits shown (phrase and proximity
-//!   check, ranking, the section of the best passage and its snippet; the body is split into
-//!   sections by the offsets of the headings, and the weak parts are apart), with `f: 1` when
-//!   it has a character that folds and `r: 1` when the body goes on in
+//!   [`HEAD_CHARS`] characters of its body, loaded only for the hits checked (phrase and
+//!   proximity check, ranking, the section of the best passage and its snippet; the body is
+//!   split into sections by the offsets of the headings, and the weak parts are apart), with
+//!   `F`, the folding pairs of its characters that fold (of its rest too), and
+//!   `r: <bytes of that file>` when the body goes on in
 //!   `search/r/<year>/<slug>.js` — which `search.js` loads only when the first part cannot decide
 //!   the hit as the whole text would (a common word is verbatim in it often enough).
 //!
@@ -126,25 +129,46 @@ fn fold_js() -> String {
     fold_pairs().flat_map(|(t, s)| [t, s]).collect()
 }
 
-/// `search/fold.js`: the folding table (about 13 KB), which `search.js` loads only for a query,
-/// a title or a report text with a character it folds (the text files say so with `f: 1`).
+/// `search/fold.js`: the folding table (about 13 KB), which `search.js` loads only for a query
+/// or a title with a character it folds (a text file carries its own pairs, `F`).
 pub(crate) fn fold_file() -> String {
     format!("nianbaoSearch.fold({});\n", js_json(&fold_js()))
 }
 
-/// Which characters of [`FOLD_RANGE`] the folding table changes, one bit each (bit `i % 8` of
-/// byte `i / 8` for code point `FOLD_RANGE.start() + i`), in standard base 64: 4.6 KB that
-/// spare most searches the 13 KB table.
-fn foldable_bits() -> String {
-    use base64::Engine;
-    let table = fold_table();
-    let mut bytes = vec![0u8; table.len().div_ceil(8)];
-    for (i, &s) in table.iter().enumerate() {
+/// Which characters of [`FOLD_RANGE`] the folding table changes, as the gaps between them:
+/// for each such character in code point order, the code points skipped since the previous one
+/// (or since `FOLD_RANGE.start()`) as a varint of the posting lists' alphabet. 2.3 KB (a bitmap
+/// of the range is 4.6 KB) that spare most searches the 13 KB table.
+fn foldable_gaps() -> String {
+    let mut out = String::new();
+    let mut next = 0u32;
+    for (i, &s) in fold_table().iter().enumerate() {
         if s != 0 {
-            bytes[i / 8] |= 1 << (i % 8);
+            push_varint(i as u32 - next, &mut out);
+            next = i as u32 + 1;
         }
     }
-    base64::engine::general_purpose::STANDARD.encode(bytes)
+    out
+}
+
+/// The folding pairs of the characters of `texts` that fold, each traditional character followed
+/// by its simplified form, in code point order: what a text file carries (`F`) so that
+/// `search.js` can read it as the index did without the whole folding table.
+fn fold_pairs_of<'a>(texts: impl IntoIterator<Item = &'a str>) -> String {
+    let table = fold_table();
+    let mut found: std::collections::BTreeSet<char> = Default::default();
+    for text in texts {
+        found.extend(text.chars().filter(|&c| {
+            FOLD_RANGE.contains(&(c as u32))
+                && table[(c as u32 - FOLD_RANGE.start()) as usize] != 0
+        }));
+    }
+    (found.into_iter())
+        .flat_map(|t| {
+            let s = table[(t as u32 - FOLD_RANGE.start()) as usize];
+            [t, char::from_u32(u32::from(s)).unwrap_or(t)]
+        })
+        .collect()
 }
 
 /// Whether `text` has a character the folding table changes.
@@ -283,10 +307,12 @@ pub fn shard_of(token: &str, bits: u32) -> u32 {
     hash_chars(token.chars()) & ((1 << bits) - 1)
 }
 
-/// log2 of the shard count: about 8 reports per shard, 8 to 1024 shards.
+/// log2 of the shard count: about 2 reports per shard, 8 to 1024 shards. A query loads one
+/// shard per token, so smaller shards are fewer bytes per query (65 real reports: 1 KB a shard
+/// instead of 4.5 KB with 8 reports per shard); the files are many but small.
 pub fn shard_bits(reports: usize) -> u32 {
     let log2 = usize::BITS - reports.max(1).next_power_of_two().leading_zeros() - 1;
-    log2.saturating_sub(3).clamp(3, 10)
+    log2.saturating_sub(1).clamp(3, 10)
 }
 
 /// The searchable text of one report, by section: a section is the text under one heading
@@ -1115,7 +1141,7 @@ pub(crate) fn docs_js(site: &Site) -> String {
     if titles.values().copied().chain(names).any(folds) {
         meta["fold"] = serde_json::json!(1);
     }
-    meta["foldable"] = serde_json::json!(foldable_bits());
+    meta["foldable"] = serde_json::json!(foldable_gaps());
     // Township pages by name, by doc id after the plugin pages (see `build_indexes`).
     if site.archive_of.is_none() {
         meta["nav"] = serde_json::json!(site.reports.len() + site.plugin_pages.len());
@@ -1218,15 +1244,17 @@ fn split_body(report: &Report, body: &str) -> (usize, bool) {
     (at, true)
 }
 
-/// `search/t/<year>/<slug>.js`: a report's headings, table labels and the first part of its
-/// body, with `r: 1` when `search/r/<year>/<slug>.js` has the rest.
+/// `search/t/<year>/<slug>.js`: a report's headings, table labels (by reference, see
+/// [`labels_js`]) and the first part of its body, with `r: <bytes>` when
+/// `search/r/<year>/<slug>.js` (of that many bytes) has the rest.
 pub(crate) fn text_js(report: &Report) -> String {
     let key = format!("{}/{}", report.year, report.township);
     let mut text = doc_text_again(report);
     let (at, rest) = split_body(report, &text.body);
     text.body.truncate(at);
-    let folded = folds(&text.body) || folds(&text.weak) || folds(&text.labels);
-    let folded = folded || text.headings.iter().any(|h| folds(h)) || folds(&rest_text(report));
+    let rest_body = rest_text(report);
+    let parts = [&text.body, &text.weak, &text.labels, &rest_body];
+    let pairs = fold_pairs_of(parts.into_iter().chain(&text.headings).map(String::as_str));
     let mut value = serde_json::to_value(&text).unwrap_or_default();
     // The labels by reference: the format's list is shipped once (`search/l-<format>.js`).
     if let (Some(stats), Some(map)) = (&report.stats, value.as_object_mut()) {
@@ -1234,11 +1262,12 @@ pub(crate) fn text_js(report: &Report) -> String {
         map.insert("L".into(), serde_json::json!(stats.format.id));
         map.insert("m".into(), serde_json::json!(labels_mask(report)));
     }
+    // The rest's size, so that search.js can tell whether it fits its budget before loading it.
     if rest {
-        value["r"] = serde_json::json!(1);
+        value["r"] = serde_json::json!(rest_js(report).len());
     }
-    if folded {
-        value["f"] = serde_json::json!(1);
+    if !pairs.is_empty() {
+        value["F"] = serde_json::json!(pairs);
     }
     format!(
         "nianbaoSearch.text({},{});\n",
@@ -1276,8 +1305,10 @@ pub(crate) fn page_text_js(site: &Site, n: usize) -> String {
     let page = &site.plugin_pages[n];
     let text = markdown_text(&page.markdown);
     let mut value = serde_json::to_value(&text).unwrap_or_default();
-    if folds(&text.body) || folds(&text.weak) || text.headings.iter().any(|h| folds(h)) {
-        value["f"] = serde_json::json!(1);
+    let parts = [&text.body, &text.weak].into_iter().chain(&text.headings);
+    let pairs = fold_pairs_of(parts.map(String::as_str));
+    if !pairs.is_empty() {
+        value["F"] = serde_json::json!(pairs);
     }
     format!(
         "nianbaoSearch.text({},{});\n",
@@ -1647,7 +1678,9 @@ mod tests {
     fn shard_count_grows_with_reports() {
         assert_eq!(shard_bits(0), 3);
         assert_eq!(shard_bits(1), 3);
-        assert_eq!(shard_bits(1000), 7);
+        assert_eq!(shard_bits(16), 3);
+        assert_eq!(shard_bits(65), 6);
+        assert_eq!(shard_bits(1000), 9);
         assert_eq!(shard_bits(20_000), 10);
         assert_eq!(shard_of("政务", 0), 0);
         assert!(shard_of("政务", 8) < 256);

@@ -44,11 +44,14 @@
  * Promise of [name, slug] (loads towns.js, which a search without a township filter does not);
  * loader(path) → Promise can be replaced (tests load the files with node).
  *
- * Files a search loads: docs.js, the folding table fold.js only when the site's titles, the
- * query or a loaded text has a character that folds (docs.js `foldable`, a text's `f`), the
- * shards of its tokens and its alternatives' (s-<n>.js), the township chunks of the
- * hits shown and of township pages the query names (w-<k>.js), their texts' first parts (t/<year>/<slug>.js) and, only where that part
- * cannot decide a hit as the whole text would, the rest of the body (r/<year>/<slug>.js).
+ * Files a search loads: docs.js, the folding table fold.js only when the site's titles or the
+ * query have a character that folds (docs.js `foldable`; a text brings the pairs of its own
+ * characters that fold, `F`), the shards of its tokens and its alternatives' (s-<n>.js), the
+ * township chunks of the hits checked and of township pages the query names (w-<k>.js), the
+ * first parts of the texts checked (t/<year>/<slug>.js) with their table format's labels
+ * (l-<format>.js) and, only where that part cannot decide a hit as the whole text would, the
+ * rest of the body (r/<year>/<slug>.js) — within a budget of text bytes (TEXT_BYTES), so that
+ * a query downloads about 100 KB at most, its page included.
  */
 (function (root) {
   'use strict';
@@ -62,10 +65,18 @@
   /* Alternatives from the thesaurus per term, at most. */
   var MAX_ALTS = 12;
   var PAGE = 10; /* hits verified (and texts loaded) at a time: about 5–10 KB each */
-  /* Files (texts' first parts and rests) loaded for `want` hits, at most want + BUDGET × PAGE:
-   * on 65 real reports and 30 reader queries, 4 let every first page be the top of the full
-   * ranking (2 left 5 of them a guess) without raising the median download. */
-  var BUDGET = 4;
+  /* Bytes of texts (first parts and rests, counted whether cached or not) checked for each PAGE
+   * of hits wanted, at most: a query then downloads at most about 100 KB, the page included.
+   * Where the index's bounds are loose (a long question whose words all occur in every report,
+   * but never together), the hits known by then are shown as a best guess (see verify()). */
+  var TEXT_BYTES = 20 * 1024;
+  /* Bytes more, a file per hit still missing, when the budget is spent before
+   * the page has `want` hits known (a page of 9 hits where 26 reports match would say too
+   * little). */
+  var FILL_BYTES = 8 * 1024;
+  /* What a text's first part is taken to weigh before it is loaded (a full-length report's:
+   * 600 characters of body, headings, anchors). */
+  var FIRST_PART_BYTES = 2048;
   var SNIPPET_BEFORE = 24, SNIPPET_LENGTH = 110;
   /* A pasted paragraph looks up this many of its tokens (spread over it), not every shard: the
    * check of each hit's text looks at all of them. */
@@ -81,6 +92,8 @@
 
   var meta = null;
   var fold = null;
+  /* Folding pairs that loaded texts brought (`F`), while the whole table is not loaded. */
+  var local = null;
   var foldable = null;
   var shards = {};
   var texts = {};
@@ -102,10 +115,20 @@
         }
       }
     });
-    /* Which characters fold (fold.js has the table): a bit each, base 64. */
-    var bits = atob(m.foldable || '');
-    foldable = new Uint8Array(bits.length);
-    for (var b = 0; b < bits.length; b++) foldable[b] = bits.charCodeAt(b);
+    /* Which characters fold (fold.js has the table): the gaps between them as varints, into a
+     * bit each. */
+    foldable = new Uint8Array(((FOLD_LAST - FOLD_FIRST) >> 3) + 1);
+    var gaps = m.foldable || '', at = 0, v = 0, scale = 1;
+    for (var g = 0; g < gaps.length; g++) {
+      var d = ALPHABET.indexOf(gaps.charAt(g));
+      v += (d & 31) * scale;
+      if (d & 32) { scale *= 32; continue; }
+      at += v;
+      if (at <= FOLD_LAST - FOLD_FIRST) foldable[at >> 3] |= 1 << (at & 7);
+      at++;
+      v = 0;
+      scale = 1;
+    }
     /* Pages added by plugins, [path, title], take the doc ids after the reports. */
     m.pages = m.pages || [];
     meta = m;
@@ -122,18 +145,40 @@
   S.shard = function (n, map) { shards[n] = map; };
   /* A report's text: headings, table labels and the first part of the body; `r` when the rest
    * of the body is in r/<key>.js (loaded only when the first part cannot decide a hit). */
-  S.text = function (key, t) { texts[key] = t; };
+  S.text = function (key, t) {
+    t.z = utf8Bytes(JSON.stringify(t));
+    texts[key] = t;
+    /* A text's own folding pairs: it is read as the index read it without fold.js. */
+    if (t.F) {
+      if (!local) local = new Uint16Array(FOLD_LAST - FOLD_FIRST + 1);
+      for (var i = 0; i + 1 < t.F.length; i += 2) {
+        var c = t.F.charCodeAt(i);
+        if (c >= FOLD_FIRST && c <= FOLD_LAST) local[c - FOLD_FIRST] = t.F.charCodeAt(i + 1);
+      }
+    }
+  };
   /* A table format's row labels: a report's text names its format (`L`) and which of them its
    * table fills (`m`, a bitmask in base 64) instead of repeating them. */
   S.labels = function (id, list) { labelLists[id] = list; };
   S.rest = function (key, rest) {
     var t = texts[key];
-    if (t && t.r) { t.b += rest; t.r = 0; t.n = null; }
+    if (t && t.r) { t.b += rest; t.zr = t.r; t.r = 0; t.n = null; }
   };
   /* Townships [name, slug] from index `first` on: w-<k>.js a chunk, towns.js all. */
   S.towns = function (first, list) {
     list.forEach(function (t, i) { towns[first + i] = t; });
   };
+
+  /* The UTF-8 length of a string: what a text file of it weighs. */
+  function utf8Bytes(s) {
+    var n = 0;
+    for (var i = 0; i < s.length; i++) {
+      var c = s.charCodeAt(i);
+      n += c < 0x80 ? 1 : c < 0x800 ? 2 : (c & 0xFC00) === 0xD800 ? 0 : 3;
+      if ((c & 0xFC00) === 0xD800) { n += 4; i++; }
+    }
+    return n;
+  }
 
   /* Where the index files are, relative to the page. */
   S.base = '';
@@ -162,13 +207,14 @@
   /* One UTF-16 unit for one: full-width ASCII and U+3000 to half-width, A-Z to a-z, traditional
    * characters to simplified. */
   function normalize(text) {
+    var table = fold || local;
     var out = '';
     for (var i = 0; i < text.length; i++) {
       var c = text.charCodeAt(i);
       if (c === 0x3000) c = 0x20;
       else if (c >= 0xFF01 && c <= 0xFF5E) c -= 0xFEE0;
       if (c >= 65 && c <= 90) c += 32;
-      else if (fold && c >= FOLD_FIRST && c <= FOLD_LAST && fold[c - FOLD_FIRST]) c = fold[c - FOLD_FIRST];
+      else if (table && c >= FOLD_FIRST && c <= FOLD_LAST && table[c - FOLD_FIRST]) c = table[c - FOLD_FIRST];
       out += String.fromCharCode(c);
     }
     return out;
@@ -186,6 +232,7 @@
   }
 
   /* The folding table, loaded when the site's titles, the query or a text need it. */
+  S.mayFold = mayFold;
   function loadFold() { return fold ? Promise.resolve() : load('fold.js'); }
 
   function isCjk(cp) {
@@ -797,18 +844,31 @@
       }
       /* Parsed once the folding table is there. */
       terms = parse(query, filters.syn);
-      /* First without the thesaurus: when `want` hits are certain and each has every term
-       * verbatim in a passage (the top tier), no alternative can rank among them (an
-       * alternative's tier is one lower), and their shards need not be loaded. */
-      var alts = terms.map(function (t) { return t.alts; });
-      if (!alts.some(function (a) { return a.length; })) return run(terms, filters, want);
-      var plain = terms.map(function (t) { return Object.assign({}, t, { alts: [] }); });
-      return run(plain, filters, want).then(function (res) {
-        var top = TOP_TIER * terms.length;
-        var settled = res.sure >= want && res.results.slice(0, want).every(function (r) {
-          return r.covered === r.units && r.tier === top;
+      /* Page by page, each page among the hits not on the pages before: asking for more
+       * appends to what a smaller `want` gave, also where a page is a best guess. */
+      var all = { terms: [], total: 0, complete: true, sure: 0, results: [], also: [], towns: [] };
+      var shown = {};
+      function next() {
+        return searchPage(terms, filters, shown).then(function (res) {
+          var before = all.results.length;
+          res.results.forEach(function (r) { shown[r.doc] = true; });
+          all.results = all.results.concat(res.results);
+          if (all.sure === before) all.sure = before + res.sure;
+          all.total = before + res.total;
+          all.complete = res.complete;
+          all.terms = res.terms;
+          all.also = res.also;
+          all.towns = res.towns;
+          /* A short page that is not complete (its budget ran out) is followed by the next. */
+          var more = all.results.length < want && res.results.length > 0 &&
+            (res.results.length === PAGE || !res.complete);
+          return more ? next() : all;
         });
-        return settled ? res : run(terms, filters, want);
+      }
+      return next().then(function (res) {
+        res.results = res.results.slice(0, want);
+        res.sure = Math.min(res.sure, want);
+        return res;
       });
     }).then(function (res) {
       towns0 = res.towns;
@@ -821,8 +881,26 @@
     });
   };
 
+  /* One page of hits (PAGE) among the reports not in `shown`, with its own budget of text bytes
+   * (whether it runs once or twice). First without the thesaurus: when the page's hits are
+   * certain and each has every term verbatim in a passage (the top tier), no alternative can
+   * rank among them (an alternative's tier is one lower), and their shards need not be loaded. */
+  function searchPage(terms, filters, shown) {
+    var budget = { used: 0, seen: {} };
+    var alts = terms.map(function (t) { return t.alts; });
+    if (!alts.some(function (a) { return a.length; })) return run(terms, filters, PAGE, budget, shown);
+    var plain = terms.map(function (t) { return Object.assign({}, t, { alts: [] }); });
+    return run(plain, filters, PAGE, budget, shown).then(function (res) {
+      var top = TOP_TIER * terms.length;
+      var settled = res.sure >= PAGE && res.results.slice(0, PAGE).every(function (r) {
+        return r.covered === r.units && r.tier === top;
+      });
+      return settled ? res : run(terms, filters, PAGE, budget, shown);
+    });
+  }
+
   /* One search of parsed terms: their shards, candidates, the checked hits. */
-  function run(terms, filters, want) {
+  function run(terms, filters, want, budget, shown) {
     var posting = {};
     var looked = lookups(terms);
     var needed = [];
@@ -840,7 +918,8 @@
         return orders[town];
       };
       var found = candidates(terms, posting, filters, order);
-      return Promise.resolve(verify(found.cands, terms, posting, order, want)).then(function (res) {
+      found.cands = found.cands.filter(function (c) { return !shown[c.doc]; });
+      return Promise.resolve(verify(found.cands, terms, posting, order, want, budget)).then(function (res) {
         res.towns = found.towns;
         return res;
       });
@@ -849,11 +928,11 @@
 
   /* Texts are loaded for the unresolved reports that rank highest by their bound, PAGE at a
    * time (the rest of a body only when the first part leaves a hit below its bound), until
-   * `want` hits are certain or want + BUDGET × PAGE files were loaded. In the second case the hits
+   * `want` hits are certain or TEXT_BYTES per PAGE wanted were checked. In the second case the hits
    * known so far follow the certain ones in the order of their keys (`sure` counts the certain
    * ones): a report not yet checked could still rank among them. */
-  function verify(cands, terms, posting, order, want) {
-    var loads = 0;
+  function verify(cands, terms, posting, order, want, budget) {
+    var limit = TEXT_BYTES * Math.ceil(want / PAGE);
     function keyOf(c) { return c.state === 2 ? c.hit : c; }
     function step() {
       var live = cands.filter(function (c) { return c.state !== 3; });
@@ -864,8 +943,26 @@
       var sure = results.length;
       var open = live.filter(function (c) { return c.state < 2; }).length;
       var known = live.filter(function (c) { return c.hit; });
-      var spent = loads >= want + BUDGET * PAGE;
-      if (results.length >= want || i >= live.length || spent) {
+      /* The next files to check, within the budget: a text already loaded in this search costs
+       * nothing, a rest its size (which its first part gives, `r`), a first part about
+       * FIRST_PART_BYTES. */
+      var room = limit - budget.used, most = PAGE, filling = false;
+      if (room < FIRST_PART_BYTES && known.length < want) {
+        room = limit + FILL_BYTES - budget.used;
+        most = want - known.length;
+        filling = true;
+      }
+      var batch = [];
+      live.slice(i).some(function (c) {
+        /* Filling looks for new hits, not for a better key of a known one. */
+        if (c.state >= 2 || (filling && c.hit)) return false;
+        var key = docInfo(c.doc).key;
+        var file = (c.state === 0 ? 't/' : 'r/') + key;
+        var size = budget.seen[file] ? 0 : c.state === 1 ? texts[key].r : FIRST_PART_BYTES;
+        if (size <= room) { room -= size; batch.push(c); }
+        return batch.length >= most;
+      });
+      if (results.length >= want || i >= live.length || !batch.length) {
         if (results.length < want) {
           known.filter(function (c) { return results.indexOf(c.hit) < 0; })
             .sort(function (a, b) { return byRank(a.hit, b.hit); })
@@ -883,8 +980,7 @@
           also: also
         };
       }
-      var batch = live.slice(i).filter(function (c) { return c.state < 2; }).slice(0, PAGE);
-      loads += batch.length;
+      var parts = batch.map(function (c) { return c.state; });
       var chunks = [];
       batch.forEach(function (c) {
         var k = Math.floor(meta.town[c.doc] / meta.chunk);
@@ -905,12 +1001,14 @@
         return Promise.all(formats.map(function (id) { return load('l-' + id + '.js'); }));
       }).then(function () {
         batch.forEach(function (c) { labelsOf(texts[docInfo(c.doc).key]); });
-        /* A text with a character that folds is read once the table is there. */
-        var folding = batch.some(function (c) { var t = texts[docInfo(c.doc).key]; return t && t.f; });
-        return folding ? loadFold() : null;
-      }).then(function () {
-        batch.forEach(function (c) {
+        batch.forEach(function (c, b) {
           var text = texts[docInfo(c.doc).key];
+          /* Each file counts once per search (a second run finds it loaded). */
+          var file = (parts[b] === 0 ? 't/' : 'r/') + docInfo(c.doc).key;
+          if (text && !budget.seen[file]) {
+            budget.seen[file] = 1;
+            budget.used += (parts[b] === 0 ? text.z : text.zr) || 0;
+          }
           var hit = check(posting, c.doc, terms, order, c.loose);
           var whole = !text || !text.r;
           c.hit = hit;
