@@ -59,6 +59,8 @@ pub enum Target {
     /// `/search/fold.js`: the traditional → simplified folding table, loaded only by a query
     /// or a text that has a character it folds.
     SearchFold,
+    /// `/search/f-<block>.js`: the folding pairs of one block of 256 code points.
+    SearchFoldBlock(u32),
     /// `/search/l-<format>.js`: the row labels of a table format, which report texts refer to
     /// by a bitmask, by format id.
     SearchLabels(String),
@@ -451,6 +453,9 @@ pub fn plan(site: &Site, theme: &Theme) -> Vec<PlannedFile> {
     add(urls::search(), Target::SearchPage);
     add("search/docs.js".to_string(), Target::SearchDocs);
     add("search/fold.js".to_string(), Target::SearchFold);
+    for block in search::fold_blocks() {
+        add(search::fold_block_path(block), Target::SearchFoldBlock(block));
+    }
     let formats: std::collections::BTreeSet<&str> = (site.reports.iter())
         .filter_map(|r| r.stats.as_ref().map(|s| s.format.id.as_str()))
         .collect();

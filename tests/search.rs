@@ -271,7 +271,9 @@ fn a_query_downloads_only_its_shards_and_the_texts_of_its_hits() {
     );
     let traditional = &searches(content_pack(), &[("依申請公開", "", "")])[0];
     let loaded = traditional["loaded"].to_string();
-    assert!(loaded.contains("\"fold.js\""), "{loaded}");
+    // 請 (U+8ACB) and 開 (U+958B): the folding pairs of their blocks, not the whole table.
+    assert!(loaded.contains("\"f-138.js\"") && loaded.contains("\"f-149.js\""), "{loaded}");
+    assert!(!loaded.contains("\"fold.js\""), "{loaded}");
     assert_eq!(urls(traditional), ["2018/beijinggang/index.html"]);
 }
 
@@ -743,9 +745,11 @@ fn check_queries(out: &Path, queries: &[(&str, Expect)]) -> (Vec<Option<String>>
             Expect::Phrase(phrase) => {
                 let relevant = texts.keys().filter(|k| has(k, phrase)).count();
                 assert!(relevant > 0, "{q}: the site has {phrase}");
-                assert_eq!(
-                    hits.len(),
-                    relevant.min(10),
+                // A full page; or, where the budget of bytes ran out first (the search says it
+                // is not complete: 至少 N and 显示更多), at most one hit short.
+                let full = relevant.min(10);
+                assert!(
+                    hits.len() == full || (hits.len() + 1 == full && answer["complete"] == false),
                     "{q}: {relevant} reports have {phrase}: {hits:?}"
                 );
                 let with: Vec<bool> = hits.iter().map(|h| has(h, phrase)).collect();
@@ -942,18 +946,27 @@ fn a_common_word_downloads_little_and_the_first_part_of_a_text_decides_as_the_wh
             "no list of all townships without a township filter: {files:?}"
         );
     }
-    // The same search.js made to load every report's whole body before checking it.
+    // Without a budget of bytes (which makes pages it cuts short a best guess), the same
+    // search.js and one made to load every report's whole body before checking it.
     let search_js =
         std::fs::read_to_string(repo_root().join("themes/default/static/search.js")).unwrap();
+    let budget = "var TEXT_BYTES = 24 * 1024;";
+    assert_eq!(search_js.matches(budget).count(), 1);
+    let search_js = search_js.replace(budget, "var TEXT_BYTES = 1e9;");
     let sure = "if (hit && (whole || !byRank(hit, c))) c.state = 2;";
     assert_eq!(search_js.matches(sure).count(), 1);
     let tmp = tempfile::tempdir().unwrap();
-    let whole = tmp.path().join("search.js");
+    let (unbounded, whole) = (tmp.path().join("a.js"), tmp.path().join("b.js"));
+    std::fs::write(&unbounded, &search_js).unwrap();
     std::fs::write(
         &whole,
         search_js.replace(sure, "if (hit && whole) c.state = 2;"),
     )
     .unwrap();
+    let answers = harness_with(&unbounded, out, &requests)["searches"]
+        .as_array()
+        .unwrap()
+        .clone();
     let wholes = harness_with(&whole, out, &requests)["searches"]
         .as_array()
         .unwrap()
@@ -972,12 +985,7 @@ fn a_common_word_downloads_little_and_the_first_part_of_a_text_decides_as_the_wh
         let loaded = |a: &Value| a["loaded"].as_array().unwrap().len();
         rests += loaded(whole) - loaded(answer);
     }
-    // Both load texts within the same budget of bytes: the whole bodies cost it more files.
-    assert!(rests >= 5, "the first parts spare rests: {rests}");
-    for answer in &answers[..COMMON.len()] {
-        let files = answer["loaded"].to_string();
-        assert!(!files.contains("\"r/"), "a common word needs no rest: {files}");
-    }
+    assert!(rests >= 20, "the common words skip most rests: {rests}");
 }
 
 #[test]

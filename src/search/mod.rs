@@ -16,8 +16,10 @@
 //!   doc ids), titles other than the default one, which characters fold (a bitmap), the
 //!   thesaurus (`thesaurus.txt`), the pages that answer questions, where the township pages'
 //!   doc ids start (`nav`: the second index, their names as postings);
-//! - `search/fold.js`: the folding table, loaded only when the query or a title has a character
-//!   that folds (a text file carries the pairs of its own folding characters, `F`);
+//! - `search/f-<block>.js`: the folding pairs of one block of 256 code points, loaded for the
+//!   query's characters that fold (docs.js and each text file carry the pairs of their own
+//!   folding characters, `F`); `search/fold.js`: the whole table, for scripts that normalise
+//!   any text;
 //! - `search/s-<n>.js`: the postings of the tokens whose hash falls into shard `n`;
 //! - `search/w-<k>.js`: `[name, slug]` of 16 townships (chunk `k`), loaded for the hits shown;
 //!   `search/towns.js`: all of them, loaded only for the township filter;
@@ -129,10 +131,35 @@ fn fold_js() -> String {
     fold_pairs().flat_map(|(t, s)| [t, s]).collect()
 }
 
-/// `search/fold.js`: the folding table (about 13 KB), which `search.js` loads only for a query
-/// or a title with a character it folds (a text file carries its own pairs, `F`).
+/// `search/fold.js`: the whole folding table (about 13 KB), for scripts that normalise any text
+/// (`nianbaoSearch.readyFold()`); a search loads only the blocks of its query's characters
+/// ([`fold_block_js`]), and texts and titles carry their own pairs (`F`).
 pub(crate) fn fold_file() -> String {
     format!("nianbaoSearch.fold({});\n", js_json(&fold_js()))
+}
+
+/// The blocks of 256 code points that have a character that folds: `search/f-<block>.js`.
+pub(crate) fn fold_blocks() -> Vec<u32> {
+    let mut blocks: Vec<u32> = fold_pairs().map(|(t, _)| t as u32 >> 8).collect();
+    blocks.sort_unstable();
+    blocks.dedup();
+    blocks
+}
+
+/// `search/f-<block>.js`: the folding pairs of the characters of one block of 256 code points
+/// (a few hundred bytes), which a search loads for each block its query has a folding
+/// character of.
+pub(crate) fn fold_block_js(block: u32) -> String {
+    let pairs: String = (fold_pairs())
+        .filter(|(t, _)| *t as u32 >> 8 == block)
+        .flat_map(|(t, s)| [t, s])
+        .collect();
+    format!("nianbaoSearch.foldPart({});\n", js_json(&pairs))
+}
+
+/// The path of a folding block under the site root.
+pub(crate) fn fold_block_path(block: u32) -> String {
+    format!("search/f-{block}.js")
 }
 
 /// Which characters of [`FOLD_RANGE`] the folding table changes, as the gaps between them:
@@ -171,13 +198,6 @@ fn fold_pairs_of<'a>(texts: impl IntoIterator<Item = &'a str>) -> String {
         .collect()
 }
 
-/// Whether `text` has a character the folding table changes.
-fn folds(text: &str) -> bool {
-    let table = fold_table();
-    text.chars().any(|c| {
-        FOLD_RANGE.contains(&(c as u32)) && table[(c as u32 - FOLD_RANGE.start()) as usize] != 0
-    })
-}
 
 /// One code unit for one code unit: full-width ASCII and U+3000 to half-width, A–Z to a–z,
 /// traditional characters to simplified.
@@ -307,12 +327,12 @@ pub fn shard_of(token: &str, bits: u32) -> u32 {
     hash_chars(token.chars()) & ((1 << bits) - 1)
 }
 
-/// log2 of the shard count: about 2 reports per shard, 8 to 1024 shards. A query loads one
-/// shard per token, so smaller shards are fewer bytes per query (65 real reports: 1 KB a shard
-/// instead of 4.5 KB with 8 reports per shard); the files are many but small.
+/// log2 of the shard count: about one shard per report, 8 to 1024 shards. A query loads one
+/// shard per token, so smaller shards are fewer bytes per query (65 real reports: 1.1 KB a
+/// shard instead of 4.5 KB with 8 reports per shard); the files are many but small.
 pub fn shard_bits(reports: usize) -> u32 {
     let log2 = usize::BITS - reports.max(1).next_power_of_two().leading_zeros() - 1;
-    log2.saturating_sub(1).clamp(3, 10)
+    log2.clamp(3, 10)
 }
 
 /// The searchable text of one report, by section: a section is the text under one heading
@@ -1135,11 +1155,19 @@ pub(crate) fn docs_js(site: &Site) -> String {
         "years": years,
         "titles": titles,
     });
-    // A title or township name with a character that folds: search.js then loads the folding
-    // table for every search; otherwise only for a query or a text that needs it (`foldable`).
+    // The folding pairs of the characters of titles, township names and the region that fold:
+    // search.js reads them as the index did without the folding table, which it loads only in
+    // blocks for a query's own characters (`foldable`, [`fold_block_js`]).
     let names = site.townships.iter().map(|t| t.name.as_str());
-    if titles.values().copied().chain(names).any(folds) {
-        meta["fold"] = serde_json::json!(1);
+    let pages = site.plugin_pages.iter().map(|p| p.title.as_str());
+    let pairs = fold_pairs_of(
+        (titles.values().copied())
+            .chain(names)
+            .chain(pages)
+            .chain([region.as_str()]),
+    );
+    if !pairs.is_empty() {
+        meta["F"] = serde_json::json!(pairs);
     }
     meta["foldable"] = serde_json::json!(foldable_gaps());
     // Township pages by name, by doc id after the plugin pages (see `build_indexes`).
@@ -1223,7 +1251,7 @@ pub(crate) fn towns_chunk_path(k: usize) -> String {
 /// Characters of a report's body in its first text file: enough for the snippet and the check of
 /// a common word (which the first paragraphs have several times); the rest is loaded only when
 /// the first part cannot decide (see `search.js`).
-pub(crate) const HEAD_CHARS: usize = 600;
+pub(crate) const HEAD_CHARS: usize = 400;
 
 /// Whether a report's body may be longer than [`HEAD_CHARS`], and so has a second text file
 /// (decided from the narrative's length, which the body never exceeds, so that the plan need not
@@ -1678,9 +1706,9 @@ mod tests {
     fn shard_count_grows_with_reports() {
         assert_eq!(shard_bits(0), 3);
         assert_eq!(shard_bits(1), 3);
-        assert_eq!(shard_bits(16), 3);
-        assert_eq!(shard_bits(65), 6);
-        assert_eq!(shard_bits(1000), 9);
+        assert_eq!(shard_bits(8), 3);
+        assert_eq!(shard_bits(65), 7);
+        assert_eq!(shard_bits(1000), 10);
         assert_eq!(shard_bits(20_000), 10);
         assert_eq!(shard_of("政务", 0), 0);
         assert!(shard_of("政务", 8) < 256);

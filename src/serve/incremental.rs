@@ -510,6 +510,7 @@ impl Workspace {
             | Target::Static(_)
             | Target::SearchPage
             | Target::SearchFold
+            | Target::SearchFoldBlock(_)
             | Target::SearchLabels(_) => false,
             // Any report's text may be in any shard; titles and years are in the document list.
             Target::SearchShard(_) => true,
@@ -1204,6 +1205,7 @@ fn not_browsed(target: &Target) -> bool {
             | Target::Archive(_)
             | Target::SearchDocs
             | Target::SearchFold
+            | Target::SearchFoldBlock(_)
             | Target::SearchLabels(_)
             | Target::SearchShard(_)
             | Target::SearchText(_)

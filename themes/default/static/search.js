@@ -44,9 +44,10 @@
  * Promise of [name, slug] (loads towns.js, which a search without a township filter does not);
  * loader(path) → Promise can be replaced (tests load the files with node).
  *
- * Files a search loads: docs.js, the folding table fold.js only when the site's titles or the
- * query have a character that folds (docs.js `foldable`; a text brings the pairs of its own
- * characters that fold, `F`), the shards of its tokens and its alternatives' (s-<n>.js), the
+ * Files a search loads: docs.js, the folding pairs of the blocks (f-<n>.js, 256 code points)
+ * of the query's characters that fold (docs.js `foldable`; docs.js and each text bring the
+ * pairs of their own characters that fold, `F`; fold.js, the whole table, is for readyFold()),
+ * the shards of its tokens and its alternatives' (s-<n>.js), the
  * township chunks of the hits checked and of township pages the query names (w-<k>.js), the
  * first parts of the texts checked (t/<year>/<slug>.js) with their table format's labels
  * (l-<format>.js) and, only where that part cannot decide a hit as the whole text would, the
@@ -69,7 +70,7 @@
    * of hits wanted, at most: a query then downloads at most about 100 KB, the page included.
    * Where the index's bounds are loose (a long question whose words all occur in every report,
    * but never together), the hits known by then are shown as a best guess (see verify()). */
-  var TEXT_BYTES = 20 * 1024;
+  var TEXT_BYTES = 24 * 1024;
   /* Bytes more, a file per hit still missing, when the budget is spent before
    * the page has `want` hits known (a page of 9 hits where 26 reports match would say too
    * little). */
@@ -129,11 +130,22 @@
       v = 0;
       scale = 1;
     }
+    /* The folding pairs of the titles' and township names' characters. */
+    if (m.F) S.foldPart(m.F);
     /* Pages added by plugins, [path, title], take the doc ids after the reports. */
     m.pages = m.pages || [];
     meta = m;
   };
   /* The folding table: each traditional character followed by its simplified form. */
+  /* Some folding pairs (a block f-<n>.js for a query's characters, a text's or the titles' `F`):
+   * enough to normalise the texts that brought them as the whole table would. */
+  S.foldPart = function (pairs) {
+    if (!local) local = new Uint16Array(FOLD_LAST - FOLD_FIRST + 1);
+    for (var i = 0; i + 1 < pairs.length; i += 2) {
+      var c = pairs.charCodeAt(i);
+      if (c >= FOLD_FIRST && c <= FOLD_LAST) local[c - FOLD_FIRST] = pairs.charCodeAt(i + 1);
+    }
+  };
   S.fold = function (pairs) {
     var table = new Uint16Array(FOLD_LAST - FOLD_FIRST + 1);
     for (var i = 0; i + 1 < pairs.length; i += 2) {
@@ -149,13 +161,7 @@
     t.z = utf8Bytes(JSON.stringify(t));
     texts[key] = t;
     /* A text's own folding pairs: it is read as the index read it without fold.js. */
-    if (t.F) {
-      if (!local) local = new Uint16Array(FOLD_LAST - FOLD_FIRST + 1);
-      for (var i = 0; i + 1 < t.F.length; i += 2) {
-        var c = t.F.charCodeAt(i);
-        if (c >= FOLD_FIRST && c <= FOLD_LAST) local[c - FOLD_FIRST] = t.F.charCodeAt(i + 1);
-      }
-    }
+    if (t.F) S.foldPart(t.F);
   };
   /* A table format's row labels: a report's text names its format (`L`) and which of them its
    * table fills (`m`, a bitmask in base 64) instead of repeating them. */
@@ -234,6 +240,15 @@
   /* The folding table, loaded when the site's titles, the query or a text need it. */
   S.mayFold = mayFold;
   function loadFold() { return fold ? Promise.resolve() : load('fold.js'); }
+  /* The folding blocks (f-<n>.js, 256 code points each) of the characters of `text` that fold. */
+  function loadFoldFor(text) {
+    var blocks = [];
+    for (var i = 0; i < text.length; i++) {
+      var c = text.charCodeAt(i);
+      if (mayFold(text.charAt(i)) && blocks.indexOf(c >> 8) < 0) blocks.push(c >> 8);
+    }
+    return Promise.all(blocks.map(function (b) { return fold ? null : load('f-' + b + '.js'); }));
+  }
 
   function isCjk(cp) {
     return cp === 0x3007 || (cp >= 0x3400 && cp <= 0x4DBF) || (cp >= 0x4E00 && cp <= 0x9FFF) ||
@@ -833,7 +848,7 @@
     if (!tokensAt(normalize(query)).units) return Promise.resolve(empty);
     var terms, towns0 = [];
     return load('docs.js').then(function () {
-      return meta.fold || mayFold(query) ? loadFold() : null;
+      return loadFoldFor(query);
     }).then(function () {
       /* A township filter names a slug: the list of townships says which index it is. */
       return filters.township ? load('towns.js') : null;
@@ -847,8 +862,9 @@
       /* Page by page, each page among the hits not on the pages before: asking for more
        * appends to what a smaller `want` gave, also where a page is a best guess. */
       var all = { terms: [], total: 0, complete: true, sure: 0, results: [], also: [], towns: [] };
-      var shown = {};
+      var shown = {}, pages = 0;
       function next() {
+        pages++;
         return searchPage(terms, filters, shown).then(function (res) {
           var before = all.results.length;
           res.results.forEach(function (r) { shown[r.doc] = true; });
@@ -859,8 +875,9 @@
           all.terms = res.terms;
           all.also = res.also;
           all.towns = res.towns;
-          /* A short page that is not complete (its budget ran out) is followed by the next. */
-          var more = all.results.length < want && res.results.length > 0 &&
+          /* A page per PAGE wanted: a page cut short by its budget (not complete) counts as
+           * one, so that 显示更多 after it asks for the next. */
+          var more = all.results.length < want && pages * PAGE < want && res.results.length > 0 &&
             (res.results.length === PAGE || !res.complete);
           return more ? next() : all;
         });
@@ -953,14 +970,18 @@
         filling = true;
       }
       var batch = [];
-      live.slice(i).some(function (c) {
-        /* Filling looks for new hits, not for a better key of a known one. */
-        if (c.state >= 2 || (filling && c.hit)) return false;
-        var key = docInfo(c.doc).key;
-        var file = (c.state === 0 ? 't/' : 'r/') + key;
-        var size = budget.seen[file] ? 0 : c.state === 1 ? texts[key].r : FIRST_PART_BYTES;
-        if (size <= room) { room -= size; batch.push(c); }
-        return batch.length >= most;
+      /* Filling looks for new hits, not for a better key of a known one: the first parts of
+       * reports not yet read first (cheaper), then rests. */
+      (filling ? [0, 1] : [-1]).forEach(function (only) {
+        live.slice(i).some(function (c) {
+          if (c.state >= 2 || (filling && (c.hit || c.state !== only))) return false;
+          if (batch.length >= most) return true;
+          var key = docInfo(c.doc).key;
+          var file = (c.state === 0 ? 't/' : 'r/') + key;
+          var size = budget.seen[file] ? 0 : c.state === 1 ? texts[key].r : FIRST_PART_BYTES;
+          if (size <= room) { room -= size; batch.push(c); }
+          return batch.length >= most;
+        });
       });
       if (results.length >= want || i >= live.length || !batch.length) {
         if (results.length < want) {
