@@ -56,8 +56,8 @@ pub enum Target {
     SearchPage,
     /// `/search/docs.js`: what the search page lists about each report.
     SearchDocs,
-    /// `/search/fold.js`: the traditional → simplified folding table, loaded only by a query
-    /// or a text that has a character it folds.
+    /// `/search/fold.js`: the whole traditional → simplified folding table, for scripts that
+    /// normalise any text (a search loads `f-<block>.js` for its query's characters).
     SearchFold,
     /// `/search/f-<block>.js`: the folding pairs of one block of 256 code points.
     SearchFoldBlock(u32),
@@ -454,13 +454,19 @@ pub fn plan(site: &Site, theme: &Theme) -> Vec<PlannedFile> {
     add("search/docs.js".to_string(), Target::SearchDocs);
     add("search/fold.js".to_string(), Target::SearchFold);
     for block in search::fold_blocks() {
-        add(search::fold_block_path(block), Target::SearchFoldBlock(block));
+        add(
+            search::fold_block_path(block),
+            Target::SearchFoldBlock(block),
+        );
     }
     let formats: std::collections::BTreeSet<&str> = (site.reports.iter())
         .filter_map(|r| r.stats.as_ref().map(|s| s.format.id.as_str()))
         .collect();
     for id in formats {
-        add(search::labels_path(id), Target::SearchLabels(id.to_string()));
+        add(
+            search::labels_path(id),
+            Target::SearchLabels(id.to_string()),
+        );
     }
     for n in 0..1usize << search::shard_bits(site.reports.len()) {
         add(format!("search/s-{n}.js"), Target::SearchShard(n));

@@ -280,9 +280,9 @@ impl<'a> Producer<'a> {
             Target::SearchPage => page("search.html", pages::search()),
             Target::SearchDocs => Ok(Content::Bytes(search::docs_js(site).into_bytes())),
             Target::SearchFold => Ok(Content::Bytes(search::fold_file().into_bytes())),
-            Target::SearchFoldBlock(block) => Ok(Content::Bytes(
-                search::fold_block_js(*block).into_bytes(),
-            )),
+            Target::SearchFoldBlock(block) => {
+                Ok(Content::Bytes(search::fold_block_js(*block).into_bytes()))
+            }
             Target::SearchLabels(id) => Ok(Content::Bytes(
                 crate::schema::format(id)
                     .map(search::labels_js)

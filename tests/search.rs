@@ -272,7 +272,10 @@ fn a_query_downloads_only_its_shards_and_the_texts_of_its_hits() {
     let traditional = &searches(content_pack(), &[("依申請公開", "", "")])[0];
     let loaded = traditional["loaded"].to_string();
     // 請 (U+8ACB) and 開 (U+958B): the folding pairs of their blocks, not the whole table.
-    assert!(loaded.contains("\"f-138.js\"") && loaded.contains("\"f-149.js\""), "{loaded}");
+    assert!(
+        loaded.contains("\"f-138.js\"") && loaded.contains("\"f-149.js\""),
+        "{loaded}"
+    );
     assert!(!loaded.contains("\"fold.js\""), "{loaded}");
     assert_eq!(urls(traditional), ["2018/beijinggang/index.html"]);
 }
@@ -606,7 +609,9 @@ fn page_bytes(out: &Path) -> u64 {
             let name = part.split('"').next().unwrap();
             if !linked.contains(&name) {
                 linked.push(name);
-                bytes += std::fs::metadata(out.join("static").join(name)).unwrap().len();
+                bytes += std::fs::metadata(out.join("static").join(name))
+                    .unwrap()
+                    .len();
             }
         }
     }
@@ -857,7 +862,11 @@ fn every_query_shape_of_the_benchmark_stays_within_the_download_bound_on_full_le
     let long = (texts.iter())
         .filter(|p| std::fs::read_to_string(p).unwrap().contains("\"r\":"))
         .count();
-    assert!(texts.len() >= 400 && 10 * long >= 9 * texts.len(), "{long} of {}", texts.len());
+    assert!(
+        texts.len() >= 400 && 10 * long >= 9 * texts.len(),
+        "{long} of {}",
+        texts.len()
+    );
     // A common word, a topic, a word of the thesaurus, a phrase with a word between its parts,
     // a long question, a phrase whose words stand apart, a long phrase.
     let queries = [
@@ -876,7 +885,10 @@ fn every_query_shape_of_the_benchmark_stays_within_the_download_bound_on_full_le
         let bytes = query_bytes(out, &answer);
         largest = largest.max((bytes, *q));
         assert_eq!(urls(&answer).len(), 10, "{q}: a full first page");
-        assert!(bytes <= MAX_QUERY_BYTES, "{q}: {bytes} bytes, page included");
+        assert!(
+            bytes <= MAX_QUERY_BYTES,
+            "{q}: {bytes} bytes, page included"
+        );
     }
     println!("largest query on 400 full-length reports, page included: {largest:?}");
 }

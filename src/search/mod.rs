@@ -186,8 +186,7 @@ fn fold_pairs_of<'a>(texts: impl IntoIterator<Item = &'a str>) -> String {
     let mut found: std::collections::BTreeSet<char> = Default::default();
     for text in texts {
         found.extend(text.chars().filter(|&c| {
-            FOLD_RANGE.contains(&(c as u32))
-                && table[(c as u32 - FOLD_RANGE.start()) as usize] != 0
+            FOLD_RANGE.contains(&(c as u32)) && table[(c as u32 - FOLD_RANGE.start()) as usize] != 0
         }));
     }
     (found.into_iter())
@@ -197,7 +196,6 @@ fn fold_pairs_of<'a>(texts: impl IntoIterator<Item = &'a str>) -> String {
         })
         .collect()
 }
-
 
 /// One code unit for one code unit: full-width ASCII and U+3000 to half-width, A–Z to a–z,
 /// traditional characters to simplified.
