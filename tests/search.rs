@@ -1168,6 +1168,46 @@ fn the_thesaurus_finds_the_reports_own_words_and_can_be_switched_off() {
 }
 
 #[test]
+fn a_year_in_the_query_means_the_report_s_year_not_a_mention_of_it() {
+    let f = Fixture::new();
+    // The 2020 report has the words verbatim and names 2018; the 2018 report has one of them.
+    f.edit(
+        "content/2020/beta/report.md",
+        "正文。",
+        "对照2018年的情况，本年度继续发布工作动态。",
+    );
+    f.edit(
+        "content/2018/alpha/report.md",
+        "正文。",
+        "本年度在网站发布工作信息。",
+    );
+    let (_tmp, out) = build(f.root());
+    let answers = searches(
+        &out,
+        &[
+            ("工作动态 2018", "", ""),
+            ("工作动态 2016", "", ""),
+            ("工作动态", "", ""),
+        ],
+    );
+    // The 2018 report first (its title names 2018), then the one that only mentions 2018.
+    assert_eq!(
+        urls(&answers[0]),
+        ["2018/alpha/index.html", "2020/beta/index.html"],
+        "{}",
+        answers[0]
+    );
+    assert!(
+        (answers[0]["results"][1]["snippet"].as_str().unwrap()).contains("<mark>2018</mark>"),
+        "the mention is still marked: {}",
+        answers[0]["results"][1]
+    );
+    // A year the site does not have is a word like any other; without a year, the words decide.
+    assert_eq!(urls(&answers[1])[0], "2020/beta/index.html");
+    assert_eq!(urls(&answers[2])[0], "2020/beta/index.html");
+}
+
+#[test]
 fn a_township_or_year_finds_its_page_and_a_question_points_to_the_page_that_answers_it() {
     let f = wording_site();
     let (_tmp, out) = build(f.root());

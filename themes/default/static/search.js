@@ -346,6 +346,8 @@
       var text = word.slice(first.q, end);
       found.tokens.forEach(function (t) { t.q -= first.q; });
       var term = { text: text, tokens: found.tokens, units: found.units, alts: [] };
+      var year = /^((?:19|20)\d\d)年?度?$/.exec(text);
+      term.year = !!year && meta.years.some(function (e) { return String(e[0]) === year[1]; });
       if (syn !== false) {
         term.alts = expansions(text).map(function (alt) {
           var at = tokensAt(alt);
@@ -461,7 +463,7 @@
     var per = [];
     for (var u = 0; u < term.units; u++) per.push(-1);
     term.tokens.forEach(function (t) {
-      var f = t.looked ? field(posting, t.t, doc) : TITLE;
+      var f = t.looked ? termField(posting, term, t.t, doc) : TITLE;
       for (var v = t.u0; v < t.u1; v++) per[v] = Math.max(per[v], f);
     });
     var covered = 0, weight = 0;
@@ -491,7 +493,7 @@
   function rareCovered(posting, doc, term, rare) {
     var units = {};
     term.tokens.forEach(function (t) {
-      if (t.looked && rare[t.t] && field(posting, t.t, doc) >= 0) {
+      if (t.looked && rare[t.t] && termField(posting, term, t.t, doc) >= 0) {
         for (var v = t.u0; v < t.u1; v++) units[v] = true;
       }
     });
@@ -504,6 +506,14 @@
     return f === undefined ? -1 : f;
   }
 
+  /* The best field of a term's token in a report: a year of the site (2021, 2021年) counts only
+   * in the title, which names the report's year — a report of another year that mentions it
+   * (a document of 〔2021〕, last year's figures) is not that year's report. */
+  function termField(posting, term, token, doc) {
+    var f = field(posting, token, doc);
+    return term.year && f !== TITLE ? -1 : f;
+  }
+
   /* The weakest of the best fields of an alternative's tokens (-1: one is missing). */
   function altField(posting, doc, alt) {
     var m = TITLE;
@@ -511,9 +521,11 @@
     return m;
   }
 
-  /* Rank order of two keys {covered, tier, weight, year, order, doc}: better first. */
+  /* Rank order of two keys {years, covered, tier, weight, year, order, doc}: better first. A
+   * report of the year the query names comes before reports of other years (which come only
+   * after, as where a township has no report of that year). */
   function byRank(a, b) {
-    return b.covered - a.covered || b.tier - a.tier || b.weight - a.weight || b.year - a.year ||
+    return (b.years || 0) - (a.years || 0) || b.covered - a.covered || b.tier - a.tier || b.weight - a.weight || b.year - a.year ||
       a.order - b.order || a.doc - b.doc;
   }
 
@@ -536,9 +548,10 @@
       if (doc >= nav) { towns.push(doc - nav); return; }
       if (year && meta.year[doc] !== year) return;
       if (filters.township && meta.town[doc] !== filters.town) return;
-      var covered = 0, weight = 0, tier = 0, rareUnits = 0;
+      var covered = 0, weight = 0, tier = 0, rareUnits = 0, years = 0;
       terms.forEach(function (term) {
         var b = bound(posting, doc, term);
+        if (term.year && b.covered) years++;
         covered += b.covered;
         weight += b.weight;
         tier += b.tier;
@@ -546,7 +559,7 @@
       });
       var loose = covered < enough && rareUnits >= looseNeed(units);
       if ((covered < enough && !loose) || !covered) return;
-      out.push({ doc: doc, covered: covered, weight: weight, tier: tier, year: meta.year[doc] || 0, order: order(meta.town[doc]), state: 0, loose: loose });
+      out.push({ doc: doc, years: years, covered: covered, weight: weight, tier: tier, year: meta.year[doc] || 0, order: order(meta.town[doc]), state: 0, loose: loose });
     });
     out.sort(byRank);
     return { cands: out, towns: towns.sort(function (a, b) { return a - b; }) };
@@ -698,18 +711,20 @@
     var per = [];
     for (var u = 0; u < term.units; u++) per.push(-1);
     term.tokens.forEach(function (t) {
-      var f = t.looked ? field(posting, t.t, doc) : -1;
+      var f = t.looked ? termField(posting, term, t.t, doc) : -1;
       for (var v = t.u0; v < t.u1; v++) per[v] = Math.max(per[v], f);
     });
     var weight = 0;
     per.forEach(function (f) { if (f > 0) weight += f; });
     var units = 0, tier = -1;
-    var found = fields.map(function (f) {
-      var m = match(f[0], term);
-      units = Math.max(units, m.units);
-      return m;
+    /* A year of the site counts in the title only (see termField()); it is still marked
+     * where the text has it. */
+    var found = fields.map(function (f) { return match(f[0], term); });
+    var counted = found.map(function (m, i) {
+      return term.year && i > 0 ? { verbatim: 0, units: 0, ranges: [] } : m;
     });
-    found.forEach(function (m, i) {
+    counted.forEach(function (m) { units = Math.max(units, m.units); });
+    counted.forEach(function (m, i) {
       if (m.units && m.units === units) tier = Math.max(tier, tierOf(fields[i][1]) + (m.verbatim ? 1 : 0));
     });
     var best = { covered: units, weight: weight, tier: Math.max(tier, 0), variant: term, found: found };
@@ -755,9 +770,10 @@
     var fields = [[normalize(info.title + ' ' + info.township), TITLE]]
       .concat(n.h.map(function (h, i) { return [h, empty.indexOf(i) >= 0 ? WEAK : HEADING]; }))
       .concat([[n.b, BODY], [n.l, BODY], [n.w, WEAK]]);
-    var covered = 0, units = 0, weight = 0, tier = 0;
+    var covered = 0, units = 0, weight = 0, tier = 0, years = 0;
     var best = terms.map(function (term) {
       var v = verified(posting, doc, term, fields);
+      if (term.year && v.covered) years++;
       covered += v.covered;
       units += term.units;
       weight += v.weight;
@@ -779,6 +795,7 @@
       titleSegments: segments(info.title, marks(titleFound, variants), 0, normTitle.length),
       township: info.township,
       year: info.year,
+      years: years,
       covered: covered,
       units: units,
       weight: weight,
