@@ -493,9 +493,15 @@ fn push_block(into: &mut String, block: &str) {
 
 /// Whether a sentence is the report's list of its own parts (本报告由总体情况、主动公开…、
 /// …等六部分组成; 全文包括概述,主动公开…): it names every section, so it matches most queries
-/// and says nothing. Items are separated by 、 or commas.
+/// and says nothing. Items are separated by 、 or commas. Read folded, as search reads it: a
+/// report in traditional characters writes 本報告由……組成.
 fn lists_parts(sentence: &str) -> bool {
     let items = sentence.matches(['、', ',', '，']).count();
+    if items < 3 {
+        return false;
+    }
+    let sentence = normalize(sentence);
+    let sentence = sentence.as_str();
     items >= 3
         && ["组成", "部分", "方面", "全文包括", "报告包括", "内容包括"]
             .iter()
@@ -1618,6 +1624,8 @@ mod tests {
             "本报告由总体情况、主动公开政府信息情况、收到和处理政府信息公开申请情况、存在的主要问题等四部分组成。",
             "全文包括概述,主动公开政府信息情况,依申请公开政府信息情况,申请行政复议及提起诉讼情况和存在的主要问题。",
             "本年度报告内容包括总体情况、主动公开、依申请公开、行政复议等方面。",
+            // In traditional characters: read folded.
+            "本報告由總結概述、主動公開政府信息情況、政府信息公開行政復議及行政訴訟情況、存在的主要問題六部分內容組成。",
         ] {
             assert!(lists_parts(parts), "{parts}");
         }
