@@ -1168,6 +1168,23 @@ fn the_thesaurus_finds_the_reports_own_words_and_can_be_switched_off() {
 }
 
 #[test]
+fn the_thesaurus_goes_two_steps_from_taiwan_wording_to_the_reports_own_words() {
+    let f = Fixture::new();
+    f.edit(
+        "content/2020/beta/report.md",
+        "正文。",
+        "及时更新信息公开指南，方便群众查阅。",
+    );
+    let (_tmp, out) = build(f.root());
+    // 資訊 → 信息 (政府信息公开指南), then 政府信息公开指南 → 信息公开指南.
+    let answer = &searches(&out, &[("政府資訊公開指南", "", "")])[0];
+    assert_eq!(urls(answer), ["2020/beta/index.html"], "{answer}");
+    assert_eq!(answer["results"][0]["also"], json!(["信息公开指南"]));
+    let also = answer["also"].as_array().unwrap();
+    assert!(also.contains(&json!("政府信息公开指南")), "{also:?}");
+}
+
+#[test]
 fn a_year_in_the_query_means_the_report_s_year_not_a_mention_of_it() {
     let f = Fixture::new();
     // The 2020 report has the words verbatim and names 2018; the 2018 report has one of them.

@@ -364,7 +364,17 @@
    * every other word of an `=` group; for `>` groups the covered words of the wider word, the
    * wider word of a covered one. An alternative that contains the term finds nothing more. */
   function expansions(text) {
+    /* Two steps: an alternative's own alternatives too (政府資訊公開指南 → 政府信息公开指南 →
+     * 信息公开指南, 公开指南), after the first ones. */
     var out = [];
+    oneStep(text, text, out);
+    out.slice().forEach(function (alt) { oneStep(alt, text, out); });
+    return out.slice(0, MAX_ALTS);
+  }
+
+  /* The alternatives of `text` by one group of the thesaurus each, appended to `out` (not those
+   * that contain `query`, nor twice). */
+  function oneStep(text, query, out) {
     (meta.syn || []).forEach(function (g) {
       var words = g.words;
       words.forEach(function (w, i) {
@@ -374,11 +384,11 @@
           words.filter(function (x, k) { return k !== i; });
         others.forEach(function (o) {
           var alt = text.slice(0, at) + o + text.slice(at + w.length);
-          if (alt.indexOf(text) < 0 && out.indexOf(alt) < 0) out.push(alt);
+          if (alt.indexOf(text) < 0 && alt.indexOf(query) < 0 && alt !== query &&
+            out.indexOf(alt) < 0) out.push(alt);
         });
       });
     });
-    return out.slice(0, MAX_ALTS);
   }
 
   /* doc id → best field, from a posting string: varints `gap << 3 | run << 2 | field`, where a
