@@ -1192,6 +1192,8 @@ fn aggregate(target: &Target) -> bool {
 
 /// Files no reader needs to browse the pages: serve's first build leaves them until the
 /// preview answers (downloads, search index, embeds, feeds, the sitemap and the year archives).
+/// The folding blocks and label lists of search are not among them: fixed files (a hundred
+/// small ones), written with the theme's static files rather than lengthen the deferred pass.
 fn not_browsed(target: &Target) -> bool {
     matches!(
         target,
@@ -1205,8 +1207,6 @@ fn not_browsed(target: &Target) -> bool {
             | Target::Archive(_)
             | Target::SearchDocs
             | Target::SearchFold
-            | Target::SearchFoldBlock(_)
-            | Target::SearchLabels(_)
             | Target::SearchShard(_)
             | Target::SearchText(_)
             | Target::SearchTextRest(_)
