@@ -6,9 +6,9 @@
  * simplified table of fold.js), the tokenizer and the shard hash must stay exactly those
  * of mod.rs (tests/search.rs checks both on shared vectors).
  *
- * Ranking. A hit's key is (units covered, tier, weight, newest year, a per-query order of
- * townships — a hash of the query and the township's index, so that among equals no township is
- * always first):
+ * Ranking. A hit's key is (a year of the query in its title, units covered, tier, weight, newest
+ * year, a per-query order of townships — a hash of the query and the township's index, so that
+ * among equals no township is always first):
  * - units covered: a term's best chain in one field — verbatim, or its tokens in query order
  *   with at most SLACK extra characters between neighbours — counts the CJK characters and
  *   Latin words it covers (a bigram covers two), so 存在的问题 finds 存在的主要问题; a report
@@ -20,8 +20,9 @@
  * - weight: each unit's best field in the index (title 3, body 2, heading 1, weak 0).
  * The index gives each report an upper bound of that key (covered and weight from the postings,
  * the top tier); candidates are checked in the order of their bound, and a hit is shown once no
- * unchecked report can rank above it — so the first page is the top of the full ranking and
- * 显示更多结果 only appends (see verify()). Each hit links to the section (heading anchor) that
+ * unchecked report can rank above it — so the first page is the top of the full ranking (where
+ * the budget of text bytes lets the check get that far; otherwise a best guess that says so,
+ * `sure`) and 显示更多结果 only appends (see verify() and S.search). Each hit links to the section (heading anchor) that
  * holds its best passage, with that section's snippet.
  *
  * Thesaurus (docs.js `syn`, from src/search/thesaurus.txt): each term also looks for its
@@ -865,9 +866,10 @@
   /* Search: the first `want` hits of the full ranking ({terms, total, complete, results, also,
    * pages, answer}). Hits are ranked by their key from the text (see check()); since the index
    * key of a report bounds its hit's key, a hit is emitted once no report still unchecked can
-   * rank above it — so the first page is the top of the full ranking, and asking for more only
-   * appends. `complete`: every candidate was checked and `total` is exact; otherwise `total`
-   * counts the hits known so far (the page says 至少). */
+   * rank above it — so the first page is the top of the full ranking, within the budget of
+   * text bytes (`sure`: how many of the first hits are certain); pages are made one after the
+   * other, so asking for more only appends. `complete`: every candidate was checked and `total`
+   * is exact; otherwise `total` counts the hits known so far (the page says 至少). */
   S.search = function (query, filters, want) {
     filters = filters || {};
     want = want || PAGE;
