@@ -59,9 +59,14 @@ pub enum Target {
     SearchPage,
     /// `/search/docs.js`: what the search page lists about each report.
     SearchDocs,
-    /// `/search/fold.js`: the traditional → simplified folding table, loaded only by a query
-    /// or a text that has a character it folds.
+    /// `/search/fold.js`: the whole traditional → simplified folding table, for scripts that
+    /// normalise any text (a search loads `f-<block>.js` for its query's characters).
     SearchFold,
+    /// `/search/f-<block>.js`: the folding pairs of one block of 256 code points.
+    SearchFoldBlock(u32),
+    /// `/search/l-<format>.js`: the row labels of a table format, which report texts refer to
+    /// by a bitmask, by format id.
+    SearchLabels(String),
     /// `/search/s-<n>.js`: one shard of the search index (depends on every report's text).
     SearchShard(usize),
     /// `/search/t/<year>/<slug>.js`: the first part of one report's text for search, by report
@@ -467,6 +472,21 @@ pub fn plan(site: &Site, theme: &Theme) -> Vec<PlannedFile> {
     add(urls::search(), Target::SearchPage);
     add("search/docs.js".to_string(), Target::SearchDocs);
     add("search/fold.js".to_string(), Target::SearchFold);
+    for block in search::fold_blocks() {
+        add(
+            search::fold_block_path(block),
+            Target::SearchFoldBlock(block),
+        );
+    }
+    let formats: std::collections::BTreeSet<&str> = (site.reports.iter())
+        .filter_map(|r| r.stats.as_ref().map(|s| s.format.id.as_str()))
+        .collect();
+    for id in formats {
+        add(
+            search::labels_path(id),
+            Target::SearchLabels(id.to_string()),
+        );
+    }
     for n in 0..1usize << search::shard_bits(site.reports.len()) {
         add(format!("search/s-{n}.js"), Target::SearchShard(n));
     }

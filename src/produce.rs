@@ -268,12 +268,13 @@ impl<'a> Producer<'a> {
                 township_data(site, *i, &cmp, *kind).map_err(|e| xlsx_error(&file.path, &e))
             }
             Target::Static(name) => Ok(match &self.theme.statics[name] {
-                // The default theme's scripts without their comments and indentation: a reader
-                // downloads search.js with every search page (a third of its bytes are comments).
-                StaticFile::Embedded(bytes) if name.ends_with(".js") => {
-                    Content::Bytes(crate::theme::lean_js(bytes))
-                }
-                StaticFile::Embedded(bytes) => Content::Embedded(bytes),
+                // The default theme's scripts and style sheet minified: a reader downloads
+                // search.js and style.css with every search page (half their bytes are comments
+                // and spaces).
+                StaticFile::Embedded(bytes) => match crate::theme::lean(name, bytes) {
+                    Some(lean) => Content::Bytes(lean),
+                    None => Content::Embedded(bytes),
+                },
                 StaticFile::Disk(path) => Content::Copy(path.clone()),
             }),
             Target::Attachment(r, a) => Ok(Content::Copy(
@@ -282,6 +283,15 @@ impl<'a> Producer<'a> {
             Target::SearchPage => page("search.html", pages::search()),
             Target::SearchDocs => Ok(Content::Bytes(search::docs_js(site).into_bytes())),
             Target::SearchFold => Ok(Content::Bytes(search::fold_file().into_bytes())),
+            Target::SearchFoldBlock(block) => {
+                Ok(Content::Bytes(search::fold_block_js(*block).into_bytes()))
+            }
+            Target::SearchLabels(id) => Ok(Content::Bytes(
+                crate::schema::format(id)
+                    .map(search::labels_js)
+                    .unwrap_or_default()
+                    .into_bytes(),
+            )),
             Target::SearchShard(n) => {
                 let index = self.search.get_or_init(|| search::build(site));
                 Ok(Content::Bytes(index.shard(*n).as_bytes().to_vec()))

@@ -257,41 +257,22 @@ fn template_error(e: &tera::Error, sources: &BTreeMap<String, String>) -> Diagno
     d
 }
 
-/// One of the default theme's scripts as published: without whole-line comments (`/* … */`
-/// blocks that start a line, `//` lines) and without the indentation of its lines. The default
-/// theme's scripts keep comments only on lines of their own or after code, and have no
-/// multi-line strings, so the code is unchanged (tests/search.rs runs the published search.js
-/// against the source). A theme's own files are copied as they are.
-pub(crate) fn lean_js(source: &[u8]) -> Vec<u8> {
-    let Ok(text) = std::str::from_utf8(source) else {
-        return source.to_vec();
+/// One of the default theme's scripts or style sheets as published: minified (comments,
+/// indentation and the spaces and line breaks code does not need removed, by the `minifier`
+/// crate, which rustdoc uses for its own). Names and strings are unchanged (tests/search.rs runs
+/// the published search.js against the source and compares the answers). A file the minifier
+/// cannot read is published as it is; other files, and a theme's own files, are copied as they
+/// are. `None`: publish the source unchanged.
+pub(crate) fn lean(name: &str, source: &[u8]) -> Option<Vec<u8>> {
+    let text = std::str::from_utf8(source).ok()?;
+    let out = if name.ends_with(".js") {
+        minifier::js::minify(text).ok()?.to_string()
+    } else if name.ends_with(".css") {
+        minifier::css::minify(text).ok()?.to_string()
+    } else {
+        return None;
     };
-    let mut out = String::with_capacity(text.len());
-    let mut in_comment = false;
-    for line in text.lines() {
-        let code = line.trim_start();
-        if in_comment {
-            in_comment = !code.contains("*/");
-            continue;
-        }
-        if code.starts_with("//") || code.is_empty() {
-            continue;
-        }
-        if let Some(after) = code.strip_prefix("/*") {
-            match after.find("*/") {
-                None => in_comment = true,
-                Some(end) if after[end + 2..].trim().is_empty() => {}
-                Some(_) => {
-                    out.push_str(code);
-                    out.push('\n');
-                }
-            }
-            continue;
-        }
-        out.push_str(code);
-        out.push('\n');
-    }
-    out.into_bytes()
+    Some(out.into_bytes())
 }
 
 #[cfg(test)]
@@ -319,25 +300,34 @@ mod tests {
     }
 
     #[test]
-    fn lean_scripts_drop_comment_lines_and_indentation_only() {
-        let source = "/* A header\n * comment. */\n(function () {\n  // why\n  var a = 1; /* kept */\n  /* one line */\n  var s = '/* not a comment */';\n\n}());\n";
-        let lean = String::from_utf8(lean_js(source.as_bytes())).unwrap();
+    fn published_scripts_and_styles_are_minified_and_keep_strings_and_patterns() {
+        let source = "/* A header\n * comment. */\n(function () {\n  // why\n  var a = 1; /* gone */\n  var s = '/* not a comment */';\n  var r = /[吗呢]+(?=[\\s?]|$)/g;\n\n}());\n";
+        let js = String::from_utf8(lean("a.js", source.as_bytes()).unwrap()).unwrap();
+        assert!(!js.contains("why") && !js.contains("gone") && !js.contains("header"));
+        assert!(js.contains("'/* not a comment */'"), "{js}");
+        assert!(js.contains("/[吗呢]+(?=[\\s?]|$)/g"), "{js}");
         assert_eq!(
-            lean,
-            "(function () {\nvar a = 1; /* kept */\nvar s = '/* not a comment */';\n}());\n"
+            js,
+            "(function(){var a=1;var s='/* not a comment */';var r=/[吗呢]+(?=[\\s?]|$)/g;}());"
         );
-        let search = DEFAULT_STATIC
-            .iter()
-            .find(|(n, _)| *n == "search.js")
-            .map(|(_, b)| *b)
-            .unwrap();
-        let lean = lean_js(search);
-        assert!(
-            lean.len() * 10 < search.len() * 8,
-            "{} of {}",
-            lean.len(),
-            search.len()
-        );
+        let css = "/* note */\n.a  {\n  color : red;\n}\n";
+        let lean_css = String::from_utf8(lean("b.css", css.as_bytes()).unwrap()).unwrap();
+        assert_eq!(lean_css.trim(), ".a{color:red;}");
+        assert_eq!(lean("c.svg", b"<svg/>"), None);
+        for (name, max_percent) in [("search.js", 60), ("style.css", 85)] {
+            let source = DEFAULT_STATIC
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, b)| *b)
+                .unwrap();
+            let published = lean(name, source).unwrap();
+            assert!(
+                published.len() * 100 < source.len() * max_percent,
+                "{name}: {} of {}",
+                published.len(),
+                source.len()
+            );
+        }
     }
 
     #[test]

@@ -520,7 +520,7 @@ fn pasted_word_text_is_published_as_meant_and_doubts_are_warnings() {
     );
     let css = std::fs::read_to_string(f.root().join("public/static/style.css")).unwrap();
     assert!(
-        css.contains(".narrative ul.marked { list-style: none;"),
+        css.contains(".narrative ul.marked{list-style:none;"),
         "the theme hides the bullets of a marked list"
     );
     assert!(page.contains("<td>主动公开</td>"), "{page}");

@@ -144,8 +144,8 @@ fn incremental_output_equals_a_fresh_full_build_after_every_edit() {
     let tmp = tempfile::tempdir().unwrap();
     let (site, out, mut ws) = serve_first_build(tmp.path());
     let full = full_build(&site, tmp.path(), 0);
-    // serve's first build writes the pages (and attachments) and answers at once; downloads,
-    // search, embeds, feeds and archives follow.
+    // serve's first build writes the pages (and attachments, and search's fixed folding blocks
+    // and label lists) and answers at once; downloads, search, embeds, feeds and archives follow.
     assert!(
         ws.completing(),
         "the first build left the other files for later"
@@ -153,7 +153,10 @@ fn incremental_output_equals_a_fresh_full_build_after_every_edit() {
     let pages_first = without_marker(snapshot_tree(&out));
     let later = |p: &str| {
         p.starts_with("embed/")
-            || p.starts_with("search/") && p != "search/index.html"
+            || p.starts_with("search/")
+                && p != "search/index.html"
+                && !p.starts_with("search/f-")
+                && !p.starts_with("search/l-")
             || p.starts_with("archive/")
             || [".csv", ".json", ".xlsx", ".xml", ".zip"]
                 .iter()
@@ -330,16 +333,30 @@ fn one_report_edit_renders_only_what_depends_on_it() {
     copy_tree(&repo_root().join("examples/demo"), &site);
     let mut ws = Workspace::new(&site, &tmp.path().join("out"), Options::default());
     let all = ws.rebuild_all().unwrap().rendered;
+    // The search shards: about one per report (their count follows the site's size).
+    let shards = fs::read_dir(tmp.path().join("out/search"))
+        .unwrap()
+        .filter(|e| {
+            let name = e.as_ref().unwrap().file_name();
+            let name = name.to_string_lossy();
+            name.starts_with("s-") && name.ends_with(".js")
+        })
+        .count();
+    assert!(shards >= 16, "{shards}");
     let f = site.join("content/2020/qingshan/stats.yaml");
     set_value(&f, "review.total", "777");
     let r = ws.apply(std::slice::from_ref(&f)).unwrap();
     assert!(!r.full);
     // report page + 3 data files, township page + 2 comparison files, year page, county,
     // county/totals.csv and totals.json, data page, all.csv, all.json, the year's archive; its two search text files (the first
-    // has the table labels) and the 8 search shards; the oversight page and its CSV and XLSX
+    // has the table labels) and the search shards; the oversight page and its CSV and XLSX
     // (rule warnings, blank cells); the year's figures.csv and figures.xlsx; the embeds of the
     // report, township, year and county; data/portal.json (the audit's blank cells).
-    assert_eq!(r.rendered, 35, "of {all}: a figure is not on the home page");
+    assert_eq!(
+        r.rendered,
+        27 + shards,
+        "of {all}: a figure is not on the home page"
+    );
     assert!(r.written >= 8 && r.written <= 24, "{r:?}"); // up to 4 of them embeds
     // With deferral (serve), the county-wide data files come after the reload.
     let text = fs::read_to_string(&f).unwrap();
@@ -350,12 +367,12 @@ fn one_report_edit_renders_only_what_depends_on_it() {
     .unwrap();
     ws.defer_aggregates(true);
     let r = ws.apply(std::slice::from_ref(&f)).unwrap();
-    // The 35 less data/portal.json, the year page, county page (and their embeds), the county totals CSV and
+    // All of them less data/portal.json, the year page, county page (and their embeds), the county totals CSV and
     // JSON, all.csv, all.json, archive,
-    // 8 search shards, the oversight page with its CSV and XLSX, and the year's figures.csv and
+    // the search shards, the oversight page with its CSV and XLSX, and the year's figures.csv and
     // figures.xlsx.
     assert_eq!(r.rendered, 12);
-    // all.csv, all.json, portal.json, the 8 search shards, the year's archive, the county page with its
+    // all.csv, all.json, portal.json, the search shards, the year's archive, the county page with its
     // totals.csv and totals.json, the oversight
     // page, audit.csv, audit.xlsx, the year's figures.csv and figures.xlsx, every year page (a year page shows its archive's size), and
     // the embeds of every year page and of the county page (aggregates like their pages); of the
@@ -366,7 +383,7 @@ fn one_report_edit_renders_only_what_depends_on_it() {
         .filter(|e| e.as_ref().unwrap().file_type().unwrap().is_dir())
         .count();
     let mut flushed = ws.flush_deferred().unwrap();
-    assert_eq!(flushed.rendered, 21 + 2 * years);
+    assert_eq!(flushed.rendered, 13 + shards + 2 * years);
     flushed.pages.sort();
     assert_eq!(
         flushed.pages,

@@ -157,6 +157,25 @@ fn rust_and_javascript_tokenizers_agree() {
     assert_eq!(search::normalize("依申請公開"), "依申请公开");
 }
 
+#[test]
+fn docs_js_says_which_characters_fold_as_the_table_does() {
+    // Every character of the folding table's range, one text each: search.js reads from
+    // docs.js (gaps between the characters that fold) whether a text needs the table.
+    let texts: Vec<String> = (0x3400u32..=0x9FFF)
+        .filter_map(char::from_u32)
+        .map(String::from)
+        .collect();
+    let answer = harness(content_pack(), &json!({ "mayFold": texts }));
+    let says = answer["mayFold"].as_array().expect("mayFold answers");
+    let mut folding = 0;
+    for (text, may) in texts.iter().zip(says) {
+        let folds = search::normalize(text) != *text;
+        folding += usize::from(folds);
+        assert_eq!(may, &json!(folds), "{text}");
+    }
+    assert!(folding > 2000, "{folding} characters fold");
+}
+
 /// The traditional → simplified table, as `src/search/mod.rs` includes it.
 const FOLD_TABLE: &str = include_str!("../src/search/t2s.txt");
 
@@ -252,7 +271,12 @@ fn a_query_downloads_only_its_shards_and_the_texts_of_its_hits() {
     );
     let traditional = &searches(content_pack(), &[("依申請公開", "", "")])[0];
     let loaded = traditional["loaded"].to_string();
-    assert!(loaded.contains("\"fold.js\""), "{loaded}");
+    // 請 (U+8ACB) and 開 (U+958B): the folding pairs of their blocks, not the whole table.
+    assert!(
+        loaded.contains("\"f-138.js\"") && loaded.contains("\"f-149.js\""),
+        "{loaded}"
+    );
+    assert!(!loaded.contains("\"fold.js\""), "{loaded}");
     assert_eq!(urls(traditional), ["2018/beijinggang/index.html"]);
 }
 
@@ -315,7 +339,7 @@ fn hits_rank_by_coverage_then_title_heading_body_and_scattered_bigrams_are_no_hi
         foldable
             .as_ref()
             .and_then(Value::as_str)
-            .is_some_and(|b| b.len() > 4000),
+            .is_some_and(|b| b.len() > 2000),
         "docs.js says which characters fold"
     );
     let syn = meta.as_object_mut().and_then(|m| m.remove("syn"));
@@ -569,11 +593,65 @@ const PACK_QUERIES: &[(&str, Expect)] = &[
     ("高铁站 建设", Expect::Nothing),
 ];
 
-/// Per query on the demo site: docs.js, the shards and the texts of the hits shown. Was 150 KB
-/// before the first page had to be the top of the full ranking: a hit is shown only once no
-/// unchecked report can rank above it, and the demo's long, repetitive narratives make a
-/// question such as 怎么申请政府信息公开 check ~30 texts and their rests (173 KB).
-const MAX_QUERY_BYTES: u64 = 180 * 1024;
+/// Per query, the search page included (its HTML, style sheet and scripts) and every index file
+/// the query loads (docs.js, shards, township chunks, label lists, texts): the issue's bound.
+/// search.js checks texts within a budget of bytes (`TEXT_BYTES`) to keep to it.
+const MAX_QUERY_BYTES: u64 = 100 * 1024;
+
+/// Bytes of the search page as a reader's browser loads it: `search/index.html` and the style
+/// sheets and scripts it links under `static/`.
+fn page_bytes(out: &Path) -> u64 {
+    let page = std::fs::read_to_string(out.join("search/index.html")).unwrap();
+    let mut bytes = page.len() as u64;
+    let mut linked = Vec::new();
+    for attr in ["src=\"../static/", "href=\"../static/"] {
+        for part in page.split(attr).skip(1) {
+            let name = part.split('"').next().unwrap();
+            if !linked.contains(&name) {
+                linked.push(name);
+                bytes += std::fs::metadata(out.join("static").join(name))
+                    .unwrap()
+                    .len();
+            }
+        }
+    }
+    assert!(
+        linked.contains(&"search.js") && linked.contains(&"style.css"),
+        "{linked:?}"
+    );
+    bytes
+}
+
+/// The bytes of one query's answer (the files it loaded) with the page's.
+fn query_bytes(out: &Path, answer: &Value) -> u64 {
+    let files: u64 = (answer["loaded"].as_array().unwrap().iter())
+        .map(|f| f[1].as_u64().unwrap())
+        .sum();
+    files + page_bytes(out)
+}
+
+/// The labels of a report text's filled table rows: from its format's list
+/// (`search/l-<format>.js`) by its mask, or its own `l`.
+fn labels_of(out: &Path, text: &Value) -> String {
+    use base64::Engine;
+    let Some(format) = text["L"].as_str() else {
+        return text["l"].as_str().unwrap_or("").to_string();
+    };
+    let js = std::fs::read_to_string(out.join(format!("search/l-{format}.js"))).unwrap();
+    let args = js
+        .strip_prefix("nianbaoSearch.labels(")
+        .and_then(|t| t.strip_suffix(");\n"))
+        .unwrap();
+    let [_, list]: [Value; 2] = serde_json::from_str(&format!("[{args}]")).unwrap();
+    let mask = base64::engine::general_purpose::STANDARD
+        .decode(text["m"].as_str().unwrap())
+        .unwrap();
+    (list.as_array().unwrap().iter().enumerate())
+        .filter(|(i, _)| mask.get(i / 8).is_some_and(|b| b >> (i % 8) & 1 == 1))
+        .map(|(_, l)| l.as_str().unwrap())
+        .collect::<Vec<_>>()
+        .join("；")
+}
 
 /// `<year>/<slug>` → the normalised text of a report as search sees it (title, township,
 /// headings, body, labels), read from the files a build wrote.
@@ -617,7 +695,7 @@ fn report_texts(out: &Path) -> std::collections::BTreeMap<String, String> {
                 all.push(' ');
             }
             all.push_str(text["b"].as_str().unwrap());
-            if text["r"] == 1 {
+            if text["r"].as_u64().is_some_and(|r| r > 0) {
                 let rest = std::fs::read_to_string(out.join(format!("search/r/{key}.js"))).unwrap();
                 let [_, rest]: [Value; 2] = serde_json::from_str(&format!(
                     "[{}]",
@@ -629,7 +707,7 @@ fn report_texts(out: &Path) -> std::collections::BTreeMap<String, String> {
                 all.push_str(rest.as_str().unwrap());
             }
             all.push(' ');
-            all.push_str(text["l"].as_str().unwrap());
+            all.push_str(&labels_of(out, &text));
             texts.insert(key, search::normalize(&all));
         }
     }
@@ -648,13 +726,7 @@ fn check_queries(out: &Path, queries: &[(&str, Expect)]) -> (Vec<Option<String>>
             .iter()
             .map(|u| u.trim_end_matches("/index.html").to_string())
             .collect();
-        let bytes: u64 = answer["loaded"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|f| f[1].as_u64().unwrap())
-            .sum();
-        max_bytes = max_bytes.max(bytes);
+        max_bytes = max_bytes.max(query_bytes(out, answer));
         let year_of = |h: &String| h.split('/').next().unwrap().parse::<u16>().unwrap();
         let has = |h: &String, phrase: &str| texts[h].contains(&search::normalize(phrase));
         match *expect {
@@ -678,9 +750,11 @@ fn check_queries(out: &Path, queries: &[(&str, Expect)]) -> (Vec<Option<String>>
             Expect::Phrase(phrase) => {
                 let relevant = texts.keys().filter(|k| has(k, phrase)).count();
                 assert!(relevant > 0, "{q}: the site has {phrase}");
-                assert_eq!(
-                    hits.len(),
-                    relevant.min(10),
+                // A full page; or, where the budget of bytes ran out first (the search says it
+                // is not complete: 至少 N and 显示更多), at most one hit short.
+                let full = relevant.min(10);
+                assert!(
+                    hits.len() == full || (hits.len() + 1 == full && answer["complete"] == false),
                     "{q}: {relevant} reports have {phrase}: {hits:?}"
                 );
                 let with: Vec<bool> = hits.iter().map(|h| has(h, phrase)).collect();
@@ -719,7 +793,7 @@ fn check_queries(out: &Path, queries: &[(&str, Expect)]) -> (Vec<Option<String>>
 fn citizen_queries_find_their_reports_on_the_demo_within_the_download_budget() {
     assert!(DEMO_QUERIES.len() + PACK_QUERIES.len() >= 30);
     let (tops, max_bytes) = check_queries(demo_site(), DEMO_QUERIES);
-    println!("largest download of a query on the demo site: {max_bytes} bytes");
+    println!("largest download of a query on the demo site, page included: {max_bytes} bytes");
     assert!(
         max_bytes <= MAX_QUERY_BYTES,
         "a query downloads at most {MAX_QUERY_BYTES} bytes: {max_bytes}"
@@ -773,6 +847,50 @@ fn generated_county() -> &'static Path {
         (tmp, out)
     })
     .1
+}
+
+#[test]
+fn every_query_shape_of_the_benchmark_stays_within_the_download_bound_on_full_length_reports() {
+    let out = generated_county();
+    // Full-length reports: most bodies go on past the first part (a rest file).
+    let texts: Vec<PathBuf> = walkdir::WalkDir::new(out.join("search/t"))
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| e.into_path())
+        .collect();
+    let long = (texts.iter())
+        .filter(|p| std::fs::read_to_string(p).unwrap().contains("\"r\":"))
+        .count();
+    assert!(
+        texts.len() >= 400 && 10 * long >= 9 * texts.len(),
+        "{long} of {}",
+        texts.len()
+    );
+    // A common word, a topic, a word of the thesaurus, a phrase with a word between its parts,
+    // a long question, a phrase whose words stand apart, a long phrase.
+    let queries = [
+        "信息公开",
+        "行政复议",
+        "政务新媒体",
+        "存在的问题",
+        "怎么申请政府信息公开",
+        "未收到申请",
+        "依申请公开",
+        "政府信息公开申请",
+    ];
+    let list: Vec<(&str, &str, &str)> = queries.iter().map(|q| (*q, "", "")).collect();
+    let mut largest = (0, "");
+    for (q, answer) in queries.iter().zip(searches(out, &list)) {
+        let bytes = query_bytes(out, &answer);
+        largest = largest.max((bytes, *q));
+        assert_eq!(urls(&answer).len(), 10, "{q}: a full first page");
+        assert!(
+            bytes <= MAX_QUERY_BYTES,
+            "{q}: {bytes} bytes, page included"
+        );
+    }
+    println!("largest query on 400 full-length reports, page included: {largest:?}");
 }
 
 /// Common words: in the title, the headings or the table labels of every generated report.
@@ -840,18 +958,27 @@ fn a_common_word_downloads_little_and_the_first_part_of_a_text_decides_as_the_wh
             "no list of all townships without a township filter: {files:?}"
         );
     }
-    // The same search.js made to load every report's whole body before checking it.
+    // Without a budget of bytes (which makes pages it cuts short a best guess), the same
+    // search.js and one made to load every report's whole body before checking it.
     let search_js =
         std::fs::read_to_string(repo_root().join("themes/default/static/search.js")).unwrap();
+    let budget = "var TEXT_BYTES = 24 * 1024;";
+    assert_eq!(search_js.matches(budget).count(), 1);
+    let search_js = search_js.replace(budget, "var TEXT_BYTES = 1e9;");
     let sure = "if (hit && (whole || !byRank(hit, c))) c.state = 2;";
     assert_eq!(search_js.matches(sure).count(), 1);
     let tmp = tempfile::tempdir().unwrap();
-    let whole = tmp.path().join("search.js");
+    let (unbounded, whole) = (tmp.path().join("a.js"), tmp.path().join("b.js"));
+    std::fs::write(&unbounded, &search_js).unwrap();
     std::fs::write(
         &whole,
         search_js.replace(sure, "if (hit && whole) c.state = 2;"),
     )
     .unwrap();
+    let answers = harness_with(&unbounded, out, &requests)["searches"]
+        .as_array()
+        .unwrap()
+        .clone();
     let wholes = harness_with(&whole, out, &requests)["searches"]
         .as_array()
         .unwrap()
@@ -1032,6 +1159,69 @@ fn the_thesaurus_finds_the_reports_own_words_and_can_be_switched_off() {
     assert_eq!(answers[3]["results"][0]["also"], json!([]));
     assert_eq!(answers[3]["results"][1]["also"], json!(["信息公开"]));
     assert_eq!(urls(&answers[4]), ["2018/alpha/index.html"]);
+    // A simplified query over a text in traditional characters: the text brings the folding
+    // pairs of its own characters (`F`), the whole table (fold.js) is not loaded.
+    let loaded = answers[4]["loaded"].to_string();
+    assert!(!loaded.contains("\"fold.js\""), "{loaded}");
+    let snippet = answers[4]["results"][0]["snippet"].as_str().unwrap();
+    assert!(snippet.contains("<mark>資訊公開</mark>"), "{snippet}");
+}
+
+#[test]
+fn the_thesaurus_goes_two_steps_from_taiwan_wording_to_the_reports_own_words() {
+    let f = Fixture::new();
+    f.edit(
+        "content/2020/beta/report.md",
+        "正文。",
+        "及时更新信息公开指南，方便群众查阅。",
+    );
+    let (_tmp, out) = build(f.root());
+    // 資訊 → 信息 (政府信息公开指南), then 政府信息公开指南 → 信息公开指南.
+    let answer = &searches(&out, &[("政府資訊公開指南", "", "")])[0];
+    assert_eq!(urls(answer), ["2020/beta/index.html"], "{answer}");
+    assert_eq!(answer["results"][0]["also"], json!(["信息公开指南"]));
+    let also = answer["also"].as_array().unwrap();
+    assert!(also.contains(&json!("政府信息公开指南")), "{also:?}");
+}
+
+#[test]
+fn a_year_in_the_query_means_the_report_s_year_not_a_mention_of_it() {
+    let f = Fixture::new();
+    // The 2020 report has the words verbatim and names 2018; the 2018 report has one of them.
+    f.edit(
+        "content/2020/beta/report.md",
+        "正文。",
+        "对照2018年的情况，本年度继续发布工作动态。",
+    );
+    f.edit(
+        "content/2018/alpha/report.md",
+        "正文。",
+        "本年度在网站发布工作信息。",
+    );
+    let (_tmp, out) = build(f.root());
+    let answers = searches(
+        &out,
+        &[
+            ("工作动态 2018", "", ""),
+            ("工作动态 2016", "", ""),
+            ("工作动态", "", ""),
+        ],
+    );
+    // The 2018 report first (its title names 2018), then the one that only mentions 2018.
+    assert_eq!(
+        urls(&answers[0]),
+        ["2018/alpha/index.html", "2020/beta/index.html"],
+        "{}",
+        answers[0]
+    );
+    assert!(
+        (answers[0]["results"][1]["snippet"].as_str().unwrap()).contains("<mark>2018</mark>"),
+        "the mention is still marked: {}",
+        answers[0]["results"][1]
+    );
+    // A year the site does not have is a word like any other; without a year, the words decide.
+    assert_eq!(urls(&answers[1])[0], "2020/beta/index.html");
+    assert_eq!(urls(&answers[2])[0], "2020/beta/index.html");
 }
 
 #[test]
@@ -1102,7 +1292,7 @@ fn more_results_extend_the_first_page_without_reordering_it() {
 }
 
 #[test]
-fn the_published_search_script_is_the_source_without_comments_and_answers_the_same() {
+fn the_published_search_script_is_the_source_minified_and_answers_the_same() {
     let f = wording_site();
     let (_tmp, out) = build(f.root());
     let source = repo_root().join("themes/default/static/search.js");
@@ -1111,7 +1301,7 @@ fn the_published_search_script_is_the_source_without_comments_and_answers_the_sa
         std::fs::metadata(&source).unwrap().len(),
         std::fs::metadata(&published).unwrap().len(),
     );
-    assert!(b * 10 < a * 8, "published {b} bytes of {a}");
+    assert!(b * 10 < a * 6, "published {b} bytes of {a}");
     let requests = json!({"searches": [
         {"q": "政务新媒体"}, {"q": "资讯公开"}, {"q": "甲镇"}, {"q": "哪个乡镇收到的申请最多"},
         {"q": "依申請公開"}, {"q": "正文"}

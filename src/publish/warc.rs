@@ -85,6 +85,8 @@ pub fn capture_plan(site: &Site, theme: &Theme, year: u16) -> Vec<PlannedFile> {
         .filter(|f| match f.target {
             Target::SearchDocs
             | Target::SearchFold
+            | Target::SearchFoldBlock(_)
+            | Target::SearchLabels(_)
             | Target::SearchShard(_)
             | Target::SearchTowns(_) => true,
             Target::Archive(y) => y == year,

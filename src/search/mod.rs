@@ -16,16 +16,21 @@
 //!   doc ids), titles other than the default one, which characters fold (a bitmap), the
 //!   thesaurus (`thesaurus.txt`), the pages that answer questions, where the township pages'
 //!   doc ids start (`nav`: the second index, their names as postings);
-//! - `search/fold.js`: the folding table, loaded only when the query, a title or a loaded text
-//!   has a character that folds;
+//! - `search/f-<block>.js`: the folding pairs of one block of 256 code points, loaded for the
+//!   query's characters that fold (docs.js and each text file carry the pairs of their own
+//!   folding characters, `F`); `search/fold.js`: the whole table, for scripts that normalise
+//!   any text;
 //! - `search/s-<n>.js`: the postings of the tokens whose hash falls into shard `n`;
 //! - `search/w-<k>.js`: `[name, slug]` of 16 townships (chunk `k`), loaded for the hits shown;
 //!   `search/towns.js`: all of them, loaded only for the township filter;
+//! - `search/l-<format>.js`: the row labels of a table format, once (a text names its format,
+//!   `L`, and which labels its table fills, `m`);
 //! - `search/t/<year>/<slug>.js`: one report's headings, table labels and the first
-//!   [`HEAD_CHARS`] characters of its body, loaded only for the hits shown (phrase and proximity
-//!   check, ranking, the section of the best passage and its snippet; the body is split into
-//!   sections by the offsets of the headings, and the weak parts are apart), with `f: 1` when
-//!   it has a character that folds and `r: 1` when the body goes on in
+//!   [`HEAD_CHARS`] characters of its body, loaded only for the hits checked (phrase and
+//!   proximity check, ranking, the section of the best passage and its snippet; the body is
+//!   split into sections by the offsets of the headings, and the weak parts are apart), with
+//!   `F`, the folding pairs of its characters that fold (of its rest too), and
+//!   `r: <bytes of that file>` when the body goes on in
 //!   `search/r/<year>/<slug>.js` — which `search.js` loads only when the first part cannot decide
 //!   the hit as the whole text would (a common word is verbatim in it often enough).
 //!
@@ -126,33 +131,70 @@ fn fold_js() -> String {
     fold_pairs().flat_map(|(t, s)| [t, s]).collect()
 }
 
-/// `search/fold.js`: the folding table (about 13 KB), which `search.js` loads only for a query,
-/// a title or a report text with a character it folds (the text files say so with `f: 1`).
+/// `search/fold.js`: the whole folding table (about 13 KB), for scripts that normalise any text
+/// (`nianbaoSearch.readyFold()`); a search loads only the blocks of its query's characters
+/// ([`fold_block_js`]), and texts and titles carry their own pairs (`F`).
 pub(crate) fn fold_file() -> String {
     format!("nianbaoSearch.fold({});\n", js_json(&fold_js()))
 }
 
-/// Which characters of [`FOLD_RANGE`] the folding table changes, one bit each (bit `i % 8` of
-/// byte `i / 8` for code point `FOLD_RANGE.start() + i`), in standard base 64: 4.6 KB that
-/// spare most searches the 13 KB table.
-fn foldable_bits() -> String {
-    use base64::Engine;
-    let table = fold_table();
-    let mut bytes = vec![0u8; table.len().div_ceil(8)];
-    for (i, &s) in table.iter().enumerate() {
-        if s != 0 {
-            bytes[i / 8] |= 1 << (i % 8);
-        }
-    }
-    base64::engine::general_purpose::STANDARD.encode(bytes)
+/// The blocks of 256 code points that have a character that folds: `search/f-<block>.js`.
+pub(crate) fn fold_blocks() -> Vec<u32> {
+    let mut blocks: Vec<u32> = fold_pairs().map(|(t, _)| t as u32 >> 8).collect();
+    blocks.sort_unstable();
+    blocks.dedup();
+    blocks
 }
 
-/// Whether `text` has a character the folding table changes.
-fn folds(text: &str) -> bool {
+/// `search/f-<block>.js`: the folding pairs of the characters of one block of 256 code points
+/// (a few hundred bytes), which a search loads for each block its query has a folding
+/// character of.
+pub(crate) fn fold_block_js(block: u32) -> String {
+    let pairs: String = (fold_pairs())
+        .filter(|(t, _)| *t as u32 >> 8 == block)
+        .flat_map(|(t, s)| [t, s])
+        .collect();
+    format!("nianbaoSearch.foldPart({});\n", js_json(&pairs))
+}
+
+/// The path of a folding block under the site root.
+pub(crate) fn fold_block_path(block: u32) -> String {
+    format!("search/f-{block}.js")
+}
+
+/// Which characters of [`FOLD_RANGE`] the folding table changes, as the gaps between them:
+/// for each such character in code point order, the code points skipped since the previous one
+/// (or since `FOLD_RANGE.start()`) as a varint of the posting lists' alphabet. 2.3 KB (a bitmap
+/// of the range is 4.6 KB) that spare most searches the 13 KB table.
+fn foldable_gaps() -> String {
+    let mut out = String::new();
+    let mut next = 0u32;
+    for (i, &s) in fold_table().iter().enumerate() {
+        if s != 0 {
+            push_varint(i as u32 - next, &mut out);
+            next = i as u32 + 1;
+        }
+    }
+    out
+}
+
+/// The folding pairs of the characters of `texts` that fold, each traditional character followed
+/// by its simplified form, in code point order: what a text file carries (`F`) so that
+/// `search.js` can read it as the index did without the whole folding table.
+fn fold_pairs_of<'a>(texts: impl IntoIterator<Item = &'a str>) -> String {
     let table = fold_table();
-    text.chars().any(|c| {
-        FOLD_RANGE.contains(&(c as u32)) && table[(c as u32 - FOLD_RANGE.start()) as usize] != 0
-    })
+    let mut found: std::collections::BTreeSet<char> = Default::default();
+    for text in texts {
+        found.extend(text.chars().filter(|&c| {
+            FOLD_RANGE.contains(&(c as u32)) && table[(c as u32 - FOLD_RANGE.start()) as usize] != 0
+        }));
+    }
+    (found.into_iter())
+        .flat_map(|t| {
+            let s = table[(t as u32 - FOLD_RANGE.start()) as usize];
+            [t, char::from_u32(u32::from(s)).unwrap_or(t)]
+        })
+        .collect()
 }
 
 /// One code unit for one code unit: full-width ASCII and U+3000 to half-width, A–Z to a–z,
@@ -283,10 +325,12 @@ pub fn shard_of(token: &str, bits: u32) -> u32 {
     hash_chars(token.chars()) & ((1 << bits) - 1)
 }
 
-/// log2 of the shard count: about 8 reports per shard, 8 to 1024 shards.
+/// log2 of the shard count: about one shard per report, 8 to 1024 shards. A query loads one
+/// shard per token, so smaller shards are fewer bytes per query (65 real reports: 1.1 KB a
+/// shard instead of 4.5 KB with 8 reports per shard); the files are many but small.
 pub fn shard_bits(reports: usize) -> u32 {
     let log2 = usize::BITS - reports.max(1).next_power_of_two().leading_zeros() - 1;
-    log2.saturating_sub(3).clamp(3, 10)
+    log2.clamp(3, 10)
 }
 
 /// The searchable text of one report, by section: a section is the text under one heading
@@ -449,9 +493,15 @@ fn push_block(into: &mut String, block: &str) {
 
 /// Whether a sentence is the report's list of its own parts (本报告由总体情况、主动公开…、
 /// …等六部分组成; 全文包括概述,主动公开…): it names every section, so it matches most queries
-/// and says nothing. Items are separated by 、 or commas.
+/// and says nothing. Items are separated by 、 or commas. Read folded, as search reads it: a
+/// report in traditional characters writes 本報告由……組成.
 fn lists_parts(sentence: &str) -> bool {
     let items = sentence.matches(['、', ',', '，']).count();
+    if items < 3 {
+        return false;
+    }
+    let sentence = normalize(sentence);
+    let sentence = sentence.as_str();
     items >= 3
         && ["组成", "部分", "方面", "全文包括", "报告包括", "内容包括"]
             .iter()
@@ -546,22 +596,12 @@ fn push_text(buf: &mut String, event: Event<'_>) {
     }
 }
 
-/// Labels of rows (and their groups) with at least one figure, each once, in table order.
-fn table_labels(report: &Report) -> Vec<&str> {
-    let Some(stats) = &report.stats else {
-        return Vec::new();
-    };
+/// Every label of a table format's rows and their groups, each once, in table order: the list
+/// `search/l-<format>.js` ships once, which a report's text file refers to by a bitmask.
+fn format_labels(format: &crate::schema::Format) -> Vec<&str> {
     let mut labels: Vec<&str> = Vec::new();
-    for table in &stats.format.tables {
+    for table in &format.tables {
         for row in &table.rows {
-            let filled = row
-                .cells
-                .iter()
-                .flatten()
-                .any(|&i| stats.values.get(i).is_some_and(Option::is_some));
-            if !filled {
-                continue;
-            }
             for label in row.group.iter().chain([&row.label]) {
                 if !labels.contains(&label.as_str()) {
                     labels.push(label);
@@ -570,6 +610,70 @@ fn table_labels(report: &Report) -> Vec<&str> {
         }
     }
     labels
+}
+
+/// Which of [`format_labels`] a report's table fills: a row (and its groups) with at least one
+/// figure.
+fn filled_labels(report: &Report) -> Vec<bool> {
+    let Some(stats) = &report.stats else {
+        return Vec::new();
+    };
+    let labels = format_labels(stats.format);
+    let mut filled = vec![false; labels.len()];
+    for table in &stats.format.tables {
+        for row in &table.rows {
+            let any = (row.cells.iter().flatten())
+                .any(|&i| stats.values.get(i).is_some_and(Option::is_some));
+            if !any {
+                continue;
+            }
+            for label in row.group.iter().chain([&row.label]) {
+                if let Some(i) = labels.iter().position(|l| l == label) {
+                    filled[i] = true;
+                }
+            }
+        }
+    }
+    filled
+}
+
+/// Labels of rows (and their groups) with at least one figure, each once, in the order of
+/// [`format_labels`].
+fn table_labels(report: &Report) -> Vec<&str> {
+    let Some(stats) = &report.stats else {
+        return Vec::new();
+    };
+    (format_labels(stats.format).into_iter())
+        .zip(filled_labels(report))
+        .filter_map(|(label, filled)| filled.then_some(label))
+        .collect()
+}
+
+/// `search/l-<format>.js`: the labels of a table format ([`format_labels`]), which `search.js`
+/// loads once for the texts of that format's reports.
+pub(crate) fn labels_js(format: &crate::schema::Format) -> String {
+    format!(
+        "nianbaoSearch.labels({},{});\n",
+        js_json(&format.id),
+        js_json(&format_labels(format))
+    )
+}
+
+/// The path of a table format's label list under the site root.
+pub(crate) fn labels_path(format_id: &str) -> String {
+    format!("search/l-{format_id}.js")
+}
+
+/// A report's filled labels as a bitmask over [`format_labels`] (bit `i % 8` of byte `i / 8`),
+/// in standard base 64.
+fn labels_mask(report: &Report) -> String {
+    use base64::Engine;
+    let filled = filled_labels(report);
+    let mut bytes = vec![0u8; filled.len().div_ceil(8)];
+    for (i, _) in filled.iter().enumerate().filter(|(_, f)| **f) {
+        bytes[i / 8] |= 1 << (i % 8);
+    }
+    base64::engine::general_purpose::STANDARD.encode(bytes)
 }
 
 /// The title text of a report: its title and its township's name.
@@ -1055,13 +1159,21 @@ pub(crate) fn docs_js(site: &Site) -> String {
         "years": years,
         "titles": titles,
     });
-    // A title or township name with a character that folds: search.js then loads the folding
-    // table for every search; otherwise only for a query or a text that needs it (`foldable`).
+    // The folding pairs of the characters of titles, township names and the region that fold:
+    // search.js reads them as the index did without the folding table, which it loads only in
+    // blocks for a query's own characters (`foldable`, [`fold_block_js`]).
     let names = site.townships.iter().map(|t| t.name.as_str());
-    if titles.values().copied().chain(names).any(folds) {
-        meta["fold"] = serde_json::json!(1);
+    let pages = site.plugin_pages.iter().map(|p| p.title.as_str());
+    let pairs = fold_pairs_of(
+        (titles.values().copied())
+            .chain(names)
+            .chain(pages)
+            .chain([region.as_str()]),
+    );
+    if !pairs.is_empty() {
+        meta["F"] = serde_json::json!(pairs);
     }
-    meta["foldable"] = serde_json::json!(foldable_bits());
+    meta["foldable"] = serde_json::json!(foldable_gaps());
     // Township pages by name, by doc id after the plugin pages (see `build_indexes`).
     if site.archive_of.is_none() {
         meta["nav"] = serde_json::json!(site.reports.len() + site.plugin_pages.len());
@@ -1143,7 +1255,7 @@ pub(crate) fn towns_chunk_path(k: usize) -> String {
 /// Characters of a report's body in its first text file: enough for the snippet and the check of
 /// a common word (which the first paragraphs have several times); the rest is loaded only when
 /// the first part cannot decide (see `search.js`).
-pub(crate) const HEAD_CHARS: usize = 600;
+pub(crate) const HEAD_CHARS: usize = 400;
 
 /// Whether a report's body may be longer than [`HEAD_CHARS`], and so has a second text file
 /// (decided from the narrative's length, which the body never exceeds, so that the plan need not
@@ -1164,21 +1276,30 @@ fn split_body(report: &Report, body: &str) -> (usize, bool) {
     (at, true)
 }
 
-/// `search/t/<year>/<slug>.js`: a report's headings, table labels and the first part of its
-/// body, with `r: 1` when `search/r/<year>/<slug>.js` has the rest.
+/// `search/t/<year>/<slug>.js`: a report's headings, table labels (by reference, see
+/// [`labels_js`]) and the first part of its body, with `r: <bytes>` when
+/// `search/r/<year>/<slug>.js` (of that many bytes) has the rest.
 pub(crate) fn text_js(report: &Report) -> String {
     let key = format!("{}/{}", report.year, report.township);
     let mut text = doc_text_again(report);
     let (at, rest) = split_body(report, &text.body);
     text.body.truncate(at);
-    let folded = folds(&text.body) || folds(&text.weak) || folds(&text.labels);
-    let folded = folded || text.headings.iter().any(|h| folds(h)) || folds(&rest_text(report));
+    let rest_body = rest_text(report);
+    let parts = [&text.body, &text.weak, &text.labels, &rest_body];
+    let pairs = fold_pairs_of(parts.into_iter().chain(&text.headings).map(String::as_str));
     let mut value = serde_json::to_value(&text).unwrap_or_default();
-    if rest {
-        value["r"] = serde_json::json!(1);
+    // The labels by reference: the format's list is shipped once (`search/l-<format>.js`).
+    if let (Some(stats), Some(map)) = (&report.stats, value.as_object_mut()) {
+        map.remove("l");
+        map.insert("L".into(), serde_json::json!(stats.format.id));
+        map.insert("m".into(), serde_json::json!(labels_mask(report)));
     }
-    if folded {
-        value["f"] = serde_json::json!(1);
+    // The rest's size, so that search.js can tell whether it fits its budget before loading it.
+    if rest {
+        value["r"] = serde_json::json!(rest_js(report).len());
+    }
+    if !pairs.is_empty() {
+        value["F"] = serde_json::json!(pairs);
     }
     format!(
         "nianbaoSearch.text({},{});\n",
@@ -1216,8 +1337,10 @@ pub(crate) fn page_text_js(site: &Site, n: usize) -> String {
     let page = &site.plugin_pages[n];
     let text = markdown_text(&page.markdown);
     let mut value = serde_json::to_value(&text).unwrap_or_default();
-    if folds(&text.body) || folds(&text.weak) || text.headings.iter().any(|h| folds(h)) {
-        value["f"] = serde_json::json!(1);
+    let parts = [&text.body, &text.weak].into_iter().chain(&text.headings);
+    let pairs = fold_pairs_of(parts.map(String::as_str));
+    if !pairs.is_empty() {
+        value["F"] = serde_json::json!(pairs);
     }
     format!(
         "nianbaoSearch.text({},{});\n",
@@ -1501,6 +1624,8 @@ mod tests {
             "本报告由总体情况、主动公开政府信息情况、收到和处理政府信息公开申请情况、存在的主要问题等四部分组成。",
             "全文包括概述,主动公开政府信息情况,依申请公开政府信息情况,申请行政复议及提起诉讼情况和存在的主要问题。",
             "本年度报告内容包括总体情况、主动公开、依申请公开、行政复议等方面。",
+            // In traditional characters: read folded.
+            "本報告由總結概述、主動公開政府信息情況、政府信息公開行政復議及行政訴訟情況、存在的主要問題六部分內容組成。",
         ] {
             assert!(lists_parts(parts), "{parts}");
         }
@@ -1587,7 +1712,9 @@ mod tests {
     fn shard_count_grows_with_reports() {
         assert_eq!(shard_bits(0), 3);
         assert_eq!(shard_bits(1), 3);
-        assert_eq!(shard_bits(1000), 7);
+        assert_eq!(shard_bits(8), 3);
+        assert_eq!(shard_bits(65), 7);
+        assert_eq!(shard_bits(1000), 10);
         assert_eq!(shard_bits(20_000), 10);
         assert_eq!(shard_of("政务", 0), 0);
         assert!(shard_of("政务", 8) < 256);

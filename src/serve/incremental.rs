@@ -510,7 +510,9 @@ impl Workspace {
             | Target::Static(_)
             | Target::SearchPage
             | Target::SearchFold
-            | Target::FormatDictionary(_) => false,
+            | Target::FormatDictionary(_)
+            | Target::SearchFoldBlock(_)
+            | Target::SearchLabels(_) => false,
             // Any report's text may be in any shard; titles and years are in the document list.
             Target::SearchShard(_) => true,
             Target::SearchDocs => listing,
@@ -1191,6 +1193,8 @@ fn aggregate(target: &Target) -> bool {
 
 /// Files no reader needs to browse the pages: serve's first build leaves them until the
 /// preview answers (downloads, search index, embeds, feeds, the sitemap and the year archives).
+/// The folding blocks and label lists of search are not among them: fixed files (a hundred
+/// small ones), written with the theme's static files rather than lengthen the deferred pass.
 fn not_browsed(target: &Target) -> bool {
     matches!(
         target,

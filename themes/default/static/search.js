@@ -6,9 +6,9 @@
  * simplified table of fold.js), the tokenizer and the shard hash must stay exactly those
  * of mod.rs (tests/search.rs checks both on shared vectors).
  *
- * Ranking. A hit's key is (units covered, tier, weight, newest year, a per-query order of
- * townships — a hash of the query and the township's index, so that among equals no township is
- * always first):
+ * Ranking. A hit's key is (a year of the query in its title, units covered, tier, weight, newest
+ * year, a per-query order of townships — a hash of the query and the township's index, so that
+ * among equals no township is always first):
  * - units covered: a term's best chain in one field — verbatim, or its tokens in query order
  *   with at most SLACK extra characters between neighbours — counts the CJK characters and
  *   Latin words it covers (a bigram covers two), so 存在的问题 finds 存在的主要问题; a report
@@ -20,8 +20,9 @@
  * - weight: each unit's best field in the index (title 3, body 2, heading 1, weak 0).
  * The index gives each report an upper bound of that key (covered and weight from the postings,
  * the top tier); candidates are checked in the order of their bound, and a hit is shown once no
- * unchecked report can rank above it — so the first page is the top of the full ranking and
- * 显示更多结果 only appends (see verify()). Each hit links to the section (heading anchor) that
+ * unchecked report can rank above it — so the first page is the top of the full ranking (where
+ * the budget of text bytes lets the check get that far; otherwise a best guess that says so,
+ * `sure`) and 显示更多结果 only appends (see verify() and S.search). Each hit links to the section (heading anchor) that
  * holds its best passage, with that section's snippet.
  *
  * Thesaurus (docs.js `syn`, from src/search/thesaurus.txt): each term also looks for its
@@ -44,11 +45,15 @@
  * Promise of [name, slug] (loads towns.js, which a search without a township filter does not);
  * loader(path) → Promise can be replaced (tests load the files with node).
  *
- * Files a search loads: docs.js, the folding table fold.js only when the site's titles, the
- * query or a loaded text has a character that folds (docs.js `foldable`, a text's `f`), the
- * shards of its tokens and its alternatives' (s-<n>.js), the township chunks of the
- * hits shown and of township pages the query names (w-<k>.js), their texts' first parts (t/<year>/<slug>.js) and, only where that part
- * cannot decide a hit as the whole text would, the rest of the body (r/<year>/<slug>.js).
+ * Files a search loads: docs.js, the folding pairs of the blocks (f-<n>.js, 256 code points)
+ * of the query's characters that fold (docs.js `foldable`; docs.js and each text bring the
+ * pairs of their own characters that fold, `F`; fold.js, the whole table, is for readyFold()),
+ * the shards of its tokens and its alternatives' (s-<n>.js), the
+ * township chunks of the hits checked and of township pages the query names (w-<k>.js), the
+ * first parts of the texts checked (t/<year>/<slug>.js) with their table format's labels
+ * (l-<format>.js) and, only where that part cannot decide a hit as the whole text would, the
+ * rest of the body (r/<year>/<slug>.js) — within a budget of text bytes (TEXT_BYTES), so that
+ * a query downloads about 100 KB at most, its page included.
  */
 (function (root) {
   'use strict';
@@ -62,10 +67,18 @@
   /* Alternatives from the thesaurus per term, at most. */
   var MAX_ALTS = 12;
   var PAGE = 10; /* hits verified (and texts loaded) at a time: about 5–10 KB each */
-  /* Files (texts' first parts and rests) loaded for `want` hits, at most want + BUDGET × PAGE:
-   * on 65 real reports and 30 reader queries, 4 let every first page be the top of the full
-   * ranking (2 left 5 of them a guess) without raising the median download. */
-  var BUDGET = 4;
+  /* Bytes of texts (first parts and rests, counted whether cached or not) checked for each PAGE
+   * of hits wanted, at most: a query then downloads at most about 100 KB, the page included.
+   * Where the index's bounds are loose (a long question whose words all occur in every report,
+   * but never together), the hits known by then are shown as a best guess (see verify()). */
+  var TEXT_BYTES = 24 * 1024;
+  /* Bytes more, a file per hit still missing, when the budget is spent before
+   * the page has `want` hits known (a page of 9 hits where 26 reports match would say too
+   * little). */
+  var FILL_BYTES = 8 * 1024;
+  /* What a text's first part is taken to weigh before it is loaded (a full-length report's:
+   * 600 characters of body, headings, anchors). */
+  var FIRST_PART_BYTES = 2048;
   var SNIPPET_BEFORE = 24, SNIPPET_LENGTH = 110;
   /* A pasted paragraph looks up this many of its tokens (spread over it), not every shard: the
    * check of each hit's text looks at all of them. */
@@ -81,9 +94,12 @@
 
   var meta = null;
   var fold = null;
+  /* Folding pairs that loaded texts brought (`F`), while the whole table is not loaded. */
+  var local = null;
   var foldable = null;
   var shards = {};
   var texts = {};
+  var labelLists = {};
   var towns = [];
   var loading = {};
 
@@ -101,15 +117,36 @@
         }
       }
     });
-    /* Which characters fold (fold.js has the table): a bit each, base 64. */
-    var bits = atob(m.foldable || '');
-    foldable = new Uint8Array(bits.length);
-    for (var b = 0; b < bits.length; b++) foldable[b] = bits.charCodeAt(b);
+    /* Which characters fold (fold.js has the table): the gaps between them as varints, into a
+     * bit each. */
+    foldable = new Uint8Array(((FOLD_LAST - FOLD_FIRST) >> 3) + 1);
+    var gaps = m.foldable || '', at = 0, v = 0, scale = 1;
+    for (var g = 0; g < gaps.length; g++) {
+      var d = ALPHABET.indexOf(gaps.charAt(g));
+      v += (d & 31) * scale;
+      if (d & 32) { scale *= 32; continue; }
+      at += v;
+      if (at <= FOLD_LAST - FOLD_FIRST) foldable[at >> 3] |= 1 << (at & 7);
+      at++;
+      v = 0;
+      scale = 1;
+    }
+    /* The folding pairs of the titles' and township names' characters. */
+    if (m.F) S.foldPart(m.F);
     /* Pages added by plugins, [path, title], take the doc ids after the reports. */
     m.pages = m.pages || [];
     meta = m;
   };
   /* The folding table: each traditional character followed by its simplified form. */
+  /* Some folding pairs (a block f-<n>.js for a query's characters, a text's or the titles' `F`):
+   * enough to normalise the texts that brought them as the whole table would. */
+  S.foldPart = function (pairs) {
+    if (!local) local = new Uint16Array(FOLD_LAST - FOLD_FIRST + 1);
+    for (var i = 0; i + 1 < pairs.length; i += 2) {
+      var c = pairs.charCodeAt(i);
+      if (c >= FOLD_FIRST && c <= FOLD_LAST) local[c - FOLD_FIRST] = pairs.charCodeAt(i + 1);
+    }
+  };
   S.fold = function (pairs) {
     var table = new Uint16Array(FOLD_LAST - FOLD_FIRST + 1);
     for (var i = 0; i + 1 < pairs.length; i += 2) {
@@ -121,15 +158,34 @@
   S.shard = function (n, map) { shards[n] = map; };
   /* A report's text: headings, table labels and the first part of the body; `r` when the rest
    * of the body is in r/<key>.js (loaded only when the first part cannot decide a hit). */
-  S.text = function (key, t) { texts[key] = t; };
+  S.text = function (key, t) {
+    t.z = utf8Bytes(JSON.stringify(t));
+    texts[key] = t;
+    /* A text's own folding pairs: it is read as the index read it without fold.js. */
+    if (t.F) S.foldPart(t.F);
+  };
+  /* A table format's row labels: a report's text names its format (`L`) and which of them its
+   * table fills (`m`, a bitmask in base 64) instead of repeating them. */
+  S.labels = function (id, list) { labelLists[id] = list; };
   S.rest = function (key, rest) {
     var t = texts[key];
-    if (t && t.r) { t.b += rest; t.r = 0; t.n = null; }
+    if (t && t.r) { t.b += rest; t.zr = t.r; t.r = 0; t.n = null; }
   };
   /* Townships [name, slug] from index `first` on: w-<k>.js a chunk, towns.js all. */
   S.towns = function (first, list) {
     list.forEach(function (t, i) { towns[first + i] = t; });
   };
+
+  /* The UTF-8 length of a string: what a text file of it weighs. */
+  function utf8Bytes(s) {
+    var n = 0;
+    for (var i = 0; i < s.length; i++) {
+      var c = s.charCodeAt(i);
+      n += c < 0x80 ? 1 : c < 0x800 ? 2 : (c & 0xFC00) === 0xD800 ? 0 : 3;
+      if ((c & 0xFC00) === 0xD800) { n += 4; i++; }
+    }
+    return n;
+  }
 
   /* Where the index files are, relative to the page. */
   S.base = '';
@@ -158,13 +214,14 @@
   /* One UTF-16 unit for one: full-width ASCII and U+3000 to half-width, A-Z to a-z, traditional
    * characters to simplified. */
   function normalize(text) {
+    var table = fold || local;
     var out = '';
     for (var i = 0; i < text.length; i++) {
       var c = text.charCodeAt(i);
       if (c === 0x3000) c = 0x20;
       else if (c >= 0xFF01 && c <= 0xFF5E) c -= 0xFEE0;
       if (c >= 65 && c <= 90) c += 32;
-      else if (fold && c >= FOLD_FIRST && c <= FOLD_LAST && fold[c - FOLD_FIRST]) c = fold[c - FOLD_FIRST];
+      else if (table && c >= FOLD_FIRST && c <= FOLD_LAST && table[c - FOLD_FIRST]) c = table[c - FOLD_FIRST];
       out += String.fromCharCode(c);
     }
     return out;
@@ -182,7 +239,17 @@
   }
 
   /* The folding table, loaded when the site's titles, the query or a text need it. */
+  S.mayFold = mayFold;
   function loadFold() { return fold ? Promise.resolve() : load('fold.js'); }
+  /* The folding blocks (f-<n>.js, 256 code points each) of the characters of `text` that fold. */
+  function loadFoldFor(text) {
+    var blocks = [];
+    for (var i = 0; i < text.length; i++) {
+      var c = text.charCodeAt(i);
+      if (mayFold(text.charAt(i)) && blocks.indexOf(c >> 8) < 0) blocks.push(c >> 8);
+    }
+    return Promise.all(blocks.map(function (b) { return fold ? null : load('f-' + b + '.js'); }));
+  }
 
   function isCjk(cp) {
     return cp === 0x3007 || (cp >= 0x3400 && cp <= 0x4DBF) || (cp >= 0x4E00 && cp <= 0x9FFF) ||
@@ -280,6 +347,8 @@
       var text = word.slice(first.q, end);
       found.tokens.forEach(function (t) { t.q -= first.q; });
       var term = { text: text, tokens: found.tokens, units: found.units, alts: [] };
+      var year = /^((?:19|20)\d\d)年?度?$/.exec(text);
+      term.year = !!year && meta.years.some(function (e) { return String(e[0]) === year[1]; });
       if (syn !== false) {
         term.alts = expansions(text).map(function (alt) {
           var at = tokensAt(alt);
@@ -296,7 +365,17 @@
    * every other word of an `=` group; for `>` groups the covered words of the wider word, the
    * wider word of a covered one. An alternative that contains the term finds nothing more. */
   function expansions(text) {
+    /* Two steps: an alternative's own alternatives too (政府資訊公開指南 → 政府信息公开指南 →
+     * 信息公开指南, 公开指南), after the first ones. */
     var out = [];
+    oneStep(text, text, out);
+    out.slice().forEach(function (alt) { oneStep(alt, text, out); });
+    return out.slice(0, MAX_ALTS);
+  }
+
+  /* The alternatives of `text` by one group of the thesaurus each, appended to `out` (not those
+   * that contain `query`, nor twice). */
+  function oneStep(text, query, out) {
     (meta.syn || []).forEach(function (g) {
       var words = g.words;
       words.forEach(function (w, i) {
@@ -306,11 +385,11 @@
           words.filter(function (x, k) { return k !== i; });
         others.forEach(function (o) {
           var alt = text.slice(0, at) + o + text.slice(at + w.length);
-          if (alt.indexOf(text) < 0 && out.indexOf(alt) < 0) out.push(alt);
+          if (alt.indexOf(text) < 0 && alt.indexOf(query) < 0 && alt !== query &&
+            out.indexOf(alt) < 0) out.push(alt);
         });
       });
     });
-    return out.slice(0, MAX_ALTS);
   }
 
   /* doc id → best field, from a posting string: varints `gap << 3 | run << 2 | field`, where a
@@ -395,7 +474,7 @@
     var per = [];
     for (var u = 0; u < term.units; u++) per.push(-1);
     term.tokens.forEach(function (t) {
-      var f = t.looked ? field(posting, t.t, doc) : TITLE;
+      var f = t.looked ? termField(posting, term, t.t, doc) : TITLE;
       for (var v = t.u0; v < t.u1; v++) per[v] = Math.max(per[v], f);
     });
     var covered = 0, weight = 0;
@@ -425,7 +504,7 @@
   function rareCovered(posting, doc, term, rare) {
     var units = {};
     term.tokens.forEach(function (t) {
-      if (t.looked && rare[t.t] && field(posting, t.t, doc) >= 0) {
+      if (t.looked && rare[t.t] && termField(posting, term, t.t, doc) >= 0) {
         for (var v = t.u0; v < t.u1; v++) units[v] = true;
       }
     });
@@ -438,6 +517,14 @@
     return f === undefined ? -1 : f;
   }
 
+  /* The best field of a term's token in a report: a year of the site (2021, 2021年) counts only
+   * in the title, which names the report's year — a report of another year that mentions it
+   * (a document of 〔2021〕, last year's figures) is not that year's report. */
+  function termField(posting, term, token, doc) {
+    var f = field(posting, token, doc);
+    return term.year && f !== TITLE ? -1 : f;
+  }
+
   /* The weakest of the best fields of an alternative's tokens (-1: one is missing). */
   function altField(posting, doc, alt) {
     var m = TITLE;
@@ -445,9 +532,11 @@
     return m;
   }
 
-  /* Rank order of two keys {covered, tier, weight, year, order, doc}: better first. */
+  /* Rank order of two keys {years, covered, tier, weight, year, order, doc}: better first. A
+   * report of the year the query names comes before reports of other years (which come only
+   * after, as where a township has no report of that year). */
   function byRank(a, b) {
-    return b.covered - a.covered || b.tier - a.tier || b.weight - a.weight || b.year - a.year ||
+    return (b.years || 0) - (a.years || 0) || b.covered - a.covered || b.tier - a.tier || b.weight - a.weight || b.year - a.year ||
       a.order - b.order || a.doc - b.doc;
   }
 
@@ -470,9 +559,10 @@
       if (doc >= nav) { towns.push(doc - nav); return; }
       if (year && meta.year[doc] !== year) return;
       if (filters.township && meta.town[doc] !== filters.town) return;
-      var covered = 0, weight = 0, tier = 0, rareUnits = 0;
+      var covered = 0, weight = 0, tier = 0, rareUnits = 0, years = 0;
       terms.forEach(function (term) {
         var b = bound(posting, doc, term);
+        if (term.year && b.covered) years++;
         covered += b.covered;
         weight += b.weight;
         tier += b.tier;
@@ -480,7 +570,7 @@
       });
       var loose = covered < enough && rareUnits >= looseNeed(units);
       if ((covered < enough && !loose) || !covered) return;
-      out.push({ doc: doc, covered: covered, weight: weight, tier: tier, year: meta.year[doc] || 0, order: order(meta.town[doc]), state: 0, loose: loose });
+      out.push({ doc: doc, years: years, covered: covered, weight: weight, tier: tier, year: meta.year[doc] || 0, order: order(meta.town[doc]), state: 0, loose: loose });
     });
     out.sort(byRank);
     return { cands: out, towns: towns.sort(function (a, b) { return a - b; }) };
@@ -608,6 +698,16 @@
     return out;
   }
 
+  /* The labels of a text's filled table rows (`l`), from its format's list and its mask. */
+  function labelsOf(text) {
+    if (!text || text.l !== undefined) return;
+    var list = labelLists[text.L] || [];
+    var bits = atob(text.m || '');
+    text.l = list.filter(function (label, i) {
+      return (bits.charCodeAt(i >> 3) >> (i & 7)) & 1;
+    }).join('；');
+  }
+
   function normalized(text) {
     if (!text.n) {
       text.n = { h: text.h.map(normalize), b: normalize(text.b), l: normalize(text.l), w: normalize(text.w || '') };
@@ -622,18 +722,20 @@
     var per = [];
     for (var u = 0; u < term.units; u++) per.push(-1);
     term.tokens.forEach(function (t) {
-      var f = t.looked ? field(posting, t.t, doc) : -1;
+      var f = t.looked ? termField(posting, term, t.t, doc) : -1;
       for (var v = t.u0; v < t.u1; v++) per[v] = Math.max(per[v], f);
     });
     var weight = 0;
     per.forEach(function (f) { if (f > 0) weight += f; });
     var units = 0, tier = -1;
-    var found = fields.map(function (f) {
-      var m = match(f[0], term);
-      units = Math.max(units, m.units);
-      return m;
+    /* A year of the site counts in the title only (see termField()); it is still marked
+     * where the text has it. */
+    var found = fields.map(function (f) { return match(f[0], term); });
+    var counted = found.map(function (m, i) {
+      return term.year && i > 0 ? { verbatim: 0, units: 0, ranges: [] } : m;
     });
-    found.forEach(function (m, i) {
+    counted.forEach(function (m) { units = Math.max(units, m.units); });
+    counted.forEach(function (m, i) {
       if (m.units && m.units === units) tier = Math.max(tier, tierOf(fields[i][1]) + (m.verbatim ? 1 : 0));
     });
     var best = { covered: units, weight: weight, tier: Math.max(tier, 0), variant: term, found: found };
@@ -679,9 +781,10 @@
     var fields = [[normalize(info.title + ' ' + info.township), TITLE]]
       .concat(n.h.map(function (h, i) { return [h, empty.indexOf(i) >= 0 ? WEAK : HEADING]; }))
       .concat([[n.b, BODY], [n.l, BODY], [n.w, WEAK]]);
-    var covered = 0, units = 0, weight = 0, tier = 0;
+    var covered = 0, units = 0, weight = 0, tier = 0, years = 0;
     var best = terms.map(function (term) {
       var v = verified(posting, doc, term, fields);
+      if (term.year && v.covered) years++;
       covered += v.covered;
       units += term.units;
       weight += v.weight;
@@ -703,6 +806,7 @@
       titleSegments: segments(info.title, marks(titleFound, variants), 0, normTitle.length),
       township: info.township,
       year: info.year,
+      years: years,
       covered: covered,
       units: units,
       weight: weight,
@@ -762,9 +866,10 @@
   /* Search: the first `want` hits of the full ranking ({terms, total, complete, results, also,
    * pages, answer}). Hits are ranked by their key from the text (see check()); since the index
    * key of a report bounds its hit's key, a hit is emitted once no report still unchecked can
-   * rank above it — so the first page is the top of the full ranking, and asking for more only
-   * appends. `complete`: every candidate was checked and `total` is exact; otherwise `total`
-   * counts the hits known so far (the page says 至少). */
+   * rank above it — so the first page is the top of the full ranking, within the budget of
+   * text bytes (`sure`: how many of the first hits are certain); pages are made one after the
+   * other, so asking for more only appends. `complete`: every candidate was checked and `total`
+   * is exact; otherwise `total` counts the hits known so far (the page says 至少). */
   S.search = function (query, filters, want) {
     filters = filters || {};
     want = want || PAGE;
@@ -772,7 +877,7 @@
     if (!tokensAt(normalize(query)).units) return Promise.resolve(empty);
     var terms, towns0 = [];
     return load('docs.js').then(function () {
-      return meta.fold || mayFold(query) ? loadFold() : null;
+      return loadFoldFor(query);
     }).then(function () {
       /* A township filter names a slug: the list of townships says which index it is. */
       return filters.township ? load('towns.js') : null;
@@ -783,18 +888,33 @@
       }
       /* Parsed once the folding table is there. */
       terms = parse(query, filters.syn);
-      /* First without the thesaurus: when `want` hits are certain and each has every term
-       * verbatim in a passage (the top tier), no alternative can rank among them (an
-       * alternative's tier is one lower), and their shards need not be loaded. */
-      var alts = terms.map(function (t) { return t.alts; });
-      if (!alts.some(function (a) { return a.length; })) return run(terms, filters, want);
-      var plain = terms.map(function (t) { return Object.assign({}, t, { alts: [] }); });
-      return run(plain, filters, want).then(function (res) {
-        var top = TOP_TIER * terms.length;
-        var settled = res.sure >= want && res.results.slice(0, want).every(function (r) {
-          return r.covered === r.units && r.tier === top;
+      /* Page by page, each page among the hits not on the pages before: asking for more
+       * appends to what a smaller `want` gave, also where a page is a best guess. */
+      var all = { terms: [], total: 0, complete: true, sure: 0, results: [], also: [], towns: [] };
+      var shown = {}, pages = 0;
+      function next() {
+        pages++;
+        return searchPage(terms, filters, shown).then(function (res) {
+          var before = all.results.length;
+          res.results.forEach(function (r) { shown[r.doc] = true; });
+          all.results = all.results.concat(res.results);
+          if (all.sure === before) all.sure = before + res.sure;
+          all.total = before + res.total;
+          all.complete = res.complete;
+          all.terms = res.terms;
+          all.also = res.also;
+          all.towns = res.towns;
+          /* A page per PAGE wanted: a page cut short by its budget (not complete) counts as
+           * one, so that 显示更多 after it asks for the next. */
+          var more = all.results.length < want && pages * PAGE < want && res.results.length > 0 &&
+            (res.results.length === PAGE || !res.complete);
+          return more ? next() : all;
         });
-        return settled ? res : run(terms, filters, want);
+      }
+      return next().then(function (res) {
+        res.results = res.results.slice(0, want);
+        res.sure = Math.min(res.sure, want);
+        return res;
       });
     }).then(function (res) {
       towns0 = res.towns;
@@ -807,8 +927,26 @@
     });
   };
 
+  /* One page of hits (PAGE) among the reports not in `shown`, with its own budget of text bytes
+   * (whether it runs once or twice). First without the thesaurus: when the page's hits are
+   * certain and each has every term verbatim in a passage (the top tier), no alternative can
+   * rank among them (an alternative's tier is one lower), and their shards need not be loaded. */
+  function searchPage(terms, filters, shown) {
+    var budget = { used: 0, seen: {} };
+    var alts = terms.map(function (t) { return t.alts; });
+    if (!alts.some(function (a) { return a.length; })) return run(terms, filters, PAGE, budget, shown);
+    var plain = terms.map(function (t) { return Object.assign({}, t, { alts: [] }); });
+    return run(plain, filters, PAGE, budget, shown).then(function (res) {
+      var top = TOP_TIER * terms.length;
+      var settled = res.sure >= PAGE && res.results.slice(0, PAGE).every(function (r) {
+        return r.covered === r.units && r.tier === top;
+      });
+      return settled ? res : run(terms, filters, PAGE, budget, shown);
+    });
+  }
+
   /* One search of parsed terms: their shards, candidates, the checked hits. */
-  function run(terms, filters, want) {
+  function run(terms, filters, want, budget, shown) {
     var posting = {};
     var looked = lookups(terms);
     var needed = [];
@@ -826,7 +964,8 @@
         return orders[town];
       };
       var found = candidates(terms, posting, filters, order);
-      return Promise.resolve(verify(found.cands, terms, posting, order, want)).then(function (res) {
+      found.cands = found.cands.filter(function (c) { return !shown[c.doc]; });
+      return Promise.resolve(verify(found.cands, terms, posting, order, want, budget)).then(function (res) {
         res.towns = found.towns;
         return res;
       });
@@ -835,11 +974,11 @@
 
   /* Texts are loaded for the unresolved reports that rank highest by their bound, PAGE at a
    * time (the rest of a body only when the first part leaves a hit below its bound), until
-   * `want` hits are certain or want + BUDGET × PAGE files were loaded. In the second case the hits
+   * `want` hits are certain or TEXT_BYTES per PAGE wanted were checked. In the second case the hits
    * known so far follow the certain ones in the order of their keys (`sure` counts the certain
    * ones): a report not yet checked could still rank among them. */
-  function verify(cands, terms, posting, order, want) {
-    var loads = 0;
+  function verify(cands, terms, posting, order, want, budget) {
+    var limit = TEXT_BYTES * Math.ceil(want / PAGE);
     function keyOf(c) { return c.state === 2 ? c.hit : c; }
     function step() {
       var live = cands.filter(function (c) { return c.state !== 3; });
@@ -850,8 +989,30 @@
       var sure = results.length;
       var open = live.filter(function (c) { return c.state < 2; }).length;
       var known = live.filter(function (c) { return c.hit; });
-      var spent = loads >= want + BUDGET * PAGE;
-      if (results.length >= want || i >= live.length || spent) {
+      /* The next files to check, within the budget: a text already loaded in this search costs
+       * nothing, a rest its size (which its first part gives, `r`), a first part about
+       * FIRST_PART_BYTES. */
+      var room = limit - budget.used, most = PAGE, filling = false;
+      if (room < FIRST_PART_BYTES && known.length < want) {
+        room = limit + FILL_BYTES - budget.used;
+        most = want - known.length;
+        filling = true;
+      }
+      var batch = [];
+      /* Filling looks for new hits, not for a better key of a known one: the first parts of
+       * reports not yet read first (cheaper), then rests. */
+      (filling ? [0, 1] : [-1]).forEach(function (only) {
+        live.slice(i).some(function (c) {
+          if (c.state >= 2 || (filling && (c.hit || c.state !== only))) return false;
+          if (batch.length >= most) return true;
+          var key = docInfo(c.doc).key;
+          var file = (c.state === 0 ? 't/' : 'r/') + key;
+          var size = budget.seen[file] ? 0 : c.state === 1 ? texts[key].r : FIRST_PART_BYTES;
+          if (size <= room) { room -= size; batch.push(c); }
+          return batch.length >= most;
+        });
+      });
+      if (results.length >= want || i >= live.length || !batch.length) {
         if (results.length < want) {
           known.filter(function (c) { return results.indexOf(c.hit) < 0; })
             .sort(function (a, b) { return byRank(a.hit, b.hit); })
@@ -869,8 +1030,7 @@
           also: also
         };
       }
-      var batch = live.slice(i).filter(function (c) { return c.state < 2; }).slice(0, PAGE);
-      loads += batch.length;
+      var parts = batch.map(function (c) { return c.state; });
       var chunks = [];
       batch.forEach(function (c) {
         var k = Math.floor(meta.town[c.doc] / meta.chunk);
@@ -882,12 +1042,23 @@
           return load((c.state === 0 ? 't/' : 'r/') + key + '.js');
         }));
       }).then(function () {
-        /* A text with a character that folds is read once the table is there. */
-        var folding = batch.some(function (c) { var t = texts[docInfo(c.doc).key]; return t && t.f; });
-        return folding ? loadFold() : null;
-      }).then(function () {
+        /* Texts that name their table format's labels need that list (once per format). */
+        var formats = [];
         batch.forEach(function (c) {
+          var t = texts[docInfo(c.doc).key];
+          if (t && t.L && !labelLists[t.L] && formats.indexOf(t.L) < 0) formats.push(t.L);
+        });
+        return Promise.all(formats.map(function (id) { return load('l-' + id + '.js'); }));
+      }).then(function () {
+        batch.forEach(function (c) { labelsOf(texts[docInfo(c.doc).key]); });
+        batch.forEach(function (c, b) {
           var text = texts[docInfo(c.doc).key];
+          /* Each file counts once per search (a second run finds it loaded). */
+          var file = (parts[b] === 0 ? 't/' : 'r/') + docInfo(c.doc).key;
+          if (text && !budget.seen[file]) {
+            budget.seen[file] = 1;
+            budget.used += (parts[b] === 0 ? text.z : text.zr) || 0;
+          }
           var hit = check(posting, c.doc, terms, order, c.loose);
           var whole = !text || !text.r;
           c.hit = hit;
