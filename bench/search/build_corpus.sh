@@ -3,14 +3,22 @@
 # townships.yaml registers every township of sources.tsv, each text imported with
 # `nianbao import --township <slug> --year <year>`, then `nianbao build` into $WORK/out.
 #
-#   bench/search/build_corpus.sh            (NIANBAO, SEARCH_BENCH_TEXTS, SEARCH_BENCH_DIR)
+#   bench/search/build_corpus.sh            (NIANBAO, SEARCH_BENCH_SET, SEARCH_BENCH_TEXTS, SEARCH_BENCH_DIR)
+#
+# SEARCH_BENCH_SET: see run.sh (unset: the development set's sources.tsv in bench/search/).
 #
 # The texts are not in the repository (other people's sentences): see README.md.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
+set_dir=$("$here/set_dir.sh")
 NIANBAO=${NIANBAO:-$here/../../target/release/nianbao}
-TEXTS=${SEARCH_BENCH_TEXTS:-/tmp/search2/texts}
-WORK=${SEARCH_BENCH_DIR:-/tmp/search2/bench}
+if [ -n "${SEARCH_BENCH_SET:-}" ]; then
+  TEXTS=${SEARCH_BENCH_TEXTS:-/tmp/search-bench-$SEARCH_BENCH_SET/texts}
+  WORK=${SEARCH_BENCH_DIR:-/tmp/search-bench-$SEARCH_BENCH_SET/bench}
+else
+  TEXTS=${SEARCH_BENCH_TEXTS:-/tmp/search2/texts}
+  WORK=${SEARCH_BENCH_DIR:-/tmp/search2/bench}
+fi
 [ -x "$NIANBAO" ] || { echo "build nianbao first (cargo build --release) or set NIANBAO" >&2; exit 1; }
 [ -d "$TEXTS" ] || { echo "no report texts in $TEXTS: see bench/search/README.md" >&2; exit 1; }
 rm -rf "$WORK/site" "$WORK/out"
@@ -22,7 +30,7 @@ base_url = "https://example.gov.cn/bench/"
 [portal]
 region = ""
 TOML
-grep -v '^#' "$here/sources.tsv" | tail -n +2 | awk -F'\t' '!seen[$2]++ {
+grep -v '^#' "$set_dir/sources.tsv" | tail -n +2 | awk -F'\t' '!seen[$2]++ {
   printf "- slug: %s\n  name: %s\n  kind: %s\n", $2, $3, $4 }' > "$WORK/site/content/townships.yaml"
 imported=0
 failed=0
@@ -34,7 +42,7 @@ while IFS=$'\t' read -r file slug _name _kind year _url; do
     failed=$((failed + 1))
     echo "not imported: $file ($slug $year): $(tail -1 "$WORK/import-$file.log")" >&2
   fi
-done < <(grep -v '^#' "$here/sources.tsv" | tail -n +2)
+done < <(grep -v '^#' "$set_dir/sources.tsv" | tail -n +2)
 echo "imported $imported reports ($failed not)" >&2
 # The import asks for a check against the original (a line to delete): the benchmark measures
 # search over the texts as stored, so the line goes without that check.

@@ -4,6 +4,9 @@
 //
 //   node bench/search/compare.mjs <site dir> <chromium> > results.json
 //
+// The queries and judgments are those of the set SEARCH_BENCH_SET names (bench/search/<set>/),
+// or of the development set in bench/search/ when it is unset (see run.sh).
+//
 // The site is served from 127.0.0.1 (Pagefind needs a server; nianbao is also checked opened
 // from disk, file://). nianbao: search/index.html?q=… until its hits are shown. Pagefind:
 // pagefind.search(q) from a blank page, then the data of its first 5 results (what a page of
@@ -16,7 +19,10 @@ import { chromium } from "playwright-core";
 
 const [site, chromiumPath] = process.argv.slice(2);
 const here = path.dirname(new URL(import.meta.url).pathname);
-const read = (f) => fs.readFileSync(path.join(here, f), "utf8").split("\n").filter((l) => l && !l.startsWith("#")).slice(1);
+const set = process.env.SEARCH_BENCH_SET || "";
+if (set && !/^[a-z0-9_-]+$/.test(set)) throw new Error(`SEARCH_BENCH_SET must be a folder name under bench/search: ${set}`);
+const setDir = path.join(here, set);
+const read = (f) => fs.readFileSync(path.join(setDir, f), "utf8").split("\n").filter((l) => l && !l.startsWith("#")).slice(1);
 const queries = read("queries.tsv").map((l) => l.split("\t")[0]);
 const judged = Object.fromEntries(read("judgments.tsv").map((l) => {
   const [q, rel] = l.split("\t");

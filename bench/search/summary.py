@@ -1,10 +1,15 @@
 #!/usr/bin/env python3
 """Summarises compare.mjs results (one JSON per run) as the tables of RESULTS.md.
 
-    summary.py SITE_DIR LABEL=results.json [LABEL=results.json ...]
+    summary.py [--top5] SITE_DIR LABEL=results.json [LABEL=results.json ...]
+
+Scores against the judgments of the set SEARCH_BENCH_SET names (bench/search/<set>/), or of the
+development set in bench/search/ when it is unset (see run.sh). With --top5, each run's table is
+followed by every query's top 5 of both tools, each hit marked relevant (✓) or not (·).
 """
 import json
 import os
+import re
 import statistics
 import sys
 
@@ -22,11 +27,19 @@ def search_only(files, tool):
     return sum(size for path, size in files if any(k in path for k in keep) and not path.endswith(".html"))
 
 
+def set_dir():
+    """The folder of the judged set: bench/search/ itself, or bench/search/$SEARCH_BENCH_SET/."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    name = os.environ.get("SEARCH_BENCH_SET", "")
+    if name and not re.fullmatch(r"[a-z0-9_-]+", name):
+        sys.exit(f"SEARCH_BENCH_SET must be a folder name under bench/search: {name}")
+    return os.path.join(here, name) if name else here
+
+
 def rescore(rows):
     """Scores the stored top 5 against judgments.tsv as it is now."""
-    here = os.path.dirname(os.path.abspath(__file__))
     judged = {}
-    for line in open(os.path.join(here, "judgments.tsv"), encoding="utf8"):
+    for line in open(os.path.join(set_dir(), "judgments.tsv"), encoding="utf8"):
         if line.startswith("#") or line.startswith("query\t") or not line.strip():
             continue
         q, _, rel = line.rstrip("\n").partition("\t")
@@ -55,9 +68,31 @@ def tool_stats(rows, tool):
     }
 
 
+def top5_table(rows):
+    """Every query's top 5 of both tools, each hit marked by the judgment."""
+    judged = {}
+    for line in open(os.path.join(set_dir(), "judgments.tsv"), encoding="utf8"):
+        if line.startswith("#") or line.startswith("query\t") or not line.strip():
+            continue
+        q, _, rel = line.rstrip("\n").partition("\t")
+        judged[q] = set(rel.split())
+    out = ["| query | nianbao top 5 | Pagefind top 5 |", "|---|---|---|"]
+    for r in rows:
+        rel = judged.get(r["q"], set())
+        cells = []
+        for tool in ("nianbao", "pagefind"):
+            hits = [("✓ " if k in rel else "· ") + k for k in r[tool]["top"]]
+            cells.append("<br>".join(hits) if hits else "(none)")
+        out.append(f"| {r['q']} | {cells[0]} | {cells[1]} |")
+    return out
+
+
 def main():
-    site = sys.argv[1]
-    runs = [arg.split("=", 1) for arg in sys.argv[2:]]
+    args = sys.argv[1:]
+    top5 = "--top5" in args
+    args = [a for a in args if a != "--top5"]
+    site = args[0]
+    runs = [arg.split("=", 1) for arg in args[1:]]
     out = []
     for label, path in runs:
         data = json.load(open(path))
@@ -80,6 +115,9 @@ def main():
         for r in rows:
             out.append(f"| {r['q']} | {r['relevant']} | {r['nianbao']['good']} / {r['reachable']} | {r['pagefind']['good']} / {r['reachable']} |")
         out.append("")
+        if top5:
+            out.extend(top5_table(rows))
+            out.append("")
     out.append(f"Index size: nianbao `search/` {dir_bytes(os.path.join(site, 'search')) / 1024:.0f} KB, "
                f"Pagefind `pagefind/` {dir_bytes(os.path.join(site, 'pagefind')) / 1024:.0f} KB.")
     print("\n".join(out))
