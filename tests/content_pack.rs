@@ -294,3 +294,26 @@ fn base_url_override_changes_only_absolute_urls() {
 fn report_page_snapshot() {
     insta::assert_snapshot!("report_beijinggang_2018", report_page());
 }
+
+/// The README quotes the summary the first of its two commands prints on a fresh clone: the
+/// counts it gives (reports, pages, files, warnings) are what a build of the pack says.
+#[test]
+fn the_readme_quotes_the_summary_a_fresh_build_prints() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let out = tmp.path().join("public");
+    let (code, stdout, stderr) =
+        run_in(&repo_root(), "build", &["--output", out.to_str().unwrap()]);
+    assert_eq!(code, 0, "{stderr}");
+    let printed = format!("{stdout}{stderr}");
+    let summary = printed
+        .lines()
+        .find(|l| l.starts_with("已生成："))
+        .unwrap_or_else(|| panic!("no summary line in: {printed}"));
+    // The time it took varies; everything before it must be quoted as printed.
+    let counts = summary.split("，用时").next().unwrap_or(summary);
+    let readme = fs::read_to_string(repo_root().join("README.md")).expect("README.md");
+    assert!(
+        readme.contains(&format!("`{counts}，用时")),
+        "README.md should quote `{counts}，用时 …` (what the build prints now)"
+    );
+}
