@@ -36,14 +36,20 @@ def set_dir():
     return os.path.join(here, name) if name else here
 
 
-def rescore(rows):
-    """Scores the stored top 5 against judgments.tsv as it is now."""
+def judgments():
+    """The relevant reports of each query, from the set's judgments.tsv."""
     judged = {}
     for line in open(os.path.join(set_dir(), "judgments.tsv"), encoding="utf8"):
         if line.startswith("#") or line.startswith("query\t") or not line.strip():
             continue
         q, _, rel = line.rstrip("\n").partition("\t")
         judged[q] = set(rel.split())
+    return judged
+
+
+def rescore(rows):
+    """Scores the stored top 5 against judgments.tsv as it is now."""
+    judged = judgments()
     for r in rows:
         rel = judged.get(r["q"], set())
         r["relevant"], r["reachable"] = len(rel), min(5, len(rel))
@@ -70,12 +76,7 @@ def tool_stats(rows, tool):
 
 def top5_table(rows):
     """Every query's top 5 of both tools, each hit marked by the judgment."""
-    judged = {}
-    for line in open(os.path.join(set_dir(), "judgments.tsv"), encoding="utf8"):
-        if line.startswith("#") or line.startswith("query\t") or not line.strip():
-            continue
-        q, _, rel = line.rstrip("\n").partition("\t")
-        judged[q] = set(rel.split())
+    judged = judgments()
     out = ["| query | nianbao top 5 | Pagefind top 5 |", "|---|---|---|"]
     for r in rows:
         rel = judged.get(r["q"], set())
