@@ -618,6 +618,16 @@ fn site() -> Fixture {
     f
 }
 
+/// The report.md files an import wrote under `root`'s content folder.
+fn reports_written(root: &Path) -> Vec<PathBuf> {
+    walkdir::WalkDir::new(root.join("content"))
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name() == "report.md")
+        .map(|e| e.path().to_path_buf())
+        .collect()
+}
+
 /// Runs one fixture; returns (what happened, failures).
 fn check_fixture(fixture: &Path) -> (String, Vec<String>) {
     let exp = expect_of(fixture);
@@ -637,12 +647,7 @@ fn check_fixture(fixture: &Path) -> (String, Vec<String>) {
             fails.push(format!("MENTION unwanted 「{m}」"));
         }
     }
-    let written: Vec<PathBuf> = walkdir::WalkDir::new(f.root().join("content"))
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_name() == "report.md")
-        .map(|e| e.path().to_path_buf())
-        .collect();
+    let written = reports_written(f.root());
     if exp.outcome == "refused" {
         if code == 0 {
             fails.push("IMPORTED but should be refused".into());
@@ -959,12 +964,7 @@ fn lost_in(source: &Path, lines_of: &Path, registry: &str) -> Vec<String> {
     let root = f.root().to_str().expect("utf-8");
     let (code, stdout, stderr) = run(&["import", "--root", root, source.to_str().expect("utf-8")]);
     assert_eq!(code, 0, "{}: {stdout}{stderr}", source.display());
-    let written: Vec<PathBuf> = walkdir::WalkDir::new(f.root().join("content"))
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_name() == "report.md")
-        .map(|e| e.path().to_path_buf())
-        .collect();
+    let written = reports_written(f.root());
     let [report_md] = written.as_slice() else {
         panic!("{}: {} reports written", source.display(), written.len());
     };
