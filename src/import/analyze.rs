@@ -149,6 +149,17 @@ pub fn analyze(
             "PDF 只导入了文字：PDF 中表格的数字提取后不能保证栏目对应，未生成 stats.yaml；请照原件逐项录入统计表（nianbao template 生成的 Excel 模板可用于录入）",
         ));
     }
+    if let Some(first) = source.run_together.first() {
+        findings.push(Finding::new(
+            Level::Person,
+            &first.at,
+            format!(
+                "原文统计表有 {} 行各格连在一起（如「{}」）：除最后一位外都是 0 的，按每格一位数字读出；其他各行的数字无法分开，整行未导入。请对照原件逐格核对",
+                source.run_together.len(),
+                first.text
+            ),
+        ));
+    }
     if let Some(cut) = &source.cut_off {
         findings.push(Finding::new(
             Level::Person,

@@ -110,6 +110,9 @@ pub struct Source {
     /// The last line of a page cut off inside a table, when it is the start of a row that is
     /// not there (the number of the next row's label).
     pub cut_off: Option<Text>,
+    /// Table rows printed with their cells run together (`规章000`) that were read one digit per
+    /// cell: a person checks them against the original.
+    pub run_together: Vec<Text>,
     /// Images on the page (a statistics table published as a picture).
     pub images: Vec<Text>,
     /// Lines printed above the title (a page's header and navigation), left out.

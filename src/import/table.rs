@@ -97,9 +97,49 @@ fn pick(
 /// Whether a printed text is a row label, a column heading or a table caption of any format
 /// (`规范性文件`, `本年新制作数量`, `第二十条第(一)项`): a line of a table copied one cell per line.
 pub(super) fn is_catalog_text(text: &str) -> bool {
+    let k = key(text);
+    catalog_keys().contains(&k) || (k.starts_with("第二十条第") && k.chars().count() <= 12)
+}
+
+/// Two or more labels of the formats run together with nothing between them
+/// (`信息内容本年新制作数量本年新公开数量对外公开总数量`, a table's header row copied with its cell
+/// borders lost), as the labels' comparison keys; `None` when the text is not spelled by labels.
+pub(super) fn run_together_labels(text: &str) -> Option<Vec<String>> {
+    let k: Vec<char> = key(text).chars().collect();
+    let keys = catalog_keys();
+    // parts[end]: the fewest labels that spell k[..end] and where the last of them starts.
+    let mut parts: Vec<Option<(usize, usize)>> = vec![None; k.len() + 1];
+    parts[0] = Some((0, 0));
+    for end in 1..=k.len() {
+        parts[end] = (0..end)
+            .filter_map(|start| {
+                let (n, _) = parts[start]?;
+                keys.contains(&k[start..end].iter().collect::<String>())
+                    .then_some((n + 1, start))
+            })
+            .min();
+    }
+    let (n, _) = parts[k.len()]?;
+    if n < 2 {
+        return None;
+    }
+    let mut labels = Vec::with_capacity(n);
+    let mut end = k.len();
+    while end > 0 {
+        let (_, start) = parts[end]?;
+        labels.push(k[start..end].iter().collect());
+        end = start;
+    }
+    labels.reverse();
+    Some(labels)
+}
+
+/// The comparison keys of every printed label, column heading, caption and corner note of the
+/// formats.
+fn catalog_keys() -> &'static std::collections::HashSet<String> {
     static KEYS: std::sync::OnceLock<std::collections::HashSet<String>> =
         std::sync::OnceLock::new();
-    let keys = KEYS.get_or_init(|| {
+    KEYS.get_or_init(|| {
         let mut keys = std::collections::HashSet::new();
         for f in crate::schema::formats() {
             for t in &f.tables {
@@ -120,9 +160,7 @@ pub(super) fn is_catalog_text(text: &str) -> bool {
         keys.extend(["统计指标", "单位", "统计数", "信息内容"].map(key));
         keys.remove("");
         keys
-    });
-    let k = key(text);
-    keys.contains(&k) || (k.starts_with("第二十条第") && k.chars().count() <= 12)
+    })
 }
 
 /// A report section heading that names a statistics table (`三、收到和处理政府信息公开申请情况`):

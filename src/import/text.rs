@@ -353,6 +353,9 @@ pub(super) fn from_lines(lines: Vec<Option<Text>>, mut tables: Vec<Grid>) -> Sou
     if source.tables.is_empty() {
         cell_tables(&mut source);
     }
+    if source.tables.is_empty() {
+        run_together_tables(&mut source);
+    }
     release_headings(&mut source);
     source
 }
@@ -483,6 +486,88 @@ fn cell_tables(source: &mut Source) {
         source.tables.push(grid);
         source.table_lines.push(cells);
     }
+}
+
+/// Tables copied with their cell borders lost, each row one run of text (`规章000`): a format's
+/// label followed by nothing but digits. A run of at least two such rows, with the header and
+/// caption lines between them (`信息内容本年新制作数量…`, `第二十条(五)项`), is a table.
+fn run_together_tables(source: &mut Source) {
+    // A caption printed without the second 第 (`第二十条(五)项`) is the table's too.
+    let belongs = |t: &str| {
+        let k = key(t);
+        run_together_row(t).is_some()
+            || super::table::is_catalog_text(t)
+            || (k.starts_with("第二十条") && k.chars().count() <= 12)
+            || super::table::run_together_labels(t).is_some()
+    };
+    let mut i = 0;
+    while i < source.blocks.len() {
+        if run_together_row(&source.blocks[i].text).is_none() {
+            i += 1;
+            continue;
+        }
+        // Headings and captions just above the first row are the table's too.
+        let mut start = i;
+        while start > 0 && belongs(&source.blocks[start - 1].text) {
+            start -= 1;
+        }
+        let end = (i..source.blocks.len())
+            .find(|&j| !belongs(&source.blocks[j].text))
+            .unwrap_or(source.blocks.len());
+        let rows = source.blocks[start..end]
+            .iter()
+            .filter(|b| run_together_row(&b.text).is_some())
+            .count();
+        if rows < 2 {
+            i = end.max(i + 1);
+            continue;
+        }
+        let lines: Vec<Text> = source.blocks.drain(start..end).collect();
+        let grid: Grid = lines
+            .iter()
+            .map(|line| match run_together_row(&line.text) {
+                Some((label, digits)) => {
+                    source.run_together.push(line.clone());
+                    run_together_cells(label, digits, &line.at)
+                }
+                None => match super::table::run_together_labels(&line.text) {
+                    Some(labels) => labels
+                        .into_iter()
+                        .map(|l| Text::new(l, line.at.clone()))
+                        .collect(),
+                    None => vec![line.clone()],
+                },
+            })
+            .collect();
+        source.tables.push(grid);
+        source.table_lines.push(lines);
+        i = start;
+    }
+}
+
+/// A format's label followed by nothing but ASCII digits (`行政许可000`): the label and the digits.
+fn run_together_row(text: &str) -> Option<(&str, &str)> {
+    let label = text.trim_end_matches(|c: char| c.is_ascii_digit());
+    let digits = &text[label.len()..];
+    let label = label.trim();
+    (!digits.is_empty() && !label.is_empty() && super::table::is_catalog_text(label))
+        .then_some((label, digits))
+}
+
+/// The cells of a row whose figures ran together. The digits are one figure per column only when
+/// no other reading is possible: every digit but the last is 0 (`005` can only be 0, 0, 5, since
+/// `00` and `05` are not written numbers). Otherwise (`120`: 1, 2, 0, or 12 and 0 with a blank)
+/// they stay one cell, which the table reader refuses for its column count and leaves to a
+/// person, the line kept in the table's lines.
+fn run_together_cells(label: &str, digits: &str, at: &Place) -> Vec<Text> {
+    let mut row = vec![Text::new(label, at.clone())];
+    let (init, _) = digits.split_at(digits.len() - 1);
+    if init.bytes().all(|b| b == b'0') {
+        row.extend(digits.chars().map(|d| Text::new(d.to_string(), at.clone())));
+    } else {
+        row.push(Text::new(digits, at.clone()));
+    }
+    row
 }
 
 /// Whether pipe-separated lines make a table: at least two rows of two or more cells.
@@ -1197,6 +1282,53 @@ mod tests {
             |t: &str| -> Vec<Text> { t.lines().map(|l| Text::new(l, Place::Line(1))).collect() };
         assert!(fixed_width_cells(&lines("甲 |\n||\n乙 |\n丙 |\n||\n")).is_none());
         assert!(fixed_width_cells(&lines("|\n甲 |\n乙 |\n|\n丙 |\n丁 |\n")).is_none());
+    }
+
+    #[test]
+    fn run_together_digits_split_only_where_no_other_reading_exists() {
+        let cells = |digits: &str| -> Vec<String> {
+            run_together_cells("规章", digits, &Place::Line(1))
+                .into_iter()
+                .map(|c| c.text)
+                .collect()
+        };
+        assert_eq!(cells("000"), ["规章", "0", "0", "0"]);
+        assert_eq!(cells("005"), ["规章", "0", "0", "5"]);
+        assert_eq!(cells("7"), ["规章", "7"]);
+        // 1, 2, 0 — or 12 and 0 with a blank cell, or 120: one cell, refused by the reader.
+        assert_eq!(cells("120"), ["规章", "120"]);
+        assert_eq!(cells("050"), ["规章", "050"]);
+        // A sign or a decimal point is not a run of digits: the line stays as printed.
+        assert_eq!(run_together_row("行政许可5-23"), None);
+        assert_eq!(run_together_row("2019年主动公开信息367"), None);
+        assert_eq!(run_together_row("行政处罚000"), Some(("行政处罚", "000")));
+    }
+
+    #[test]
+    fn a_table_whose_cell_borders_were_lost_is_read_as_rows() {
+        let text = "标题\n\n信息内容本年新制作数量本年新公开数量对外公开总数量\n规章000\n规范性文件004\n第二十条(五)项\n信息内容上一年项目数量本年增/减处理决定数量\n行政许可000\n";
+        let source = parse_text(text);
+        let rows: Vec<Vec<&str>> = source.tables[0]
+            .iter()
+            .map(|r| r.iter().map(|c| c.text.as_str()).collect())
+            .collect();
+        assert_eq!(
+            rows[0],
+            [
+                "信息内容",
+                "本年新制作数量",
+                "本年新公开数量",
+                "对外公开总数量"
+            ]
+        );
+        assert_eq!(rows[2], ["规范性文件", "0", "0", "4"]);
+        assert_eq!(rows.len(), 6);
+        assert_eq!(source.run_together.len(), 3);
+        assert!(source.blocks.iter().all(|b| !b.text.contains("规章")));
+        // One such line alone is a sentence's business, not a table.
+        let one = parse_text("标题\n\n规章000\n其余是正文。\n");
+        assert!(one.tables.is_empty());
+        assert!(one.blocks.iter().any(|b| b.text == "规章000"));
     }
 
     #[test]
