@@ -930,7 +930,7 @@ fn write_archives(
             {
                 (Ok(size), None)
             } else {
-                make_archive(producer, staging, archives, year, path)
+                make_archive(plan, producer, staging, archives, year, path)
             };
             if written.is_ok() {
                 archives.keep(year, &staging.dir().join(path));
@@ -957,6 +957,7 @@ fn write_archives(
 
 /// Write the archive of `year` at `path` of the staging tree; returns its size, or why not.
 fn make_archive(
+    plan: &[PlannedFile],
     producer: &Producer<'_>,
     staging: &Staging,
     archives: &Archives,
@@ -970,6 +971,7 @@ fn make_archive(
         archive::write_year_reusing(
             producer.site(),
             producer.theme(),
+            plan,
             year,
             archive::PatchWriter::new(file)?,
             &reuse,

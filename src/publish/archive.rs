@@ -78,15 +78,30 @@ pub struct ArchiveFile {
 /// files of that year (report pages, their data files and attachments, the year's figures), the
 /// format dictionaries and static files, and the archive's own home page and year list pages.
 pub fn archive_plan(site: &Site, theme: &Theme, year: u16) -> Vec<ArchiveFile> {
+    let year_site = site.restricted_to_year(year);
+    archive_files(site, &plan(site, theme), &year_site, theme, year)
+}
+
+/// [`archive_plan`] from the plan of the whole site and the year's site.
+fn archive_files(
+    site: &Site,
+    live_plan: &[PlannedFile],
+    year_site: &Site,
+    theme: &Theme,
+    year: u16,
+) -> Vec<ArchiveFile> {
     use crate::plan::Target;
     let of_year = |i: usize| site.reports.get(i).is_some_and(|r| r.year == year);
-    let live = plan(site, theme).into_iter().filter(|f| match f.target {
-        Target::Report(i) | Target::ReportData(i, _) | Target::Attachment(i, _) => of_year(i),
-        Target::YearFigures(y, _) => y == year,
-        Target::FormatDictionary(_) | Target::Static(_) => true,
-        _ => false,
-    });
-    let own = plan(&site.restricted_to_year(year), theme)
+    let live = live_plan
+        .iter()
+        .filter(|f| match f.target {
+            Target::Report(i) | Target::ReportData(i, _) | Target::Attachment(i, _) => of_year(i),
+            Target::YearFigures(y, _) => y == year,
+            Target::FormatDictionary(_) | Target::Static(_) => true,
+            _ => false,
+        })
+        .cloned();
+    let own = plan(year_site, theme)
         .into_iter()
         .filter(|f| matches!(f.target, Target::Home | Target::Year(..)));
     let mut files: Vec<ArchiveFile> = live
@@ -308,19 +323,21 @@ pub fn write_year<W: Write + Seek>(
     year: u16,
     out: W,
 ) -> Result<u64, ArchiveError> {
-    write_year_reusing(site, theme, year, out, &|_| None)
+    write_year_reusing(site, theme, &plan(site, theme), year, out, &|_| None)
 }
 
-/// [`write_year`], taking the files for which `reuse` has them ready.
+/// [`write_year`] given the plan of the whole site, taking the files for which `reuse` has them
+/// ready.
 pub(crate) fn write_year_reusing<W: Write + Seek>(
     site: &Site,
     theme: &Theme,
+    live_plan: &[PlannedFile],
     year: u16,
     out: W,
     reuse: Reuse<'_>,
 ) -> Result<u64, ArchiveError> {
-    let files = archive_plan(site, theme, year);
     let year_site = site.restricted_to_year(year);
+    let files = archive_files(site, live_plan, &year_site, theme, year);
     let live = Producer::new(site, theme);
     let own = Producer::new(&year_site, theme);
     let time = timestamp(&year_site);
