@@ -102,10 +102,13 @@ fn main() {
 /// Per-kind render cost of one year's archive plan, and the whole archive written to memory.
 pub fn archive_cost(site: &nianbao::site::Site, theme: &nianbao::theme::Theme, year: u16) {
     let year_site = site.restricted_to_year(year);
-    let files = nianbao::publish::archive::archive_plan(&year_site, theme);
-    let producer = Producer::new(&year_site, theme);
+    let files = nianbao::publish::archive::archive_plan(site, theme, year);
+    let live = Producer::new(site, theme);
+    let own = Producer::new(&year_site, theme);
     let mut kinds: std::collections::BTreeMap<String, (usize, f64, usize)> = Default::default();
     for f in &files {
+        let producer = if f.live { &live } else { &own };
+        let f = &f.file;
         let start = Instant::now();
         let len = match producer.produce(f) {
             Ok(Content::Bytes(b)) => b.len(),

@@ -571,7 +571,6 @@ pub fn check(root: &Path, options: &Options) -> Result<(Summary, Diagnostics), F
     let embeds: HashMap<&str, &PlannedFile> =
         embeds.into_iter().map(|f| (f.path.as_str(), f)).collect();
     let rendered: Vec<PlannedFile> = rendered.into_iter().cloned().collect();
-    let twins = archive::Twins::new(&loaded.site, []);
     let pages = std::sync::Mutex::new(Vec::new());
     let check_page = |file: &PlannedFile, bytes: &[u8]| {
         links.page(&file.path, bytes);
@@ -582,7 +581,7 @@ pub fn check(root: &Path, options: &Options) -> Result<(Summary, Diagnostics), F
     };
     let (mut diagnostics, output_error) = render_all(
         &rendered,
-        |f: &PlannedFile| twins.produce(&producer, f),
+        |f: &PlannedFile| archive::produce_with_embed(&producer, f),
         &(),
         |file, content, extra| {
             if let (Content::Bytes(bytes), true) = (&content, file.target.is_page()) {
@@ -739,7 +738,6 @@ struct Archives {
     /// Where archives are kept for the next build; none for a build with drafts (a preview).
     store: Option<crate::publish::kept::Kept>,
     ahead: archive::Ahead,
-    twins: archive::Twins,
 }
 
 impl Archives {
@@ -787,15 +785,14 @@ impl Archives {
             kept,
             prints: prints.clone(),
             store,
-            ahead: archive::Ahead::new(site, written.iter().copied(), archive::AHEAD_BUDGET),
-            twins: archive::Twins::new(site, written),
+            ahead: archive::Ahead::new(site, written, archive::AHEAD_BUDGET),
         }
     }
 }
 
 /// Render and write the plan in the order its files depend on each other: every file but the
-/// year pages (report pages of archived years rendered twice, their archive copies compressed on
-/// the way), then the archives (which copy data files just written), then the year pages (which
+/// year pages (report pages of archived years compressed for their archive on the way), then
+/// the archives (which copy data files just written), then the year pages (which
 /// show the archives' sizes: [`sink::after_archives`]).
 fn write_in_order(
     loaded: &Loaded,
@@ -807,7 +804,7 @@ fn write_in_order(
     phase: &dyn Fn(&str),
 ) -> RenderErrors {
     let mut producer = Producer::new(&loaded.site, &loaded.theme);
-    let Archives { ahead, twins, .. } = archives;
+    let Archives { ahead, .. } = archives;
     progress.set_length(plan.len() as u64);
     // A report's or township's embed is made with its page (from the same tables): its own
     // planned file is skipped.
@@ -818,9 +815,10 @@ fn write_in_order(
         .partition(|f| !sink::after_archives(&f.target));
     let sink = |file: &PlannedFile, content: Content, extra: archive::Extra| {
         let path = file.path.as_str();
-        if let (Some(twin), Target::Report(i)) = (extra.twin, &file.target) {
+        // A report page goes into its year's archive as it is.
+        if let (Content::Bytes(page), Target::Report(i)) = (&content, &file.target) {
             let year = loaded.site.reports[*i].year;
-            ahead.add(year, path, &twin).map_err(|e| OutputError::Io {
+            ahead.add(year, path, page).map_err(|e| OutputError::Io {
                 path: path.into(),
                 source: e,
             })?;
@@ -838,7 +836,7 @@ fn write_in_order(
     };
     let mut errors = render_all(
         &first,
-        |f: &PlannedFile| twins.produce(&producer, f),
+        |f: &PlannedFile| archive::produce_with_embed(&producer, f),
         progress,
         sink,
     );
@@ -855,7 +853,7 @@ fn write_in_order(
     producer.set_archive_sizes(sizes);
     let year_errors = render_all(
         &year_pages,
-        |f: &PlannedFile| twins.produce(&producer, f),
+        |f: &PlannedFile| archive::produce_with_embed(&producer, f),
         progress,
         sink,
     );
@@ -870,7 +868,7 @@ fn write_in_order(
     errors
 }
 
-/// Whether `target` is an embed that is made with its page ([`archive::Twins::produce`]) rather
+/// Whether `target` is an embed that is made with its page ([`archive::produce_with_embed`]) rather
 /// than on its own.
 fn made_with_its_page(target: &Target) -> bool {
     matches!(
@@ -932,7 +930,7 @@ fn write_archives(
             {
                 (Ok(size), None)
             } else {
-                make_archive(producer, staging, archives, year, path)
+                make_archive(plan, producer, staging, archives, year, path)
             };
             if written.is_ok() {
                 archives.keep(year, &staging.dir().join(path));
@@ -959,19 +957,21 @@ fn write_archives(
 
 /// Write the archive of `year` at `path` of the staging tree; returns its size, or why not.
 fn make_archive(
+    plan: &[PlannedFile],
     producer: &Producer<'_>,
     staging: &Staging,
     archives: &Archives,
     year: u16,
     path: &str,
 ) -> (Result<u64, OutputError>, Option<Diagnostic>) {
-    let Archives { ahead, twins, .. } = archives;
+    let Archives { ahead, .. } = archives;
     let mut failed = None;
-    let reuse = |f: &PlannedFile| archive::ready(ahead, twins, year, f, staging.dir());
+    let reuse = |f: &archive::ArchiveFile| archive::ready(ahead, year, f, staging.dir());
     let written = staging.write_file(path, |file| {
         archive::write_year_reusing(
             producer.site(),
             producer.theme(),
+            plan,
             year,
             archive::PatchWriter::new(file)?,
             &reuse,

@@ -95,17 +95,10 @@ impl<'a> Producer<'a> {
             .map_err(Clone::clone)
     }
 
-    /// The page of report `i` at `file`, with its embed (for a full build, which writes both),
-    /// and, given `archive` (that archive's navigation), the page as its year's archive shows it
-    /// (no links to other years). All come from one context (narrative, tables, QR code), which
-    /// is what rendering the embed and [`Site::restricted_to_year`] apart would give at a
-    /// fraction of the cost.
-    pub(crate) fn report_set(
-        &self,
-        file: &PlannedFile,
-        i: usize,
-        archive: Option<&pages::Shared>,
-    ) -> Result<ReportSet, Diagnostic> {
+    /// The page of report `i` at `file` with its embed (for a full build, which writes both),
+    /// from one context (narrative, tables, QR code). The page is the one its year archive
+    /// takes as it is ([`pages::Shared::insert_leaving`]).
+    pub(crate) fn report_set(&self, file: &PlannedFile, i: usize) -> Result<ReportSet, Diagnostic> {
         let mut context = self.with_qr(pages::report(self.site, i), file);
         let embed_path = urls::embed(&file.path);
         let embed_context = embed::report_context(
@@ -119,19 +112,11 @@ impl<'a> Producer<'a> {
         let embed = self.theme.render("embed.html", &embed_context)?;
         drop(embed_context);
         self.shared.insert_into(&mut context, &file.path);
+        self.shared.insert_leaving(&mut context);
         self.insert_embed_code(&mut context, file);
         let live = self.theme.render("report.html", &context)?;
-        let twin = match archive {
-            Some(archive) => {
-                pages::without_other_years(&mut context);
-                archive.insert_into(&mut context, &file.path);
-                Some(self.theme.render("report.html", &context)?)
-            }
-            None => None,
-        };
         Ok(ReportSet {
             live,
-            twin,
             embed: (embed_path, embed),
         })
     }
@@ -160,7 +145,6 @@ impl<'a> Producer<'a> {
         let live = self.theme.render("township.html", &context)?;
         Ok(ReportSet {
             live,
-            twin: None,
             embed: (embed_path, embed),
         })
     }
@@ -222,7 +206,16 @@ impl<'a> Producer<'a> {
             Target::Township(i) => {
                 page("township.html", self.with_qr(self.township_page(*i), file))
             }
-            Target::Report(i) => page("report.html", self.with_qr(pages::report(site, *i), file)),
+            Target::Report(i) => {
+                // As `page`, with the links that leave the year absolute (as `report_set`).
+                let mut context = self.with_qr(pages::report(site, *i), file);
+                self.shared.insert_into(&mut context, &file.path);
+                self.shared.insert_leaving(&mut context);
+                self.insert_embed_code(&mut context, file);
+                self.theme
+                    .render("report.html", &context)
+                    .map(Content::Bytes)
+            }
             Target::NotFound => page("404.html", pages::not_found()),
             Target::County => page("county.html", pages::county(site, self.county_totals())),
             Target::CountyTotals(kind) => Ok(Content::Bytes(match kind {
@@ -364,8 +357,6 @@ impl<'a> Producer<'a> {
 pub(crate) struct ReportSet {
     /// The live page.
     pub(crate) live: Vec<u8>,
-    /// The page as its year's archive shows it, when asked for.
-    pub(crate) twin: Option<Vec<u8>>,
     /// The embed's path and bytes.
     pub(crate) embed: (String, Vec<u8>),
 }

@@ -303,10 +303,13 @@ fn embeds_are_not_in_the_sitemap_the_search_or_the_archives() {
         .unwrap()
         .clone();
     std::io::Read::read_to_string(&mut zip.by_name(&name).unwrap(), &mut twin).unwrap();
-    assert!(twin.contains("离线归档副本"), "the archive's copy");
+    let live = fs::read_to_string(out.join("2020/qingshan/index.html")).unwrap();
+    assert_eq!(twin, live, "an archive holds the live page as it is");
+    // Its embed code and preview link are the live site's: the archive has no embed.
+    assert!(twin.contains("嵌入本表"));
     assert!(
-        !twin.contains("嵌入本表"),
-        "an archive's page offers no embed code"
+        twin.contains(&format!("<a href=\"{BASE}embed/2020/qingshan/")),
+        "the embed's preview on the live site"
     );
 }
 

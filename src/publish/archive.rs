@@ -1,7 +1,11 @@
-//! Year archives (`/archive/<year>.zip`, `nianbao archive <year>`): the site restricted to one
-//! year ([`Site::restricted_to_year`]), rendered by the same plan and producer, in one ZIP file
-//! that works opened from disk after unpacking (every link is relative; `index.html` at the root
-//! is the archive's home page).
+//! Year archives (`/archive/<year>.zip`, `nianbao archive <year>`): the year's report pages and
+//! their data files and attachments as the live site publishes them, byte for byte (a report
+//! page's links that leave the year are absolute URLs to the live site: `Shared::insert_leaving`
+//! in `render::pages`), with the year's figures, the format dictionaries and the theme's static
+//! files, and two kinds of pages of the archive's own: its home page (`index.html` at the root,
+//! the year's reports and townships) and the year's list pages, which link the live site for
+//! everything outside the year. Opened from disk after unpacking, every file of the year works;
+//! townships, other years, the county's figures, oversight and search are on the live site.
 //!
 //! The ZIP is reproducible: entries in path order, every entry dated with the newest 公开日期 of
 //! the year's reports (00:00, the DOS timestamp has no zone; 1980-01-01 when there is none), no
@@ -25,7 +29,6 @@ use super::staging::{OutputError, Staging};
 use crate::diagnostics::Diagnostic;
 use crate::plan::{Content, PlannedFile, plan};
 use crate::produce::Producer;
-use crate::search::SearchIndex;
 use crate::site::Site;
 use crate::theme::Theme;
 
@@ -61,10 +64,51 @@ const CHUNK: usize = 64;
 /// cost.
 const LEVEL: i64 = 1;
 
-/// The planned files of the year's archive, in the order they are stored.
-pub fn archive_plan(year_site: &Site, theme: &Theme) -> Vec<PlannedFile> {
-    let mut files = plan(year_site, theme);
-    files.sort_unstable_by(|a, b| a.path.cmp(&b.path));
+/// One file of a year archive.
+#[derive(Debug, Clone)]
+pub struct ArchiveFile {
+    /// The file; a live file's target indexes the whole site, an own page's the year's site
+    /// ([`Site::restricted_to_year`]).
+    pub file: PlannedFile,
+    /// Whether it is the live site's file (else a page of the archive's own).
+    pub live: bool,
+}
+
+/// The files of the archive of `year` of `site`, in the order they are stored: the live site's
+/// files of that year (report pages, their data files and attachments, the year's figures), the
+/// format dictionaries and static files, and the archive's own home page and year list pages.
+pub fn archive_plan(site: &Site, theme: &Theme, year: u16) -> Vec<ArchiveFile> {
+    let year_site = site.restricted_to_year(year);
+    archive_files(site, &plan(site, theme), &year_site, theme, year)
+}
+
+/// [`archive_plan`] from the plan of the whole site and the year's site.
+fn archive_files(
+    site: &Site,
+    live_plan: &[PlannedFile],
+    year_site: &Site,
+    theme: &Theme,
+    year: u16,
+) -> Vec<ArchiveFile> {
+    use crate::plan::Target;
+    let of_year = |i: usize| site.reports.get(i).is_some_and(|r| r.year == year);
+    let live = live_plan
+        .iter()
+        .filter(|f| match f.target {
+            Target::Report(i) | Target::ReportData(i, _) | Target::Attachment(i, _) => of_year(i),
+            Target::YearFigures(y, _) => y == year,
+            Target::FormatDictionary(_) | Target::Static(_) => true,
+            _ => false,
+        })
+        .cloned();
+    let own = plan(year_site, theme)
+        .into_iter()
+        .filter(|f| matches!(f.target, Target::Home | Target::Year(..)));
+    let mut files: Vec<ArchiveFile> = live
+        .map(|file| ArchiveFile { file, live: true })
+        .chain(own.map(|file| ArchiveFile { file, live: false }))
+        .collect();
+    files.sort_unstable_by(|a, b| a.file.path.cmp(&b.file.path));
     files
 }
 
@@ -94,30 +138,27 @@ pub(crate) fn write_file(
     Ok(size)
 }
 
-/// A file an archive takes instead of rendering it.
+/// A file an archive takes instead of producing it.
 pub(crate) enum Ready {
-    /// An identical file on disk (a data file the build has just written).
+    /// An identical file on disk (a file the build has just written).
     Copy(std::path::PathBuf),
     /// The entry compressed ahead ([`Ahead`]).
     Compressed(PreparedZipFile),
-    /// The bytes, made with the live site's (a search shard of the year's index, built with the
-    /// live index: [`Twins`]).
-    Bytes(Vec<u8>),
 }
 
 /// Where an archive may take a file instead of rendering it: a build passes the files it has
 /// just written and the entries it compressed ahead. `None` renders.
-pub(crate) type Reuse<'a> = &'a (dyn Fn(&PlannedFile) -> Option<Ready> + Sync);
+pub(crate) type Reuse<'a> = &'a (dyn Fn(&ArchiveFile) -> Option<Ready> + Sync);
 
-/// Archive entries compressed while the live site is rendered, by year and path: report pages as
-/// the archive shows them. Writing them out and
+/// Archive entries compressed while the live site is rendered, by year and path: the report
+/// pages, whose live bytes the archive takes. Writing them out and
 /// reading them back cost more than compressing them; compressed they are small enough to keep
 /// until their archive is written.
 pub(crate) struct Ahead {
     /// The years whose archive will be written, with the time of their entries.
     times: BTreeMap<u16, DateTime>,
-    /// Compressed bytes held at most; an entry beyond it is dropped, and its archive renders
-    /// the file itself (the same bytes, later).
+    /// Compressed bytes held at most; an entry beyond it is dropped, and its archive copies
+    /// the live file (the same bytes, read back).
     budget: u64,
     entries: Mutex<Held>,
 }
@@ -131,8 +172,7 @@ struct Held {
 
 /// What [`Ahead`] holds at most in a build: 20,000 reports compress to 296 MiB, held whole
 /// (a 20,000-report build peaks at about 935 MiB), and the whole build must stay under 1 GiB.
-/// Beyond it, pages are rendered again for their archive: at 256 MiB that cost a 20,000-report
-/// build 15% more time.
+/// Beyond it, pages are read back from the live output for their archive.
 pub(crate) const AHEAD_BUDGET: u64 = 320 << 20;
 
 impl Ahead {
@@ -221,118 +261,57 @@ impl Sink for Staged<'_> {
     }
 }
 
-/// What a build's year archives take from the live rendering, so that nothing is rendered twice:
-/// each archived year's report pages rendered beside the live ones with the archive's navigation
-/// (its "twins", compressed [`Ahead`]), and the search indexes of the archives built in the same
-/// pass as the site's.
-pub(crate) struct Twins {
-    /// The archived years, with what their pages share.
-    shared: BTreeMap<u16, crate::render::pages::Shared>,
-    /// The live index and the archived years' indexes, built by the first shard produced.
-    search: std::sync::OnceLock<(SearchIndex, BTreeMap<u16, SearchIndex>)>,
+/// Produce `file` for a build: a report or township page comes with its embed, made from the
+/// same context.
+pub(crate) fn produce_with_embed(
+    producer: &Producer<'_>,
+    file: &PlannedFile,
+) -> Result<(Content, Extra), Diagnostic> {
+    use crate::plan::Target;
+    let set = match file.target {
+        Target::Report(i) => producer.report_set(file, i)?,
+        Target::Township(i) => producer.township_set(file, i)?,
+        _ => return Ok((producer.produce(file)?, Extra::default())),
+    };
+    Ok((
+        Content::Bytes(set.live),
+        Extra {
+            embed: Some(set.embed),
+        },
+    ))
 }
 
-impl Twins {
-    /// Twins for the archives of `years` of `site`.
-    pub(crate) fn new(site: &Site, years: impl IntoIterator<Item = u16>) -> Twins {
-        Twins {
-            shared: years
-                .into_iter()
-                .map(|y| (y, crate::render::pages::Shared::for_archive(site, y)))
-                .collect(),
-            search: std::sync::OnceLock::new(),
-        }
-    }
-
-    /// Produce `file` for the live site; a report or township page comes with its embed and, in an archived
-    /// year, the archive's copy; a search shard comes from the index built together with the
-    /// archives' indexes.
-    pub(crate) fn produce(
-        &self,
-        producer: &Producer<'_>,
-        file: &PlannedFile,
-    ) -> Result<(Content, Extra), Diagnostic> {
-        use crate::plan::Target;
-        match file.target {
-            Target::Report(i) => {
-                let archive = self.shared.get(&producer.site().reports[i].year);
-                let set = producer.report_set(file, i, archive)?;
-                Ok((
-                    Content::Bytes(set.live),
-                    Extra {
-                        twin: set.twin,
-                        embed: Some(set.embed),
-                    },
-                ))
-            }
-            Target::Township(i) => {
-                let set = producer.township_set(file, i)?;
-                Ok((
-                    Content::Bytes(set.live),
-                    Extra {
-                        twin: set.twin,
-                        embed: Some(set.embed),
-                    },
-                ))
-            }
-            Target::SearchShard(n) => {
-                let (index, _) = self.indexes(producer.site());
-                Ok((
-                    Content::Bytes(index.shard(n).as_bytes().to_vec()),
-                    Extra::default(),
-                ))
-            }
-            _ => Ok((producer.produce(file)?, Extra::default())),
-        }
-    }
-
-    fn indexes(&self, site: &Site) -> &(SearchIndex, BTreeMap<u16, SearchIndex>) {
-        self.search.get_or_init(|| {
-            let years: Vec<u16> = self.shared.keys().copied().collect();
-            crate::search::build_with_years(site, &years)
-        })
-    }
-
-    /// The search index of the archive of `year`, once a shard of the live site was produced.
-    fn archive_search(&self, year: u16) -> Option<&SearchIndex> {
-        self.search.get().and_then(|(_, years)| years.get(&year))
-    }
-}
-
-/// What a build makes beside a planned file: a report page's archive copy (its twin) and its
-/// embed (whose own planned file the build then skips).
+/// What a build makes beside a planned file: a report's or township's embed (whose own planned
+/// file the build then skips).
 #[derive(Default)]
 pub(crate) struct Extra {
-    /// The archive's copy of a report page.
-    pub(crate) twin: Option<Vec<u8>>,
-    /// A report's embed: its path and bytes.
+    /// The embed: its path and bytes.
     pub(crate) embed: Option<(String, Vec<u8>)>,
 }
 
-/// What a build's archive of `year` takes instead of rendering `file`: the entry compressed
-/// [`Ahead`] (report pages), the year's search shards built by the live
-/// `producer`, or the live file just written under `live` when its bytes are the same in a year
-/// archive as in the whole site (they depend on their report or their year alone: data files,
-/// search texts, the year's figures).
+/// What a build's archive of `year` takes instead of producing `file`: the entry compressed
+/// [`Ahead`] (a report page) or the live file just written under `live` (a report page beyond
+/// the budget, data files, the year's figures). `None` for the archive's own pages and the files
+/// that cost nothing to produce (attachments are copied from the sources, static files and
+/// format dictionaries are at hand).
 pub(crate) fn ready(
     ahead: &Ahead,
-    twins: &Twins,
     year: u16,
-    file: &PlannedFile,
+    file: &ArchiveFile,
     live: &std::path::Path,
 ) -> Option<Ready> {
     use crate::plan::Target;
-    match file.target {
-        Target::Report(_) => ahead.take(year, &file.path).map(Ready::Compressed),
-        Target::SearchShard(n) => twins
-            .archive_search(year)
-            .map(|index| Ready::Bytes(index.shard(n).as_bytes().to_vec())),
-        // A year's figures depend on the townships and that year's reports alone, which the
-        // year's site has as the whole site does.
-        Target::ReportData(..)
-        | Target::SearchText(_)
-        | Target::SearchTextRest(_)
-        | Target::YearFigures(..) => Some(Ready::Copy(live.join(&file.path))),
+    if !file.live {
+        return None;
+    }
+    let path = &file.file.path;
+    match file.file.target {
+        Target::Report(_) => Some(
+            ahead
+                .take(year, path)
+                .map_or_else(|| Ready::Copy(live.join(path)), Ready::Compressed),
+        ),
+        Target::ReportData(..) | Target::YearFigures(..) => Some(Ready::Copy(live.join(path))),
         _ => None,
     }
 }
@@ -344,20 +323,23 @@ pub fn write_year<W: Write + Seek>(
     year: u16,
     out: W,
 ) -> Result<u64, ArchiveError> {
-    write_year_reusing(site, theme, year, out, &|_| None)
+    write_year_reusing(site, theme, &plan(site, theme), year, out, &|_| None)
 }
 
-/// [`write_year`], copying the files for which `reuse` names an identical file.
+/// [`write_year`] given the plan of the whole site, taking the files for which `reuse` has them
+/// ready.
 pub(crate) fn write_year_reusing<W: Write + Seek>(
     site: &Site,
     theme: &Theme,
+    live_plan: &[PlannedFile],
     year: u16,
     out: W,
     reuse: Reuse<'_>,
 ) -> Result<u64, ArchiveError> {
     let year_site = site.restricted_to_year(year);
-    let files = archive_plan(&year_site, theme);
-    let producer = Producer::new(&year_site, theme);
+    let files = archive_files(site, live_plan, &year_site, theme, year);
+    let live = Producer::new(site, theme);
+    let own = Producer::new(&year_site, theme);
     let time = timestamp(&year_site);
     let mut zip = ZipWriter::new(out);
     for chunk in files.chunks(CHUNK) {
@@ -366,18 +348,18 @@ pub(crate) fn write_year_reusing<W: Write + Seek>(
             .map(|f| match reuse(f) {
                 Some(Ready::Copy(path)) => Ok(Ok(Content::Copy(path))),
                 Some(Ready::Compressed(entry)) => Ok(Err(entry)),
-                Some(Ready::Bytes(bytes)) => Ok(Ok(Content::Bytes(bytes))),
-                None => producer.produce(f).map(Ok),
+                None if f.live => live.produce(&f.file).map(Ok),
+                None => own.produce(&f.file).map(Ok),
             })
             .collect();
-        for (file, content) in chunk.iter().zip(rendered) {
+        for (f, content) in chunk.iter().zip(rendered) {
             match content.map_err(|d| ArchiveError::Render(Box::new(d)))? {
                 Ok(content) => {
                     let mut entries = Entries {
                         zip: &mut zip,
                         time,
                     };
-                    sink::put(&mut entries, &year_site, theme, &file.path, content)?
+                    sink::put(&mut entries, site, theme, &f.file.path, content)?
                 }
                 Err(entry) => zip.add_prepared_file(entry)?,
             }

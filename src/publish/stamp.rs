@@ -136,6 +136,9 @@ pub(crate) fn fingerprints(root: &Path, options: &Inputs<'_>) -> (u64, BTreeMap<
     // Drafts are in an archive built with --allow-draft: a published one must never be taken for it.
     shared.write_u8(u8::from(options.allow_draft));
     let mut years: BTreeMap<u16, DefaultHasher> = BTreeMap::new();
+    // Which files every year has: a report page, which its year's archive holds as the live
+    // site has it, lists its township's other years.
+    let mut membership = DefaultHasher::new();
     walk_sources(root, |rel, meta| {
         add_file(&mut all, rel, meta);
         let rel_slash = rel.replace('\\', "/");
@@ -144,10 +147,14 @@ pub(crate) fn fingerprints(root: &Path, options: &Inputs<'_>) -> (u64, BTreeMap<
             .and_then(|r| r.split('/').next())
             .and_then(crate::content::parse_year);
         match year {
-            Some(y) => add_file(years.entry(y).or_default(), rel, meta),
+            Some(y) => {
+                membership.write(rel.as_bytes());
+                add_file(years.entry(y).or_default(), rel, meta)
+            }
             None => add_file(&mut shared, rel, meta),
         }
     });
+    shared.write_u64(membership.finish());
     let shared = shared.finish();
     let years = years
         .into_iter()
@@ -260,6 +267,11 @@ mod tests {
         write("content/townships.yaml", "[]");
         let shared = year_fingerprints(tmp.path(), &options);
         assert_ne!(after[&2018], shared[&2018]);
+        // A new report in another year is listed on the year's report pages (its township's
+        // other years), which the year's archive holds as they are.
+        write("content/2019/b/report.md", "三");
+        let joined = year_fingerprints(tmp.path(), &options);
+        assert_ne!(shared[&2018], joined[&2018]);
         let text = format!("x\n{}", archives_text(&shared));
         std::fs::write(tmp.path().join(crate::publish::staging::MARKER), text).unwrap();
         assert_eq!(Marker::read(tmp.path()).archives(), shared);

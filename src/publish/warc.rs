@@ -2,11 +2,11 @@
 //! (ISO 28500:2017, adopted as GB/T 33994-2017), gzip-compressed one member per record, that
 //! warcio and pywb read and replay.
 //!
-//! What it holds is the **published site**, not the offline ZIP: every file of the year's archive
-//! ([`super::archive::archive_plan`]) at the URL it has under `base_url`, with the bytes the live
-//! site serves there (the pages of the whole site as `nianbao build` renders them, not the ZIP's
-//! copies, which say 离线归档副本, drop links to other years and show the site restricted to the
-//! year). The live site's own search index (its shards follow the whole site) and the year's
+//! What it holds is the **published site**, not the offline ZIP: every file the year alone makes
+//! ([`capture_plan`]: the year's reports, their files, and the home, township, county, data and
+//! oversight pages) at the URL it has under `base_url`, with the bytes the live site serves there
+//! (the pages of the whole site as `nianbao build` renders them, not the ZIP's own home and year
+//! pages, which say 离线归档副本). The live site's own search index (its shards follow the whole site) and the year's
 //! ZIP (`archive/<year>.zip`, which the live year page links to with its size) come with it; the
 //! county-wide data files (`data/all.csv`, `data/all.json`: every year's figures) do not, as
 //! each year's WARC would repeat all years (the year's own figures are in its reports' files and
@@ -37,7 +37,7 @@ use flate2::write::GzEncoder;
 use rayon::prelude::*;
 use sha1::{Digest, Sha1};
 
-use super::archive::{ArchiveError, archive_plan};
+use super::archive::ArchiveError;
 use crate::plan::{Content, PlannedFile, Target, plan, urls};
 use crate::produce::Producer;
 use crate::site::Site;
@@ -72,11 +72,12 @@ pub struct Capture<'a> {
     pub publisher: &'a str,
 }
 
-/// The live site's files a year's WARC holds, in path order: those of the year's archive but
-/// the county-wide data files (`data/all.csv`, `data/all.json`), the live search index and the
-/// year's ZIP.
+/// The live site's files a year's WARC holds, in path order: those the year alone makes
+/// ([`Site::restricted_to_year`]: its reports and their files, the home, township, county, data
+/// and oversight pages) but the county-wide data files (`data/all.csv`, `data/all.json`), the
+/// live search index and the year's ZIP.
 pub fn capture_plan(site: &Site, theme: &Theme, year: u16) -> Vec<PlannedFile> {
-    let archived: HashSet<String> = archive_plan(&site.restricted_to_year(year), theme)
+    let archived: HashSet<String> = plan(&site.restricted_to_year(year), theme)
         .into_iter()
         .map(|f| f.path)
         .collect();

@@ -29,12 +29,20 @@ pub(crate) fn hash(inline: &str) -> String {
 
 /// The policy of a full page: scripts, styles, images and connections from the site itself
 /// (`connect-src` falls back to `'self'`, which `serve`'s live-reload socket needs), Markdown's
-/// alignment attributes by hash, no plugins, no `<base>`, forms only to the site.
-pub(crate) fn page() -> String {
+/// alignment attributes by hash, no plugins, no `<base>`, forms only to the site: itself, and
+/// the live site at `base_url` by name, where a report page unpacked from a year archive sends
+/// its search form.
+pub(crate) fn page(base_url: &str) -> String {
     let alignments: Vec<String> = ALIGNMENTS.iter().map(|a| hash(a)).collect();
+    // A source expression is one token of the policy: a URL that would end it is left out.
+    let live = if base_url.contains(|c: char| c.is_whitespace() || ";,'\"<>".contains(c)) {
+        ""
+    } else {
+        base_url
+    };
     format!(
         "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-hashes' {}; \
-         img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'",
+         img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self' {live}",
         alignments.join(" ")
     )
 }
@@ -66,7 +74,11 @@ mod tests {
 
     #[test]
     fn policies_allow_no_inline_code_but_their_own() {
-        let page = page();
+        let page = page("https://a.cn/nb/");
+        assert!(
+            page.ends_with("form-action 'self' https://a.cn/nb/"),
+            "{page}"
+        );
         assert!(!page.contains("unsafe-inline"), "{page}");
         assert!(page.contains("object-src 'none'") && page.contains("base-uri 'none'"));
         let embed = embed("a{}", "b()");

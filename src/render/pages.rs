@@ -61,7 +61,6 @@ struct SiteView {
 /// What every page shares: site settings and navigation.
 pub(crate) struct Shared {
     site: SiteView,
-    years: Vec<Link>,
     base_path: String,
     /// `site`, `years` and the page policy as template values, converted once: every page inserts them, and
     /// a value's maps and lists are shared, not copied, when it is inserted again.
@@ -95,7 +94,7 @@ impl Shared {
     }
 
     fn from_parts(site: SiteView, years: Vec<Link>, base_path: String) -> Self {
-        let csp = super::csp::page();
+        let csp = super::csp::page(&site.base_url);
         let values = [
             tera::Value::from_serializable(&site),
             tera::Value::from_serializable(&years),
@@ -103,7 +102,6 @@ impl Shared {
         ];
         Shared {
             site,
-            years,
             base_path,
             values,
         }
@@ -127,21 +125,9 @@ impl Shared {
         )
     }
 
-    /// What the pages of the offline archive of `year` share: the site's own settings, that
-    /// year alone in the navigation (as [`Shared::new`] of [`Site::restricted_to_year`] gives).
-    pub(crate) fn for_archive(site: &Site, year: u16) -> Self {
-        let Shared {
-            site: mut view,
-            mut years,
-            base_path,
-            ..
-        } = Shared::new(site);
-        view.archive_of = Some(year);
-        years.retain(|y| y.href == urls::year(year));
-        Shared::from_parts(view, years, base_path)
-    }
-
-    /// Add the shared values for the page at `path`.
+    /// Add the shared values for the page at `path`: `root` (the site's root relative to the
+    /// page) and `out`, the prefix of links that leave a year archive (the live site's
+    /// `base_url` on the pages of an archive, `root` elsewhere until [`Shared::insert_leaving`]).
     pub(crate) fn insert_into(&self, context: &mut Context, path: &str) {
         // The 404 page is served at any depth, so its links must be absolute paths.
         let root = if path == "404.html" {
@@ -149,12 +135,25 @@ impl Shared {
         } else {
             urls::root_of(path)
         };
+        if self.site.archive_of.is_some() {
+            context.insert("out", &self.site.base_url);
+        } else {
+            context.insert("out", &root);
+        }
         context.insert("root", &root);
         context.insert("canonical", &urls::absolute(&self.site.base_url, path));
         let [site, years, csp] = &self.values;
         context.insert_value("site", site.clone());
         context.insert_value("nav_years", years.clone());
         context.insert_value("csp", csp.clone());
+    }
+
+    /// Make the links of a page that a year archive takes as it is (a report page) that leave
+    /// its year (other years, township, county, data, oversight and search pages) absolute
+    /// URLs under `base_url`: the same bytes then work on the live site and unpacked from the
+    /// archive, where those pages are not.
+    pub(crate) fn insert_leaving(&self, context: &mut Context) {
+        context.insert("out", &self.site.base_url);
     }
 }
 
@@ -870,11 +869,6 @@ pub(crate) fn report_table(site: &Site, index: usize) -> Context {
 
 /// The keys of [`report_table`]'s context.
 pub(crate) const REPORT_TABLE_KEYS: [&str; 4] = ["page_title", "title", "year", "stats"];
-
-/// Drop a report page's links to the township's other years (a year archive has none).
-pub(crate) fn without_other_years(context: &mut Context) {
-    context.insert("other_years", &Vec::<Link>::new());
-}
 
 /// `1.2 MB`, `34.5 KB`, `812 字节`.
 pub fn human_size(bytes: u64) -> String {

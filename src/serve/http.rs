@@ -247,6 +247,7 @@ fn still_writing(shared: &Shared) -> Response {
         &PathBuf::from("index.html"),
         "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>正在生成</title></head><body><p>此文件仍在后台生成，请稍后刷新。</p></body></html>\n".as_bytes().to_vec(),
         &shared.base,
+        &shared.live,
     );
     r.headers_mut()
         .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
@@ -265,7 +266,13 @@ async fn file_response(shared: &Shared, path: &str, rel: &str) -> Option<Respons
         return None;
     }
     let bytes = tokio::fs::read(&file).await.ok()?;
-    Some(respond(StatusCode::OK, &file, bytes, &shared.base))
+    Some(respond(
+        StatusCode::OK,
+        &file,
+        bytes,
+        &shared.base,
+        &shared.live,
+    ))
 }
 
 /// The canonical file stays inside the canonical output (no symlink escapes).
@@ -293,6 +300,7 @@ async fn not_found(shared: &Shared) -> Response {
             &PathBuf::from("404.html"),
             bytes,
             &shared.base,
+            &shared.live,
         ),
         // No site was ever built: say why instead of a bare 404, and reload once it is fixed.
         Err(_) => {
@@ -305,6 +313,7 @@ async fn not_found(shared: &Shared) -> Response {
                 &PathBuf::from("index.html"),
                 first_build_failed(&errors).into_bytes(),
                 &shared.base,
+                &shared.live,
             )
         }
     }
@@ -342,10 +351,10 @@ fn content_type(file: &Path) -> String {
     }
 }
 
-fn respond(status: StatusCode, file: &Path, bytes: Vec<u8>, base: &str) -> Response {
+fn respond(status: StatusCode, file: &Path, bytes: Vec<u8>, base: &str, live: &str) -> Response {
     let kind = content_type(file);
     let body = if kind.starts_with("text/html") {
-        inject(bytes, base)
+        inject(to_preview(bytes, base, live), base)
     } else {
         bytes
     };
@@ -360,6 +369,21 @@ fn respond(status: StatusCode, file: &Path, bytes: Vec<u8>, base: &str) -> Respo
         HeaderValue::from_static("nosniff"),
     );
     r
+}
+
+/// Links and forms to the live site at `live` (a report page's links that leave its year) sent
+/// to the preview's own pages under `base` instead.
+fn to_preview(html: Vec<u8>, base: &str, live: &str) -> Vec<u8> {
+    if live.is_empty() || !html.windows(live.len()).any(|w| w == live.as_bytes()) {
+        return html;
+    }
+    match String::from_utf8(html) {
+        Ok(text) => text
+            .replace(&format!("href=\"{live}"), &format!("href=\"{base}"))
+            .replace(&format!("action=\"{live}"), &format!("action=\"{base}"))
+            .into_bytes(),
+        Err(e) => e.into_bytes(),
+    }
 }
 
 /// Add the live-reload script before `</body>` (or at the end).
@@ -381,6 +405,7 @@ mod tests {
         Arc::new(Shared {
             out: out.to_path_buf(),
             base: "/nianbao/".to_string(),
+            live: "https://example.gov.cn/nianbao/".to_string(),
             status: std::sync::RwLock::new(super::super::Status::Ok(String::new(), 0)),
             messages: tokio::sync::broadcast::channel(4).0,
             completing: tokio::sync::watch::Sender::new(completing),
@@ -534,6 +559,20 @@ mod tests {
             "application/json; charset=utf-8"
         );
         assert!(content_type(Path::new("s.xlsx")).starts_with("application/vnd.openxmlformats"));
+    }
+
+    #[test]
+    fn links_to_the_live_site_stay_in_the_preview() {
+        let page = "<a href=\"https://e.cn/nb/2019/a/index.html\">2019</a>\
+                    <form action=\"https://e.cn/nb/search/index.html\"></form>\
+                    <a href=\"https://gov.cn/x\">x</a><p>https://e.cn/nb/</p>";
+        let out = String::from_utf8(to_preview(page.into(), "/nb/", "https://e.cn/nb/")).unwrap();
+        assert_eq!(
+            out,
+            "<a href=\"/nb/2019/a/index.html\">2019</a>\
+             <form action=\"/nb/search/index.html\"></form>\
+             <a href=\"https://gov.cn/x\">x</a><p>https://e.cn/nb/</p>"
+        );
     }
 
     #[test]

@@ -460,6 +460,9 @@ impl Workspace {
         }
         let listing = change.listing || change.membership;
         let figures = change.figures || change.membership;
+        // A report page lists its township's other years, and every year's archive holds its
+        // report pages as they are.
+        let membership = change.membership;
         let years: BTreeSet<u16> = changed.iter().map(|(y, _)| *y).collect();
         let slugs: BTreeSet<&str> = changed.iter().map(|(_, s)| s.as_str()).collect();
         let reports_changed: Vec<bool> = site
@@ -520,7 +523,7 @@ impl Workspace {
             Target::SearchTowns(_) => listing,
             // The feed lists titles and dates; the sitemap dates.
             Target::Feed | Target::Sitemap(_) => listing,
-            Target::Archive(y) => years.contains(y),
+            Target::Archive(y) => years.contains(y) || membership,
             Target::Embed(_) => true, // `page_of` made it its page
             // Plugins run again on every change (serve reloads everything when a site has any).
             Target::PluginPage(_) | Target::PluginSearchText(_) => true,

@@ -88,6 +88,10 @@ pub struct Shared {
     pub out: PathBuf,
     /// The base path, e.g. `/nianbao/`.
     pub base: String,
+    /// The site's `base_url`: a report page links what lies outside its year (which its year
+    /// archive does not hold) by absolute URLs under it, and the preview answers them with its
+    /// own pages. Empty when there is none.
+    pub live: String,
     /// The last rebuild's status.
     pub status: RwLock<Status>,
     /// Reload and status messages to browsers.
@@ -271,9 +275,11 @@ pub fn serve(root: &Path, options: &ServeOptions) -> Result<(), ServeError> {
     let local: SocketAddr = listener
         .local_addr()
         .map_err(|e| ServeError::Other(e.to_string()))?;
-    let base = Config::load(root)
-        .map(|c| c.base_path().to_string())
-        .unwrap_or_else(|_| "/".to_string());
+    let config = Config::load(root).ok();
+    let base = config
+        .as_ref()
+        .map_or_else(|| "/".to_string(), |c| c.base_path().to_string());
+    let live = config.map(|c| c.base_url).unwrap_or_default();
     let host = if local.ip().is_loopback() && local.is_ipv4() {
         "127.0.0.1".to_string()
     } else {
@@ -294,6 +300,7 @@ pub fn serve(root: &Path, options: &ServeOptions) -> Result<(), ServeError> {
     let shared = Arc::new(Shared {
         out: out.clone(),
         base: base.clone(),
+        live,
         status: RwLock::new(Status::Ok(String::new(), 0)),
         messages,
         completing: tokio::sync::watch::Sender::new(false),
