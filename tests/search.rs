@@ -1341,3 +1341,85 @@ fn a_full_township_name_shows_that_township_s_page_only() {
         ["townships/tz/index.html", "townships/tx/index.html"]
     );
 }
+
+/// Five townships' 2020 reports with the words of 下一步改进措施 in different places.
+fn sections_site() -> Fixture {
+    let f = Fixture::empty();
+    f.write("site.toml", common::SITE_TOML);
+    let towns = ["a", "b", "c", "d", "e"];
+    let registry: String = (towns.iter().zip(["甲镇", "乙乡", "丙镇", "丁乡", "戊镇"]))
+        .map(|(slug, name)| format!("- slug: {slug}\n  name: {name}\n  kind: 镇\n"))
+        .collect();
+    f.write("content/townships.yaml", &registry);
+    let filler = "全镇各村的公开栏按月更新，群众来访登记在册，档案分类整理归档，工作人员定期参加培训。";
+    let bodies = [
+        // The parts apart (further than a chain's slack), near each other, in one section.
+        "## 一、总体情况\n\n全年工作正常。\n\n## 二、今后打算\n\n下一步，我镇将着力改进公开方式，完善相关措施。\n"
+            .to_string(),
+        // Each part in a section of its own.
+        "## 一、下一步\n\n另行安排。\n\n## 二、改进\n\n已经落实。\n\n## 三、措施\n\n见附件。\n"
+            .to_string(),
+        // The phrase itself.
+        "## 一、总体情况\n\n本节列出下一步改进措施。\n".to_string(),
+        // The parts in one section, but far apart.
+        format!("## 一、总体情况\n\n下一步安排已定。{filler}{filler}改进公开方式，完善相关措施。\n"),
+        // None of it.
+        "## 一、总体情况\n\n全年工作正常。\n".to_string(),
+    ];
+    for (slug, body) in towns.iter().zip(bodies) {
+        f.write(
+            &format!("content/2020/{slug}/report.md"),
+            &format!("---\npublished: 2021-01-20\n---\n{body}"),
+        );
+    }
+    f
+}
+
+#[test]
+fn a_long_query_finds_its_parts_near_each_other_in_one_section_below_the_phrase() {
+    let f = sections_site();
+    let (_tmp, out) = build(f.root());
+    let answer = &searches(&out, &[("下一步改进措施", "", "")])[0];
+    assert_eq!(
+        urls(answer),
+        ["2020/c/index.html", "2020/a/index.html"],
+        "the phrase, then its parts near each other in one section: {answer}"
+    );
+    assert_eq!(answer["complete"], true);
+    let tiers: Vec<i64> = scores(answer).iter().map(|s| s.1).collect();
+    assert_eq!(tiers, [5, 0], "the parts apart rank below any phrase");
+    let near = &answer["results"][1];
+    assert_eq!(near["anchor"], "sec-2", "the section that has the parts");
+    let snippet = near["snippet"].as_str().unwrap();
+    for part in ["<mark>下一步</mark>", "<mark>改进</mark>", "<mark>措施</mark>"] {
+        assert!(snippet.contains(part), "{part}: {snippet}");
+    }
+    // The index knows the parts of b are in three sections: its text is not even loaded.
+    let loaded = answer["loaded"].to_string();
+    assert!(!loaded.contains("t/2020/b.js"), "{loaded}");
+    assert!(!loaded.contains("t/2020/e.js"), "{loaded}");
+    assert!(loaded.contains("t/2020/d.js"), "d has them in one section: {loaded}");
+}
+
+#[test]
+fn a_report_s_bound_is_the_best_of_one_section() {
+    let f = sections_site();
+    let (_tmp, out) = build(f.root());
+    // 改进 and 措施 each: every report that has the word, in whatever section.
+    let answers = searches(&out, &[("改进", "", ""), ("改进 措施", "", "")]);
+    assert_eq!(urls(&answers[0]).len(), 4, "{}", answers[0]);
+    // Two terms may be in two sections (each term's chain is within one).
+    assert_eq!(urls(&answers[1]).len(), 4, "{}", answers[1]);
+    // The postings of a rare token carry its sections (`~`, then per report its field and
+    // slots): 措施 is in the third section of b (slot bit 1 + 3) and the body of the others.
+    let docs = std::fs::read_to_string(out.join("search/docs.js")).unwrap();
+    let bits: u32 = docs.split("\"bits\":").nth(1).unwrap()[..2]
+        .trim_end_matches(',')
+        .parse()
+        .unwrap();
+    let answer = harness(&out, &json!({ "shardOf": [["措施", bits]] }));
+    let shard = answer["shardOf"][0].as_u64().unwrap();
+    let js = std::fs::read_to_string(out.join(format!("search/s-{shard}.js"))).unwrap();
+    let posting = js.split("\"措施\":\"").nth(1).unwrap().split('"').next().unwrap();
+    assert!(posting.starts_with('~'), "{posting}");
+}

@@ -40,7 +40,11 @@
 //! and the field is the best place the token occurs in that report (3 title, 2 body or label of
 //! a filled table row, 1 heading, 0 only the weak parts: a list of the report's parts, a heading
 //! with nothing under it, a table row whose figures are all blank); when `run` is set, a second varint says how many more consecutive reports
-//! follow with the same field. A token in every report costs a few characters.
+//! follow with the same field. A token in every report costs a few characters. The list of a
+//! rare token (in at most half of the documents) starts with `~` and has no runs: each report's
+//! varint is followed by the sections it occurs in ([`Slots`], see [`encode_slotted`]), so that
+//! `search.js` bounds a report by what one section has (a term's chain must lie in one field:
+//! the title, a heading, a section of the body, the labels or the weak parts).
 //!
 //! A common word's first page of hits at 20,000 reports thus loads about 50–80 KB: docs.js
 //! (about 6 KB, mostly the bitmap of folding characters), a few shards of a few hundred bytes, a few township chunks

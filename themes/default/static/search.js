@@ -94,6 +94,11 @@
   /* Characters allowed between two neighbouring tokens of a term beyond those of the query (the
    * 主要 of 存在的主要问题 for 存在的问题). */
   var SLACK = 3;
+  /* A long term (NEAR_UNITS or more) whose chain falls short of need() may be found with its
+   * parts apart (下一步改进措施 → 下一步……改进……措施): every token of it within a window of
+   * NEAR_SPAN times its length (at least NEAR_MIN characters) of one field, which counts its
+   * units with the lowest tier. */
+  var NEAR_UNITS = 5, NEAR_SPAN = 6, NEAR_MIN = 40;
   /* Words of a question that no report contains (怎么申请政府信息公开 → 申请政府信息公开);
    * matched in normalised text. */
   var QUESTION = /为什么|怎么样|怎么办|怎么|怎样|如何|什么|哪些|哪里|哪儿|哪个|是否|能否|可否|有没有|是不是|请问|我想|我要|想要|想问|多少/g;
@@ -697,7 +702,40 @@
     });
     var ranges = [];
     for (var o = top < 0 ? null : occ[top]; o; o = o.from) ranges.unshift([o.p, o.p + o.t.t.length]);
-    return { verbatim: 0, units: top < 0 ? 0 : occ[top].units, ranges: ranges };
+    var chain = { verbatim: 0, units: top < 0 ? 0 : occ[top].units, ranges: ranges };
+    return term.units >= NEAR_UNITS && chain.units < need(term.units) ? near(occ, term) || chain : chain;
+  }
+
+  /* Tokens of the term that cover all of its units (下一 一步 改进 措施, not the 步改 and 进措
+   * that join its words) within one window of the field (see NEAR_UNITS): the shortest such
+   * window as a match of the term's units, `near` (the lowest tier), or null. */
+  function near(occ, term) {
+    var span = Math.max(NEAR_MIN, NEAR_SPAN * term.text.length);
+    var count = [], covered = 0, best = null, from = 0;
+    for (var u = 0; u < term.units; u++) count.push(0);
+    var add = function (o, d) {
+      for (var v = o.t.u0; v < o.t.u1; v++) {
+        if (d > 0 && !count[v]++) covered++;
+        if (d < 0 && !--count[v]) covered--;
+      }
+    };
+    occ.forEach(function (o, j) {
+      add(o, 1);
+      while (o.p + o.t.t.length - occ[from].p > span) add(occ[from++], -1);
+      /* The window's left end while it still covers every unit without it. */
+      while (from < j && covered === term.units && dropable(occ[from], count)) add(occ[from++], -1);
+      var width = o.p + o.t.t.length - occ[from].p;
+      if (covered === term.units && (!best || width < best[2])) best = [from, j, width];
+    });
+    if (!best) return null;
+    var ranges = occ.slice(best[0], best[1] + 1).map(function (x) { return [x.p, x.p + x.t.t.length]; });
+    return { verbatim: 0, units: term.units, ranges: merge(ranges), near: true };
+  }
+
+  /* Whether every unit of an occurrence is also covered by another in the window. */
+  function dropable(o, count) {
+    for (var v = o.t.u0; v < o.t.u1; v++) if (count[v] < 2) return false;
+    return true;
   }
 
   /* The ranges of `found` (one match per term) to mark: verbatim terms everywhere, otherwise a
@@ -812,7 +850,7 @@
     });
     counted.forEach(function (m) { units = Math.max(units, m.units); });
     counted.forEach(function (m, i) {
-      if (m.units && m.units === units) tier = Math.max(tier, tierOf(fields[i][1]) + (m.verbatim ? 1 : 0));
+      if (m.units && m.units === units) tier = Math.max(tier, m.near ? 0 : tierOf(fields[i][1]) + (m.verbatim ? 1 : 0));
     });
     var best = { covered: units, weight: weight, tier: Math.max(tier, 0), variant: term, found: found };
     term.alts.forEach(function (alt) {
