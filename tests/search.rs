@@ -369,7 +369,7 @@ fn hits_rank_by_coverage_then_title_heading_body_and_scattered_bigrams_are_no_hi
     assert_eq!(fold, json!(entries), "the table of t2s.txt, in file order");
     assert_eq!(
         meta,
-        json!({"bits":3,"chunk":16,"nav":3,"region":"测试县","titles":{"2":"乙乡依申请公开专项报告"},
+        json!({"bits":4,"chunk":16,"nav":3,"region":"测试县","titles":{"2":"乙乡依申请公开专项报告"},
                "towns":2,"years":[[2020,[1,1]],[2018,[0,1]]]})
     );
     let towns = r#"nianbaoSearch.towns(0,[["甲镇","alpha"],["乙乡","beta"]]);"#;

@@ -329,13 +329,13 @@ pub fn shard_of(token: &str, bits: u32) -> u32 {
     hash_chars(token.chars()) & ((1 << bits) - 1)
 }
 
-/// log2 of the shard count: about two shards per report, 8 to 1024 shards. A query loads one
-/// shard per token, so smaller shards are fewer bytes per query (65 real reports: about 1.3 KB a
-/// shard with their places, see [`encode_slotted`], instead of 2.6 KB with one per report); the
-/// files are many but small.
+/// log2 of the shard count: about four shards per report, 8 to 1024 shards. A query loads one
+/// shard per token (and its thesaurus alternatives' tokens), so smaller shards are fewer bytes
+/// per query (64 real reports: about 0.7 KB a shard with the places of rare tokens, see
+/// [`encode_slotted`], instead of 2.8 KB with one per report); the files are many but small.
 pub fn shard_bits(reports: usize) -> u32 {
     let log2 = usize::BITS - reports.max(1).next_power_of_two().leading_zeros() - 1;
-    (log2 + 1).clamp(3, 10)
+    (log2 + 2).clamp(3, 10)
 }
 
 /// The searchable text of one report, by section: a section is the text under one heading
@@ -1787,9 +1787,9 @@ mod tests {
     fn shard_count_grows_with_reports() {
         assert_eq!(shard_bits(0), 3);
         assert_eq!(shard_bits(1), 3);
-        assert_eq!(shard_bits(4), 3);
-        assert_eq!(shard_bits(8), 4);
-        assert_eq!(shard_bits(65), 8);
+        assert_eq!(shard_bits(2), 3);
+        assert_eq!(shard_bits(8), 5);
+        assert_eq!(shard_bits(65), 9);
         assert_eq!(shard_bits(1000), 10);
         assert_eq!(shard_bits(20_000), 10);
         assert_eq!(shard_of("政务", 0), 0);

@@ -94,11 +94,12 @@
   /* Characters allowed between two neighbouring tokens of a term beyond those of the query (the
    * 主要 of 存在的主要问题 for 存在的问题). */
   var SLACK = 3;
-  /* A long term (NEAR_UNITS or more) whose chain falls short of need() may be found with its
-   * parts apart (下一步改进措施 → 下一步……改进……措施): every token of it within a window of
-   * NEAR_SPAN times its length (at least NEAR_MIN characters) of one field, which counts its
-   * units with the lowest tier. */
-  var NEAR_UNITS = 5, NEAR_SPAN = 6, NEAR_MIN = 40;
+  /* A term of NEAR_UNITS or more whose chain falls short of need() may be found with its parts
+   * apart (下一步改进措施 → 下一步……改进……措施, 12345热线 → 12345政务服务热线): tokens that
+   * cover all of it within a window of NEAR_SPAN times its length (at least NEAR_MIN
+   * characters) of one passage (a section of the body, the labels), which counts its units
+   * with the lowest tier. */
+  var NEAR_UNITS = 3, NEAR_SPAN = 6, NEAR_MIN = 40;
   /* Words of a question that no report contains (怎么申请政府信息公开 → 申请政府信息公开);
    * matched in normalised text. */
   var QUESTION = /为什么|怎么样|怎么办|怎么|怎样|如何|什么|哪些|哪里|哪儿|哪个|是否|能否|可否|有没有|是不是|请问|我想|我要|想要|想问|多少/g;
@@ -398,7 +399,7 @@
       var words = g.words;
       words.forEach(function (w, i) {
         var at = text.indexOf(w);
-        if (at < 0) return;
+        if (at < 0 || inLonger(text, w, at, words)) return;
         var others = g.wide ? (i === 0 ? words.slice(1) : [words[0]]) :
           words.filter(function (x, k) { return k !== i; });
         others.forEach(function (o) {
@@ -407,6 +408,18 @@
             out.indexOf(alt) < 0) out.push(alt);
         });
       });
+    });
+  }
+
+  /* Whether the word of a group at `at` lies inside a longer word of the group there (微博 in
+   * 政务微博): the longer one is replaced, not the word inside it (no 政务政务新媒体). */
+  function inLonger(text, w, at, words) {
+    return words.some(function (x) {
+      if (x.length <= w.length) return false;
+      for (var k = text.indexOf(x); k >= 0; k = text.indexOf(x, k + 1)) {
+        if (k <= at && at + w.length <= k + x.length) return true;
+      }
+      return false;
     });
   }
 
@@ -676,7 +689,7 @@
   /* How much of `term` one normalised text has: the verbatim occurrences, and the best chain of
    * the term's tokens — in query order, each at most SLACK characters further on than in the
    * query — as {units, ranges}. */
-  function match(norm, term) {
+  function match(norm, term, passage) {
     var verbatim = occurrences(norm, term.text);
     if (verbatim.length) {
       return { verbatim: verbatim.length, units: term.units, ranges: verbatim.map(function (p) { return [p, p + term.text.length]; }) };
@@ -703,7 +716,7 @@
     var ranges = [];
     for (var o = top < 0 ? null : occ[top]; o; o = o.from) ranges.unshift([o.p, o.p + o.t.t.length]);
     var chain = { verbatim: 0, units: top < 0 ? 0 : occ[top].units, ranges: ranges };
-    return term.units >= NEAR_UNITS && chain.units < need(term.units) ? near(occ, term) || chain : chain;
+    return passage && term.units >= NEAR_UNITS && chain.units < need(term.units) ? near(occ, term) || chain : chain;
   }
 
   /* Tokens of the term that cover all of its units (下一 一步 改进 措施, not the 步改 and 进措
@@ -844,7 +857,7 @@
     var units = 0, tier = -1;
     /* A year of the site counts in the title only (see termField()); it is still marked
      * where the text has it. */
-    var found = fields.map(function (f) { return match(f[0], term); });
+    var found = fields.map(function (f) { return match(f[0], term, f[1] === BODY); });
     var counted = found.map(function (m, i) {
       return term.year && i > 0 ? { verbatim: 0, units: 0, ranges: [] } : m;
     });
@@ -1100,39 +1113,51 @@
     var alts = terms.map(function (t) { return t.alts; });
     if (!alts.some(function (a) { return a.length; })) return run(terms, filters, PAGE, budget, shown, ctx);
     var plain = terms.map(function (t) { return Object.assign({}, t, { alts: [] }); });
+    /* The run without them leaves room for the alternatives' shards (and does not fill). */
+    budget.reserve = ctx.admitted ? 0 : ALT_SHARD_BYTES;
     return run(plain, filters, PAGE, budget, shown, ctx).then(function (res) {
+      budget.reserve = 0;
       var top = TOP_TIER * terms.length;
       var settled = res.sure >= PAGE && res.results.slice(0, PAGE).every(function (r) {
         return r.covered === r.units && r.tier === top;
       });
       if (settled) return res;
-      if (!ctx.admitted) ctx.admitted = admit(terms, ctx);
+      if (!ctx.admitted) ctx.admitted = admit(terms, ctx, Math.min(ALT_SHARD_BYTES, TEXT_BYTES - budget.used));
       return run(ctx.admitted, filters, PAGE, budget, shown, ctx);
     });
   }
 
-  /* The terms with the alternatives whose shards fit: in the thesaurus' order, while the shards
-   * an alternative adds to those of the search (at the average size of those loaded) stay
+  /* The terms with the alternatives whose shards fit: the cheapest first, while the shards
+   * the alternatives add to those of the search (at the average size of those loaded) stay
    * within ALT_SHARD_BYTES. A term with many alternatives (微信公众号:
    * 政务微信, 官方微信 …) would otherwise load a dozen shards more; the alternatives left out
    * are not shown as looked for. */
-  function admit(terms, ctx) {
+  function admit(terms, ctx, room) {
     var planned = {}, total = 0, count = 0, extra = 0;
     Object.keys(ctx.shards).forEach(function (n) { planned[n] = true; total += shardBytes[n] || 0; count++; });
     var avg = count ? total / count : 2048;
-    return terms.map(function (term) {
-      var kept = term.alts.filter(function (alt) {
-        var fresh = [];
-        alt.tokens.forEach(function (t) {
-          var n = shardOf(t.t, meta.bits);
-          if (!planned[n] && fresh.indexOf(n) < 0) fresh.push(n);
-        });
-        if (extra + fresh.length * avg > ALT_SHARD_BYTES) return false;
-        fresh.forEach(function (n) { planned[n] = true; });
-        extra += fresh.length * avg;
-        return true;
+    var fresh = function (alt) {
+      var out = [];
+      alt.tokens.forEach(function (t) {
+        var n = shardOf(t.t, meta.bits);
+        if (!planned[n] && out.indexOf(n) < 0) out.push(n);
       });
-      return Object.assign({}, term, { alts: kept });
+      return out;
+    };
+    return terms.map(function (term) {
+      /* Those that need the fewest more shards first (微博 for 政务微博 needs none), in the
+       * thesaurus' order among equals; shown in that order. */
+      var order = term.alts.map(function (alt, k) { return [fresh(alt).length, k]; });
+      order.sort(function (a, b) { return a[0] - b[0] || a[1] - b[1]; });
+      var kept = {};
+      order.forEach(function (e) {
+        var more = fresh(term.alts[e[1]]);
+        if (extra + more.length * avg > room) return;
+        more.forEach(function (n) { planned[n] = true; });
+        extra += more.length * avg;
+        kept[e[1]] = true;
+      });
+      return Object.assign({}, term, { alts: term.alts.filter(function (a, k) { return kept[k]; }) });
     });
   }
 
@@ -1176,7 +1201,7 @@
    * known so far follow the certain ones in the order of their keys (`sure` counts the certain
    * ones): a report not yet checked could still rank among them. */
   function verify(cands, terms, posting, order, want, budget) {
-    var limit = TEXT_BYTES * Math.ceil(want / PAGE);
+    var limit = TEXT_BYTES * Math.ceil(want / PAGE) - (budget.reserve || 0);
     var units = 0;
     terms.forEach(function (t) { units += t.units; });
     function keyOf(c) { return c.state === 2 ? c.hit : c; }
@@ -1193,7 +1218,7 @@
        * nothing, a rest its size (which its first part gives, `r`), a first part about
        * FIRST_PART_BYTES. */
       var room = limit - budget.used, most = PAGE, filling = false;
-      if (room < FIRST_PART_BYTES && known.length < want) {
+      if (room < FIRST_PART_BYTES && known.length < want && !budget.reserve) {
         room = limit + FILL_BYTES - budget.used;
         most = want - known.length;
         filling = true;
