@@ -1363,8 +1363,8 @@ fn sections_site() -> Fixture {
         "## 一、总体情况\n\n本节列出下一步改进措施。\n".to_string(),
         // The parts in one section, but far apart.
         format!("## 一、总体情况\n\n下一步安排已定。{filler}{filler}改进公开方式，完善相关措施。\n"),
-        // None of it.
-        "## 一、总体情况\n\n全年工作正常。\n".to_string(),
+        // None of it; a number and a word apart.
+        "## 一、总体情况\n\n全年工作正常，办理12345政务服务热线工单3件。\n".to_string(),
     ];
     for (slug, body) in towns.iter().zip(bodies) {
         f.write(
@@ -1399,6 +1399,9 @@ fn a_long_query_finds_its_parts_near_each_other_in_one_section_below_the_phrase(
     assert!(!loaded.contains("t/2020/b.js"), "{loaded}");
     assert!(!loaded.contains("t/2020/e.js"), "{loaded}");
     assert!(loaded.contains("t/2020/d.js"), "d has them in one section: {loaded}");
+    // A number and a Chinese word are two words however short the term: found apart too.
+    let answer = &searches(&out, &[("12345热线", "", "")])[0];
+    assert_eq!(urls(answer), ["2020/e/index.html"], "{answer}");
 }
 
 #[test]

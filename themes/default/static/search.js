@@ -94,12 +94,12 @@
   /* Characters allowed between two neighbouring tokens of a term beyond those of the query (the
    * 主要 of 存在的主要问题 for 存在的问题). */
   var SLACK = 3;
-  /* A term of NEAR_UNITS or more whose chain falls short of need() may be found with its parts
-   * apart (下一步改进措施 → 下一步……改进……措施, 12345热线 → 12345政务服务热线): tokens that
-   * cover all of it within a window of NEAR_SPAN times its length (at least NEAR_MIN
-   * characters) of one passage (a section of the body, the labels), which counts its units
-   * with the lowest tier. */
-  var NEAR_UNITS = 3, NEAR_SPAN = 6, NEAR_MIN = 40;
+  /* A term of NEAR_UNITS or more, or of a number or Latin word and Chinese (words however short),
+   * whose chain falls short of need() may be found with its parts apart (下一步改进措施 → 下一步……改进……措施, 12345热线 → 12345政务服务热线): a chain of
+   * tokens in query order that covers all of it within a window of NEAR_SPAN times its length
+   * (at least NEAR_MIN characters) of one passage (a section of the body, the labels), which
+   * counts its units with the lowest tier. */
+  var NEAR_UNITS = 5, NEAR_SPAN = 6, NEAR_MIN = 40;
   /* Words of a question that no report contains (怎么申请政府信息公开 → 申请政府信息公开);
    * matched in normalised text. */
   var QUESTION = /为什么|怎么样|怎么办|怎么|怎样|如何|什么|哪些|哪里|哪儿|哪个|是否|能否|可否|有没有|是不是|请问|我想|我要|想要|想问|多少/g;
@@ -699,56 +699,42 @@
       occurrences(norm, t.t).forEach(function (p) { occ.push({ p: p, t: t }); });
     });
     occ.sort(function (a, b) { return a.p - b.p || a.t.q - b.t.q; });
-    var reach = term.text.length + SLACK;
+    var chain = chainOf(occ, SLACK, term.text.length + SLACK, Infinity);
+    if (!passage || chain.units >= need(term.units) || (term.units < NEAR_UNITS && !mixed(term))) return chain;
+    var span = Math.max(NEAR_MIN, NEAR_SPAN * term.text.length);
+    var near = chainOf(occ, span, span, span);
+    if (near.units < term.units) return chain;
+    near.near = true;
+    return near;
+  }
+
+  /* Whether a term has a Latin word or number and Chinese characters (12345热线). */
+  function mixed(term) {
+    var latin = term.tokens.filter(function (t) { return isWordCode(t.t.charCodeAt(0)); }).length;
+    return latin > 0 && latin < term.tokens.length;
+  }
+
+  /* The best chain of occurrences (sorted by position): tokens in query order, each at most
+   * `slack` characters further on than in the query and `reach` after the one before, the
+   * whole at most `span` long; {verbatim: 0, units, ranges}. */
+  function chainOf(occ, slack, reach, span) {
     var top = -1;
     occ.forEach(function (o, j) {
       o.units = o.t.u1 - o.t.u0;
       o.from = null;
+      o.start = o.p;
       for (var k = j - 1; k >= 0 && o.p - occ[k].p <= reach; k--) {
         var before = occ[k];
         var dq = o.t.q - before.t.q, dp = o.p - before.p;
-        if (dq <= 0 || dp <= 0 || dp > dq + SLACK) continue;
+        if (dq <= 0 || dp <= 0 || dp > dq + slack || o.p + o.t.t.length - before.start > span) continue;
         var units = before.units + o.t.u1 - Math.max(o.t.u0, before.t.u1);
-        if (units > o.units) { o.units = units; o.from = before; }
+        if (units > o.units) { o.units = units; o.from = before; o.start = before.start; }
       }
       if (top < 0 || o.units > occ[top].units) top = j;
     });
     var ranges = [];
     for (var o = top < 0 ? null : occ[top]; o; o = o.from) ranges.unshift([o.p, o.p + o.t.t.length]);
-    var chain = { verbatim: 0, units: top < 0 ? 0 : occ[top].units, ranges: ranges };
-    return passage && term.units >= NEAR_UNITS && chain.units < need(term.units) ? near(occ, term) || chain : chain;
-  }
-
-  /* Tokens of the term that cover all of its units (下一 一步 改进 措施, not the 步改 and 进措
-   * that join its words) within one window of the field (see NEAR_UNITS): the shortest such
-   * window as a match of the term's units, `near` (the lowest tier), or null. */
-  function near(occ, term) {
-    var span = Math.max(NEAR_MIN, NEAR_SPAN * term.text.length);
-    var count = [], covered = 0, best = null, from = 0;
-    for (var u = 0; u < term.units; u++) count.push(0);
-    var add = function (o, d) {
-      for (var v = o.t.u0; v < o.t.u1; v++) {
-        if (d > 0 && !count[v]++) covered++;
-        if (d < 0 && !--count[v]) covered--;
-      }
-    };
-    occ.forEach(function (o, j) {
-      add(o, 1);
-      while (o.p + o.t.t.length - occ[from].p > span) add(occ[from++], -1);
-      /* The window's left end while it still covers every unit without it. */
-      while (from < j && covered === term.units && dropable(occ[from], count)) add(occ[from++], -1);
-      var width = o.p + o.t.t.length - occ[from].p;
-      if (covered === term.units && (!best || width < best[2])) best = [from, j, width];
-    });
-    if (!best) return null;
-    var ranges = occ.slice(best[0], best[1] + 1).map(function (x) { return [x.p, x.p + x.t.t.length]; });
-    return { verbatim: 0, units: term.units, ranges: merge(ranges), near: true };
-  }
-
-  /* Whether every unit of an occurrence is also covered by another in the window. */
-  function dropable(o, count) {
-    for (var v = o.t.u0; v < o.t.u1; v++) if (count[v] < 2) return false;
-    return true;
+    return { verbatim: 0, units: top < 0 ? 0 : occ[top].units, ranges: ranges };
   }
 
   /* The ranges of `found` (one match per term) to mark: verbatim terms everywhere, otherwise a
