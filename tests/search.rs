@@ -1261,6 +1261,11 @@ fn a_township_or_year_finds_its_page_and_a_question_points_to_the_page_that_answ
     assert_eq!(kind(&answers[5]).as_deref(), Some("guide"));
     assert_eq!(answers[6]["answer"], Value::Null, "not a question");
     assert_eq!(answers[0]["answer"], Value::Null);
+    // A question comparing townships searches its topic, not the township or the comparison
+    // (which the answer box's table answers).
+    assert_eq!(answers[2]["terms"], json!(["收到的申请"]));
+    assert_eq!(answers[3]["terms"], json!(["申请"]));
+    assert_eq!(answers[6]["terms"], json!(["政务公开"]));
     let compare = answers[2]["answer"]["links"][0][1].as_str().unwrap();
     assert_eq!(compare, "2020/index.html#year-compare-title");
     let year = std::fs::read_to_string(out.join("2020/index.html")).unwrap();

@@ -104,6 +104,10 @@
    * matched in normalised text. */
   var QUESTION = /为什么|怎么样|怎么办|怎么|怎样|如何|什么|哪些|哪里|哪儿|哪个|是否|能否|可否|有没有|是不是|请问|我想|我要|想要|想问|多少/g;
   var PARTICLES = /[吗呢吧啊呀]+(?=[\s?!.,]|$)/g;
+  /* In a question comparing townships (ASK compare): the comparison, and the township as its
+   * subject at either end of a word (乡镇收到的申请, 申请最多的乡镇). */
+  var COMPARE = /(最多|最少|最高|最低|排名|排行)/g;
+  var SUBJECT = /(^|\s)(各?乡镇|街道|镇|乡)|的?(乡镇|街道|镇|乡)(?=\s|$)/g;
   var FOLD_FIRST = 0x3400, FOLD_LAST = 0x9FFF;
 
   var meta = null;
@@ -356,6 +360,9 @@
   function parse(query, syn) {
     var norm = normalize(query);
     var plain = norm.replace(QUESTION, ' ').replace(PARTICLES, ' ');
+    /* A question comparing townships (哪个镇申请最多): which township and the comparison are
+     * what the answer box's table answers, not words of a report; the rest (申请) is searched. */
+    if (ASK[0][1].test(norm)) plain = plain.replace(COMPARE, ' ').replace(SUBJECT, ' ');
     if (tokensAt(plain).units) norm = plain;
     var terms = [];
     norm.split(/\s+/).forEach(function (word) {
