@@ -974,7 +974,10 @@ fn a_common_word_downloads_little_and_the_first_part_of_a_text_decides_as_the_wh
     std::fs::write(&unbounded, &search_js).unwrap();
     std::fs::write(
         &whole,
-        search_js.replace(sure, "rest = { years: 1e9, covered: 1e9, tier: 0, weight: 0 };"),
+        search_js.replace(
+            sure,
+            "rest = { years: 1e9, covered: 1e9, tier: 0, weight: 0 };",
+        ),
     )
     .unwrap();
     let answers = harness_with(&unbounded, out, &requests)["searches"]
@@ -1356,7 +1359,8 @@ fn sections_site() -> Fixture {
         .map(|(slug, name)| format!("- slug: {slug}\n  name: {name}\n  kind: 镇\n"))
         .collect();
     f.write("content/townships.yaml", &registry);
-    let filler = "全镇各村的公开栏按月更新，群众来访登记在册，档案分类整理归档，工作人员定期参加培训。";
+    let filler =
+        "全镇各村的公开栏按月更新，群众来访登记在册，档案分类整理归档，工作人员定期参加培训。";
     let bodies = [
         // The parts apart (further than a chain's slack), near each other, in one section.
         "## 一、总体情况\n\n全年工作正常。\n\n## 二、今后打算\n\n下一步，我镇将着力改进公开方式，完善相关措施。\n"
@@ -1396,14 +1400,21 @@ fn a_long_query_finds_its_parts_near_each_other_in_one_section_below_the_phrase(
     let near = &answer["results"][1];
     assert_eq!(near["anchor"], "sec-2", "the section that has the parts");
     let snippet = near["snippet"].as_str().unwrap();
-    for part in ["<mark>下一步</mark>", "<mark>改进</mark>", "<mark>措施</mark>"] {
+    for part in [
+        "<mark>下一步</mark>",
+        "<mark>改进</mark>",
+        "<mark>措施</mark>",
+    ] {
         assert!(snippet.contains(part), "{part}: {snippet}");
     }
     // The index knows the parts of b are in three sections: its text is not even loaded.
     let loaded = answer["loaded"].to_string();
     assert!(!loaded.contains("t/2020/b.js"), "{loaded}");
     assert!(!loaded.contains("t/2020/e.js"), "{loaded}");
-    assert!(loaded.contains("t/2020/d.js"), "d has them in one section: {loaded}");
+    assert!(
+        loaded.contains("t/2020/d.js"),
+        "d has them in one section: {loaded}"
+    );
     // A number and a Chinese word are two words however short the term: found apart too.
     let answer = &searches(&out, &[("12345热线", "", "")])[0];
     assert_eq!(urls(answer), ["2020/e/index.html"], "{answer}");
@@ -1428,6 +1439,12 @@ fn a_report_s_bound_is_the_best_of_one_section() {
     let answer = harness(&out, &json!({ "shardOf": [["措施", bits]] }));
     let shard = answer["shardOf"][0].as_u64().unwrap();
     let js = std::fs::read_to_string(out.join(format!("search/s-{shard}.js"))).unwrap();
-    let posting = js.split("\"措施\":\"").nth(1).unwrap().split('"').next().unwrap();
+    let posting = js
+        .split("\"措施\":\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap();
     assert!(posting.starts_with('~'), "{posting}");
 }
