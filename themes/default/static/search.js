@@ -9,17 +9,20 @@
  * Ranking. A hit's key is (a year of the query in its title, units covered, tier, weight, newest
  * year, a per-query order of townships — a hash of the query and the township's index, so that
  * among equals no township is always first):
- * - units covered: a term's best chain in one field — verbatim, or its tokens in query order
- *   with at most SLACK extra characters between neighbours — counts the CJK characters and
- *   Latin words it covers (a bigram covers two), so 存在的问题 finds 存在的主要问题; a report
- *   is a hit when it covers need() of the query;
+ * - units covered: a term's best chain in one field (the title, a heading, one section of the
+ *   body, the table labels, the weak parts) — verbatim, or its tokens in query order with at
+ *   most SLACK extra characters between neighbours, or (a long term, see NEAR_UNITS) in query
+ *   order within a short window, with the lowest tier — counts the CJK characters and Latin
+ *   words it covers (a bigram covers two), so 存在的问题 finds 存在的主要问题; a report is a hit
+ *   when it covers need() of the query;
  * - tier: where that chain stands — a passage, a reported figure (table labels of filled rows)
  *   or the title 4, a heading 2, only the weak parts 0 (the report's list of its own parts, a
  *   heading with nothing under it, a narrative table row with every figure blank), one more
  *   when verbatim; a thesaurus alternative (always verbatim) without that one;
  * - weight: each unit's best field in the index (title 3, body 2, heading 1, weak 0).
- * The index gives each report an upper bound of that key (covered and weight from the postings,
- * the top tier); candidates are checked in the order of their bound, and a hit is shown once no
+ * The index gives each report an upper bound of that key (covered from the postings of one
+ * place — the title or one section, by the sections a rare token's postings name — weight from
+ * the postings, the top tier); candidates are checked in the order of their bound, and a hit is shown once no
  * unchecked report can rank above it — so the first page is the top of the full ranking (where
  * the budget of text bytes lets the check get that far; otherwise a best guess that says so,
  * `sure`) and 显示更多结果 only appends (see verify() and S.search). Each hit links to the section (heading anchor) that
