@@ -695,15 +695,19 @@ fn report_texts(out: &Path) -> std::collections::BTreeMap<String, String> {
                 all.push(' ');
             }
             all.push_str(text["b"].as_str().unwrap());
-            if text["r"].as_u64().is_some_and(|r| r > 0) {
-                let rest = std::fs::read_to_string(out.join(format!("search/r/{key}.js"))).unwrap();
-                let [_, rest]: [Value; 2] = serde_json::from_str(&format!(
+            // The rest parts, in order, each from its place in the body.
+            let parts = text["r"].as_array().map_or(0, Vec::len);
+            for k in 0..parts {
+                let rest =
+                    std::fs::read_to_string(out.join(format!("search/r/{key}/{k}.js"))).unwrap();
+                let [_, part, rest]: [Value; 3] = serde_json::from_str(&format!(
                     "[{}]",
                     rest.strip_prefix("nianbaoSearch.rest(")
                         .and_then(|t| t.strip_suffix(");\n"))
                         .unwrap()
                 ))
                 .unwrap();
+                assert_eq!(part, k, "{key}");
                 all.push_str(rest.as_str().unwrap());
             }
             all.push(' ');
@@ -967,7 +971,7 @@ fn a_common_word_downloads_little_and_the_first_part_of_a_text_decides_as_the_wh
     let search_js = search_js.replace(budget, "var TEXT_BYTES = 1e9;");
     // The rest is skipped where the sections that go on in it cannot give more (restKey()):
     // made to load every rest instead.
-    let sure = "if (byRank(rest, c) < 0) rest = c;";
+    let sure = "if (rest.key && byRank(rest.key, c) < 0) rest.key = c;";
     assert_eq!(search_js.matches(sure).count(), 1);
     let tmp = tempfile::tempdir().unwrap();
     let (unbounded, whole) = (tmp.path().join("a.js"), tmp.path().join("b.js"));
@@ -976,7 +980,7 @@ fn a_common_word_downloads_little_and_the_first_part_of_a_text_decides_as_the_wh
         &whole,
         search_js.replace(
             sure,
-            "rest = { years: 1e9, covered: 1e9, tier: 0, weight: 0 };",
+            "rest = { key: { years: 1e9, covered: 1e9, tier: 0, weight: 0 }, parts: pendingParts(text) };",
         ),
     )
     .unwrap();
@@ -1447,4 +1451,71 @@ fn a_report_s_bound_is_the_best_of_one_section() {
         .next()
         .unwrap();
     assert!(posting.starts_with('~'), "{posting}");
+}
+
+#[test]
+fn a_check_loads_only_the_rest_part_whose_sections_can_hold_the_match() {
+    // One long report: twelve sections of filler, a rare phrase in the tenth only.
+    let f = Fixture::empty();
+    f.write("site.toml", common::SITE_TOML);
+    f.write(
+        "content/townships.yaml",
+        "- slug: a\n  name: 甲镇\n  kind: 镇\n- slug: b\n  name: 乙乡\n  kind: 镇\n",
+    );
+    let filler = "本镇按照条例要求做好政府信息公开工作，及时更新公开栏和网站栏目，群众满意度较高。";
+    let mut body = String::new();
+    for n in 1..=12 {
+        body.push_str(&format!("## 第{n}部分\n\n"));
+        for _ in 0..12 {
+            body.push_str(filler);
+        }
+        if n == 10 {
+            body.push_str("全年办理行政处罚案件公开事项三件。");
+        }
+        body.push_str("\n\n");
+    }
+    f.write(
+        "content/2020/a/report.md",
+        &format!("---\npublished: 2021-01-20\n---\n{body}"),
+    );
+    f.write(
+        "content/2020/b/report.md",
+        "---\npublished: 2021-01-20\n---\n## 一、总体情况\n\n全年工作正常。\n",
+    );
+    let (_tmp, out) = build(f.root());
+    let parts = std::fs::read_dir(out.join("search/r/2020/a"))
+        .unwrap()
+        .count();
+    assert!(parts >= 3, "a long body is cut into parts: {parts}");
+    let answer = &searches(&out, &[("行政处罚案件", "", "")])[0];
+    assert_eq!(urls(answer), ["2020/a/index.html"], "{answer}");
+    assert_eq!(answer["complete"], true);
+    assert!(
+        answer["results"][0]["snippet"]
+            .as_str()
+            .unwrap()
+            .contains("<mark>行政处罚案件</mark>"),
+        "{answer}"
+    );
+    assert_eq!(answer["results"][0]["anchor"], "sec-10");
+    let rests: Vec<(&str, u64)> = (answer["loaded"].as_array().unwrap().iter())
+        .filter_map(|f| {
+            Some((
+                f[0].as_str().filter(|p| p.starts_with("r/"))?,
+                f[1].as_u64()?,
+            ))
+        })
+        .collect();
+    assert_eq!(
+        rests.len(),
+        1,
+        "only the part with the tenth section: {rests:?}"
+    );
+    let whole: u64 = (std::fs::read_dir(out.join("search/r/2020/a")).unwrap())
+        .map(|e| e.unwrap().metadata().unwrap().len())
+        .sum();
+    assert!(
+        rests[0].1 * 2 < whole,
+        "less than half of the rest: {rests:?} of {whole} bytes"
+    );
 }

@@ -30,9 +30,10 @@
 //!   proximity check, ranking, the section of the best passage and its snippet; the body is
 //!   split into sections by the offsets of the headings, and the weak parts are apart), with
 //!   `F`, the folding pairs of its characters that fold (of its rest too), and
-//!   `r: <bytes of that file>` when the body goes on in
-//!   `search/r/<year>/<slug>.js` — which `search.js` loads only when the first part cannot decide
-//!   the hit as the whole text would (a common word is verbatim in it often enough).
+//!   `r: [<bytes of each file>]`, `p` (where each begins) and `u` (the body's length) when the
+//!   body goes on in parts of whole sections, `search/r/<year>/<slug>/<k>.js` ([`rest_parts`])
+//!   — of which `search.js` loads only those with a section that can still give the hit more
+//!   than the text loaded did (by the sections the postings name).
 //!
 //! A posting list is a string of base-64 varints (5 payload bits per character, the sixth bit
 //! says "more"), one per run of consecutive reports with the same field:
@@ -1332,36 +1333,85 @@ pub(crate) fn towns_chunk_path(k: usize) -> String {
 /// the first part cannot decide (see `search.js`).
 pub(crate) const HEAD_CHARS: usize = 400;
 
-/// Whether a report's body may be longer than [`HEAD_CHARS`], and so has a second text file
+/// Whether a report's body may be longer than [`HEAD_CHARS`], and so has rest files
 /// (decided from the narrative's length, which the body never exceeds, so that the plan need not
-/// parse it; the second file may then be empty).
+/// parse it; a rest file may then be empty).
 pub(crate) fn has_rest(report: &Report) -> bool {
     report.narrative.len() > HEAD_CHARS
 }
 
-/// The body of `text` split after [`HEAD_CHARS`] characters when the report [`has_rest`].
-fn split_body(report: &Report, body: &str) -> (usize, bool) {
+/// Narrative bytes per rest file, about: the rest of a long body is cut into parts of whole
+/// sections so that a check loads only the parts whose sections can hold the match.
+const PART_BYTES: usize = 4096;
+
+/// Rest files at most per report.
+const MAX_PARTS: usize = 8;
+
+/// How many rest files a report has: from its narrative's length, as [`has_rest`] (the plan
+/// does not parse the narrative). 0 when it has no rest.
+pub fn rest_parts(report: &Report) -> usize {
     if !has_rest(report) {
-        return (body.len(), false);
+        return 0;
     }
-    let at = body
+    report
+        .narrative
+        .len()
+        .div_ceil(PART_BYTES)
+        .clamp(1, MAX_PARTS)
+}
+
+/// The body of `text` split after [`HEAD_CHARS`] characters when the report [`has_rest`]: the
+/// head's end and the rest's parts (byte ranges of the body), cut at section starts only, each
+/// about an equal share of the rest (a part can be empty).
+fn split_body(report: &Report, text: &DocText) -> (usize, Vec<std::ops::Range<usize>>) {
+    let body = &text.body;
+    let parts = rest_parts(report);
+    if parts == 0 {
+        return (body.len(), Vec::new());
+    }
+    let head = body
         .char_indices()
         .nth(HEAD_CHARS)
         .map_or(body.len(), |(i, _)| i);
-    (at, true)
+    // Where sections start in the rest (bytes): a part holds whole sections.
+    let mut starts = Vec::new();
+    for section in body_sections(text) {
+        let start = section.as_ptr() as usize - body.as_ptr() as usize;
+        if start > head && start < body.len() {
+            starts.push(start);
+        }
+    }
+    let mut cuts = vec![head];
+    for k in 1..parts {
+        let ideal = head + (body.len() - head) * k / parts;
+        let last = *cuts.last().unwrap_or(&head);
+        let cut = (starts.iter().copied())
+            .find(|&s| s >= ideal && s > last)
+            .unwrap_or(last);
+        cuts.push(cut.max(last));
+    }
+    cuts.push(body.len());
+    let ranges = cuts.windows(2).map(|w| w[0]..w[1].max(w[0])).collect();
+    (head, ranges)
 }
 
 /// `search/t/<year>/<slug>.js`: a report's headings, table labels (by reference, see
-/// [`labels_js`]) and the first part of its body, with `r: <bytes>` when
-/// `search/r/<year>/<slug>.js` (of that many bytes) has the rest.
+/// [`labels_js`]) and the first part of its body, with `r: [<bytes>…]` (the size of each rest
+/// file), `p: [<start>…]` (where each begins in the body, UTF-16) and `u` (the body's length)
+/// when the body goes on in `search/r/<year>/<slug>/<k>.js`.
 pub(crate) fn text_js(report: &Report) -> String {
     let key = format!("{}/{}", report.year, report.township);
     let mut text = doc_text_again(report);
-    let (at, rest) = split_body(report, &text.body);
-    text.body.truncate(at);
-    let rest_body = rest_text(report);
-    let parts = [&text.body, &text.weak, &text.labels, &rest_body];
-    let pairs = fold_pairs_of(parts.into_iter().chain(&text.headings).map(String::as_str));
+    let (head, parts) = split_body(report, &text);
+    let whole = std::mem::take(&mut text.body);
+    text.body = whole[..head].to_string();
+    let rest = &whole[head..];
+    let parts_of = [&text.body, &text.weak, &text.labels];
+    let pairs = fold_pairs_of(
+        (parts_of.into_iter().map(String::as_str))
+            .chain(text.headings.iter().map(String::as_str))
+            .chain([rest]),
+    );
     let mut value = serde_json::to_value(&text).unwrap_or_default();
     // The labels by reference: the format's list is shipped once (`search/l-<format>.js`).
     if let (Some(stats), Some(map)) = (&report.stats, value.as_object_mut()) {
@@ -1369,9 +1419,14 @@ pub(crate) fn text_js(report: &Report) -> String {
         map.insert("L".into(), serde_json::json!(stats.format.id));
         map.insert("m".into(), serde_json::json!(labels_mask(report)));
     }
-    // The rest's size, so that search.js can tell whether it fits its budget before loading it.
-    if rest {
-        value["r"] = serde_json::json!(rest_js(report).len());
+    // The rest files' sizes and places, so that search.js can tell which it needs and whether
+    // they fit its budget before loading them.
+    if !parts.is_empty() {
+        let sizes: Vec<usize> = (0..parts.len()).map(|k| rest_js(report, k).len()).collect();
+        let starts: Vec<usize> = parts.iter().map(|r| utf16_len(&whole[..r.start])).collect();
+        value["r"] = serde_json::json!(sizes);
+        value["p"] = serde_json::json!(starts);
+        value["u"] = serde_json::json!(utf16_len(&whole));
     }
     if !pairs.is_empty() {
         value["F"] = serde_json::json!(pairs);
@@ -1383,28 +1438,23 @@ pub(crate) fn text_js(report: &Report) -> String {
     )
 }
 
-/// The body of a report after [`text_js`]'s part (empty when it has none).
-fn rest_text(report: &Report) -> String {
-    let text = doc_text_again(report);
-    let (at, _) = split_body(report, &text.body);
-    text.body[at..].to_string()
-}
-
-/// `search/r/<year>/<slug>.js`: the rest of a report's body after [`text_js`]'s part.
-pub(crate) fn rest_js(report: &Report) -> String {
+/// `search/r/<year>/<slug>/<k>.js`: part `k` of the rest of a report's body after
+/// [`text_js`]'s part (empty when the report has no such part).
+pub(crate) fn rest_js(report: &Report, part: usize) -> String {
     let key = format!("{}/{}", report.year, report.township);
     let text = doc_text_again(report);
-    let (at, _) = split_body(report, &text.body);
+    let (_, parts) = split_body(report, &text);
+    let body = parts.get(part).map_or("", |r| &text.body[r.clone()]);
     format!(
-        "nianbaoSearch.rest({},{});\n",
+        "nianbaoSearch.rest({},{part},{});\n",
         js_json(&key),
-        js_json(&&text.body[at..])
+        js_json(&body)
     )
 }
 
-/// The path of the rest of a report's text under the site root.
-pub(crate) fn rest_path(year: u16, slug: &str) -> String {
-    format!("search/r/{year}/{slug}.js")
+/// The path of part `k` of the rest of a report's text under the site root.
+pub(crate) fn rest_path(year: u16, slug: &str, part: usize) -> String {
+    format!("search/r/{year}/{slug}/{part}.js")
 }
 
 /// `search/t/p/<n>.js`: the text of plugin page `n` (whole: pages are few).

@@ -55,7 +55,7 @@
  * township chunks of the hits checked and of township pages the query names (w-<k>.js), the
  * first parts of the texts checked (t/<year>/<slug>.js) with their table format's labels
  * (l-<format>.js) and, only where that part cannot decide a hit as the whole text would, the
- * rest of the body (r/<year>/<slug>.js) — within a budget of text bytes (TEXT_BYTES), so that
+ * rest parts of the body that can still matter (r/<year>/<slug>/<k>.js, whole sections) — within a budget of text bytes (TEXT_BYTES), so that
  * a query downloads about 100 KB at most, its page included.
  */
 (function (root) {
@@ -186,6 +186,12 @@
    * of the body is in r/<key>.js (loaded only when the first part cannot decide a hit). */
   S.text = function (key, t) {
     t.z = utf8Bytes(JSON.stringify(t));
+    /* A body that goes on in rest parts: their places are blank until they are loaded, so that
+     * positions are the whole body's (the sections' offsets `o`). */
+    if (t.r) {
+      t.b += new Array(t.u - t.b.length + 1).join(' ');
+      t.pending = t.r.map(function (size, k) { return k; });
+    }
     texts[key] = t;
     /* A text's own folding pairs: it is read as the index read it without fold.js. */
     if (t.F) S.foldPart(t.F);
@@ -193,9 +199,13 @@
   /* A table format's row labels: a report's text names its format (`L`) and which of them its
    * table fills (`m`, a bitmask in base 64) instead of repeating them. */
   S.labels = function (id, list) { labelLists[id] = list; };
-  S.rest = function (key, rest) {
+  /* Part k of the rest of a report's body (r/<key>/<k>.js): whole sections, from `p[k]` on. */
+  S.rest = function (key, k, rest) {
     var t = texts[key];
-    if (t && t.r) { t.b += rest; t.zr = t.r; t.r = 0; t.n = null; }
+    if (!t || !t.pending || t.pending.indexOf(k) < 0) return;
+    t.b = t.b.slice(0, t.p[k]) + rest + t.b.slice(t.p[k] + rest.length);
+    t.pending = t.pending.filter(function (j) { return j !== k; });
+    t.n = null;
   };
   /* Townships [name, slug] from index `first` on: w-<k>.js a chunk, towns.js all. */
   S.towns = function (first, list) {
@@ -1006,32 +1016,39 @@
     return { anchor: f.anchor, snippet: segs };
   }
 
-  /* The key a report whose text's first part was checked (`per`, term by term) can still reach
-   * with the rest of its body: a term keeps what the first part gave unless a section that goes
-   * on in the rest has more of it by the index (its slots, `c.bounds`), and then counts that
-   * with the top tier and the index's weight. */
-  function restKey(c, text, per) {
-    var head = text.b.length, o = text.o || [];
-    var slots = 0;
-    for (var k = 0; k <= o.length; k++) {
-      if (k === o.length || o[k] > head) slots |= slotOf(k);
-    }
-    var key = { years: c.years, covered: 0, tier: 0, weight: 0, year: c.year, order: c.order, doc: c.doc };
-    c.bounds.forEach(function (b, j) {
-      var rest = 0;
-      for (var p = 0; p < TITLE_BIT; p++) if (slots & (1 << p)) rest = Math.max(rest, b.cov[p]);
-      var v = per[j];
-      if (rest && rest >= v.covered) {
-        key.covered += rest;
-        key.tier += TOP_TIER;
-        key.weight += b.weight;
-      } else {
-        key.covered += v.covered;
-        key.tier += v.tier;
-        key.weight += v.weight;
+  /* The rest parts of a text not loaded yet. */
+  function pendingParts(text) { return (text && text.pending) || []; }
+
+  /* The rest parts a report checked so far (`per`, term by term; `hit` or null) still needs:
+   * those with a section whose slots in the postings (`c.bounds`) can give more than the text
+   * loaded did — a term keeps what it has unless such a section has more of it by the index, and
+   * then counts that with the top tier and the index's weight. {key: the best such part's key,
+   * parts}. */
+  function restKey(c, text, per, hit, enough) {
+    var o = text.o || [], starts = text.p, out = { key: null, parts: [] };
+    pendingParts(text).forEach(function (k) {
+      var from = starts[k], to = k + 1 < starts.length ? starts[k + 1] : text.u;
+      var slots = 0;
+      for (var s = 0; s <= o.length; s++) {
+        var a = s ? o[s - 1] : 0, b = s < o.length ? o[s] : text.u;
+        if (a < to && b > from) slots |= slotOf(s);
+      }
+      var key = { years: c.years, covered: 0, tier: 0, weight: 0, year: c.year, order: c.order, doc: c.doc };
+      c.bounds.forEach(function (bd, j) {
+        var rest = 0;
+        for (var q = 0; q < TITLE_BIT; q++) if (slots & (1 << q)) rest = Math.max(rest, bd.cov[q]);
+        var v = per[j];
+        var up = rest && rest >= v.covered;
+        key.covered += up ? rest : v.covered;
+        key.tier += up ? TOP_TIER : v.tier;
+        key.weight += up ? bd.weight : v.weight;
+      });
+      if (hit ? byRank(key, hit) < 0 : key.covered >= enough) {
+        out.parts.push(k);
+        if (!out.key || byRank(key, out.key) < 0) out.key = key;
       }
     });
-    return key;
+    return out;
   }
 
   /* Search: the first `want` hits of the full ranking ({terms, total, complete, results, also,
@@ -1196,6 +1213,14 @@
    * `want` hits are certain or TEXT_BYTES per PAGE wanted were checked. In the second case the hits
    * known so far follow the certain ones in the order of their keys (`sure` counts the certain
    * ones): a report not yet checked could still rank among them. */
+  /* The files a candidate's next check loads, [path, bytes]: the first part of its text, or
+   * the rest parts it needs (`c.need`). */
+  function filesOf(c) {
+    var key = docInfo(c.doc).key;
+    if (c.state === 0) return [['t/' + key, FIRST_PART_BYTES]];
+    return c.need.map(function (k) { return ['r/' + key + '/' + k, texts[key].r[k]]; });
+  }
+
   function verify(cands, terms, posting, order, want, budget) {
     var limit = TEXT_BYTES * Math.ceil(want / PAGE) - (budget.reserve || 0);
     var units = 0;
@@ -1211,7 +1236,7 @@
       var open = live.filter(function (c) { return c.state < 2; }).length;
       var known = live.filter(function (c) { return c.hit; });
       /* The next files to check, within the budget: a text already loaded in this search costs
-       * nothing, a rest its size (which its first part gives, `r`), a first part about
+       * nothing, a rest part its size (which the first part gives, `r`), a first part about
        * FIRST_PART_BYTES. */
       var room = limit - budget.used, most = PAGE, filling = false;
       if (room < FIRST_PART_BYTES && known.length < want && !budget.reserve) {
@@ -1226,9 +1251,8 @@
         live.slice(i).some(function (c) {
           if (c.state >= 2 || (filling && (c.hit || c.state !== only))) return false;
           if (batch.length >= most) return true;
-          var key = docInfo(c.doc).key;
-          var file = (c.state === 0 ? 't/' : 'r/') + key;
-          var size = budget.seen[file] ? 0 : c.state === 1 ? texts[key].r : FIRST_PART_BYTES;
+          var size = 0;
+          filesOf(c).forEach(function (f) { if (!budget.seen[f[0]]) size += f[1]; });
           if (!size || size <= room) { room -= size; batch.push(c); }
           return batch.length >= most;
         });
@@ -1251,17 +1275,18 @@
           also: also
         };
       }
-      var parts = batch.map(function (c) { return c.state; });
+      var files = [];
       var chunks = [];
       batch.forEach(function (c) {
         var k = Math.floor(meta.town[c.doc] / meta.chunk);
         if (c.doc < meta.year.length && chunks.indexOf(k) < 0) chunks.push(k);
       });
       return Promise.all(chunks.map(function (k) { return load('w-' + k + '.js'); })).then(function () {
-        return Promise.all(batch.map(function (c) {
-          var key = docInfo(c.doc).key;
-          return load((c.state === 0 ? 't/' : 'r/') + key + '.js');
-        }));
+        /* The files' names need the townships' slugs (w-<k>.js). */
+        files = batch.map(filesOf);
+        var all = [];
+        files.forEach(function (list) { list.forEach(function (f) { all.push(load(f[0] + '.js')); }); });
+        return Promise.all(all);
       }).then(function () {
         /* Texts that name their table format's labels need that list (once per format). */
         var formats = [];
@@ -1275,30 +1300,31 @@
         batch.forEach(function (c, b) {
           var text = texts[docInfo(c.doc).key];
           /* Each file counts once per search (a second run finds it loaded). */
-          var file = (parts[b] === 0 ? 't/' : 'r/') + docInfo(c.doc).key;
-          if (text && !budget.seen[file]) {
-            budget.seen[file] = 1;
-            budget.used += (parts[b] === 0 ? text.z : text.zr) || 0;
-          }
+          files[b].forEach(function (f) {
+            if (!text || budget.seen[f[0]]) return;
+            budget.seen[f[0]] = 1;
+            budget.used += f[0].charAt(0) === 't' ? text.z : f[1];
+          });
           var res = check(posting, c.doc, terms, order, c.loose);
           var hit = res.hit;
           c.hit = hit;
-          if (!text || !text.r) {
+          if (!text) {
+            c.state = 3;
+            return;
+          }
+          /* A rest part is loaded only when a section in it can still give more than the text
+           * loaded did (its slots in the postings). */
+          var rest = restKey(c, text, res.per, hit, c.loose ? looseNeed(units) : need(units));
+          if (rest.key && byRank(rest.key, c) < 0) rest.key = c;
+          if (!rest.parts.length) {
             c.state = hit ? 2 : 3;
             return;
           }
-          /* The rest of the body is loaded only when a section that goes on in it can still
-           * give more than the first part did (its slots in the postings). */
-          var rest = restKey(c, text, res.per);
-          if (byRank(rest, c) < 0) rest = c;
-          if (hit && byRank(hit, rest) <= 0) c.state = 2;
-          else if (!hit && rest.covered < (c.loose ? looseNeed(units) : need(units))) c.state = 3;
-          else {
-            c.state = 1;
-            c.covered = rest.covered;
-            c.tier = rest.tier;
-            c.weight = rest.weight;
-          }
+          c.state = 1;
+          c.need = rest.parts;
+          c.covered = rest.key.covered;
+          c.tier = rest.key.tier;
+          c.weight = rest.key.weight;
         });
         return step();
       });
