@@ -72,8 +72,9 @@ pub enum Target {
     /// `/search/t/<year>/<slug>.js`: the first part of one report's text for search, by report
     /// index.
     SearchText(usize),
-    /// `/search/r/<year>/<slug>.js`: the rest of a long report's body text, by report index.
-    SearchTextRest(usize),
+    /// `/search/r/<year>/<slug>/<k>.js`: part `k` of the rest of a long report's body text
+    /// (whole sections, see [`crate::search::rest_parts`]).
+    SearchTextRest(RestPart),
     /// `/search/towns.js` (`None`): every township; `/search/w-<k>.js`: the townships of
     /// chunk `k` (see [`crate::search::TOWNS_PER_CHUNK`]).
     SearchTowns(Option<usize>),
@@ -90,6 +91,15 @@ pub enum Target {
     PluginPage(usize),
     /// `/search/t/p/<n>.js`: the text of plugin page `n` for search.
     PluginSearchText(usize),
+}
+
+/// One part of the rest of a report's search text: the report's index and the part's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RestPart {
+    /// The report, by index in [`Site::reports`].
+    pub report: usize,
+    /// The part, from 0.
+    pub part: usize,
 }
 
 /// The pages that have an embeddable copy under `/embed/`: the ones with an official table or a
@@ -499,10 +509,10 @@ pub fn plan(site: &Site, theme: &Theme) -> Vec<PlannedFile> {
             search::text_path(r.year, &r.township),
             Target::SearchText(i),
         );
-        if search::has_rest(r) {
+        for part in 0..search::rest_parts(r) {
             add(
-                search::rest_path(r.year, &r.township),
-                Target::SearchTextRest(i),
+                search::rest_path(r.year, &r.township, part),
+                Target::SearchTextRest(RestPart { report: i, part }),
             );
         }
     }

@@ -292,8 +292,8 @@ impl<'a> Producer<'a> {
             Target::SearchText(i) => Ok(Content::Bytes(
                 search::text_js(&site.reports[*i]).into_bytes(),
             )),
-            Target::SearchTextRest(i) => Ok(Content::Bytes(
-                search::rest_js(&site.reports[*i]).into_bytes(),
+            Target::SearchTextRest(rest) => Ok(Content::Bytes(
+                search::rest_js(&site.reports[rest.report], rest.part).into_bytes(),
             )),
             Target::SearchTowns(chunk) => {
                 Ok(Content::Bytes(search::towns_js(site, *chunk).into_bytes()))

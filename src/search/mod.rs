@@ -30,9 +30,10 @@
 //!   proximity check, ranking, the section of the best passage and its snippet; the body is
 //!   split into sections by the offsets of the headings, and the weak parts are apart), with
 //!   `F`, the folding pairs of its characters that fold (of its rest too), and
-//!   `r: <bytes of that file>` when the body goes on in
-//!   `search/r/<year>/<slug>.js` — which `search.js` loads only when the first part cannot decide
-//!   the hit as the whole text would (a common word is verbatim in it often enough).
+//!   `r: [<bytes of each file>]`, `p` (where each begins) and `u` (the body's length) when the
+//!   body goes on in parts of whole sections, `search/r/<year>/<slug>/<k>.js` ([`rest_parts`])
+//!   — of which `search.js` loads only those with a section that can still give the hit more
+//!   than the text loaded did (by the sections the postings name).
 //!
 //! A posting list is a string of base-64 varints (5 payload bits per character, the sixth bit
 //! says "more"), one per run of consecutive reports with the same field:
@@ -40,7 +41,11 @@
 //! and the field is the best place the token occurs in that report (3 title, 2 body or label of
 //! a filled table row, 1 heading, 0 only the weak parts: a list of the report's parts, a heading
 //! with nothing under it, a table row whose figures are all blank); when `run` is set, a second varint says how many more consecutive reports
-//! follow with the same field. A token in every report costs a few characters.
+//! follow with the same field. A token in every report costs a few characters. The list of a
+//! rare token (in at most half of the documents) starts with `~` and has no runs: each report's
+//! varint is followed by the sections it occurs in ([`Slots`], see [`encode_slotted`]), so that
+//! `search.js` bounds a report by what one section has (a term's chain must lie in one field:
+//! the title, a heading, a section of the body, the labels or the weak parts).
 //!
 //! A common word's first page of hits at 20,000 reports thus loads about 50–80 KB: docs.js
 //! (about 6 KB, mostly the bitmap of folding characters), a few shards of a few hundred bytes, a few township chunks
@@ -325,12 +330,13 @@ pub fn shard_of(token: &str, bits: u32) -> u32 {
     hash_chars(token.chars()) & ((1 << bits) - 1)
 }
 
-/// log2 of the shard count: about one shard per report, 8 to 1024 shards. A query loads one
-/// shard per token, so smaller shards are fewer bytes per query (65 real reports: 1.1 KB a
-/// shard instead of 4.5 KB with 8 reports per shard); the files are many but small.
+/// log2 of the shard count: about four shards per report, 8 to 1024 shards. A query loads one
+/// shard per token (and its thesaurus alternatives' tokens), so smaller shards are fewer bytes
+/// per query (64 real reports: about 0.7 KB a shard with the places of rare tokens, see
+/// [`encode_slotted`], instead of 2.8 KB with one per report); the files are many but small.
 pub fn shard_bits(reports: usize) -> u32 {
     let log2 = usize::BITS - reports.max(1).next_power_of_two().leading_zeros() - 1;
-    log2.clamp(3, 10)
+    (log2 + 2).clamp(3, 10)
 }
 
 /// The searchable text of one report, by section: a section is the text under one heading
@@ -696,11 +702,27 @@ impl SearchIndex {
 }
 
 /// The tokens of one report, sorted by shard: CJK tokens packed as
-/// `shard << 45 | key << 2 | field`, words as `(shard, word, field)`.
+/// `shard << 45 | key << 2 | field` with their [`Slots`] mask, words as
+/// `(shard, word, field, mask)`.
 #[derive(Default)]
 struct DocTokens {
-    cjk: Vec<u64>,
-    words: Vec<(u32, String, u8)>,
+    cjk: Vec<(u64, u32)>,
+    words: Vec<(u32, String, u8, u32)>,
+}
+
+/// The places of a report a token occurs in, one bit each (see [`slot_of_section`]): bit 0 the
+/// table labels and the weak parts, bit `1 + k` section `k` of the narrative (its heading and the
+/// body under it; section 0 is the text before the first heading), the sections from
+/// [`MAX_SLOT`] on sharing the last bit. The title has no bit: its field says it.
+type Slots = u32;
+
+/// The last slot bit: a mask stays within 30 bits (a JavaScript number's bit operations are
+/// 32-bit, and a varint of it at most 6 characters).
+pub(crate) const MAX_SLOT: u32 = 29;
+
+/// The slot bit of section `k` of a narrative (0: before the first heading).
+fn slot_of_section(k: usize) -> Slots {
+    1 << (1 + k as u32).min(MAX_SLOT)
 }
 
 fn pack(token: Token<'_>) -> u64 {
@@ -739,12 +761,26 @@ fn town_tokens(township: &crate::site::Township, bits: u32) -> DocTokens {
     tokens_of(&names, &DocText::default(), bits)
 }
 
+/// The body of a text cut into its sections (see [`DocText::offsets`]): section 0 before the
+/// first heading, section `1 + i` under heading `i`.
+pub(crate) fn body_sections(text: &DocText) -> Vec<&str> {
+    let mut cuts = Vec::with_capacity(text.offsets.len() + 2);
+    cuts.push(0);
+    let (mut units, mut next) = (0usize, text.offsets.iter().peekable());
+    for (i, c) in text.body.char_indices() {
+        while next.peek().is_some_and(|&&o| o <= units) {
+            cuts.push(i);
+            next.next();
+        }
+        units += c.len_utf16();
+    }
+    cuts.extend(next.map(|_| text.body.len()));
+    cuts.push(text.body.len());
+    cuts.windows(2).map(|w| &text.body[w[0]..w[1]]).collect()
+}
+
 fn tokens_of(title: &str, text: &DocText, bits: u32) -> DocTokens {
     let title = normalize(title);
-    let headings: Vec<String> = text.headings.iter().map(|h| normalize(h)).collect();
-    let body = normalize(&text.body);
-    let labels = normalize(&text.labels);
-    let weak = normalize(&text.weak);
     let heading_weight = |i: usize| {
         if text.empty.contains(&i) {
             WEAK
@@ -752,38 +788,44 @@ fn tokens_of(title: &str, text: &DocText, bits: u32) -> DocTokens {
             HEADING
         }
     };
-    let fields = std::iter::once((title.as_str(), TITLE))
-        .chain((headings.iter().enumerate()).map(|(i, h)| (h.as_str(), heading_weight(i))))
-        .chain([
-            (body.as_str(), BODY),
-            (labels.as_str(), BODY),
-            (weak.as_str(), WEAK),
-        ]);
+    // Each field with its weight and slot bit: a heading belongs to the section it opens.
+    let mut fields: Vec<(String, u8, Slots)> = vec![(title, TITLE, 0)];
+    for (i, h) in text.headings.iter().enumerate() {
+        fields.push((normalize(h), heading_weight(i), slot_of_section(i + 1)));
+    }
+    for (k, section) in body_sections(text).into_iter().enumerate() {
+        fields.push((normalize(section), BODY, slot_of_section(k)));
+    }
+    fields.push((normalize(&text.labels), BODY, 1));
+    fields.push((normalize(&text.weak), WEAK, 1));
     // Deduplicated while collected: a report has a few thousand tokens but far fewer distinct.
-    let mut cjk: HashMap<u64, u8, BuildHasherDefault<KeyHasher>> =
-        HashMap::with_capacity_and_hasher(body.len() / 8, Default::default());
-    let mut words: HashMap<&str, u8> = HashMap::new();
+    let mut cjk: HashMap<u64, (u8, Slots), BuildHasherDefault<KeyHasher>> =
+        HashMap::with_capacity_and_hasher(text.body.len() / 8, Default::default());
+    let mut words: HashMap<&str, (u8, Slots)> = HashMap::new();
     let mask = (1u32 << bits) - 1;
-    for (field, weight) in fields {
+    for (field, weight, slot) in &fields {
         index_tokens(field, |t| {
             let shard = |chars: &[char]| (hash_chars(chars.iter().copied()) & mask) as u64;
             let best = match t {
-                Token::Word(w) => words.entry(w).or_insert(weight),
+                Token::Word(w) => words.entry(w).or_insert((*weight, 0)),
                 Token::Uni(c) => cjk
                     .entry(shard(&[c]) << KEY_BITS | pack(t))
-                    .or_insert(weight),
+                    .or_insert((*weight, 0)),
                 Token::Bi(a, b) => cjk
                     .entry(shard(&[a, b]) << KEY_BITS | pack(t))
-                    .or_insert(weight),
+                    .or_insert((*weight, 0)),
             };
-            *best = (*best).max(weight);
+            best.0 = best.0.max(*weight);
+            best.1 |= slot;
         });
     }
-    let mut kept: Vec<u64> = cjk.into_iter().map(|(k, f)| k << 2 | f as u64).collect();
+    let mut kept: Vec<(u64, u32)> = (cjk.into_iter())
+        .map(|(k, (f, m))| (k << 2 | f as u64, m))
+        .collect();
     kept.sort_unstable();
-    let mut words: Vec<(u32, String, u8)> = words
+    let mut words: Vec<(u32, String, u8, u32)> = words
         .into_iter()
-        .map(|(w, f)| (shard_of(w, bits), w.to_string(), f))
+        .map(|(w, (f, m))| (shard_of(w, bits), w.to_string(), f, m))
         .collect();
     words.sort_unstable();
     DocTokens { cjk: kept, words }
@@ -809,10 +851,11 @@ impl Hasher for KeyHasher {
     }
 }
 
+/// The postings of one shard being built: per token, `(doc << 2 | field, slots)` by doc.
 #[derive(Default)]
 struct ShardBuilder {
-    cjk: HashMap<u64, Vec<u32>, BuildHasherDefault<KeyHasher>>,
-    words: HashMap<String, Vec<u32>>,
+    cjk: HashMap<u64, Vec<(u32, Slots)>, BuildHasherDefault<KeyHasher>>,
+    words: HashMap<String, Vec<(u32, Slots)>>,
 }
 
 /// Add one report's tokens that fall into `shards` (shard numbers from `first` on) of an index
@@ -822,18 +865,18 @@ fn add_tokens(shards: &mut [ShardBuilder], first: usize, doc: u32, tokens: &DocT
     let mask = (1u64 << bits) - 1;
     let (lo, hi) = (first as u64, (first + shards.len()) as u64);
     let wanted = |shard: u64| (lo..hi).contains(&(shard & mask));
-    for k in tokens.cjk.iter().filter(|k| wanted(*k >> SHARD_SHIFT)) {
+    for (k, slots) in tokens.cjk.iter().filter(|k| wanted(k.0 >> SHARD_SHIFT)) {
         let shard = &mut shards[(((k >> SHARD_SHIFT) & mask) - lo) as usize];
-        let posting = doc << 2 | (k & 3) as u32;
+        let posting = (doc << 2 | (k & 3) as u32, *slots);
         shard
             .cjk
             .entry(k >> 2 & KEY_MASK)
             .or_default()
             .push(posting);
     }
-    for (s, word, field) in tokens.words.iter().filter(|w| wanted(w.0 as u64)) {
+    for (s, word, field, slots) in tokens.words.iter().filter(|w| wanted(w.0 as u64)) {
         let shard = &mut shards[((*s as u64 & mask) - lo) as usize];
-        let posting = doc << 2 | *field as u32;
+        let posting = (doc << 2 | *field as u32, *slots);
         match shard.words.get_mut(word.as_str()) {
             Some(list) => list.push(posting),
             None => {
@@ -844,8 +887,10 @@ fn add_tokens(shards: &mut [ShardBuilder], first: usize, doc: u32, tokens: &DocT
 }
 
 impl ShardBuilder {
-    fn into_js(self, shard: usize) -> String {
-        let mut tokens: Vec<(String, Vec<u32>)> = self
+    /// The shard's script; `docs` is the index's count of documents, which decides the lists
+    /// that carry their slots (see [`encode_postings`]).
+    fn into_js(self, shard: usize, docs: usize) -> String {
+        let mut tokens: Vec<(String, Vec<(u32, Slots)>)> = self
             .cjk
             .into_iter()
             .map(|(k, v)| (unpack(k), v))
@@ -861,7 +906,12 @@ impl ShardBuilder {
             js.push('"');
             js.push_str(token);
             js.push_str("\":\"");
-            encode_postings(postings, &mut js);
+            if postings.len() * 2 <= docs {
+                encode_slotted(postings, &mut js);
+            } else {
+                let plain: Vec<u32> = postings.iter().map(|p| p.0).collect();
+                encode_postings(&plain, &mut js);
+            }
             js.push('"');
         }
         js.push_str("});\n");
@@ -895,6 +945,23 @@ fn encode_postings(postings: &[u32], out: &mut String) {
         let last = if more > 0 { j } else { i };
         next = (postings[last] >> 2) + 1;
         i = last + 1;
+    }
+}
+
+/// The posting list of a rare token (in at most half of the documents, as `search.js` calls it
+/// rare) with the places it occurs in: `~`, then per document `gap << 3 | field` (no runs) and
+/// its [`Slots`] as a second varint. A report's bound is then the best of one section's tokens
+/// (or the title's), not of tokens scattered over the whole report; a common token, in most
+/// sections of most reports, adds little to that and keeps its runs (it counts in every
+/// section).
+fn encode_slotted(postings: &[(u32, Slots)], out: &mut String) {
+    out.push('~');
+    let mut next = 0u32;
+    for &(posting, slots) in postings {
+        let (doc, field) = (posting >> 2, posting & 3);
+        push_varint((doc - next) << 3 | field, out);
+        push_varint(slots, out);
+        next = doc + 1;
     }
 }
 
@@ -939,10 +1006,11 @@ pub(crate) fn build_with_years(
     }
 }
 
-/// An index being built: its shards, and their count as `bits`.
+/// An index being built: its shards, their count as `bits`, and the documents added.
 struct Building {
     bits: u32,
     shards: Vec<ShardBuilder>,
+    docs: usize,
 }
 
 impl Building {
@@ -950,12 +1018,17 @@ impl Building {
         let shards = (0..1usize << bits)
             .map(|_| ShardBuilder::default())
             .collect();
-        Building { bits, shards }
+        Building {
+            bits,
+            shards,
+            docs: 0,
+        }
     }
 
     /// Add `docs` (tokenised for at least `self.bits`) with ids from `first_id` on.
     fn add(&mut self, first_id: usize, docs: &[DocTokens]) {
         let bits = self.bits;
+        self.docs = self.docs.max(first_id + docs.len());
         parallel_slices(&mut self.shards, |first, slice| {
             for (d, tokens) in docs.iter().enumerate() {
                 add_tokens(slice, first, (first_id + d) as u32, tokens, bits);
@@ -969,7 +1042,10 @@ impl Building {
             .into_iter()
             .map(|b| (b, String::new()))
             .collect();
-        parallel_mut(&mut js, |s, (b, out)| *out = std::mem::take(b).into_js(s));
+        let docs = self.docs;
+        parallel_mut(&mut js, |s, (b, out)| {
+            *out = std::mem::take(b).into_js(s, docs)
+        });
         SearchIndex {
             shards: js.into_iter().map(|(_, s)| s).collect(),
         }
@@ -1257,36 +1333,85 @@ pub(crate) fn towns_chunk_path(k: usize) -> String {
 /// the first part cannot decide (see `search.js`).
 pub(crate) const HEAD_CHARS: usize = 400;
 
-/// Whether a report's body may be longer than [`HEAD_CHARS`], and so has a second text file
+/// Whether a report's body may be longer than [`HEAD_CHARS`], and so has rest files
 /// (decided from the narrative's length, which the body never exceeds, so that the plan need not
-/// parse it; the second file may then be empty).
+/// parse it; a rest file may then be empty).
 pub(crate) fn has_rest(report: &Report) -> bool {
     report.narrative.len() > HEAD_CHARS
 }
 
-/// The body of `text` split after [`HEAD_CHARS`] characters when the report [`has_rest`].
-fn split_body(report: &Report, body: &str) -> (usize, bool) {
+/// Narrative bytes per rest file, about: the rest of a long body is cut into parts of whole
+/// sections so that a check loads only the parts whose sections can hold the match.
+const PART_BYTES: usize = 4096;
+
+/// Rest files at most per report.
+const MAX_PARTS: usize = 8;
+
+/// How many rest files a report has: from its narrative's length, as [`has_rest`] (the plan
+/// does not parse the narrative). 0 when it has no rest.
+pub fn rest_parts(report: &Report) -> usize {
     if !has_rest(report) {
-        return (body.len(), false);
+        return 0;
     }
-    let at = body
+    report
+        .narrative
+        .len()
+        .div_ceil(PART_BYTES)
+        .clamp(1, MAX_PARTS)
+}
+
+/// The body of `text` split after [`HEAD_CHARS`] characters when the report [`has_rest`]: the
+/// head's end and the rest's parts (byte ranges of the body), cut at section starts only, each
+/// about an equal share of the rest (a part can be empty).
+fn split_body(report: &Report, text: &DocText) -> (usize, Vec<std::ops::Range<usize>>) {
+    let body = &text.body;
+    let parts = rest_parts(report);
+    if parts == 0 {
+        return (body.len(), Vec::new());
+    }
+    let head = body
         .char_indices()
         .nth(HEAD_CHARS)
         .map_or(body.len(), |(i, _)| i);
-    (at, true)
+    // Where sections start in the rest (bytes): a part holds whole sections.
+    let mut starts = Vec::new();
+    for section in body_sections(text) {
+        let start = section.as_ptr() as usize - body.as_ptr() as usize;
+        if start > head && start < body.len() {
+            starts.push(start);
+        }
+    }
+    let mut cuts = vec![head];
+    for k in 1..parts {
+        let ideal = head + (body.len() - head) * k / parts;
+        let last = *cuts.last().unwrap_or(&head);
+        let cut = (starts.iter().copied())
+            .find(|&s| s >= ideal && s > last)
+            .unwrap_or(last);
+        cuts.push(cut.max(last));
+    }
+    cuts.push(body.len());
+    let ranges = cuts.windows(2).map(|w| w[0]..w[1].max(w[0])).collect();
+    (head, ranges)
 }
 
 /// `search/t/<year>/<slug>.js`: a report's headings, table labels (by reference, see
-/// [`labels_js`]) and the first part of its body, with `r: <bytes>` when
-/// `search/r/<year>/<slug>.js` (of that many bytes) has the rest.
+/// [`labels_js`]) and the first part of its body, with `r: [<bytes>…]` (the size of each rest
+/// file), `p: [<start>…]` (where each begins in the body, UTF-16) and `u` (the body's length)
+/// when the body goes on in `search/r/<year>/<slug>/<k>.js`.
 pub(crate) fn text_js(report: &Report) -> String {
     let key = format!("{}/{}", report.year, report.township);
     let mut text = doc_text_again(report);
-    let (at, rest) = split_body(report, &text.body);
-    text.body.truncate(at);
-    let rest_body = rest_text(report);
-    let parts = [&text.body, &text.weak, &text.labels, &rest_body];
-    let pairs = fold_pairs_of(parts.into_iter().chain(&text.headings).map(String::as_str));
+    let (head, parts) = split_body(report, &text);
+    let whole = std::mem::take(&mut text.body);
+    text.body = whole[..head].to_string();
+    let rest = &whole[head..];
+    let parts_of = [&text.body, &text.weak, &text.labels];
+    let pairs = fold_pairs_of(
+        (parts_of.into_iter().map(String::as_str))
+            .chain(text.headings.iter().map(String::as_str))
+            .chain([rest]),
+    );
     let mut value = serde_json::to_value(&text).unwrap_or_default();
     // The labels by reference: the format's list is shipped once (`search/l-<format>.js`).
     if let (Some(stats), Some(map)) = (&report.stats, value.as_object_mut()) {
@@ -1294,9 +1419,14 @@ pub(crate) fn text_js(report: &Report) -> String {
         map.insert("L".into(), serde_json::json!(stats.format.id));
         map.insert("m".into(), serde_json::json!(labels_mask(report)));
     }
-    // The rest's size, so that search.js can tell whether it fits its budget before loading it.
-    if rest {
-        value["r"] = serde_json::json!(rest_js(report).len());
+    // The rest files' sizes and places, so that search.js can tell which it needs and whether
+    // they fit its budget before loading them.
+    if !parts.is_empty() {
+        let sizes: Vec<usize> = (0..parts.len()).map(|k| rest_js(report, k).len()).collect();
+        let starts: Vec<usize> = parts.iter().map(|r| utf16_len(&whole[..r.start])).collect();
+        value["r"] = serde_json::json!(sizes);
+        value["p"] = serde_json::json!(starts);
+        value["u"] = serde_json::json!(utf16_len(&whole));
     }
     if !pairs.is_empty() {
         value["F"] = serde_json::json!(pairs);
@@ -1308,28 +1438,23 @@ pub(crate) fn text_js(report: &Report) -> String {
     )
 }
 
-/// The body of a report after [`text_js`]'s part (empty when it has none).
-fn rest_text(report: &Report) -> String {
-    let text = doc_text_again(report);
-    let (at, _) = split_body(report, &text.body);
-    text.body[at..].to_string()
-}
-
-/// `search/r/<year>/<slug>.js`: the rest of a report's body after [`text_js`]'s part.
-pub(crate) fn rest_js(report: &Report) -> String {
+/// `search/r/<year>/<slug>/<k>.js`: part `k` of the rest of a report's body after
+/// [`text_js`]'s part (empty when the report has no such part).
+pub(crate) fn rest_js(report: &Report, part: usize) -> String {
     let key = format!("{}/{}", report.year, report.township);
     let text = doc_text_again(report);
-    let (at, _) = split_body(report, &text.body);
+    let (_, parts) = split_body(report, &text);
+    let body = parts.get(part).map_or("", |r| &text.body[r.clone()]);
     format!(
-        "nianbaoSearch.rest({},{});\n",
+        "nianbaoSearch.rest({},{part},{});\n",
         js_json(&key),
-        js_json(&&text.body[at..])
+        js_json(&body)
     )
 }
 
-/// The path of the rest of a report's text under the site root.
-pub(crate) fn rest_path(year: u16, slug: &str) -> String {
-    format!("search/r/{year}/{slug}.js")
+/// The path of part `k` of the rest of a report's text under the site root.
+pub(crate) fn rest_path(year: u16, slug: &str, part: usize) -> String {
+    format!("search/r/{year}/{slug}/{part}.js")
 }
 
 /// `search/t/p/<n>.js`: the text of plugin page `n` (whole: pages are few).
@@ -1712,8 +1837,9 @@ mod tests {
     fn shard_count_grows_with_reports() {
         assert_eq!(shard_bits(0), 3);
         assert_eq!(shard_bits(1), 3);
-        assert_eq!(shard_bits(8), 3);
-        assert_eq!(shard_bits(65), 7);
+        assert_eq!(shard_bits(2), 3);
+        assert_eq!(shard_bits(8), 5);
+        assert_eq!(shard_bits(65), 9);
         assert_eq!(shard_bits(1000), 10);
         assert_eq!(shard_bits(20_000), 10);
         assert_eq!(shard_of("政务", 0), 0);

@@ -519,7 +519,8 @@ impl Workspace {
             // Any report's text may be in any shard; titles and years are in the document list.
             Target::SearchShard(_) => true,
             Target::SearchDocs => listing,
-            Target::SearchText(i) | Target::SearchTextRest(i) => reports_changed[*i],
+            Target::SearchText(i) => reports_changed[*i],
+            Target::SearchTextRest(rest) => reports_changed[rest.report],
             Target::SearchTowns(_) => listing,
             // The feed lists titles and dates; the sitemap dates.
             Target::Feed | Target::Sitemap(_) => listing,

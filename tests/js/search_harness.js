@@ -48,6 +48,7 @@ function page() {
     const res = await p.S.search(s.q, filters, s.want || 10);
     out.searches.push({
       q: s.q,
+      terms: res.terms,
       total: res.total,
       complete: res.complete,
       sure: res.sure,

@@ -9,17 +9,20 @@
  * Ranking. A hit's key is (a year of the query in its title, units covered, tier, weight, newest
  * year, a per-query order of townships — a hash of the query and the township's index, so that
  * among equals no township is always first):
- * - units covered: a term's best chain in one field — verbatim, or its tokens in query order
- *   with at most SLACK extra characters between neighbours — counts the CJK characters and
- *   Latin words it covers (a bigram covers two), so 存在的问题 finds 存在的主要问题; a report
- *   is a hit when it covers need() of the query;
+ * - units covered: a term's best chain in one field (the title, a heading, one section of the
+ *   body, the table labels, the weak parts) — verbatim, or its tokens in query order with at
+ *   most SLACK extra characters between neighbours, or (a long term, see NEAR_UNITS) in query
+ *   order within a short window, with the lowest tier — counts the CJK characters and Latin
+ *   words it covers (a bigram covers two), so 存在的问题 finds 存在的主要问题; a report is a hit
+ *   when it covers need() of the query;
  * - tier: where that chain stands — a passage, a reported figure (table labels of filled rows)
  *   or the title 4, a heading 2, only the weak parts 0 (the report's list of its own parts, a
  *   heading with nothing under it, a narrative table row with every figure blank), one more
  *   when verbatim; a thesaurus alternative (always verbatim) without that one;
  * - weight: each unit's best field in the index (title 3, body 2, heading 1, weak 0).
- * The index gives each report an upper bound of that key (covered and weight from the postings,
- * the top tier); candidates are checked in the order of their bound, and a hit is shown once no
+ * The index gives each report an upper bound of that key (covered from the postings of one
+ * place — the title or one section, by the sections a rare token's postings name — weight from
+ * the postings, the top tier); candidates are checked in the order of their bound, and a hit is shown once no
  * unchecked report can rank above it — so the first page is the top of the full ranking (where
  * the budget of text bytes lets the check get that far; otherwise a best guess that says so,
  * `sure`) and 显示更多结果 only appends (see verify() and S.search). Each hit links to the section (heading anchor) that
@@ -52,7 +55,7 @@
  * township chunks of the hits checked and of township pages the query names (w-<k>.js), the
  * first parts of the texts checked (t/<year>/<slug>.js) with their table format's labels
  * (l-<format>.js) and, only where that part cannot decide a hit as the whole text would, the
- * rest of the body (r/<year>/<slug>.js) — within a budget of text bytes (TEXT_BYTES), so that
+ * rest parts of the body that can still matter (r/<year>/<slug>/<k>.js, whole sections) — within a budget of text bytes (TEXT_BYTES), so that
  * a query downloads about 100 KB at most, its page included.
  */
 (function (root) {
@@ -60,6 +63,10 @@
   var S = root.nianbaoSearch || (root.nianbaoSearch = {});
   var ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
   var TITLE = 3, BODY = 2, HEADING = 1, WEAK = 0;
+  /* The last slot bit of the postings' places (MAX_SLOT in mod.rs); ALL_SLOTS: every one. */
+  var LAST_SLOT = 29, ALL_SLOTS = 0x3FFFFFFF;
+  /* The title as a place of bound(): the bit after the slots. */
+  var TITLE_BIT = 30, TITLE_PLACE = 1 << TITLE_BIT, ALL_PLACES = ALL_SLOTS | TITLE_PLACE;
   /* Tiers of where a term stands: its best chain in a passage, a reported figure or the title
    * 4, in a heading 2, only in the weak parts 0 (tierOf()), one more when the chain is the
    * term verbatim; an alternative from the thesaurus, always verbatim, without that one. */
@@ -68,14 +75,18 @@
   var MAX_ALTS = 12;
   var PAGE = 10; /* hits verified (and texts loaded) at a time: about 5–10 KB each */
   /* Bytes of texts (first parts and rests, counted whether cached or not) checked for each PAGE
-   * of hits wanted, at most: a query then downloads at most about 100 KB, the page included.
+   * of hits wanted, the search's shards included, at most: a query then downloads at most about
+   * 100 KB, the page included.
    * Where the index's bounds are loose (a long question whose words all occur in every report,
    * but never together), the hits known by then are shown as a best guess (see verify()). */
-  var TEXT_BYTES = 24 * 1024;
+  var TEXT_BYTES = 26 * 1024;
   /* Bytes more, a file per hit still missing, when the budget is spent before
    * the page has `want` hits known (a page of 9 hits where 26 reports match would say too
    * little). */
-  var FILL_BYTES = 8 * 1024;
+  var FILL_BYTES = 6 * 1024;
+  /* The shards a search loads count against the budget of its first page too (once), and its
+   * thesaurus alternatives may add at most ALT_SHARD_BYTES of them. */
+  var ALT_SHARD_BYTES = 8 * 1024;
   /* What a text's first part is taken to weigh before it is loaded (a full-length report's:
    * 600 characters of body, headings, anchors). */
   var FIRST_PART_BYTES = 2048;
@@ -86,10 +97,20 @@
   /* Characters allowed between two neighbouring tokens of a term beyond those of the query (the
    * 主要 of 存在的主要问题 for 存在的问题). */
   var SLACK = 3;
+  /* A term of NEAR_UNITS or more, or of a number or Latin word and Chinese (words however short),
+   * whose chain falls short of need() may be found with its parts apart (下一步改进措施 → 下一步……改进……措施, 12345热线 → 12345政务服务热线): a chain of
+   * tokens in query order that covers all of it within a window of NEAR_SPAN times its length
+   * (at least NEAR_MIN characters) of one passage (a section of the body, the labels), which
+   * counts its units with the lowest tier. */
+  var NEAR_UNITS = 5, NEAR_SPAN = 6, NEAR_MIN = 40;
   /* Words of a question that no report contains (怎么申请政府信息公开 → 申请政府信息公开);
    * matched in normalised text. */
   var QUESTION = /为什么|怎么样|怎么办|怎么|怎样|如何|什么|哪些|哪里|哪儿|哪个|是否|能否|可否|有没有|是不是|请问|我想|我要|想要|想问|多少/g;
   var PARTICLES = /[吗呢吧啊呀]+(?=[\s?!.,]|$)/g;
+  /* In a question comparing townships (ASK compare): the comparison, and the township as its
+   * subject at either end of a word (乡镇收到的申请, 申请最多的乡镇). */
+  var COMPARE = /(最多|最少|最高|最低|排名|排行)/g;
+  var SUBJECT = /(^|\s)(各?乡镇|街道|镇|乡)|的?(乡镇|街道|镇|乡)(?=\s|$)/g;
   var FOLD_FIRST = 0x3400, FOLD_LAST = 0x9FFF;
 
   var meta = null;
@@ -98,6 +119,7 @@
   var local = null;
   var foldable = null;
   var shards = {};
+  var shardBytes = {};
   var texts = {};
   var labelLists = {};
   var towns = [];
@@ -155,11 +177,21 @@
     }
     fold = table;
   };
-  S.shard = function (n, map) { shards[n] = map; };
+  /* A shard's postings, and about what its file weighs (for the alternatives' budget). */
+  S.shard = function (n, map) {
+    shards[n] = map;
+    shardBytes[n] = utf8Bytes(JSON.stringify(map)) + 32;
+  };
   /* A report's text: headings, table labels and the first part of the body; `r` when the rest
    * of the body is in r/<key>.js (loaded only when the first part cannot decide a hit). */
   S.text = function (key, t) {
     t.z = utf8Bytes(JSON.stringify(t));
+    /* A body that goes on in rest parts: their places are blank until they are loaded, so that
+     * positions are the whole body's (the sections' offsets `o`). */
+    if (t.r) {
+      t.b += new Array(t.u - t.b.length + 1).join(' ');
+      t.pending = t.r.map(function (size, k) { return k; });
+    }
     texts[key] = t;
     /* A text's own folding pairs: it is read as the index read it without fold.js. */
     if (t.F) S.foldPart(t.F);
@@ -167,9 +199,13 @@
   /* A table format's row labels: a report's text names its format (`L`) and which of them its
    * table fills (`m`, a bitmask in base 64) instead of repeating them. */
   S.labels = function (id, list) { labelLists[id] = list; };
-  S.rest = function (key, rest) {
+  /* Part k of the rest of a report's body (r/<key>/<k>.js): whole sections, from `p[k]` on. */
+  S.rest = function (key, k, rest) {
     var t = texts[key];
-    if (t && t.r) { t.b += rest; t.zr = t.r; t.r = 0; t.n = null; }
+    if (!t || !t.pending || t.pending.indexOf(k) < 0) return;
+    t.b = t.b.slice(0, t.p[k]) + rest + t.b.slice(t.p[k] + rest.length);
+    t.pending = t.pending.filter(function (j) { return j !== k; });
+    t.n = null;
   };
   /* Townships [name, slug] from index `first` on: w-<k>.js a chunk, towns.js all. */
   S.towns = function (first, list) {
@@ -337,6 +373,9 @@
   function parse(query, syn) {
     var norm = normalize(query);
     var plain = norm.replace(QUESTION, ' ').replace(PARTICLES, ' ');
+    /* A question comparing townships (哪个镇申请最多): which township and the comparison are
+     * what the answer box's table answers, not words of a report; the rest (申请) is searched. */
+    if (ASK[0][1].test(norm)) plain = plain.replace(COMPARE, ' ').replace(SUBJECT, ' ');
     if (tokensAt(plain).units) norm = plain;
     var terms = [];
     norm.split(/\s+/).forEach(function (word) {
@@ -380,7 +419,7 @@
       var words = g.words;
       words.forEach(function (w, i) {
         var at = text.indexOf(w);
-        if (at < 0) return;
+        if (at < 0 || inLonger(text, w, at, words)) return;
         var others = g.wide ? (i === 0 ? words.slice(1) : [words[0]]) :
           words.filter(function (x, k) { return k !== i; });
         others.forEach(function (o) {
@@ -392,9 +431,22 @@
     });
   }
 
+  /* Whether the word of a group at `at` lies inside a longer word of the group there (微博 in
+   * 政务微博): the longer one is replaced, not the word inside it (no 政务政务新媒体). */
+  function inLonger(text, w, at, words) {
+    return words.some(function (x) {
+      if (x.length <= w.length) return false;
+      for (var k = text.indexOf(x); k >= 0; k = text.indexOf(x, k + 1)) {
+        if (k <= at && at + w.length <= k + x.length) return true;
+      }
+      return false;
+    });
+  }
+
   /* doc id → best field, from a posting string: varints `gap << 3 | run << 2 | field`, where a
    * run is followed by the count of further consecutive docs with the same field. */
   function decode(postings) {
+    if (postings.charAt(0) === '~') return decodeSlotted(postings);
     var out = new Map();
     var next = 0, v = 0, scale = 1, run = -1;
     for (var i = 0; i < postings.length; i++) {
@@ -414,6 +466,36 @@
     }
     return out;
   }
+
+  /* A rare token's postings (`~`, see encode_slotted in mod.rs): per doc `gap << 3 | field`
+   * and the slots it occurs in (bit 0 the table labels and weak parts, bit 1 + k section k of
+   * the narrative, the last bit SLOTS the sections from there on), kept in `slots`. A list
+   * without them (a common token) counts in every slot. */
+  function decodeSlotted(postings) {
+    var out = new Map();
+    out.slots = new Map();
+    var next = 0, v = 0, scale = 1, doc = -1;
+    for (var i = 1; i < postings.length; i++) {
+      var d = ALPHABET.indexOf(postings.charAt(i));
+      v += (d & 31) * scale;
+      if (d & 32) { scale *= 32; continue; }
+      if (doc < 0) {
+        doc = next + Math.floor(v / 8);
+        out.set(doc, v % 4);
+      } else {
+        out.slots.set(doc, v);
+        next = doc + 1;
+        doc = -1;
+      }
+      v = 0;
+      scale = 1;
+    }
+    return out;
+  }
+
+  /* The slot bit of section k of a text (0: before the first heading), as slot_of_section in
+   * mod.rs; the labels and weak parts have bit 0. */
+  function slotOf(k) { return Math.pow(2, Math.min(1 + k, LAST_SLOT)); }
 
   function docInfo(id) {
     if (id >= meta.year.length) {
@@ -465,28 +547,59 @@
     return out;
   }
 
-  /* A term's key in one report from the index: {covered, weight, tier}. Each unit of the term
-   * counts with the best field of the looked-up tokens that cover it (a token not looked up
-   * counts as a title); an alternative counts all of the term's units, each with the weakest
-   * field of its tokens. The tier (where the phrase stands, see TOP_TIER) is the most the
-   * check of the text can find. The check (verified()) never gives more: the index key bounds the hit's key. */
+  /* A term's key in one report from the index: {covered, weight, tier, cov}. Its tokens count
+   * where the postings say they are: the title, or the slots of a rare token's list (a common
+   * token's list has none, so it counts in every slot); covered is the most units one place
+   * has (a chain is in one field: the title, a heading, a section of the body, the labels or
+   * the weak parts), `cov` those units per place (slot bits 0–29, TITLE_PLACE the title).
+   * Each unit's weight is its best field in the whole report (a token not looked up counts as
+   * a title everywhere); an alternative counts all of the term's units in a place that has all
+   * of its tokens, each with the weakest field of its tokens. The tier (where the phrase
+   * stands, see TOP_TIER) is the most the check of the text can find. The check (verified())
+   * never gives more: the index key bounds the hit's key. */
   function bound(posting, doc, term) {
-    var per = [];
+    var per = [], where = [];
     for (var u = 0; u < term.units; u++) per.push(-1);
     term.tokens.forEach(function (t) {
       var f = t.looked ? termField(posting, term, t.t, doc) : TITLE;
       for (var v = t.u0; v < t.u1; v++) per[v] = Math.max(per[v], f);
+      where.push(t.looked ? placesOf(posting, t.t, doc, f, term.year) : ALL_PLACES);
     });
-    var covered = 0, weight = 0;
-    per.forEach(function (f) { if (f >= 0) { covered++; weight += f; } });
-    var best = { covered: covered, weight: weight, tier: covered ? TOP_TIER : 0 };
+    var weight = 0;
+    per.forEach(function (f) { if (f >= 0) weight += f; });
+    var cov = [];
+    for (var p = 0; p <= TITLE_BIT; p++) {
+      var units = {}, n = 0;
+      term.tokens.forEach(function (t, i) {
+        if (!(where[i] & (1 << p))) return;
+        for (var v = t.u0; v < t.u1; v++) if (!units[v]) { units[v] = true; n++; }
+      });
+      cov.push(n);
+    }
+    var covered = Math.max.apply(null, cov);
+    var best = { covered: covered, weight: weight, tier: covered ? TOP_TIER : 0, cov: cov };
     term.alts.forEach(function (alt) {
       var m = altField(posting, doc, alt);
       if (m < 0) return;
+      var all = ALL_PLACES;
+      alt.tokens.forEach(function (t) { all &= placesOf(posting, t.t, doc, field(posting, t.t, doc), false); });
+      if (!all) return;
       var c = { covered: term.units, weight: term.units * m, tier: TOP_TIER - 1 };
-      if (better(c, best)) best = c;
+      for (var q = 0; q <= TITLE_BIT; q++) if (all & (1 << q)) cov[q] = term.units;
+      if (better(c, best)) { c.cov = cov; best = c; }
     });
     return best;
+  }
+
+  /* The places of a report a token with best field `f` is in: TITLE_PLACE when f is the title,
+   * the slots of a rare token's list, every slot for a common token; a year of the site only in
+   * the title (see termField()). */
+  function placesOf(posting, token, doc, f, year) {
+    if (f < 0) return 0;
+    var title = f === TITLE ? TITLE_PLACE : 0;
+    if (year) return title;
+    var slots = posting[token].slots;
+    return title | (slots ? slots.get(doc) || 0 : ALL_SLOTS);
   }
 
   /* The tier of a term's phrase in a field of the given weight. */
@@ -559,18 +672,19 @@
       if (doc >= nav) { towns.push(doc - nav); return; }
       if (year && meta.year[doc] !== year) return;
       if (filters.township && meta.town[doc] !== filters.town) return;
-      var covered = 0, weight = 0, tier = 0, rareUnits = 0, years = 0;
+      var covered = 0, weight = 0, tier = 0, rareUnits = 0, years = 0, bounds = [];
       terms.forEach(function (term) {
         var b = bound(posting, doc, term);
         if (term.year && b.covered) years++;
         covered += b.covered;
         weight += b.weight;
         tier += b.tier;
+        bounds.push(b);
         rareUnits += rareCovered(posting, doc, term, rare);
       });
       var loose = covered < enough && rareUnits >= looseNeed(units);
       if ((covered < enough && !loose) || !covered) return;
-      out.push({ doc: doc, years: years, covered: covered, weight: weight, tier: tier, year: meta.year[doc] || 0, order: order(meta.town[doc]), state: 0, loose: loose });
+      out.push({ doc: doc, years: years, covered: covered, weight: weight, tier: tier, year: meta.year[doc] || 0, order: order(meta.town[doc]), state: 0, loose: loose, bounds: bounds });
     });
     out.sort(byRank);
     return { cands: out, towns: towns.sort(function (a, b) { return a - b; }) };
@@ -595,7 +709,7 @@
   /* How much of `term` one normalised text has: the verbatim occurrences, and the best chain of
    * the term's tokens — in query order, each at most SLACK characters further on than in the
    * query — as {units, ranges}. */
-  function match(norm, term) {
+  function match(norm, term, passage) {
     var verbatim = occurrences(norm, term.text);
     if (verbatim.length) {
       return { verbatim: verbatim.length, units: term.units, ranges: verbatim.map(function (p) { return [p, p + term.text.length]; }) };
@@ -605,17 +719,36 @@
       occurrences(norm, t.t).forEach(function (p) { occ.push({ p: p, t: t }); });
     });
     occ.sort(function (a, b) { return a.p - b.p || a.t.q - b.t.q; });
-    var reach = term.text.length + SLACK;
+    var chain = chainOf(occ, SLACK, term.text.length + SLACK, Infinity);
+    if (!passage || chain.units >= need(term.units) || (term.units < NEAR_UNITS && !mixed(term))) return chain;
+    var span = Math.max(NEAR_MIN, NEAR_SPAN * term.text.length);
+    var near = chainOf(occ, span, span, span);
+    if (near.units < term.units) return chain;
+    near.near = true;
+    return near;
+  }
+
+  /* Whether a term has a Latin word or number and Chinese characters (12345热线). */
+  function mixed(term) {
+    var latin = term.tokens.filter(function (t) { return isWordCode(t.t.charCodeAt(0)); }).length;
+    return latin > 0 && latin < term.tokens.length;
+  }
+
+  /* The best chain of occurrences (sorted by position): tokens in query order, each at most
+   * `slack` characters further on than in the query and `reach` after the one before, the
+   * whole at most `span` long; {verbatim: 0, units, ranges}. */
+  function chainOf(occ, slack, reach, span) {
     var top = -1;
     occ.forEach(function (o, j) {
       o.units = o.t.u1 - o.t.u0;
       o.from = null;
+      o.start = o.p;
       for (var k = j - 1; k >= 0 && o.p - occ[k].p <= reach; k--) {
         var before = occ[k];
         var dq = o.t.q - before.t.q, dp = o.p - before.p;
-        if (dq <= 0 || dp <= 0 || dp > dq + SLACK) continue;
+        if (dq <= 0 || dp <= 0 || dp > dq + slack || o.p + o.t.t.length - before.start > span) continue;
         var units = before.units + o.t.u1 - Math.max(o.t.u0, before.t.u1);
-        if (units > o.units) { o.units = units; o.from = before; }
+        if (units > o.units) { o.units = units; o.from = before; o.start = before.start; }
       }
       if (top < 0 || o.units > occ[top].units) top = j;
     });
@@ -730,13 +863,13 @@
     var units = 0, tier = -1;
     /* A year of the site counts in the title only (see termField()); it is still marked
      * where the text has it. */
-    var found = fields.map(function (f) { return match(f[0], term); });
+    var found = fields.map(function (f) { return match(f[0], term, f[1] === BODY); });
     var counted = found.map(function (m, i) {
       return term.year && i > 0 ? { verbatim: 0, units: 0, ranges: [] } : m;
     });
     counted.forEach(function (m) { units = Math.max(units, m.units); });
     counted.forEach(function (m, i) {
-      if (m.units && m.units === units) tier = Math.max(tier, tierOf(fields[i][1]) + (m.verbatim ? 1 : 0));
+      if (m.units && m.units === units) tier = Math.max(tier, m.near ? 0 : tierOf(fields[i][1]) + (m.verbatim ? 1 : 0));
     });
     var best = { covered: units, weight: weight, tier: Math.max(tier, 0), variant: term, found: found };
     term.alts.forEach(function (alt) {
@@ -755,35 +888,51 @@
     return best;
   }
 
-  /* The sections of a text: [from, to, anchor] of its body (UTF-16 positions), the part before
-   * the first heading first (no anchor). */
-  function sections(text, length) {
+  /* The sections of a text's body: [from, to, anchor, k] (UTF-16 positions of the body loaded
+   * so far), section 0 the text before the first heading (no anchor), section 1 + i the text
+   * under heading i — as body_sections in mod.rs, whose slots the postings name. */
+  function bodySections(text, length) {
     var out = [];
     var o = text.o || [];
     var at = 0;
     o.forEach(function (start, i) {
-      out.push([Math.min(at, length), Math.min(start, length), i ? text.a[i - 1] : '']);
+      out.push([Math.min(at, length), Math.min(start, length), i ? text.a[i - 1] : '', i]);
       at = start;
     });
-    out.push([Math.min(at, length), length, o.length ? text.a[o.length - 1] : '']);
-    return out.filter(function (s, i) { return s[1] > s[0] || i === out.length - 1; });
+    out.push([Math.min(at, length), length, o.length ? text.a[o.length - 1] : '', o.length]);
+    return out;
   }
 
-  /* The hit for one report, or null when its text does not have enough of the query. The
-   * hit links to the section that holds its best passage, with that section's snippet. */
+  /* The fields of a text as the index has them, each a place a term's chain must be within:
+   * {norm, weight, kind, anchor, i} — the title, each heading, each section of the body, the
+   * table labels, the weak parts. */
+  function fieldsOf(info, text, n) {
+    var empty = text.e || [];
+    var out = [{ norm: normalize(info.title + ' ' + info.township), weight: TITLE, kind: 'title', anchor: '' }];
+    n.h.forEach(function (h, i) {
+      out.push({ norm: h, weight: empty.indexOf(i) >= 0 ? WEAK : HEADING, kind: 'heading', anchor: text.a[i], i: i });
+    });
+    bodySections(text, n.b.length).forEach(function (sec) {
+      out.push({ norm: n.b.slice(sec[0], sec[1]), weight: BODY, kind: 'body', anchor: sec[2], from: sec[0], to: sec[1] });
+    });
+    out.push({ norm: n.l, weight: BODY, kind: 'labels', anchor: 'stats-title' });
+    out.push({ norm: n.w, weight: WEAK, kind: 'weak', anchor: '' });
+    return out;
+  }
+
+  /* A report's key from its text, term by term ({per, hit}): `hit` the hit, or null when the
+   * text does not have enough of the query. The hit links to the section that holds its best
+   * passage, with that section's snippet. */
   function check(posting, doc, terms, order, loose) {
     var info = docInfo(doc);
     var text = texts[info.key];
-    if (!text) return null;
+    if (!text) return { per: null, hit: null };
     var n = normalized(text);
-    var empty = text.e || [];
-    /* Title, headings, body, table labels, the weak parts: the fields of the index. */
-    var fields = [[normalize(info.title + ' ' + info.township), TITLE]]
-      .concat(n.h.map(function (h, i) { return [h, empty.indexOf(i) >= 0 ? WEAK : HEADING]; }))
-      .concat([[n.b, BODY], [n.l, BODY], [n.w, WEAK]]);
+    var fields = fieldsOf(info, text, n);
+    var pairs = fields.map(function (f) { return [f.norm, f.weight]; });
     var covered = 0, units = 0, weight = 0, tier = 0, years = 0;
     var best = terms.map(function (term) {
-      var v = verified(posting, doc, term, fields);
+      var v = verified(posting, doc, term, pairs);
       if (term.year && v.covered) years++;
       covered += v.covered;
       units += term.units;
@@ -792,13 +941,12 @@
       return v;
     });
     var enough = loose ? looseNeed(units) : need(units);
-    if (!covered || covered < enough) return null;
+    if (!covered || covered < enough) return { per: best, hit: null };
     var variants = best.map(function (v) { return v.variant; });
-    var bodyAt = 1 + n.h.length;
-    var where = place(text, n, fields, best, variants, bodyAt);
+    var where = place(text, n, fields, best, variants);
     var normTitle = normalize(info.title);
     var titleFound = variants.map(function (v) { return match(normTitle, v); });
-    return {
+    return { per: best, hit: {
       doc: doc,
       url: info.url,
       anchor: where.anchor,
@@ -814,53 +962,93 @@
       order: order(meta.town[doc]),
       snippet: where.snippet,
       also: variants.filter(function (v) { return v.alt; }).map(function (v) { return v.text; })
-    };
+    } };
   }
 
-  /* Where a hit's best passage is: the place (the body, a heading, the table labels, the weak
-   * parts) that has the best chain of the most terms, the stronger place first among equals;
-   * in the body, the section with the most terms marked. Its anchor and snippet. */
-  function place(text, n, fields, best, variants, bodyAt) {
-    var places = [[bodyAt, TOP_TIER, 'body'], [bodyAt + 1, TOP_TIER, 'stats-title']]
-      .concat(n.h.map(function (h, i) { return [1 + i, tierOf(fields[1 + i][1]), text.a[i]]; }))
-      .concat([[bodyAt + 2, 0, '']]);
-    var top = null, topValue = -1;
-    places.forEach(function (p) {
-      var full = 0;
-      best.forEach(function (v) {
+  /* Where a hit's best passage is: the field (a section of the body, a heading, the table
+   * labels, the weak parts) that has the best chain of the most terms, the stronger one first
+   * among equals (a section of the body or the labels, a heading, the weak parts), then the
+   * one with the most marks. Its anchor and snippet. */
+  function place(text, n, fields, best, variants) {
+    var prio = { body: TOP_TIER, labels: TOP_TIER - 1, heading: 2, weak: 0 };
+    var top = -1, topValue = -1;
+    fields.forEach(function (f, i) {
+      if (f.kind === 'title') return;
+      var full = 0, count = 0;
+      best.forEach(function (v, j) {
         var most = 0;
         v.found.forEach(function (m) { most = Math.max(most, m.units); });
-        if (most && v.found[p[0]].units === most) full++;
+        if (most && v.found[i].units === most) {
+          full++;
+          count += marks([v.found[i]], [variants[j]]).length;
+        }
       });
-      var value = full * 10 + p[1];
-      if (full && value > topValue) { top = p; topValue = value; }
+      var p = f.kind === 'heading' ? tierOf(f.weight) : prio[f.kind];
+      var value = full * 1000 + p * 10 + Math.min(count, 5);
+      if (full && value > topValue) { top = i; topValue = value; }
     });
     var none = variants.map(function () { return { verbatim: 0, units: 0, ranges: [] }; });
-    if (!top) return { anchor: '', snippet: snippet(text.b, n.b, none, variants) };
-    var found = best.map(function (v) { return v.found[top[0]]; });
-    if (top[2] === 'body') {
-      var inBody = marks(found, variants);
-      var secs = sections(text, n.b.length);
-      var sec = secs[0], secValue = -1;
-      secs.forEach(function (s) {
-        var value = 0;
-        variants.forEach(function (v, j) {
-          var inside = marks([found[j]], [v]).filter(function (r) { return r[0] >= s[0] && r[0] < s[1]; });
-          if (inside.length) value += 1000 + Math.min(inside.length, 5);
+    if (top < 0) return { anchor: '', snippet: snippet(text.b, n.b, none, variants) };
+    var f = fields[top];
+    var found = best.map(function (v) { return v.found[top]; });
+    if (f.kind === 'body') {
+      /* The section's passage first, and a fragment for each term found only in other sections
+       * (ranges moved to body positions). */
+      var inBody = best.map(function (v, j) {
+        var at = top;
+        fields.forEach(function (g, i) {
+          if (g.kind === 'body' && v.found[i].units > v.found[at].units) at = i;
         });
-        if (value > secValue) { sec = s; secValue = value; }
+        var m = v.found[at];
+        return { verbatim: m.verbatim, units: m.units, ranges: m.ranges.map(function (r) {
+          return [r[0] + fields[at].from, r[1] + fields[at].from];
+        }) };
       });
-      var focus = inBody.filter(function (r) { return r[0] >= sec[0] && r[0] < sec[1]; })[0];
-      return { anchor: sec[2], snippet: snippet(text.b, n.b, found, variants, focus ? focus[0] : undefined) };
+      var focus = marks(found, variants)[0];
+      return { anchor: f.anchor, snippet: snippet(text.b, n.b, inBody, variants, focus ? focus[0] + f.from : f.from) };
     }
-    if (top[0] === bodyAt + 1) return { anchor: top[2], snippet: snippet(text.l, n.l, found, variants) };
-    if (top[0] === bodyAt + 2) return { anchor: '', snippet: snippet(text.w || '', n.w, found, variants) };
-    var h = top[0] - 1;
-    var start = (text.o || [])[h] || 0;
+    if (f.kind === 'labels') return { anchor: f.anchor, snippet: snippet(text.l, n.l, found, variants) };
+    if (f.kind === 'weak') return { anchor: '', snippet: snippet(text.w || '', n.w, found, variants) };
+    var start = (text.o || [])[f.i] || 0;
     var under = text.b.slice(start, Math.min(start + 60, text.b.length));
-    var segs = segments(text.h[h], marks(found, variants), 0, n.h[h].length);
+    var segs = segments(text.h[f.i], marks(found, variants), 0, n.h[f.i].length);
     if (under) segs = segs.concat([['：' + under + (start + 60 < text.b.length ? '…' : ''), false]]);
-    return { anchor: top[2], snippet: segs };
+    return { anchor: f.anchor, snippet: segs };
+  }
+
+  /* The rest parts of a text not loaded yet. */
+  function pendingParts(text) { return (text && text.pending) || []; }
+
+  /* The rest parts a report checked so far (`per`, term by term; `hit` or null) still needs:
+   * those with a section whose slots in the postings (`c.bounds`) can give more than the text
+   * loaded did — a term keeps what it has unless such a section has more of it by the index, and
+   * then counts that with the top tier and the index's weight. {key: the best such part's key,
+   * parts}. */
+  function restKey(c, text, per, hit, enough) {
+    var o = text.o || [], starts = text.p, out = { key: null, parts: [] };
+    pendingParts(text).forEach(function (k) {
+      var from = starts[k], to = k + 1 < starts.length ? starts[k + 1] : text.u;
+      var slots = 0;
+      for (var s = 0; s <= o.length; s++) {
+        var a = s ? o[s - 1] : 0, b = s < o.length ? o[s] : text.u;
+        if (a < to && b > from) slots |= slotOf(s);
+      }
+      var key = { years: c.years, covered: 0, tier: 0, weight: 0, year: c.year, order: c.order, doc: c.doc };
+      c.bounds.forEach(function (bd, j) {
+        var rest = 0;
+        for (var q = 0; q < TITLE_BIT; q++) if (slots & (1 << q)) rest = Math.max(rest, bd.cov[q]);
+        var v = per[j];
+        var up = rest && rest >= v.covered;
+        key.covered += up ? rest : v.covered;
+        key.tier += up ? TOP_TIER : v.tier;
+        key.weight += up ? bd.weight : v.weight;
+      });
+      if (hit ? byRank(key, hit) < 0 : key.covered >= enough) {
+        out.parts.push(k);
+        if (!out.key || byRank(key, out.key) < 0) out.key = key;
+      }
+    });
+    return out;
   }
 
   /* Search: the first `want` hits of the full ranking ({terms, total, complete, results, also,
@@ -891,10 +1079,10 @@
       /* Page by page, each page among the hits not on the pages before: asking for more
        * appends to what a smaller `want` gave, also where a page is a best guess. */
       var all = { terms: [], total: 0, complete: true, sure: 0, results: [], also: [], towns: [] };
-      var shown = {}, pages = 0;
+      var shown = {}, pages = 0, ctx = { shards: {}, charged: 0, admitted: null };
       function next() {
         pages++;
-        return searchPage(terms, filters, shown).then(function (res) {
+        return searchPage(terms, filters, shown, ctx).then(function (res) {
           var before = all.results.length;
           res.results.forEach(function (r) { shown[r.doc] = true; });
           all.results = all.results.concat(res.results);
@@ -930,23 +1118,65 @@
   /* One page of hits (PAGE) among the reports not in `shown`, with its own budget of text bytes
    * (whether it runs once or twice). First without the thesaurus: when the page's hits are
    * certain and each has every term verbatim in a passage (the top tier), no alternative can
-   * rank among them (an alternative's tier is one lower), and their shards need not be loaded. */
-  function searchPage(terms, filters, shown) {
+   * rank among them (an alternative's tier is one lower), and their shards need not be loaded.
+   * `ctx`: what the search's pages share (the shards loaded, their bytes charged, the
+   * alternatives admitted). */
+  function searchPage(terms, filters, shown, ctx) {
     var budget = { used: 0, seen: {} };
     var alts = terms.map(function (t) { return t.alts; });
-    if (!alts.some(function (a) { return a.length; })) return run(terms, filters, PAGE, budget, shown);
+    if (!alts.some(function (a) { return a.length; })) return run(terms, filters, PAGE, budget, shown, ctx);
     var plain = terms.map(function (t) { return Object.assign({}, t, { alts: [] }); });
-    return run(plain, filters, PAGE, budget, shown).then(function (res) {
+    /* The run without them leaves room for the alternatives' shards (and does not fill). */
+    budget.reserve = ctx.admitted ? 0 : ALT_SHARD_BYTES;
+    return run(plain, filters, PAGE, budget, shown, ctx).then(function (res) {
+      budget.reserve = 0;
       var top = TOP_TIER * terms.length;
       var settled = res.sure >= PAGE && res.results.slice(0, PAGE).every(function (r) {
         return r.covered === r.units && r.tier === top;
       });
-      return settled ? res : run(terms, filters, PAGE, budget, shown);
+      if (settled) return res;
+      if (!ctx.admitted) ctx.admitted = admit(terms, ctx, Math.min(ALT_SHARD_BYTES, TEXT_BYTES - budget.used));
+      return run(ctx.admitted, filters, PAGE, budget, shown, ctx);
     });
   }
 
-  /* One search of parsed terms: their shards, candidates, the checked hits. */
-  function run(terms, filters, want, budget, shown) {
+  /* The terms with the alternatives whose shards fit: the cheapest first, while the shards
+   * the alternatives add to those of the search (at the average size of those loaded) stay
+   * within ALT_SHARD_BYTES. A term with many alternatives (微信公众号:
+   * 政务微信, 官方微信 …) would otherwise load a dozen shards more; the alternatives left out
+   * are not shown as looked for. */
+  function admit(terms, ctx, room) {
+    var planned = {}, total = 0, count = 0, extra = 0;
+    Object.keys(ctx.shards).forEach(function (n) { planned[n] = true; total += shardBytes[n] || 0; count++; });
+    var avg = count ? total / count : 2048;
+    var fresh = function (alt) {
+      var out = [];
+      alt.tokens.forEach(function (t) {
+        var n = shardOf(t.t, meta.bits);
+        if (!planned[n] && out.indexOf(n) < 0) out.push(n);
+      });
+      return out;
+    };
+    return terms.map(function (term) {
+      /* Those that need the fewest more shards first (微博 for 政务微博 needs none), in the
+       * thesaurus' order among equals; shown in that order. */
+      var order = term.alts.map(function (alt, k) { return [fresh(alt).length, k]; });
+      order.sort(function (a, b) { return a[0] - b[0] || a[1] - b[1]; });
+      var kept = {};
+      order.forEach(function (e) {
+        var more = fresh(term.alts[e[1]]);
+        if (extra + more.length * avg > room) return;
+        more.forEach(function (n) { planned[n] = true; });
+        extra += more.length * avg;
+        kept[e[1]] = true;
+      });
+      return Object.assign({}, term, { alts: term.alts.filter(function (a, k) { return kept[k]; }) });
+    });
+  }
+
+  /* One search of parsed terms: their shards, candidates, the checked hits. The shards' bytes
+   * count against the budget of text bytes (once per search). */
+  function run(terms, filters, want, budget, shown, ctx) {
     var posting = {};
     var looked = lookups(terms);
     var needed = [];
@@ -955,6 +1185,12 @@
       if (needed.indexOf(n) < 0) needed.push(n);
     });
     return Promise.all(needed.map(function (n) { return load('s-' + n + '.js'); })).then(function () {
+      var total = 0;
+      needed.forEach(function (n) { ctx.shards[n] = true; });
+      Object.keys(ctx.shards).forEach(function (n) { total += shardBytes[n] || 0; });
+      var charge = total - ctx.charged;
+      ctx.charged += charge;
+      budget.used += charge;
       looked.forEach(function (t) { posting[t] = postingsOf(t); });
       var key = terms.map(function (t) { return t.text; }).join(' ');
       var orders = [];
@@ -977,8 +1213,18 @@
    * `want` hits are certain or TEXT_BYTES per PAGE wanted were checked. In the second case the hits
    * known so far follow the certain ones in the order of their keys (`sure` counts the certain
    * ones): a report not yet checked could still rank among them. */
+  /* The files a candidate's next check loads, [path, bytes]: the first part of its text, or
+   * the rest parts it needs (`c.need`). */
+  function filesOf(c) {
+    var key = docInfo(c.doc).key;
+    if (c.state === 0) return [['t/' + key, FIRST_PART_BYTES]];
+    return c.need.map(function (k) { return ['r/' + key + '/' + k, texts[key].r[k]]; });
+  }
+
   function verify(cands, terms, posting, order, want, budget) {
-    var limit = TEXT_BYTES * Math.ceil(want / PAGE);
+    var limit = TEXT_BYTES * Math.ceil(want / PAGE) - (budget.reserve || 0);
+    var units = 0;
+    terms.forEach(function (t) { units += t.units; });
     function keyOf(c) { return c.state === 2 ? c.hit : c; }
     function step() {
       var live = cands.filter(function (c) { return c.state !== 3; });
@@ -990,10 +1236,10 @@
       var open = live.filter(function (c) { return c.state < 2; }).length;
       var known = live.filter(function (c) { return c.hit; });
       /* The next files to check, within the budget: a text already loaded in this search costs
-       * nothing, a rest its size (which its first part gives, `r`), a first part about
+       * nothing, a rest part its size (which the first part gives, `r`), a first part about
        * FIRST_PART_BYTES. */
       var room = limit - budget.used, most = PAGE, filling = false;
-      if (room < FIRST_PART_BYTES && known.length < want) {
+      if (room < FIRST_PART_BYTES && known.length < want && !budget.reserve) {
         room = limit + FILL_BYTES - budget.used;
         most = want - known.length;
         filling = true;
@@ -1005,10 +1251,9 @@
         live.slice(i).some(function (c) {
           if (c.state >= 2 || (filling && (c.hit || c.state !== only))) return false;
           if (batch.length >= most) return true;
-          var key = docInfo(c.doc).key;
-          var file = (c.state === 0 ? 't/' : 'r/') + key;
-          var size = budget.seen[file] ? 0 : c.state === 1 ? texts[key].r : FIRST_PART_BYTES;
-          if (size <= room) { room -= size; batch.push(c); }
+          var size = 0;
+          filesOf(c).forEach(function (f) { if (!budget.seen[f[0]]) size += f[1]; });
+          if (!size || size <= room) { room -= size; batch.push(c); }
           return batch.length >= most;
         });
       });
@@ -1030,17 +1275,18 @@
           also: also
         };
       }
-      var parts = batch.map(function (c) { return c.state; });
+      var files = [];
       var chunks = [];
       batch.forEach(function (c) {
         var k = Math.floor(meta.town[c.doc] / meta.chunk);
         if (c.doc < meta.year.length && chunks.indexOf(k) < 0) chunks.push(k);
       });
       return Promise.all(chunks.map(function (k) { return load('w-' + k + '.js'); })).then(function () {
-        return Promise.all(batch.map(function (c) {
-          var key = docInfo(c.doc).key;
-          return load((c.state === 0 ? 't/' : 'r/') + key + '.js');
-        }));
+        /* The files' names need the townships' slugs (w-<k>.js). */
+        files = batch.map(filesOf);
+        var all = [];
+        files.forEach(function (list) { list.forEach(function (f) { all.push(load(f[0] + '.js')); }); });
+        return Promise.all(all);
       }).then(function () {
         /* Texts that name their table format's labels need that list (once per format). */
         var formats = [];
@@ -1054,16 +1300,31 @@
         batch.forEach(function (c, b) {
           var text = texts[docInfo(c.doc).key];
           /* Each file counts once per search (a second run finds it loaded). */
-          var file = (parts[b] === 0 ? 't/' : 'r/') + docInfo(c.doc).key;
-          if (text && !budget.seen[file]) {
-            budget.seen[file] = 1;
-            budget.used += (parts[b] === 0 ? text.z : text.zr) || 0;
-          }
-          var hit = check(posting, c.doc, terms, order, c.loose);
-          var whole = !text || !text.r;
+          files[b].forEach(function (f) {
+            if (!text || budget.seen[f[0]]) return;
+            budget.seen[f[0]] = 1;
+            budget.used += f[0].charAt(0) === 't' ? text.z : f[1];
+          });
+          var res = check(posting, c.doc, terms, order, c.loose);
+          var hit = res.hit;
           c.hit = hit;
-          if (hit && (whole || !byRank(hit, c))) c.state = 2;
-          else c.state = whole ? 3 : 1;
+          if (!text) {
+            c.state = 3;
+            return;
+          }
+          /* A rest part is loaded only when a section in it can still give more than the text
+           * loaded did (its slots in the postings). */
+          var rest = restKey(c, text, res.per, hit, c.loose ? looseNeed(units) : need(units));
+          if (rest.key && byRank(rest.key, c) < 0) rest.key = c;
+          if (!rest.parts.length) {
+            c.state = hit ? 2 : 3;
+            return;
+          }
+          c.state = 1;
+          c.need = rest.parts;
+          c.covered = rest.key.covered;
+          c.tier = rest.key.tier;
+          c.weight = rest.key.weight;
         });
         return step();
       });
