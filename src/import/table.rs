@@ -105,33 +105,51 @@ pub(super) fn is_catalog_text(text: &str) -> bool {
 /// (`信息内容本年新制作数量本年新公开数量对外公开总数量`, a table's header row copied with its cell
 /// borders lost), as the labels' comparison keys; `None` when the text is not spelled by labels.
 pub(super) fn run_together_labels(text: &str) -> Option<Vec<String>> {
-    let k: Vec<char> = key(text).chars().collect();
+    let k = key(text);
     let keys = catalog_keys();
-    // parts[end]: the fewest labels that spell k[..end] and where the last of them starts.
-    let mut parts: Vec<Option<(usize, usize)>> = vec![None; k.len() + 1];
+    // Byte offsets of the key's characters, and its end.
+    let bounds: Vec<usize> = k.char_indices().map(|(i, _)| i).chain([k.len()]).collect();
+    // parts[e]: the fewest labels that spell the key up to bounds[e], and the bound where the
+    // last of them starts. No label is longer than the longest key: a paragraph costs no more
+    // than a header row.
+    let longest = longest_catalog_key();
+    let mut parts: Vec<Option<(usize, usize)>> = vec![None; bounds.len()];
     parts[0] = Some((0, 0));
-    for end in 1..=k.len() {
-        parts[end] = (0..end)
-            .filter_map(|start| {
-                let (n, _) = parts[start]?;
-                keys.contains(&k[start..end].iter().collect::<String>())
-                    .then_some((n + 1, start))
+    for e in 1..bounds.len() {
+        parts[e] = (e.saturating_sub(longest)..e)
+            .filter_map(|s| {
+                let (n, _) = parts[s]?;
+                keys.contains(&k[bounds[s]..bounds[e]])
+                    .then_some((n + 1, s))
             })
             .min();
     }
-    let (n, _) = parts[k.len()]?;
+    let last = bounds.len() - 1;
+    let (n, _) = parts[last]?;
     if n < 2 {
         return None;
     }
     let mut labels = Vec::with_capacity(n);
-    let mut end = k.len();
-    while end > 0 {
-        let (_, start) = parts[end]?;
-        labels.push(k[start..end].iter().collect());
-        end = start;
+    let mut e = last;
+    while e > 0 {
+        let (_, s) = parts[e]?;
+        labels.push(k[bounds[s]..bounds[e]].to_string());
+        e = s;
     }
     labels.reverse();
     Some(labels)
+}
+
+/// The length in characters of the longest of [`catalog_keys`].
+fn longest_catalog_key() -> usize {
+    static LONGEST: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *LONGEST.get_or_init(|| {
+        catalog_keys()
+            .iter()
+            .map(|k| k.chars().count())
+            .max()
+            .unwrap_or(0)
+    })
 }
 
 /// The comparison keys of every printed label, column heading, caption and corner note of the
