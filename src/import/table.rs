@@ -77,6 +77,47 @@ fn row_index(format: &Format) -> RowIndex {
     index
 }
 
+/// The index key of a printed cell that is a catalog label followed by a bracketed note
+/// (`规范性文件（行政机关制定发布的……）`: some counties print the form's guidance after the
+/// label), and that note. Only asked when no cell of the row is a catalog label as printed.
+fn noted_label(index: &RowIndex, text: &str) -> Option<(String, Option<String>)> {
+    let (label, note) = trailing_note(text)?;
+    let label = key(label);
+    index
+        .contains_key(&label)
+        .then(|| (label, Some(note.to_string())))
+}
+
+/// `text` split before a bracketed note that ends it (`（`…`）` or `(`…`)`, brackets balanced
+/// inside), with a label of at least two characters before it.
+fn trailing_note(text: &str) -> Option<(&str, &str)> {
+    let text = text.trim_end();
+    let mut depth = 0usize;
+    for (at, c) in text.char_indices().rev() {
+        match c {
+            ')' | '）' => depth += 1,
+            '(' | '（' => {
+                depth = depth.checked_sub(1)?;
+                if depth == 0 {
+                    let label = text[..at].trim_end();
+                    let note = &text[at..];
+                    return (label.chars().count() >= 2 && note.chars().count() > 2)
+                        .then_some((label, note));
+                }
+            }
+            _ if depth == 0 => return None,
+            _ => {}
+        }
+    }
+    None
+}
+
+/// The printed label of the first catalog row behind an index entry.
+fn label_text<'f>(format: &'f Format, rows: &[(usize, usize)]) -> &'f str {
+    rows.first()
+        .map_or("", |&(t, r)| format.tables[t].rows[r].label.as_str())
+}
+
 /// The catalog row a printed label stands for: the first one not taken yet after the last row
 /// read (rows come in official order), else the first one not taken yet.
 fn pick(
@@ -213,7 +254,10 @@ pub(super) fn label_hits(format: &Format, grids: &[Grid]) -> usize {
     let index = row_index(format);
     let mut seen = std::collections::HashSet::new();
     for cell in grids.iter().flatten().flatten() {
-        if let Some(at) = index.get(&key(&cell.text)) {
+        let found = index
+            .get(&key(&cell.text))
+            .or_else(|| noted_label(&index, &cell.text).and_then(|(label, _)| index.get(&label)));
+        if let Some(at) = found {
             seen.extend(at.iter().copied());
         }
     }
@@ -263,8 +307,16 @@ pub(super) fn match_tables(format: &'static Format, grids: &[Grid]) -> Matched {
             } else {
                 Fate::Heading
             };
-            let label_at = row.iter().rposition(|c| index.contains_key(&key(&c.text)));
-            let Some(label_at) = label_at else {
+            let label =
+                row.iter()
+                    .rposition(|c| index.contains_key(&key(&c.text)))
+                    .map(|at| (at, (key(&row[at].text), None)))
+                    .or_else(|| {
+                        row.iter().enumerate().rev().find_map(|(at, c)| {
+                            noted_label(&index, &c.text).map(|found| (at, found))
+                        })
+                    });
+            let Some((label_at, (label_key, note))) = label else {
                 let found = m.rows_found;
                 if has_review {
                     review_row(format, row, &mut m);
@@ -278,7 +330,18 @@ pub(super) fn match_tables(format: &'static Format, grids: &[Grid]) -> Matched {
                 });
                 continue;
             };
-            let at = match pick(&index[&key(&row[label_at].text)], &taken, last) {
+            if let Some(note) = note {
+                m.findings.push(Finding::new(
+                    Level::Warning,
+                    &row[label_at].at,
+                    format!(
+                        "标签「{}」按格式中的指标「{}」导入：后面括号里的说明「{note}」不是格式中的文字，没有写入统计表（原文文件中保留）；请核对这一行是否就是该指标",
+                        row[label_at].text,
+                        label_text(format, &index[&label_key]),
+                    ),
+                ));
+            }
+            let at = match pick(&index[&label_key], &taken, last) {
                 Ok(at) => at,
                 Err(first) => {
                     m.findings.push(Finding::new(
@@ -866,6 +929,55 @@ mod tests {
             .enumerate()
             .map(|(i, c)| Text::new(*c, Place::Line(i + 1)))
             .collect()
+    }
+
+    #[test]
+    fn a_trailing_bracketed_note_is_split_off_only_when_it_ends_the_label() {
+        assert_eq!(
+            trailing_note("规范性文件（含决定、通告（试行）等）"),
+            Some(("规范性文件", "（含决定、通告（试行）等）"))
+        );
+        assert_eq!(
+            trailing_note("规章 (市级填写) "),
+            Some(("规章", "(市级填写)"))
+        );
+        assert_eq!(trailing_note("（一）收到申请数"), None);
+        assert_eq!(trailing_note("行政许可"), None);
+        assert_eq!(trailing_note("许（说明）"), None);
+        assert_eq!(trailing_note("规章（）"), None);
+        assert_eq!(trailing_note("规章说明）"), None);
+    }
+
+    #[test]
+    fn a_label_followed_by_a_note_reads_as_the_form_row_and_says_so() {
+        let f = crate::schema::format("gov-2019").unwrap();
+        let grid = vec![
+            row(&["规范性文件（以本单位名义印发的文件）", "6", "2", "9"]),
+            row(&["其他文件（以本单位名义印发的文件）", "1", "1", "1"]),
+        ];
+        let m = match_tables(f, &[grid]);
+        let value = |id: &str| m.values[f.cell_index(id).unwrap()].map(|v| v.to_string());
+        assert_eq!(
+            value("art20_1.normative_docs.new_made").as_deref(),
+            Some("6")
+        );
+        assert_eq!(
+            value("art20_1.normative_docs.public_total").as_deref(),
+            Some("9")
+        );
+        assert_eq!(m.rows_found, 1);
+        let said: Vec<&str> = m.findings.iter().map(|f| f.message.as_str()).collect();
+        assert!(
+            said.iter()
+                .any(|s| s.contains("按格式中的指标「规范性文件」导入")),
+            "{said:?}"
+        );
+        assert!(
+            said.iter().any(|s| s.contains(
+                "「其他文件（以本单位名义印发的文件）」与统计表格式中的任何指标都对不上"
+            )),
+            "{said:?}"
+        );
     }
 
     #[test]
