@@ -1267,27 +1267,39 @@ pub(crate) fn docs_js(site: &Site) -> String {
 /// The thesaurus `thesaurus.txt`: the reports' vocabulary, which `search.js` also looks for.
 const THESAURUS: &str = include_str!("thesaurus.txt");
 
-/// One group of [`THESAURUS`]: `wide` (`A > B C`: A covers B and C) or equivalents (`A = B C`).
+/// One group of [`THESAURUS`]: `wide` (`A > B C`: A covers B and C), `reader` (`A ~ B C`: the
+/// reader's word A stands for the topic the reports name B or C) or equivalents (`A = B C`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub(crate) struct SynonymGroup {
-    /// The words of the group, normalised; the first is the wider word of a `>` group.
+    /// The words of the group, normalised; the first is the wider word of a `>` group and the
+    /// reader's word of a `~` group.
     pub words: Vec<String>,
-    /// Whether the group is `A > B C` (else `A = B C`).
+    /// Whether the group is `A > B C` (else `A = B C` or `A ~ B C`).
     pub wide: bool,
+    /// Whether the group is `A ~ B C`: a query term with A also looks for B and C on their own
+    /// (the term reduced to the topic), since the rest of a reader's phrase (工作中的短板) is
+    /// not the reports' wording either. Written only when set, so that docs.js of the other
+    /// groups stays as it was.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub reader: bool,
 }
 
 /// The groups of [`THESAURUS`], each word normalised as search normalises text. A line that
-/// is not `A = B…` or `A > B…` is skipped (a unit test keeps the file free of them).
+/// is not `A = B…`, `A > B…` or `A ~ B…` is skipped (a unit test keeps the file free of them).
 pub(crate) fn thesaurus() -> Vec<SynonymGroup> {
     (THESAURUS.lines())
         .filter(|line| !line.trim_start().starts_with('#') && !line.trim().is_empty())
         .filter_map(|line| {
-            let wide = line.contains('>');
-            let (head, rest) = line.split_once(if wide { '>' } else { '=' })?;
+            let sep = ['>', '~', '='].into_iter().find(|c| line.contains(*c))?;
+            let (head, rest) = line.split_once(sep)?;
             let mut words = vec![normalize(head.trim())];
             words.extend(rest.split_whitespace().map(normalize));
             let ok = words.len() > 1 && words.iter().all(|w| !w.is_empty() && !w.contains(' '));
-            ok.then_some(SynonymGroup { words, wide })
+            ok.then_some(SynonymGroup {
+                words,
+                wide: sep == '>',
+                reader: sep == '~',
+            })
         })
         .collect()
 }

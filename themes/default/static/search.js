@@ -105,7 +105,11 @@
   var NEAR_UNITS = 5, NEAR_SPAN = 6, NEAR_MIN = 40;
   /* Words of a question that no report contains (怎么申请政府信息公开 → 申请政府信息公开);
    * matched in normalised text. */
-  var QUESTION = /为什么|怎么样|怎么办|怎么|怎样|如何|什么|哪些|哪里|哪儿|哪个|是否|能否|可否|有没有|是不是|请问|我想|我要|想要|想问|多少/g;
+  var QUESTION = /为什么|怎么样|怎么办|怎么|怎样|如何|什么|哪些|哪里|哪儿|哪个|是否|能否|可否|有没有|是不是|请问|我想|我要|想要|想问|多少|几[次件条个项场期]|数量|数目/g;
+  /* Question words that ask for a time: the reports state it as a time limit (时限, and the
+   * thesaurus' 法定期限 …), so the question word becomes that word (申请信息公开要多久 →
+   * 申请信息公开 时限). Replaced before QUESTION drops the rest. */
+  var ASK_TIME = /要?(多久|多长时间|多少天|几天|几个工作日|多少个?工作日)/g;
   var PARTICLES = /[吗呢吧啊呀]+(?=[\s?!.,]|$)/g;
   /* In a question comparing townships (ASK compare): the comparison, and the township as its
    * subject at either end of a word (乡镇收到的申请, 申请最多的乡镇). */
@@ -372,7 +376,7 @@
    * each term's alternatives from the thesaurus (the term with one of its words replaced). */
   function parse(query, syn) {
     var norm = normalize(query);
-    var plain = norm.replace(QUESTION, ' ').replace(PARTICLES, ' ');
+    var plain = norm.replace(ASK_TIME, ' 时限 ').replace(QUESTION, ' ').replace(PARTICLES, ' ');
     /* A question comparing townships (哪个镇申请最多): which township and the comparison are
      * what the answer box's table answers, not words of a report; the rest (申请) is searched. */
     if (ASK[0][1].test(norm)) plain = plain.replace(COMPARE, ' ').replace(SUBJECT, ' ');
@@ -420,10 +424,13 @@
       words.forEach(function (w, i) {
         var at = text.indexOf(w);
         if (at < 0 || inLonger(text, w, at, words)) return;
-        var others = g.wide ? (i === 0 ? words.slice(1) : [words[0]]) :
+        /* A reader's word (`A ~ B C`, first word): the report's words on their own — the
+         * rest of the reader's phrase (工作中的短板) is not the reports' wording either. */
+        if (g.reader && i > 0) return;
+        var others = g.wide || g.reader ? (i === 0 ? words.slice(1) : [words[0]]) :
           words.filter(function (x, k) { return k !== i; });
         others.forEach(function (o) {
-          var alt = text.slice(0, at) + o + text.slice(at + w.length);
+          var alt = g.reader ? o : text.slice(0, at) + o + text.slice(at + w.length);
           if (alt.indexOf(text) < 0 && alt.indexOf(query) < 0 && alt !== query &&
             out.indexOf(alt) < 0) out.push(alt);
         });
