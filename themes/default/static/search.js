@@ -379,7 +379,11 @@
     var plain = norm.replace(ASK_TIME, ' 时限 ').replace(QUESTION, ' ').replace(PARTICLES, ' ');
     /* A question comparing townships (哪个镇申请最多): which township and the comparison are
      * what the answer box's table answers, not words of a report; the rest (申请) is searched. */
-    if (ASK[0][1].test(norm)) plain = plain.replace(COMPARE, ' ').replace(SUBJECT, ' ');
+    var ask = null;
+    if (ASK[0][1].test(norm)) {
+      ask = { kind: compareKind(norm) };
+      plain = plain.replace(COMPARE, ' ').replace(SUBJECT, ' ');
+    }
     if (tokensAt(plain).units) norm = plain;
     var terms = [];
     norm.split(/\s+/).forEach(function (word) {
@@ -389,7 +393,7 @@
       var end = last.q + last.t.length;
       var text = word.slice(first.q, end);
       found.tokens.forEach(function (t) { t.q -= first.q; });
-      var term = { text: text, tokens: found.tokens, units: found.units, alts: [] };
+      var term = { text: text, tokens: found.tokens, units: found.units, alts: [], ask: ask };
       var year = /^((?:19|20)\d\d)年?度?$/.exec(text);
       term.year = !!year && meta.years.some(function (e) { return String(e[0]) === year[1]; });
       if (syn !== false) {
@@ -401,6 +405,31 @@
       terms.push(term);
     });
     return terms;
+  }
+
+  /* The kind of township a question comparing townships asks about (哪个街道 → 街道), or ''
+   * when it names none or all (哪个乡镇). */
+  function compareKind(norm) {
+    var m = /(哪个|哪些|哪一个|哪几个|最多的?|最少的?|最高的?|最低的?)(乡镇|街道|苏木|镇|乡)/.exec(norm) ||
+      /(^|\s)(乡镇|街道|苏木|镇|乡)\S*(最多|最少|最高|最低)/.exec(norm);
+    var kind = m ? m[2] : '';
+    return kind === '乡镇' ? '' : kind;
+  }
+
+  /* A reported figure above 0 (a count of applications, items, cases), in a passage. */
+  var FIGURE = /(^|[^\d.])[1-9]\d*\s*(件|条|个|起|宗|份|次|人次)/;
+
+  /* How much a hit of a question comparing townships falls behind in tier: one when its
+   * township is not of the kind asked about (哪个街道…: a 镇), one when its passage states no
+   * figure above 0 from its first match on (未收到…申请 does not answer 最多). Lowering a hit's tier keeps the index's
+   * bound an upper bound, so the first page stays the top of the full ranking. */
+  function askPenalty(ask, township, snippet) {
+    if (!ask) return 0;
+    var kind = ask.kind && township.slice(-ask.kind.length) !== ask.kind ? 1 : 0;
+    /* From the first match on: the figure of the sentence before it is another one's. */
+    var first = snippet.findIndex(function (s) { return s[1]; });
+    var text = snippet.slice(Math.max(first, 0)).map(function (s) { return s[0]; }).join('');
+    return kind + (FIGURE.test(normalize(text)) ? 0 : 1);
   }
 
   /* The thesaurus' words for a term (docs.js `syn`, from src/search/thesaurus.txt): for each
@@ -965,7 +994,7 @@
       covered: covered,
       units: units,
       weight: weight,
-      tier: tier,
+      tier: tier - askPenalty(terms[0].ask, info.township, where.snippet),
       order: order(meta.town[doc]),
       snippet: where.snippet,
       also: variants.filter(function (v) { return v.alt; }).map(function (v) { return v.text; })
