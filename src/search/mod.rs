@@ -1792,6 +1792,11 @@ mod tests {
             assert_eq!(distinct.len(), g.words.len(), "{:?}", g.words);
             seen.insert(g.words[0].clone());
         }
+        // A reader's word (`A ~ B C`): its own kind of group, the reader's word first.
+        let reader = groups.iter().find(|g| g.words[0] == "短板");
+        assert!(reader.is_some_and(|g| g.reader && !g.wide), "{reader:?}");
+        assert!(groups.iter().any(|g| g.wide && !g.reader));
+        assert!(groups.iter().any(|g| !g.wide && !g.reader));
         for (from, to) in [
             ("政务新媒体", "微信"),
             ("依申请公开", "政府信息公开申请"),

@@ -29,8 +29,11 @@
  * holds its best passage, with that section's snippet.
  *
  * Thesaurus (docs.js `syn`, from src/search/thesaurus.txt): each term also looks for its
- * alternatives (the term with a word of a group replaced), shown as 也找了; filters.syn = false
- * turns it off. A second, small index of non-report pages: the township pages (doc ids from
+ * alternatives (the term with a word of a group replaced; for a reader's word, `A ~ B C`, the
+ * reports' words on their own), shown as 也找了; filters.syn = false turns it off. Question
+ * words are dropped, figure words (几次, 数量) too, and time questions (要多久) searched as 时限;
+ * a question comparing townships ranks, among equal coverage, the kind it names (哪个街道) and
+ * passages stating a figure above 0 first (askPenalty()). A second, small index of non-report pages: the township pages (doc ids from
  * docs.js `nav` on, their names as postings) and the year pages (a year in the query). Questions
  * about figures (哪个乡镇…最多, 按时, 怎么申请) get an answer box pointing to the page that
  * answers them (docs.js `answers`).
@@ -841,7 +844,7 @@
 
   /* The text around the first mark (or `focus`, the best section's first mark), plus a shorter fragment for the first mark of each term not
    * in it (at most three fragments), joined with "…". `found`: one match per term. */
-  function snippet(original, norm, found, terms, focus) {
+  function snippet(original, norm, found, terms, focus, gaps) {
     var firsts = found.map(function (m, j) {
       return marks([m], [terms[j]]).map(function (r) { return r[0]; })[0];
     }).filter(function (p) { return p !== undefined; });
@@ -853,6 +856,10 @@
       if (!covered && wins.length < 3) wins.push(span(norm, i, 12, 48));
     });
     wins.sort(function (a, b) { return a[0] - b[0]; });
+    /* A window stops where a part of the body not loaded yet begins: its place is blank. */
+    (gaps || []).forEach(function (g) {
+      wins.forEach(function (w) { if (g[0] >= w[0] && g[0] < w[1]) w[1] = g[0]; });
+    });
     var out = [];
     var end = 0;
     wins.forEach(function (w) {
@@ -862,9 +869,16 @@
       out = out.concat(segments(original, all, from, w[1]));
       end = w[1];
     });
-    if (end < norm.length) out.push(['…', false]);
+    if (end < norm.length && out.length) out.push(['…', false]);
     out.reach = end;
     return out;
+  }
+
+  /* The places [from, to) of the body's rest parts not loaded yet (blank in `b`). */
+  function pendingGaps(text) {
+    return (text.pending || []).map(function (k) {
+      return [text.p[k], k + 1 < text.p.length ? text.p[k + 1] : text.b.length];
+    });
   }
 
   /* The labels of a text's filled table rows (`l`), from its format's list and its mask. */
@@ -1024,7 +1038,7 @@
       if (full && value > topValue) { top = i; topValue = value; }
     });
     var none = variants.map(function () { return { verbatim: 0, units: 0, ranges: [] }; });
-    if (top < 0) return { anchor: '', snippet: snippet(text.b, n.b, none, variants) };
+    if (top < 0) return { anchor: '', snippet: snippet(text.b, n.b, none, variants, undefined, pendingGaps(text)) };
     var f = fields[top];
     var found = best.map(function (v) { return v.found[top]; });
     if (f.kind === 'body') {
@@ -1041,7 +1055,7 @@
         }) };
       });
       var focus = marks(found, variants)[0];
-      return { anchor: f.anchor, snippet: snippet(text.b, n.b, inBody, variants, focus ? focus[0] + f.from : f.from) };
+      return { anchor: f.anchor, snippet: snippet(text.b, n.b, inBody, variants, focus ? focus[0] + f.from : f.from, pendingGaps(text)) };
     }
     if (f.kind === 'labels') return { anchor: f.anchor, snippet: snippet(text.l, n.l, found, variants) };
     if (f.kind === 'weak') return { anchor: '', snippet: snippet(text.w || '', n.w, found, variants) };
@@ -1401,6 +1415,18 @@
     });
   }
 
+  /* The status line of a search's answer with `shown` hits on the page: the count, exact
+   * when the search is complete, 至少 N otherwise — and never 至少 0: a search that has found
+   * nothing within its budget says that it has not finished. */
+  function statusText(query, res, shown) {
+    if (!res.results.length && res.complete) return '没有找到包含“' + query + '”的报告。请换一个词，或减少筛选条件。';
+    if (!res.results.length && !res.total) return '还没有找到包含“' + query + '”的报告，只查了一部分报告；请点“显示更多结果”继续查找。';
+    if (!res.results.length) return '至少 ' + res.total + ' 条结果，请点“显示更多结果”继续查找。';
+    if (res.complete) return '共 ' + res.total + ' 条结果' + (shown < res.total ? '，已显示 ' + shown + ' 条' : '');
+    return '至少 ' + res.total + ' 条结果，已显示 ' + shown + ' 条';
+  }
+  S.statusText = statusText;
+
   /* Questions about figures, and the page that answers them (docs.js `answers`). */
   var ASK = [
     ['compare', /(哪个|哪些|哪一个|哪几个)(乡镇|镇|乡|街道)|(最多|最少|最高|最低)的?(乡镇|镇|乡|街道)|(乡镇|镇|乡|街道).*(最多|最少|最高|最低|排名|排行)|申请.*最多|最多.*申请|排名|排行/],
@@ -1570,14 +1596,7 @@
         list.appendChild(li);
         if (firstNew >= 0 && !focused) { li.firstChild.focus(); focused = true; }
       });
-      if (!res.results.length) {
-        status.textContent = res.complete ? '没有找到包含“' + query + '”的报告。请换一个词，或减少筛选条件。' :
-          '至少 ' + res.total + ' 条结果，请点“显示更多结果”继续查找。';
-      } else if (res.complete) {
-        status.textContent = '共 ' + res.total + ' 条结果' + (list.children.length < res.total ? '，已显示 ' + list.children.length + ' 条' : '');
-      } else {
-        status.textContent = '至少 ' + res.total + ' 条结果，已显示 ' + list.children.length + ' 条';
-      }
+      status.textContent = statusText(query, res, list.children.length);
       more.hidden = res.complete && list.children.length >= res.total;
     }
 
