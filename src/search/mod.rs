@@ -508,13 +508,19 @@ fn lists_parts(sentence: &str) -> bool {
     }
     let sentence = normalize(sentence);
     let sentence = sentence.as_str();
-    items >= 3
-        && ["组成", "部分", "方面", "全文包括", "报告包括", "内容包括"]
-            .iter()
-            .any(|w| sentence.contains(w))
-        && ["报告", "全文", "年报"]
-            .iter()
-            .any(|w| sentence.contains(w))
+    let names_itself = ["报告", "全文", "年报"]
+        .iter()
+        .any(|w| sentence.contains(w));
+    let parts_word = ["组成", "部分", "方面", "全文包括", "报告包括", "内容包括"]
+        .iter()
+        .any(|w| sentence.contains(w));
+    // 报告主要包括：总体情况、…; 本报告由概述、…情况、…与附表等 (no word for parts): a list
+    // of the report's own sections names three or more 情况 (the official outline's headings).
+    let outline = ["包括", "报告由", "年报由"]
+        .iter()
+        .any(|w| sentence.contains(w))
+        && sentence.matches("情况").count() >= 3;
+    names_itself && (parts_word || outline)
 }
 
 /// A cell that reports nothing: empty, 未填报, or a dash.
@@ -1763,6 +1769,9 @@ mod tests {
             "本年度报告内容包括总体情况、主动公开、依申请公开、行政复议等方面。",
             // In traditional characters: read folded.
             "本報告由總結概述、主動公開政府信息情況、政府信息公開行政復議及行政訴訟情況、存在的主要問題六部分內容組成。",
+            // No word for parts: the outline's headings named in it.
+            "报告主要包括：总体情况、主动公开政府信息情况、收到和处理政府信息公开申请情况、存在的主要问题及改进情况和其他需要报告的事项。",
+            "本报告由概述、主动公开政府信息情况、依申请公开政府信息的情况、政府信息公开的收费及减免情况、需要说明的其他事项与附表等。",
         ] {
             assert!(lists_parts(parts), "{parts}");
         }
@@ -1770,6 +1779,8 @@ mod tests {
             "全年主动公开政府信息32条，包括领导信息类1条、机构职能类2条、内设机构类1条。",
             "通过政府网站、政务公开栏、微信公众号等多种渠道发布政府信息。",
             "本年度未收到政府信息公开申请。",
+            // 包括 and 情况 in a passage about the work, not the report's outline.
+            "主动公开的信息包括财政预决算情况、重大项目建设情况、社会救助情况等，在政府网站发布。",
         ] {
             assert!(!lists_parts(said), "{said}");
         }
