@@ -1572,7 +1572,12 @@ fn a_reader_s_word_finds_the_reports_words_and_question_words_ask_for_the_figure
     ]});
     let answers = harness(&out, &requests)["searches"].clone();
     // 短板 ~ 不足 差距: the reports' word on its own, the rest of the reader's phrase dropped.
-    assert_eq!(urls(&answers[0]), ["2018/alpha/index.html"], "{}", answers[0]);
+    assert_eq!(
+        urls(&answers[0]),
+        ["2018/alpha/index.html"],
+        "{}",
+        answers[0]
+    );
     assert_eq!(answers[0]["results"][0]["also"], json!(["差距"]));
     assert!(
         (answers[0]["also"].as_array().unwrap()).contains(&json!("不足")),
@@ -1582,11 +1587,21 @@ fn a_reader_s_word_finds_the_reports_words_and_question_words_ask_for_the_figure
     assert_eq!(urls(&answers[1]), Vec::<String>::new(), "switched off");
     // 几次 asks for a count that the report gives in its figures: dropped, like 多少.
     assert_eq!(answers[2]["terms"], json!(["组织培训"]));
-    assert_eq!(urls(&answers[2]), ["2020/beta/index.html"], "{}", answers[2]);
+    assert_eq!(
+        urls(&answers[2]),
+        ["2020/beta/index.html"],
+        "{}",
+        answers[2]
+    );
     assert_eq!(answers[2]["results"][0]["also"], json!(["培训"]));
     // 要多久 asks for a time limit: searched as 时限 (and the thesaurus' 法定期限).
     assert_eq!(answers[3]["terms"], json!(["申请信息公开", "时限"]));
-    assert_eq!(urls(&answers[3])[0], "2020/beta/index.html", "{}", answers[3]);
+    assert_eq!(
+        urls(&answers[3])[0],
+        "2020/beta/index.html",
+        "{}",
+        answers[3]
+    );
     assert!(
         (answers[3]["results"][0]["snippet"].as_str().unwrap()).contains("<mark>法定期限</mark>"),
         "{}",
@@ -1623,7 +1638,12 @@ fn a_question_comparing_townships_ranks_its_kind_and_stated_figures_first() {
         "2018/alpha/index.html",
     );
     // 哪个街道: the street office with a figure, then the 乡 with one, then the 镇 with none.
-    assert_eq!(urls(&answers[0]), [street, township, village], "{}", answers[0]);
+    assert_eq!(
+        urls(&answers[0]),
+        [street, township, village],
+        "{}",
+        answers[0]
+    );
     assert!(tier(&answers[0], street) > tier(&answers[0], township));
     assert!(tier(&answers[0], township) > tier(&answers[0], village));
     // 哪个乡镇 names every kind: only the stated figure counts.
