@@ -1539,7 +1539,7 @@ fn readers_site() -> Fixture {
     f.edit(
         "content/2018/alpha/report.md",
         "正文。",
-        "公开工作与群众需求还存在差距。全年未收到依申请公开申请。",
+        "公开工作与群众需求还存在差距。全年未收到依申请公开申请。群众可当面或以信函提出申请。",
     );
     f.edit(
         "content/2020/beta/report.md",
@@ -1569,6 +1569,7 @@ fn a_reader_s_word_finds_the_reports_words_and_question_words_ask_for_the_figure
         {"q": "申请信息公开要多久"},
         {"q": "行政处罚决定数量"},
         {"q": "行政处罚决定数量", "syn": false},
+        {"q": "怎样提交信息公开申请"},
     ]});
     let answers = harness(&out, &requests)["searches"].clone();
     // 短板 ~ 不足 差距: the reports' word on its own, the rest of the reader's phrase dropped.
@@ -1614,6 +1615,11 @@ fn a_reader_s_word_finds_the_reports_words_and_question_words_ask_for_the_figure
         assert_eq!(urls(a), ["2020/beta/index.html"], "{a}");
         assert_eq!(a["results"][0]["anchor"], "stats-title", "{a}");
     }
+    // 怎样 asks for the ways to apply: searched as 申请方式, which covers 当面, 信函 ….
+    assert_eq!(answers[6]["terms"], json!(["申请方式", "信息公开申请"]));
+    assert_eq!(urls(&answers[6])[0], "2018/alpha/index.html", "{}", answers[6]);
+    let also = answers[6]["results"][0]["also"].to_string();
+    assert!(also.contains("当面") || also.contains("信函"), "{also}");
 }
 
 #[test]

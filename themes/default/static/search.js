@@ -31,7 +31,8 @@
  * Thesaurus (docs.js `syn`, from src/search/thesaurus.txt): each term also looks for its
  * alternatives (the term with a word of a group replaced; for a reader's word, `A ~ B C`, the
  * reports' words on their own), shown as 也找了; filters.syn = false turns it off. Question
- * words are dropped, figure words (几次, 数量) too, and time questions (要多久) searched as 时限;
+ * words are dropped, figure words (几次, 数量) too, time questions (要多久) are searched as 时限
+ * and questions how to apply (怎样提交…申请) as 申请方式;
  * a question comparing townships ranks, among equal coverage, the kind it names (哪个街道) and
  * passages stating a figure above 0 first (askPenalty()). A second, small index of non-report pages: the township pages (doc ids from
  * docs.js `nav` on, their names as postings) and the year pages (a year in the query). Questions
@@ -113,6 +114,10 @@
    * thesaurus' 法定期限 …), so the question word becomes that word (申请信息公开要多久 →
    * 申请信息公开 时限). Replaced before QUESTION drops the rest. */
   var ASK_TIME = /要?(多久|多长时间|多少天|几天|几个工作日|多少个?工作日)/g;
+  /* A question how to apply (怎样提交信息公开申请): the reports describe it as the ways an
+   * application is received, so the question words become 申请方式 (which the thesaurus
+   * widens to 当面, 信函, 网络申请 …). */
+  var ASK_HOW = /(怎么样|怎么|怎样|如何)(提交|递交|提出|进行)?(?=\S*申请)/g;
   var PARTICLES = /[吗呢吧啊呀]+(?=[\s?!.,]|$)/g;
   /* In a question comparing townships (ASK compare): the comparison, and the township as its
    * subject at either end of a word (乡镇收到的申请, 申请最多的乡镇). */
@@ -379,7 +384,7 @@
    * each term's alternatives from the thesaurus (the term with one of its words replaced). */
   function parse(query, syn) {
     var norm = normalize(query);
-    var plain = norm.replace(ASK_TIME, ' 时限 ').replace(QUESTION, ' ').replace(PARTICLES, ' ');
+    var plain = norm.replace(ASK_TIME, ' 时限 ').replace(ASK_HOW, ' 申请方式 ').replace(QUESTION, ' ').replace(PARTICLES, ' ');
     /* A question comparing townships (哪个镇申请最多): which township and the comparison are
      * what the answer box's table answers, not words of a report; the rest (申请) is searched. */
     var ask = null;
