@@ -1617,7 +1617,12 @@ fn a_reader_s_word_finds_the_reports_words_and_question_words_ask_for_the_figure
     }
     // 怎样 asks for the ways to apply: searched as 申请方式, which covers 当面, 信函 ….
     assert_eq!(answers[6]["terms"], json!(["申请方式", "信息公开申请"]));
-    assert_eq!(urls(&answers[6])[0], "2018/alpha/index.html", "{}", answers[6]);
+    assert_eq!(
+        urls(&answers[6])[0],
+        "2018/alpha/index.html",
+        "{}",
+        answers[6]
+    );
     let also = answers[6]["results"][0]["also"].to_string();
     assert!(also.contains("当面") || also.contains("信函"), "{also}");
 }
