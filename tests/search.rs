@@ -1527,3 +1527,195 @@ fn a_check_loads_only_the_rest_part_whose_sections_can_hold_the_match() {
         "less than half of the rest: {rests:?} of {whole} bytes"
     );
 }
+
+/// Reports that say in their own words what readers ask in theirs, and a street office.
+fn readers_site() -> Fixture {
+    let f = Fixture::new();
+    f.edit(
+        "content/townships.yaml",
+        "  order: 2\n",
+        "  order: 2\n- slug: gamma\n  name: 丙街道\n  kind: 街道\n  order: 3\n",
+    );
+    f.edit(
+        "content/2018/alpha/report.md",
+        "正文。",
+        "公开工作与群众需求还存在差距。全年未收到依申请公开申请。群众可当面或以信函提出申请。",
+    );
+    f.edit(
+        "content/2020/beta/report.md",
+        "正文。",
+        "工作人员参加政务公开业务培训。依申请公开均在法定期限内答复。全年收到依申请公开申请2件。",
+    );
+    f.edit(
+        "content/2020/beta/stats.yaml",
+        "values:\n",
+        "values:\n  art20_6.penalty.decisions: 0\n",
+    );
+    f.write(
+        "content/2020/gamma/report.md",
+        "---\npublished: 2021-01-20\n---\n全年收到依申请公开申请3件。\n",
+    );
+    f
+}
+
+#[test]
+fn a_reader_s_word_finds_the_reports_words_and_question_words_ask_for_the_figure() {
+    let f = readers_site();
+    let (_tmp, out) = build(f.root());
+    let requests = json!({"searches": [
+        {"q": "工作中的短板"},
+        {"q": "工作中的短板", "syn": false},
+        {"q": "组织培训 几次"},
+        {"q": "申请信息公开要多久"},
+        {"q": "行政处罚决定数量"},
+        {"q": "行政处罚决定数量", "syn": false},
+        {"q": "怎样提交信息公开申请"},
+    ]});
+    let answers = harness(&out, &requests)["searches"].clone();
+    // 短板 ~ 不足 差距: the reports' word on its own, the rest of the reader's phrase dropped.
+    assert_eq!(
+        urls(&answers[0]),
+        ["2018/alpha/index.html"],
+        "{}",
+        answers[0]
+    );
+    assert_eq!(answers[0]["results"][0]["also"], json!(["差距"]));
+    assert!(
+        (answers[0]["also"].as_array().unwrap()).contains(&json!("不足")),
+        "shown to the reader: {}",
+        answers[0]["also"]
+    );
+    assert_eq!(urls(&answers[1]), Vec::<String>::new(), "switched off");
+    // 几次 asks for a count that the report gives in its figures: dropped, like 多少.
+    assert_eq!(answers[2]["terms"], json!(["组织培训"]));
+    assert_eq!(
+        urls(&answers[2]),
+        ["2020/beta/index.html"],
+        "{}",
+        answers[2]
+    );
+    assert_eq!(answers[2]["results"][0]["also"], json!(["培训"]));
+    // 要多久 asks for a time limit: searched as 时限 (and the thesaurus' 法定期限).
+    assert_eq!(answers[3]["terms"], json!(["申请信息公开", "时限"]));
+    assert_eq!(
+        urls(&answers[3])[0],
+        "2020/beta/index.html",
+        "{}",
+        answers[3]
+    );
+    assert!(
+        (answers[3]["results"][0]["snippet"].as_str().unwrap()).contains("<mark>法定期限</mark>"),
+        "{}",
+        answers[3]["results"][0]
+    );
+    // 数量 names the figure: the row's label finds the report whose table reports it (0
+    // counts; the others leave the row blank), with or without the thesaurus.
+    for a in [&answers[4], &answers[5]] {
+        assert_eq!(a["terms"], json!(["行政处罚决定"]));
+        assert_eq!(urls(a), ["2020/beta/index.html"], "{a}");
+        assert_eq!(a["results"][0]["anchor"], "stats-title", "{a}");
+    }
+    // 怎样 asks for the ways to apply: searched as 申请方式, which covers 当面, 信函 ….
+    assert_eq!(answers[6]["terms"], json!(["申请方式", "信息公开申请"]));
+    assert_eq!(
+        urls(&answers[6])[0],
+        "2018/alpha/index.html",
+        "{}",
+        answers[6]
+    );
+    let also = answers[6]["results"][0]["also"].to_string();
+    assert!(also.contains("当面") || also.contains("信函"), "{also}");
+}
+
+#[test]
+fn a_question_comparing_townships_ranks_its_kind_and_stated_figures_first() {
+    let f = readers_site();
+    let (_tmp, out) = build(f.root());
+    let requests = json!({"searches": [
+        {"q": "哪个街道收到的申请最多"},
+        {"q": "哪个乡镇收到的申请最多"},
+        {"q": "收到的申请"},
+    ]});
+    let answers = harness(&out, &requests)["searches"].clone();
+    let tier = |a: &Value, url: &str| -> i64 {
+        (a["results"].as_array().unwrap().iter())
+            .find(|r| r["url"] == url)
+            .and_then(|r| r["tier"].as_i64())
+            .unwrap_or_else(|| panic!("{url} in {a}"))
+    };
+    let (street, township, village) = (
+        "2020/gamma/index.html",
+        "2020/beta/index.html",
+        "2018/alpha/index.html",
+    );
+    // 哪个街道: the street office with a figure, then the 乡 with one, then the 镇 with none.
+    assert_eq!(
+        urls(&answers[0]),
+        [street, township, village],
+        "{}",
+        answers[0]
+    );
+    assert!(tier(&answers[0], street) > tier(&answers[0], township));
+    assert!(tier(&answers[0], township) > tier(&answers[0], village));
+    // 哪个乡镇 names every kind: only the stated figure counts.
+    assert_eq!(tier(&answers[1], street), tier(&answers[1], township));
+    assert!(tier(&answers[1], township) > tier(&answers[1], village));
+    assert_eq!(urls(&answers[1])[2], village);
+    // Not a question: no such order.
+    assert_eq!(tier(&answers[2], street), tier(&answers[2], village));
+}
+
+#[test]
+fn a_search_that_found_nothing_yet_does_not_say_at_least_zero() {
+    let f = wording_site();
+    let (_tmp, out) = build(f.root());
+    let requests = json!({"statusText": [
+        ["公开", {"results": [], "total": 0, "complete": false}, 0],
+        ["公开", {"results": [], "total": 0, "complete": true}, 0],
+        ["公开", {"results": [{}], "total": 12, "complete": false}, 10],
+        ["公开", {"results": [{}], "total": 12, "complete": true}, 10],
+    ]});
+    let lines = harness(&out, &requests)["statusText"].clone();
+    let line = |i: usize| lines[i].as_str().unwrap().to_string();
+    assert!(!line(0).contains("至少 0"), "{}", line(0));
+    assert!(line(0).contains("显示更多结果"), "{}", line(0));
+    assert!(line(1).starts_with("没有找到"), "{}", line(1));
+    assert!(line(2).starts_with("至少 12 条结果"), "{}", line(2));
+    assert!(line(3).starts_with("共 12 条结果"), "{}", line(3));
+}
+
+#[test]
+fn a_snippet_stops_where_a_part_not_loaded_yet_begins() {
+    let f = Fixture::empty();
+    f.write("site.toml", common::SITE_TOML);
+    f.write(
+        "content/townships.yaml",
+        "- slug: a\n  name: 甲镇\n  kind: 镇\n",
+    );
+    let filler = "本镇按照条例要求做好政府信息公开工作，及时更新公开栏和网站栏目，群众满意度较高。";
+    let mut body = String::from("## 一、概述\n\n");
+    for _ in 0..9 {
+        body.push_str(filler);
+    }
+    body.push_str("全年受理行政处罚案件公开事项。\n\n");
+    for n in 2..=6 {
+        body.push_str(&format!("## 第{n}部分\n\n"));
+        for _ in 0..12 {
+            body.push_str(filler);
+        }
+        body.push_str("\n\n");
+    }
+    f.write(
+        "content/2020/a/report.md",
+        &format!("---\npublished: 2021-01-20\n---\n{body}"),
+    );
+    let (_tmp, out) = build(f.root());
+    let answer = &searches(&out, &[("行政处罚案件", "", "")])[0];
+    assert_eq!(urls(answer), ["2020/a/index.html"], "{answer}");
+    let loaded = answer["loaded"].to_string();
+    assert!(!loaded.contains("\"r/"), "the first part decides: {loaded}");
+    let snippet = answer["results"][0]["snippet"].as_str().unwrap();
+    assert!(snippet.contains("<mark>行政处罚案件</mark>"), "{snippet}");
+    assert!(!snippet.contains("  "), "no blank place: {snippet:?}");
+    assert!(snippet.ends_with('…'), "{snippet:?}");
+}

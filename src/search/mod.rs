@@ -508,13 +508,19 @@ fn lists_parts(sentence: &str) -> bool {
     }
     let sentence = normalize(sentence);
     let sentence = sentence.as_str();
-    items >= 3
-        && ["组成", "部分", "方面", "全文包括", "报告包括", "内容包括"]
-            .iter()
-            .any(|w| sentence.contains(w))
-        && ["报告", "全文", "年报"]
-            .iter()
-            .any(|w| sentence.contains(w))
+    let names_itself = ["报告", "全文", "年报"]
+        .iter()
+        .any(|w| sentence.contains(w));
+    let parts_word = ["组成", "部分", "方面", "全文包括", "报告包括", "内容包括"]
+        .iter()
+        .any(|w| sentence.contains(w));
+    // 报告主要包括：总体情况、…; 本报告由概述、…情况、…与附表等 (no word for parts): a list
+    // of the report's own sections names three or more 情况 (the official outline's headings).
+    let outline = ["包括", "报告由", "年报由"]
+        .iter()
+        .any(|w| sentence.contains(w))
+        && sentence.matches("情况").count() >= 3;
+    names_itself && (parts_word || outline)
 }
 
 /// A cell that reports nothing: empty, 未填报, or a dash.
@@ -1267,27 +1273,39 @@ pub(crate) fn docs_js(site: &Site) -> String {
 /// The thesaurus `thesaurus.txt`: the reports' vocabulary, which `search.js` also looks for.
 const THESAURUS: &str = include_str!("thesaurus.txt");
 
-/// One group of [`THESAURUS`]: `wide` (`A > B C`: A covers B and C) or equivalents (`A = B C`).
+/// One group of [`THESAURUS`]: `wide` (`A > B C`: A covers B and C), `reader` (`A ~ B C`: the
+/// reader's word A stands for the topic the reports name B or C) or equivalents (`A = B C`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub(crate) struct SynonymGroup {
-    /// The words of the group, normalised; the first is the wider word of a `>` group.
+    /// The words of the group, normalised; the first is the wider word of a `>` group and the
+    /// reader's word of a `~` group.
     pub words: Vec<String>,
-    /// Whether the group is `A > B C` (else `A = B C`).
+    /// Whether the group is `A > B C` (else `A = B C` or `A ~ B C`).
     pub wide: bool,
+    /// Whether the group is `A ~ B C`: a query term with A also looks for B and C on their own
+    /// (the term reduced to the topic), since the rest of a reader's phrase (工作中的短板) is
+    /// not the reports' wording either. Written only when set, so that docs.js of the other
+    /// groups stays as it was.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub reader: bool,
 }
 
 /// The groups of [`THESAURUS`], each word normalised as search normalises text. A line that
-/// is not `A = B…` or `A > B…` is skipped (a unit test keeps the file free of them).
+/// is not `A = B…`, `A > B…` or `A ~ B…` is skipped (a unit test keeps the file free of them).
 pub(crate) fn thesaurus() -> Vec<SynonymGroup> {
     (THESAURUS.lines())
         .filter(|line| !line.trim_start().starts_with('#') && !line.trim().is_empty())
         .filter_map(|line| {
-            let wide = line.contains('>');
-            let (head, rest) = line.split_once(if wide { '>' } else { '=' })?;
+            let sep = ['>', '~', '='].into_iter().find(|c| line.contains(*c))?;
+            let (head, rest) = line.split_once(sep)?;
             let mut words = vec![normalize(head.trim())];
             words.extend(rest.split_whitespace().map(normalize));
             let ok = words.len() > 1 && words.iter().all(|w| !w.is_empty() && !w.contains(' '));
-            ok.then_some(SynonymGroup { words, wide })
+            ok.then_some(SynonymGroup {
+                words,
+                wide: sep == '>',
+                reader: sep == '~',
+            })
         })
         .collect()
 }
@@ -1751,6 +1769,9 @@ mod tests {
             "本年度报告内容包括总体情况、主动公开、依申请公开、行政复议等方面。",
             // In traditional characters: read folded.
             "本報告由總結概述、主動公開政府信息情況、政府信息公開行政復議及行政訴訟情況、存在的主要問題六部分內容組成。",
+            // No word for parts: the outline's headings named in it.
+            "报告主要包括：总体情况、主动公开政府信息情况、收到和处理政府信息公开申请情况、存在的主要问题及改进情况和其他需要报告的事项。",
+            "本报告由概述、主动公开政府信息情况、依申请公开政府信息的情况、政府信息公开的收费及减免情况、需要说明的其他事项与附表等。",
         ] {
             assert!(lists_parts(parts), "{parts}");
         }
@@ -1758,6 +1779,8 @@ mod tests {
             "全年主动公开政府信息32条，包括领导信息类1条、机构职能类2条、内设机构类1条。",
             "通过政府网站、政务公开栏、微信公众号等多种渠道发布政府信息。",
             "本年度未收到政府信息公开申请。",
+            // 包括 and 情况 in a passage about the work, not the report's outline.
+            "主动公开的信息包括财政预决算情况、重大项目建设情况、社会救助情况等，在政府网站发布。",
         ] {
             assert!(!lists_parts(said), "{said}");
         }
@@ -1780,6 +1803,11 @@ mod tests {
             assert_eq!(distinct.len(), g.words.len(), "{:?}", g.words);
             seen.insert(g.words[0].clone());
         }
+        // A reader's word (`A ~ B C`): its own kind of group, the reader's word first.
+        let reader = groups.iter().find(|g| g.words[0] == "短板");
+        assert!(reader.is_some_and(|g| g.reader && !g.wide), "{reader:?}");
+        assert!(groups.iter().any(|g| g.wide && !g.reader));
+        assert!(groups.iter().any(|g| !g.wide && !g.reader));
         for (from, to) in [
             ("政务新媒体", "微信"),
             ("依申请公开", "政府信息公开申请"),

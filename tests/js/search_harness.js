@@ -2,6 +2,7 @@
 // the browser does (each index file evaluated as a script in the page's global scope).
 // Usage: node search_harness.js <search.js> <site dir> < requests.json > answers.json
 // Requests: {normalize: [text], tokenize: [query], shardOf: [[token, bits]], mayFold: [text],
+//            statusText: [[query, {results, total, complete}, shown]],
 //            searches: [{q, year, township, want, syn}]} (syn: false turns the thesaurus off); each search runs in a fresh page so that
 // `loaded` lists (with sizes) exactly the files that one query downloads. normalize, tokenize and
 // shardOf run after docs.js and the folding table (fold.js) are loaded.
@@ -40,6 +41,7 @@ function page() {
     tokenize: (requests.tokenize || []).map((q) => S.tokenize(q)),
     shardOf: (requests.shardOf || []).map(([t, bits]) => S.shardOf(t, bits)),
     mayFold: (requests.mayFold || []).map((t) => S.mayFold(t)),
+    statusText: (requests.statusText || []).map(([q, res, shown]) => S.statusText(q, res, shown)),
     searches: [],
   };
   for (const s of requests.searches || []) {

@@ -29,8 +29,12 @@
  * holds its best passage, with that section's snippet.
  *
  * Thesaurus (docs.js `syn`, from src/search/thesaurus.txt): each term also looks for its
- * alternatives (the term with a word of a group replaced), shown as 也找了; filters.syn = false
- * turns it off. A second, small index of non-report pages: the township pages (doc ids from
+ * alternatives (the term with a word of a group replaced; for a reader's word, `A ~ B C`, the
+ * reports' words on their own), shown as 也找了; filters.syn = false turns it off. Question
+ * words are dropped, figure words (几次, 数量) too, time questions (要多久) are searched as 时限
+ * and questions how to apply (怎样提交…申请) as 申请方式;
+ * a question comparing townships ranks, among equal coverage, the kind it names (哪个街道) and
+ * passages stating a figure above 0 first (askPenalty()). A second, small index of non-report pages: the township pages (doc ids from
  * docs.js `nav` on, their names as postings) and the year pages (a year in the query). Questions
  * about figures (哪个乡镇…最多, 按时, 怎么申请) get an answer box pointing to the page that
  * answers them (docs.js `answers`).
@@ -82,8 +86,9 @@
   var TEXT_BYTES = 26 * 1024;
   /* Bytes more, a file per hit still missing, when the budget is spent before
    * the page has `want` hits known (a page of 9 hits where 26 reports match would say too
-   * little). */
-  var FILL_BYTES = 6 * 1024;
+   * little). 4 KB since the reader's words and questions made search.js and docs.js about 2 KB
+   * heavier (6 KB before): the page and its search stay within 100 KB. */
+  var FILL_BYTES = 4 * 1024;
   /* The shards a search loads count against the budget of its first page too (once), and its
    * thesaurus alternatives may add at most ALT_SHARD_BYTES of them. */
   var ALT_SHARD_BYTES = 8 * 1024;
@@ -105,7 +110,15 @@
   var NEAR_UNITS = 5, NEAR_SPAN = 6, NEAR_MIN = 40;
   /* Words of a question that no report contains (怎么申请政府信息公开 → 申请政府信息公开);
    * matched in normalised text. */
-  var QUESTION = /为什么|怎么样|怎么办|怎么|怎样|如何|什么|哪些|哪里|哪儿|哪个|是否|能否|可否|有没有|是不是|请问|我想|我要|想要|想问|多少/g;
+  var QUESTION = /为什么|怎么样|怎么办|怎么|怎样|如何|什么|哪些|哪里|哪儿|哪个|是否|能否|可否|有没有|是不是|请问|我想|我要|想要|想问|多少|几[次件条个项场期]|数量|数目/g;
+  /* Question words that ask for a time: the reports state it as a time limit (时限, and the
+   * thesaurus' 法定期限 …), so the question word becomes that word (申请信息公开要多久 →
+   * 申请信息公开 时限). Replaced before QUESTION drops the rest. */
+  var ASK_TIME = /要?(多久|多长时间|多少天|几天|几个工作日|多少个?工作日)/g;
+  /* A question how to apply (怎样提交信息公开申请): the reports describe it as the ways an
+   * application is received, so the question words become 申请方式 (which the thesaurus
+   * widens to 当面, 信函, 网络申请 …). */
+  var ASK_HOW = /(怎么样|怎么|怎样|如何)(提交|递交|提出|进行)?(?=\S*申请)/g;
   var PARTICLES = /[吗呢吧啊呀]+(?=[\s?!.,]|$)/g;
   /* In a question comparing townships (ASK compare): the comparison, and the township as its
    * subject at either end of a word (乡镇收到的申请, 申请最多的乡镇). */
@@ -372,10 +385,14 @@
    * each term's alternatives from the thesaurus (the term with one of its words replaced). */
   function parse(query, syn) {
     var norm = normalize(query);
-    var plain = norm.replace(QUESTION, ' ').replace(PARTICLES, ' ');
+    var plain = norm.replace(ASK_TIME, ' 时限 ').replace(ASK_HOW, ' 申请方式 ').replace(QUESTION, ' ').replace(PARTICLES, ' ');
     /* A question comparing townships (哪个镇申请最多): which township and the comparison are
      * what the answer box's table answers, not words of a report; the rest (申请) is searched. */
-    if (ASK[0][1].test(norm)) plain = plain.replace(COMPARE, ' ').replace(SUBJECT, ' ');
+    var ask = null;
+    if (ASK[0][1].test(norm)) {
+      ask = { kind: compareKind(norm) };
+      plain = plain.replace(COMPARE, ' ').replace(SUBJECT, ' ');
+    }
     if (tokensAt(plain).units) norm = plain;
     var terms = [];
     norm.split(/\s+/).forEach(function (word) {
@@ -385,7 +402,7 @@
       var end = last.q + last.t.length;
       var text = word.slice(first.q, end);
       found.tokens.forEach(function (t) { t.q -= first.q; });
-      var term = { text: text, tokens: found.tokens, units: found.units, alts: [] };
+      var term = { text: text, tokens: found.tokens, units: found.units, alts: [], ask: ask };
       var year = /^((?:19|20)\d\d)年?度?$/.exec(text);
       term.year = !!year && meta.years.some(function (e) { return String(e[0]) === year[1]; });
       if (syn !== false) {
@@ -397,6 +414,31 @@
       terms.push(term);
     });
     return terms;
+  }
+
+  /* The kind of township a question comparing townships asks about (哪个街道 → 街道), or ''
+   * when it names none or all (哪个乡镇). */
+  function compareKind(norm) {
+    var m = /(哪个|哪些|哪一个|哪几个|最多的?|最少的?|最高的?|最低的?)(乡镇|街道|苏木|镇|乡)/.exec(norm) ||
+      /(^|\s)(乡镇|街道|苏木|镇|乡)\S*(最多|最少|最高|最低)/.exec(norm);
+    var kind = m ? m[2] : '';
+    return kind === '乡镇' ? '' : kind;
+  }
+
+  /* A reported figure above 0 (a count of applications, items, cases), in a passage. */
+  var FIGURE = /(^|[^\d.])[1-9]\d*\s*(件|条|个|起|宗|份|次|人次)/;
+
+  /* How much a hit of a question comparing townships falls behind in tier: one when its
+   * township is not of the kind asked about (哪个街道…: a 镇), one when its passage states no
+   * figure above 0 from its first match on (未收到…申请 does not answer 最多). Lowering a hit's tier keeps the index's
+   * bound an upper bound, so the first page stays the top of the full ranking. */
+  function askPenalty(ask, township, snippet) {
+    if (!ask) return 0;
+    var kind = ask.kind && township.slice(-ask.kind.length) !== ask.kind ? 1 : 0;
+    /* From the first match on: the figure of the sentence before it is another one's. */
+    var first = snippet.findIndex(function (s) { return s[1]; });
+    var text = snippet.slice(Math.max(first, 0)).map(function (s) { return s[0]; }).join('');
+    return kind + (FIGURE.test(normalize(text)) ? 0 : 1);
   }
 
   /* The thesaurus' words for a term (docs.js `syn`, from src/search/thesaurus.txt): for each
@@ -420,10 +462,13 @@
       words.forEach(function (w, i) {
         var at = text.indexOf(w);
         if (at < 0 || inLonger(text, w, at, words)) return;
-        var others = g.wide ? (i === 0 ? words.slice(1) : [words[0]]) :
+        /* A reader's word (`A ~ B C`, first word): the report's words on their own — the
+         * rest of the reader's phrase (工作中的短板) is not the reports' wording either. */
+        if (g.reader && i > 0) return;
+        var others = g.wide || g.reader ? (i === 0 ? words.slice(1) : [words[0]]) :
           words.filter(function (x, k) { return k !== i; });
         others.forEach(function (o) {
-          var alt = text.slice(0, at) + o + text.slice(at + w.length);
+          var alt = g.reader ? o : text.slice(0, at) + o + text.slice(at + w.length);
           if (alt.indexOf(text) < 0 && alt.indexOf(query) < 0 && alt !== query &&
             out.indexOf(alt) < 0) out.push(alt);
         });
@@ -805,7 +850,7 @@
 
   /* The text around the first mark (or `focus`, the best section's first mark), plus a shorter fragment for the first mark of each term not
    * in it (at most three fragments), joined with "…". `found`: one match per term. */
-  function snippet(original, norm, found, terms, focus) {
+  function snippet(original, norm, found, terms, focus, gaps) {
     var firsts = found.map(function (m, j) {
       return marks([m], [terms[j]]).map(function (r) { return r[0]; })[0];
     }).filter(function (p) { return p !== undefined; });
@@ -817,6 +862,10 @@
       if (!covered && wins.length < 3) wins.push(span(norm, i, 12, 48));
     });
     wins.sort(function (a, b) { return a[0] - b[0]; });
+    /* A window stops where a part of the body not loaded yet begins: its place is blank. */
+    (gaps || []).forEach(function (g) {
+      wins.forEach(function (w) { if (g[0] >= w[0] && g[0] < w[1]) w[1] = g[0]; });
+    });
     var out = [];
     var end = 0;
     wins.forEach(function (w) {
@@ -826,9 +875,16 @@
       out = out.concat(segments(original, all, from, w[1]));
       end = w[1];
     });
-    if (end < norm.length) out.push(['…', false]);
+    if (end < norm.length && out.length) out.push(['…', false]);
     out.reach = end;
     return out;
+  }
+
+  /* The places [from, to) of the body's rest parts not loaded yet (blank in `b`). */
+  function pendingGaps(text) {
+    return (text.pending || []).map(function (k) {
+      return [text.p[k], k + 1 < text.p.length ? text.p[k + 1] : text.b.length];
+    });
   }
 
   /* The labels of a text's filled table rows (`l`), from its format's list and its mask. */
@@ -958,7 +1014,7 @@
       covered: covered,
       units: units,
       weight: weight,
-      tier: tier,
+      tier: tier - askPenalty(terms[0].ask, info.township, where.snippet),
       order: order(meta.town[doc]),
       snippet: where.snippet,
       also: variants.filter(function (v) { return v.alt; }).map(function (v) { return v.text; })
@@ -988,7 +1044,7 @@
       if (full && value > topValue) { top = i; topValue = value; }
     });
     var none = variants.map(function () { return { verbatim: 0, units: 0, ranges: [] }; });
-    if (top < 0) return { anchor: '', snippet: snippet(text.b, n.b, none, variants) };
+    if (top < 0) return { anchor: '', snippet: snippet(text.b, n.b, none, variants, undefined, pendingGaps(text)) };
     var f = fields[top];
     var found = best.map(function (v) { return v.found[top]; });
     if (f.kind === 'body') {
@@ -1005,7 +1061,7 @@
         }) };
       });
       var focus = marks(found, variants)[0];
-      return { anchor: f.anchor, snippet: snippet(text.b, n.b, inBody, variants, focus ? focus[0] + f.from : f.from) };
+      return { anchor: f.anchor, snippet: snippet(text.b, n.b, inBody, variants, focus ? focus[0] + f.from : f.from, pendingGaps(text)) };
     }
     if (f.kind === 'labels') return { anchor: f.anchor, snippet: snippet(text.l, n.l, found, variants) };
     if (f.kind === 'weak') return { anchor: '', snippet: snippet(text.w || '', n.w, found, variants) };
@@ -1365,6 +1421,18 @@
     });
   }
 
+  /* The status line of a search's answer with `shown` hits on the page: the count, exact
+   * when the search is complete, 至少 N otherwise — and never 至少 0: a search that has found
+   * nothing within its budget says that it has not finished. */
+  function statusText(query, res, shown) {
+    if (!res.results.length && res.complete) return '没有找到包含“' + query + '”的报告。请换一个词，或减少筛选条件。';
+    if (!res.results.length && !res.total) return '还没有找到包含“' + query + '”的报告，只查了一部分报告；请点“显示更多结果”继续查找。';
+    if (!res.results.length) return '至少 ' + res.total + ' 条结果，请点“显示更多结果”继续查找。';
+    if (res.complete) return '共 ' + res.total + ' 条结果' + (shown < res.total ? '，已显示 ' + shown + ' 条' : '');
+    return '至少 ' + res.total + ' 条结果，已显示 ' + shown + ' 条';
+  }
+  S.statusText = statusText;
+
   /* Questions about figures, and the page that answers them (docs.js `answers`). */
   var ASK = [
     ['compare', /(哪个|哪些|哪一个|哪几个)(乡镇|镇|乡|街道)|(最多|最少|最高|最低)的?(乡镇|镇|乡|街道)|(乡镇|镇|乡|街道).*(最多|最少|最高|最低|排名|排行)|申请.*最多|最多.*申请|排名|排行/],
@@ -1534,14 +1602,7 @@
         list.appendChild(li);
         if (firstNew >= 0 && !focused) { li.firstChild.focus(); focused = true; }
       });
-      if (!res.results.length) {
-        status.textContent = res.complete ? '没有找到包含“' + query + '”的报告。请换一个词，或减少筛选条件。' :
-          '至少 ' + res.total + ' 条结果，请点“显示更多结果”继续查找。';
-      } else if (res.complete) {
-        status.textContent = '共 ' + res.total + ' 条结果' + (list.children.length < res.total ? '，已显示 ' + list.children.length + ' 条' : '');
-      } else {
-        status.textContent = '至少 ' + res.total + ' 条结果，已显示 ' + list.children.length + ' 条';
-      }
+      status.textContent = statusText(query, res, list.children.length);
       more.hidden = res.complete && list.children.length >= res.total;
     }
 
