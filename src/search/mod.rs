@@ -51,7 +51,7 @@
 //! (about 6 KB, mostly the bitmap of folding characters), a few shards of a few hundred bytes, a few township chunks
 //! and ten first parts of texts (~3.3 KB each), plus the rest of a text where needed.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
@@ -635,10 +635,11 @@ fn push_text(buf: &mut String, event: Event<'_>) {
 /// `search/l-<format>.js` ships once, which a report's text file refers to by a bitmask.
 fn format_labels(format: &crate::schema::Format) -> Vec<&str> {
     let mut labels: Vec<&str> = Vec::new();
+    let mut seen: HashSet<&str> = HashSet::new();
     for table in &format.tables {
         for row in &table.rows {
             for label in row.group.iter().chain([&row.label]) {
-                if !labels.contains(&label.as_str()) {
+                if seen.insert(label) {
                     labels.push(label);
                 }
             }
@@ -654,6 +655,7 @@ fn filled_labels(report: &Report) -> Vec<bool> {
         return Vec::new();
     };
     let labels = format_labels(stats.format);
+    let index: HashMap<&str, usize> = labels.iter().enumerate().map(|(i, &l)| (l, i)).collect();
     let mut filled = vec![false; labels.len()];
     for table in &stats.format.tables {
         for row in &table.rows {
@@ -663,7 +665,7 @@ fn filled_labels(report: &Report) -> Vec<bool> {
                 continue;
             }
             for label in row.group.iter().chain([&row.label]) {
-                if let Some(i) = labels.iter().position(|l| l == label) {
+                if let Some(&i) = index.get(label.as_str()) {
                     filled[i] = true;
                 }
             }
