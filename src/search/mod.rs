@@ -51,7 +51,7 @@
 //! (about 6 KB, mostly the bitmap of folding characters), a few shards of a few hundred bytes, a few township chunks
 //! and ten first parts of texts (~3.3 KB each), plus the rest of a text where needed.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
@@ -369,6 +369,21 @@ pub struct DocText {
     pub labels: String,
 }
 
+impl DocText {
+    /// A copy with an empty body and no labels (the body is the large part, often cut).
+    fn clone_without_body(&self) -> DocText {
+        DocText {
+            headings: self.headings.clone(),
+            anchors: self.anchors.clone(),
+            empty: self.empty.clone(),
+            offsets: self.offsets.clone(),
+            body: String::new(),
+            weak: self.weak.clone(),
+            labels: String::new(),
+        }
+    }
+}
+
 /// The text of a report as search sees it.
 pub fn doc_text(report: &Report) -> DocText {
     let mut doc = markdown_text(&report.narrative);
@@ -376,24 +391,38 @@ pub fn doc_text(report: &Report) -> DocText {
     doc
 }
 
-/// [`doc_text`] for the two text files of one report, which are made one after the other on
-/// the same thread: the narrative's last text is kept (per thread, checked against the whole
-/// narrative), so that the second file does not parse the Markdown again.
-fn doc_text_again(report: &Report) -> DocText {
+/// A report's search text as its text files need it: the narrative's text (without the table
+/// labels, which only [`text_js`] needs), the end of its head and the byte ranges of its rest
+/// parts ([`split_body`]).
+struct Split {
+    narrative: String,
+    text: DocText,
+    head: usize,
+    parts: Vec<std::ops::Range<usize>>,
+}
+
+/// Run `f` on the [`Split`] of `report`. A report's text files (the head and up to
+/// [`MAX_PARTS`] rest files, and the rest files' sizes that the head file gives) are made one
+/// after the other on the same thread: the last split is kept per thread, checked against the
+/// whole narrative, so that the Markdown is parsed and the body split once per report.
+fn with_split<T>(report: &Report, f: impl FnOnce(&Split) -> T) -> T {
     thread_local! {
-        static LAST: std::cell::RefCell<Option<(String, DocText)>> =
-            const { std::cell::RefCell::new(None) };
+        static LAST: std::cell::RefCell<Option<Split>> = const { std::cell::RefCell::new(None) };
     }
-    let mut doc = LAST.with_borrow_mut(|last| match last {
-        Some((narrative, text)) if *narrative == report.narrative => text.clone(),
+    LAST.with_borrow_mut(|last| match last {
+        Some(split) if split.narrative == report.narrative => f(split),
         _ => {
             let text = markdown_text(&report.narrative);
-            *last = Some((report.narrative.clone(), text.clone()));
-            text
+            let (head, parts) = split_body(report, &text);
+            let split = last.insert(Split {
+                narrative: report.narrative.clone(),
+                text,
+                head,
+                parts,
+            });
+            f(split)
         }
-    });
-    doc.labels = table_labels(report).join("；");
-    doc
+    })
 }
 
 /// Text being collected from Markdown events: the current block, where the cells of the
@@ -612,10 +641,11 @@ fn push_text(buf: &mut String, event: Event<'_>) {
 /// `search/l-<format>.js` ships once, which a report's text file refers to by a bitmask.
 fn format_labels(format: &crate::schema::Format) -> Vec<&str> {
     let mut labels: Vec<&str> = Vec::new();
+    let mut seen: HashSet<&str> = HashSet::new();
     for table in &format.tables {
         for row in &table.rows {
             for label in row.group.iter().chain([&row.label]) {
-                if !labels.contains(&label.as_str()) {
+                if seen.insert(label) {
                     labels.push(label);
                 }
             }
@@ -631,6 +661,7 @@ fn filled_labels(report: &Report) -> Vec<bool> {
         return Vec::new();
     };
     let labels = format_labels(stats.format);
+    let index: HashMap<&str, usize> = labels.iter().enumerate().map(|(i, &l)| (l, i)).collect();
     let mut filled = vec![false; labels.len()];
     for table in &stats.format.tables {
         for row in &table.rows {
@@ -640,7 +671,7 @@ fn filled_labels(report: &Report) -> Vec<bool> {
                 continue;
             }
             for label in row.group.iter().chain([&row.label]) {
-                if let Some(i) = labels.iter().position(|l| l == label) {
+                if let Some(&i) = index.get(label.as_str()) {
                     filled[i] = true;
                 }
             }
@@ -770,15 +801,24 @@ fn town_tokens(township: &crate::site::Township, bits: u32) -> DocTokens {
 /// The body of a text cut into its sections (see [`DocText::offsets`]): section 0 before the
 /// first heading, section `1 + i` under heading `i`.
 pub(crate) fn body_sections(text: &DocText) -> Vec<&str> {
+    let body = text.body.as_bytes();
     let mut cuts = Vec::with_capacity(text.offsets.len() + 2);
     cuts.push(0);
+    // UTF-16 units counted from the UTF-8 bytes: one per character start, two for a four-byte
+    // character; the scan stops at the last section's start.
     let (mut units, mut next) = (0usize, text.offsets.iter().peekable());
-    for (i, c) in text.body.char_indices() {
+    for (i, &b) in body.iter().enumerate() {
+        if next.peek().is_none() {
+            break;
+        }
+        if b & 0xC0 == 0x80 {
+            continue;
+        }
         while next.peek().is_some_and(|&&o| o <= units) {
             cuts.push(i);
             next.next();
         }
-        units += c.len_utf16();
+        units += if b >= 0xF0 { 2 } else { 1 };
     }
     cuts.extend(next.map(|_| text.body.len()));
     cuts.push(text.body.len());
@@ -1419,55 +1459,69 @@ fn split_body(report: &Report, text: &DocText) -> (usize, Vec<std::ops::Range<us
 /// when the body goes on in `search/r/<year>/<slug>/<k>.js`.
 pub(crate) fn text_js(report: &Report) -> String {
     let key = format!("{}/{}", report.year, report.township);
-    let mut text = doc_text_again(report);
-    let (head, parts) = split_body(report, &text);
-    let whole = std::mem::take(&mut text.body);
-    text.body = whole[..head].to_string();
-    let rest = &whole[head..];
-    let parts_of = [&text.body, &text.weak, &text.labels];
-    let pairs = fold_pairs_of(
-        (parts_of.into_iter().map(String::as_str))
-            .chain(text.headings.iter().map(String::as_str))
-            .chain([rest]),
-    );
-    let mut value = serde_json::to_value(&text).unwrap_or_default();
-    // The labels by reference: the format's list is shipped once (`search/l-<format>.js`).
-    if let (Some(stats), Some(map)) = (&report.stats, value.as_object_mut()) {
-        map.remove("l");
-        map.insert("L".into(), serde_json::json!(stats.format.id));
-        map.insert("m".into(), serde_json::json!(labels_mask(report)));
-    }
-    // The rest files' sizes and places, so that search.js can tell which it needs and whether
-    // they fit its budget before loading them.
-    if !parts.is_empty() {
-        let sizes: Vec<usize> = (0..parts.len()).map(|k| rest_js(report, k).len()).collect();
-        let starts: Vec<usize> = parts.iter().map(|r| utf16_len(&whole[..r.start])).collect();
-        value["r"] = serde_json::json!(sizes);
-        value["p"] = serde_json::json!(starts);
-        value["u"] = serde_json::json!(utf16_len(&whole));
-    }
-    if !pairs.is_empty() {
-        value["F"] = serde_json::json!(pairs);
-    }
-    format!(
-        "nianbaoSearch.text({},{});\n",
-        js_json(&key),
-        js_json(&value)
-    )
+    let labels = table_labels(report).join("；");
+    let sizes: Vec<usize> = (0..report_parts(report))
+        .map(|k| rest_js(report, k).len())
+        .collect();
+    with_split(report, |split| {
+        let whole = &split.text.body;
+        let text = DocText {
+            body: whole[..split.head].to_string(),
+            labels,
+            ..split.text.clone_without_body()
+        };
+        let rest = &whole[split.head..];
+        let parts_of = [&text.body, &text.weak, &text.labels];
+        let pairs = fold_pairs_of(
+            (parts_of.into_iter().map(String::as_str))
+                .chain(text.headings.iter().map(String::as_str))
+                .chain([rest]),
+        );
+        let mut value = serde_json::to_value(&text).unwrap_or_default();
+        // The labels by reference: the format's list is shipped once (`search/l-<format>.js`).
+        if let (Some(stats), Some(map)) = (&report.stats, value.as_object_mut()) {
+            map.remove("l");
+            map.insert("L".into(), serde_json::json!(stats.format.id));
+            map.insert("m".into(), serde_json::json!(labels_mask(report)));
+        }
+        // The rest files' sizes and places, so that search.js can tell which it needs and
+        // whether they fit its budget before loading them.
+        if !split.parts.is_empty() {
+            let starts: Vec<usize> = (split.parts.iter())
+                .map(|r| utf16_len(&whole[..r.start]))
+                .collect();
+            value["r"] = serde_json::json!(sizes);
+            value["p"] = serde_json::json!(starts);
+            value["u"] = serde_json::json!(utf16_len(whole));
+        }
+        if !pairs.is_empty() {
+            value["F"] = serde_json::json!(pairs);
+        }
+        format!(
+            "nianbaoSearch.text({},{});\n",
+            js_json(&key),
+            js_json(&value)
+        )
+    })
+}
+
+/// How many rest parts [`split_body`] cuts `report`'s body into.
+fn report_parts(report: &Report) -> usize {
+    with_split(report, |split| split.parts.len())
 }
 
 /// `search/r/<year>/<slug>/<k>.js`: part `k` of the rest of a report's body after
 /// [`text_js`]'s part (empty when the report has no such part).
 pub(crate) fn rest_js(report: &Report, part: usize) -> String {
     let key = format!("{}/{}", report.year, report.township);
-    let text = doc_text_again(report);
-    let (_, parts) = split_body(report, &text);
-    let body = parts.get(part).map_or("", |r| &text.body[r.clone()]);
-    format!(
-        "nianbaoSearch.rest({},{part},{});\n",
-        js_json(&key),
-        js_json(&body)
-    )
+    with_split(report, |split| {
+        let body = (split.parts.get(part)).map_or("", |r| &split.text.body[r.clone()]);
+        format!(
+            "nianbaoSearch.rest({},{part},{});\n",
+            js_json(&key),
+            js_json(&body)
+        )
+    })
 }
 
 /// The path of part `k` of the rest of a report's text under the site root.
