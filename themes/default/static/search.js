@@ -710,6 +710,10 @@
     /* A token in at most half of the reports is rare: a partial match must come from those. */
     var rare = {};
     for (var t in posting) rare[t] = 2 * posting[t].size <= meta.year.length;
+    /* The rare words of each term alone, for the fallback of looseNeed() in check(). */
+    terms.forEach(function (term) {
+      term.rare = term.tokens.filter(function (tok) { return tok.looked && rare[tok.t]; });
+    });
     var year = filters.year ? Number(filters.year) : 0;
     var nav = meta.nav === undefined ? Infinity : meta.nav;
     var out = [], towns = [];
@@ -727,7 +731,10 @@
         bounds.push(b);
         rareUnits += rareCovered(posting, doc, term, rare);
       });
-      var loose = covered < enough && rareUnits >= looseNeed(units);
+      /* The fallback to the rare words is decided on the rare words alone, not on the bound:
+       * a common word (信息, 申请) counts in every section of every report, so the bound may
+       * say need() is covered where the text has only the rare word (扶贫 of 扶贫信息). */
+      var loose = rareUnits >= looseNeed(units);
       if ((covered < enough && !loose) || !covered) return;
       out.push({ doc: doc, years: years, covered: covered, weight: weight, tier: tier, year: meta.year[doc] || 0, order: order(meta.town[doc]), state: 0, loose: loose, bounds: bounds });
     });
@@ -996,7 +1003,21 @@
       tier += v.tier;
       return v;
     });
-    var enough = loose ? looseNeed(units) : need(units);
+    var enough = need(units);
+    if (loose && covered < enough) {
+      /* Not enough of the query: the rare words alone (looseNeed()), so that a chain of its
+       * common words (信息) does not count as a match of 扶贫信息. */
+      covered = 0; weight = 0; tier = 0; years = 0;
+      best = terms.map(function (term) {
+        var v = verified(posting, doc, rareOnly(term), pairs);
+        if (term.year && v.covered) years++;
+        covered += v.covered;
+        weight += v.weight;
+        tier += v.tier;
+        return v;
+      });
+      enough = looseNeed(units);
+    }
     if (!covered || covered < enough) return { per: best, hit: null };
     var variants = best.map(function (v) { return v.variant; });
     var where = place(text, n, fields, best, variants);
@@ -1019,6 +1040,12 @@
       snippet: where.snippet,
       also: variants.filter(function (v) { return v.alt; }).map(function (v) { return v.text; })
     } };
+  }
+
+  /* A term reduced to its rare words (candidates() sets term.rare), without alternatives: what
+   * a report that has only them matches of it. */
+  function rareOnly(term) {
+    return { text: term.text, tokens: term.rare || [], units: term.units, alts: [], ask: term.ask, year: term.year };
   }
 
   /* Where a hit's best passage is: the field (a section of the body, a heading, the table
