@@ -1750,3 +1750,26 @@ fn a_compound_word_falls_back_to_its_rare_word_when_its_common_word_is_everywher
         assert!(!snippet.contains("<mark>信息</mark>"), "{snippet}");
     }
 }
+
+#[test]
+fn question_words_drop_their_subject_and_a_sumu_is_a_kind_of_township_to_compare() {
+    let f = readers_site();
+    let (_tmp, out) = build(f.root());
+    let requests = json!({"searches": [
+        {"q": "哪个苏木公开信息最多"},
+        {"q": "有没有人起诉镇政府"},
+        {"q": "哪些地方没做好"},
+        {"q": "什么方面存在差距"},
+    ]});
+    let answers = harness(&out, &requests)["searches"].clone();
+    // 苏木 is a township kind like 镇 and 街道: the comparison and the kind are what the answer
+    // box's table answers, the rest is searched.
+    assert_eq!(answers[0]["terms"], json!(["公开信息"]), "{}", answers[0]);
+    assert_eq!(answers[0]["answer"]["kind"], "compare", "{}", answers[0]);
+    // 有没有人 asks whether anyone did: 人 is the question's, not the reports' word.
+    assert_eq!(answers[1]["terms"], json!(["起诉镇政府"]), "{}", answers[1]);
+    // 哪些地方 / 什么方面 ask where: no report writes them.
+    assert_eq!(answers[2]["terms"], json!(["没做好"]), "{}", answers[2]);
+    assert_eq!(answers[3]["terms"], json!(["存在差距"]), "{}", answers[3]);
+    assert_eq!(urls(&answers[3]), ["2018/alpha/index.html"], "{}", answers[3]);
+}

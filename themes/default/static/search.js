@@ -110,7 +110,7 @@
   var NEAR_UNITS = 5, NEAR_SPAN = 6, NEAR_MIN = 40;
   /* Words of a question that no report contains (怎么申请政府信息公开 → 申请政府信息公开);
    * matched in normalised text. */
-  var QUESTION = /为什么|怎么样|怎么办|怎么|怎样|如何|什么|哪些|哪里|哪儿|哪个|是否|能否|可否|有没有|是不是|请问|我想|我要|想要|想问|多少|几[次件条个项场期]|数量|数目/g;
+  var QUESTION = /为什么|怎么样|怎么办|怎么|怎样|如何|(?:什么|哪些)(?:地方|方面)|什么|哪些|哪里|哪儿|哪个|是否|能否|可否|有没有人|有没有|是不是|请问|我想|我要|想要|想问|多少|几[次件条个项场期]|数量|数目/g;
   /* Question words that ask for a time: the reports state it as a time limit (时限, and the
    * thesaurus' 法定期限 …), so the question word becomes that word (申请信息公开要多久 →
    * 申请信息公开 时限). Replaced before QUESTION drops the rest. */
@@ -123,7 +123,7 @@
   /* In a question comparing townships (ASK compare): the comparison, and the township as its
    * subject at either end of a word (乡镇收到的申请, 申请最多的乡镇). */
   var COMPARE = /(最多|最少|最高|最低|排名|排行)/g;
-  var SUBJECT = /(^|\s)(各?乡镇|街道|镇|乡)|的?(乡镇|街道|镇|乡)(?=\s|$)/g;
+  var SUBJECT = /(^|\s)(各?乡镇|街道|苏木|镇|乡)|的?(乡镇|街道|苏木|镇|乡)(?=\s|$)/g;
   var FOLD_FIRST = 0x3400, FOLD_LAST = 0x9FFF;
 
   var meta = null;
@@ -1462,7 +1462,7 @@
 
   /* Questions about figures, and the page that answers them (docs.js `answers`). */
   var ASK = [
-    ['compare', /(哪个|哪些|哪一个|哪几个)(乡镇|镇|乡|街道)|(最多|最少|最高|最低)的?(乡镇|镇|乡|街道)|(乡镇|镇|乡|街道).*(最多|最少|最高|最低|排名|排行)|申请.*最多|最多.*申请|排名|排行/],
+    ['compare', /(哪个|哪些|哪一个|哪几个)(乡镇|苏木|镇|乡|街道)|(最多|最少|最高|最低)的?(乡镇|苏木|镇|乡|街道)|(乡镇|苏木|镇|乡|街道).*(最多|最少|最高|最低|排名|排行)|申请.*最多|最多.*申请|排名|排行/],
     ['audit', /按时|按期|逾期|超期|是否.*发布|有没有.*发布|没有发布|未发布|督查/],
     ['guide', /(怎么|怎样|如何|去哪|哪里|在哪).*申请|申请.*(流程|渠道|方式|途径|手续)/]
   ];
