@@ -454,10 +454,19 @@
     return out.slice(0, MAX_ALTS);
   }
 
+  /* A group of the thesaurus as docs.js carries it (SynonymGroup::compact in mod.rs): its kind
+   * (= equivalents, > a wider word first, ~ a reader's word first) and its words, separated by
+   * spaces. */
+  function synGroup(compact) {
+    var kind = compact.charAt(0);
+    return { words: compact.slice(1).split(' '), wide: kind === '>', reader: kind === '~' };
+  }
+
   /* The alternatives of `text` by one group of the thesaurus each, appended to `out` (not those
    * that contain `query`, nor twice). */
   function oneStep(text, query, out) {
-    (meta.syn || []).forEach(function (g) {
+    (meta.syn || []).forEach(function (compact) {
+      var g = synGroup(compact);
       var words = g.words;
       words.forEach(function (w, i) {
         var at = text.indexOf(w);
