@@ -1275,7 +1275,7 @@ pub(crate) fn docs_js(site: &Site) -> String {
         "bits": shard_bits(site.reports.len()),
         "chunk": TOWNS_PER_CHUNK,
         "region": region,
-        "syn": thesaurus(),
+        "syn": thesaurus().iter().map(SynonymGroup::compact).collect::<Vec<_>>(),
         "answers": answers(site),
         "towns": site.townships.len(),
         "years": years,
@@ -1315,7 +1315,7 @@ const THESAURUS: &str = include_str!("thesaurus.txt");
 
 /// One group of [`THESAURUS`]: `wide` (`A > B C`: A covers B and C), `reader` (`A ~ B C`: the
 /// reader's word A stands for the topic the reports name B or C) or equivalents (`A = B C`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct SynonymGroup {
     /// The words of the group, normalised; the first is the wider word of a `>` group and the
     /// reader's word of a `~` group.
@@ -1324,10 +1324,23 @@ pub(crate) struct SynonymGroup {
     pub wide: bool,
     /// Whether the group is `A ~ B C`: a query term with A also looks for B and C on their own
     /// (the term reduced to the topic), since the rest of a reader's phrase (工作中的短板) is
-    /// not the reports' wording either. Written only when set, so that docs.js of the other
-    /// groups stays as it was.
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    /// not the reports' wording either.
     pub reader: bool,
+}
+
+impl SynonymGroup {
+    /// The group as docs.js carries it, in a few bytes (every search loads docs.js): its kind
+    /// (`=`, `>` or `~`) and its words separated by spaces (a word has none), `>政务新媒体 微信 …`.
+    pub(crate) fn compact(&self) -> String {
+        let kind = if self.reader {
+            '~'
+        } else if self.wide {
+            '>'
+        } else {
+            '='
+        };
+        format!("{kind}{}", self.words.join(" "))
+    }
 }
 
 /// The groups of [`THESAURUS`], each word normalised as search normalises text. A line that

@@ -110,7 +110,7 @@
   var NEAR_UNITS = 5, NEAR_SPAN = 6, NEAR_MIN = 40;
   /* Words of a question that no report contains (怎么申请政府信息公开 → 申请政府信息公开);
    * matched in normalised text. */
-  var QUESTION = /为什么|怎么样|怎么办|怎么|怎样|如何|什么|哪些|哪里|哪儿|哪个|是否|能否|可否|有没有|是不是|请问|我想|我要|想要|想问|多少|几[次件条个项场期]|数量|数目/g;
+  var QUESTION = /为什么|怎么样|怎么办|怎么|怎样|如何|(?:什么|哪些)(?:地方|方面)|什么|哪些|哪里|哪儿|哪个|是否|能否|可否|有没有人|有没有|是不是|请问|我想|我要|想要|想问|多少|几[次件条个项场期]|数量|数目/g;
   /* Question words that ask for a time: the reports state it as a time limit (时限, and the
    * thesaurus' 法定期限 …), so the question word becomes that word (申请信息公开要多久 →
    * 申请信息公开 时限). Replaced before QUESTION drops the rest. */
@@ -123,7 +123,7 @@
   /* In a question comparing townships (ASK compare): the comparison, and the township as its
    * subject at either end of a word (乡镇收到的申请, 申请最多的乡镇). */
   var COMPARE = /(最多|最少|最高|最低|排名|排行)/g;
-  var SUBJECT = /(^|\s)(各?乡镇|街道|镇|乡)|的?(乡镇|街道|镇|乡)(?=\s|$)/g;
+  var SUBJECT = /(^|\s)(各?乡镇|街道|苏木|镇|乡)|的?(乡镇|街道|苏木|镇|乡)(?=\s|$)/g;
   var FOLD_FIRST = 0x3400, FOLD_LAST = 0x9FFF;
 
   var meta = null;
@@ -454,10 +454,19 @@
     return out.slice(0, MAX_ALTS);
   }
 
+  /* A group of the thesaurus as docs.js carries it (SynonymGroup::compact in mod.rs): its kind
+   * (= equivalents, > a wider word first, ~ a reader's word first) and its words, separated by
+   * spaces. */
+  function synGroup(compact) {
+    var kind = compact.charAt(0);
+    return { words: compact.slice(1).split(' '), wide: kind === '>', reader: kind === '~' };
+  }
+
   /* The alternatives of `text` by one group of the thesaurus each, appended to `out` (not those
    * that contain `query`, nor twice). */
   function oneStep(text, query, out) {
-    (meta.syn || []).forEach(function (g) {
+    (meta.syn || []).forEach(function (compact) {
+      var g = synGroup(compact);
       var words = g.words;
       words.forEach(function (w, i) {
         var at = text.indexOf(w);
@@ -710,6 +719,10 @@
     /* A token in at most half of the reports is rare: a partial match must come from those. */
     var rare = {};
     for (var t in posting) rare[t] = 2 * posting[t].size <= meta.year.length;
+    /* The rare words of each term alone, for the fallback of looseNeed() in check(). */
+    terms.forEach(function (term) {
+      term.rare = term.tokens.filter(function (tok) { return tok.looked && rare[tok.t]; });
+    });
     var year = filters.year ? Number(filters.year) : 0;
     var nav = meta.nav === undefined ? Infinity : meta.nav;
     var out = [], towns = [];
@@ -727,7 +740,10 @@
         bounds.push(b);
         rareUnits += rareCovered(posting, doc, term, rare);
       });
-      var loose = covered < enough && rareUnits >= looseNeed(units);
+      /* The fallback to the rare words is decided on the rare words alone, not on the bound:
+       * a common word (信息, 申请) counts in every section of every report, so the bound may
+       * say need() is covered where the text has only the rare word (扶贫 of 扶贫信息). */
+      var loose = rareUnits >= looseNeed(units);
       if ((covered < enough && !loose) || !covered) return;
       out.push({ doc: doc, years: years, covered: covered, weight: weight, tier: tier, year: meta.year[doc] || 0, order: order(meta.town[doc]), state: 0, loose: loose, bounds: bounds });
     });
@@ -996,7 +1012,21 @@
       tier += v.tier;
       return v;
     });
-    var enough = loose ? looseNeed(units) : need(units);
+    var enough = need(units);
+    if (loose && covered < enough) {
+      /* Not enough of the query: the rare words alone (looseNeed()), so that a chain of its
+       * common words (信息) does not count as a match of 扶贫信息. */
+      covered = 0; weight = 0; tier = 0; years = 0;
+      best = terms.map(function (term) {
+        var v = verified(posting, doc, rareOnly(term), pairs);
+        if (term.year && v.covered) years++;
+        covered += v.covered;
+        weight += v.weight;
+        tier += v.tier;
+        return v;
+      });
+      enough = looseNeed(units);
+    }
     if (!covered || covered < enough) return { per: best, hit: null };
     var variants = best.map(function (v) { return v.variant; });
     var where = place(text, n, fields, best, variants);
@@ -1019,6 +1049,12 @@
       snippet: where.snippet,
       also: variants.filter(function (v) { return v.alt; }).map(function (v) { return v.text; })
     } };
+  }
+
+  /* A term reduced to its rare words (candidates() sets term.rare), without alternatives: what
+   * a report that has only them matches of it. */
+  function rareOnly(term) {
+    return { text: term.text, tokens: term.rare || [], units: term.units, alts: [], ask: term.ask, year: term.year };
   }
 
   /* Where a hit's best passage is: the field (a section of the body, a heading, the table
@@ -1435,7 +1471,7 @@
 
   /* Questions about figures, and the page that answers them (docs.js `answers`). */
   var ASK = [
-    ['compare', /(哪个|哪些|哪一个|哪几个)(乡镇|镇|乡|街道)|(最多|最少|最高|最低)的?(乡镇|镇|乡|街道)|(乡镇|镇|乡|街道).*(最多|最少|最高|最低|排名|排行)|申请.*最多|最多.*申请|排名|排行/],
+    ['compare', /(哪个|哪些|哪一个|哪几个)(乡镇|苏木|镇|乡|街道)|(最多|最少|最高|最低)的?(乡镇|苏木|镇|乡|街道)|(乡镇|苏木|镇|乡|街道).*(最多|最少|最高|最低|排名|排行)|申请.*最多|最多.*申请|排名|排行/],
     ['audit', /按时|按期|逾期|超期|是否.*发布|有没有.*发布|没有发布|未发布|督查/],
     ['guide', /(怎么|怎样|如何|去哪|哪里|在哪).*申请|申请.*(流程|渠道|方式|途径|手续)/]
   ];
