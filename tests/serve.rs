@@ -215,7 +215,8 @@ fn a_save_preempts_the_background_pass_and_the_pass_follows_both_saves() {
         b.contains("修订后的测试县甲镇")
     });
     let took = saved.elapsed();
-    let log: Vec<String> = server.log.try_iter().collect();
+    let log =
+        server.log_until(|lines| lines.iter().filter(|l| l.contains("已重新生成")).count() >= 2);
     let saves: Vec<usize> = (0..log.len())
         .filter(|i| log[*i].contains("已重新生成"))
         .collect();
@@ -274,7 +275,7 @@ fn sigterm_stops_serve_within_two_seconds_during_its_background_pass() {
     let status = server.stop().expect("serve stops on SIGTERM");
     let took = asked.elapsed();
     assert!(status.success(), "{status:?}");
-    let log: Vec<String> = server.log.try_iter().collect();
+    let log = server.log_until(|lines| lines.iter().any(|l| l.contains("已停止预览")));
     assert!(
         !log.iter().any(|l| l.contains("后台生成完毕")),
         "stopped while the first build's other files were being written: {log:#?}"

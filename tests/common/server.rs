@@ -143,6 +143,23 @@ impl Server {
         (status_of(head), head.to_string(), body.to_string())
     }
 
+    /// The lines serve has printed since the last look, waiting up to 10 s until `enough`
+    /// holds for them: serve writes a page before it prints the line that reports it, and the
+    /// line reaches the test through a pipe and a thread, so a look right after the page changed
+    /// can come before its line.
+    pub fn log_until(&self, enough: impl Fn(&[String]) -> bool) -> Vec<String> {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let mut lines: Vec<String> = self.log.try_iter().collect();
+        while !enough(&lines) {
+            let wait = deadline.saturating_duration_since(Instant::now());
+            match self.log.recv_timeout(wait) {
+                Ok(line) => lines.push(line),
+                Err(_) => break,
+            }
+        }
+        lines
+    }
+
     /// Poll `path` until `check` holds for its status and body; returns the body.
     pub fn wait_for(&self, path: &str, what: &str, check: impl Fn(u16, &str) -> bool) -> String {
         let deadline = Instant::now() + Duration::from_secs(60);
