@@ -80,12 +80,12 @@ fn row_index(format: &Format) -> RowIndex {
 /// The index key of a printed cell that is a catalog label followed by a bracketed note
 /// (`规范性文件（行政机关制定发布的……）`: some counties print the form's guidance after the
 /// label), and that note. Only asked when no cell of the row is a catalog label as printed.
-fn noted_label(index: &RowIndex, text: &str) -> Option<(String, Option<String>)> {
+fn noted_label(index: &RowIndex, text: &str) -> Option<(String, String)> {
     let (label, note) = trailing_note(text)?;
     let label = key(label);
     index
         .contains_key(&label)
-        .then(|| (label, Some(note.to_string())))
+        .then(|| (label, note.to_string()))
 }
 
 /// `text` split before a bracketed note that ends it (`（`…`）` or `(`…`)`, brackets balanced
@@ -307,15 +307,16 @@ pub(super) fn match_tables(format: &'static Format, grids: &[Grid]) -> Matched {
             } else {
                 Fate::Heading
             };
-            let label =
-                row.iter()
-                    .rposition(|c| index.contains_key(&key(&c.text)))
-                    .map(|at| (at, (key(&row[at].text), None)))
-                    .or_else(|| {
-                        row.iter().enumerate().rev().find_map(|(at, c)| {
-                            noted_label(&index, &c.text).map(|found| (at, found))
-                        })
-                    });
+            let label = row
+                .iter()
+                .rposition(|c| index.contains_key(&key(&c.text)))
+                .map(|at| (at, (key(&row[at].text), None)))
+                .or_else(|| {
+                    row.iter().enumerate().rev().find_map(|(at, c)| {
+                        let (label, note) = noted_label(&index, &c.text)?;
+                        Some((at, (label, Some(note))))
+                    })
+                });
             let Some((label_at, (label_key, note))) = label else {
                 let found = m.rows_found;
                 if has_review {

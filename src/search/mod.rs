@@ -1313,33 +1313,46 @@ pub(crate) fn docs_js(site: &Site) -> String {
 /// The thesaurus `thesaurus.txt`: the reports' vocabulary, which `search.js` also looks for.
 const THESAURUS: &str = include_str!("thesaurus.txt");
 
-/// One group of [`THESAURUS`]: `wide` (`A > B C`: A covers B and C), `reader` (`A ~ B C`: the
-/// reader's word A stands for the topic the reports name B or C) or equivalents (`A = B C`).
+/// What a group of [`THESAURUS`] says of its words, named by the sign between its first word and
+/// the others.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum GroupKind {
+    /// `A = B C`: equivalents.
+    Same,
+    /// `A > B C`: A covers B and C.
+    Wide,
+    /// `A ~ B C`: the reader's word A stands for the topic the reports name B or C; a query term
+    /// with A also looks for B and C on their own (the term reduced to the topic), since the rest
+    /// of a reader's phrase (工作中的短板) is not the reports' wording either.
+    Reader,
+}
+
+impl GroupKind {
+    /// The sign of the kind in `thesaurus.txt` and in docs.js.
+    fn sign(self) -> char {
+        match self {
+            GroupKind::Same => '=',
+            GroupKind::Wide => '>',
+            GroupKind::Reader => '~',
+        }
+    }
+}
+
+/// One group of [`THESAURUS`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct SynonymGroup {
     /// The words of the group, normalised; the first is the wider word of a `>` group and the
     /// reader's word of a `~` group.
     pub words: Vec<String>,
-    /// Whether the group is `A > B C` (else `A = B C` or `A ~ B C`).
-    pub wide: bool,
-    /// Whether the group is `A ~ B C`: a query term with A also looks for B and C on their own
-    /// (the term reduced to the topic), since the rest of a reader's phrase (工作中的短板) is
-    /// not the reports' wording either.
-    pub reader: bool,
+    /// What the group says of its words.
+    pub kind: GroupKind,
 }
 
 impl SynonymGroup {
-    /// The group as docs.js carries it, in a few bytes (every search loads docs.js): its kind
-    /// (`=`, `>` or `~`) and its words separated by spaces (a word has none), `>政务新媒体 微信 …`.
+    /// The group as docs.js carries it, in a few bytes (every search loads docs.js): its kind's
+    /// sign and its words separated by spaces (a word has none), `>政务新媒体 微信 …`.
     pub(crate) fn compact(&self) -> String {
-        let kind = if self.reader {
-            '~'
-        } else if self.wide {
-            '>'
-        } else {
-            '='
-        };
-        format!("{kind}{}", self.words.join(" "))
+        format!("{}{}", self.kind.sign(), self.words.join(" "))
     }
 }
 
@@ -1349,16 +1362,14 @@ pub(crate) fn thesaurus() -> Vec<SynonymGroup> {
     (THESAURUS.lines())
         .filter(|line| !line.trim_start().starts_with('#') && !line.trim().is_empty())
         .filter_map(|line| {
-            let sep = ['>', '~', '='].into_iter().find(|c| line.contains(*c))?;
-            let (head, rest) = line.split_once(sep)?;
+            let kind = [GroupKind::Wide, GroupKind::Reader, GroupKind::Same]
+                .into_iter()
+                .find(|k| line.contains(k.sign()))?;
+            let (head, rest) = line.split_once(kind.sign())?;
             let mut words = vec![normalize(head.trim())];
             words.extend(rest.split_whitespace().map(normalize));
             let ok = words.len() > 1 && words.iter().all(|w| !w.is_empty() && !w.contains(' '));
-            ok.then_some(SynonymGroup {
-                words,
-                wide: sep == '>',
-                reader: sep == '~',
-            })
+            ok.then_some(SynonymGroup { words, kind })
         })
         .collect()
 }
@@ -1872,9 +1883,12 @@ mod tests {
         }
         // A reader's word (`A ~ B C`): its own kind of group, the reader's word first.
         let reader = groups.iter().find(|g| g.words[0] == "短板");
-        assert!(reader.is_some_and(|g| g.reader && !g.wide), "{reader:?}");
-        assert!(groups.iter().any(|g| g.wide && !g.reader));
-        assert!(groups.iter().any(|g| !g.wide && !g.reader));
+        assert!(
+            reader.is_some_and(|g| g.kind == GroupKind::Reader),
+            "{reader:?}"
+        );
+        assert!(groups.iter().any(|g| g.kind == GroupKind::Wide));
+        assert!(groups.iter().any(|g| g.kind == GroupKind::Same));
         for (from, to) in [
             ("政务新媒体", "微信"),
             ("依申请公开", "政府信息公开申请"),

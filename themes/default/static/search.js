@@ -123,7 +123,12 @@
   /* In a question comparing townships (ASK compare): the comparison, and the township as its
    * subject at either end of a word (乡镇收到的申请, 申请最多的乡镇). */
   var COMPARE = /(最多|最少|最高|最低|排名|排行)/g;
-  var SUBJECT = /(^|\s)(各?乡镇|街道|苏木|镇|乡)|的?(乡镇|街道|苏木|镇|乡)(?=\s|$)/g;
+  /* The kinds of township a question may name (乡镇 before its own characters). */
+  var KINDS = '乡镇|街道|苏木|镇|乡';
+  var SUBJECT = new RegExp('(^|\\s)(各?' + KINDS + ')|的?(' + KINDS + ')(?=\\s|$)', 'g');
+  /* The kind a comparison question asks about (哪个街道, 街道…最多): its second group. */
+  var KIND_ASKED = new RegExp('(哪个|哪些|哪一个|哪几个|最多的?|最少的?|最高的?|最低的?)(' + KINDS + ')');
+  var KIND_RANKED = new RegExp('(^|\\s)(' + KINDS + ')\\S*(最多|最少|最高|最低)');
   var FOLD_FIRST = 0x3400, FOLD_LAST = 0x9FFF;
 
   var meta = null;
@@ -419,8 +424,7 @@
   /* The kind of township a question comparing townships asks about (哪个街道 → 街道), or ''
    * when it names none or all (哪个乡镇). */
   function compareKind(norm) {
-    var m = /(哪个|哪些|哪一个|哪几个|最多的?|最少的?|最高的?|最低的?)(乡镇|街道|苏木|镇|乡)/.exec(norm) ||
-      /(^|\s)(乡镇|街道|苏木|镇|乡)\S*(最多|最少|最高|最低)/.exec(norm);
+    var m = KIND_ASKED.exec(norm) || KIND_RANKED.exec(norm);
     var kind = m ? m[2] : '';
     return kind === '乡镇' ? '' : kind;
   }
@@ -1002,31 +1006,30 @@
     var n = normalized(text);
     var fields = fieldsOf(info, text, n);
     var pairs = fields.map(function (f) { return [f.norm, f.weight]; });
-    var covered = 0, units = 0, weight = 0, tier = 0, years = 0;
-    var best = terms.map(function (term) {
-      var v = verified(posting, doc, term, pairs);
-      if (term.year && v.covered) years++;
-      covered += v.covered;
-      units += term.units;
-      weight += v.weight;
-      tier += v.tier;
-      return v;
-    });
-    var enough = need(units);
-    if (loose && covered < enough) {
-      /* Not enough of the query: the rare words alone (looseNeed()), so that a chain of its
-       * common words (信息) does not count as a match of 扶贫信息. */
-      covered = 0; weight = 0; tier = 0; years = 0;
-      best = terms.map(function (term) {
-        var v = verified(posting, doc, rareOnly(term), pairs);
-        if (term.year && v.covered) years++;
-        covered += v.covered;
-        weight += v.weight;
-        tier += v.tier;
+    var units = 0;
+    terms.forEach(function (term) { units += term.units; });
+    /* Each term verified as `of` gives it, and the sums over the terms. */
+    function tally(of) {
+      var sum = { covered: 0, weight: 0, tier: 0, years: 0 };
+      sum.best = terms.map(function (term) {
+        var v = verified(posting, doc, of(term), pairs);
+        if (term.year && v.covered) sum.years++;
+        sum.covered += v.covered;
+        sum.weight += v.weight;
+        sum.tier += v.tier;
         return v;
       });
+      return sum;
+    }
+    var sum = tally(function (term) { return term; });
+    var enough = need(units);
+    if (loose && sum.covered < enough) {
+      /* Not enough of the query: the rare words alone (looseNeed()), so that a chain of its
+       * common words (信息) does not count as a match of 扶贫信息. */
+      sum = tally(rareOnly);
       enough = looseNeed(units);
     }
+    var best = sum.best, covered = sum.covered;
     if (!covered || covered < enough) return { per: best, hit: null };
     var variants = best.map(function (v) { return v.variant; });
     var where = place(text, n, fields, best, variants);
@@ -1040,11 +1043,11 @@
       titleSegments: segments(info.title, marks(titleFound, variants), 0, normTitle.length),
       township: info.township,
       year: info.year,
-      years: years,
+      years: sum.years,
       covered: covered,
       units: units,
-      weight: weight,
-      tier: tier - askPenalty(terms[0].ask, info.township, where.snippet),
+      weight: sum.weight,
+      tier: sum.tier - askPenalty(terms[0].ask, info.township, where.snippet),
       order: order(meta.town[doc]),
       snippet: where.snippet,
       also: variants.filter(function (v) { return v.alt; }).map(function (v) { return v.text; })
@@ -1471,7 +1474,7 @@
 
   /* Questions about figures, and the page that answers them (docs.js `answers`). */
   var ASK = [
-    ['compare', /(哪个|哪些|哪一个|哪几个)(乡镇|苏木|镇|乡|街道)|(最多|最少|最高|最低)的?(乡镇|苏木|镇|乡|街道)|(乡镇|苏木|镇|乡|街道).*(最多|最少|最高|最低|排名|排行)|申请.*最多|最多.*申请|排名|排行/],
+    ['compare', new RegExp('(哪个|哪些|哪一个|哪几个)(' + KINDS + ')|(最多|最少|最高|最低)的?(' + KINDS + ')|(' + KINDS + ').*(最多|最少|最高|最低|排名|排行)|申请.*最多|最多.*申请|排名|排行')],
     ['audit', /按时|按期|逾期|超期|是否.*发布|有没有.*发布|没有发布|未发布|督查/],
     ['guide', /(怎么|怎样|如何|去哪|哪里|在哪).*申请|申请.*(流程|渠道|方式|途径|手续)/]
   ];
